@@ -1,0 +1,4 @@
+declare module 'tfjs-core-gradients:all' {
+  import type { GradConfig } from '@tensorflow/tfjs-core';
+  export const gradientConfigs: GradConfig[];
+}

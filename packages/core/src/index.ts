@@ -1,0 +1,55 @@
+export { setupBackend, type BackendName, type BackendReport, type SetupBackendOptions } from './backend/setup-backend';
+export { registerGradients, listGradientConfigs } from './gradients/register-gradients';
+export {
+  installTrainingKernels,
+  uninstallTrainingKernels,
+  trainingKernelsInstalled,
+  listTrainingKernels,
+} from './kernels/install-training-kernels';
+export {
+  serializeActivation,
+  serializeInitializer,
+  type ActivationFunction,
+  type FusableActivation,
+  type Initializer,
+  type ObjectResolvers,
+  type SerializedObject,
+} from './contracts';
+export {
+  createCallbackContext,
+  runCallbacks,
+  type CallbackContext,
+  type TrainingCallback,
+  type TrainingLogs,
+  type TrainingParams,
+} from './callbacks';
+export { createRegistry, editDistance, findNearestName, type Registry, type RegisterOptions } from './registry';
+export { createRandom, getGlobalRandom, setGlobalSeed, type RandomSource, type RandomState } from './random';
+export {
+  assertFiniteNumber,
+  assertInRange,
+  assertNonNegativeInteger,
+  assertOneOf,
+  assertPositiveInteger,
+  assertTensor,
+  describeValue,
+  GradwellArgumentError,
+  type RangeSpec,
+} from './validation';
+export { BaseLayer, serializeLayer, type ApplyContext, type Layer, type LayerWeight } from './layers/layer';
+export { computeFans, glorotUniformInitializer, zerosInitializer } from './layers/default-initializers';
+export { Dense, dense, type DenseArgs } from './layers/dense';
+export { Conv2d, conv2d, convOutputLength, type Conv2dArgs, type Padding } from './layers/conv2d';
+export {
+  AvgPool2d,
+  avgPool2d,
+  Flatten,
+  flatten,
+  GlobalAveragePool,
+  globalAveragePool,
+  MaxPool2d,
+  maxPool2d,
+  type Pool2dArgs,
+} from './layers/pooling';
+export { Sequential, sequential, type LayerFactory, type SequentialArgs } from './layers/sequential';
+export { createLayerRegistry, CORE_LAYER_FACTORIES } from './layers/core-layers';

@@ -1,0 +1,78 @@
+/**
+ * Installs (and, for benchmarks against stock tfjs, removes) gradwell's training kernels: the kernels
+ * the wasm backend lacks, the ones it computes wrongly, the slow ones made fast, and the cpu backend's
+ * wrong resize and average-pool gradients. Idempotent; replaced kernels keep their setup function, so this
+ * works before or after the backend is initialised.
+ */
+import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
+import { avgPoolGradConfigs } from './avg-pool-grad';
+import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter';
+import { conv2dBackpropInputConfig } from './conv2d-backprop-input';
+import { cpuDelegatedConfigs } from './delegate-to-cpu';
+import { depthwiseConv2dBackpropFilterConfig, depthwiseConv2dBackpropInputConfig } from './depthwise-conv2d-backprop';
+import { createFastMatMulConfig, FAST_MAT_MUL_KERNELS } from './fast-mat-mul';
+import { maxPoolGradConfig } from './max-pool-grad';
+import { oneHotConfig } from './one-hot';
+import { resizeBilinearGradConfig } from './resize-bilinear-grad';
+import { resizeNearestNeighborGradConfigs } from './resize-nearest-neighbor-grad';
+import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
+
+/** The kernel each install replaced (undefined where there was none), by `backend/kernel`. */
+const replaced = new Map<string, KernelConfig | undefined>();
+
+function keyOf(config: KernelConfig): string {
+  return `${config.backendName}/${config.kernelName}`;
+}
+
+function replaceKernel(config: KernelConfig, original: KernelConfig | undefined): void {
+  if (original !== undefined) unregisterKernel(config.kernelName, config.backendName);
+  registerKernel({ ...config, setupFunc: original?.setupFunc, disposeFunc: original?.disposeFunc });
+  replaced.set(keyOf(config), original);
+}
+
+/** The kernels gradwell installs, as `backend/kernel` names. */
+export function listTrainingKernels(): string[] {
+  return [
+    ...staticConfigs().map(keyOf),
+    ...FAST_MAT_MUL_KERNELS.map((name) => `wasm/${name}`),
+  ].sort();
+}
+
+function staticConfigs(): KernelConfig[] {
+  return [
+    conv2dBackpropFilterConfig,
+    conv2dBackpropInputConfig,
+    depthwiseConv2dBackpropInputConfig,
+    depthwiseConv2dBackpropFilterConfig,
+    unsortedSegmentSumConfig,
+    maxPoolGradConfig,
+    oneHotConfig,
+    ...resizeNearestNeighborGradConfigs,
+    resizeBilinearGradConfig,
+    ...avgPoolGradConfigs,
+    ...cpuDelegatedConfigs,
+  ];
+}
+
+export function installTrainingKernels(): void {
+  if (replaced.size > 0) return;
+  for (const config of staticConfigs()) replaceKernel(config, getKernel(config.kernelName, config.backendName));
+  for (const name of FAST_MAT_MUL_KERNELS) {
+    const original = getKernel(name, 'wasm');
+    if (original !== undefined) replaceKernel(createFastMatMulConfig(original), original);
+  }
+}
+
+/** Restores tfjs's own kernels (used by the benchmarks to measure stock tfjs side by side). */
+export function uninstallTrainingKernels(): void {
+  for (const [key, original] of replaced) {
+    const [backendName, kernelName] = key.split('/') as [string, string];
+    unregisterKernel(kernelName, backendName);
+    if (original !== undefined) registerKernel(original);
+  }
+  replaced.clear();
+}
+
+export function trainingKernelsInstalled(): boolean {
+  return replaced.size > 0;
+}

@@ -1,0 +1,36 @@
+/**
+ * The two initialisers core's layers fall back to when none is given: Glorot-uniform kernels and zero
+ * biases, as in Keras. `@gradwell/init` has the whole catalogue (and the trainer picks one from the
+ * activation by default).
+ */
+import { zeros, type Tensor } from '@tensorflow/tfjs-core';
+import type { Initializer } from '../contracts';
+import type { RandomSource } from '../random';
+
+/** Receptive field × channels for conv kernels `[kh, kw, in, out]`; `[in, out]` for dense kernels. */
+export function computeFans(shape: readonly number[]): { fanIn: number; fanOut: number } {
+  if (shape.length === 0) return { fanIn: 1, fanOut: 1 };
+  if (shape.length === 1) return { fanIn: shape[0] as number, fanOut: shape[0] as number };
+  const receptiveField = shape.slice(0, -2).reduce((a, b) => a * b, 1);
+  return {
+    fanIn: (shape[shape.length - 2] as number) * receptiveField,
+    fanOut: (shape[shape.length - 1] as number) * receptiveField,
+  };
+}
+
+/** U[−r, r] with r = √(6 / (fanIn + fanOut)) (Glorot & Bengio 2010). */
+export const glorotUniformInitializer: Initializer = {
+  className: 'glorotUniform',
+  apply(shape: readonly number[], random: RandomSource): Tensor {
+    const { fanIn, fanOut } = computeFans(shape);
+    const limit = Math.sqrt(6 / (fanIn + fanOut));
+    return random.uniformTensor([...shape], -limit, limit);
+  },
+  getConfig: () => ({}),
+};
+
+export const zerosInitializer: Initializer = {
+  className: 'zeros',
+  apply: (shape: readonly number[]): Tensor => zeros([...shape]),
+  getConfig: () => ({}),
+};

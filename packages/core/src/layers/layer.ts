@@ -1,0 +1,150 @@
+/**
+ * The layer contract shared by every gradwell package, and a base class that keeps the bookkeeping
+ * (lazy build, named weights, freezing, disposal) in one place.
+ *
+ * Shapes passed to `build` and `computeOutputShape` are per example (no batch axis).
+ */
+import { dispose, variable, type Tensor, type Variable } from '@tensorflow/tfjs-core';
+import type { Initializer, SerializedObject } from '../contracts';
+import { getGlobalRandom, type RandomSource } from '../random';
+
+export interface ApplyContext {
+  /** Training mode: dropout drops, batch norm uses batch statistics. Default false. */
+  training?: boolean;
+}
+
+export interface LayerWeight {
+  /** `layerName/weightName`, unique within a model. */
+  readonly name: string;
+  readonly variable: Variable;
+  /** Non-trainable weights (running statistics) are saved and loaded but never touched by an optimiser. */
+  readonly trainable: boolean;
+}
+
+export interface Layer {
+  readonly className: string;
+  name: string;
+  /** False freezes the layer: its weights drop out of `trainableWeights`. */
+  trainable: boolean;
+  readonly built: boolean;
+  build(inputShape: readonly number[], random?: RandomSource): void;
+  apply(x: Tensor, context?: ApplyContext): Tensor;
+  computeOutputShape(inputShape: readonly number[]): number[];
+  readonly weights: readonly LayerWeight[];
+  readonly trainableWeights: readonly LayerWeight[];
+  readonly nonTrainableWeights: readonly LayerWeight[];
+  getConfig(): Record<string, unknown>;
+  dispose(): void;
+}
+
+export function serializeLayer(layer: Layer): SerializedObject {
+  return { className: layer.className, config: layer.getConfig() };
+}
+
+export abstract class BaseLayer implements Layer {
+  abstract readonly className: string;
+  name: string;
+  trainable = true;
+  private readonly ownWeights: Array<{ shortName: string; variable: Variable; trainable: boolean }> = [];
+  private inputShape: number[] | undefined;
+
+  constructor(name: string | undefined, defaultName: string) {
+    this.name = name ?? defaultName;
+  }
+
+  get built(): boolean {
+    return this.inputShape !== undefined;
+  }
+
+  get weights(): readonly LayerWeight[] {
+    return this.ownWeights.map(({ shortName, variable, trainable }) => ({
+      name: `${this.name}/${shortName}`,
+      variable,
+      trainable,
+    }));
+  }
+
+  get trainableWeights(): readonly LayerWeight[] {
+    return this.trainable ? this.weights.filter((w) => w.trainable) : [];
+  }
+
+  get nonTrainableWeights(): readonly LayerWeight[] {
+    return this.trainable ? this.weights.filter((w) => !w.trainable) : this.weights;
+  }
+
+  /** The per-example input shape the layer was built for. */
+  protected get builtInputShape(): number[] {
+    if (this.inputShape === undefined) throw new Error(`${this.className} '${this.name}' is not built yet.`);
+    return this.inputShape;
+  }
+
+  build(inputShape: readonly number[], random: RandomSource = getGlobalRandom()): void {
+    if (this.inputShape !== undefined) return;
+    this.validateInputShape(inputShape);
+    this.createWeights(inputShape, random);
+    this.inputShape = [...inputShape];
+  }
+
+  apply(x: Tensor, context: ApplyContext = {}): Tensor {
+    if (x.rank < 1) throw new Error(`${this.className} '${this.name}': input must have a batch axis, got a scalar.`);
+    const exampleShape = x.shape.slice(1);
+    if (this.inputShape === undefined) this.build(exampleShape);
+    else this.checkInputShape(exampleShape);
+    return this.call(x, context);
+  }
+
+  /** Throws a clear error when an input of this per-example shape cannot go through the layer. */
+  protected validateInputShape(_inputShape: readonly number[]): void {}
+
+  /** Creates the layer's weights with {@link addWeight}. */
+  protected createWeights(_inputShape: readonly number[], _random: RandomSource): void {}
+
+  protected abstract call(x: Tensor, context: ApplyContext): Tensor;
+
+  abstract computeOutputShape(inputShape: readonly number[]): number[];
+
+  abstract getConfig(): Record<string, unknown>;
+
+  protected checkInputShape(exampleShape: readonly number[]): void {
+    const expected = this.builtInputShape;
+    if (exampleShape.length !== expected.length || exampleShape.some((d, i) => d !== expected[i])) {
+      throw new Error(
+        `${this.className} '${this.name}': input must have per-example shape [${expected.join(', ')}] ` +
+          `(the shape it was built for), got [${exampleShape.join(', ')}].`,
+      );
+    }
+  }
+
+  protected addWeight(
+    name: string,
+    shape: readonly number[],
+    initializer: Initializer,
+    random: RandomSource,
+    trainable = true,
+  ): Variable {
+    const initial = initializer.apply(shape, random);
+    const weight = variable(initial, trainable, `${this.name}/${name}_${uniqueSuffix()}`);
+    initial.dispose();
+    this.ownWeights.push({ shortName: name, variable: weight, trainable });
+    return weight;
+  }
+
+  /** The weight called `name` (without the layer prefix). */
+  protected weight(name: string): Variable {
+    const found = this.ownWeights.find((w) => w.shortName === name);
+    if (found === undefined) throw new Error(`${this.className} '${this.name}' has no weight '${name}'.`);
+    return found.variable;
+  }
+
+  dispose(): void {
+    dispose(this.ownWeights.map((w) => w.variable));
+    this.ownWeights.length = 0;
+    this.inputShape = undefined;
+  }
+}
+
+let variableCounter = 0;
+/** tfjs variable names must be unique per process; layer weight names need only be unique per model. */
+function uniqueSuffix(): number {
+  return ++variableCounter;
+}

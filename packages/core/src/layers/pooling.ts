@@ -1,0 +1,144 @@
+/**
+ * Max and average pooling over NHWC images, and the weightless reshaping layers (global average pool,
+ * flatten). None has weights; all are exact tfjs ops.
+ */
+import { avgPool, maxPool, mean, reshape, type Tensor, type Tensor4D } from '@tensorflow/tfjs-core';
+import { assertOneOf } from '../validation';
+import { convOutputLength, toPair, type Padding } from './conv2d';
+import { BaseLayer } from './layer';
+
+export interface Pool2dArgs {
+  /** Default 2. */
+  poolSize?: number | [number, number];
+  /** Default `poolSize` (non-overlapping windows). */
+  strides?: number | [number, number];
+  /** Default 'valid'. */
+  padding?: Padding;
+  name?: string;
+}
+
+abstract class Pool2d extends BaseLayer {
+  readonly poolSize: [number, number];
+  readonly strides: [number, number];
+  readonly padding: Padding;
+
+  constructor(args: Pool2dArgs, defaultName: string) {
+    super(args.name, defaultName);
+    this.poolSize = toPair(defaultName, 'poolSize', args.poolSize ?? 2);
+    this.strides = toPair(defaultName, 'strides', args.strides ?? this.poolSize);
+    this.padding = args.padding ?? 'valid';
+    assertOneOf(defaultName, 'padding', this.padding, ['valid', 'same']);
+  }
+
+  protected override validateInputShape(inputShape: readonly number[]): void {
+    const [h, w] = this.computeOutputShape(inputShape);
+    if (inputShape.length !== 3 || (h as number) < 1 || (w as number) < 1) {
+      throw new Error(
+        `${this.className} '${this.name}': input must be NHWC images whose height and width fit a ` +
+          `${this.poolSize.join('×')} window, got per-example shape [${inputShape.join(', ')}].`,
+      );
+    }
+  }
+
+  computeOutputShape(inputShape: readonly number[]): number[] {
+    const [h, w, c] = inputShape as [number, number, number];
+    return [
+      convOutputLength(h, this.poolSize[0], this.strides[0], this.padding),
+      convOutputLength(w, this.poolSize[1], this.strides[1], this.padding),
+      c,
+    ];
+  }
+
+  getConfig(): Record<string, unknown> {
+    return { name: this.name, poolSize: this.poolSize, strides: this.strides, padding: this.padding };
+  }
+}
+
+export class MaxPool2d extends Pool2d {
+  readonly className = 'MaxPool2d';
+  constructor(args: Pool2dArgs = {}) {
+    super(args, 'maxPool2d');
+  }
+  protected call(x: Tensor): Tensor {
+    return maxPool(x as Tensor4D, this.poolSize, this.strides, this.padding);
+  }
+  static fromConfig(config: Record<string, unknown>): MaxPool2d {
+    return new MaxPool2d(config as Pool2dArgs);
+  }
+}
+
+export class AvgPool2d extends Pool2d {
+  readonly className = 'AvgPool2d';
+  constructor(args: Pool2dArgs = {}) {
+    super(args, 'avgPool2d');
+  }
+  protected call(x: Tensor): Tensor {
+    return avgPool(x as Tensor4D, this.poolSize, this.strides, this.padding);
+  }
+  static fromConfig(config: Record<string, unknown>): AvgPool2d {
+    return new AvgPool2d(config as Pool2dArgs);
+  }
+}
+
+/** Max pooling (the maximum of each window). */
+export function maxPool2d(args: Pool2dArgs = {}): MaxPool2d {
+  return new MaxPool2d(args);
+}
+
+/** Average pooling (the mean of each window). */
+export function avgPool2d(args: Pool2dArgs = {}): AvgPool2d {
+  return new AvgPool2d(args);
+}
+
+/** Mean over height and width: [batch, h, w, c] → [batch, c]. */
+export class GlobalAveragePool extends BaseLayer {
+  readonly className = 'GlobalAveragePool';
+  constructor(args: { name?: string } = {}) {
+    super(args.name, 'globalAveragePool');
+  }
+  protected override validateInputShape(inputShape: readonly number[]): void {
+    if (inputShape.length !== 3) {
+      throw new Error(`GlobalAveragePool '${this.name}': input must be NHWC images, got per-example shape [${inputShape.join(', ')}].`);
+    }
+  }
+  protected call(x: Tensor): Tensor {
+    return mean(x, [1, 2]);
+  }
+  computeOutputShape(inputShape: readonly number[]): number[] {
+    return [inputShape[2] as number];
+  }
+  getConfig(): Record<string, unknown> {
+    return { name: this.name };
+  }
+  static fromConfig(config: Record<string, unknown>): GlobalAveragePool {
+    return new GlobalAveragePool(config as { name?: string });
+  }
+}
+
+export function globalAveragePool(args: { name?: string } = {}): GlobalAveragePool {
+  return new GlobalAveragePool(args);
+}
+
+/** [batch, ...] → [batch, product of the rest]. */
+export class Flatten extends BaseLayer {
+  readonly className = 'Flatten';
+  constructor(args: { name?: string } = {}) {
+    super(args.name, 'flatten');
+  }
+  protected call(x: Tensor): Tensor {
+    return reshape(x, [x.shape[0] as number, -1]);
+  }
+  computeOutputShape(inputShape: readonly number[]): number[] {
+    return [inputShape.reduce((a, b) => a * b, 1)];
+  }
+  getConfig(): Record<string, unknown> {
+    return { name: this.name };
+  }
+  static fromConfig(config: Record<string, unknown>): Flatten {
+    return new Flatten(config as { name?: string });
+  }
+}
+
+export function flatten(args: { name?: string } = {}): Flatten {
+  return new Flatten(args);
+}

@@ -1,0 +1,142 @@
+/**
+ * A stack of layers applied in order. It exposes its layers (for diagnostics, LSUV, transfer learning,
+ * auxiliary heads), builds them with per-layer random sources forked from one seed, makes layer names
+ * unique, and serialises to plain JSON.
+ */
+import { tidy, type Tensor } from '@tensorflow/tfjs-core';
+import type { ObjectResolvers, SerializedObject } from '../contracts';
+import { createRandom, getGlobalRandom, type RandomSource } from '../random';
+import type { Registry } from '../registry';
+import { serializeLayer, type ApplyContext, type Layer, type LayerWeight } from './layer';
+
+export interface SequentialArgs {
+  name?: string;
+  /** Per-example input shape; when given, the model is built at once (with `seed`). */
+  inputShape?: readonly number[];
+  /** Seed for the weights' initial values when built from `inputShape`. */
+  seed?: number;
+}
+
+/** Builds a layer from its serialised config. */
+export type LayerFactory = (config: Record<string, unknown>, resolvers: ObjectResolvers) => Layer;
+
+export class Sequential implements Layer {
+  readonly className = 'Sequential';
+  name: string;
+  readonly layers: readonly Layer[];
+  private inputShape: number[] | undefined;
+
+  constructor(layers: readonly Layer[], args: SequentialArgs = {}) {
+    this.name = args.name ?? 'sequential';
+    this.layers = [...layers];
+    const seen = new Map<string, number>();
+    for (const layer of this.layers) {
+      const count = seen.get(layer.name) ?? 0;
+      seen.set(layer.name, count + 1);
+      if (count > 0) layer.name = `${layer.name}_${count}`;
+    }
+    const names = new Set(this.layers.map((l) => l.name));
+    if (names.size !== this.layers.length) throw new Error(`sequential '${this.name}': layer names must be unique.`);
+    if (args.inputShape !== undefined) this.build(args.inputShape, createRandom(args.seed ?? 0));
+  }
+
+  get trainable(): boolean {
+    return this.layers.some((l) => l.trainable);
+  }
+
+  set trainable(value: boolean) {
+    for (const layer of this.layers) layer.trainable = value;
+  }
+
+  get built(): boolean {
+    return this.inputShape !== undefined;
+  }
+
+  build(inputShape: readonly number[], random: RandomSource = getGlobalRandom()): void {
+    let shape = [...inputShape];
+    for (const layer of this.layers) {
+      layer.build(shape, random.fork());
+      shape = layer.computeOutputShape(shape);
+    }
+    this.inputShape = [...inputShape];
+  }
+
+  apply(x: Tensor, context: ApplyContext = {}): Tensor {
+    if (!this.built) this.build(x.shape.slice(1));
+    return tidy(() => this.layers.reduce((h, layer) => layer.apply(h, context), x));
+  }
+
+  /** The output of every layer, in order (the last is the model's output). */
+  applyWithIntermediates(x: Tensor, context: ApplyContext = {}): Tensor[] {
+    if (!this.built) this.build(x.shape.slice(1));
+    const outputs: Tensor[] = [];
+    let h = x;
+    for (const layer of this.layers) {
+      h = layer.apply(h, context);
+      outputs.push(h);
+    }
+    return outputs;
+  }
+
+  computeOutputShape(inputShape: readonly number[]): number[] {
+    return this.layers.reduce<number[]>((shape, layer) => layer.computeOutputShape(shape), [...inputShape]);
+  }
+
+  /** The per-example output shape of each layer, for a summary. */
+  layerOutputShapes(inputShape: readonly number[]): number[][] {
+    const shapes: number[][] = [];
+    let shape = [...inputShape];
+    for (const layer of this.layers) {
+      shape = layer.computeOutputShape(shape);
+      shapes.push(shape);
+    }
+    return shapes;
+  }
+
+  getLayer(name: string): Layer {
+    const layer = this.layers.find((l) => l.name === name);
+    if (layer === undefined) {
+      throw new Error(`sequential '${this.name}' has no layer '${name}'; its layers: ${this.layers.map((l) => l.name).join(', ')}.`);
+    }
+    return layer;
+  }
+
+  get weights(): readonly LayerWeight[] {
+    return this.layers.flatMap((l) => l.weights);
+  }
+
+  get trainableWeights(): readonly LayerWeight[] {
+    return this.layers.flatMap((l) => l.trainableWeights);
+  }
+
+  get nonTrainableWeights(): readonly LayerWeight[] {
+    return this.layers.flatMap((l) => l.nonTrainableWeights);
+  }
+
+  getConfig(): Record<string, unknown> {
+    return { name: this.name, inputShape: this.inputShape ?? null, layers: this.layers.map(serializeLayer) };
+  }
+
+  dispose(): void {
+    for (const layer of this.layers) layer.dispose();
+    this.inputShape = undefined;
+  }
+
+  /** Rebuilds a model from `getConfig()` output; layer classes come from `layers`. Weights are fresh. */
+  static fromConfig(
+    config: Record<string, unknown>,
+    layers: Registry<LayerFactory>,
+    resolvers: ObjectResolvers,
+    seed = 0,
+  ): Sequential {
+    const serialized = config.layers as SerializedObject[];
+    const built = serialized.map((s) => layers.get(s.className)(s.config, resolvers));
+    const inputShape = config.inputShape as number[] | null;
+    return new Sequential(built, { name: config.name as string, ...(inputShape ? { inputShape, seed } : {}) });
+  }
+}
+
+/** A stack of layers applied in order (see {@link Sequential}). */
+export function sequential(layers: readonly Layer[], args: SequentialArgs = {}): Sequential {
+  return new Sequential(layers, args);
+}

@@ -1,0 +1,102 @@
+/**
+ * Typed name → value registries (activations, initialisers, layers, ...). A duplicate name throws
+ * (never a silent overwrite); a miss lists the known names and the nearest one; aliases resolve to the
+ * canonical name. Registries are filled from explicit lists, never as a side effect of an import.
+ */
+
+export interface RegisterOptions {
+  /** Other names that resolve to this entry (e.g. `silu` for `swish`). */
+  aliases?: readonly string[];
+}
+
+export interface Registry<T> {
+  /** What the registry holds, used in error messages ("activation", "initializer"). */
+  readonly kind: string;
+  register(name: string, value: T, options?: RegisterOptions): void;
+  /** The entry for a name or alias; throws listing the known names when there is none. */
+  get(name: string): T;
+  has(name: string): boolean;
+  /** The canonical name for a name or alias; throws like `get`. */
+  resolveName(name: string): string;
+  /** Canonical names, sorted. */
+  list(): string[];
+  /** Every alias with the canonical name it points to. */
+  aliases(): Record<string, string>;
+}
+
+/** Levenshtein distance, for "did you mean" suggestions. */
+export function editDistance(a: string, b: string): number {
+  const previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = previous[0] as number;
+    previous[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = previous[j] as number;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      previous[j] = Math.min(above + 1, (previous[j - 1] as number) + 1, diagonal + cost);
+      diagonal = above;
+    }
+  }
+  return previous[b.length] as number;
+}
+
+/** The candidate closest to `name` (case-insensitive edit distance), if any is reasonably close. */
+export function findNearestName(name: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of candidates) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+}
+
+export function createRegistry<T>(kind: string): Registry<T> {
+  const entries = new Map<string, T>();
+  const aliasTargets = new Map<string, string>();
+
+  const assertFree = (name: string): void => {
+    if (typeof name !== 'string' || name.length === 0) {
+      throw new TypeError(`${kind} registry: a name must be a non-empty string, got ${JSON.stringify(name)}`);
+    }
+    if (entries.has(name) || aliasTargets.has(name)) {
+      const owner = aliasTargets.get(name);
+      throw new Error(
+        `${kind} registry: the name '${name}' is already registered${owner === undefined ? '' : ` (as an alias of '${owner}')`}; ` +
+          `choose another name (registrations never overwrite).`,
+      );
+    }
+  };
+
+  const resolveName = (name: string): string => {
+    if (entries.has(name)) return name;
+    const target = aliasTargets.get(name);
+    if (target !== undefined) return target;
+    const known = [...entries.keys()].sort();
+    const nearest = findNearestName(String(name), [...known, ...aliasTargets.keys()]);
+    const hint = nearest === undefined ? '' : ` Did you mean '${nearest}'?`;
+    throw new Error(`Unknown ${kind} '${String(name)}'.${hint} Known ${kind}s: ${known.join(', ')}.`);
+  };
+
+  return {
+    kind,
+    register(name, value, options = {}) {
+      const aliases = options.aliases ?? [];
+      assertFree(name);
+      for (const alias of aliases) assertFree(alias);
+      if (new Set([name, ...aliases]).size !== aliases.length + 1) {
+        throw new Error(`${kind} registry: '${name}' lists the same name twice among its aliases.`);
+      }
+      entries.set(name, value);
+      for (const alias of aliases) aliasTargets.set(alias, name);
+    },
+    get: (name) => entries.get(resolveName(name)) as T,
+    has: (name) => entries.has(name) || aliasTargets.has(name),
+    resolveName,
+    list: () => [...entries.keys()].sort(),
+    aliases: () => Object.fromEntries(aliasTargets),
+  };
+}

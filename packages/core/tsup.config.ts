@@ -1,0 +1,14 @@
+import { defineConfig } from 'tsup';
+import { createTsupConfig } from '../../tsup.config.base';
+import { tfjsGradientsPlugin } from './build/tfjs-gradients-plugin';
+
+export default defineConfig(
+  createTsupConfig({
+    entry: {
+      index: 'src/index.ts',
+      'tfjs-gradient-configs': 'src/gradients/tfjs-gradient-configs.ts',
+    },
+    external: ['#tfjs-gradient-configs'],
+    esbuildPlugins: [tfjsGradientsPlugin()],
+  }),
+);

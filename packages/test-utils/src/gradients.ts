@@ -1,0 +1,98 @@
+/**
+ * Numerical gradient checking by central differences. The scalar objective is a fixed random
+ * projection of the function's output, Σ rᵢ·f(x)ᵢ, accumulated in float64 in JS so that the finite
+ * difference is not lost in float32 rounding of the sum.
+ */
+import { grads, mul, sum, tensor, tidy, type Tensor } from '@tensorflow/tfjs-core';
+import { createRandom } from '@gradwell/core';
+
+export interface GradientCheckOptions {
+  /** Step h (relative to max(1, |x|)); default 1e-2. */
+  epsilon?: number;
+  /** Relative tolerance; default 2e-2. */
+  rtol?: number;
+  /** Absolute tolerance; default 2e-3. */
+  atol?: number;
+  /** Coordinates checked per input (spread evenly over the flat index); default 32. */
+  maxCoordinates?: number;
+  /** Seed of the output projection; default 7. */
+  seed?: number;
+}
+
+export interface GradientMismatch {
+  input: number;
+  index: number;
+  analytic: number;
+  numeric: number;
+}
+
+function projection(f: (...xs: Tensor[]) => Tensor, inputs: Tensor[], weights: Float64Array): number {
+  const out = tidy(() => f(...inputs));
+  const values = out.dataSync();
+  out.dispose();
+  let total = 0;
+  for (let i = 0; i < values.length; i++) total += (weights[i] as number) * (values[i] as number);
+  return total;
+}
+
+/** Returns the coordinates where analytic and numerical gradients disagree (empty when they agree). */
+export function findGradientMismatches(
+  f: (...xs: Tensor[]) => Tensor,
+  inputs: Tensor[],
+  options: GradientCheckOptions = {},
+): GradientMismatch[] {
+  const { epsilon = 1e-2, rtol = 2e-2, atol = 2e-3, maxCoordinates = 32, seed = 7 } = options;
+  const probe = tidy(() => f(...inputs));
+  const outShape = probe.shape;
+  probe.dispose();
+  const random = createRandom(seed);
+  const weights = Float64Array.from({ length: outShape.reduce((a, b) => a * b, 1) }, () => random.uniform(-1, 1));
+  const weightTensor = tensor(Float32Array.from(weights), outShape);
+  const analyticTensors = grads((...xs: Tensor[]) => sum(mul(f(...xs), weightTensor)))(inputs);
+  const analytic = analyticTensors.map((g) => g.dataSync().slice());
+  analyticTensors.forEach((g) => g.dispose());
+  weightTensor.dispose();
+
+  const mismatches: GradientMismatch[] = [];
+  inputs.forEach((x, k) => {
+    const base = Float32Array.from(x.dataSync());
+    const count = Math.min(maxCoordinates, base.length);
+    for (let c = 0; c < count; c++) {
+      const index = Math.floor((c * base.length) / count);
+      const h = epsilon * Math.max(1, Math.abs(base[index] as number));
+      const at = (delta: number): number => {
+        const shifted = base.slice();
+        shifted[index] = (base[index] as number) + delta;
+        const moved = tensor(shifted, x.shape, x.dtype);
+        const value = projection(f, inputs.map((t, j) => (j === k ? moved : t)), weights);
+        moved.dispose();
+        return value;
+      };
+      const numeric = (at(h) - at(-h)) / (2 * h);
+      const a = (analytic[k] as ArrayLike<number>)[index] as number;
+      if (!(Math.abs(a - numeric) <= atol + rtol * Math.max(Math.abs(a), Math.abs(numeric)))) {
+        mismatches.push({ input: k, index, analytic: a, numeric });
+      }
+    }
+  });
+  return mismatches;
+}
+
+/** Throws, listing the first mismatches, when the gradients of `f` disagree with central differences. */
+export function expectGradientsMatchNumeric(
+  f: (...xs: Tensor[]) => Tensor,
+  inputs: Tensor[],
+  options: GradientCheckOptions = {},
+): void {
+  let mismatches: GradientMismatch[] = [];
+  tidy(() => {
+    mismatches = findGradientMismatches(f, inputs, options);
+  });
+  if (mismatches.length > 0) {
+    const shown = mismatches
+      .slice(0, 5)
+      .map((m) => `input ${m.input}[${m.index}]: analytic ${m.analytic}, numeric ${m.numeric}`)
+      .join('; ');
+    throw new Error(`gradient differs from central differences at ${mismatches.length} coordinate(s): ${shown}`);
+  }
+}

@@ -1,0 +1,10 @@
+export { expectTensorsClose, expectNoLeakedTensors, type Tolerance } from './tensors';
+export {
+  expectGradientsMatchNumeric,
+  findGradientMismatches,
+  type GradientCheckOptions,
+  type GradientMismatch,
+} from './gradients';
+export { describeOnBackends, ALL_BACKENDS } from './backends';
+export { TRAINING_OP_TABLE, type TrainingOpRow } from './training-op-table';
+export { awayFromZero, distinctValues, positiveValues, uniformValues } from './inputs';
