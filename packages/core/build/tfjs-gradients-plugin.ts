@@ -41,7 +41,12 @@ const BUNDLED_MODULES = new Set([
  * tensor methods (`x.reshape(...)`) that tfjs-core alone does not install; `BatchMatMul` ignores
  * broadcast batch dimensions; `MirrorPad` drops the gradient of the reflected borders.
  */
-export const REPLACED_GRADIENTS = new Set(['Prod_grad', 'GatherV2_grad', 'BatchMatMul_grad', 'MirrorPad_grad']);
+export const REPLACED_GRADIENTS = new Set([
+  'Prod_grad',
+  'GatherV2_grad',
+  'BatchMatMul_grad',
+  'MirrorPad_grad',
+]);
 
 /** Internal modules whose names tfjs-core exports under a namespace object rather than at the top level. */
 const NAMESPACED_MODULES: Record<string, string> = {
@@ -92,8 +97,13 @@ export function tfjsGradientsPlugin(): Plugin {
           .map((file) => file.slice(0, -'.js'.length))
           .filter((name) => !REPLACED_GRADIENTS.has(name))
           .sort();
-        const imports = files.map((name, i) => `import * as m${i} from ${JSON.stringify(`${coreDist}/gradients/${name}.js`)};`);
-        const configs = files.map((_, i) => `...Object.values(m${i}).filter((v) => v && typeof v === 'object' && 'kernelName' in v && 'gradFunc' in v)`);
+        const imports = files.map(
+          (name, i) => `import * as m${i} from ${JSON.stringify(`${coreDist}/gradients/${name}.js`)};`,
+        );
+        const configs = files.map(
+          (_, i) =>
+            `...Object.values(m${i}).filter((v) => v && typeof v === 'object' && 'kernelName' in v && 'gradFunc' in v)`,
+        );
         return {
           contents: `${imports.join('\n')}\nexport const gradientConfigs = [${configs.join(',\n')}];\n`,
           resolveDir: coreDist,

@@ -1,4 +1,9 @@
-export { setupBackend, type BackendName, type BackendReport, type SetupBackendOptions } from './backend/setup-backend';
+export {
+  setupBackend,
+  type BackendName,
+  type BackendReport,
+  type SetupBackendOptions,
+} from './backend/setup-backend';
 export { registerGradients, listGradientConfigs } from './gradients/register-gradients';
 export {
   installTrainingKernels,
@@ -23,7 +28,13 @@ export {
   type TrainingLogs,
   type TrainingParams,
 } from './callbacks';
-export { createRegistry, editDistance, findNearestName, type Registry, type RegisterOptions } from './registry';
+export {
+  createRegistry,
+  editDistance,
+  findNearestName,
+  type Registry,
+  type RegisterOptions,
+} from './registry';
 export { createRandom, getGlobalRandom, setGlobalSeed, type RandomSource, type RandomState } from './random';
 export {
   assertFiniteNumber,

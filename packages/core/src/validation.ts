@@ -27,26 +27,42 @@ export function describeValue(value: unknown): string {
     const tensor = value as { shape: number[]; dtype: string };
     return `a ${tensor.dtype} tensor of shape [${tensor.shape.join(', ')}]`;
   }
+  if (typeof value === 'function') return `a function${value.name ? ` (${value.name})` : ''}`;
+  if (typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'symbol') return value.toString();
+  if (value === null || typeof value !== 'object') return 'null';
   try {
-    return JSON.stringify(value) ?? String(value);
+    return JSON.stringify(value);
   } catch {
-    return String(value);
+    return Object.prototype.toString.call(value);
   }
 }
 
-export function assertFiniteNumber(context: string, argument: string, value: unknown): asserts value is number {
+export function assertFiniteNumber(
+  context: string,
+  argument: string,
+  value: unknown,
+): asserts value is number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw new GradwellArgumentError(context, argument, 'a finite number', value);
   }
 }
 
-export function assertPositiveInteger(context: string, argument: string, value: unknown): asserts value is number {
+export function assertPositiveInteger(
+  context: string,
+  argument: string,
+  value: unknown,
+): asserts value is number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
     throw new GradwellArgumentError(context, argument, 'a positive integer', value);
   }
 }
 
-export function assertNonNegativeInteger(context: string, argument: string, value: unknown): asserts value is number {
+export function assertNonNegativeInteger(
+  context: string,
+  argument: string,
+  value: unknown,
+): asserts value is number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
     throw new GradwellArgumentError(context, argument, 'a non-negative integer', value);
   }
@@ -70,7 +86,12 @@ function describeRange({ min, max, minInclusive = true, maxInclusive = true }: R
   return 'a finite number';
 }
 
-export function assertInRange(context: string, argument: string, value: unknown, range: RangeSpec): asserts value is number {
+export function assertInRange(
+  context: string,
+  argument: string,
+  value: unknown,
+  range: RangeSpec,
+): asserts value is number {
   const { min, max, minInclusive = true, maxInclusive = true } = range;
   const ok =
     typeof value === 'number' &&
@@ -87,7 +108,12 @@ export function assertOneOf<T extends string>(
   allowed: readonly T[],
 ): asserts value is T {
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    throw new GradwellArgumentError(context, argument, `one of ${allowed.map((a) => `'${a}'`).join(', ')}`, value);
+    throw new GradwellArgumentError(
+      context,
+      argument,
+      `one of ${allowed.map((a) => `'${a}'`).join(', ')}`,
+      value,
+    );
   }
 }
 

@@ -46,7 +46,9 @@ export function findGradientMismatches(
   const outShape = probe.shape;
   probe.dispose();
   const random = createRandom(seed);
-  const weights = Float64Array.from({ length: outShape.reduce((a, b) => a * b, 1) }, () => random.uniform(-1, 1));
+  const weights = Float64Array.from({ length: outShape.reduce((a, b) => a * b, 1) }, () =>
+    random.uniform(-1, 1),
+  );
   const weightTensor = tensor(Float32Array.from(weights), outShape);
   const analyticTensors = grads((...xs: Tensor[]) => sum(mul(f(...xs), weightTensor)))(inputs);
   const analytic = analyticTensors.map((g) => g.dataSync().slice());
@@ -64,7 +66,11 @@ export function findGradientMismatches(
         const shifted = base.slice();
         shifted[index] = (base[index] as number) + delta;
         const moved = tensor(shifted, x.shape, x.dtype);
-        const value = projection(f, inputs.map((t, j) => (j === k ? moved : t)), weights);
+        const value = projection(
+          f,
+          inputs.map((t, j) => (j === k ? moved : t)),
+          weights,
+        );
         moved.dispose();
         return value;
       };
@@ -93,6 +99,8 @@ export function expectGradientsMatchNumeric(
       .slice(0, 5)
       .map((m) => `input ${m.input}[${m.index}]: analytic ${m.analytic}, numeric ${m.numeric}`)
       .join('; ');
-    throw new Error(`gradient differs from central differences at ${mismatches.length} coordinate(s): ${shown}`);
+    throw new Error(
+      `gradient differs from central differences at ${mismatches.length} coordinate(s): ${shown}`,
+    );
   }
 }

@@ -16,11 +16,15 @@ function toArray(value: Values): { values: number[]; shape?: number[] } {
   if ('dataSync' in value && 'shape' in value) {
     return { values: Array.from(value.dataSync() as ArrayLike<number>), shape: value.shape };
   }
-  return { values: Array.from(value as ArrayLike<number>) };
+  return { values: Array.from(value) };
 }
 
 /** Asserts |a − e| ≤ atol + rtol·|e| everywhere (NaN equals NaN), and equal shapes for two tensors. */
-export function expectTensorsClose(actual: Values, expected: Values, { rtol = 1e-5, atol = 1e-6 }: Tolerance = {}): void {
+export function expectTensorsClose(
+  actual: Values,
+  expected: Values,
+  { rtol = 1e-5, atol = 1e-6 }: Tolerance = {},
+): void {
   const a = toArray(actual);
   const e = toArray(expected);
   if (a.shape !== undefined && e.shape !== undefined) expect(a.shape).toEqual(e.shape);
@@ -32,7 +36,8 @@ export function expectTensorsClose(actual: Values, expected: Values, { rtol = 1e
     if (Number.isNaN(av) && Number.isNaN(ev)) continue;
     if (av === ev) continue;
     const excess = Math.abs(av - ev) - (atol + rtol * Math.abs(ev));
-    if (!(excess <= worst.error)) worst = { index: i, error: Number.isNaN(excess) ? Infinity : excess, a: av, e: ev };
+    if (!(excess <= worst.error))
+      worst = { index: i, error: Number.isNaN(excess) ? Infinity : excess, a: av, e: ev };
   }
   if (worst.index >= 0) {
     throw new Error(
@@ -47,6 +52,7 @@ export async function expectNoLeakedTensors<T>(fn: () => T | Promise<T>): Promis
   const before = memory().numTensors;
   const result = await fn();
   const after = memory().numTensors;
-  if (after !== before) throw new Error(`leaked ${after - before} tensor(s): ${before} before the call, ${after} after`);
+  if (after !== before)
+    throw new Error(`leaked ${after - before} tensor(s): ${before} before the call, ${after} after`);
   return result;
 }

@@ -31,18 +31,45 @@ const as5 = (x: Tensor) => x as Tensor5D;
 
 export const TRAINING_OP_TABLE: readonly TrainingOpRow[] = [
   // Convolutions.
-  { name: 'conv2d same stride 1', inputs: () => [u([2, 7, 7, 3], 1), u([3, 3, 3, 4], 2)], f: (x, w) => tf.conv2d(as4(x), as4(w), 1, 'same') },
-  { name: 'conv2d valid stride 2', inputs: () => [u([2, 9, 8, 2], 3), u([3, 2, 2, 3], 4)], f: (x, w) => tf.conv2d(as4(x), as4(w), 2, 'valid') },
-  { name: 'conv2d same stride 2 even input', inputs: () => [u([1, 8, 8, 2], 5), u([3, 3, 2, 2], 6)], f: (x, w) => tf.conv2d(as4(x), as4(w), 2, 'same') },
-  { name: 'conv2d explicit padding', inputs: () => [u([1, 6, 5, 2], 7), u([3, 3, 2, 2], 8)], f: (x, w) => tf.conv2d(as4(x), as4(w), 1, [[0, 0], [2, 1], [0, 2], [0, 0]]) },
+  {
+    name: 'conv2d same stride 1',
+    inputs: () => [u([2, 7, 7, 3], 1), u([3, 3, 3, 4], 2)],
+    f: (x, w) => tf.conv2d(as4(x), as4(w), 1, 'same'),
+  },
+  {
+    name: 'conv2d valid stride 2',
+    inputs: () => [u([2, 9, 8, 2], 3), u([3, 2, 2, 3], 4)],
+    f: (x, w) => tf.conv2d(as4(x), as4(w), 2, 'valid'),
+  },
+  {
+    name: 'conv2d same stride 2 even input',
+    inputs: () => [u([1, 8, 8, 2], 5), u([3, 3, 2, 2], 6)],
+    f: (x, w) => tf.conv2d(as4(x), as4(w), 2, 'same'),
+  },
+  {
+    name: 'conv2d explicit padding',
+    inputs: () => [u([1, 6, 5, 2], 7), u([3, 3, 2, 2], 8)],
+    f: (x, w) =>
+      tf.conv2d(as4(x), as4(w), 1, [
+        [0, 0],
+        [2, 1],
+        [0, 2],
+        [0, 0],
+      ]),
+  },
   {
     name: 'fused conv2d bias+relu',
     // Small weights and a bias of |b| ≥ 0.5 keep every pre-activation away from relu's kink.
     inputs: () => [u([2, 6, 6, 2], 9), u([3, 3, 2, 3], 10, -0.05, 0.05), awayFromZero([3], 11, 0.5)],
-    f: (x, w, b) => tf.fused.conv2d({ x: as4(x), filter: as4(w), strides: 1, pad: 'same', bias: b, activation: 'relu' }),
+    f: (x, w, b) =>
+      tf.fused.conv2d({ x: as4(x), filter: as4(w), strides: 1, pad: 'same', bias: b, activation: 'relu' }),
     epsilon: 1e-3,
   },
-  { name: 'conv1d', inputs: () => [u([2, 10, 3], 12), u([3, 3, 4], 13)], f: (x, w) => tf.conv1d(as3(x), as3(w), 2, 'same') },
+  {
+    name: 'conv1d',
+    inputs: () => [u([2, 10, 3], 12), u([3, 3, 4], 13)],
+    f: (x, w) => tf.conv1d(as3(x), as3(w), 2, 'same'),
+  },
   {
     name: 'conv2dTranspose stride 2',
     inputs: () => [u([2, 4, 4, 3], 14), u([3, 3, 2, 3], 15)],
@@ -53,8 +80,16 @@ export const TRAINING_OP_TABLE: readonly TrainingOpRow[] = [
     inputs: () => [u([1, 6, 6, 2], 16), u([3, 3, 2, 2], 17), u([1, 1, 4, 3], 18)],
     f: (x, d, p) => tf.separableConv2d(as4(x), as4(d), as4(p), 1, 'same'),
   },
-  { name: 'depthwiseConv2d stride 1', inputs: () => [u([2, 6, 6, 3], 19), u([3, 3, 3, 1], 20)], f: (x, w) => tf.depthwiseConv2d(as4(x), as4(w), 1, 'same') },
-  { name: 'depthwiseConv2d stride 2 multiplier 2', inputs: () => [u([2, 7, 7, 2], 21), u([3, 3, 2, 2], 22)], f: (x, w) => tf.depthwiseConv2d(as4(x), as4(w), 2, 'valid') },
+  {
+    name: 'depthwiseConv2d stride 1',
+    inputs: () => [u([2, 6, 6, 3], 19), u([3, 3, 3, 1], 20)],
+    f: (x, w) => tf.depthwiseConv2d(as4(x), as4(w), 1, 'same'),
+  },
+  {
+    name: 'depthwiseConv2d stride 2 multiplier 2',
+    inputs: () => [u([2, 7, 7, 2], 21), u([3, 3, 2, 2], 22)],
+    f: (x, w) => tf.depthwiseConv2d(as4(x), as4(w), 2, 'valid'),
+  },
   // tfjs defines no gradient for dilated depthwise convs; the forward is still checked.
   {
     name: 'depthwiseConv2d dilation 2 (forward)',
@@ -62,21 +97,53 @@ export const TRAINING_OP_TABLE: readonly TrainingOpRow[] = [
     f: (x, w) => tf.depthwiseConv2d(as4(x), as4(w), 1, 'same', 'NHWC', 2),
     differentiable: false,
   },
-  { name: 'conv3d', inputs: () => [u([1, 4, 4, 4, 2], 25), u([2, 2, 2, 2, 2], 26)], f: (x, w) => tf.conv3d(as5(x), as5(w), 1, 'same') },
+  {
+    name: 'conv3d',
+    inputs: () => [u([1, 4, 4, 4, 2], 25), u([2, 2, 2, 2, 2], 26)],
+    f: (x, w) => tf.conv3d(as5(x), as5(w), 1, 'same'),
+  },
   // Pooling.
-  { name: 'maxPool 2x2', inputs: () => [distinctValues([2, 6, 6, 2], 27)], f: (x) => tf.maxPool(as4(x), 2, 2, 'valid'), epsilon: 1e-3 },
-  { name: 'maxPool all-negative windows', inputs: () => [distinctValues([1, 4, 4, 2], 28, 0.1, -5)], f: (x) => tf.maxPool(as4(x), 2, 2, 'valid'), epsilon: 1e-3 },
-  { name: 'maxPool 3x3 stride 1 same (overlapping)', inputs: () => [distinctValues([1, 5, 5, 2], 29)], f: (x) => tf.maxPool(as4(x), 3, 1, 'same'), epsilon: 1e-3 },
+  {
+    name: 'maxPool 2x2',
+    inputs: () => [distinctValues([2, 6, 6, 2], 27)],
+    f: (x) => tf.maxPool(as4(x), 2, 2, 'valid'),
+    epsilon: 1e-3,
+  },
+  {
+    name: 'maxPool all-negative windows',
+    inputs: () => [distinctValues([1, 4, 4, 2], 28, 0.1, -5)],
+    f: (x) => tf.maxPool(as4(x), 2, 2, 'valid'),
+    epsilon: 1e-3,
+  },
+  {
+    name: 'maxPool 3x3 stride 1 same (overlapping)',
+    inputs: () => [distinctValues([1, 5, 5, 2], 29)],
+    f: (x) => tf.maxPool(as4(x), 3, 1, 'same'),
+    epsilon: 1e-3,
+  },
   { name: 'avgPool', inputs: () => [u([2, 6, 6, 2], 30)], f: (x) => tf.avgPool(as4(x), 2, 2, 'valid') },
-  { name: 'avgPool 3x3 same', inputs: () => [u([1, 5, 5, 2], 31)], f: (x) => tf.avgPool(as4(x), 3, 1, 'same') },
-  { name: 'maxPool3d all-negative', inputs: () => [distinctValues([1, 4, 4, 4, 1], 32, 0.1, -10)], f: (x) => tf.maxPool3d(as5(x), 2, 2, 'valid'), epsilon: 1e-3 },
-  { name: 'avgPool3d', inputs: () => [u([1, 4, 4, 4, 2], 33)], f: (x) => tf.avgPool3d(as5(x), 2, 2, 'valid') },
+  {
+    name: 'avgPool 3x3 same',
+    inputs: () => [u([1, 5, 5, 2], 31)],
+    f: (x) => tf.avgPool(as4(x), 3, 1, 'same'),
+  },
+  {
+    name: 'maxPool3d all-negative',
+    inputs: () => [distinctValues([1, 4, 4, 4, 1], 32, 0.1, -10)],
+    f: (x) => tf.maxPool3d(as5(x), 2, 2, 'valid'),
+    epsilon: 1e-3,
+  },
+  {
+    name: 'avgPool3d',
+    inputs: () => [u([1, 4, 4, 4, 2], 33)],
+    f: (x) => tf.avgPool3d(as5(x), 2, 2, 'valid'),
+  },
   {
     name: 'maxPoolWithArgmax all-negative (values)',
     inputs: () => [distinctValues([1, 4, 4, 2], 34, 0.1, -5)],
     f: (x) => {
       const { result, indexes } = tf.maxPoolWithArgmax(as4(x), 2, 2, 'valid');
-      indexes.dispose();
+      indexes?.dispose();
       return result as Tensor;
     },
     differentiable: false,
@@ -85,17 +152,41 @@ export const TRAINING_OP_TABLE: readonly TrainingOpRow[] = [
     name: 'dilation2d all-negative',
     // |w| < 0.04 < half of x's spacing: the window's argmax is decided by x, never a near-tie.
     inputs: () => [distinctValues([1, 5, 5, 2], 35, 0.1, -5), distinctValues([2, 2, 2], 36, 0.01)],
-    f: (x, w) => tf.dilation2d(as4(x) as tf.Tensor4D, w as tf.Tensor3D, 1, 'valid'),
+    f: (x, w) => tf.dilation2d(as4(x), w as tf.Tensor3D, 1, 'valid'),
     epsilon: 1e-3,
   },
   // Matrix products.
   { name: 'matMul', inputs: () => [u([5, 7], 37), u([7, 4], 38)], f: (a, b) => tf.matMul(as2(a), as2(b)) },
-  { name: 'matMul transposeA', inputs: () => [u([7, 5], 39), u([7, 4], 40)], f: (a, b) => tf.matMul(as2(a), as2(b), true, false) },
-  { name: 'matMul transposeB', inputs: () => [u([5, 7], 41), u([4, 7], 42)], f: (a, b) => tf.matMul(as2(a), as2(b), false, true) },
-  { name: 'matMul transposeA transposeB', inputs: () => [u([7, 5], 43), u([4, 7], 44)], f: (a, b) => tf.matMul(as2(a), as2(b), true, true) },
-  { name: 'batched matMul', inputs: () => [u([3, 5, 6], 45), u([3, 6, 4], 46)], f: (a, b) => tf.matMul(a, b) },
-  { name: 'batched matMul transposeB', inputs: () => [u([2, 40, 30], 47), u([2, 20, 30], 48)], f: (a, b) => tf.matMul(a, b, false, true) },
-  { name: 'batched matMul against a shared matrix', inputs: () => [u([3, 5, 6], 49), u([6, 4], 50)], f: (a, b) => tf.matMul(a, b) },
+  {
+    name: 'matMul transposeA',
+    inputs: () => [u([7, 5], 39), u([7, 4], 40)],
+    f: (a, b) => tf.matMul(as2(a), as2(b), true, false),
+  },
+  {
+    name: 'matMul transposeB',
+    inputs: () => [u([5, 7], 41), u([4, 7], 42)],
+    f: (a, b) => tf.matMul(as2(a), as2(b), false, true),
+  },
+  {
+    name: 'matMul transposeA transposeB',
+    inputs: () => [u([7, 5], 43), u([4, 7], 44)],
+    f: (a, b) => tf.matMul(as2(a), as2(b), true, true),
+  },
+  {
+    name: 'batched matMul',
+    inputs: () => [u([3, 5, 6], 45), u([3, 6, 4], 46)],
+    f: (a, b) => tf.matMul(a, b),
+  },
+  {
+    name: 'batched matMul transposeB',
+    inputs: () => [u([2, 40, 30], 47), u([2, 20, 30], 48)],
+    f: (a, b) => tf.matMul(a, b, false, true),
+  },
+  {
+    name: 'batched matMul against a shared matrix',
+    inputs: () => [u([3, 5, 6], 49), u([6, 4], 50)],
+    f: (a, b) => tf.matMul(a, b),
+  },
   {
     name: 'fused matMul bias+relu transposeB',
     inputs: () => [u([6, 5], 51), u([4, 5], 52), awayFromZero([4], 53)],
@@ -105,7 +196,13 @@ export const TRAINING_OP_TABLE: readonly TrainingOpRow[] = [
   // Normalisation and statistics.
   {
     name: 'batchNorm',
-    inputs: () => [u([4, 3, 3, 2], 54), u([2], 55), positiveValues([2], 56), u([2], 57), positiveValues([2], 58)],
+    inputs: () => [
+      u([4, 3, 3, 2], 54),
+      u([2], 55),
+      positiveValues([2], 56),
+      u([2], 57),
+      positiveValues([2], 58),
+    ],
     f: (x, m, v, o, s) => tf.batchNorm(x, m, v, o, s, 1e-3),
   },
   {
@@ -120,7 +217,11 @@ export const TRAINING_OP_TABLE: readonly TrainingOpRow[] = [
   { name: 'relu', inputs: () => [awayFromZero([3, 5], 60)], f: (x) => tf.relu(x) },
   { name: 'relu6', inputs: () => [distinctValues([4, 5], 61, 0.7, 3)], f: (x) => tf.relu6(x), epsilon: 1e-3 },
   { name: 'leakyRelu', inputs: () => [awayFromZero([3, 5], 62)], f: (x) => tf.leakyRelu(x, 0.1) },
-  { name: 'prelu', inputs: () => [awayFromZero([3, 5], 63), u([5], 64, 0.1, 0.3)], f: (x, a) => tf.prelu(x, a) },
+  {
+    name: 'prelu',
+    inputs: () => [awayFromZero([3, 5], 63), u([5], 64, 0.1, 0.3)],
+    f: (x, a) => tf.prelu(x, a),
+  },
   { name: 'elu', inputs: () => [awayFromZero([3, 5], 65)], f: (x) => tf.elu(x) },
   { name: 'selu', inputs: () => [awayFromZero([3, 5], 66)], f: (x) => tf.selu(x) },
   { name: 'sigmoid', inputs: () => [u([3, 5], 67, -4, 4)], f: (x) => tf.sigmoid(x) },
@@ -137,25 +238,70 @@ export const TRAINING_OP_TABLE: readonly TrainingOpRow[] = [
   { name: 'logSoftmax', inputs: () => [u([4, 6], 78, -3, 3)], f: (x) => tf.logSoftmax(x) },
   { name: 'dropout (seeded)', inputs: () => [u([8, 8], 79)], f: (x) => tf.dropout(x, 0.3, undefined, 5) },
   // Shapes and indexing.
-  { name: 'oneHot float32', inputs: () => [tf.tensor1d([0, 3, 1, 5, 2], 'int32')], f: (i) => tf.cast(tf.oneHot(i as tf.Tensor1D, 4, 1, 0, 'float32'), 'float32'), differentiable: false },
-  { name: 'oneHot on/off values', inputs: () => [tf.tensor1d([0, 3, 1], 'int32')], f: (i) => tf.oneHot(i as tf.Tensor1D, 4, 0.9, 0.1 / 3, 'float32'), differentiable: false },
+  {
+    name: 'oneHot float32',
+    inputs: () => [tf.tensor1d([0, 3, 1, 5, 2], 'int32')],
+    f: (i) => tf.cast(tf.oneHot(i as tf.Tensor1D, 4, 1, 0, 'float32'), 'float32'),
+    differentiable: false,
+  },
+  {
+    name: 'oneHot on/off values',
+    inputs: () => [tf.tensor1d([0, 3, 1], 'int32')],
+    f: (i) => tf.oneHot(i, 4, 0.9, 0.1 / 3, 'float32'),
+    differentiable: false,
+  },
   { name: 'concat', inputs: () => [u([2, 3], 80), u([2, 4], 81)], f: (a, b) => tf.concat([a, b], 1) },
   { name: 'slice', inputs: () => [u([4, 5], 82)], f: (x) => tf.slice(x, [1, 1], [2, 3]) },
-  { name: 'pad', inputs: () => [u([2, 3], 83)], f: (x) => tf.pad(x, [[1, 0], [2, 1]]) },
-  { name: 'mirrorPad', inputs: () => [u([3, 4], 84)], f: (x) => tf.mirrorPad(x, [[1, 1], [2, 1]], 'reflect') },
+  {
+    name: 'pad',
+    inputs: () => [u([2, 3], 83)],
+    f: (x) =>
+      tf.pad(x, [
+        [1, 0],
+        [2, 1],
+      ]),
+  },
+  {
+    name: 'mirrorPad',
+    inputs: () => [u([3, 4], 84)],
+    f: (x) =>
+      tf.mirrorPad(
+        x,
+        [
+          [1, 1],
+          [2, 1],
+        ],
+        'reflect',
+      ),
+  },
   {
     name: 'gather (embedding lookup)',
     inputs: () => [u([6, 3], 85), tf.tensor1d([0, 2, 2, 5, 1], 'int32')],
-    f: (table, ids) => tf.gather(table, ids as tf.Tensor1D),
+    f: (table, ids) => tf.gather(table, ids),
     gradInputs: [0],
   },
   {
     name: 'gather axis 1 batchDims 1',
-    inputs: () => [u([2, 4, 3], 86), tf.tensor2d([[0, 3], [2, 2]], [2, 2], 'int32')],
+    inputs: () => [
+      u([2, 4, 3], 86),
+      tf.tensor2d(
+        [
+          [0, 3],
+          [2, 2],
+        ],
+        [2, 2],
+        'int32',
+      ),
+    ],
     f: (x, ids) => tf.gather(x, ids, 1, 1),
     gradInputs: [0],
   },
-  { name: 'unsortedSegmentSum', inputs: () => [u([5, 3], 87), tf.tensor1d([0, 2, 0, 1, 2], 'int32')], f: (x, ids) => tf.unsortedSegmentSum(x, ids as tf.Tensor1D, 3), gradInputs: [0] },
+  {
+    name: 'unsortedSegmentSum',
+    inputs: () => [u([5, 3], 87), tf.tensor1d([0, 2, 0, 1, 2], 'int32')],
+    f: (x, ids) => tf.unsortedSegmentSum(x, ids as tf.Tensor1D, 3),
+    gradInputs: [0],
+  },
   { name: 'tile', inputs: () => [u([2, 3], 88)], f: (x) => tf.tile(x, [2, 3]) },
   { name: 'transpose', inputs: () => [u([2, 3, 4], 89)], f: (x) => tf.transpose(x, [2, 0, 1]) },
   // Reductions.
@@ -167,9 +313,22 @@ export const TRAINING_OP_TABLE: readonly TrainingOpRow[] = [
   { name: 'prod over two axes', inputs: () => [positiveValues([2, 3, 2], 95)], f: (x) => tf.prod(x, [0, 2]) },
   { name: 'logSumExp', inputs: () => [u([3, 4], 96)], f: (x) => tf.logSumExp(x, 1) },
   // Resizing, clipping, selection.
-  { name: 'resizeBilinear', inputs: () => [u([2, 3, 4, 2], 97)], f: (x) => tf.image.resizeBilinear(as4(x), [5, 7]) },
-  { name: 'resizeNearestNeighbor batch 2', inputs: () => [u([2, 3, 4, 2], 98)], f: (x) => tf.image.resizeNearestNeighbor(as4(x), [6, 7]) },
-  { name: 'clipByValue', inputs: () => [distinctValues([4, 5], 99, 0.13)], f: (x) => tf.clipByValue(x, -0.5, 0.6), epsilon: 1e-3 },
+  {
+    name: 'resizeBilinear',
+    inputs: () => [u([2, 3, 4, 2], 97)],
+    f: (x) => tf.image.resizeBilinear(as4(x), [5, 7]),
+  },
+  {
+    name: 'resizeNearestNeighbor batch 2',
+    inputs: () => [u([2, 3, 4, 2], 98)],
+    f: (x) => tf.image.resizeNearestNeighbor(as4(x), [6, 7]),
+  },
+  {
+    name: 'clipByValue',
+    inputs: () => [distinctValues([4, 5], 99, 0.13)],
+    f: (x) => tf.clipByValue(x, -0.5, 0.6),
+    epsilon: 1e-3,
+  },
   {
     name: 'where',
     inputs: () => [u([3, 4], 100), u([3, 4], 101)],

@@ -57,7 +57,9 @@ function planThreads(requested: number | undefined): { threads: number; note?: s
     return {
       threads: 1,
       ...(requested !== undefined && requested > 1
-        ? { note: 'tfjs runs the wasm backend single-threaded in Node.js (its pthread workers need blob: URLs).' }
+        ? {
+            note: 'tfjs runs the wasm backend single-threaded in Node.js (its pthread workers need blob: URLs).',
+          }
         : {}),
     };
   }
@@ -89,7 +91,11 @@ export async function setupBackend(options: SetupBackendOptions = {}): Promise<B
   quietCpuBackend();
 
   if (current !== undefined && current.backend === backend && getBackend() === backend) {
-    if (options.threads === undefined || options.threads === current.threads || current.threadsNote !== undefined) {
+    if (
+      options.threads === undefined ||
+      options.threads === current.threads ||
+      current.threadsNote !== undefined
+    ) {
       return { ...current };
     }
   }
@@ -100,7 +106,7 @@ export async function setupBackend(options: SetupBackendOptions = {}): Promise<B
   }
 
   const plan = planThreads(options.threads);
-  if (options.wasmPaths !== undefined) setWasmPaths(options.wasmPaths as string);
+  if (options.wasmPaths !== undefined) setWasmPaths(options.wasmPaths);
   if (plan.threads > 1) setThreadsCount(plan.threads);
   const ok = await setBackend('wasm');
   if (!ok) {
@@ -114,7 +120,11 @@ export async function setupBackend(options: SetupBackendOptions = {}): Promise<B
   await ready();
   const simd = (await env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
   const threads = plan.threads > 1 ? getThreadsCount() : 1;
-  const note = plan.note ?? (threads < plan.threads ? `tfjs started ${threads} of the ${plan.threads} threads asked for.` : undefined);
+  const note =
+    plan.note ??
+    (threads < plan.threads
+      ? `tfjs started ${threads} of the ${plan.threads} threads asked for.`
+      : undefined);
   current = { backend: 'wasm', simd, threads, ...(note === undefined ? {} : { threadsNote: note }) };
   return { ...current };
 }

@@ -3,12 +3,26 @@
  * returns the gradient with the broadcast batch shape (e.g. [3, 6, 4] for a shared [6, 4] matrix), which
  * the engine then rejects; here each gradient is summed back over the axes its input was broadcast on.
  */
-import { BatchMatMul, matMul, reshape, sum, type GradConfig, type NamedAttrMap, type Tensor } from '@tensorflow/tfjs-core';
+import {
+  BatchMatMul,
+  matMul,
+  reshape,
+  sum,
+  type GradConfig,
+  type NamedAttrMap,
+  type Tensor,
+} from '@tensorflow/tfjs-core';
 
 /** Sums `gradient` over the axes that broadcasting added to or stretched in `shape`. */
 export function sumToShape(gradient: Tensor, shape: readonly number[]): Tensor {
   const leading = gradient.rank - shape.length;
-  let reduced = leading > 0 ? sum(gradient, Array.from({ length: leading }, (_, i) => i)) : gradient;
+  let reduced =
+    leading > 0
+      ? sum(
+          gradient,
+          Array.from({ length: leading }, (_, i) => i),
+        )
+      : gradient;
   const stretched = shape.flatMap((d, i) => (d === 1 && reduced.shape[i] !== 1 ? [i] : []));
   if (stretched.length > 0) reduced = sum(reduced, stretched, true);
   return reduced.shape.length === shape.length ? reduced : reshape(reduced, [...shape]);

@@ -25,7 +25,11 @@ function paramsGradient(x: Tensor, indices: Tensor, dy: Tensor, axis: number): T
   const innerAxes = innerShape.map((_, i) => outerShape.length + 1 + i);
   const values = reshape(dy, [...outerShape, indices.size, ...innerShape]);
   const permutation = [outerShape.length, ...outerAxes, ...innerAxes];
-  const summed = unsortedSegmentSum(transpose(values, permutation), reshape(indices, [indices.size]), x.shape[axis] as number);
+  const summed = unsortedSegmentSum(
+    transpose(values, permutation),
+    reshape(indices, [indices.size]),
+    x.shape[axis] as number,
+  );
   return transpose(summed, backend_util.getUndoAxesPermutation(permutation));
 }
 

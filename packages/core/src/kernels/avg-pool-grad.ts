@@ -4,8 +4,14 @@
  * size on both backends, so every border gradient of a 'same'-padded average pool is wrong. Here each
  * dy is spread evenly over the in-bounds elements of its window.
  */
-import { AvgPoolGrad, backend_util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
-import { makeOutput, readValues } from './backend-values';
+import {
+  AvgPoolGrad,
+  backend_util,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
+import { makeOutput } from './backend-values';
 import type { KernelArgs } from './kernel-calls';
 
 interface AvgPoolGradAttrs {
@@ -29,8 +35,7 @@ function avgPoolGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
   const { strideHeight, strideWidth, filterHeight, filterWidth } = info;
   const { top, left } = info.padInfo;
-  const dyValues = readValues(backend, dy);
-  return makeOutput(backend, input.shape, 'float32', (dx) => {
+  return makeOutput(backend, input.shape, 'float32', [dy], (dx, dyValues = dx) => {
     let dyIndex = 0;
     for (let b = 0; b < batchSize; b++) {
       const imageOffset = b * inHeight * inWidth * channels;
@@ -44,7 +49,8 @@ function avgPoolGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo {
           for (let r = rowFrom; r < rowTo; r++) {
             for (let c = colFrom; c < colTo; c++) {
               const pixel = imageOffset + (r * inWidth + c) * channels;
-              for (let d = 0; d < channels; d++) dx[pixel + d] = (dx[pixel + d] as number) + (dyValues[dyIndex + d] as number) * share;
+              for (let d = 0; d < channels; d++)
+                dx[pixel + d] = (dx[pixel + d] as number) + (dyValues[dyIndex + d] as number) * share;
             }
           }
         }

@@ -16,28 +16,28 @@ interface CpuLikeBackend extends KernelBackend {
   makeTensorInfo(shape: number[], dtype: DataType, values?: BackendValues): TensorInfo;
 }
 
-/** The values of a tensor (the cpu backend's own array; a copy from the wasm heap). */
-export function readValues(backend: KernelBackend, info: TensorInfo): TypedValues {
-  return backend.readSync(info.dataId) as TypedValues;
-}
-
-/** Makes a zero-filled output and lets `fill` write into it, without a second copy on either backend. */
+/**
+ * Makes a zero-filled output and calls `fill(output, ...inputValues)`, with no copy on either backend:
+ * on wasm the arrays are views of its heap, taken after the output is allocated (an allocation can
+ * grow, and so detach, the heap) and valid for the duration of `fill`.
+ */
 export function makeOutput(
   backend: KernelBackend,
   shape: number[],
   dtype: 'float32' | 'int32',
-  fill: (values: TypedValues) => void,
+  inputs: readonly TensorInfo[],
+  fill: (values: TypedValues, ...inputs: TypedValues[]) => void,
 ): TensorInfo {
   if ('typedArrayFromHeap' in backend) {
     const wasm = backend as WasmLikeBackend;
     const out = wasm.makeOutput(shape, dtype);
     const view = wasm.typedArrayFromHeap(out);
     view.fill(0);
-    fill(view);
+    fill(view, ...inputs.map((info) => wasm.typedArrayFromHeap(info)));
     return out;
   }
   const size = shape.reduce((a, b) => a * b, 1);
   const values = dtype === 'float32' ? new Float32Array(size) : new Int32Array(size);
-  fill(values);
+  fill(values, ...inputs.map((info) => backend.readSync(info.dataId) as TypedValues));
   return (backend as CpuLikeBackend).makeTensorInfo(shape, dtype, values);
 }

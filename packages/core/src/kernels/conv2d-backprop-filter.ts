@@ -7,7 +7,13 @@
  * with dyᵀ = dy[y, x, n, co] as the filter, at stride 1 and dilation s (the forward stride), gives
  * out[ci, i, j, co]. XNNPACK runs that conv, so the filter gradient costs about one forward conv.
  */
-import { backend_util, Conv2DBackpropFilter, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import {
+  backend_util,
+  Conv2DBackpropFilter,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
 import { type KernelArgs, composeKernels, cropForPadding } from './kernel-calls';
 
 interface Conv2DBackpropFilterAttrs {
@@ -20,9 +26,12 @@ interface Conv2DBackpropFilterAttrs {
 
 function conv2dBackpropFilter({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
-  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as Conv2DBackpropFilterAttrs;
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } =
+    attrs as unknown as Conv2DBackpropFilterAttrs;
   if (dataFormat === 'NCHW') {
-    throw new Error("gradwell: Conv2DBackpropFilter on wasm supports dataFormat 'NHWC' only (as wasm's Conv2D does).");
+    throw new Error(
+      "gradwell: Conv2DBackpropFilter on wasm supports dataFormat 'NHWC' only (as wasm's Conv2D does).",
+    );
   }
   const info = backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number],

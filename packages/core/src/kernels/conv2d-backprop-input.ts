@@ -7,7 +7,13 @@
  *
  * It is also the forward of `conv2dTranspose`.
  */
-import { backend_util, Conv2DBackpropInput, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import {
+  backend_util,
+  Conv2DBackpropInput,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
 import { type KernelArgs, composeKernels, cropForPadding, insertZeros } from './kernel-calls';
 
 interface Conv2DBackpropInputAttrs {
@@ -20,9 +26,12 @@ interface Conv2DBackpropInputAttrs {
 
 function conv2dBackpropInput({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
-  const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as Conv2DBackpropInputAttrs;
+  const { strides, pad, dataFormat, dimRoundingMode, inputShape } =
+    attrs as unknown as Conv2DBackpropInputAttrs;
   if (dataFormat === 'NCHW') {
-    throw new Error("gradwell: Conv2DBackpropInput on wasm supports dataFormat 'NHWC' only (as wasm's Conv2D does).");
+    throw new Error(
+      "gradwell: Conv2DBackpropInput on wasm supports dataFormat 'NHWC' only (as wasm's Conv2D does).",
+    );
   }
   const info = backend_util.computeConv2DInfo(
     inputShape,

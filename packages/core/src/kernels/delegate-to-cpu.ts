@@ -20,7 +20,6 @@ import {
   MaxPool3D,
   MaxPool3DGrad,
   MaxPoolWithArgmax,
-  type KernelBackend,
   type KernelConfig,
   type KernelFunc,
   type NamedTensorInfoMap,
@@ -62,10 +61,13 @@ function runOnCpu(kernelName: string): KernelFunc {
       // Some cpu kernels read `rank`, which the engine's tensors carry and bare tensor infos do not.
       cpuInputs[name] = Object.assign(copy, { rank: info.shape.length });
     }
-    const produced = kernel.kernelFunc({ inputs: cpuInputs, attrs, backend: cpu as KernelBackend });
+    const produced = kernel.kernelFunc({ inputs: cpuInputs, attrs, backend: cpu });
     const outputs = Array.isArray(produced) ? produced : [produced];
-    const copied = outputs.map((out) => wasm.makeOutput(out.shape, out.dtype, undefined, cpu.readSync(out.dataId)));
-    for (const info of [...Object.values(cpuInputs), ...outputs]) if (info !== undefined) cpu.disposeData(info.dataId);
+    const copied = outputs.map((out) =>
+      wasm.makeOutput(out.shape, out.dtype, undefined, cpu.readSync(out.dataId)),
+    );
+    for (const info of [...Object.values(cpuInputs), ...outputs])
+      if (info !== undefined) cpu.disposeData(info.dataId);
     return Array.isArray(produced) ? copied : (copied[0] as TensorInfo);
   };
 }

@@ -28,7 +28,11 @@ interface DepthwiseBackpropAttrs {
   filterShape?: [number, number, number, number];
 }
 
-function convInfo(xShape: number[], filterShape: number[], attrs: DepthwiseBackpropAttrs): backend_util.Conv2DInfo {
+function convInfo(
+  xShape: number[],
+  filterShape: number[],
+  attrs: DepthwiseBackpropAttrs,
+): backend_util.Conv2DInfo {
   return backend_util.computeConv2DInfo(
     xShape as [number, number, number, number],
     filterShape as [number, number, number, number],
@@ -80,14 +84,33 @@ function depthwiseBackpropFilter({ inputs, backend, attrs }: KernelArgs): Tensor
   return composeKernels(backend, 'wasm', (calls) => {
     const [kh, kw, channels, multiplier] = filterShape;
     const [n, inHeight, inWidth] = x.shape as [number, number, number, number];
-    const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw, outHeight, outWidth } = info;
+    const {
+      strideHeight: sh,
+      strideWidth: sw,
+      dilationHeight: dh,
+      dilationWidth: dw,
+      outHeight,
+      outWidth,
+    } = info;
     const image = calls.reshape(calls.transpose(x, [1, 2, 3, 0]), [1, inHeight, inWidth, channels * n]);
     const dy5 = calls.reshape(dy, [n, outHeight, outWidth, channels, multiplier]);
-    const dyFilter = calls.reshape(calls.transpose(dy5, [1, 2, 3, 0, 4]), [outHeight, outWidth, channels * n, multiplier]);
+    const dyFilter = calls.reshape(calls.transpose(dy5, [1, 2, 3, 0, 4]), [
+      outHeight,
+      outWidth,
+      channels * n,
+      multiplier,
+    ]);
     const neededHeight = (kh - 1) * dh + (outHeight - 1) * sh + 1;
     const neededWidth = (kw - 1) * dw + (outWidth - 1) * sw + 1;
     const { top, left } = info.padInfo;
-    const window = cropForPadding(calls, image, top, neededHeight - inHeight - top, left, neededWidth - inWidth - left);
+    const window = cropForPadding(
+      calls,
+      image,
+      top,
+      neededHeight - inHeight - top,
+      left,
+      neededWidth - inWidth - left,
+    );
     const out = calls.run(
       'DepthwiseConv2dNative',
       { x: window.x, filter: dyFilter },

@@ -9,7 +9,10 @@ import { avgPoolGradConfigs } from './avg-pool-grad';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input';
 import { cpuDelegatedConfigs } from './delegate-to-cpu';
-import { depthwiseConv2dBackpropFilterConfig, depthwiseConv2dBackpropInputConfig } from './depthwise-conv2d-backprop';
+import {
+  depthwiseConv2dBackpropFilterConfig,
+  depthwiseConv2dBackpropInputConfig,
+} from './depthwise-conv2d-backprop';
 import { createFastMatMulConfig, FAST_MAT_MUL_KERNELS } from './fast-mat-mul';
 import { maxPoolGradConfig } from './max-pool-grad';
 import { oneHotConfig } from './one-hot';
@@ -32,10 +35,7 @@ function replaceKernel(config: KernelConfig, original: KernelConfig | undefined)
 
 /** The kernels gradwell installs, as `backend/kernel` names. */
 export function listTrainingKernels(): string[] {
-  return [
-    ...staticConfigs().map(keyOf),
-    ...FAST_MAT_MUL_KERNELS.map((name) => `wasm/${name}`),
-  ].sort();
+  return [...staticConfigs().map(keyOf), ...FAST_MAT_MUL_KERNELS.map((name) => `wasm/${name}`)].sort();
 }
 
 function staticConfigs(): KernelConfig[] {
@@ -56,7 +56,8 @@ function staticConfigs(): KernelConfig[] {
 
 export function installTrainingKernels(): void {
   if (replaced.size > 0) return;
-  for (const config of staticConfigs()) replaceKernel(config, getKernel(config.kernelName, config.backendName));
+  for (const config of staticConfigs())
+    replaceKernel(config, getKernel(config.kernelName, config.backendName));
   for (const name of FAST_MAT_MUL_KERNELS) {
     const original = getKernel(name, 'wasm');
     if (original !== undefined) replaceKernel(createFastMatMulConfig(original), original);

@@ -32,7 +32,9 @@ export class KernelCalls {
   run(kernelName: string, inputs: NamedTensorInfoMap, attrs: object = {}, config?: KernelConfig): TensorInfo {
     const kernel = config ?? getKernel(kernelName, this.backendName);
     if (kernel === undefined) {
-      throw new Error(`gradwell: kernel '${kernelName}' is not registered for backend '${this.backendName}'.`);
+      throw new Error(
+        `gradwell: kernel '${kernelName}' is not registered for backend '${this.backendName}'.`,
+      );
     }
     const out = kernel.kernelFunc({ inputs, attrs: attrs as NamedAttrMap, backend: this.backend });
     const info = Array.isArray(out) ? out[0] : out;
@@ -74,7 +76,7 @@ export function composeKernels(
   backendName: string,
   body: (calls: KernelCalls) => TensorInfo,
 ): TensorInfo {
-  const calls = new KernelCalls(backend as ComposableBackend, backendName);
+  const calls = new KernelCalls(backend, backendName);
   let result: TensorInfo | undefined;
   try {
     result = body(calls);
@@ -122,7 +124,12 @@ export function cropForPadding(
 }
 
 /** Inserts `stride - 1` zeros after every row/column of an NHWC tensor (the "dilated" dy of a strided conv). */
-export function insertZeros(calls: KernelCalls, x: TensorInfo, strideHeight: number, strideWidth: number): TensorInfo {
+export function insertZeros(
+  calls: KernelCalls,
+  x: TensorInfo,
+  strideHeight: number,
+  strideWidth: number,
+): TensorInfo {
   if (strideHeight === 1 && strideWidth === 1) return x;
   const [n, h, w, c] = x.shape as [number, number, number, number];
   const expanded = calls.reshape(x, [n, h, 1, w, 1, c]);

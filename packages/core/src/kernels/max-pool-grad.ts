@@ -1,11 +1,18 @@
 /**
  * `MaxPoolGrad` for wasm. tfjs 4.22's wasm kernel starts its running max at FLT_MIN (+1.18e-38), not −∞,
- * so a window whose values are all ≤ 0 (common right after a ReLU) passes no gradient at all. This
- * kernel routes each dy to the first maximum of its window in row-major scan order, as the cpu backend
- * and TensorFlow do.
+ * so a window whose values are all ≤ 0 (common right after a ReLU) sends its gradient to the window's
+ * first element instead of its maximum. This kernel routes each dy to the first maximum of its window
+ * in row-major scan order, as the cpu backend and TensorFlow do. Non-overlapping unpadded windows (the
+ * usual 2×2, stride 2) take a specialised loop.
  */
-import { backend_util, MaxPoolGrad, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
-import { makeOutput, readValues } from './backend-values';
+import {
+  backend_util,
+  MaxPoolGrad,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
+import { makeOutput } from './backend-values';
 import type { KernelArgs } from './kernel-calls';
 
 interface MaxPoolGradAttrs {
@@ -13,6 +20,86 @@ interface MaxPoolGradAttrs {
   strides: [number, number] | number;
   pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+type Values = ArrayLike<number> & { [index: number]: number };
+
+/** Each output's window is disjoint from the others and lies inside the image. */
+function routeDisjoint(info: backend_util.Conv2DInfo, x: Values, dy: Values, dx: Values): void {
+  const {
+    batchSize,
+    inHeight,
+    inWidth,
+    inChannels: channels,
+    outHeight,
+    outWidth,
+    filterHeight,
+    filterWidth,
+  } = info;
+  const rowStride = inWidth * channels;
+  let dyIndex = 0;
+  for (let b = 0; b < batchSize; b++) {
+    const image = b * inHeight * rowStride;
+    for (let yR = 0; yR < outHeight; yR++) {
+      for (let yC = 0; yC < outWidth; yC++) {
+        const corner = image + yR * filterHeight * rowStride + yC * filterWidth * channels;
+        for (let d = 0; d < channels; d++, dyIndex++) {
+          let bestAt = corner + d;
+          let best = x[bestAt] as number;
+          for (let r = 0; r < filterHeight; r++) {
+            for (let c = 0; c < filterWidth; c++) {
+              const at = corner + r * rowStride + c * channels + d;
+              const value = x[at] as number;
+              if (value > best) {
+                best = value;
+                bestAt = at;
+              }
+            }
+          }
+          dx[bestAt] = (dx[bestAt] as number) + (dy[dyIndex] as number);
+        }
+      }
+    }
+  }
+}
+
+/** Any windows: strided, overlapping, padded. */
+function routeGeneral(info: backend_util.Conv2DInfo, x: Values, dy: Values, dx: Values): void {
+  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
+  const { strideHeight, strideWidth, filterHeight, filterWidth } = info;
+  const { top, left } = info.padInfo;
+  const best = new Float64Array(channels);
+  const bestAt = new Int32Array(channels);
+  let dyIndex = 0;
+  for (let b = 0; b < batchSize; b++) {
+    const imageOffset = b * inHeight * inWidth * channels;
+    for (let yR = 0; yR < outHeight; yR++) {
+      const rowFrom = Math.max(0, yR * strideHeight - top);
+      const rowTo = Math.min(inHeight, yR * strideHeight - top + filterHeight);
+      for (let yC = 0; yC < outWidth; yC++) {
+        const colFrom = Math.max(0, yC * strideWidth - left);
+        const colTo = Math.min(inWidth, yC * strideWidth - left + filterWidth);
+        best.fill(Number.NEGATIVE_INFINITY);
+        bestAt.fill(-1);
+        for (let r = rowFrom; r < rowTo; r++) {
+          for (let c = colFrom; c < colTo; c++) {
+            const pixel = imageOffset + (r * inWidth + c) * channels;
+            for (let d = 0; d < channels; d++) {
+              const value = x[pixel + d] as number;
+              if (value > (best[d] as number)) {
+                best[d] = value;
+                bestAt[d] = pixel + d;
+              }
+            }
+          }
+        }
+        for (let d = 0; d < channels; d++, dyIndex++) {
+          const at = bestAt[d] as number;
+          if (at >= 0) dx[at] = (dx[at] as number) + (dy[dyIndex] as number);
+        }
+      }
+    }
+  }
 }
 
 function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo {
@@ -26,46 +113,13 @@ function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo {
     pad,
     dimRoundingMode,
   );
-  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
-  const { strideHeight, strideWidth, filterHeight, filterWidth } = info;
-  const { top, left } = info.padInfo;
-  const x = readValues(backend, input);
-  const dyValues = readValues(backend, dy);
-  const best = new Float64Array(channels);
-  const bestAt = new Int32Array(channels);
-  return makeOutput(backend, input.shape, 'float32', (dx) => {
-    let dyIndex = 0;
-    for (let b = 0; b < batchSize; b++) {
-      const imageOffset = b * inHeight * inWidth * channels;
-      for (let yR = 0; yR < outHeight; yR++) {
-        const rowStart = yR * strideHeight - top;
-        const rowFrom = Math.max(0, rowStart);
-        const rowTo = Math.min(inHeight, rowStart + filterHeight);
-        for (let yC = 0; yC < outWidth; yC++) {
-          const colStart = yC * strideWidth - left;
-          const colFrom = Math.max(0, colStart);
-          const colTo = Math.min(inWidth, colStart + filterWidth);
-          best.fill(Number.NEGATIVE_INFINITY);
-          bestAt.fill(-1);
-          for (let r = rowFrom; r < rowTo; r++) {
-            for (let c = colFrom; c < colTo; c++) {
-              const pixel = imageOffset + (r * inWidth + c) * channels;
-              for (let d = 0; d < channels; d++) {
-                const value = x[pixel + d] as number;
-                if (value > (best[d] as number)) {
-                  best[d] = value;
-                  bestAt[d] = pixel + d;
-                }
-              }
-            }
-          }
-          for (let d = 0; d < channels; d++, dyIndex++) {
-            const at = bestAt[d] as number;
-            if (at >= 0) dx[at] = (dx[at] as number) + (dyValues[dyIndex] as number);
-          }
-        }
-      }
-    }
+  const { top, left, bottom, right } = info.padInfo;
+  const disjoint =
+    info.strideHeight === info.filterHeight &&
+    info.strideWidth === info.filterWidth &&
+    top + left + bottom + right === 0;
+  return makeOutput(backend, input.shape, 'float32', [input, dy], (dx, x = dx, dyValues = dx) => {
+    (disjoint ? routeDisjoint : routeGeneral)(info, x, dyValues, dx);
   });
 }
 

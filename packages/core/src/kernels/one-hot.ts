@@ -3,7 +3,7 @@
  * bit patterns (1 reads as 1.4e-45). Indices outside [0, depth) give an all-`offValue` row, as in TF.
  */
 import { OneHot, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
-import { makeOutput, readValues } from './backend-values';
+import { makeOutput } from './backend-values';
 import type { KernelArgs } from './kernel-calls';
 
 interface OneHotAttrs {
@@ -16,11 +16,10 @@ interface OneHotAttrs {
 function oneHot({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const { indices } = inputs as { indices: TensorInfo };
   const { depth, onValue, offValue, dtype } = attrs as unknown as OneHotAttrs;
-  const ids = readValues(backend, indices);
-  return makeOutput(backend, [...indices.shape, depth], dtype, (out) => {
+  return makeOutput(backend, [...indices.shape, depth], dtype, [indices], (out, ids) => {
     if (offValue !== 0) out.fill(offValue);
-    for (let i = 0; i < ids.length; i++) {
-      const id = ids[i] as number;
+    for (let i = 0; i < (ids as Int32Array).length; i++) {
+      const id = (ids as Int32Array)[i] as number;
       if (id >= 0 && id < depth) out[i * depth + id] = onValue;
     }
   });

@@ -3,7 +3,12 @@
  * match central differences. A regression in any kernel gradwell installs (or in tfjs) fails its row.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { expectTensorsClose, findGradientMismatches, TRAINING_OP_TABLE, type TrainingOpRow } from '@gradwell/test-utils';
+import {
+  expectTensorsClose,
+  findGradientMismatches,
+  TRAINING_OP_TABLE,
+  type TrainingOpRow,
+} from '@gradwell/test-utils';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { setupBackend } from '../index';
 
@@ -20,7 +25,8 @@ function gradIndices(row: TrainingOpRow, count: number): number[] {
 /** f restricted to the differentiated inputs (integer inputs such as indices stay fixed). */
 function restricted(row: TrainingOpRow, inputs: tf.Tensor[]): (...xs: tf.Tensor[]) => tf.Tensor {
   const indices = gradIndices(row, inputs.length);
-  return (...xs) => row.f(...inputs.map((input, k) => (indices.includes(k) ? (xs[indices.indexOf(k)] as tf.Tensor) : input)));
+  return (...xs) =>
+    row.f(...inputs.map((input, k) => (indices.includes(k) ? (xs[indices.indexOf(k)] as tf.Tensor) : input)));
 }
 
 async function evaluate(row: TrainingOpRow, backend: 'wasm' | 'cpu'): Promise<Evaluation> {
@@ -59,11 +65,15 @@ describe('training op table', () => {
     if (row.differentiable !== false) {
       // gradient ok on wasm, equal to cpu
       expect(onWasm.gradients.length).toBe(onCpu.gradients.length);
-      onWasm.gradients.forEach((g, i) => expectTensorsClose(g, onCpu.gradients[i] as Float32Array, tolerance));
+      onWasm.gradients.forEach((g, i) =>
+        expectTensorsClose(g, onCpu.gradients[i] as Float32Array, tolerance),
+      );
       // gradient equal to central differences (on wasm)
       const inputs = row.inputs();
       const selected = gradIndices(row, inputs.length).map((k) => inputs[k] as tf.Tensor);
-      const mismatches = findGradientMismatches(restricted(row, inputs), selected, { epsilon: row.epsilon ?? 1e-2 });
+      const mismatches = findGradientMismatches(restricted(row, inputs), selected, {
+        epsilon: row.epsilon ?? 1e-2,
+      });
       tf.dispose(inputs);
       expect(mismatches).toEqual([]);
     }

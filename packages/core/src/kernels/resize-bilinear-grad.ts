@@ -4,8 +4,13 @@
  * source pixels the forward interpolated, with the forward's weights (the mapping is restated from the
  * cpu forward kernel). The wasm kernel is correct and stays.
  */
-import { ResizeBilinearGrad, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
-import { makeOutput, readValues } from './backend-values';
+import {
+  ResizeBilinearGrad,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
+import { makeOutput } from './backend-values';
 import type { KernelArgs } from './kernel-calls';
 
 interface ResizeAttrs {
@@ -20,11 +25,19 @@ interface Taps {
 }
 
 /** For each output index: the two source indices and the interpolation weight of the second. */
-export function bilinearTaps(oldSize: number, newSize: number, { alignCorners, halfPixelCenters }: ResizeAttrs): Taps {
+export function bilinearTaps(
+  oldSize: number,
+  newSize: number,
+  { alignCorners, halfPixelCenters }: ResizeAttrs,
+): Taps {
   const effectiveIn = alignCorners && newSize > 1 ? oldSize - 1 : oldSize;
   const effectiveOut = alignCorners && newSize > 1 ? newSize - 1 : newSize;
   const ratio = effectiveIn / effectiveOut;
-  const taps: Taps = { low: new Int32Array(newSize), high: new Int32Array(newSize), fraction: new Float64Array(newSize) };
+  const taps: Taps = {
+    low: new Int32Array(newSize),
+    high: new Int32Array(newSize),
+    fraction: new Float64Array(newSize),
+  };
   for (let i = 0; i < newSize; i++) {
     const source = halfPixelCenters ? ratio * (i + 0.5) - 0.5 : ratio * i;
     const low = Math.max(0, Math.floor(source));
@@ -42,8 +55,7 @@ function resizeBilinearGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo 
   const [, newHeight, newWidth] = dy.shape as [number, number, number, number];
   const rows = bilinearTaps(oldHeight, newHeight, typed);
   const cols = bilinearTaps(oldWidth, newWidth, typed);
-  const dyValues = readValues(backend, dy);
-  return makeOutput(backend, images.shape, 'float32', (dx) => {
+  return makeOutput(backend, images.shape, 'float32', [dy], (dx, dyValues = dx) => {
     let from = 0;
     for (let b = 0; b < batch; b++) {
       const image = b * oldHeight;
@@ -62,7 +74,8 @@ function resizeBilinearGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo 
             [(bottom + right) * channels, rf * cf],
           ] as const;
           for (const [to, weight] of targets) {
-            for (let d = 0; d < channels; d++) dx[to + d] = (dx[to + d] as number) + (dyValues[from + d] as number) * weight;
+            for (let d = 0; d < channels; d++)
+              dx[to + d] = (dx[to + d] as number) + (dyValues[from + d] as number) * weight;
           }
         }
       }

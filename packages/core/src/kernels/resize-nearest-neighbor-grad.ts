@@ -3,8 +3,13 @@
  * forward resize copied it from (the cpu/wasm forward's mapping, restated below). tfjs 4.22's cpu
  * kernel gets batches after the first wrong.
  */
-import { ResizeNearestNeighborGrad, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
-import { makeOutput, readValues } from './backend-values';
+import {
+  ResizeNearestNeighborGrad,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
+import { makeOutput } from './backend-values';
 import type { KernelArgs } from './kernel-calls';
 
 interface ResizeAttrs {
@@ -32,17 +37,19 @@ function resizeNearestNeighborGrad({ inputs, backend, attrs }: KernelArgs): Tens
   const typed = attrs as unknown as ResizeAttrs;
   const [batch, oldHeight, oldWidth, channels] = images.shape as [number, number, number, number];
   const [, newHeight, newWidth] = dy.shape as [number, number, number, number];
-  const dyValues = readValues(backend, dy);
-  const rows = Array.from({ length: newHeight }, (_, r) => nearestSourceIndex(r, oldHeight, newHeight, typed));
+  const rows = Array.from({ length: newHeight }, (_, r) =>
+    nearestSourceIndex(r, oldHeight, newHeight, typed),
+  );
   const cols = Array.from({ length: newWidth }, (_, c) => nearestSourceIndex(c, oldWidth, newWidth, typed));
-  return makeOutput(backend, images.shape, 'float32', (out) => {
+  return makeOutput(backend, images.shape, 'float32', [dy], (out, dyValues = out) => {
     let from = 0;
     for (let b = 0; b < batch; b++) {
       for (let r = 0; r < newHeight; r++) {
         const rowOffset = (b * oldHeight + (rows[r] as number)) * oldWidth;
         for (let c = 0; c < newWidth; c++) {
           const to = (rowOffset + (cols[c] as number)) * channels;
-          for (let d = 0; d < channels; d++) out[to + d] = (out[to + d] as number) + (dyValues[from++] as number);
+          for (let d = 0; d < channels; d++)
+            out[to + d] = (out[to + d] as number) + (dyValues[from++] as number);
         }
       }
     }

@@ -3,8 +3,13 @@
  * embedding lookup. out[s, ...] = Σ_{i : ids[i] = s} x[i, ...]; ids outside [0, numSegments) are
  * dropped, as in TensorFlow.
  */
-import { UnsortedSegmentSum, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
-import { makeOutput, readValues } from './backend-values';
+import {
+  UnsortedSegmentSum,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
+import { makeOutput } from './backend-values';
 import type { KernelArgs } from './kernel-calls';
 
 function unsortedSegmentSum({ inputs, backend, attrs }: KernelArgs): TensorInfo {
@@ -12,9 +17,9 @@ function unsortedSegmentSum({ inputs, backend, attrs }: KernelArgs): TensorInfo 
   const { numSegments } = attrs as unknown as { numSegments: number };
   const innerShape = x.shape.slice(segmentIds.shape.length);
   const inner = innerShape.reduce((a, b) => a * b, 1);
-  const values = readValues(backend, x);
-  const ids = readValues(backend, segmentIds);
-  return makeOutput(backend, [numSegments, ...innerShape], x.dtype === 'int32' ? 'int32' : 'float32', (out) => {
+  const dtype = x.dtype === 'int32' ? 'int32' : 'float32';
+  return makeOutput(backend, [numSegments, ...innerShape], dtype, [x, segmentIds], (out, values, ids) => {
+    if (values === undefined || ids === undefined) return;
     for (let i = 0; i < ids.length; i++) {
       const segment = ids[i] as number;
       if (segment < 0 || segment >= numSegments) continue;

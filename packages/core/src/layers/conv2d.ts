@@ -35,14 +35,24 @@ export interface Conv2dArgs {
   name?: string;
 }
 
-export function toPair(context: string, argument: string, value: number | [number, number]): [number, number] {
+export function toPair(
+  context: string,
+  argument: string,
+  value: number | [number, number],
+): [number, number] {
   const pair: [number, number] = typeof value === 'number' ? [value, value] : value;
   for (const v of pair) assertPositiveInteger(context, argument, v);
   return pair;
 }
 
 /** Output length of a conv or pool along one axis. */
-export function convOutputLength(length: number, kernel: number, stride: number, padding: Padding, dilation = 1): number {
+export function convOutputLength(
+  length: number,
+  kernel: number,
+  stride: number,
+  padding: Padding,
+  dilation = 1,
+): number {
   const effective = (kernel - 1) * dilation + 1;
   return padding === 'same' ? Math.ceil(length / stride) : Math.floor((length - effective) / stride) + 1;
 }
@@ -76,11 +86,15 @@ export class Conv2d extends BaseLayer {
 
   protected override validateInputShape(inputShape: readonly number[]): void {
     if (inputShape.length !== 3) {
-      throw new Error(`conv2d '${this.name}': input must be NHWC images [batch, height, width, channels], got per-example shape [${inputShape.join(', ')}].`);
+      throw new Error(
+        `conv2d '${this.name}': input must be NHWC images [batch, height, width, channels], got per-example shape [${inputShape.join(', ')}].`,
+      );
     }
     const [h, w] = this.computeOutputShape(inputShape);
     if ((h as number) < 1 || (w as number) < 1) {
-      throw new Error(`conv2d '${this.name}': a ${this.kernelSize.join('×')} kernel does not fit input [${inputShape.join(', ')}] with padding '${this.padding}'.`);
+      throw new Error(
+        `conv2d '${this.name}': a ${this.kernelSize.join('×')} kernel does not fit input [${inputShape.join(', ')}] with padding '${this.padding}'.`,
+      );
     }
   }
 
@@ -136,7 +150,8 @@ export class Conv2d extends BaseLayer {
   static fromConfig(config: Record<string, unknown>, resolvers: ObjectResolvers): Conv2d {
     return new Conv2d({
       ...(config as unknown as Conv2dArgs),
-      activation: config.activation == null ? undefined : resolvers.activation(config.activation as SerializedObject),
+      activation:
+        config.activation == null ? undefined : resolvers.activation(config.activation as SerializedObject),
       kernelInitializer: resolvers.initializer(config.kernelInitializer as SerializedObject),
       biasInitializer: resolvers.initializer(config.biasInitializer as SerializedObject),
     });

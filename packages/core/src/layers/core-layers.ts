@@ -9,12 +9,12 @@ import { AvgPool2d, Flatten, GlobalAveragePool, MaxPool2d } from './pooling';
 import type { LayerFactory } from './sequential';
 
 export const CORE_LAYER_FACTORIES: ReadonlyArray<readonly [string, LayerFactory]> = [
-  ['Dense', Dense.fromConfig],
-  ['Conv2d', Conv2d.fromConfig],
-  ['MaxPool2d', MaxPool2d.fromConfig],
-  ['AvgPool2d', AvgPool2d.fromConfig],
-  ['GlobalAveragePool', GlobalAveragePool.fromConfig],
-  ['Flatten', Flatten.fromConfig],
+  ['Dense', (config, resolvers) => Dense.fromConfig(config, resolvers)],
+  ['Conv2d', (config, resolvers) => Conv2d.fromConfig(config, resolvers)],
+  ['MaxPool2d', (config) => MaxPool2d.fromConfig(config)],
+  ['AvgPool2d', (config) => AvgPool2d.fromConfig(config)],
+  ['GlobalAveragePool', (config) => GlobalAveragePool.fromConfig(config)],
+  ['Flatten', (config) => Flatten.fromConfig(config)],
 ];
 
 /** A new layer registry holding core's layers. */

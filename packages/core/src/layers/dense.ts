@@ -50,7 +50,10 @@ export class Dense extends BaseLayer {
   }
 
   protected override validateInputShape(inputShape: readonly number[]): void {
-    if (inputShape.length < 1) throw new Error(`dense '${this.name}': input must be at least [batch, features], got a vector of examples.`);
+    if (inputShape.length < 1)
+      throw new Error(
+        `dense '${this.name}': input must be at least [batch, features], got a vector of examples.`,
+      );
   }
 
   protected override createWeights(inputShape: readonly number[], random: RandomSource): void {
@@ -93,7 +96,8 @@ export class Dense extends BaseLayer {
     return new Dense({
       name: config.name as string,
       units: config.units as number,
-      activation: config.activation == null ? undefined : resolvers.activation(config.activation as SerializedObject),
+      activation:
+        config.activation == null ? undefined : resolvers.activation(config.activation as SerializedObject),
       useBias: config.useBias as boolean,
       kernelInitializer: resolvers.initializer(config.kernelInitializer as SerializedObject),
       biasInitializer: resolvers.initializer(config.biasInitializer as SerializedObject),

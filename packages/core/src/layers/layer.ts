@@ -86,7 +86,8 @@ export abstract class BaseLayer implements Layer {
   }
 
   apply(x: Tensor, context: ApplyContext = {}): Tensor {
-    if (x.rank < 1) throw new Error(`${this.className} '${this.name}': input must have a batch axis, got a scalar.`);
+    if (x.rank < 1)
+      throw new Error(`${this.className} '${this.name}': input must have a batch axis, got a scalar.`);
     const exampleShape = x.shape.slice(1);
     if (this.inputShape === undefined) this.build(exampleShape);
     else this.checkInputShape(exampleShape);

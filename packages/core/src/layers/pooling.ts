@@ -63,7 +63,7 @@ export class MaxPool2d extends Pool2d {
     return maxPool(x as Tensor4D, this.poolSize, this.strides, this.padding);
   }
   static fromConfig(config: Record<string, unknown>): MaxPool2d {
-    return new MaxPool2d(config as Pool2dArgs);
+    return new MaxPool2d(config);
   }
 }
 
@@ -76,7 +76,7 @@ export class AvgPool2d extends Pool2d {
     return avgPool(x as Tensor4D, this.poolSize, this.strides, this.padding);
   }
   static fromConfig(config: Record<string, unknown>): AvgPool2d {
-    return new AvgPool2d(config as Pool2dArgs);
+    return new AvgPool2d(config);
   }
 }
 
@@ -98,7 +98,9 @@ export class GlobalAveragePool extends BaseLayer {
   }
   protected override validateInputShape(inputShape: readonly number[]): void {
     if (inputShape.length !== 3) {
-      throw new Error(`GlobalAveragePool '${this.name}': input must be NHWC images, got per-example shape [${inputShape.join(', ')}].`);
+      throw new Error(
+        `GlobalAveragePool '${this.name}': input must be NHWC images, got per-example shape [${inputShape.join(', ')}].`,
+      );
     }
   }
   protected call(x: Tensor): Tensor {
@@ -111,7 +113,7 @@ export class GlobalAveragePool extends BaseLayer {
     return { name: this.name };
   }
   static fromConfig(config: Record<string, unknown>): GlobalAveragePool {
-    return new GlobalAveragePool(config as { name?: string });
+    return new GlobalAveragePool(config);
   }
 }
 
@@ -126,7 +128,7 @@ export class Flatten extends BaseLayer {
     super(args.name, 'flatten');
   }
   protected call(x: Tensor): Tensor {
-    return reshape(x, [x.shape[0] as number, -1]);
+    return reshape(x, [x.shape[0], -1]);
   }
   computeOutputShape(inputShape: readonly number[]): number[] {
     return [inputShape.reduce((a, b) => a * b, 1)];
@@ -135,7 +137,7 @@ export class Flatten extends BaseLayer {
     return { name: this.name };
   }
   static fromConfig(config: Record<string, unknown>): Flatten {
-    return new Flatten(config as { name?: string });
+    return new Flatten(config);
   }
 }
 

@@ -36,7 +36,8 @@ export class Sequential implements Layer {
       if (count > 0) layer.name = `${layer.name}_${count}`;
     }
     const names = new Set(this.layers.map((l) => l.name));
-    if (names.size !== this.layers.length) throw new Error(`sequential '${this.name}': layer names must be unique.`);
+    if (names.size !== this.layers.length)
+      throw new Error(`sequential '${this.name}': layer names must be unique.`);
     if (args.inputShape !== undefined) this.build(args.inputShape, createRandom(args.seed ?? 0));
   }
 
@@ -96,7 +97,9 @@ export class Sequential implements Layer {
   getLayer(name: string): Layer {
     const layer = this.layers.find((l) => l.name === name);
     if (layer === undefined) {
-      throw new Error(`sequential '${this.name}' has no layer '${name}'; its layers: ${this.layers.map((l) => l.name).join(', ')}.`);
+      throw new Error(
+        `sequential '${this.name}' has no layer '${name}'; its layers: ${this.layers.map((l) => l.name).join(', ')}.`,
+      );
     }
     return layer;
   }
@@ -132,7 +135,10 @@ export class Sequential implements Layer {
     const serialized = config.layers as SerializedObject[];
     const built = serialized.map((s) => layers.get(s.className)(s.config, resolvers));
     const inputShape = config.inputShape as number[] | null;
-    return new Sequential(built, { name: config.name as string, ...(inputShape ? { inputShape, seed } : {}) });
+    return new Sequential(built, {
+      name: config.name as string,
+      ...(inputShape ? { inputShape, seed } : {}),
+    });
   }
 }
 
