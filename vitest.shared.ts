@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { defineProject, type UserWorkspaceConfig } from 'vitest/config';
@@ -12,12 +12,28 @@ const root = path.dirname(fileURLToPath(import.meta.url));
  */
 export function workspaceAliases(): Array<{ find: RegExp; replacement: string }> {
   const packagesDir = path.join(root, 'packages');
-  return readdirSync(packagesDir)
-    .filter((name) => existsSync(path.join(packagesDir, name, 'src/index.ts')))
-    .map((name) => ({
-      find: new RegExp(`^@gradwell/${name}$`),
-      replacement: path.join(packagesDir, name, 'src/index.ts'),
-    }));
+  return readdirSync(packagesDir).flatMap((name) => {
+    const dir = path.join(packagesDir, name);
+    if (!existsSync(path.join(dir, 'src/index.ts'))) return [];
+    // Subpath exports (`@gradwell/activations/testing`) map to src/<subpath>/index.ts or src/<subpath>.ts.
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+      exports?: Record<string, unknown>;
+    };
+    const subpaths = Object.keys(manifest.exports ?? {})
+      .filter((key) => key !== '.' && key !== './package.json')
+      .map((key) => key.slice(2))
+      .flatMap((sub) => {
+        const candidates = [path.join(dir, 'src', sub, 'index.ts'), path.join(dir, 'src', `${sub}.ts`)];
+        const file = candidates.find((candidate) => existsSync(candidate));
+        return file === undefined
+          ? []
+          : [{ find: new RegExp(`^@gradwell/${name}/${sub}$`), replacement: file }];
+      });
+    return [
+      ...subpaths,
+      { find: new RegExp(`^@gradwell/${name}$`), replacement: path.join(dir, 'src/index.ts') },
+    ];
+  });
 }
 
 /** Shared test settings: wasm start-up and numerical checks need more than the default 5 s. */

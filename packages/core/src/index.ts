@@ -48,7 +48,13 @@ export {
   type RangeSpec,
 } from './validation';
 export { BaseLayer, serializeLayer, type ApplyContext, type Layer, type LayerWeight } from './layers/layer';
-export { computeFans, glorotUniformInitializer, zerosInitializer } from './layers/default-initializers';
+export {
+  computeFans,
+  constantInitializer,
+  glorotUniformInitializer,
+  uniformInitializer,
+  zerosInitializer,
+} from './layers/default-initializers';
 export { Dense, dense, type DenseArgs } from './layers/dense';
 export { Conv2d, conv2d, convOutputLength, type Conv2dArgs, type Padding } from './layers/conv2d';
 export {

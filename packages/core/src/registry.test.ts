@@ -48,6 +48,7 @@ describe('createRegistry', () => {
 test('editDistance and findNearestName', () => {
   expect(editDistance('kitten', 'sitting')).toBe(3);
   expect(editDistance('', 'abc')).toBe(3);
+  expect(editDistance('gleu', 'gelu')).toBe(1);
   expect(findNearestName('heNormall', ['heNormal', 'heUniform'])).toBe('heNormal');
   expect(findNearestName('zzzzzz', ['relu'])).toBeUndefined();
 });

@@ -3,7 +3,17 @@
  * projection of the function's output, Σ rᵢ·f(x)ᵢ, accumulated in float64 in JS so that the finite
  * difference is not lost in float32 rounding of the sum.
  */
-import { grads, mul, sum, tensor, tidy, type Tensor } from '@tensorflow/tfjs-core';
+import {
+  grads,
+  mul,
+  sum,
+  tensor,
+  tidy,
+  variableGrads,
+  type Scalar,
+  type Tensor,
+  type Variable,
+} from '@tensorflow/tfjs-core';
 import { createRandom } from '@gradwell/core';
 
 export interface GradientCheckOptions {
@@ -103,4 +113,50 @@ export function expectGradientsMatchNumeric(
       `gradient differs from central differences at ${mismatches.length} coordinate(s): ${shown}`,
     );
   }
+}
+
+/**
+ * Like {@link findGradientMismatches}, for a scalar loss of variables (layer weights): analytic
+ * gradients from `tf.variableGrads`, numeric ones by perturbing each checked element in place (the
+ * variables are restored afterwards).
+ */
+export function findVariableGradientMismatches(
+  loss: () => Tensor,
+  variables: Variable[],
+  options: Omit<GradientCheckOptions, 'seed'> = {},
+): GradientMismatch[] {
+  const { epsilon = 1e-2, rtol = 2e-2, atol = 2e-3, maxCoordinates = 32 } = options;
+  const evaluate = (): number => {
+    const value = tidy(() => loss());
+    const result = value.dataSync()[0] as number;
+    value.dispose();
+    return result;
+  };
+  const { value, grads } = variableGrads(() => loss() as Scalar, variables);
+  value.dispose();
+  const mismatches: GradientMismatch[] = [];
+  variables.forEach((variable, k) => {
+    const gradient = grads[variable.name];
+    const analytic = gradient === undefined ? new Float32Array(variable.size) : gradient.dataSync();
+    const base = Float32Array.from(variable.dataSync());
+    const count = Math.min(maxCoordinates, base.length);
+    for (let c = 0; c < count; c++) {
+      const index = Math.floor((c * base.length) / count);
+      const h = epsilon * Math.max(1, Math.abs(base[index] as number));
+      const at = (delta: number): number => {
+        const shifted = base.slice();
+        shifted[index] = (base[index] as number) + delta;
+        variable.assign(tensor(shifted, variable.shape));
+        return evaluate();
+      };
+      const numeric = (at(h) - at(-h)) / (2 * h);
+      variable.assign(tensor(base, variable.shape));
+      const a = analytic[index] as number;
+      if (!(Math.abs(a - numeric) <= atol + rtol * Math.max(Math.abs(a), Math.abs(numeric)))) {
+        mismatches.push({ input: k, index, analytic: a, numeric });
+      }
+    }
+  });
+  Object.values(grads).forEach((g) => g.dispose());
+  return mismatches;
 }

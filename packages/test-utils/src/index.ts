@@ -2,6 +2,7 @@ export { expectTensorsClose, expectNoLeakedTensors, type Tolerance } from './ten
 export {
   expectGradientsMatchNumeric,
   findGradientMismatches,
+  findVariableGradientMismatches,
   type GradientCheckOptions,
   type GradientMismatch,
 } from './gradients';

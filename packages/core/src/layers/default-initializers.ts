@@ -3,7 +3,7 @@
  * biases, as in Keras. `@gradwell/init` has the whole catalogue (and the trainer picks one from the
  * activation by default).
  */
-import { zeros, type Tensor } from '@tensorflow/tfjs-core';
+import { fill, zeros, type Tensor } from '@tensorflow/tfjs-core';
 import type { Initializer } from '../contracts';
 import type { RandomSource } from '../random';
 
@@ -34,3 +34,22 @@ export const zerosInitializer: Initializer = {
   apply: (shape: readonly number[]): Tensor => zeros([...shape]),
   getConfig: () => ({}),
 };
+
+/** Every element `value`. (All-equal weights keep units symmetric: use for biases and scales only.) */
+export function constantInitializer(value: number): Initializer {
+  return {
+    className: 'constant',
+    apply: (shape: readonly number[]): Tensor => fill([...shape], value),
+    getConfig: () => ({ value }),
+  };
+}
+
+/** U[min, max) from the seeded source. */
+export function uniformInitializer(min: number, max: number): Initializer {
+  return {
+    className: 'uniform',
+    apply: (shape: readonly number[], random: RandomSource): Tensor =>
+      random.uniformTensor([...shape], min, max),
+    getConfig: () => ({ min, max }),
+  };
+}

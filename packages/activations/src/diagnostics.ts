@@ -1,0 +1,46 @@
+/**
+ * Activation diagnostics from the lecture: dying ReLUs and saturation.
+ */
+import { abs, all, cast, lessEqual, less, mean, tidy, type Tensor } from '@tensorflow/tfjs-core';
+import { assertInRange, assertTensor } from '@gradwell/core';
+import type { Activation } from './define-activation';
+
+/**
+ * The dying-ReLU measure: the share of units whose pre-activation is ≤ 0 for every example of the
+ * batch (so a ReLU passes them no gradient). A unit is one position of the per-example shape: a
+ * feature of a dense layer; with `perChannel`, a channel (last axis) of a conv layer, dead when it is
+ * ≤ 0 at every example and position.
+ */
+export function deadUnitFraction(
+  preActivations: Tensor,
+  { perChannel = false }: { perChannel?: boolean } = {},
+): number {
+  assertTensor('deadUnitFraction', 'preActivations', preActivations);
+  if (preActivations.rank < 2) {
+    throw new Error(
+      `deadUnitFraction: argument 'preActivations' must be [batch, ...units], got shape [${preActivations.shape.join(', ')}].`,
+    );
+  }
+  const axes = perChannel ? Array.from({ length: preActivations.rank - 1 }, (_, i) => i) : [0];
+  const fraction = tidy(() => mean(cast(all(lessEqual(preActivations, 0), axes), 'float32')));
+  const value = fraction.dataSync()[0] as number;
+  fraction.dispose();
+  return value;
+}
+
+/**
+ * The share of inputs where the activation is saturated: |f′(x)| < `threshold` (default 1e-2), the
+ * regions of sigmoid and tanh that pass (almost) no gradient.
+ */
+export function saturationFraction(
+  x: Tensor,
+  activation: Activation,
+  { threshold = 1e-2 }: { threshold?: number } = {},
+): number {
+  assertTensor('saturationFraction', 'x', x);
+  assertInRange('saturationFraction', 'threshold', threshold, { min: 0, minInclusive: false });
+  const fraction = tidy(() => mean(cast(less(abs(activation.derivative(x)), threshold), 'float32')));
+  const value = fraction.dataSync()[0] as number;
+  fraction.dispose();
+  return value;
+}

@@ -1,0 +1,22 @@
+export {
+  ACTIVATION_PLUGIN_SPEC_VERSION,
+  defineActivation,
+  type Activation,
+  type ActivationOptions,
+  type ActivationPlugin,
+  type ActivationSpec,
+  type PaperReference,
+  type RecommendedInit,
+} from './define-activation';
+export {
+  derivedAliases,
+  getActivation,
+  getActivationPlugin,
+  listActivationAliases,
+  listActivations,
+  registerActivation,
+} from './registry';
+export * from './catalogue';
+export { SELU_ALPHA, SELU_SCALE } from './catalogue/selu';
+export { deadUnitFraction, saturationFraction } from './diagnostics';
+export * from './learnable';

@@ -1,0 +1,68 @@
+/**
+ * PReLU (He et al. 2015): f(x) = x for x > 0, αx otherwise, with α learned — one per channel (the last
+ * axis) by default, or one shared by all units. α starts at 0.25 as in the paper.
+ */
+import { prelu, type Tensor } from '@tensorflow/tfjs-core';
+import {
+  BaseLayer,
+  constantInitializer,
+  serializeInitializer,
+  type Initializer,
+  type ObjectResolvers,
+  type RandomSource,
+  type SerializedObject,
+} from '@gradwell/core';
+
+export interface PreluArgs {
+  /** One α per channel (default) or one for the whole layer. */
+  shared?: boolean;
+  /** Default constant 0.25. */
+  alphaInitializer?: Initializer;
+  name?: string;
+}
+
+export class PRelu extends BaseLayer {
+  readonly className = 'PRelu';
+  readonly shared: boolean;
+  readonly alphaInitializer: Initializer;
+
+  constructor(args: PreluArgs = {}) {
+    super(args.name, 'prelu');
+    this.shared = args.shared ?? false;
+    this.alphaInitializer = args.alphaInitializer ?? constantInitializer(0.25);
+  }
+
+  protected override createWeights(inputShape: readonly number[], random: RandomSource): void {
+    const channels = inputShape[inputShape.length - 1] ?? 1;
+    this.addWeight('alpha', this.shared ? [1] : [channels], this.alphaInitializer, random);
+  }
+
+  protected call(x: Tensor): Tensor {
+    return prelu(x, this.weight('alpha'));
+  }
+
+  computeOutputShape(inputShape: readonly number[]): number[] {
+    return [...inputShape];
+  }
+
+  getConfig(): Record<string, unknown> {
+    return {
+      name: this.name,
+      shared: this.shared,
+      alphaInitializer: serializeInitializer(this.alphaInitializer),
+    };
+  }
+
+  static fromConfig(config: Record<string, unknown>, resolvers: ObjectResolvers): PRelu {
+    return new PRelu({
+      name: config.name as string,
+      shared: config.shared as boolean,
+      alphaInitializer: resolvers.initializer(config.alphaInitializer as SerializedObject),
+    });
+  }
+}
+
+/** A PReLU layer (see {@link PRelu}). */
+export function preluLayer(args: PreluArgs = {}): PRelu {
+  return new PRelu(args);
+}

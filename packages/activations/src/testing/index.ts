@@ -1,0 +1,6 @@
+export {
+  checkActivation,
+  type CheckActivationOptions,
+  type ConformanceCheck,
+  type ConformanceReport,
+} from './check-activation';
