@@ -47,7 +47,15 @@ export {
   GradwellArgumentError,
   type RangeSpec,
 } from './validation';
-export { BaseLayer, serializeLayer, type ApplyContext, type Layer, type LayerWeight } from './layers/layer';
+export {
+  BaseLayer,
+  hasPreActivation,
+  serializeLayer,
+  type ApplyContext,
+  type HasPreActivation,
+  type Layer,
+  type LayerWeight,
+} from './layers/layer';
 export {
   computeFans,
   constantInitializer,

@@ -2,7 +2,7 @@
  * A 2-D convolution over NHWC images: y = f(conv(x, W) + b), W of shape [kh, kw, in, filters]. With a
  * fusable activation (linear, relu) the conv, bias and activation are one fused kernel.
  */
-import { add, conv2d as tfConv2d, fused, type Tensor, type Tensor4D } from '@tensorflow/tfjs-core';
+import { add, conv2d as tfConv2d, fused, tidy, type Tensor, type Tensor4D } from '@tensorflow/tfjs-core';
 import {
   serializeActivation,
   serializeInitializer,
@@ -14,7 +14,7 @@ import {
 import type { RandomSource } from '../random';
 import { assertOneOf, assertPositiveInteger } from '../validation';
 import { glorotUniformInitializer, zerosInitializer } from './default-initializers';
-import { BaseLayer } from './layer';
+import { BaseLayer, type HasPreActivation } from './layer';
 
 export type Padding = 'valid' | 'same';
 
@@ -57,7 +57,7 @@ export function convOutputLength(
   return padding === 'same' ? Math.ceil(length / stride) : Math.floor((length - effective) / stride) + 1;
 }
 
-export class Conv2d extends BaseLayer {
+export class Conv2d extends BaseLayer implements HasPreActivation {
   readonly className = 'Conv2d';
   readonly filters: number;
   readonly kernelSize: [number, number];
@@ -121,6 +121,21 @@ export class Conv2d extends BaseLayer {
     }
     const linear = tfConv2d(input, kernel, this.strides, this.padding, 'NHWC', this.dilationRate);
     return this.activation.apply(bias === undefined ? linear : add(linear, bias));
+  }
+
+  applyPreActivation(x: Tensor): Tensor {
+    if (!this.built) this.build(x.shape.slice(1));
+    return tidy(() => {
+      const linear = tfConv2d(
+        x as Tensor4D,
+        this.weight('kernel') as Tensor4D,
+        this.strides,
+        this.padding,
+        'NHWC',
+        this.dilationRate,
+      );
+      return this.useBias ? add(linear, this.weight('bias')) : linear;
+    });
   }
 
   computeOutputShape(inputShape: readonly number[]): number[] {

@@ -3,7 +3,7 @@
  * their last axis. When the activation is one tfjs fuses (linear, relu), the product, bias and
  * activation run as one fused kernel, forward and backward.
  */
-import { add, fused, matMul, reshape, type Tensor, type Tensor2D } from '@tensorflow/tfjs-core';
+import { add, fused, matMul, reshape, tidy, type Tensor, type Tensor2D } from '@tensorflow/tfjs-core';
 import {
   serializeActivation,
   serializeInitializer,
@@ -15,7 +15,7 @@ import {
 import type { RandomSource } from '../random';
 import { assertPositiveInteger } from '../validation';
 import { glorotUniformInitializer, zerosInitializer } from './default-initializers';
-import { BaseLayer } from './layer';
+import { BaseLayer, type HasPreActivation } from './layer';
 
 export interface DenseArgs {
   /** Output features. */
@@ -31,7 +31,7 @@ export interface DenseArgs {
   name?: string;
 }
 
-export class Dense extends BaseLayer {
+export class Dense extends BaseLayer implements HasPreActivation {
   readonly className = 'Dense';
   readonly units: number;
   readonly activation: ActivationFunction | undefined;
@@ -75,6 +75,17 @@ export class Dense extends BaseLayer {
       y = this.activation.apply(linear);
     }
     return x.rank === 2 ? y : reshape(y, [...x.shape.slice(0, -1), this.units]);
+  }
+
+  applyPreActivation(x: Tensor): Tensor {
+    if (!this.built) this.build(x.shape.slice(1));
+    return tidy(() => {
+      const inputDim = x.shape[x.rank - 1] as number;
+      const flat = x.rank === 2 ? (x as Tensor2D) : reshape(x, [-1, inputDim]);
+      const product = matMul(flat, this.weight('kernel') as Tensor2D);
+      const y = this.useBias ? add(product, this.weight('bias')) : product;
+      return x.rank === 2 ? y : reshape(y, [...x.shape.slice(0, -1), this.units]);
+    });
   }
 
   computeOutputShape(inputShape: readonly number[]): number[] {

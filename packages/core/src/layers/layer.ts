@@ -4,7 +4,7 @@
  *
  * Shapes passed to `build` and `computeOutputShape` are per example (no batch axis).
  */
-import { dispose, variable, type Tensor, type Variable } from '@tensorflow/tfjs-core';
+import { dispose, tidy, variable, type Tensor, type Variable } from '@tensorflow/tfjs-core';
 import type { Initializer, SerializedObject } from '../contracts';
 import { getGlobalRandom, type RandomSource } from '../random';
 
@@ -34,7 +34,19 @@ export interface Layer {
   readonly trainableWeights: readonly LayerWeight[];
   readonly nonTrainableWeights: readonly LayerWeight[];
   getConfig(): Record<string, unknown>;
+  /** Draws every weight afresh from its own initialiser (re-initialising a head for transfer learning). */
+  resetWeights(random?: RandomSource): void;
   dispose(): void;
+}
+
+/** A layer whose output is f(affine(x)): it can also give the affine part alone (the pre-activation). */
+export interface HasPreActivation {
+  /** x·W + b (or conv(x, W) + b), before the activation. */
+  applyPreActivation(x: Tensor): Tensor;
+}
+
+export function hasPreActivation(layer: unknown): layer is Layer & HasPreActivation {
+  return typeof (layer as Partial<HasPreActivation>).applyPreActivation === 'function';
 }
 
 export function serializeLayer(layer: Layer): SerializedObject {
@@ -45,7 +57,12 @@ export abstract class BaseLayer implements Layer {
   abstract readonly className: string;
   name: string;
   trainable = true;
-  private readonly ownWeights: Array<{ shortName: string; variable: Variable; trainable: boolean }> = [];
+  private readonly ownWeights: Array<{
+    shortName: string;
+    variable: Variable;
+    trainable: boolean;
+    initializer: Initializer;
+  }> = [];
   private inputShape: number[] | undefined;
 
   constructor(name: string | undefined, defaultName: string) {
@@ -91,7 +108,7 @@ export abstract class BaseLayer implements Layer {
     const exampleShape = x.shape.slice(1);
     if (this.inputShape === undefined) this.build(exampleShape);
     else this.checkInputShape(exampleShape);
-    return this.call(x, context);
+    return tidy(() => this.call(x, context));
   }
 
   /** Throws a clear error when an input of this per-example shape cannot go through the layer. */
@@ -126,7 +143,7 @@ export abstract class BaseLayer implements Layer {
     const initial = initializer.apply(shape, random);
     const weight = variable(initial, trainable, `${this.name}/${name}_${uniqueSuffix()}`);
     initial.dispose();
-    this.ownWeights.push({ shortName: name, variable: weight, trainable });
+    this.ownWeights.push({ shortName: name, variable: weight, trainable, initializer });
     return weight;
   }
 
@@ -135,6 +152,14 @@ export abstract class BaseLayer implements Layer {
     const found = this.ownWeights.find((w) => w.shortName === name);
     if (found === undefined) throw new Error(`${this.className} '${this.name}' has no weight '${name}'.`);
     return found.variable;
+  }
+
+  resetWeights(random: RandomSource = getGlobalRandom()): void {
+    for (const { variable, initializer } of this.ownWeights) {
+      const fresh = initializer.apply(variable.shape, random);
+      variable.assign(fresh);
+      fresh.dispose();
+    }
   }
 
   dispose(): void {

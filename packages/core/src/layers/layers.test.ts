@@ -64,6 +64,7 @@ describeOnBackends('basic layers', () => {
     expectTensorsClose(fusedLayer.apply(x), tf.relu(tf.sub(tf.matMul(x, tf.fill([2, 3], 0.5)), 1)));
     expectTensorsClose(plainLayer.apply(x), tf.tanh(tf.sub(tf.matMul(x, tf.fill([2, 3], 0.5)), 1)));
     expect(fusedLayer.weights.map((w) => w.name)).toEqual(['dense/kernel', 'dense/bias']);
+    expectTensorsClose(plainLayer.applyPreActivation(x), tf.sub(tf.matMul(x, tf.fill([2, 3], 0.5)), 1));
     expect(fusedLayer.computeOutputShape([2])).toEqual([3]);
   });
 

@@ -120,6 +120,10 @@ export class Sequential implements Layer {
     return { name: this.name, inputShape: this.inputShape ?? null, layers: this.layers.map(serializeLayer) };
   }
 
+  resetWeights(random: RandomSource = getGlobalRandom()): void {
+    for (const layer of this.layers) layer.resetWeights(random.fork());
+  }
+
   dispose(): void {
     for (const layer of this.layers) layer.dispose();
     this.inputShape = undefined;
