@@ -63,6 +63,7 @@ export {
   uniformInitializer,
   zerosInitializer,
 } from './layers/default-initializers';
+export { Activation, activation } from './layers/activation';
 export { Dense, dense, type DenseArgs } from './layers/dense';
 export { Conv2d, conv2d, convOutputLength, type Conv2dArgs, type Padding } from './layers/conv2d';
 export {

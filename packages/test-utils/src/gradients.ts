@@ -146,11 +146,15 @@ export function findVariableGradientMismatches(
       const at = (delta: number): number => {
         const shifted = base.slice();
         shifted[index] = (base[index] as number) + delta;
-        variable.assign(tensor(shifted, variable.shape));
+        const value = tensor(shifted, variable.shape);
+        variable.assign(value);
+        value.dispose();
         return evaluate();
       };
       const numeric = (at(h) - at(-h)) / (2 * h);
-      variable.assign(tensor(base, variable.shape));
+      const restored = tensor(base, variable.shape);
+      variable.assign(restored);
+      restored.dispose();
       const a = analytic[index] as number;
       if (!(Math.abs(a - numeric) <= atol + rtol * Math.max(Math.abs(a), Math.abs(numeric)))) {
         mismatches.push({ input: k, index, analytic: a, numeric });

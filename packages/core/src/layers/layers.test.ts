@@ -5,6 +5,7 @@ import type { ActivationFunction, Initializer, ObjectResolvers } from '../contra
 import { createRandom } from '../random';
 import { computeFans, glorotUniformInitializer, zerosInitializer } from './default-initializers';
 import type { Conv2d } from './conv2d';
+import { activation } from './activation';
 import { conv2d, convOutputLength } from './conv2d';
 import { createLayerRegistry } from './core-layers';
 import { dense } from './dense';
@@ -187,6 +188,7 @@ describe('sequential', () => {
   test('every core layer class round-trips through the registry', () => {
     const registry = createLayerRegistry();
     expect(registry.list()).toEqual([
+      'Activation',
       'AvgPool2d',
       'Conv2d',
       'Dense',
@@ -195,6 +197,7 @@ describe('sequential', () => {
       'MaxPool2d',
     ]);
     const layers = [
+      activation(tanh),
       dense({ units: 2, activation: relu }),
       conv2d({ filters: 1, kernelSize: 2 }),
       maxPool2d(),

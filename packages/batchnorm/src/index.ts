@@ -1,0 +1,35 @@
+import type { LayerFactory } from '@gradwell/core';
+import { BatchNorm } from './batch-norm-layer';
+import { BatchRenorm } from './batch-renorm';
+import { GroupNorm } from './group-norm';
+import { LayerNorm } from './layer-norm';
+
+export {
+  batchNorm,
+  normalizeBatchInTraining,
+  type BatchNormParameters,
+  type BatchStatistics,
+  type NormalizeOptions,
+} from './batch-norm';
+export { BatchNorm, batchNormalization, type BatchNormArgs } from './batch-norm-layer';
+export { LayerNorm, layerNormalization, type LayerNormArgs } from './layer-norm';
+export { GroupNorm, groupNormalization, type GroupNormArgs } from './group-norm';
+export { BatchRenorm, batchRenormalization, type BatchRenormArgs } from './batch-renorm';
+export { distributionSnapshot, quantile, type FeatureDistribution } from './distribution-snapshot';
+export { stopGradient } from './stop-gradient';
+
+/** The normalisation layers, for the trainer's layer registry. */
+export const NORMALIZATION_LAYER_FACTORIES: ReadonlyArray<readonly [string, LayerFactory]> = [
+  ['BatchNorm', (config) => BatchNorm.fromConfig(config)],
+  ['LayerNorm', (config) => LayerNorm.fromConfig(config)],
+  ['GroupNorm', (config) => GroupNorm.fromConfig(config)],
+  ['BatchRenorm', (config) => BatchRenorm.fromConfig(config)],
+];
+export {
+  compareBatchNormOnMlp,
+  type BatchNormExperimentOptions,
+  type BatchNormExperimentResult,
+  type ClassificationData,
+  type ExperimentCurvePoint,
+  type ExperimentRun,
+} from './mnist-experiment';
