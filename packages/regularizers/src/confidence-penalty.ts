@@ -1,0 +1,47 @@
+/**
+ * Penalising confident output distributions (Pereyra et al. 2017): subtract β·H(p) from the loss, with
+ * H(p) = −Σ p·log p the entropy of softmax(logits), so the model is pushed away from over-confident
+ * (low-entropy) predictions. The hinged variant only penalises entropies below a threshold Γ:
+ * β·max(0, Γ − H(p)).
+ */
+import {
+  exp,
+  logSoftmax,
+  mean,
+  mul,
+  neg,
+  relu,
+  sub,
+  sum,
+  tidy,
+  type Scalar,
+  type Tensor,
+} from '@tensorflow/tfjs-core';
+import { assertInRange, assertTensor } from '@gradwell/core';
+
+/** Entropy of softmax(logits) per example, in nats. */
+export function softmaxEntropy(logits: Tensor): Tensor {
+  return tidy(() => {
+    const logP = logSoftmax(logits);
+    return neg(sum(mul(exp(logP), logP), -1));
+  });
+}
+
+export interface ConfidencePenaltyOptions {
+  /** β, the penalty's weight. */
+  beta: number;
+  /** Γ: with it, only entropies below Γ are penalised (the hinge). */
+  threshold?: number;
+}
+
+/** The term to ADD to the loss: −β·mean H(p), or β·mean max(0, Γ − H(p)) when hinged. */
+export function confidencePenalty(logits: Tensor, { beta, threshold }: ConfidencePenaltyOptions): Scalar {
+  assertTensor('confidencePenalty', 'logits', logits, { ranks: [2] });
+  assertInRange('confidencePenalty', 'beta', beta, { min: 0 });
+  if (threshold !== undefined) assertInRange('confidencePenalty', 'threshold', threshold, { min: 0 });
+  return tidy(() => {
+    const entropy = softmaxEntropy(logits);
+    const term = threshold === undefined ? neg(entropy) : relu(sub(threshold, entropy));
+    return mul<Scalar>(beta, mean(term));
+  });
+}

@@ -1,0 +1,92 @@
+/**
+ * The dropout family as core layers: identity at inference, a fresh seeded mask at every training call.
+ * `dropoutLayer` (units), `spatialDropout` (whole channels of NHWC maps, Tompson et al. 2015),
+ * `gaussianDropout`, `alphaDropout` (for SELU). Each layer draws from its own seeded source, so a
+ * training run is repeatable.
+ */
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { BaseLayer, createRandom, type ApplyContext, type RandomSource } from '@gradwell/core';
+import { alphaDropout, assertRate, dropout, gaussianDropout } from './dropout';
+
+export type DropoutKind = 'dropout' | 'spatial' | 'gaussian' | 'alpha';
+
+export interface DropoutArgs {
+  /** Probability of dropping a unit (not of keeping it: see dropout.ts). */
+  rate: number;
+  /** Seed of the layer's masks; default 0. */
+  seed?: number;
+  name?: string;
+}
+
+const CLASS_NAMES: Record<DropoutKind, string> = {
+  dropout: 'Dropout',
+  spatial: 'SpatialDropout',
+  gaussian: 'GaussianDropout',
+  alpha: 'AlphaDropout',
+};
+
+const DEFAULT_NAMES: Record<DropoutKind, string> = {
+  dropout: 'dropout',
+  spatial: 'spatialDropout',
+  gaussian: 'gaussianDropout',
+  alpha: 'alphaDropout',
+};
+
+export class DropoutLayer extends BaseLayer {
+  readonly className: string;
+  readonly rate: number;
+  readonly seed: number;
+  private random: RandomSource;
+
+  constructor(
+    readonly kind: DropoutKind,
+    args: DropoutArgs,
+  ) {
+    super(args.name, DEFAULT_NAMES[kind]);
+    assertRate(CLASS_NAMES[kind], args.rate);
+    this.className = CLASS_NAMES[kind];
+    this.rate = args.rate;
+    this.seed = args.seed ?? 0;
+    this.random = createRandom(this.seed);
+  }
+
+  protected override validateInputShape(inputShape: readonly number[]): void {
+    if (this.kind === 'spatial' && inputShape.length !== 3) {
+      throw new Error(
+        `SpatialDropout '${this.name}': input must be NHWC images, got per-example shape [${inputShape.join(', ')}].`,
+      );
+    }
+  }
+
+  protected call(x: Tensor, context: ApplyContext): Tensor {
+    if (context.training !== true || this.rate === 0) return x.clone();
+    switch (this.kind) {
+      case 'spatial':
+        return dropout(x, this.rate, this.random, [x.shape[0], 1, 1, x.shape[3] as number]);
+      case 'gaussian':
+        return gaussianDropout(x, this.rate, this.random);
+      case 'alpha':
+        return alphaDropout(x, this.rate, this.random);
+      default:
+        return dropout(x, this.rate, this.random);
+    }
+  }
+
+  /** Restarts the mask sequence (and so a run) from the seed. */
+  override resetWeights(): void {
+    this.random = createRandom(this.seed);
+  }
+
+  computeOutputShape(inputShape: readonly number[]): number[] {
+    return [...inputShape];
+  }
+
+  getConfig(): Record<string, unknown> {
+    return { name: this.name, rate: this.rate, seed: this.seed };
+  }
+}
+
+export const dropoutLayer = (args: DropoutArgs) => new DropoutLayer('dropout', args);
+export const spatialDropout = (args: DropoutArgs) => new DropoutLayer('spatial', args);
+export const gaussianDropoutLayer = (args: DropoutArgs) => new DropoutLayer('gaussian', args);
+export const alphaDropoutLayer = (args: DropoutArgs) => new DropoutLayer('alpha', args);

@@ -1,0 +1,46 @@
+import type { LayerFactory } from '@gradwell/core';
+import { DropoutLayer } from './dropout-layers';
+
+export { l1, l1l2, l2, type WeightPenalty } from './penalties';
+export {
+  DecoupledWeightDecay,
+  withDecoupledWeightDecay,
+  type DecoupledWeightDecayOptions,
+} from './weight-decay';
+export {
+  applyConstraint,
+  clipWeights,
+  maxNorm,
+  nonNeg,
+  unitNorm,
+  type WeightConstraint,
+} from './constraints';
+export { alphaDropout, dropout, gaussianDropout, keepMask } from './dropout';
+export {
+  alphaDropoutLayer,
+  DropoutLayer,
+  dropoutLayer,
+  gaussianDropoutLayer,
+  spatialDropout,
+  type DropoutArgs,
+  type DropoutKind,
+} from './dropout-layers';
+export { dropConnect, DropConnectDense, type DropConnectArgs } from './drop-connect';
+export { smoothLabels, softmaxCrossEntropy, type CrossEntropyOptions } from './label-smoothing';
+export { confidencePenalty, softmaxEntropy, type ConfidencePenaltyOptions } from './confidence-penalty';
+export {
+  combineAuxiliaryLosses,
+  withAuxiliaryHeads,
+  WithAuxiliaryHeads,
+  type AuxiliaryHead,
+  type AuxiliaryOutputs,
+} from './auxiliary-classifiers';
+export { earlyStopping, EarlyStopping, type EarlyStoppingOptions } from './early-stopping';
+
+/** The regularisation layers, for the trainer's layer registry (DropConnect needs its activation resolved). */
+export const REGULARIZATION_LAYER_FACTORIES: ReadonlyArray<readonly [string, LayerFactory]> = [
+  ['Dropout', (config) => new DropoutLayer('dropout', config as { rate: number })],
+  ['SpatialDropout', (config) => new DropoutLayer('spatial', config as { rate: number })],
+  ['GaussianDropout', (config) => new DropoutLayer('gaussian', config as { rate: number })],
+  ['AlphaDropout', (config) => new DropoutLayer('alpha', config as { rate: number })],
+];

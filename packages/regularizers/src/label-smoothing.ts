@@ -1,0 +1,70 @@
+/**
+ * Label smoothing (Szegedy et al. 2016): train towards ŷ = (1 − ε)·y + ε·u, u uniform over the K classes —
+ * the lecture's example: y = [0, 0, 1, 0], ε = 0.04 → [0.01, 0.01, 0.97, 0.01]. And the softmax
+ * cross-entropy it goes with, computed from logits through logSoftmax (stable at logits of ±1000).
+ */
+import {
+  add,
+  cast,
+  logSoftmax,
+  mean,
+  mul,
+  neg,
+  oneHot,
+  sub,
+  sum,
+  tidy,
+  type Scalar,
+  type Tensor,
+} from '@tensorflow/tfjs-core';
+import { assertInRange, assertTensor, GradwellArgumentError } from '@gradwell/core';
+
+/**
+ * (1 − ε)·y + ε/K for one-hot (or probability) rows y over the last axis, computed as a·y + b·(1 − y) with
+ * a = 1 − ε + ε/K and b = ε/K rounded once from float64: one-hot entries come out exactly as the
+ * formula's values in float32 (the lecture's 0.97 and 0.01, not 0.96 + 0.01 rounded twice).
+ */
+export function smoothLabels(labels: Tensor, epsilon: number): Tensor {
+  assertTensor('smoothLabels', 'labels', labels);
+  assertInRange('smoothLabels', 'epsilon', epsilon, { min: 0, max: 1 });
+  const classes = labels.shape[labels.rank - 1] as number;
+  const off = epsilon / classes;
+  const on = 1 - epsilon + off;
+  return tidy(() => add(mul(labels, on), mul(sub(1, labels), off)));
+}
+
+export interface CrossEntropyOptions {
+  /** ε of label smoothing; default 0. */
+  labelSmoothing?: number;
+  /** 'mean' over the batch (default) or 'sum'. */
+  reduction?: 'mean' | 'sum';
+}
+
+/**
+ * Softmax cross-entropy from logits [N, K] with integer labels [N] (int32) or one-hot / probability rows
+ * [N, K]: −Σ ŷ·log softmax(logits), averaged over the batch.
+ */
+export function softmaxCrossEntropy(
+  labels: Tensor,
+  logits: Tensor,
+  { labelSmoothing = 0, reduction = 'mean' }: CrossEntropyOptions = {},
+): Scalar {
+  assertTensor('softmaxCrossEntropy', 'logits', logits, { ranks: [2] });
+  assertTensor('softmaxCrossEntropy', 'labels', labels, { ranks: [1, 2] });
+  assertInRange('softmaxCrossEntropy', 'labelSmoothing', labelSmoothing, { min: 0, max: 1 });
+  const [n, classes] = logits.shape as [number, number];
+  if (labels.shape[0] !== n || (labels.rank === 2 && labels.shape[1] !== classes)) {
+    throw new GradwellArgumentError(
+      'softmaxCrossEntropy',
+      'labels',
+      `[${n}] class ids or [${n}, ${classes}] rows matching the logits`,
+      labels,
+    );
+  }
+  return tidy(() => {
+    const target = labels.rank === 1 ? oneHot(cast(labels, 'int32'), classes) : labels;
+    const smoothed = labelSmoothing > 0 ? smoothLabels(target, labelSmoothing) : target;
+    const perExample = neg(sum(mul(smoothed, logSoftmax(logits)), 1));
+    return reduction === 'sum' ? sum(perExample) : mean(perExample);
+  });
+}
