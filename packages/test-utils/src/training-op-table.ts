@@ -297,6 +297,22 @@ export const TRAINING_OP_TABLE: readonly TrainingOpRow[] = [
     gradInputs: [0],
   },
   {
+    name: 'gather rank 4, axis 1, batchDims 1 (image rows)',
+    inputs: () => [
+      u([2, 5, 6, 3], 102),
+      tf.tensor2d(
+        [
+          [1, 2, 3],
+          [2, 3, 4],
+        ],
+        [2, 3],
+        'int32',
+      ),
+    ],
+    f: (x, rows) => tf.gather(x, rows, 1, 1),
+    gradInputs: [0],
+  },
+  {
     name: 'unsortedSegmentSum',
     inputs: () => [u([5, 3], 87), tf.tensor1d([0, 2, 0, 1, 2], 'int32')],
     f: (x, ids) => tf.unsortedSegmentSum(x, ids as tf.Tensor1D, 3),

@@ -14,6 +14,7 @@ import {
   depthwiseConv2dBackpropInputConfig,
 } from './depthwise-conv2d-backprop';
 import { createFastMatMulConfig, FAST_MAT_MUL_KERNELS } from './fast-mat-mul';
+import { createGatherConfig } from './gather-batch-dims';
 import { maxPoolGradConfig } from './max-pool-grad';
 import { oneHotConfig } from './one-hot';
 import { resizeBilinearGradConfig } from './resize-bilinear-grad';
@@ -35,7 +36,11 @@ function replaceKernel(config: KernelConfig, original: KernelConfig | undefined)
 
 /** The kernels gradwell installs, as `backend/kernel` names. */
 export function listTrainingKernels(): string[] {
-  return [...staticConfigs().map(keyOf), ...FAST_MAT_MUL_KERNELS.map((name) => `wasm/${name}`)].sort();
+  return [
+    ...staticConfigs().map(keyOf),
+    ...FAST_MAT_MUL_KERNELS.map((name) => `wasm/${name}`),
+    'wasm/GatherV2',
+  ].sort();
 }
 
 function staticConfigs(): KernelConfig[] {
@@ -62,6 +67,8 @@ export function installTrainingKernels(): void {
     const original = getKernel(name, 'wasm');
     if (original !== undefined) replaceKernel(createFastMatMulConfig(original), original);
   }
+  const gather = getKernel('GatherV2', 'wasm');
+  if (gather !== undefined) replaceKernel(createGatherConfig(gather), gather);
 }
 
 /** Restores tfjs's own kernels (used by the benchmarks to measure stock tfjs side by side). */

@@ -36,6 +36,13 @@ describe('stock tfjs 4.22 on wasm, without gradwell kernels', () => {
     expect(Array.from(maxPoolGradient().dataSync())).not.toEqual([0, 1, 0, 0]);
   });
 
+  test('gather with batchDims 1 reads the wrong batch entry (x [2, 5, 6, 3], rows of image 1)', () => {
+    const x = tf.reshape(tf.range(0, 180), [2, 5, 6, 3]);
+    const rows = tf.add(tf.reshape(tf.tensor1d([1, 2], 'int32'), [2, 1]), tf.range(0, 3, 1, 'int32'));
+    const firstOfImage1 = tf.gather(x, rows, 1, 1).arraySync() as number[][][][];
+    expect(firstOfImage1[1]?.[0]?.[0]?.[0]).not.toBe(90 + 2 * 18); // image 1, row 2
+  });
+
   test('float32 oneHot comes out as integer bit patterns', () => {
     const values = tf.oneHot(tf.tensor1d([1], 'int32'), 2, 1, 0, 'float32').dataSync();
     expect(values[1]).not.toBe(1);

@@ -1,0 +1,37 @@
+export { maxNorm, minMaxNorm, rescale, standardize } from './preprocess';
+export { batchesOf, fitNormalizer, normalizerFrom, type Dataset, type Normalizer } from './normalizer';
+export { fitWhitening, type Whitening } from './whitening';
+export { symmetricEigen, type SymmetricEigen } from './eigen';
+export {
+  crop,
+  cropAt,
+  flipHorizontal,
+  flipVertical,
+  randomCrop,
+  randomResizedCrop,
+  rescaleBy,
+  sampleResizedCropBox,
+  type RandomResizedCropOptions,
+} from './geometry';
+export {
+  adjustBrightness,
+  adjustContrast,
+  adjustHue,
+  adjustSaturation,
+  grayscaleChannel,
+  hsvToRgb,
+  rgbToHsv,
+  toGrayscale,
+  type Factor,
+} from './color';
+export {
+  colorJitter,
+  fitPcaLighting,
+  randomErasing,
+  type ColorJitterOptions,
+  type PcaLighting,
+  type RandomErasingOptions,
+} from './photometric';
+export { cutmix, mixup, sampleBeta, sampleGamma, type MixedBatch } from './mixing';
+export { compose, listAugmentationSteps, pipelineFromJSON, type Pipeline, type StepSpec } from './pipeline';
+export { imageDataToTensor, tensorToImageData, type ImageDataLike } from './image-data';

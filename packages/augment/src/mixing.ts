@@ -1,0 +1,113 @@
+/**
+ * Batch-level mixing with label mixing: mixup (Zhang et al. 2018) blends each example with another of the
+ * batch, x̃ = λx_i + (1 − λ)x_j, ỹ = λy_i + (1 − λ)y_j, λ ~ Beta(α, α); CutMix (Yun et al. 2019) pastes a
+ * random box from x_j into x_i, with λ the kept area share. One λ per batch, as in both papers' code.
+ */
+import {
+  add,
+  cast,
+  gather,
+  greaterEqual,
+  less,
+  logicalAnd,
+  mul,
+  range,
+  reshape,
+  sub,
+  tensor1d,
+  tidy,
+  type Tensor,
+} from '@tensorflow/tfjs-core';
+import { assertInRange, assertTensor, type RandomSource } from '@gradwell/core';
+
+/** Gamma(shape, 1) by Marsaglia & Tsang (2000); shape < 1 by the boosting trick. */
+export function sampleGamma(shape: number, random: RandomSource): number {
+  if (shape < 1)
+    return sampleGamma(shape + 1, random) * Math.pow(random.next() || Number.MIN_VALUE, 1 / shape);
+  const d = shape - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    const z = random.normal();
+    const v = (1 + c * z) ** 3;
+    if (v <= 0) continue;
+    const u = random.next();
+    if (Math.log(u || Number.MIN_VALUE) < 0.5 * z * z + d - d * v + d * Math.log(v)) return d * v;
+  }
+}
+
+/** Beta(α, β) from two gammas. */
+export function sampleBeta(alpha: number, beta: number, random: RandomSource): number {
+  const x = sampleGamma(alpha, random);
+  return x / (x + sampleGamma(beta, random));
+}
+
+export interface MixedBatch {
+  images: Tensor;
+  labels: Tensor;
+  /** The mixing weight of the original examples. */
+  lambda: number;
+}
+
+function checkPair(context: string, images: Tensor, labels: Tensor): void {
+  assertTensor(context, 'images', images, { ranks: [2, 3, 4] });
+  assertTensor(context, 'labels', labels, { ranks: [2] });
+  if (images.shape[0] !== labels.shape[0])
+    throw new Error(`${context}: ${images.shape[0]} images but ${labels.shape[0]} label rows.`);
+}
+
+export function mixup(
+  images: Tensor,
+  labels: Tensor,
+  { alpha = 0.2 }: { alpha?: number },
+  random: RandomSource,
+): MixedBatch {
+  checkPair('mixup', images, labels);
+  assertInRange('mixup', 'alpha', alpha, { min: 0, minInclusive: false });
+  const lambda = sampleBeta(alpha, alpha, random);
+  const partner = tensor1d(random.permutation(images.shape[0]), 'int32');
+  const result = tidy(() => ({
+    images: add(mul(images, lambda), mul(gather(images, partner), 1 - lambda)),
+    labels: add(mul(labels, lambda), mul(gather(labels, partner), 1 - lambda)),
+  }));
+  partner.dispose();
+  return { ...result, lambda };
+}
+
+export function cutmix(
+  images: Tensor,
+  labels: Tensor,
+  { alpha = 1 }: { alpha?: number },
+  random: RandomSource,
+): MixedBatch {
+  checkPair('cutmix', images, labels);
+  assertTensor('cutmix', 'images', images, { ranks: [4] });
+  assertInRange('cutmix', 'alpha', alpha, { min: 0, minInclusive: false });
+  const [n, h, w] = images.shape as [number, number, number, number];
+  const drawn = sampleBeta(alpha, alpha, random);
+  const cutH = Math.floor(h * Math.sqrt(1 - drawn));
+  const cutW = Math.floor(w * Math.sqrt(1 - drawn));
+  const cy = random.nextInt(h);
+  const cx = random.nextInt(w);
+  const [top, bottom] = [Math.max(0, cy - Math.floor(cutH / 2)), Math.min(h, cy + Math.ceil(cutH / 2))];
+  const [left, right] = [Math.max(0, cx - Math.floor(cutW / 2)), Math.min(w, cx + Math.ceil(cutW / 2))];
+  const lambda = 1 - ((bottom - top) * (right - left)) / (h * w);
+  const partner = tensor1d(random.permutation(n), 'int32');
+  const result = tidy(() => {
+    const rows = reshape(range(0, h), [1, h, 1, 1]);
+    const cols = reshape(range(0, w), [1, 1, w, 1]);
+    const box = cast(
+      logicalAnd(
+        logicalAnd(greaterEqual(rows, top), less(rows, bottom)),
+        logicalAnd(greaterEqual(cols, left), less(cols, right)),
+      ),
+      'float32',
+    );
+    const others = gather(images, partner);
+    return {
+      images: add(images, mul(box, sub(others, images))),
+      labels: add(mul(labels, lambda), mul(gather(labels, partner), 1 - lambda)),
+    };
+  });
+  partner.dispose();
+  return { ...result, lambda };
+}

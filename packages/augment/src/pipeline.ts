@@ -1,0 +1,136 @@
+/**
+ * Composable, seeded augmentation pipelines: `compose([{ type: 'flipHorizontal', p: 0.5 }, { type:
+ * 'randomResizedCrop', params: { size: [224, 224] } }, ...], { seed })`. Every random choice comes from
+ * the pipeline's seeded source, so the same seed gives the same batch on wasm and cpu. A step applies to
+ * each image with probability `p` (default 1; steps that change the image size must have p = 1). The
+ * whole batch goes through each step as tensor ops. Pipelines serialise to JSON and back, and
+ * `describe()` lists the steps for the CLI and the web app.
+ */
+import { add, mul, reshape, sub, tensor1d, tidy, type Tensor } from '@tensorflow/tfjs-core';
+import {
+  assertInRange,
+  createRandom,
+  createRegistry,
+  GradwellArgumentError,
+  type RandomSource,
+  type Registry,
+} from '@gradwell/core';
+import { adjustBrightness, adjustContrast, adjustHue, adjustSaturation, toGrayscale } from './color';
+import { crop, flipHorizontal, flipVertical, randomCrop, randomResizedCrop, rescaleBy } from './geometry';
+import { colorJitter, randomErasing } from './photometric';
+import { standardize } from './preprocess';
+
+export interface StepSpec {
+  type: string;
+  /** Probability of applying the step to each image; default 1. */
+  p?: number;
+  params?: Record<string, unknown>;
+}
+
+interface StepDefinition {
+  /** Changes the image size (so it cannot be applied to some images only). */
+  resizes: boolean;
+  apply(images: Tensor, params: Record<string, unknown>, random: RandomSource): Tensor;
+}
+
+const STEPS: ReadonlyArray<readonly [string, StepDefinition]> = [
+  ['flipHorizontal', { resizes: false, apply: (x) => flipHorizontal(x) }],
+  ['flipVertical', { resizes: false, apply: (x) => flipVertical(x) }],
+  [
+    'crop',
+    {
+      resizes: true,
+      apply: (x, p) => crop(x, p as { top: number; left: number; height: number; width: number }),
+    },
+  ],
+  [
+    'randomCrop',
+    {
+      resizes: true,
+      apply: (x, p, r) => randomCrop(x, p as { size: [number, number]; padding?: number }, r),
+    },
+  ],
+  [
+    'randomResizedCrop',
+    { resizes: true, apply: (x, p, r) => randomResizedCrop(x, p as { size: [number, number] }, r) },
+  ],
+  ['rescale', { resizes: true, apply: (x, p) => rescaleBy(x, p.factor as number, p) }],
+  ['colorJitter', { resizes: false, apply: (x, p, r) => colorJitter(x, p, r) }],
+  ['brightness', { resizes: false, apply: (x, p) => adjustBrightness(x, p.factor as number) }],
+  ['contrast', { resizes: false, apply: (x, p) => adjustContrast(x, p.factor as number) }],
+  ['saturation', { resizes: false, apply: (x, p) => adjustSaturation(x, p.factor as number) }],
+  ['hue', { resizes: false, apply: (x, p) => adjustHue(x, p.factor as number) }],
+  ['grayscale', { resizes: false, apply: (x) => toGrayscale(x) }],
+  ['randomErasing', { resizes: false, apply: (x, p, r) => randomErasing(x, { ...p, p: 1 }, r) }],
+  ['standardize', { resizes: false, apply: (x) => standardize(x) }],
+];
+
+let registry: Registry<StepDefinition> | undefined;
+function steps(): Registry<StepDefinition> {
+  if (registry === undefined) {
+    registry = createRegistry<StepDefinition>('augmentation step');
+    for (const [name, definition] of STEPS) registry.register(name, definition);
+  }
+  return registry;
+}
+
+export function listAugmentationSteps(): string[] {
+  return steps().list();
+}
+
+export interface Pipeline {
+  readonly seed: number;
+  readonly steps: readonly StepSpec[];
+  /** Augments a batch (NHWC) or one image (HWC). */
+  apply(images: Tensor): Tensor;
+  /** One line per step: type, probability and parameters. */
+  describe(): string[];
+  toJSON(): { seed: number; steps: StepSpec[] };
+}
+
+export function compose(specs: readonly StepSpec[], { seed = 0 }: { seed?: number } = {}): Pipeline {
+  const resolved = specs.map((spec, index) => {
+    if (spec === null || typeof spec !== 'object' || typeof spec.type !== 'string') {
+      throw new GradwellArgumentError('compose', `steps[${index}]`, "an object with a string 'type'", spec);
+    }
+    const definition = steps().get(spec.type);
+    const p = spec.p ?? 1;
+    assertInRange('compose', `steps[${index}].p`, p, { min: 0, max: 1 });
+    if (definition.resizes && p !== 1) {
+      throw new Error(
+        `compose: step ${index} ('${spec.type}') changes the image size, so it must apply to every image (p = 1), got p = ${p}.`,
+      );
+    }
+    return { spec: { type: spec.type, p, params: { ...(spec.params ?? {}) } }, definition };
+  });
+  const random = createRandom(seed);
+  return {
+    seed,
+    steps: resolved.map((r) => r.spec),
+    apply(images) {
+      return tidy(() =>
+        resolved.reduce<Tensor>((x, { spec, definition }) => {
+          const batched = x.rank === 4;
+          const n = batched ? x.shape[0] : 1;
+          const chosen = Array.from({ length: n }, () => random.next() < spec.p);
+          if (!chosen.some(Boolean)) return x;
+          const transformed = definition.apply(x, spec.params, random);
+          if (chosen.every(Boolean)) return transformed;
+          const mask = reshape(tensor1d(chosen.map(Number)), batched ? [n, 1, 1, 1] : [1, 1, 1]);
+          return add(x, mul(mask, sub(transformed, x)));
+        }, images),
+      );
+    },
+    describe: () =>
+      resolved.map(
+        ({ spec }) =>
+          `${spec.type} (p = ${spec.p})${Object.keys(spec.params).length ? ` ${JSON.stringify(spec.params)}` : ''}`,
+      ),
+    toJSON: () => ({ seed, steps: resolved.map((r) => ({ ...r.spec, params: { ...r.spec.params } })) }),
+  };
+}
+
+/** Rebuilds a pipeline from `toJSON()` output (its random sequence restarts from the seed). */
+export function pipelineFromJSON(json: { seed?: number; steps: StepSpec[] }): Pipeline {
+  return compose(json.steps, { seed: json.seed ?? 0 });
+}
