@@ -9,6 +9,8 @@ export default defineConfig(
       'tfjs-gradient-configs': 'src/gradients/tfjs-gradient-configs.ts',
     },
     external: ['#tfjs-gradient-configs'],
+    // import.meta.url in the CJS build (node-threads resolves the wasm package's files with it).
+    shims: true,
     esbuildPlugins: [tfjsGradientsPlugin()],
   }),
 );

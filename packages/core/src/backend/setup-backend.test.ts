@@ -1,17 +1,27 @@
+import { execFileSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import { TRAINING_OP_TABLE, expectTensorsClose } from '@gradwell/test-utils';
 import { describe, expect, test } from 'vitest';
 import { trainingKernelsInstalled } from '../kernels/install-training-kernels';
-import { setupBackend } from './setup-backend';
+import { MAX_THREADS, setupBackend } from './setup-backend';
+
+const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 
 describe('setupBackend', () => {
-  test('defaults to wasm with SIMD, one thread in Node (with the reason when more are asked for)', async () => {
+  test('defaults to wasm with SIMD and as many threads as cores (at most 8)', async () => {
     const report = await setupBackend();
-    expect(report).toEqual({ backend: 'wasm', simd: true, threads: 1 });
+    expect(report).toEqual({
+      backend: 'wasm',
+      simd: true,
+      threads: Math.min(availableParallelism(), MAX_THREADS),
+    });
     expect(tf.getBackend()).toBe('wasm');
     expect(trainingKernelsInstalled()).toBe(true);
-    const asked = await setupBackend({ backend: 'wasm', threads: 4 });
-    expect(asked.threads).toBe(1);
-    expect(asked.threadsNote).toMatch(/single-threaded in Node/);
   });
 
   test('is idempotent and switches between wasm and cpu', async () => {
@@ -34,5 +44,71 @@ describe('setupBackend', () => {
     await expect(setupBackend({ threads: 0 })).rejects.toThrow(
       "argument 'threads' must be a positive integer, got 0",
     );
+  });
+});
+
+describe('multithreaded wasm in Node', () => {
+  function runOpTable(): Array<{ name: string; forward: number[]; gradients: number[][] }> {
+    return TRAINING_OP_TABLE.map((row) => {
+      const inputs = row.inputs();
+      const indices = row.gradInputs ?? inputs.map((_, i) => i);
+      const forward = tf.tidy(() => row.f(...inputs));
+      const gradients =
+        row.differentiable === false
+          ? []
+          : tf
+              .grads((...xs: tf.Tensor[]) =>
+                tf.sum(
+                  row.f(
+                    ...inputs.map((t, k) =>
+                      indices.includes(k) ? (xs[indices.indexOf(k)] as tf.Tensor) : t,
+                    ),
+                  ),
+                ),
+              )(indices.map((k) => inputs[k] as tf.Tensor))
+              .map((g) => {
+                const values = Array.from(g.dataSync());
+                g.dispose();
+                return values;
+              });
+      const result = { name: row.name, forward: Array.from(forward.dataSync()), gradients };
+      tf.dispose([forward, ...inputs]);
+      return result;
+    });
+  }
+
+  test('2 threads give the single-threaded results for every op of the training-op table', async () => {
+    expect((await setupBackend({ threads: 2 })).threads).toBe(2);
+    const threaded = runOpTable();
+    expect((await setupBackend({ threads: 1 })).threads).toBe(1);
+    const single = runOpTable();
+    threaded.forEach((row, i) => {
+      const reference = single[i] as (typeof single)[number];
+      expectTensorsClose(row.forward, reference.forward, { rtol: 1e-5, atol: 1e-5 });
+      row.gradients.forEach((g, k) =>
+        expectTensorsClose(g, reference.gradients[k] as number[], { rtol: 1e-5, atol: 1e-5 }),
+      );
+    });
+  });
+
+  test('a process that used 2 threads exits on its own, and its temporary files are gone', () => {
+    const before = new Set(readdirSync(tmpdir()).filter((f) => f.startsWith('gradwell-wasm-threads-')));
+    const script = [
+      "const tf = await import('@tensorflow/tfjs-core');",
+      "const { setupBackend } = await import('@gradwell/core');",
+      'const report = await setupBackend({ threads: 2 });',
+      'const y = tf.matMul(tf.ones([256, 256]), tf.ones([256, 256]));',
+      'console.log(JSON.stringify({ threads: report.threads, value: y.dataSync()[0] }));',
+    ].join('\n');
+    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: repositoryRoot,
+      timeout: 60_000,
+      encoding: 'utf8',
+    });
+    expect(JSON.parse(output.trim().split('\n').pop() as string)).toEqual({ threads: 2, value: 256 });
+    const after = readdirSync(tmpdir()).filter(
+      (f) => f.startsWith('gradwell-wasm-threads-') && !before.has(f),
+    );
+    expect(after).toEqual([]);
   });
 });

@@ -15,9 +15,9 @@ export interface SetupBackendOptions {
   /** Default 'wasm'. 'cpu' is the pure-JS fallback (slow, but needs no binaries). */
   backend?: BackendName;
   /**
-   * Threads for the wasm backend. In the browser: the threaded-SIMD build with this many threads when
-   * the page is cross-origin isolated (default: the number of cores, at most 8). In Node: 1 (tfjs
-   * switches threads off there).
+   * Threads for the wasm backend (default: the number of available cores, at most 8). In the browser:
+   * the threaded-SIMD build when the page is cross-origin isolated. In Node: the threaded-SIMD build
+   * loaded from tfjs's package files (tfjs itself switches threads off there; see node-threads.ts).
    */
   threads?: number;
   /**
@@ -39,6 +39,45 @@ export interface BackendReport {
 
 let current: BackendReport | undefined;
 
+/** How long the threaded build may take to start before gradwell falls back to one thread. */
+const THREADED_START_TIMEOUT_MS = 30_000;
+
+/**
+ * Starts the wasm backend in Node: the threaded-SIMD build (see node-threads.ts) when more than one thread
+ * is asked for, falling back — never crashing, never hanging — to single-threaded SIMD with the reason.
+ */
+async function startNodeWasm(
+  threads: number,
+  running: number | undefined,
+): Promise<{ ok: boolean; note?: string }> {
+  if (running === threads && getBackend() === 'wasm') return { ok: true };
+  const { registerThreadedWasmForNode, restoreSingleThreadedWasm } = await import('./node-threads');
+  if (threads <= 1) {
+    if (running !== undefined && running > 1) restoreSingleThreadedWasm();
+    return { ok: await setBackend('wasm') };
+  }
+  try {
+    await registerThreadedWasmForNode(threads);
+    const ready = await Promise.race([
+      setBackend('wasm'),
+      new Promise<never>((_, reject) =>
+        setTimeout(
+          () => reject(new Error(`it did not start within ${THREADED_START_TIMEOUT_MS / 1000} s`)),
+          THREADED_START_TIMEOUT_MS,
+        ).unref(),
+      ),
+    ]);
+    if (!ready) throw new Error('tfjs could not initialise it (see the warning above)');
+    return { ok: true };
+  } catch (error) {
+    restoreSingleThreadedWasm();
+    return {
+      ok: await setBackend('wasm'),
+      note: `the threaded wasm build could not start in Node (${(error as Error).message}); running single-threaded SIMD.`,
+    };
+  }
+}
+
 /**
  * The cpu backend prints a banner recommending tfjs-node on its first use in Node; gradwell uses it as
  * a fallback and for a few rare wasm kernels, where that advice does not apply.
@@ -52,17 +91,16 @@ function isNode(): boolean {
   return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 }
 
+/** Threads gradwell runs at most (tfjs's pthread pool holds 8 workers). */
+export const MAX_THREADS = 8;
+
+async function availableCores(): Promise<number> {
+  const os = await import('node:os');
+  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+}
+
 function planThreads(requested: number | undefined): { threads: number; note?: string } {
-  if (isNode()) {
-    return {
-      threads: 1,
-      ...(requested !== undefined && requested > 1
-        ? {
-            note: 'tfjs runs the wasm backend single-threaded in Node.js (its pthread workers need blob: URLs).',
-          }
-        : {}),
-    };
-  }
+  if (isNode()) return { threads: Math.min(requested ?? 1, MAX_THREADS) };
   const cores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 1 : 1;
   const wanted = requested ?? Math.min(cores, 8);
   if (wanted <= 1) return { threads: 1 };
@@ -105,10 +143,21 @@ export async function setupBackend(options: SetupBackendOptions = {}): Promise<B
     return { ...current };
   }
 
-  const plan = planThreads(options.threads);
+  const requested = options.threads ?? (isNode() ? Math.min(await availableCores(), MAX_THREADS) : undefined);
+  const plan = planThreads(requested);
   if (options.wasmPaths !== undefined) setWasmPaths(options.wasmPaths);
-  if (plan.threads > 1) setThreadsCount(plan.threads);
-  const ok = await setBackend('wasm');
+  let ok: boolean;
+  if (isNode()) {
+    const started = await startNodeWasm(
+      plan.threads,
+      current?.backend === 'wasm' ? current.threads : undefined,
+    );
+    ok = started.ok;
+    if (started.note !== undefined) plan.note = started.note;
+  } else {
+    if (plan.threads > 1) setThreadsCount(plan.threads);
+    ok = await setBackend('wasm');
+  }
   if (!ok) {
     throw new Error(
       'setupBackend: the wasm backend failed to initialise (tfjs printed the cause above). Check that its ' +
@@ -119,7 +168,7 @@ export async function setupBackend(options: SetupBackendOptions = {}): Promise<B
   }
   await ready();
   const simd = (await env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
-  const threads = plan.threads > 1 ? getThreadsCount() : 1;
+  const threads = getThreadsCount();
   const note =
     plan.note ??
     (threads < plan.threads

@@ -1,0 +1,128 @@
+/**
+ * Multithreaded SIMD wasm in Node.js. tfjs 4.22 switches threads off in Node (tfjs issue 3830): its
+ * threaded build creates pthread workers from `blob:` URLs, which Node's `worker_threads` refuse. The
+ * package also ships that build as files (`wasm-out/`): the emscripten glue as a script, and the worker's
+ * source as a string in a CJS module. This registers a `wasm` backend that loads those:
+ *
+ * - the worker source is written (with its escaped newlines restored, as tfjs does for its Blob) to a
+ *   private temporary directory, removed when the process exits; Node's workers accept file paths;
+ * - the glue gets file paths for the worker, the `.wasm` binary and itself (`mainScriptUrlOrBlob`);
+ * - the C++ side sizes its pool as min(requested, cores/2): the core count the wasm module sees is raised
+ *   to 2·threads so the requested count is honoured (on 2 vCPUs it would otherwise be 1);
+ * - after start-up the pool's workers are unref'd, so a finished process exits on its own.
+ *
+ * Anything unexpected (another tfjs version, files missing in a bundled app) throws; `setupBackend` then
+ * falls back to the single-threaded SIMD backend and says why.
+ */
+import { engine, registerBackend, removeBackend, type KernelBackend } from '@tensorflow/tfjs-core';
+import { BackendWasm, setThreadsCount, version_wasm } from '@tensorflow/tfjs-backend-wasm';
+
+const SUPPORTED_VERSION = '4.22.0';
+const PREFIX = 'tfjs-backend-wasm-threaded-simd';
+
+interface EmscriptenModule {
+  cwrap(name: string, returnType: string | null, argTypes: string[]): (...args: number[]) => number;
+  PThread?: {
+    runningWorkers: Array<{ unref(): void }>;
+    unusedWorkers: Array<{ unref(): void }>;
+    terminateAllThreads(): void;
+  };
+  tfjs?: unknown;
+}
+
+type WasmInfo = { env: Record<string, unknown> };
+
+/** The backend factory tfjs registered for 'wasm' (single-threaded in Node), to restore on fallback. */
+let originalFactory: (() => KernelBackend | Promise<KernelBackend>) | undefined;
+
+export function restoreSingleThreadedWasm(): void {
+  if (originalFactory === undefined) return;
+  removeBackend('wasm');
+  registerBackend('wasm', originalFactory, 2);
+}
+
+/** Registers the threaded-SIMD build as the 'wasm' backend (not yet initialised: `setBackend` does that). */
+export async function registerThreadedWasmForNode(threads: number): Promise<void> {
+  const installed: string = version_wasm;
+  if (installed !== SUPPORTED_VERSION) {
+    throw new Error(
+      `@tensorflow/tfjs-backend-wasm ${installed} is not the version gradwell's Node threads support (${SUPPORTED_VERSION}).`,
+    );
+  }
+  const [{ createRequire }, fs, os, path] = await Promise.all([
+    import('node:module'),
+    import('node:fs'),
+    import('node:os'),
+    import('node:path'),
+  ]);
+  const requireHere = createRequire(import.meta.url);
+  const packageJson = requireHere.resolve('@tensorflow/tfjs-backend-wasm/package.json');
+  const wasmOut = path.join(path.dirname(packageJson), 'wasm-out');
+  const glue = path.join(wasmOut, `${PREFIX}.js`);
+  const binary = path.join(wasmOut, `${PREFIX}.wasm`);
+  for (const file of [glue, binary, path.join(wasmOut, `${PREFIX}.worker.js`)]) {
+    if (!fs.existsSync(file))
+      throw new Error(`the threaded build's file ${file} is missing (a bundled app?).`);
+  }
+  const factory = requireHere(glue) as (config: Record<string, unknown>) => Promise<EmscriptenModule>;
+  const workerSource = (
+    requireHere(path.join(wasmOut, `${PREFIX}.worker.js`)) as { wasmWorkerContents: string }
+  ).wasmWorkerContents;
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'gradwell-wasm-threads-'));
+  process.once('exit', () => fs.rmSync(directory, { recursive: true, force: true }));
+  const workerFile = path.join(directory, `${PREFIX}.worker.js`);
+  fs.writeFileSync(workerFile, workerSource.replace(/\n/g, '\\n'));
+  const wasmBytes = fs.readFileSync(binary);
+
+  const backends = (
+    engine() as unknown as {
+      registryFactory: Record<string, { factory: () => KernelBackend | Promise<KernelBackend> }>;
+    }
+  ).registryFactory;
+  originalFactory ??= backends.wasm?.factory;
+  removeBackend('wasm');
+  registerBackend(
+    'wasm',
+    async () => {
+      const module = await factory({
+        locateFile: (file: string) =>
+          file.endsWith('.worker.js')
+            ? workerFile
+            : file.endsWith('.wasm')
+              ? binary
+              : path.join(wasmOut, file),
+        mainScriptUrlOrBlob: glue,
+        instantiateWasm: (
+          info: WasmInfo,
+          receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void,
+        ) => {
+          const cores = info.env.emscripten_num_logical_cores as (() => number) | undefined;
+          if (cores !== undefined)
+            info.env.emscripten_num_logical_cores = () => Math.max(cores(), 2 * threads);
+          void WebAssembly.instantiate(wasmBytes, info as WebAssembly.Imports).then((result) =>
+            receive(result.instance, result.module),
+          );
+          return {};
+        },
+      });
+      module.tfjs = {
+        init: module.cwrap('init', null, []),
+        initWithThreadsCount: module.cwrap('init_with_threads_count', null, ['number']),
+        getThreadsCount: module.cwrap('get_threads_count', 'number', []),
+        registerTensor: module.cwrap('register_tensor', null, ['number', 'number', 'number']),
+        disposeData: module.cwrap('dispose_data', null, ['number']),
+        dispose: module.cwrap('dispose', null, []),
+      };
+      const backend = new BackendWasm(module as never);
+      // The pool's workers would keep the process alive forever; let it exit when the program is done.
+      for (const worker of [
+        ...(module.PThread?.runningWorkers ?? []),
+        ...(module.PThread?.unusedWorkers ?? []),
+      ])
+        worker.unref();
+      return backend;
+    },
+    2,
+  );
+  setThreadsCount(threads);
+}
