@@ -7,10 +7,12 @@ export default defineConfig(
     entry: {
       index: 'src/index.ts',
       'tfjs-gradient-configs': 'src/gradients/tfjs-gradient-configs.ts',
+      // Node-only code behind the conditional import '#node-threads' (a stub elsewhere), so browser
+      // bundles never see Node built-ins.
+      'node-threads': 'src/backend/node-threads.ts',
+      'node-threads-browser': 'src/backend/node-threads-browser.ts',
     },
-    external: ['#tfjs-gradient-configs'],
-    // import.meta.url in the CJS build (node-threads resolves the wasm package's files with it).
-    shims: true,
+    external: ['#tfjs-gradient-configs', '#node-threads'],
     esbuildPlugins: [tfjsGradientsPlugin()],
   }),
 );

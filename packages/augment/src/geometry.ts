@@ -183,6 +183,20 @@ export function randomResizedCrop(
 }
 
 /**
+ * Rescales the batch by one factor drawn from U[range] (one per batch: the images of a batch share a size);
+ * the random form of {@link rescaleBy}.
+ */
+export function randomRescale(
+  images: Tensor,
+  { range }: { range: [number, number] },
+  random: RandomSource,
+): Tensor {
+  assertInRange('randomRescale', 'range', range[0], { min: 0, minInclusive: false });
+  assertInRange('randomRescale', 'range', range[1], { min: range[0] });
+  return rescaleBy(images, random.uniform(range[0], range[1]));
+}
+
+/**
  * Rescales by `factor`: the output is [round(H·factor), round(W·factor)] (at least 1), resampled bilinearly
  * (half-pixel centres, as PIL and torchvision do) or by nearest neighbour.
  */

@@ -8,6 +8,7 @@ export {
   flipHorizontal,
   flipVertical,
   randomCrop,
+  randomRescale,
   randomResizedCrop,
   rescaleBy,
   sampleResizedCropBox,
@@ -26,6 +27,7 @@ export {
 } from './color';
 export {
   colorJitter,
+  eraseRectangles,
   fitPcaLighting,
   randomErasing,
   type ColorJitterOptions,

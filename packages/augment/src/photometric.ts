@@ -21,7 +21,7 @@ import {
   type Tensor,
   type Rank,
 } from '@tensorflow/tfjs-core';
-import { assertInRange, type RandomSource } from '@gradwell/core';
+import { assertInRange, GradwellArgumentError, type RandomSource } from '@gradwell/core';
 import { adjustBrightness, adjustContrast, adjustHue, adjustSaturation } from './color';
 import { symmetricEigen } from './eigen';
 import { onBatch, onRgbBatch } from './images';
@@ -71,6 +71,8 @@ export interface PcaLighting {
   readonly eigenvectors: number[];
   /** Adds Σᵢ αᵢλᵢpᵢ with αᵢ ~ N(0, std²) drawn per image (default std 0.1, as in the paper). */
   apply(images: Tensor, random: RandomSource, options?: { std?: number }): Tensor;
+  /** The functional form: the given α (three per image). */
+  applyWith(images: Tensor, alphas: ReadonlyArray<readonly [number, number, number]>): Tensor;
 }
 
 /** Fits the 3×3 covariance of the RGB values over a dataset and its eigendecomposition. */
@@ -97,23 +99,37 @@ export async function fitPcaLighting(dataset: Dataset): Promise<PcaLighting> {
   const { values, vectors } = symmetricEigen(covariance, 3);
   const eigenvalues = Array.from(values);
   const eigenvectors = Array.from(vectors);
+  const applyWithAlphas = (
+    images: Tensor,
+    alphas: ReadonlyArray<readonly [number, number, number]>,
+  ): Tensor =>
+    onRgbBatch('pcaLighting', images, (x) =>
+      tidy(() => {
+        const n = x.shape[0];
+        if (alphas.length !== n) {
+          throw new GradwellArgumentError('pcaLighting', 'alphas', `${n} triples (one per image)`, alphas);
+        }
+        const offsets = alphas.map((alpha) => {
+          const weights = eigenvalues.map((lambda, k) => (alpha[k] as number) * lambda);
+          return [0, 1, 2].map((channel) =>
+            weights.reduce((total, w, k) => total + w * (eigenvectors[channel * 3 + k] as number), 0),
+          );
+        });
+        return add(x, reshape(tensor2d(offsets, [n, 3]), [n, 1, 1, 3]));
+      }),
+    );
   return {
     eigenvalues,
     eigenvectors,
+    applyWith: applyWithAlphas,
     apply(images, random, { std = 0.1 } = {}) {
       assertInRange('pcaLighting', 'std', std, { min: 0 });
-      return onRgbBatch('pcaLighting', images, (x) =>
-        tidy(() => {
-          const n = x.shape[0];
-          const offsets = Array.from({ length: n }, () => {
-            const weights = eigenvalues.map((lambda) => random.normal(0, std) * lambda);
-            return [0, 1, 2].map((channel) =>
-              weights.reduce((total, w, k) => total + w * (eigenvectors[channel * 3 + k] as number), 0),
-            );
-          });
-          return add(x, reshape(tensor2d(offsets, [n, 3]), [n, 1, 1, 3]));
-        }),
+      const n = images.rank === 4 ? (images.shape[0]) : 1;
+      const alphas = Array.from(
+        { length: n },
+        () => [random.normal(0, std), random.normal(0, std), random.normal(0, std)] as const,
       );
+      return applyWithAlphas(images, alphas);
     },
   };
 }
@@ -152,6 +168,29 @@ export function randomErasing(images: Tensor, options: RandomErasingOptions, ran
         }
         return [0, 0, 0, 0];
       });
+      return eraseRectangles(
+        x,
+        boxes as Array<[number, number, number, number]>,
+        value === 'random' ? random.uniformTensor(x.shape) : value,
+      );
+    }),
+  );
+}
+
+/**
+ * The functional form of random erasing: per image, the rectangle [top, bottom) × [left, right) (all zero
+ * for none) is replaced by `value` (a number, or a tensor of the images' shape).
+ */
+export function eraseRectangles(
+  images: Tensor,
+  boxes: ReadonlyArray<readonly [number, number, number, number]>,
+  value: number | Tensor = 0,
+): Tensor {
+  return onBatch('eraseRectangles', images, (x) =>
+    tidy(() => {
+      const [n, h, w] = x.shape;
+      if (boxes.length !== n)
+        throw new GradwellArgumentError('eraseRectangles', 'boxes', `${n} boxes (one per image)`, boxes);
       const column = (k: number) => reshape(tensor1d(boxes.map((b) => b[k] as number)), [n, 1, 1, 1]);
       const rows = reshape(range(0, h), [1, h, 1, 1]);
       const cols = reshape(range(0, w), [1, 1, w, 1]);
@@ -159,7 +198,7 @@ export function randomErasing(images: Tensor, options: RandomErasingOptions, ran
         logicalAnd(greaterEqual(rows, column(0)), less(rows, column(1))),
         logicalAnd(greaterEqual(cols, column(2)), less(cols, column(3))),
       );
-      const replacement = value === 'random' ? random.uniformTensor(x.shape) : fill(x.shape, value);
+      const replacement = typeof value === 'number' ? fill(x.shape, value) : value;
       // x + mask·(replacement − x): the [n, h, w, 1] mask broadcasts over the channels.
       return add(x, mul(cast(inside, 'float32'), sub(replacement, x)));
     }),

@@ -3,7 +3,7 @@ import { createRandom, setupBackend } from '@gradwell/core';
 import { expectNoLeakedTensors, expectTensorsClose } from '@gradwell/test-utils';
 import { describe, expect, test } from 'vitest';
 import { cutmix, mixup, sampleBeta } from './mixing';
-import { fitPcaLighting, randomErasing } from './photometric';
+import { eraseRectangles, fitPcaLighting, randomErasing } from './photometric';
 import { compose, listAugmentationSteps, pipelineFromJSON } from './pipeline';
 
 const STEPS = [
@@ -98,6 +98,16 @@ describe('batch mixing, PCA lighting, erasing', () => {
     const delta = tf.sub(lit, images);
     // The offset is constant over each image's pixels.
     expect(tf.max(tf.sub(tf.max(delta, [1, 2]), tf.min(delta, [1, 2]))).dataSync()[0]).toBeLessThan(1e-6);
+    expectTensorsClose(lighting.applyWith(images, new Array(8).fill([0, 0, 0])), images, {
+      rtol: 0,
+      atol: 0,
+    });
+    const exact = eraseRectangles(tf.ones([1, 4, 4, 1]), [[1, 3, 0, 2]], 0);
+    expect(Array.from(exact.dataSync())).toEqual([1, 1, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1]);
+    const rescaled = compose([{ type: 'randomRescale', params: { range: [0.5, 0.5] } }]).apply(
+      tf.ones([2, 8, 6, 3]),
+    );
+    expect(rescaled.shape).toEqual([2, 4, 3, 3]);
     const erased = randomErasing(tf.ones([4, 10, 10, 3]), { p: 1, value: 0 }, createRandom(9));
     const zeros = tf.sum(tf.cast(tf.equal(erased, 0), 'int32'), [1, 2, 3]).dataSync();
     expect(Array.from(zeros).every((z) => z > 0 && z % 3 === 0)).toBe(true);

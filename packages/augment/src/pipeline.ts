@@ -16,7 +16,15 @@ import {
   type Registry,
 } from '@gradwell/core';
 import { adjustBrightness, adjustContrast, adjustHue, adjustSaturation, toGrayscale } from './color';
-import { crop, flipHorizontal, flipVertical, randomCrop, randomResizedCrop, rescaleBy } from './geometry';
+import {
+  crop,
+  flipHorizontal,
+  flipVertical,
+  randomCrop,
+  randomRescale,
+  randomResizedCrop,
+  rescaleBy,
+} from './geometry';
 import { colorJitter, randomErasing } from './photometric';
 import { standardize } from './preprocess';
 
@@ -53,6 +61,10 @@ const STEPS: ReadonlyArray<readonly [string, StepDefinition]> = [
   [
     'randomResizedCrop',
     { resizes: true, apply: (x, p, r) => randomResizedCrop(x, p as { size: [number, number] }, r) },
+  ],
+  [
+    'randomRescale',
+    { resizes: true, apply: (x, p, r) => randomRescale(x, p as { range: [number, number] }, r) },
   ],
   ['rescale', { resizes: true, apply: (x, p) => rescaleBy(x, p.factor as number, p) }],
   ['colorJitter', { resizes: false, apply: (x, p, r) => colorJitter(x, p, r) }],

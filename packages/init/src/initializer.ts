@@ -9,6 +9,8 @@ import { tidy, type Tensor } from '@tensorflow/tfjs-core';
 export type RandomArgument = RandomSource | { seed: number };
 
 export interface GradwellInitializer extends Initializer {
+  /** The registry name (the same as `className`). */
+  readonly name: string;
   apply(shape: readonly number[], random?: RandomArgument): Tensor;
 }
 
@@ -25,6 +27,7 @@ export function makeInitializer(
 ): GradwellInitializer {
   return {
     className,
+    name: className,
     apply: (shape, random) => tidy(() => sample([...shape], toRandomSource(random))),
     getConfig: () => ({ ...config }),
   };

@@ -8,6 +8,7 @@ describe('initializer registry', () => {
     for (const name of listInitializers()) {
       const initializer = getInitializer(name);
       expect(initializer.className).toBe(name);
+      expect(initializer.name).toBe(name);
       const rebuilt = initializerFromConfig({
         className: initializer.className,
         config: initializer.getConfig(),

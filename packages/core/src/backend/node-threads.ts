@@ -14,6 +14,10 @@
  * Anything unexpected (another tfjs version, files missing in a bundled app) throws; `setupBackend` then
  * falls back to the single-threaded SIMD backend and says why.
  */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import path from 'node:path';
 import { engine, registerBackend, removeBackend, type KernelBackend } from '@tensorflow/tfjs-core';
 import { BackendWasm, setThreadsCount, version_wasm } from '@tensorflow/tfjs-backend-wasm';
 
@@ -41,38 +45,36 @@ export function restoreSingleThreadedWasm(): void {
   registerBackend('wasm', originalFactory, 2);
 }
 
+/** Cores this process may use. */
+export function availableCores(): number {
+  return typeof availableParallelism === 'function' ? availableParallelism() : cpus().length;
+}
+
 /** Registers the threaded-SIMD build as the 'wasm' backend (not yet initialised: `setBackend` does that). */
-export async function registerThreadedWasmForNode(threads: number): Promise<void> {
+export function registerThreadedWasmForNode(threads: number): void {
   const installed: string = version_wasm;
   if (installed !== SUPPORTED_VERSION) {
     throw new Error(
       `@tensorflow/tfjs-backend-wasm ${installed} is not the version gradwell's Node threads support (${SUPPORTED_VERSION}).`,
     );
   }
-  const [{ createRequire }, fs, os, path] = await Promise.all([
-    import('node:module'),
-    import('node:fs'),
-    import('node:os'),
-    import('node:path'),
-  ]);
   const requireHere = createRequire(import.meta.url);
   const packageJson = requireHere.resolve('@tensorflow/tfjs-backend-wasm/package.json');
   const wasmOut = path.join(path.dirname(packageJson), 'wasm-out');
   const glue = path.join(wasmOut, `${PREFIX}.js`);
   const binary = path.join(wasmOut, `${PREFIX}.wasm`);
   for (const file of [glue, binary, path.join(wasmOut, `${PREFIX}.worker.js`)]) {
-    if (!fs.existsSync(file))
-      throw new Error(`the threaded build's file ${file} is missing (a bundled app?).`);
+    if (!existsSync(file)) throw new Error(`the threaded build's file ${file} is missing (a bundled app?).`);
   }
   const factory = requireHere(glue) as (config: Record<string, unknown>) => Promise<EmscriptenModule>;
   const workerSource = (
     requireHere(path.join(wasmOut, `${PREFIX}.worker.js`)) as { wasmWorkerContents: string }
   ).wasmWorkerContents;
-  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'gradwell-wasm-threads-'));
-  process.once('exit', () => fs.rmSync(directory, { recursive: true, force: true }));
+  const directory = mkdtempSync(path.join(tmpdir(), 'gradwell-wasm-threads-'));
+  process.once('exit', () => rmSync(directory, { recursive: true, force: true }));
   const workerFile = path.join(directory, `${PREFIX}.worker.js`);
-  fs.writeFileSync(workerFile, workerSource.replace(/\n/g, '\\n'));
-  const wasmBytes = fs.readFileSync(binary);
+  writeFileSync(workerFile, workerSource.replace(/\n/g, '\\n'));
+  const wasmBytes = readFileSync(binary);
 
   const backends = (
     engine() as unknown as {

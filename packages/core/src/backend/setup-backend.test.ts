@@ -91,6 +91,51 @@ describe('multithreaded wasm in Node', () => {
     });
   });
 
+  test('training with 2 threads reproduces the single-threaded losses for a fixed seed', async () => {
+    const relu = { name: 'relu', apply: (x: tf.Tensor) => tf.relu(x), fused: 'relu' as const };
+    const { conv2d, dense, flatten, maxPool2d, sequential, createRandom } = await import('../index');
+    const losses = async (threads: number): Promise<number[]> => {
+      await setupBackend({ threads });
+      const model = sequential(
+        [
+          conv2d({ filters: 8, kernelSize: 3, activation: relu }),
+          maxPool2d(),
+          flatten(),
+          dense({ units: 32, activation: relu }),
+          dense({ units: 10 }),
+        ],
+        { inputShape: [28, 28, 1], seed: 4 },
+      );
+      const random = createRandom(9);
+      const x = random.uniformTensor([32, 28, 28, 1]);
+      const y = tf.oneHot(
+        tf.tensor1d(
+          Array.from({ length: 32 }, () => random.nextInt(10)),
+          'int32',
+        ),
+        10,
+      );
+      const optimizer = tf.train.sgd(0.1);
+      const values: number[] = [];
+      for (let step = 0; step < 10; step++) {
+        const loss = optimizer.minimize(
+          (): tf.Scalar => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true })),
+          true,
+        );
+        values.push(loss?.dataSync()[0] as number);
+        loss?.dispose();
+      }
+      optimizer.dispose();
+      model.dispose();
+      tf.dispose([x, y]);
+      return values;
+    };
+    const threaded = await losses(2);
+    const single = await losses(1);
+    expectTensorsClose(threaded, single, { rtol: 1e-4, atol: 1e-5 });
+    expect(single[9] as number).toBeLessThan(single[0] as number);
+  });
+
   test('a process that used 2 threads exits on its own, and its temporary files are gone', () => {
     const before = new Set(readdirSync(tmpdir()).filter((f) => f.startsWith('gradwell-wasm-threads-')));
     const script = [

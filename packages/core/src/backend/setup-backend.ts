@@ -51,13 +51,13 @@ async function startNodeWasm(
   running: number | undefined,
 ): Promise<{ ok: boolean; note?: string }> {
   if (running === threads && getBackend() === 'wasm') return { ok: true };
-  const { registerThreadedWasmForNode, restoreSingleThreadedWasm } = await import('./node-threads');
+  const { registerThreadedWasmForNode, restoreSingleThreadedWasm } = await import('#node-threads');
   if (threads <= 1) {
     if (running !== undefined && running > 1) restoreSingleThreadedWasm();
     return { ok: await setBackend('wasm') };
   }
   try {
-    await registerThreadedWasmForNode(threads);
+    registerThreadedWasmForNode(threads);
     const ready = await Promise.race([
       setBackend('wasm'),
       new Promise<never>((_, reject) =>
@@ -95,8 +95,7 @@ function isNode(): boolean {
 export const MAX_THREADS = 8;
 
 async function availableCores(): Promise<number> {
-  const os = await import('node:os');
-  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return (await import('#node-threads')).availableCores();
 }
 
 function planThreads(requested: number | undefined): { threads: number; note?: string } {
