@@ -124,7 +124,7 @@ export async function fitPcaLighting(dataset: Dataset): Promise<PcaLighting> {
     applyWith: applyWithAlphas,
     apply(images, random, { std = 0.1 } = {}) {
       assertInRange('pcaLighting', 'std', std, { min: 0 });
-      const n = images.rank === 4 ? (images.shape[0]) : 1;
+      const n = images.rank === 4 ? images.shape[0] : 1;
       const alphas = Array.from(
         { length: n },
         () => [random.normal(0, std), random.normal(0, std), random.normal(0, std)] as const,

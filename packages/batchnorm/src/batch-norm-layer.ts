@@ -10,7 +10,7 @@
  * γ and β are trainable weights (`scale` / `center` switch them off); the running mean and variance are
  * non-trainable weights, saved and loaded with the model.
  */
-import { add, mul, tidy, type Tensor } from '@tensorflow/tfjs-core';
+import { type Tensor } from '@tensorflow/tfjs-core';
 import {
   assertInRange,
   BaseLayer,
@@ -20,6 +20,7 @@ import {
   type RandomSource,
 } from '@gradwell/core';
 import { batchNorm, normalizeBatchInTraining } from './batch-norm';
+import { updateRunningStatistics } from './running-statistics';
 
 export interface BatchNormArgs {
   /** Weight of the old running value; default 0.99. */
@@ -99,11 +100,11 @@ export class BatchNorm extends BaseLayer {
       gradient: this.gradient,
     });
     const m = x.size / (x.shape[x.rank - 1] as number);
-    tidy(() => {
-      movingMean.assign(add(mul(movingMean, this.momentum), mul(mean, 1 - this.momentum)));
-      const unbiased = mul(variance, m / (m - 1));
-      movingVariance.assign(add(mul(movingVariance, this.momentum), mul(unbiased, 1 - this.momentum)));
-    });
+    updateRunningStatistics(
+      { mean: movingMean, variance: movingVariance },
+      { mean, variance, count: m },
+      this.momentum,
+    );
     return y;
   }
 

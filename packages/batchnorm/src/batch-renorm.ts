@@ -8,18 +8,7 @@
  * function. Inference uses the running statistics. (The paper ramps r_max from 1 to 3 and d_max from 0 to
  * 5 over training; pass the values for the current step, or keep the final ones.)
  */
-import {
-  add,
-  clipByValue,
-  div,
-  moments,
-  mul,
-  rsqrt,
-  sqrt,
-  sub,
-  tidy,
-  type Tensor,
-} from '@tensorflow/tfjs-core';
+import { add, clipByValue, div, moments, mul, rsqrt, sqrt, sub, type Tensor } from '@tensorflow/tfjs-core';
 import {
   assertInRange,
   BaseLayer,
@@ -29,6 +18,7 @@ import {
   type RandomSource,
 } from '@gradwell/core';
 import { batchNorm } from './batch-norm';
+import { updateRunningStatistics } from './running-statistics';
 import { stopGradient } from './stop-gradient';
 
 export interface BatchRenormArgs {
@@ -87,12 +77,11 @@ export class BatchRenorm extends BaseLayer {
     const d = stopGradient(clipByValue(div(sub(mean, movingMean), runningStd), -this.dMax, this.dMax));
     const xHat = add(mul(mul(sub(x, mean), rsqrt(add(variance, this.epsilon))), r), d);
     const y = add(mul(xHat, gamma), beta);
-    tidy(() => {
-      movingMean.assign(add(mul(movingMean, this.momentum), mul(mean, 1 - this.momentum)));
-      movingVariance.assign(
-        add(mul(movingVariance, this.momentum), mul(mul(variance, m / (m - 1)), 1 - this.momentum)),
-      );
-    });
+    updateRunningStatistics(
+      { mean: movingMean, variance: movingVariance },
+      { mean, variance, count: m },
+      this.momentum,
+    );
     return y;
   }
 

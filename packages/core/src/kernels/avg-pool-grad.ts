@@ -4,34 +4,14 @@
  * size on both backends, so every border gradient of a 'same'-padded average pool is wrong. Here each
  * dy is spread evenly over the in-bounds elements of its window.
  */
-import {
-  AvgPoolGrad,
-  backend_util,
-  type KernelConfig,
-  type KernelFunc,
-  type TensorInfo,
-} from '@tensorflow/tfjs-core';
+import { AvgPoolGrad, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { makeOutput } from './backend-values';
 import type { KernelArgs } from './kernel-calls';
-
-interface AvgPoolGradAttrs {
-  filterSize: [number, number] | number;
-  strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-}
+import { poolInfo } from './pool-info';
 
 function avgPoolGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo };
-  const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as AvgPoolGradAttrs;
-  const info = backend_util.computePool2DInfo(
-    input.shape as [number, number, number, number],
-    filterSize,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-  );
+  const info = poolInfo(input, attrs);
   const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
   const { strideHeight, strideWidth, filterHeight, filterWidth } = info;
   const { top, left } = info.padInfo;

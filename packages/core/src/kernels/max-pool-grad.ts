@@ -5,22 +5,11 @@
  * in row-major scan order, as the cpu backend and TensorFlow do. Non-overlapping unpadded windows (the
  * usual 2×2, stride 2) take a specialised loop.
  */
-import {
-  backend_util,
-  MaxPoolGrad,
-  type KernelConfig,
-  type KernelFunc,
-  type TensorInfo,
-} from '@tensorflow/tfjs-core';
+import type { backend_util } from '@tensorflow/tfjs-core';
+import { MaxPoolGrad, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { makeOutput } from './backend-values';
 import type { KernelArgs } from './kernel-calls';
-
-interface MaxPoolGradAttrs {
-  filterSize: [number, number] | number;
-  strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-}
+import { poolInfo } from './pool-info';
 
 type Values = ArrayLike<number> & { [index: number]: number };
 
@@ -104,15 +93,7 @@ function routeGeneral(info: backend_util.Conv2DInfo, x: Values, dy: Values, dx: 
 
 function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo };
-  const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as MaxPoolGradAttrs;
-  const info = backend_util.computePool2DInfo(
-    input.shape as [number, number, number, number],
-    filterSize,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-  );
+  const info = poolInfo(input, attrs);
   const { top, left, bottom, right } = info.padInfo;
   const disjoint =
     info.strideHeight === info.filterHeight &&

@@ -1,0 +1,133 @@
+/** Training-op table rows: convolutions and pooling. */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { awayFromZero, distinctValues } from './inputs';
+import { as3, as4, as5, u, type TrainingOpRow } from './training-op-row';
+
+export const CONVOLUTION_ROWS: readonly TrainingOpRow[] = [
+  // Convolutions.
+  {
+    name: 'conv2d same stride 1',
+    inputs: () => [u([2, 7, 7, 3], 1), u([3, 3, 3, 4], 2)],
+    f: (x, w) => tf.conv2d(as4(x), as4(w), 1, 'same'),
+  },
+  {
+    name: 'conv2d valid stride 2',
+    inputs: () => [u([2, 9, 8, 2], 3), u([3, 2, 2, 3], 4)],
+    f: (x, w) => tf.conv2d(as4(x), as4(w), 2, 'valid'),
+  },
+  {
+    name: 'conv2d same stride 2 even input',
+    inputs: () => [u([1, 8, 8, 2], 5), u([3, 3, 2, 2], 6)],
+    f: (x, w) => tf.conv2d(as4(x), as4(w), 2, 'same'),
+  },
+  {
+    name: 'conv2d explicit padding',
+    inputs: () => [u([1, 6, 5, 2], 7), u([3, 3, 2, 2], 8)],
+    f: (x, w) =>
+      tf.conv2d(as4(x), as4(w), 1, [
+        [0, 0],
+        [2, 1],
+        [0, 2],
+        [0, 0],
+      ]),
+  },
+  {
+    name: 'fused conv2d bias+relu',
+    // Small weights and a bias of |b| ≥ 0.5 keep every pre-activation away from relu's kink.
+    inputs: () => [u([2, 6, 6, 2], 9), u([3, 3, 2, 3], 10, -0.05, 0.05), awayFromZero([3], 11, 0.5)],
+    f: (x, w, b) =>
+      tf.fused.conv2d({ x: as4(x), filter: as4(w), strides: 1, pad: 'same', bias: b, activation: 'relu' }),
+    epsilon: 1e-3,
+  },
+  {
+    name: 'conv1d',
+    inputs: () => [u([2, 10, 3], 12), u([3, 3, 4], 13)],
+    f: (x, w) => tf.conv1d(as3(x), as3(w), 2, 'same'),
+  },
+  {
+    name: 'conv2dTranspose stride 2',
+    inputs: () => [u([2, 4, 4, 3], 14), u([3, 3, 2, 3], 15)],
+    f: (x, w) => tf.conv2dTranspose(as4(x), as4(w), [2, 8, 8, 2], 2, 'same'),
+  },
+  {
+    name: 'separableConv2d',
+    inputs: () => [u([1, 6, 6, 2], 16), u([3, 3, 2, 2], 17), u([1, 1, 4, 3], 18)],
+    f: (x, d, p) => tf.separableConv2d(as4(x), as4(d), as4(p), 1, 'same'),
+  },
+  {
+    name: 'depthwiseConv2d stride 1',
+    inputs: () => [u([2, 6, 6, 3], 19), u([3, 3, 3, 1], 20)],
+    f: (x, w) => tf.depthwiseConv2d(as4(x), as4(w), 1, 'same'),
+  },
+  {
+    name: 'depthwiseConv2d stride 2 multiplier 2',
+    inputs: () => [u([2, 7, 7, 2], 21), u([3, 3, 2, 2], 22)],
+    f: (x, w) => tf.depthwiseConv2d(as4(x), as4(w), 2, 'valid'),
+  },
+  // tfjs defines no gradient for dilated depthwise convs; the forward is still checked.
+  {
+    name: 'depthwiseConv2d dilation 2 (forward)',
+    inputs: () => [u([1, 8, 8, 2], 23), u([2, 2, 2, 1], 24)],
+    f: (x, w) => tf.depthwiseConv2d(as4(x), as4(w), 1, 'same', 'NHWC', 2),
+    differentiable: false,
+  },
+  {
+    name: 'conv3d',
+    inputs: () => [u([1, 4, 4, 4, 2], 25), u([2, 2, 2, 2, 2], 26)],
+    f: (x, w) => tf.conv3d(as5(x), as5(w), 1, 'same'),
+  },
+  // Pooling.
+  {
+    name: 'maxPool 2x2',
+    inputs: () => [distinctValues([2, 6, 6, 2], 27)],
+    f: (x) => tf.maxPool(as4(x), 2, 2, 'valid'),
+    epsilon: 1e-3,
+  },
+  {
+    name: 'maxPool all-negative windows',
+    inputs: () => [distinctValues([1, 4, 4, 2], 28, 0.1, -5)],
+    f: (x) => tf.maxPool(as4(x), 2, 2, 'valid'),
+    epsilon: 1e-3,
+  },
+  {
+    name: 'maxPool 3x3 stride 1 same (overlapping)',
+    inputs: () => [distinctValues([1, 5, 5, 2], 29)],
+    f: (x) => tf.maxPool(as4(x), 3, 1, 'same'),
+    epsilon: 1e-3,
+  },
+  { name: 'avgPool', inputs: () => [u([2, 6, 6, 2], 30)], f: (x) => tf.avgPool(as4(x), 2, 2, 'valid') },
+  {
+    name: 'avgPool 3x3 same',
+    inputs: () => [u([1, 5, 5, 2], 31)],
+    f: (x) => tf.avgPool(as4(x), 3, 1, 'same'),
+  },
+  {
+    name: 'maxPool3d all-negative',
+    inputs: () => [distinctValues([1, 4, 4, 4, 1], 32, 0.1, -10)],
+    f: (x) => tf.maxPool3d(as5(x), 2, 2, 'valid'),
+    epsilon: 1e-3,
+  },
+  {
+    name: 'avgPool3d',
+    inputs: () => [u([1, 4, 4, 4, 2], 33)],
+    f: (x) => tf.avgPool3d(as5(x), 2, 2, 'valid'),
+  },
+  {
+    name: 'maxPoolWithArgmax all-negative (values)',
+    inputs: () => [distinctValues([1, 4, 4, 2], 34, 0.1, -5)],
+    f: (x) => {
+      const { result, indexes } = tf.maxPoolWithArgmax(as4(x), 2, 2, 'valid');
+      indexes?.dispose();
+      return result as Tensor;
+    },
+    differentiable: false,
+  },
+  {
+    name: 'dilation2d all-negative',
+    // |w| < 0.04 < half of x's spacing: the window's argmax is decided by x, never a near-tie.
+    inputs: () => [distinctValues([1, 5, 5, 2], 35, 0.1, -5), distinctValues([2, 2, 2], 36, 0.01)],
+    f: (x, w) => tf.dilation2d(as4(x), w as tf.Tensor3D, 1, 'valid'),
+    epsilon: 1e-3,
+  },
+];
