@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -137,7 +137,8 @@ describe('multithreaded wasm in Node', () => {
   });
 
   test('a process that used 2 threads exits on its own, and its temporary files are gone', () => {
-    const before = new Set(readdirSync(tmpdir()).filter((f) => f.startsWith('gradwell-wasm-threads-')));
+    // The child gets a private temporary folder, so other test processes' files cannot interfere.
+    const privateTmp = mkdtempSync(path.join(tmpdir(), 'gradwell-exit-test-'));
     const script = [
       "const tf = await import('@tensorflow/tfjs-core');",
       "const { setupBackend } = await import('@gradwell/core');",
@@ -149,11 +150,9 @@ describe('multithreaded wasm in Node', () => {
       cwd: repositoryRoot,
       timeout: 60_000,
       encoding: 'utf8',
+      env: { ...process.env, TMPDIR: privateTmp },
     });
     expect(JSON.parse(output.trim().split('\n').pop() as string)).toEqual({ threads: 2, value: 256 });
-    const after = readdirSync(tmpdir()).filter(
-      (f) => f.startsWith('gradwell-wasm-threads-') && !before.has(f),
-    );
-    expect(after).toEqual([]);
+    expect(readdirSync(privateTmp)).toEqual([]);
   });
 });
