@@ -45,6 +45,38 @@ function projection(f: (...xs: Tensor[]) => Tensor, inputs: Tensor[], weights: F
   return total;
 }
 
+type Tolerances = Required<Pick<GradientCheckOptions, 'epsilon' | 'rtol' | 'atol' | 'maxCoordinates'>>;
+
+/**
+ * Central differences of `objectiveAt(values)` at up to `maxCoordinates` evenly spread coordinates of `base`
+ * (each evaluated on a copy of `base` with one coordinate moved by ±h), compared with `analytic`.
+ */
+function compareCoordinates(
+  input: number,
+  base: Float32Array,
+  analytic: ArrayLike<number>,
+  objectiveAt: (values: Float32Array) => number,
+  { epsilon, rtol, atol, maxCoordinates }: Tolerances,
+): GradientMismatch[] {
+  const mismatches: GradientMismatch[] = [];
+  const count = Math.min(maxCoordinates, base.length);
+  for (let c = 0; c < count; c++) {
+    const index = Math.floor((c * base.length) / count);
+    const h = epsilon * Math.max(1, Math.abs(base[index] as number));
+    const at = (delta: number): number => {
+      const shifted = base.slice();
+      shifted[index] = (base[index] as number) + delta;
+      return objectiveAt(shifted);
+    };
+    const numeric = (at(h) - at(-h)) / (2 * h);
+    const a = analytic[index] as number;
+    if (!(Math.abs(a - numeric) <= atol + rtol * Math.max(Math.abs(a), Math.abs(numeric)))) {
+      mismatches.push({ input, index, analytic: a, numeric });
+    }
+  }
+  return mismatches;
+}
+
 /** Returns the coordinates where analytic and numerical gradients disagree (empty when they agree). */
 export function findGradientMismatches(
   f: (...xs: Tensor[]) => Tensor,
@@ -65,17 +97,13 @@ export function findGradientMismatches(
   analyticTensors.forEach((g) => g.dispose());
   weightTensor.dispose();
 
-  const mismatches: GradientMismatch[] = [];
-  inputs.forEach((x, k) => {
-    const base = Float32Array.from(x.dataSync());
-    const count = Math.min(maxCoordinates, base.length);
-    for (let c = 0; c < count; c++) {
-      const index = Math.floor((c * base.length) / count);
-      const h = epsilon * Math.max(1, Math.abs(base[index] as number));
-      const at = (delta: number): number => {
-        const shifted = base.slice();
-        shifted[index] = (base[index] as number) + delta;
-        const moved = tensor(shifted, x.shape, x.dtype);
+  return inputs.flatMap((x, k) =>
+    compareCoordinates(
+      k,
+      Float32Array.from(x.dataSync()),
+      analytic[k] as ArrayLike<number>,
+      (values) => {
+        const moved = tensor(values, x.shape, x.dtype);
         const value = projection(
           f,
           inputs.map((t, j) => (j === k ? moved : t)),
@@ -83,15 +111,10 @@ export function findGradientMismatches(
         );
         moved.dispose();
         return value;
-      };
-      const numeric = (at(h) - at(-h)) / (2 * h);
-      const a = (analytic[k] as ArrayLike<number>)[index] as number;
-      if (!(Math.abs(a - numeric) <= atol + rtol * Math.max(Math.abs(a), Math.abs(numeric)))) {
-        mismatches.push({ input: k, index, analytic: a, numeric });
-      }
-    }
-  });
-  return mismatches;
+      },
+      { epsilon, rtol, atol, maxCoordinates },
+    ),
+  );
 }
 
 /** Throws, listing the first mismatches, when the gradients of `f` disagree with central differences. */
@@ -134,32 +157,27 @@ export function findVariableGradientMismatches(
   };
   const { value, grads } = variableGrads(() => loss() as Scalar, variables);
   value.dispose();
-  const mismatches: GradientMismatch[] = [];
-  variables.forEach((variable, k) => {
+  const assign = (variable: Variable, values: Float32Array): void => {
+    const value = tensor(values, variable.shape);
+    variable.assign(value);
+    value.dispose();
+  };
+  const mismatches = variables.flatMap((variable, k) => {
     const gradient = grads[variable.name];
     const analytic = gradient === undefined ? new Float32Array(variable.size) : gradient.dataSync();
     const base = Float32Array.from(variable.dataSync());
-    const count = Math.min(maxCoordinates, base.length);
-    for (let c = 0; c < count; c++) {
-      const index = Math.floor((c * base.length) / count);
-      const h = epsilon * Math.max(1, Math.abs(base[index] as number));
-      const at = (delta: number): number => {
-        const shifted = base.slice();
-        shifted[index] = (base[index] as number) + delta;
-        const value = tensor(shifted, variable.shape);
-        variable.assign(value);
-        value.dispose();
+    const found = compareCoordinates(
+      k,
+      base,
+      analytic,
+      (values) => {
+        assign(variable, values);
         return evaluate();
-      };
-      const numeric = (at(h) - at(-h)) / (2 * h);
-      const restored = tensor(base, variable.shape);
-      variable.assign(restored);
-      restored.dispose();
-      const a = analytic[index] as number;
-      if (!(Math.abs(a - numeric) <= atol + rtol * Math.max(Math.abs(a), Math.abs(numeric)))) {
-        mismatches.push({ input: k, index, analytic: a, numeric });
-      }
-    }
+      },
+      { epsilon, rtol, atol, maxCoordinates },
+    );
+    assign(variable, base);
+    return found;
   });
   Object.values(grads).forEach((g) => g.dispose());
   return mismatches;
