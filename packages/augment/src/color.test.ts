@@ -108,6 +108,9 @@ describeOnBackends('colour adjustments (torchvision definitions)', () => {
     expect(() => adjustContrast(image(), [1, 2])).toThrow(
       "adjustContrast: argument 'factor' must be one number or 1 (one per image)",
     );
+    expect(() => adjustBrightness(image(), undefined as unknown as number)).toThrow(
+      "adjustBrightness: argument 'factor' must be one number or 1 (one per image), got undefined",
+    );
     expect(() => adjustSaturation(tf.ones([1, 2, 2, 1]), 1)).toThrow(
       "adjustSaturation: argument 'images' must have 3 (RGB) channels",
     );

@@ -41,7 +41,10 @@ export type Factor = number | readonly number[];
 
 /** A factor per image as a [n, 1, 1, 1] tensor (validated). */
 function perImage(context: string, factor: Factor, n: number, range: { min: number; max?: number }): Tensor {
-  const values = typeof factor === 'number' ? new Array<number>(n).fill(factor) : [...factor];
+  if (typeof factor !== 'number' && !Array.isArray(factor))
+    throw new GradwellArgumentError(context, 'factor', `one number or ${n} (one per image)`, factor);
+  const values: number[] =
+    typeof factor === 'number' ? new Array<number>(n).fill(factor) : [...(factor as readonly number[])];
   if (values.length !== n)
     throw new GradwellArgumentError(context, 'factor', `one number or ${n} (one per image)`, factor);
   values.forEach((v) => assertInRange(context, 'factor', v, range));

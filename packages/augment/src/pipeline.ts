@@ -93,8 +93,13 @@ export function listAugmentationSteps(): string[] {
 export interface Pipeline {
   readonly seed: number;
   readonly steps: readonly StepSpec[];
-  /** Augments a batch (NHWC) or one image (HWC). */
+  /** Augments a batch (NHWC) or one image (HWC), drawing from the pipeline's own seeded source. */
   apply(images: Tensor): Tensor;
+  /**
+   * The same, drawing from `random` instead: a training loop passes a source it can save and restore,
+   * so a resumed run augments exactly as the uninterrupted one.
+   */
+  applyWith(images: Tensor, random: RandomSource): Tensor;
   /** One line per step: type, probability and parameters. */
   describe(): string[];
   toJSON(): { seed: number; steps: StepSpec[] };
@@ -115,24 +120,25 @@ export function compose(specs: readonly StepSpec[], { seed = 0 }: { seed?: numbe
     }
     return { spec: { type: spec.type, p, params: { ...(spec.params ?? {}) } }, definition };
   });
-  const random = createRandom(seed);
+  const ownRandom = createRandom(seed);
+  const run = (images: Tensor, random: RandomSource): Tensor =>
+    tidy(() =>
+      resolved.reduce<Tensor>((x, { spec, definition }) => {
+        const batched = x.rank === 4;
+        const n = batched ? x.shape[0] : 1;
+        const chosen = Array.from({ length: n }, () => random.next() < spec.p);
+        if (!chosen.some(Boolean)) return x;
+        const transformed = definition.apply(x, spec.params, random);
+        if (chosen.every(Boolean)) return transformed;
+        const mask = reshape(tensor1d(chosen.map(Number)), batched ? [n, 1, 1, 1] : [1, 1, 1]);
+        return add(x, mul(mask, sub(transformed, x)));
+      }, images),
+    );
   return {
     seed,
     steps: resolved.map((r) => r.spec),
-    apply(images) {
-      return tidy(() =>
-        resolved.reduce<Tensor>((x, { spec, definition }) => {
-          const batched = x.rank === 4;
-          const n = batched ? x.shape[0] : 1;
-          const chosen = Array.from({ length: n }, () => random.next() < spec.p);
-          if (!chosen.some(Boolean)) return x;
-          const transformed = definition.apply(x, spec.params, random);
-          if (chosen.every(Boolean)) return transformed;
-          const mask = reshape(tensor1d(chosen.map(Number)), batched ? [n, 1, 1, 1] : [1, 1, 1]);
-          return add(x, mul(mask, sub(transformed, x)));
-        }, images),
-      );
-    },
+    apply: (images) => run(images, ownRandom),
+    applyWith: (images, random) => run(images, random),
     describe: () =>
       resolved.map(
         ({ spec }) =>

@@ -29,6 +29,13 @@ describe('initializer registry', () => {
       /Unknown initializer 'heNormall'\. Did you mean 'heNormal'\?/,
     );
   });
+
+  test('an option the initialiser does not take is refused, not ignored', () => {
+    expect(() => getInitializer('normal', { stddev: 0.1 })).toThrow(
+      "getInitializer: 'normal' has no option 'stddev'; its options: mean, std.",
+    );
+    expect(getInitializer('normal', { std: 0.1 }).getConfig()).toEqual({ mean: 0, std: 0.1 });
+  });
 });
 
 describe('gains and the activation pairing', () => {

@@ -13,8 +13,13 @@ import {
   zerosInitializer,
   type ActivationFunction,
   type ApplyContext,
+  serializeActivation,
+  serializeInitializer,
   type Initializer,
+  type ObjectResolvers,
   type RandomSource,
+  type RandomState,
+  type SerializedObject,
 } from '@gradwell/core';
 import { assertRate, keepMask } from './dropout';
 
@@ -34,8 +39,8 @@ export class DropConnectDense extends BaseLayer {
   readonly rate: number;
   readonly activation: ActivationFunction | undefined;
   readonly seed: number;
-  private readonly kernelInitializer: Initializer;
-  private readonly biasInitializer: Initializer;
+  readonly kernelInitializer: Initializer;
+  readonly biasInitializer: Initializer;
   private random: RandomSource;
 
   constructor(args: DropConnectArgs) {
@@ -76,8 +81,44 @@ export class DropConnectDense extends BaseLayer {
     return [this.units];
   }
 
+  /** The mask sequence's position, saved by checkpoints so that a resumed run draws the same masks. */
+  getRandomState(): RandomState {
+    return this.random.getState();
+  }
+
+  setRandomState(state: RandomState): void {
+    this.random.setState(state);
+  }
+
+  /** Restarts the mask sequence from the seed, and draws the weights afresh. */
+  override resetWeights(random?: RandomSource): void {
+    super.resetWeights(random);
+    this.random = createRandom(this.seed);
+  }
+
   getConfig(): Record<string, unknown> {
-    return { name: this.name, units: this.units, rate: this.rate, seed: this.seed };
+    return {
+      name: this.name,
+      units: this.units,
+      rate: this.rate,
+      seed: this.seed,
+      activation: this.activation === undefined ? null : serializeActivation(this.activation),
+      kernelInitializer: serializeInitializer(this.kernelInitializer),
+      biasInitializer: serializeInitializer(this.biasInitializer),
+    };
+  }
+
+  static fromConfig(config: Record<string, unknown>, resolvers: ObjectResolvers): DropConnectDense {
+    return new DropConnectDense({
+      name: config.name as string,
+      units: config.units as number,
+      rate: config.rate as number,
+      seed: config.seed as number,
+      activation:
+        config.activation == null ? undefined : resolvers.activation(config.activation as SerializedObject),
+      kernelInitializer: resolvers.initializer(config.kernelInitializer as SerializedObject),
+      biasInitializer: resolvers.initializer(config.biasInitializer as SerializedObject),
+    });
   }
 }
 

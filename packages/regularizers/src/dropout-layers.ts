@@ -5,7 +5,13 @@
  * training run is repeatable.
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { BaseLayer, createRandom, type ApplyContext, type RandomSource } from '@gradwell/core';
+import {
+  BaseLayer,
+  createRandom,
+  type ApplyContext,
+  type RandomSource,
+  type RandomState,
+} from '@gradwell/core';
 import { alphaDropout, assertRate, dropout, gaussianDropout } from './dropout';
 
 export type DropoutKind = 'dropout' | 'spatial' | 'gaussian' | 'alpha';
@@ -70,6 +76,15 @@ export class DropoutLayer extends BaseLayer {
       default:
         return dropout(x, this.rate, this.random);
     }
+  }
+
+  /** The mask sequence's position, saved by checkpoints so that a resumed run draws the same masks. */
+  getRandomState(): RandomState {
+    return this.random.getState();
+  }
+
+  setRandomState(state: RandomState): void {
+    this.random.setState(state);
   }
 
   /** Restarts the mask sequence (and so a run) from the seed. */

@@ -1,4 +1,5 @@
 import type { LayerFactory } from '@gradwell/core';
+import { DropConnectDense } from './drop-connect';
 import { DropoutLayer } from './dropout-layers';
 
 export { l1, l1l2, l2, type WeightPenalty } from './penalties';
@@ -37,10 +38,11 @@ export {
 } from './auxiliary-classifiers';
 export { earlyStopping, EarlyStopping, type EarlyStoppingOptions } from './early-stopping';
 
-/** The regularisation layers, for the trainer's layer registry (DropConnect needs its activation resolved). */
+/** The regularisation layers, for the trainer's layer registry . */
 export const REGULARIZATION_LAYER_FACTORIES: ReadonlyArray<readonly [string, LayerFactory]> = [
   ['Dropout', (config) => new DropoutLayer('dropout', config as { rate: number })],
   ['SpatialDropout', (config) => new DropoutLayer('spatial', config as { rate: number })],
   ['GaussianDropout', (config) => new DropoutLayer('gaussian', config as { rate: number })],
   ['AlphaDropout', (config) => new DropoutLayer('alpha', config as { rate: number })],
+  ['DropConnectDense', (config, resolvers) => DropConnectDense.fromConfig(config, resolvers)],
 ];

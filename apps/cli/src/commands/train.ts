@@ -1,0 +1,535 @@
+/**
+ * `gradwell train`: a dataset, a model (preset or JSON file) and a recipe from flags; a progress bar per
+ * epoch; history (JSON + CSV), training curves (SVG), per-layer diagnostics with warnings, the trained
+ * model and atomic checkpoints (Ctrl-C keeps the last complete one; --resume continues it exactly).
+ */
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { Command } from 'commander';
+import { SingleBar } from 'cli-progress';
+import { stringify } from 'csv-stringify/sync';
+import { setupBackend, type TrainingCallback, type TrainingLogs } from '@gradwell/core';
+import { l1l2 } from '@gradwell/regularizers';
+import { pipelineFromJSON, listAugmentationSteps, type StepSpec } from '@gradwell/augment';
+import {
+  checkpointCallback,
+  cnnPreset,
+  cosineDecay,
+  earlyStopping,
+  evaluate,
+  fit,
+  formatEpochLogs,
+  linearWarmup,
+  loadCheckpoint,
+  mlpPreset,
+  modelFromConfig,
+  OPTIMIZER_NAMES,
+  saveModel,
+  splitDataset,
+  stepDecay,
+  TrainingDivergedError,
+  type DiagnosticsReport,
+  type FitOptions,
+  type LearningRateSchedule,
+  type Model,
+  type OptimizerName,
+} from '@gradwell/trainer';
+import { directoryStore } from '@gradwell/trainer/node';
+import { CliError, choiceFlag, numberFlag } from '../errors';
+import { loadData } from '../data';
+import { createOutput, num, percent, type Output } from '../output';
+import { lineChart, writeSvg } from '../plots';
+
+interface TrainFlags {
+  dataset: string;
+  dataDir?: string;
+  limit?: string;
+  imageSize?: string;
+  model: string;
+  hidden?: string;
+  init?: string;
+  activation?: string;
+  batchnorm?: boolean;
+  dropout?: string;
+  dropConnect?: string;
+  l1?: string;
+  l2?: string;
+  weightDecay?: string;
+  labelSmoothing?: string;
+  confidencePenalty?: string;
+  augment?: string;
+  earlyStopping?: string;
+  epochs: string;
+  batchSize: string;
+  lr?: string;
+  lrSchedule?: string;
+  clipNorm?: string;
+  optimizer: string;
+  seed: string;
+  checkpointDir?: string;
+  resume?: boolean;
+  out: string;
+  json?: boolean;
+  diagnostics: boolean;
+}
+
+export function trainCommand(): Command {
+  return new Command('train')
+    .description(
+      "train a network on MNIST, Fashion-MNIST, spirals or a folder of labelled images, with the lecture's techniques",
+    )
+    .option(
+      '--dataset <name|folder>',
+      'mnist | fashion-mnist | spirals | a folder with one sub-folder of images per class',
+      'mnist',
+    )
+    .option(
+      '--data-dir <folder>',
+      'where the Fashion-MNIST idx files are (default $GRADWELL_FASHION_MNIST_DIR)',
+    )
+    .option('--limit <n>', 'use the first n training examples (and n/5 test examples)')
+    .option('--image-size <px>', 'side of the square images a folder dataset is resized to', '32')
+    .option('--model <mlp|cnn|file.json>', 'a preset, or a model config JSON (Model#getConfig())', 'mlp')
+    .option('--hidden <units,...>', 'hidden layer widths of the mlp preset', '512,256')
+    .option('--init <name>', 'kernel initialiser (default: the one that pairs with the activation)')
+    .option('--activation <name>', 'hidden activation', 'relu')
+    .option('--batchnorm', 'batch norm between each hidden layer and its activation')
+    .option('--dropout <rate>', 'dropout after each hidden dense layer')
+    .option('--drop-connect <rate>', 'DropConnect on the hidden dense layers')
+    .option('--l1 <lambda>', 'L1 penalty on every kernel')
+    .option('--l2 <lambda>', 'L2 penalty on every kernel')
+    .option('--weight-decay <lambda>', 'decoupled weight decay (AdamW / SGDW)')
+    .option('--label-smoothing <epsilon>', 'label smoothing ε')
+    .option('--confidence-penalty <beta>', 'confidence penalty β')
+    .option(
+      '--augment <spec>',
+      `augmentation: step names (${'flipHorizontal,randomCrop'}), a JSON pipeline, or a .json file`,
+    )
+    .option(
+      '--early-stopping <patience>',
+      'hold out 10% of the training set; stop when its loss has not improved for this many epochs, restoring the best weights',
+    )
+    .option('--epochs <n>', 'epochs', '3')
+    .option('--batch-size <n>', 'batch size', '128')
+    .option('--lr <rate>', "learning rate (default: the optimiser's)")
+    .option('--lr-schedule <name>', 'constant | cosine | step | warmup-cosine', 'constant')
+    .option('--clip-norm <norm>', 'clip gradients to this global norm')
+    .option('--optimizer <name>', OPTIMIZER_NAMES.join(' | '), 'adam')
+    .option('--seed <n>', 'seed of weights, shuffling, dropout and augmentation', '1')
+    .option('--checkpoint-dir <folder>', 'save a checkpoint after every epoch (atomically)')
+    .option('--resume', 'continue the run saved in --checkpoint-dir')
+    .option('--out <folder>', 'where history, plots, diagnostics and the model go', 'gradwell-run')
+    .option('--no-diagnostics', 'skip the per-layer diagnostics')
+    .option('--json', 'print the result as JSON on stdout')
+    .action(async (flags: TrainFlags) => train(flags));
+}
+
+function parseAugment(spec: string): { seed?: number; steps: StepSpec[] } {
+  const text = spec.endsWith('.json') ? readJsonFile(spec, '--augment') : spec.trim();
+  if (text.startsWith('[') || text.startsWith('{')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      throw new CliError(
+        `--augment is not valid JSON: ${(error as Error).message}`,
+        `e.g. --augment '[{"type":"flipHorizontal","p":0.5}]'`,
+        2,
+      );
+    }
+    return Array.isArray(parsed)
+      ? { steps: parsed as StepSpec[] }
+      : (parsed as { seed?: number; steps: StepSpec[] });
+  }
+  const known = listAugmentationSteps();
+  return {
+    steps: text.split(',').map((name) => {
+      const type = name.trim();
+      if (!known.includes(type))
+        throw new CliError(`--augment: unknown step '${type}'`, `known steps: ${known.join(', ')}`, 2);
+      return { type, p: 0.5 };
+    }),
+  };
+}
+
+function readJsonFile(file: string, flag: string): string {
+  if (!existsSync(file))
+    throw new CliError(`${flag}: the file '${file}' does not exist`, 'check the path', 2);
+  return readFileSync(file, 'utf8');
+}
+
+function buildModel(flags: TrainFlags, inputShape: number[], classes: number, seed: number): Model {
+  const recipe = {
+    activation: flags.activation,
+    init: flags.init,
+    batchNorm: flags.batchnorm === true,
+    dropout: numberFlag('--dropout', flags.dropout, { min: 0, max: 0.99 }),
+    dropConnect: numberFlag('--drop-connect', flags.dropConnect, { min: 0, max: 0.99 }),
+    seed,
+    classes,
+    inputShape,
+  };
+  if (flags.model === 'mlp') {
+    const hidden = (flags.hidden ?? '512,256')
+      .split(',')
+      .map((h) => numberFlag('--hidden', h.trim(), { min: 1, integer: true }) as number);
+    return mlpPreset({ ...recipe, hidden });
+  }
+  if (flags.model === 'cnn') {
+    if (inputShape.length !== 3)
+      throw new CliError(
+        `--model cnn needs image data, and '${flags.dataset}' holds vectors`,
+        'use --model mlp',
+        2,
+      );
+    return cnnPreset(recipe);
+  }
+  if (!flags.model.endsWith('.json'))
+    throw new CliError(
+      `--model must be mlp, cnn or a .json model file, got '${flags.model}'`,
+      'e.g. --model cnn',
+      2,
+    );
+  let config: Record<string, unknown>;
+  try {
+    config = JSON.parse(readJsonFile(flags.model, '--model')) as Record<string, unknown>;
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw new CliError(
+      `--model: '${flags.model}' is not valid JSON (${(error as Error).message})`,
+      'fix the file',
+      2,
+    );
+  }
+  const built = modelFromConfig({ name: 'model', ...config, inputShape }, seed);
+  const out = built.computeOutputShape(inputShape);
+  if (out.length !== 1 || out[0] !== classes)
+    throw new CliError(
+      `the model in '${flags.model}' outputs [${out.join(', ')}], the data has ${classes} classes`,
+      `end the model with a dense layer of ${classes} units`,
+      2,
+    );
+  return built;
+}
+
+function schedule(
+  name: string,
+  lr: number,
+  epochs: number,
+  stepsPerEpoch: number,
+): LearningRateSchedule | undefined {
+  const total = epochs * stepsPerEpoch;
+  switch (name) {
+    case 'constant':
+      return undefined;
+    case 'cosine':
+      return cosineDecay({ initial: lr, totalSteps: total });
+    case 'step':
+      return stepDecay({ initial: lr, every: Math.max(1, Math.floor(epochs / 3)), factor: 0.1 });
+    case 'warmup-cosine':
+      return linearWarmup({
+        warmupSteps: stepsPerEpoch,
+        then: cosineDecay({ initial: lr, totalSteps: Math.max(1, total - stepsPerEpoch) }),
+      });
+    default:
+      throw new CliError(
+        `--lr-schedule must be constant, cosine, step or warmup-cosine, got '${name}'`,
+        'e.g. --lr-schedule cosine',
+        2,
+      );
+  }
+}
+
+/** A progress bar per epoch on a terminal; one line per epoch otherwise. */
+function progress(out: Output, epochs: number, stepsPerEpoch: number): TrainingCallback {
+  let bar: SingleBar | undefined;
+  let seen = 0;
+  let lossSum = 0;
+  let correct = 0;
+  let started = 0;
+  return {
+    onEpochBegin(epoch) {
+      seen = 0;
+      lossSum = 0;
+      correct = 0;
+      started = performance.now();
+      if (!out.interactive) return;
+      bar = new SingleBar({
+        format: `epoch ${epoch + 1}/${epochs} ${out.color.cyan('{bar}')} {percentage}% | loss {loss} | acc {acc} | {speed} ex/s | ETA {eta_formatted}`,
+        barsize: 24,
+        hideCursor: true,
+        stream: process.stderr,
+        clearOnComplete: true,
+      });
+      bar.start(stepsPerEpoch, 0, { loss: '—', acc: '—', speed: '—' });
+    },
+    onBatchEnd(_batch, logs) {
+      const n = logs.size ?? 0;
+      seen += n;
+      lossSum += (logs.loss ?? 0) * n;
+      correct += (logs.accuracy ?? 0) * n;
+      const seconds = (performance.now() - started) / 1000;
+      bar?.increment(1, {
+        loss: (lossSum / seen).toFixed(4),
+        acc: percent(correct / seen),
+        speed: Math.round(seen / Math.max(seconds, 1e-9)),
+      });
+    },
+    onEpochEnd(epoch, logs) {
+      bar?.stop();
+      out.line(formatEpochLogs(epoch, epochs, logs));
+    },
+  };
+}
+
+async function train(flags: TrainFlags): Promise<void> {
+  const out = createOutput({ json: flags.json });
+  const epochs = numberFlag('--epochs', flags.epochs, { min: 1, integer: true }) as number;
+  const batchSize = numberFlag('--batch-size', flags.batchSize, { min: 1, integer: true }) as number;
+  const seed = numberFlag('--seed', flags.seed, { integer: true, min: 0 }) as number;
+  const limit = numberFlag('--limit', flags.limit, { min: 1, integer: true });
+  const imageSize = numberFlag('--image-size', flags.imageSize, { min: 4, integer: true });
+  const optimizerName = choiceFlag('--optimizer', flags.optimizer, OPTIMIZER_NAMES) as OptimizerName;
+  const lr = numberFlag('--lr', flags.lr, { min: 0, minInclusive: false });
+  const l1 = numberFlag('--l1', flags.l1, { min: 0 });
+  const l2 = numberFlag('--l2', flags.l2, { min: 0 });
+  const weightDecay = numberFlag('--weight-decay', flags.weightDecay, { min: 0 });
+  const labelSmoothing = numberFlag('--label-smoothing', flags.labelSmoothing, { min: 0, max: 0.99 });
+  const confidencePenalty = numberFlag('--confidence-penalty', flags.confidencePenalty, { min: 0 });
+  const patience = numberFlag('--early-stopping', flags.earlyStopping, { min: 0, integer: true });
+  const clipNorm = numberFlag('--clip-norm', flags.clipNorm, { min: 0, minInclusive: false });
+  const augment = flags.augment === undefined ? undefined : parseAugment(flags.augment);
+  if (flags.resume === true && flags.checkpointDir === undefined)
+    throw new CliError(
+      '--resume needs --checkpoint-dir (the folder of the run to continue)',
+      'e.g. --resume --checkpoint-dir runs/mnist',
+      2,
+    );
+
+  const backend = await setupBackend();
+  const data = loadData({
+    dataset: flags.dataset,
+    limit,
+    flat: false,
+    dataDir: flags.dataDir,
+    imageSize,
+    seed,
+  });
+  const classes = data.train.numClasses ?? 10;
+  const store = flags.checkpointDir === undefined ? undefined : directoryStore(flags.checkpointDir);
+  let model: Model;
+  let resume: FitOptions['resume'];
+  if (flags.resume === true && store !== undefined) {
+    if ((await store.latest()) === undefined)
+      throw new CliError(
+        `--resume: '${flags.checkpointDir}' holds no checkpoint`,
+        'run without --resume first, with the same --checkpoint-dir',
+        2,
+      );
+    const loaded = await loadCheckpoint(store);
+    model = loaded.model;
+    resume = loaded;
+    out.line(
+      out.color.dim(
+        `resuming ${loaded.label} of ${flags.checkpointDir} (epoch ${loaded.state.epoch + 1} of ${epochs})`,
+      ),
+    );
+  } else {
+    model = buildModel(flags, data.train.inputShape, classes, seed);
+  }
+  const summary = model.summary();
+  out.line(
+    out.color.bold(
+      `gradwell train — ${data.name} (${data.train.size} train / ${data.test.size} test), ${backend.backend}${backend.simd ? ' SIMD' : ''}, ${backend.threads} thread(s)`,
+    ),
+  );
+  out.line(summary.text);
+
+  // Early stopping decides on a validation split of the training set, so the test accuracy stays unbiased.
+  let train = data.train;
+  let validation = data.test;
+  let validationName = 'test';
+  if (patience !== undefined) {
+    const split = splitDataset(data.train, { validation: 0.1, seed });
+    train = split.train;
+    validation = split.validation;
+    validationName = 'validation';
+  }
+  const stepsPerEpoch = Math.ceil(train.size / batchSize);
+  const rate = lr ?? (optimizerName === 'adam' || optimizerName === 'rmsprop' ? 1e-3 : 1e-2);
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    out.warn('interrupted: stopping after this batch (Ctrl-C again to quit at once)');
+  };
+  process.on('SIGINT', onSigint);
+  const stopOnSignal: TrainingCallback = {
+    onBatchEnd(_b, _l, context) {
+      if (interrupted) context.requestStop('interrupted (Ctrl-C)');
+    },
+  };
+  const stopper =
+    patience === undefined
+      ? undefined
+      : earlyStopping({ monitor: 'valLoss', patience, restoreBestWeights: true });
+  const saved: string[] = [];
+  const callbacks: TrainingCallback[] = [
+    stopOnSignal,
+    ...(flags.json === true ? [] : [progress(out, epochs, stepsPerEpoch)]),
+    ...(stopper === undefined ? [] : [stopper]),
+    ...(store === undefined ? [] : [checkpointCallback({ store, onSaved: (label) => saved.push(label) })]),
+  ];
+  let history: TrainingLogs[] = [];
+  let diagnostics: DiagnosticsReport[] = [];
+  let stopReason: string | undefined;
+  try {
+    const run = await fit(model, train, {
+      epochs,
+      batchSize,
+      seed,
+      optimizer: { name: optimizerName, learningRate: rate, ...(weightDecay ? { weightDecay } : {}) },
+      learningRate: schedule(flags.lrSchedule ?? 'constant', rate, epochs, stepsPerEpoch),
+      ...(labelSmoothing ? { labelSmoothing } : {}),
+      ...(l1 || l2 ? { penalty: l1l2({ l1: l1 ?? 0, l2: l2 ?? 0 }) } : {}),
+      ...(confidencePenalty ? { confidencePenalty } : {}),
+      ...(clipNorm ? { clipNorm } : {}),
+      ...(augment ? { augment: pipelineFromJSON({ seed, ...augment }) } : {}),
+      validation,
+      diagnostics: flags.diagnostics !== false,
+      callbacks,
+      ...(resume ? { resume } : {}),
+    });
+    history = run.history;
+    diagnostics = run.diagnostics;
+    stopReason = run.stopReason;
+  } catch (error) {
+    if (error instanceof TrainingDivergedError) {
+      throw new CliError(
+        `training diverged at epoch ${error.report.epoch + 1}, step ${error.report.step}: ${error.report.message}`,
+        'lower --lr, add --clip-norm 1 or --batchnorm',
+      );
+    }
+    throw error;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+
+  mkdirSync(flags.out, { recursive: true });
+  const files: string[] = [];
+  const write = (name: string, content: string) => {
+    const file = path.join(flags.out, name);
+    writeFileSync(file, content);
+    files.push(file);
+    return file;
+  };
+  write('history.json', JSON.stringify(history, null, 2));
+  const columns = [...new Set(history.flatMap((h) => Object.keys(h)))];
+  write(
+    'history.csv',
+    stringify(
+      history.map((h) => columns.map((c) => h[c] ?? '')),
+      { header: true, columns },
+    ),
+  );
+  const curve = (metric: 'loss' | 'accuracy', validationKey: 'valLoss' | 'valAccuracy') =>
+    writeSvg(
+      lineChart({
+        title: `${data.name}: ${metric}`,
+        xTitle: 'epoch',
+        yTitle: metric,
+        series: [
+          {
+            name: 'train',
+            points: history.map((h) => ({ x: (h.epoch ?? 0) + 1, y: h[metric] ?? Number.NaN })),
+          },
+          {
+            name: validationName,
+            points: history.map((h) => ({ x: (h.epoch ?? 0) + 1, y: h[validationKey] ?? Number.NaN })),
+          },
+        ],
+      }),
+      path.join(flags.out, `${metric}.svg`),
+    );
+  files.push(await curve('loss', 'valLoss'), await curve('accuracy', 'valAccuracy'));
+  if (diagnostics.length > 0) write('diagnostics.json', JSON.stringify(diagnostics, null, 2));
+  const modelDir = path.join(flags.out, 'model');
+  await saveModel(model, directoryStore(modelDir), 'final');
+  files.push(path.join(modelDir, 'final'));
+
+  const test = await evaluate(model, data.test);
+  const last = diagnostics[diagnostics.length - 1];
+  if (interrupted && store !== undefined)
+    out.warn(
+      `stopped early; the last complete checkpoint is ${saved.at(-1) ?? '(none yet)'} in ${flags.checkpointDir}: continue with --resume --checkpoint-dir ${flags.checkpointDir}`,
+    );
+  out.line();
+  out.line(
+    out.color.bold(
+      `test accuracy ${percent(test.accuracy)}  (loss ${num(test.loss)})${stopReason ? `  — ${stopReason}` : ''}`,
+    ),
+  );
+  if (last !== undefined) {
+    out.line(out.color.bold('diagnostics (last epoch):'));
+    out.table(
+      [
+        'layer',
+        'act. mean',
+        'act. std',
+        'dead',
+        'saturated',
+        '‖grad‖',
+        'grad vs output',
+        'update/weight',
+        'flags',
+      ],
+      last.layers
+        .filter(
+          (l) =>
+            l.gradientNorm !== undefined ||
+            l.deadFraction !== undefined ||
+            l.saturationFraction !== undefined,
+        )
+        .map((l) => [
+          l.layer,
+          num(l.activationMean, 3),
+          num(l.activationStd, 3),
+          percent(l.deadFraction, 1),
+          percent(l.saturationFraction, 1),
+          num(l.gradientNorm, 3),
+          num(l.relativeGradient, 3),
+          num(l.updateRatio, 3),
+          l.flags.join(' ') || 'ok',
+        ]),
+    );
+    for (const warning of last.warnings) out.warn(warning);
+  }
+  out.line(out.color.bold('files:'));
+  for (const file of files) out.line(`  ${file}`);
+  if (saved.length > 0) out.line(`  ${flags.checkpointDir}/ (checkpoints ${saved.join(', ')})`);
+  out.result({
+    dataset: data.name,
+    testAccuracy: test.accuracy,
+    testLoss: test.loss,
+    epochs: history.length,
+    stopReason,
+    interrupted,
+    history,
+    warnings: last?.warnings ?? [],
+    summary: {
+      rows: summary.rows,
+      totalParams: summary.totalParams,
+      trainableParams: summary.trainableParams,
+    },
+    files,
+    checkpoints: saved,
+  });
+  model.dispose();
+  if (train !== data.train) {
+    train.dispose();
+    validation.dispose();
+  }
+  data.train.dispose();
+  data.test.dispose();
+  if (interrupted) process.exitCode = 130;
+}

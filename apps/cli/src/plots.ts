@@ -1,0 +1,133 @@
+/**
+ * Plots as SVG files a person can open: Vega-Lite specs compiled and rendered headless by Vega (no
+ * browser, no canvas). The web app renders the same kind of specs in the page.
+ */
+import { writeFileSync } from 'node:fs';
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+
+/** Renders a Vega-Lite spec to an SVG file. */
+export async function writeSvg(spec: TopLevelSpec, file: string): Promise<string> {
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  try {
+    writeFileSync(file, await view.toSVG());
+  } finally {
+    view.finalize();
+  }
+  return file;
+}
+
+export interface Series {
+  name: string;
+  points: Array<{ x: number; y: number }>;
+}
+
+/** Lines, one per series, optionally faceted into columns by `panel`. */
+export function lineChart({
+  title,
+  series,
+  xTitle,
+  yTitle,
+  logY = false,
+  width = 420,
+  height = 260,
+}: {
+  title: string;
+  series: Array<Series & { panel?: string }>;
+  xTitle: string;
+  yTitle: string;
+  logY?: boolean;
+  width?: number;
+  height?: number;
+}): TopLevelSpec {
+  const values = series.flatMap((s) =>
+    s.points.filter((p) => Number.isFinite(p.y)).map((p) => ({ ...p, series: s.name, panel: s.panel ?? '' })),
+  );
+  const faceted = series.some((s) => s.panel !== undefined);
+  const inner = {
+    mark: { type: 'line' as const, point: values.length < 200 },
+    encoding: {
+      x: { field: 'x', type: 'quantitative' as const, title: xTitle },
+      y: {
+        field: 'y',
+        type: 'quantitative' as const,
+        title: yTitle,
+        scale: logY ? { type: 'log' as const } : { zero: false },
+      },
+      color: { field: 'series', type: 'nominal' as const, title: null },
+    },
+    width,
+    height,
+  };
+  return faceted
+    ? {
+        $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+        title,
+        data: { values },
+        facet: { field: 'panel', type: 'nominal', title: null },
+        columns: 2,
+        spec: inner,
+      }
+    : { $schema: 'https://vega.github.io/schema/vega-lite/v5.json', title, data: { values }, ...inner };
+}
+
+/** Bars of a histogram per (row, column) panel: `bins` hold [start, end, count]. */
+export function histogramGrid({
+  title,
+  panels,
+  xTitle,
+}: {
+  title: string;
+  panels: Array<{ row: string; column: string; bins: Array<[number, number, number]> }>;
+  xTitle: string;
+}): TopLevelSpec {
+  const values = panels.flatMap((p) =>
+    p.bins.map(([start, end, count]) => ({ row: p.row, column: p.column, start, end, count })),
+  );
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title,
+    data: { values },
+    facet: {
+      row: { field: 'row', type: 'nominal', title: null },
+      column: { field: 'column', type: 'nominal', title: null, sort: null },
+    },
+    spec: {
+      width: 110,
+      height: 60,
+      mark: 'bar',
+      encoding: {
+        x: { field: 'start', type: 'quantitative', title: xTitle },
+        x2: { field: 'end' },
+        y: { field: 'count', type: 'quantitative', title: null, axis: { labels: false, ticks: false } },
+      },
+    },
+    resolve: { scale: { x: 'independent', y: 'independent' } },
+  };
+}
+
+/** Grouped bars: one bar per (group, series). */
+export function barChart({
+  title,
+  values,
+  yTitle,
+}: {
+  title: string;
+  values: Array<{ group: string; series: string; y: number }>;
+  yTitle: string;
+}): TopLevelSpec {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title,
+    data: { values },
+    mark: 'bar',
+    encoding: {
+      x: { field: 'group', type: 'nominal', title: null, sort: null },
+      xOffset: { field: 'series' },
+      y: { field: 'y', type: 'quantitative', title: yTitle },
+      color: { field: 'series', type: 'nominal', title: null },
+    },
+    width: 420,
+    height: 240,
+  };
+}

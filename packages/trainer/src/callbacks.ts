@@ -1,0 +1,83 @@
+/**
+ * Callbacks for `fit`: a progress logger, checkpoints at epoch ends, and a helper for custom ones.
+ * Early stopping comes from `@gradwell/regularizers` (re-exported here).
+ */
+import { assertPositiveInteger, type TrainingCallback, type TrainingLogs } from '@gradwell/core';
+import { saveCheckpoint, type CheckpointStore } from './checkpoint';
+import type { TrainerCallbackContext } from './fit';
+import type { Sequential } from '@gradwell/core';
+import { WithAuxiliaryHeads } from '@gradwell/regularizers';
+
+/** Formats one epoch's logs: `epoch 3/10  loss 0.1234  accuracy 96.10%  valLoss ...  1.2 s`. */
+export function formatEpochLogs(epoch: number, epochs: number, logs: TrainingLogs): string {
+  const parts = [`epoch ${epoch + 1}/${epochs}`];
+  for (const [key, value] of Object.entries(logs)) {
+    if (key === 'epoch' || key === 'seconds' || key === 'examplesPerSecond' || key === 'warnings') continue;
+    if (/accuracy/i.test(key)) parts.push(`${key} ${(value * 100).toFixed(2)}%`);
+    else if (key === 'learningRate') parts.push(`lr ${value.toPrecision(3)}`);
+    else parts.push(`${key} ${value.toFixed(4)}`);
+  }
+  if (logs.seconds !== undefined) parts.push(`${logs.seconds.toFixed(1)} s`);
+  if (logs.examplesPerSecond !== undefined) parts.push(`${Math.round(logs.examplesPerSecond)} ex/s`);
+  return parts.join('  ');
+}
+
+/** Writes one line per epoch (default to the console). */
+export function progressLogger({
+  write = (line: string) => console.log(line),
+}: { write?: (line: string) => void } = {}): TrainingCallback {
+  return {
+    onEpochEnd(epoch, logs, context) {
+      write(formatEpochLogs(epoch, context.params.epochs, logs));
+    },
+  };
+}
+
+export interface CheckpointCallbackOptions {
+  store: CheckpointStore;
+  /** Save every this many epochs; default 1. */
+  everyEpochs?: number;
+  /** Keep only the newest this many checkpoints (default: all). */
+  keep?: number;
+  /** Called after each save with its label. */
+  onSaved?: (label: string) => void;
+}
+
+/**
+ * Saves a checkpoint (model, optimiser state, training state) at the end of every `everyEpochs`
+ * epochs, labelled `epoch-NNNN` (the next epoch to run), atomically; `loadCheckpoint` + `fit({ resume })`
+ * continue from it exactly.
+ */
+export function checkpointCallback({
+  store,
+  everyEpochs = 1,
+  keep,
+  onSaved,
+}: CheckpointCallbackOptions): TrainingCallback {
+  assertPositiveInteger('checkpointCallback', 'everyEpochs', everyEpochs);
+  if (keep !== undefined) assertPositiveInteger('checkpointCallback', 'keep', keep);
+  return {
+    async onEpochEnd(epoch, _logs, context) {
+      if ((epoch + 1) % everyEpochs !== 0) return;
+      const trainer = (context as TrainerCallbackContext).trainer;
+      if (trainer === undefined) throw new Error("checkpointCallback: runs only inside gradwell's fit().");
+      const model =
+        context.model instanceof WithAuxiliaryHeads ? context.model.model : (context.model as Sequential);
+      const label = await saveCheckpoint(store, {
+        model,
+        optimizer: trainer.optimizer,
+        state: trainer.state(),
+      });
+      onSaved?.(label);
+      if (keep !== undefined) {
+        const labels = await store.list();
+        for (const old of labels.slice(0, Math.max(0, labels.length - keep))) await store.remove(old);
+      }
+    },
+  };
+}
+
+/** A custom callback from hooks (typed, so editors complete the hook names). */
+export function callback(hooks: TrainingCallback): TrainingCallback {
+  return hooks;
+}

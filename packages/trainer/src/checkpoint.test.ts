@@ -1,0 +1,241 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { IDBFactory } from 'fake-indexeddb';
+import * as tf from '@tensorflow/tfjs-core';
+import { setupBackend } from '@gradwell/core';
+import { batchNormalization } from '@gradwell/batchnorm';
+import { dropoutLayer } from '@gradwell/regularizers';
+import { expectNoLeakedTensors } from '@gradwell/test-utils';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { downloadCheckpoint, indexedDbStore } from './browser-stores';
+import { checkpointCallback } from './callbacks';
+import {
+  decodeModel,
+  disposeCheckpoint,
+  encodeCheckpoint,
+  encodeModel,
+  loadCheckpoint,
+  loadModel,
+  memoryStore,
+  saveModel,
+  type CheckpointStore,
+} from './checkpoint';
+import { spirals } from './data/synthetic';
+import { fit } from './fit';
+import { dense } from './layers';
+import { model } from './model';
+import { directoryStore } from './node/directory-store';
+
+const scratch = mkdtempSync(path.join(tmpdir(), 'gradwell-checkpoint-'));
+
+beforeAll(async () => {
+  await setupBackend();
+});
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const makeModel = (seed = 1) =>
+  model(
+    [
+      dense({ units: 16, activation: 'relu', name: 'h1' }),
+      batchNormalization({ name: 'bn' }),
+      dropoutLayer({ rate: 0.3, seed: 9, name: 'drop' }),
+      dense({ units: 3, name: 'out' }),
+    ],
+    { inputShape: [2], seed },
+  );
+
+describe('model files', () => {
+  test('config + weights round trip: same predictions, running statistics included, nothing leaked', async () => {
+    const data = spirals({ pointsPerClass: 10 });
+    const m = makeModel();
+    await fit(m, data, { epochs: 1, batchSize: 10 });
+    const inputs = data.x; // made on first use: create it before counting tensors
+    await expectNoLeakedTensors(async () => {
+      const store = memoryStore();
+      await saveModel(m, store);
+      const copy = await loadModel(store);
+      const a = m.apply(inputs);
+      const b = copy.apply(inputs);
+      expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
+      const bnMean = (x: typeof m) =>
+        Array.from(x.getLayer('bn').nonTrainableWeights[0]!.variable.dataSync());
+      expect(bnMean(copy)).toEqual(bnMean(m));
+      tf.dispose([a, b]);
+      copy.dispose();
+    });
+    m.dispose();
+    data.dispose();
+  });
+
+  test("weights.bin and its manifest read with tfjs-core's own io.decodeWeights", async () => {
+    const m = makeModel();
+    const files = await encodeModel(m);
+    const json = JSON.parse(new TextDecoder().decode(files.get('model.json'))) as {
+      weightsManifest: Array<{ paths: string[]; weights: tf.io.WeightsManifestEntry[] }>;
+    };
+    expect(json.weightsManifest[0]!.paths).toEqual(['weights.bin']);
+    const decoded = tf.io.decodeWeights(
+      files.get('weights.bin')!.slice().buffer,
+      json.weightsManifest[0]!.weights,
+    );
+    expect(Object.keys(decoded)).toEqual(m.weights.map((w) => w.name));
+    expect(Array.from(decoded['h1/kernel']!.dataSync())).toEqual(
+      Array.from(m.getLayer('h1').weights[0]!.variable.dataSync()),
+    );
+    tf.dispose(Object.values(decoded));
+    m.dispose();
+  });
+
+  test('damaged files give clear errors, not a half-loaded model', async () => {
+    const m = makeModel();
+    const files = await encodeModel(m);
+    const truncated = new Map(files);
+    truncated.set('weights.bin', files.get('weights.bin')!.slice(0, 100));
+    const before = tf.memory().numTensors;
+    expect(() => decodeModel(truncated)).toThrow(/weights.bin.*bytes/);
+    expect(tf.memory().numTensors).toBe(before);
+    const noConfig = new Map(files);
+    noConfig.delete('model.json');
+    expect(() => decodeModel(noConfig)).toThrow(/model.json.*missing/);
+    const notJson = new Map(files);
+    notJson.set('model.json', new TextEncoder().encode('{oops'));
+    expect(() => decodeModel(notJson)).toThrow(/not valid JSON/);
+    m.dispose();
+  });
+});
+
+describe('resume', () => {
+  const trainRun = async (
+    store: CheckpointStore | undefined,
+    epochs: number,
+    resumeFrom?: Awaited<ReturnType<typeof loadCheckpoint>>,
+  ) => {
+    const data = spirals({ pointsPerClass: 20, seed: 4 });
+    const m = resumeFrom?.model ?? makeModel(3);
+    const run = await fit(m, data, {
+      epochs,
+      batchSize: 8,
+      seed: 21,
+      optimizer: { name: 'adam', learningRate: 0.01 },
+      augment: (x, random) => tf.add(x, random.normalTensor(x.shape, 0, 0.02)),
+      callbacks: store === undefined ? [] : [checkpointCallback({ store })],
+      ...(resumeFrom === undefined ? {} : { resume: resumeFrom }),
+    });
+    data.dispose();
+    return { run, m };
+  };
+
+  test('an interrupted run resumed from its checkpoint gives exactly the uninterrupted losses', async () => {
+    const whole = await trainRun(undefined, 4);
+    const store = directoryStore(path.join(scratch, 'resume'));
+    const firstHalf = await trainRun(store, 2);
+    firstHalf.m.dispose();
+    expect(await store.list()).toEqual(['epoch-0001', 'epoch-0002']);
+    const loaded = await loadCheckpoint(store);
+    expect(loaded.label).toBe('epoch-0002');
+    expect(loaded.state.epoch).toBe(2);
+    const resumed = await trainRun(undefined, 4, loaded);
+    if (loaded.optimizerState) Object.values(loaded.optimizerState.tensors).forEach((t) => t.dispose());
+    expect(resumed.run.history.map((h) => h.loss)).toEqual(whole.run.history.map((h) => h.loss));
+    expect(resumed.run.steps).toBe(whole.run.steps);
+    const a = whole.m.apply(tf.ones([1, 2]));
+    const b = resumed.m.apply(tf.ones([1, 2]));
+    expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
+    tf.dispose([a, b]);
+    whole.m.dispose();
+    resumed.m.dispose();
+  });
+
+  test('a resume with another seed is refused', async () => {
+    const store = memoryStore();
+    const first = await trainRun(store, 1);
+    first.m.dispose();
+    const loaded = await loadCheckpoint(store);
+    const data = spirals({ pointsPerClass: 5 });
+    await expect(fit(loaded.model, data, { epochs: 2, seed: 5, resume: loaded })).rejects.toThrow(/seed/);
+    disposeCheckpoint(loaded);
+    data.dispose();
+  });
+});
+
+describe('directory store', () => {
+  test('writes atomically: a failure mid-save leaves the previous checkpoint whole and LATEST unchanged', async () => {
+    const dir = path.join(scratch, 'atomic');
+    const store = directoryStore(dir);
+    const m = makeModel();
+    const files = await encodeCheckpoint({ model: m });
+    await store.save('good', files);
+    const broken = new Map(files);
+    broken.set('../escape', new Uint8Array(4));
+    await expect(store.save('good', broken)).rejects.toThrow(/plain name/);
+    await expect(store.save('next', broken)).rejects.toThrow(/plain name/);
+    expect(readdirSync(dir).filter((n) => n.startsWith('.tmp'))).toEqual([]);
+    expect(await store.list()).toEqual(['good']);
+    expect(readFileSync(path.join(dir, 'LATEST'), 'utf8')).toBe('good');
+    const copy = await loadModel(store, 'good');
+    copy.dispose();
+    // a directory without its completion stamp (a crash before the rename) is not a checkpoint
+    rmSync(path.join(dir, 'good', '.saved-at'));
+    expect(await store.list()).toEqual([]);
+    await expect(store.load('good')).rejects.toThrow(/no complete checkpoint/);
+    await expect(store.save('bad/label', files)).rejects.toThrow(/label/);
+    writeFileSync(path.join(scratch, 'file'), 'x');
+    expect(() => directoryStore(path.join(scratch, 'file'))).toThrow(/not a directory/);
+    m.dispose();
+  });
+
+  test('checkpointCallback keeps only the newest checkpoints when asked', async () => {
+    const store = directoryStore(path.join(scratch, 'keep'));
+    const data = spirals({ pointsPerClass: 5 });
+    const m = makeModel();
+    await fit(m, data, { epochs: 4, callbacks: [checkpointCallback({ store, keep: 2 })] });
+    expect(await store.list()).toEqual(['epoch-0003', 'epoch-0004']);
+    expect(await store.latest()).toBe('epoch-0004');
+    expect(existsSync(path.join(store.directory, 'epoch-0001'))).toBe(false);
+    m.dispose();
+    data.dispose();
+  });
+});
+
+describe('browser stores', () => {
+  test('IndexedDB: save, list, latest, load and remove', async () => {
+    const store = indexedDbStore('test-db', new IDBFactory());
+    const m = makeModel();
+    await saveModel(m, store, 'first');
+    await saveModel(m, store, 'second');
+    expect(await store.list()).toEqual(['first', 'second']);
+    expect(await store.latest()).toBe('second');
+    const copy = await loadModel(store, 'first');
+    expect(copy.weights.map((w) => w.name)).toEqual(m.weights.map((w) => w.name));
+    copy.dispose();
+    await store.remove('first');
+    expect(await store.list()).toEqual(['second']);
+    await expect(store.load('first')).rejects.toThrow(/no checkpoint 'first'/);
+    m.dispose();
+  });
+
+  test('downloads: one anchor per file, named after the prefix', async () => {
+    const m = makeModel();
+    const files = await encodeModel(m);
+    const clicked: string[] = [];
+    const doc = {
+      createElement: () => ({
+        href: '',
+        download: '',
+        click() {
+          clicked.push(this.download);
+        },
+        remove() {},
+      }),
+      body: { appendChild() {} },
+    } as unknown as Document;
+    expect(downloadCheckpoint(files, 'mnist-mlp', doc)).toEqual([
+      'mnist-mlp-model.json',
+      'mnist-mlp-weights.bin',
+    ]);
+    expect(clicked).toEqual(['mnist-mlp-model.json', 'mnist-mlp-weights.bin']);
+    expect(() => downloadCheckpoint(files, 'x', undefined)).toThrow(/browser/);
+    m.dispose();
+  });
+});

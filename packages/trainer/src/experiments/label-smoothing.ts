@@ -1,0 +1,70 @@
+/**
+ * Label smoothing (Szegedy et al. 2016; Müller et al. 2019): training on targets (1 − ε)·y + ε/K keeps
+ * the logits from growing without bound, so the network is less confident — its mean top-class
+ * probability drops (towards 1 − ε at most) at about the same accuracy. The expected calibration error is
+ * reported too: it falls when the plain network is over-confident (long training, big nets) and can rise
+ * when it is not (a short run on MNIST ends under-confident with smoothing).
+ */
+import { dispose, max, mean, softmax, tidy } from '@tensorflow/tfjs-core';
+import { assertInRange } from '@gradwell/core';
+import { evaluate, fit, predict } from '../fit';
+import { mlpPreset } from '../presets';
+import type { ExperimentData } from './common';
+import { expectedCalibrationError } from './calibration';
+
+export interface LabelSmoothingOptions {
+  epsilon?: number;
+  hidden?: number[];
+  epochs?: number;
+  batchSize?: number;
+  seed?: number;
+}
+
+export interface SmoothingRun {
+  testAccuracy: number;
+  /** Mean probability of the predicted class on the test set. */
+  meanConfidence: number;
+  /** Expected calibration error (15 bins). */
+  calibrationError: number;
+}
+
+export interface LabelSmoothingResult {
+  epsilon: number;
+  smoothed: SmoothingRun;
+  plain: SmoothingRun;
+}
+
+export async function labelSmoothingExperiment(
+  data: ExperimentData,
+  o: LabelSmoothingOptions = {},
+): Promise<LabelSmoothingResult> {
+  const epsilon = o.epsilon ?? 0.1;
+  assertInRange('labelSmoothingExperiment', 'epsilon', epsilon, {
+    min: 0,
+    max: 1,
+    maxInclusive: false,
+    minInclusive: false,
+  });
+  const runOne = async (labelSmoothing: number): Promise<SmoothingRun> => {
+    const model = mlpPreset({
+      hidden: o.hidden ?? [256],
+      seed: o.seed ?? 0,
+      inputShape: data.train.inputShape,
+    });
+    await fit(model, data.train, {
+      epochs: o.epochs ?? 10,
+      batchSize: o.batchSize ?? 64,
+      labelSmoothing,
+      seed: o.seed ?? 0,
+    });
+    const { accuracy } = await evaluate(model, data.test);
+    const logits = predict(model, data.test.x);
+    const probabilities = softmax(logits);
+    const meanConfidence = tidy(() => mean(max(probabilities, 1)).dataSync()[0] as number);
+    const calibrationError = expectedCalibrationError(probabilities, data.test.y);
+    dispose([logits, probabilities]);
+    model.dispose();
+    return { testAccuracy: accuracy ?? 0, meanConfidence, calibrationError };
+  };
+  return { epsilon, smoothed: await runOne(epsilon), plain: await runOne(0) };
+}

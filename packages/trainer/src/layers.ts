@@ -1,0 +1,126 @@
+/**
+ * Layer builders that take names: `dense({ units: 256, activation: 'gelu' })` resolves the activation
+ * through `@gradwell/activations` and, unless `kernelInitializer` is given, picks the initialiser that
+ * pairs with it (He for the ReLU family, Glorot with the activation's gain for tanh/sigmoid, LeCun for
+ * SELU). `summary()` reports which initialiser each layer got and why.
+ */
+import { Activation, Conv2d, Dense, type Conv2dArgs, type DenseArgs, type Layer } from '@gradwell/core';
+import { DropConnectDense, type DropConnectArgs } from '@gradwell/regularizers';
+import { Maxout, type MaxoutArgs } from '@gradwell/activations';
+import {
+  chooseKernelInitializer,
+  resolveActivation,
+  resolveInitializer,
+  type ActivationSpec,
+  type InitializerChoice,
+  type InitializerSpec,
+} from './resolve';
+
+const initializerChoices = new WeakMap<Layer, InitializerChoice>();
+
+/** How the layer's kernel initialiser was picked (undefined for layers built elsewhere or without one). */
+export function initializerChoiceOf(layer: Layer): InitializerChoice | undefined {
+  return initializerChoices.get(layer);
+}
+
+type Named<T, K extends keyof T> = Omit<T, K> & {
+  activation?: ActivationSpec;
+  kernelInitializer?: InitializerSpec;
+  biasInitializer?: InitializerSpec;
+  /**
+   * The activation that follows as a separate layer (e.g. dense → batch norm → relu): the kernel
+   * initialiser is chosen for it rather than for this layer's own (linear) output.
+   */
+  initializeFor?: ActivationSpec;
+};
+
+export type DenseSpec = Named<DenseArgs, 'activation' | 'kernelInitializer' | 'biasInitializer'>;
+export type Conv2dSpec = Named<Conv2dArgs, 'activation' | 'kernelInitializer' | 'biasInitializer'>;
+export type DropConnectSpec = Named<DropConnectArgs, 'activation' | 'kernelInitializer' | 'biasInitializer'>;
+export type MaxoutSpec = Omit<MaxoutArgs, 'kernelInitializer' | 'biasInitializer'> & {
+  kernelInitializer?: InitializerSpec;
+  biasInitializer?: InitializerSpec;
+};
+
+function resolveParts(spec: {
+  activation?: ActivationSpec;
+  kernelInitializer?: InitializerSpec;
+  biasInitializer?: InitializerSpec;
+  initializeFor?: ActivationSpec;
+}) {
+  const activation = spec.activation === undefined ? undefined : resolveActivation(spec.activation);
+  if (spec.initializeFor !== undefined && spec.activation !== undefined)
+    throw new Error(
+      "give either 'activation' or 'initializeFor' (the activation of a later layer), not both.",
+    );
+  const pairing = spec.initializeFor === undefined ? activation : resolveActivation(spec.initializeFor);
+  const choice = chooseKernelInitializer(spec.kernelInitializer, pairing);
+  const biasInitializer =
+    spec.biasInitializer === undefined ? undefined : resolveInitializer(spec.biasInitializer);
+  return { activation, choice, biasInitializer };
+}
+
+function withoutPairing<T extends { initializeFor?: ActivationSpec }>(spec: T): Omit<T, 'initializeFor'> {
+  const { initializeFor: _ignored, ...rest } = spec;
+  return rest;
+}
+
+function withChoice<L extends Layer>(layer: L, choice: InitializerChoice): L {
+  initializerChoices.set(layer, choice);
+  return layer;
+}
+
+/** A fully connected layer with its activation and initialisers given by name. */
+export function dense(spec: DenseSpec): Dense {
+  const { activation, choice, biasInitializer } = resolveParts(spec);
+  return withChoice(
+    new Dense({
+      ...withoutPairing(spec),
+      activation,
+      kernelInitializer: choice.initializer,
+      biasInitializer,
+    }),
+    choice,
+  );
+}
+
+/** A 2-D convolution (NHWC) with its activation and initialisers given by name. */
+export function conv2d(spec: Conv2dSpec): Conv2d {
+  const { activation, choice, biasInitializer } = resolveParts(spec);
+  return withChoice(
+    new Conv2d({
+      ...withoutPairing(spec),
+      activation,
+      kernelInitializer: choice.initializer,
+      biasInitializer,
+    }),
+    choice,
+  );
+}
+
+/** DropConnect dense layer (random weight masks in training) with names resolved. */
+export function dropConnect(spec: DropConnectSpec): DropConnectDense {
+  const { activation, choice, biasInitializer } = resolveParts(spec);
+  return withChoice(
+    new DropConnectDense({
+      ...withoutPairing(spec),
+      activation,
+      kernelInitializer: choice.initializer,
+      biasInitializer,
+    }),
+    choice,
+  );
+}
+
+/** Maxout units (max over k linear pieces); linear pieces, so Glorot-uniform unless given. */
+export function maxout(spec: MaxoutSpec): Maxout {
+  const choice = chooseKernelInitializer(spec.kernelInitializer, undefined);
+  const biasInitializer =
+    spec.biasInitializer === undefined ? undefined : resolveInitializer(spec.biasInitializer);
+  return withChoice(new Maxout({ ...spec, kernelInitializer: choice.initializer, biasInitializer }), choice);
+}
+
+/** An activation as a layer of its own: `activation('relu')`, `activation({ name: 'elu', options: { alpha: 0.5 } })`. */
+export function activation(spec: ActivationSpec, args: { name?: string } = {}): Activation {
+  return new Activation(resolveActivation(spec), args);
+}

@@ -1,0 +1,137 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { setupBackend } from '@gradwell/core';
+import { expectGradientsMatchNumeric, expectNoLeakedTensors, expectTensorsClose } from '@gradwell/test-utils';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { binaryCrossEntropy, getLoss, listLosses, meanSquaredError, softmaxCrossEntropy } from './losses';
+
+beforeAll(async () => {
+  await setupBackend();
+});
+
+const value = (t: tf.Tensor) => {
+  const v = t.dataSync()[0] as number;
+  t.dispose();
+  return v;
+};
+
+describe('softmax cross-entropy', () => {
+  test('closed form for class ids and one-hot rows, logits and probabilities', async () => {
+    await expectNoLeakedTensors(() => {
+      const logits = tf.tensor2d([
+        [1, 2, 3],
+        [0, 0, 0],
+      ]);
+      const ids = tf.tensor1d([2, 1], 'int32');
+      const onehot = tf.tensor2d([
+        [0, 0, 1],
+        [0, 1, 0],
+      ]);
+      const lse = Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3));
+      const expected = (lse - 3 + Math.log(3)) / 2;
+      expect(value(softmaxCrossEntropy()(ids, logits))).toBeCloseTo(expected, 5);
+      expect(value(softmaxCrossEntropy()(onehot, logits))).toBeCloseTo(expected, 5);
+      const probs = tf.softmax(logits);
+      expect(value(softmaxCrossEntropy({ fromLogits: false })(ids, probs))).toBeCloseTo(expected, 5);
+      // smoothing ε: targets (1 − ε)y + ε/K
+      const eps = 0.1;
+      const logP = [
+        [1 - lse, 2 - lse, 3 - lse],
+        [-Math.log(3), -Math.log(3), -Math.log(3)],
+      ];
+      const t = [
+        [eps / 3, eps / 3, 1 - eps + eps / 3],
+        [eps / 3, 1 - eps + eps / 3, eps / 3],
+      ];
+      const smoothed = -(
+        t.flatMap((row, i) => row.map((ti, j) => ti * logP[i]![j]!)).reduce((a, b) => a + b) / 2
+      );
+      expect(value(softmaxCrossEntropy({ labelSmoothing: eps })(ids, logits))).toBeCloseTo(smoothed, 5);
+      expect(value(softmaxCrossEntropy({ labelSmoothing: eps, fromLogits: false })(ids, probs))).toBeCloseTo(
+        smoothed,
+        5,
+      );
+      tf.dispose([logits, ids, onehot, probs]);
+    });
+  });
+
+  test('gradient matches central differences, and equals softmax − y', () => {
+    const ids = tf.tensor1d([0, 2, 1], 'int32');
+    const logits = tf.tensor2d([
+      [0.3, -1, 2],
+      [1, 1, -0.5],
+      [0.2, 0.1, 0],
+    ]);
+    expectGradientsMatchNumeric((z) => softmaxCrossEntropy({ labelSmoothing: 0.2 })(ids, z), [logits]);
+    const g = tf.grad((z: tf.Tensor) => softmaxCrossEntropy()(ids, z))(logits);
+    const expected = tf.div(tf.sub(tf.softmax(logits), tf.oneHot(ids, 3)), 3);
+    expectTensorsClose(g, expected, { atol: 1e-6 });
+    tf.dispose([g, expected]);
+    expectGradientsMatchNumeric(
+      (p) => softmaxCrossEntropy({ fromLogits: false })(ids, tf.softmax(p)),
+      [logits],
+    );
+    tf.dispose([ids, logits]);
+  });
+
+  test('bad hyper-parameters and shapes are named', () => {
+    expect(() => softmaxCrossEntropy({ labelSmoothing: 1 })).toThrow(/labelSmoothing/);
+    expect(() => softmaxCrossEntropy({ labelSmoothing: -0.1 })).toThrow(/labelSmoothing/);
+    const logits = tf.zeros([2, 3]);
+    const wrong = tf.tensor1d([0, 1, 2], 'int32');
+    expect(() => softmaxCrossEntropy()(wrong, logits)).toThrow(/labels/);
+    tf.dispose([logits, wrong]);
+  });
+});
+
+describe('binary cross-entropy and MSE', () => {
+  test('closed form from logits and probabilities; stable for large logits', () => {
+    const z = tf.tensor2d([
+      [2, -1],
+      [0, 50],
+    ]);
+    const y = tf.tensor2d([
+      [1, 0],
+      [1, 0],
+    ]);
+    const sig = (x: number) => 1 / (1 + Math.exp(-x));
+    const terms = [-Math.log(sig(2)), -Math.log(1 - sig(-1)), -Math.log(0.5), 50 + Math.log1p(Math.exp(-50))];
+    const expected = terms.reduce((a, b) => a + b) / 4;
+    expect(value(binaryCrossEntropy()(y, z))).toBeCloseTo(expected, 4);
+    const p = tf.tensor2d([[0.8, 0.3]]);
+    const y1 = tf.tensor2d([[1, 0]]);
+    expect(value(binaryCrossEntropy({ fromLogits: false })(y1, p))).toBeCloseTo(
+      (-Math.log(0.8) - Math.log(0.7)) / 2,
+      5,
+    );
+    expectGradientsMatchNumeric(
+      (logits) => binaryCrossEntropy()(y, logits),
+      [
+        tf.tensor2d([
+          [2, -1],
+          [0, 3],
+        ]),
+      ],
+    );
+    tf.dispose([z, y, p, y1]);
+  });
+
+  test('MSE closed form, gradient, and shape check', () => {
+    const a = tf.tensor1d([1, 2, 3]);
+    const b = tf.tensor1d([1, 0, 0]);
+    expect(value(meanSquaredError()(a, b))).toBeCloseTo((0 + 4 + 9) / 3, 6);
+    expectGradientsMatchNumeric((o) => meanSquaredError()(a, o), [tf.tensor1d([0.5, 1, -1])]);
+    const c = tf.zeros([2]);
+    expect(() => meanSquaredError()(a, c)).toThrow(/labels/);
+    tf.dispose([a, b, c]);
+  });
+});
+
+test('losses by name, with aliases; unknown names list the known ones', () => {
+  expect(listLosses()).toEqual(['binaryCrossEntropy', 'meanSquaredError', 'softmaxCrossEntropy']);
+  expect(getLoss('mse').name).toBe('meanSquaredError');
+  expect(getLoss('sparseCategoricalCrossentropy', { labelSmoothing: 0.1 }).getConfig()).toMatchObject({
+    labelSmoothing: 0.1,
+  });
+  expect(getLoss('crossEntropy').classification).toBe(true);
+  expect(() => getLoss('hinge')).toThrow(/softmaxCrossEntropy/);
+});

@@ -1,0 +1,150 @@
+/**
+ * Losses: softmax cross-entropy (integer or one-hot labels, label smoothing, from logits or from
+ * probabilities), binary cross-entropy from logits (or probabilities), mean squared error. Each is a
+ * `Loss`: a named function of (labels, outputs) → scalar mean over the batch, plus its config.
+ */
+import {
+  abs,
+  cast,
+  clipByValue,
+  exp,
+  log,
+  log1p,
+  mean,
+  mul,
+  neg,
+  relu,
+  square,
+  sub,
+  sum,
+  tidy,
+  add,
+  oneHot,
+  type Scalar,
+  type Tensor,
+} from '@tensorflow/tfjs-core';
+import {
+  assertInRange,
+  assertTensor,
+  createRegistry,
+  GradwellArgumentError,
+  type Registry,
+} from '@gradwell/core';
+import { smoothLabels, softmaxCrossEntropy as softmaxCrossEntropyFromLogits } from '@gradwell/regularizers';
+
+export interface Loss {
+  readonly name: string;
+  /** Whether accuracy (arg-max against the labels) is meaningful for this loss. */
+  readonly classification: boolean;
+  (labels: Tensor, outputs: Tensor): Scalar;
+  getConfig(): Record<string, unknown>;
+}
+
+function makeLoss(
+  name: string,
+  classification: boolean,
+  config: Record<string, unknown>,
+  fn: (labels: Tensor, outputs: Tensor) => Scalar,
+): Loss {
+  const loss = ((labels: Tensor, outputs: Tensor) => fn(labels, outputs)) as Loss;
+  Object.defineProperty(loss, 'name', { value: name });
+  Object.defineProperty(loss, 'classification', { value: classification });
+  loss.getConfig = () => ({ ...config });
+  return loss;
+}
+
+const PROBABILITY_EPSILON = 1e-7;
+
+export interface SoftmaxCrossEntropyOptions {
+  /** ε of label smoothing (Szegedy et al. 2016): targets (1 − ε)·y + ε/K. Default 0. */
+  labelSmoothing?: number;
+  /** Outputs are logits (default) or probabilities (a softmax layer last). */
+  fromLogits?: boolean;
+}
+
+/**
+ * −Σ y·log softmax(z), averaged over the batch. Labels are class ids [batch] or one-hot rows
+ * [batch, classes]; with `fromLogits: false` the outputs are probabilities (clipped to [1e-7, 1]).
+ */
+export function softmaxCrossEntropy({
+  labelSmoothing = 0,
+  fromLogits = true,
+}: SoftmaxCrossEntropyOptions = {}): Loss {
+  assertInRange('softmaxCrossEntropy', 'labelSmoothing', labelSmoothing, {
+    min: 0,
+    max: 1,
+    maxInclusive: false,
+  });
+  return makeLoss('softmaxCrossEntropy', true, { labelSmoothing, fromLogits }, (labels, outputs) => {
+    if (fromLogits) return softmaxCrossEntropyFromLogits(labels, outputs, { labelSmoothing });
+    assertTensor('softmaxCrossEntropy', 'outputs', outputs, { ranks: [2] });
+    return tidy(() => {
+      const classes = outputs.shape[1] as number;
+      const target = labels.rank === 1 ? oneHot(cast(labels, 'int32'), classes) : labels;
+      const smoothed = labelSmoothing > 0 ? smoothLabels(target, labelSmoothing) : target;
+      const logP = log(clipByValue(outputs, PROBABILITY_EPSILON, 1));
+      return mean(neg(sum(mul(smoothed, logP), 1)));
+    });
+  });
+}
+
+/**
+ * Binary cross-entropy, averaged over every output: from logits z it is max(z, 0) − z·y + log(1 + e^−|z|),
+ * the form that never overflows; with `fromLogits: false` the outputs are probabilities.
+ */
+export function binaryCrossEntropy({ fromLogits = true }: { fromLogits?: boolean } = {}): Loss {
+  return makeLoss('binaryCrossEntropy', false, { fromLogits }, (labels, outputs) => {
+    checkSameShape('binaryCrossEntropy', labels, outputs);
+    return tidy(() => {
+      const y = cast(labels, 'float32');
+      if (fromLogits) return mean(add(sub(relu(outputs), mul(outputs, y)), log1p(exp(neg(abs(outputs))))));
+      const p = clipByValue(outputs, PROBABILITY_EPSILON, 1 - PROBABILITY_EPSILON);
+      return mean(neg(add(mul(y, log(p)), mul(sub(1, y), log(sub(1, p))))));
+    });
+  });
+}
+
+/** Mean squared error over every output. */
+export function meanSquaredError(): Loss {
+  return makeLoss('meanSquaredError', false, {}, (labels, outputs) => {
+    checkSameShape('meanSquaredError', labels, outputs);
+    return tidy(() => mean(square(sub(cast(labels, 'float32'), outputs))));
+  });
+}
+
+function checkSameShape(context: string, labels: Tensor, outputs: Tensor): void {
+  assertTensor(context, 'labels', labels);
+  assertTensor(context, 'outputs', outputs);
+  if (labels.shape.join(',') !== outputs.shape.join(',')) {
+    throw new GradwellArgumentError(
+      context,
+      'labels',
+      `shape [${outputs.shape.join(', ')}] (the outputs' shape)`,
+      labels,
+    );
+  }
+}
+
+type LossFactory = (options: Record<string, unknown>) => Loss;
+let losses: Registry<LossFactory> | undefined;
+
+function lossRegistry(): Registry<LossFactory> {
+  if (losses === undefined) {
+    losses = createRegistry<LossFactory>('loss');
+    losses.register('softmaxCrossEntropy', (o) => softmaxCrossEntropy(o), {
+      aliases: ['crossEntropy', 'categoricalCrossentropy', 'sparseCategoricalCrossentropy'],
+    });
+    losses.register('binaryCrossEntropy', (o) => binaryCrossEntropy(o), { aliases: ['binaryCrossentropy'] });
+    losses.register('meanSquaredError', () => meanSquaredError(), { aliases: ['mse'] });
+  }
+  return losses;
+}
+
+/** A loss by name (`'softmaxCrossEntropy'`, `'binaryCrossEntropy'`, `'mse'`, or an alias). */
+export function getLoss(name: string, options: Record<string, unknown> = {}): Loss {
+  return lossRegistry().get(name)(options);
+}
+
+export function listLosses(): string[] {
+  return lossRegistry().list();
+}

@@ -1,0 +1,126 @@
+import { setupBackend } from '@gradwell/core';
+import { expectNoLeakedTensors } from '@gradwell/test-utils';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { callback, formatEpochLogs, progressLogger } from './callbacks';
+import { hostDataset } from './data/dataset';
+import { cnnPreset, mlpPreset } from './presets';
+import { resolveActivation, resolveInitializer } from './resolve';
+
+beforeAll(async () => {
+  await setupBackend();
+});
+
+describe('presets', () => {
+  test("MLP: the foundation issue's 784-512-256-10 by default, initialiser chosen for the activation", async () => {
+    await expectNoLeakedTensors(() => {
+      const m = mlpPreset();
+      expect(m.layers.map((l) => l.className)).toEqual(['Flatten', 'Dense', 'Dense', 'Dense']);
+      expect(m.summary().totalParams).toBe(784 * 512 + 512 + 512 * 256 + 256 + 256 * 10 + 10);
+      expect(m.summary().rows[1]!.initializer).toBe('heNormal (chosen for relu)');
+      m.dispose();
+      const tanh = mlpPreset({ activation: 'tanh', inputShape: [784], hidden: [32] });
+      expect(tanh.summary().rows[0]!.initializer).toBe('glorotUniform (chosen for tanh)');
+      tanh.dispose();
+    });
+  });
+
+  test('recipe options: batch norm before the activation, dropout, input dropout, DropConnect', () => {
+    const m = mlpPreset({ hidden: [16], batchNorm: true, dropout: 0.5, inputDropout: 0.2, inputShape: [8] });
+    expect(m.layers.map((l) => l.className)).toEqual([
+      'Dropout',
+      'Dense',
+      'BatchNorm',
+      'Activation',
+      'Dropout',
+      'Dense',
+    ]);
+    expect(m.summary().rows[1]!.initializer).toBe('heNormal (chosen for relu)');
+    expect((m.layers[1] as unknown as { useBias: boolean }).useBias).toBe(false);
+    m.dispose();
+    const dc = mlpPreset({ hidden: [16], dropConnect: 0.3, inputShape: [8] });
+    expect(dc.layers.map((l) => l.className)).toEqual(['DropConnectDense', 'Dense']);
+    dc.dispose();
+    const cnn = cnnPreset({ batchNorm: true });
+    expect(cnn.layers.map((l) => l.className)).toEqual([
+      'Conv2d',
+      'BatchNorm',
+      'Activation',
+      'MaxPool2d',
+      'Conv2d',
+      'BatchNorm',
+      'Activation',
+      'MaxPool2d',
+      'Flatten',
+      'Dense',
+      'BatchNorm',
+      'Activation',
+      'Dense',
+    ]);
+    expect(cnn.summary().rows.at(-1)!.outputShape).toEqual([10]);
+    cnn.dispose();
+  });
+
+  test('out-of-range options are named', () => {
+    expect(() => mlpPreset({ dropout: 1 })).toThrow(/dropout/);
+    expect(() => mlpPreset({ hidden: [0] })).toThrow(/hidden/);
+    expect(() => cnnPreset({ classes: 0 })).toThrow(/classes/);
+    expect(() => mlpPreset({ inputDropout: -0.1 })).toThrow(/inputDropout/);
+  });
+});
+
+describe('callbacks and resolution', () => {
+  test('formatEpochLogs and progressLogger write one readable line per epoch', () => {
+    const line = formatEpochLogs(2, 10, {
+      epoch: 2,
+      loss: 0.12345,
+      accuracy: 0.9612,
+      valLoss: 0.2,
+      learningRate: 0.001,
+      seconds: 1.25,
+      examplesPerSecond: 4800,
+    });
+    expect(line).toBe(
+      'epoch 3/10  loss 0.1235  accuracy 96.12%  valLoss 0.2000  lr 0.00100  1.3 s  4800 ex/s',
+    );
+    const lines: string[] = [];
+    const logger = progressLogger({ write: (l) => lines.push(l) });
+    logger.onEpochEnd?.(0, { loss: 1 }, { params: { epochs: 2, stepsPerEpoch: 1, batchSize: 1 } } as never);
+    expect(lines).toEqual(['epoch 1/2  loss 1.0000']);
+    const hooks = { onTrainBegin: () => undefined };
+    expect(callback(hooks)).toBe(hooks);
+  });
+
+  test('activations and initialisers by name, by name with options, or as objects', () => {
+    expect(resolveActivation('gelu').name).toBe('gelu');
+    expect(resolveActivation({ name: 'elu', options: { alpha: 0.5 } }).getConfig?.()).toEqual({ alpha: 0.5 });
+    const custom = { name: 'id', apply: (x: never) => x };
+    expect(resolveActivation(custom)).toBe(custom);
+    expect(resolveInitializer('heUniform').className).toBe('heUniform');
+    expect(resolveInitializer({ name: 'normal', options: { std: 0.2 } }).getConfig()).toEqual({
+      mean: 0,
+      std: 0.2,
+    });
+    expect(() => resolveInitializer({ name: 'normal', options: { stddev: 0.2 } })).toThrow(
+      /no option 'stddev'/,
+    );
+  });
+
+  test('hostDataset validates its arrays and copies batches row by row', () => {
+    const ds = hostDataset(Float32Array.from([1, 2, 3, 4, 5, 6]), Int32Array.from([0, 1, 1]), [2]);
+    const b = ds.batch([2, 0]);
+    expect(Array.from(b.x.dataSync())).toEqual([5, 6, 1, 2]);
+    expect(Array.from(b.y.dataSync())).toEqual([1, 0]);
+    b.x.dispose();
+    b.y.dispose();
+    expect(() => ds.batch([3])).toThrow(/indices in \[0, 3\)/);
+    ds.dispose();
+    expect(() => hostDataset(Float32Array.from([1, Number.NaN]), Int32Array.from([0]), [2])).toThrow(
+      /finite/,
+    );
+    expect(() => hostDataset(Float32Array.from([1, 2, 3]), Int32Array.from([0]), [2])).toThrow(
+      /multiple of 2/,
+    );
+    expect(() => hostDataset(Float32Array.from([1, 2]), Int32Array.from([0, 1]), [2])).toThrow(/labels/);
+    expect(() => hostDataset(Float32Array.from([1, 2]), Int32Array.from([-1]), [2])).toThrow(/class ids/);
+  });
+});

@@ -1,0 +1,70 @@
+/**
+ * Names to objects: activations and initialisers given by registry name (or `{ name, options }`, or an
+ * object already made) resolve through `@gradwell/activations` and `@gradwell/init`, so an unknown name
+ * fails with the list of known ones.
+ */
+import type { ActivationFunction, Initializer, ObjectResolvers } from '@gradwell/core';
+import { getActivation, type ActivationOptions } from '@gradwell/activations';
+import { getInitializer, initializerFor, initializerFromConfig } from '@gradwell/init';
+
+/** An activation by name (`'gelu'`), by name with options, or an activation object. */
+export type ActivationSpec = string | { name: string; options?: ActivationOptions } | ActivationFunction;
+
+/** An initialiser by name (`'heNormal'`), by name with options, or an initialiser object. */
+export type InitializerSpec = string | { name: string; options?: Record<string, unknown> } | Initializer;
+
+function isActivationObject(spec: ActivationSpec): spec is ActivationFunction {
+  return typeof spec === 'object' && typeof (spec as Partial<ActivationFunction>).apply === 'function';
+}
+
+function isInitializerObject(spec: InitializerSpec): spec is Initializer {
+  return typeof spec === 'object' && typeof (spec as Partial<Initializer>).apply === 'function';
+}
+
+export function resolveActivation(spec: ActivationSpec): ActivationFunction {
+  if (typeof spec === 'string') return getActivation(spec);
+  if (isActivationObject(spec)) return spec;
+  return getActivation(spec.name, spec.options);
+}
+
+export function resolveInitializer(spec: InitializerSpec): Initializer {
+  if (typeof spec === 'string') return getInitializer(spec);
+  if (isInitializerObject(spec)) return spec;
+  return getInitializer(spec.name, spec.options ?? {});
+}
+
+/** How a layer's kernel initialiser came about, for `summary()`. */
+export interface InitializerChoice {
+  initializer: Initializer;
+  /** 'given' by the user, or 'chosen' from the activation (the lecture's pairing). */
+  source: 'given' | 'chosen';
+  /** The activation it was chosen for. */
+  activation?: string;
+}
+
+/**
+ * The kernel initialiser of a layer: the given one, else the one that pairs with the layer's activation
+ * (`initializerFor`: Glorot with the activation's gain for saturating ones, He for the ReLU family,
+ * LeCun for SELU); a layer without an activation is linear and gets Glorot-uniform.
+ */
+export function chooseKernelInitializer(
+  given: InitializerSpec | undefined,
+  activation: ActivationFunction | undefined,
+): InitializerChoice {
+  if (given !== undefined) return { initializer: resolveInitializer(given), source: 'given' };
+  const name = activation?.name ?? 'linear';
+  const options = (activation?.getConfig?.() ?? {}) as Record<string, number | string | boolean>;
+  try {
+    return { initializer: initializerFor(name, options), source: 'chosen', activation: name };
+  } catch (error) {
+    throw new Error(
+      `cannot choose a kernel initialiser for activation '${name}': ${(error as Error).message} Register the activation, or give 'kernelInitializer'.`,
+    );
+  }
+}
+
+/** Resolvers for deserialising models: initialisers and activations by their registry names. */
+export const TRAINER_RESOLVERS: ObjectResolvers = {
+  initializer: (serialized) => initializerFromConfig(serialized),
+  activation: (serialized) => getActivation(serialized.className, serialized.config as ActivationOptions),
+};
