@@ -84,7 +84,9 @@ describe('callbacks and resolution', () => {
     );
     const lines: string[] = [];
     const logger = progressLogger({ write: (l) => lines.push(l) });
-    logger.onEpochEnd?.(0, { loss: 1 }, { params: { epochs: 2, stepsPerEpoch: 1, batchSize: 1 } } as never);
+    void logger.onEpochEnd?.(0, { loss: 1 }, {
+      params: { epochs: 2, stepsPerEpoch: 1, batchSize: 1 },
+    } as never);
     expect(lines).toEqual(['epoch 1/2  loss 1.0000']);
     const hooks = { onTrainBegin: () => undefined };
     expect(callback(hooks)).toBe(hooks);
