@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'examples/*', 'apps/cli'],
+    projects: ['packages/*', 'examples/*', 'apps/cli', 'apps/web'],
     reporters: ['default'],
   },
 });

@@ -15,7 +15,7 @@ export interface SetupBackendOptions {
   /** Default 'wasm'. 'cpu' is the pure-JS fallback (slow, but needs no binaries). */
   backend?: BackendName;
   /**
-   * Threads for the wasm backend (default: the number of available cores, at most 8). In the browser:
+   * Threads for the wasm backend (default: the available cores, at most 8 in Node and 4 in a browser). In the browser:
    * the threaded-SIMD build when the page is cross-origin isolated. In Node: the threaded-SIMD build
    * loaded from tfjs's package files (tfjs itself switches threads off there; see node-threads.ts).
    */
@@ -94,6 +94,34 @@ function isNode(): boolean {
 /** Threads gradwell runs at most (tfjs's pthread pool holds 8 workers). */
 export const MAX_THREADS = 8;
 
+/**
+ * Threads at most in a browser: tfjs-backend-wasm 4.22's threaded build preallocates
+ * min(4, hardwareConcurrency / 2) pthread workers and its thread pool never grows beyond them.
+ */
+export const BROWSER_MAX_THREADS = 4;
+
+/**
+ * Runs `init` while `navigator.hardwareConcurrency` reads 2·threads, so that the threaded build
+ * preallocates one worker per thread asked for (it sizes its pool at hardwareConcurrency / 2, which on a
+ * 2-core machine would leave a single thread). The real value is restored afterwards.
+ */
+async function withPthreadPool<T>(threads: number, init: () => Promise<T>): Promise<T> {
+  const nav = globalThis.navigator as Navigator | undefined;
+  if (nav === undefined) return init();
+  const own = Object.getOwnPropertyDescriptor(nav, 'hardwareConcurrency');
+  try {
+    Object.defineProperty(nav, 'hardwareConcurrency', { configurable: true, get: () => 2 * threads });
+  } catch {
+    return init();
+  }
+  try {
+    return await init();
+  } finally {
+    if (own === undefined) delete (nav as unknown as Record<string, unknown>).hardwareConcurrency;
+    else Object.defineProperty(nav, 'hardwareConcurrency', own);
+  }
+}
+
 async function availableCores(): Promise<number> {
   return (await import('#node-threads')).availableCores();
 }
@@ -101,7 +129,7 @@ async function availableCores(): Promise<number> {
 function planThreads(requested: number | undefined): { threads: number; note?: string } {
   if (isNode()) return { threads: Math.min(requested ?? 1, MAX_THREADS) };
   const cores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 1 : 1;
-  const wanted = requested ?? Math.min(cores, 8);
+  const wanted = requested ?? Math.min(cores, BROWSER_MAX_THREADS);
   if (wanted <= 1) return { threads: 1 };
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
   if (!isolated) {
@@ -110,6 +138,12 @@ function planThreads(requested: number | undefined): { threads: number; note?: s
       note:
         'the page is not cross-origin isolated, so SharedArrayBuffer (and wasm threads) are unavailable: ' +
         "serve it with 'Cross-Origin-Opener-Policy: same-origin' and 'Cross-Origin-Embedder-Policy: require-corp'.",
+    };
+  }
+  if (wanted > BROWSER_MAX_THREADS) {
+    return {
+      threads: BROWSER_MAX_THREADS,
+      note: `tfjs-backend-wasm runs at most ${BROWSER_MAX_THREADS} threads in a browser (its pthread pool); ${wanted} were asked for.`,
     };
   }
   return { threads: wanted };
@@ -154,8 +188,12 @@ export async function setupBackend(options: SetupBackendOptions = {}): Promise<B
     ok = started.ok;
     if (started.note !== undefined) plan.note = started.note;
   } else {
-    if (plan.threads > 1) setThreadsCount(plan.threads);
-    ok = await setBackend('wasm');
+    if (plan.threads > 1) {
+      setThreadsCount(plan.threads);
+      ok = await withPthreadPool(plan.threads, () => setBackend('wasm'));
+    } else {
+      ok = await setBackend('wasm');
+    }
   }
   if (!ok) {
     throw new Error(

@@ -1,0 +1,130 @@
+/**
+ * Augmentation: the shipped photo or MNIST digits through a pipeline built from toggles and sliders; a
+ * grid of augmented samples regenerated on every change, from a seed that is shown and settable.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { compose, minMaxNorm, standardize, type StepSpec } from '@gradwell/augment';
+import { drawImage, loadMnist, loadPhoto } from '../data';
+import { checkbox, numberInput, range, section, select, setStatus } from '../state';
+
+const SAMPLES = 8;
+
+export function mountAugment(root: HTMLElement): () => void {
+  root.insertAdjacentHTML(
+    'beforeend',
+    '<h2>Data augmentation and pre-processing</h2><p class="note">Each change rebuilds the pipeline and redraws the samples; the same seed gives the same samples.</p>',
+  );
+  const controls = section(root, 'controls');
+  const source = select(controls, 'source', 'source', ['photo', 'digits'], 'photo');
+  const seed = numberInput(controls, 'seed', 'seed', 1);
+  const reroll = document.createElement('button');
+  reroll.textContent = 'new seed';
+  controls.append(reroll);
+  const flipH = checkbox(controls, 'flip horizontal', 'flipH', true);
+  const flipV = checkbox(controls, 'flip vertical', 'flipV');
+  const crop = checkbox(controls, 'random resized crop', 'crop', true);
+  const jitter = checkbox(controls, 'colour jitter', 'jitter');
+  const brightness = range(controls, 'brightness', 'brightness', 0, 0.8, 0.05, 0.3);
+  const contrast = range(controls, 'contrast', 'contrast', 0, 0.8, 0.05, 0.3);
+  const saturation = range(controls, 'saturation', 'saturation', 0, 0.8, 0.05, 0.3);
+  const hue = range(controls, 'hue', 'hue', 0, 0.5, 0.01, 0.05);
+  const gray = checkbox(controls, 'grayscale', 'gray');
+  const erase = checkbox(controls, 'random erasing', 'erase');
+  const norm = select(controls, 'normalisation', 'norm', ['none', 'min-max', 'standardize'], 'none');
+  const info = section(root, 'note');
+  const grid = section(root, 'grid');
+  const canvases = Array.from({ length: SAMPLES }, () => {
+    const c = document.createElement('canvas');
+    grid.append(c);
+    return c;
+  });
+  let photo: tf.Tensor3D | undefined;
+  let digits: tf.Tensor4D | undefined;
+  let generation = 0;
+
+  async function render(): Promise<void> {
+    const mine = ++generation;
+    const useDigits = source.value === 'digits';
+    if (useDigits && digits === undefined) {
+      const { test } = await loadMnist();
+      digits = tf.tidy(() =>
+        tf.tile(test.batch(Array.from({ length: SAMPLES }, (_, i) => i)).x, [1, 1, 1, 3]),
+      ) as tf.Tensor4D;
+    }
+    if (!useDigits && photo === undefined) photo = await loadPhoto(256);
+    if (mine !== generation) return;
+    const size = useDigits ? 28 : 160;
+    const steps: StepSpec[] = [];
+    if (flipH.checked) steps.push({ type: 'flipHorizontal', p: 0.5 });
+    if (flipV.checked) steps.push({ type: 'flipVertical', p: 0.5 });
+    if (crop.checked)
+      steps.push({ type: 'randomResizedCrop', params: { size: [size, size], scale: [0.35, 1] } });
+    if (jitter.checked)
+      steps.push({
+        type: 'colorJitter',
+        params: {
+          brightness: Number(brightness.value),
+          contrast: Number(contrast.value),
+          saturation: Number(saturation.value),
+          hue: Number(hue.value),
+        },
+      });
+    if (gray.checked) steps.push({ type: 'grayscale' });
+    if (erase.checked) steps.push({ type: 'randomErasing' });
+    const pipeline = compose(steps, { seed: Number(seed.value) });
+    const out = tf.tidy(() => {
+      const batch = useDigits
+        ? (digits as tf.Tensor4D)
+        : tf.stack(Array.from({ length: SAMPLES }, () => photo as tf.Tensor3D));
+      let x = pipeline.apply(batch);
+      if (!crop.checked && !useDigits)
+        x = tf.image.resizeBilinear(x as tf.Tensor4D, [
+          Math.round((size * (photo as tf.Tensor3D).shape[0]) / (photo as tf.Tensor3D).shape[1]),
+          size,
+        ]);
+      if (norm.value === 'min-max') x = minMaxNorm(x);
+      if (norm.value === 'standardize') x = tf.add(tf.mul(standardize(x), 0.25), 0.5);
+      return x;
+    });
+    const images = tf.unstack(out);
+    images.forEach((image, i) => drawImage(canvases[i] as HTMLCanvasElement, image));
+    tf.dispose([out, ...images]);
+    info.textContent = `seed ${seed.value} · ${pipeline.describe().join(' → ') || 'no steps'}${norm.value === 'none' ? '' : ` · ${norm.value}`}`;
+    setStatus({
+      page: 'augment',
+      ready: true,
+      seed: Number(seed.value),
+      samples: SAMPLES,
+      steps: steps.map((s) => s.type),
+      source: source.value,
+    });
+  }
+
+  const rerender = () => void render();
+  for (const el of [
+    source,
+    seed,
+    flipH,
+    flipV,
+    crop,
+    jitter,
+    brightness,
+    contrast,
+    saturation,
+    hue,
+    gray,
+    erase,
+    norm,
+  ])
+    el.addEventListener('change', rerender);
+  reroll.addEventListener('click', () => {
+    seed.value = String(Math.floor(Math.random() * 100000));
+    rerender();
+  });
+  rerender();
+  return () => {
+    generation++;
+    if (photo !== undefined) photo.dispose();
+    if (digits !== undefined) digits.dispose();
+  };
+}
