@@ -300,6 +300,64 @@ describe('train', () => {
     );
   });
 
+  test('a folder of labelled images trains (one sub-folder per class)', async () => {
+    const { encodePng } = await import('@gradwell/augment/node');
+    const tf = await import('@tensorflow/tfjs-core');
+    const { setupBackend } = await import('@gradwell/core');
+    await setupBackend({ backend: 'cpu' });
+    const root = path.join(scratch, 'shapes');
+    for (const [label, value] of [
+      ['dark', 0.1],
+      ['light', 0.9],
+    ] as const) {
+      mkdirSync(path.join(root, label), { recursive: true });
+      for (let i = 0; i < 12; i++) {
+        const image = tf.tidy(() =>
+          tf.clipByValue(
+            tf.add(tf.fill([12, 12, 3], value), tf.randomNormal([12, 12, 3], 0, 0.05, 'float32', i)),
+            0,
+            1,
+          ),
+        );
+        writeFileSync(path.join(root, label, `${i}.png`), encodePng(image));
+        image.dispose();
+      }
+    }
+    const r = json<{
+      dataset: string;
+      testAccuracy: number;
+      summary: { rows: Array<{ outputShape: number[] }> };
+    }>(
+      run([
+        'train',
+        '--dataset',
+        root,
+        '--image-size',
+        '8',
+        '--hidden',
+        '16',
+        '--epochs',
+        '30',
+        '--batch-size',
+        '4',
+        '--lr',
+        '0.01',
+        '--out',
+        path.join(scratch, 'shapes-run'),
+        '--json',
+      ]),
+    );
+    expect(r.dataset).toBe('shapes');
+    expect(r.summary.rows.at(-1)!.outputShape).toEqual([2]);
+    expect(r.testAccuracy).toBeGreaterThan(0.7);
+    mkdirSync(path.join(scratch, 'one-class', 'only'), { recursive: true });
+    expectOneLineError(
+      run(['train', '--dataset', path.join(scratch, 'one-class')]),
+      1,
+      /at least 2 are needed/,
+    );
+  });
+
   test('a model JSON file trains; a wrong head is refused', () => {
     const good = path.join(scratch, 'model.json');
     writeFileSync(

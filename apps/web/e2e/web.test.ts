@@ -98,6 +98,18 @@ describe('the site', () => {
     await expect(page.textContent('.note:not(:first-of-type)')).resolves.toBeDefined();
     await page.uncheck('#gray');
     await page.waitForFunction(() => !(window.gradwell.status.steps as string[]).includes('grayscale'));
+    for (const norm of ['max-norm', 'min-max', 'mean subtraction', 'standardize']) {
+      await page.selectOption('#norm', norm);
+      await page.waitForFunction((n) => window.gradwell.status.normalisation === n, norm);
+    }
+    await page.selectOption('#source', 'digits');
+    await page.waitForFunction(() => window.gradwell.status.source === 'digits');
+    expect((await drawn())[0]!.width).toBe(28);
+    await page.selectOption('#source', 'photo');
+    await page.selectOption('#norm', 'none');
+    await page.waitForFunction(
+      () => window.gradwell.status.source === 'photo' && window.gradwell.status.normalisation === 'none',
+    );
     await shot('augment');
   });
 

@@ -3,7 +3,7 @@
  * grid of augmented samples regenerated on every change, from a seed that is shown and settable.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { compose, minMaxNorm, standardize, type StepSpec } from '@gradwell/augment';
+import { compose, fitNormalizer, maxNorm, minMaxNorm, standardize, type StepSpec } from '@gradwell/augment';
 import { drawImage, loadMnist, loadPhoto } from '../data';
 import { checkbox, numberInput, range, section, select, setStatus } from '../state';
 
@@ -30,7 +30,13 @@ export function mountAugment(root: HTMLElement): () => void {
   const hue = range(controls, 'hue', 'hue', 0, 0.5, 0.01, 0.05);
   const gray = checkbox(controls, 'grayscale', 'gray');
   const erase = checkbox(controls, 'random erasing', 'erase');
-  const norm = select(controls, 'normalisation', 'norm', ['none', 'min-max', 'standardize'], 'none');
+  const norm = select(
+    controls,
+    'normalisation',
+    'norm',
+    ['none', 'max-norm', 'min-max', 'mean subtraction', 'standardize'],
+    'none',
+  );
   const info = section(root, 'note');
   const grid = section(root, 'grid');
   const canvases = Array.from({ length: SAMPLES }, () => {
@@ -72,7 +78,7 @@ export function mountAugment(root: HTMLElement): () => void {
     if (gray.checked) steps.push({ type: 'grayscale' });
     if (erase.checked) steps.push({ type: 'randomErasing' });
     const pipeline = compose(steps, { seed: Number(seed.value) });
-    const out = tf.tidy(() => {
+    const augmented = tf.tidy(() => {
       const batch = useDigits
         ? (digits as tf.Tensor4D)
         : tf.stack(Array.from({ length: SAMPLES }, () => photo as tf.Tensor3D));
@@ -82,10 +88,18 @@ export function mountAugment(root: HTMLElement): () => void {
           Math.round((size * (photo as tf.Tensor3D).shape[0]) / (photo as tf.Tensor3D).shape[1]),
           size,
         ]);
-      if (norm.value === 'min-max') x = minMaxNorm(x);
-      if (norm.value === 'standardize') x = tf.add(tf.mul(standardize(x), 0.25), 0.5);
       return x;
     });
+    // Normalised values are shown mapped back into [0, 1]: x/2 + 0.5 for zero-centred ones, x/4 + 0.5 for standardised.
+    const normalizer = norm.value === 'mean subtraction' ? await fitNormalizer(augmented) : undefined;
+    const out = tf.tidy(() => {
+      if (norm.value === 'max-norm') return maxNorm(tf.mul(augmented, 255));
+      if (norm.value === 'min-max') return minMaxNorm(augmented);
+      if (normalizer !== undefined) return tf.add(tf.mul(normalizer.subtractMean(augmented), 0.5), 0.5);
+      if (norm.value === 'standardize') return tf.add(tf.mul(standardize(augmented), 0.25), 0.5);
+      return tf.clone(augmented);
+    });
+    augmented.dispose();
     const images = tf.unstack(out);
     images.forEach((image, i) => drawImage(canvases[i] as HTMLCanvasElement, image));
     tf.dispose([out, ...images]);
@@ -97,6 +111,7 @@ export function mountAugment(root: HTMLElement): () => void {
       samples: SAMPLES,
       steps: steps.map((s) => s.type),
       source: source.value,
+      normalisation: norm.value,
     });
   }
 
