@@ -167,7 +167,8 @@ const EXPERIMENTS: Record<string, Experiment> = {
     run: (c) =>
       withMnist({ train: c.limit ?? (c.quick ? 2000 : 10000), flat: true }, async (data) => {
         const runs = await dyingReluExperiment(data, {
-          epochs: c.quick ? 2 : 3,
+          epochs: 3,
+          batchSize: 32,
           seed: c.seed,
           ...(c.quick ? { hidden: [128, 128] } : {}),
         });
@@ -361,8 +362,8 @@ const EXPERIMENTS: Record<string, Experiment> = {
     run: (c) =>
       withMnist({ train: c.limit ?? (c.quick ? 2000 : 10000), flat: false, test: 500 }, async (data) => {
         const r = await inputScaleExperiment(data, {
-          epochs: c.quick ? 1 : 2,
-          examples: c.quick ? 100 : 500,
+          epochs: c.quick ? 2 : 3,
+          examples: c.quick ? 200 : 500,
           seed: c.seed,
           ...(c.quick ? { factors: [1, 1.5, 3, 5] } : {}),
         });
