@@ -1,23 +1,16 @@
 /**
  * The training loop: `fit` (seeded shuffling, per-batch augmentation, loss + penalties, gradient
  * clipping, learning-rate schedules, metrics, validation, callbacks, diagnostics, a NaN guard, exact
- * resume), and `evaluate` / `predict`. Every step runs inside tfjs scopes; nothing leaks across epochs.
+ * resume). Every step runs inside tfjs scopes; nothing leaks across epochs. `evaluate` and `predict` are
+ * in evaluate.ts.
  */
 import {
   add,
-  argMax,
-  cast,
   clone,
-  concat,
   dispose,
-  equal,
   keep,
   mul,
-  slice as sliceTensor,
-  sum,
-  tidy,
   variableGrads,
-  type Optimizer,
   type Scalar,
   type Tensor,
   type Variable,
@@ -28,22 +21,16 @@ import {
   createRandom,
   GradwellArgumentError,
   runCallbacks,
-  type CallbackContext,
   type Layer,
   type LayerWeight,
   type RandomSource,
   type RandomState,
   type Sequential,
-  type TrainingCallback,
   type TrainingLogs,
   type TrainingParams,
 } from '@gradwell/core';
-import {
-  confidencePenalty as confidencePenaltyTerm,
-  WithAuxiliaryHeads,
-  type WeightPenalty,
-} from '@gradwell/regularizers';
-import type { Batch, Dataset } from './data/dataset';
+import { confidencePenalty as confidencePenaltyTerm, WithAuxiliaryHeads } from '@gradwell/regularizers';
+import type { Dataset } from './data/dataset';
 import {
   activationDiagnostics,
   completeDiagnostics,
@@ -52,7 +39,6 @@ import {
   locateNonFinite,
   TrainingDivergedError,
   type DiagnosticsReport,
-  type DiagnosticThresholds,
 } from './diagnostics';
 import { getLoss, softmaxCrossEntropy, type Loss } from './losses';
 import {
@@ -63,106 +49,30 @@ import {
   getOptimizerState,
   setLearningRate,
   setOptimizerState,
-  type LearningRateSchedule,
-  type OptimizerName,
-  type OptimizerSpec,
-  type OptimizerState,
 } from './optimizers';
 import { epochSeed, yieldToEventLoop } from './util';
+import { checkData, correctCount, epochBatches, stepsPerEpochOf } from './batches';
+import { evaluate } from './evaluate';
 
-/** Augments a training batch: an augment pipeline (`compose([...])`) or a function. */
-export type Augmenter =
-  | { applyWith(images: Tensor, random: RandomSource): Tensor }
-  | ((images: Tensor, random: RandomSource) => Tensor);
-
-export interface DiagnosticsOptions {
-  /** Take diagnostics every this many steps; default once per epoch (its last step). */
-  everySteps?: number;
-  /** Examples in the probe batch (the first of the training set, not augmented); default 256. */
-  probeSize?: number;
-  thresholds?: DiagnosticThresholds;
-}
-
-/** What a checkpoint holds to continue a run (see `checkpoint.ts`). */
-export interface TrainingState {
-  /** The next epoch to run. */
-  epoch: number;
-  /** Optimiser steps taken so far. */
-  step: number;
-  seed: number;
-  history: TrainingLogs[];
-  /** Random states of layers that draw (dropout, DropConnect), by layer name. */
-  layerRandomStates: Record<string, RandomState>;
-}
-
-export interface ResumeFrom {
-  state: TrainingState;
-  optimizerState?: OptimizerState;
-}
-
-export interface FitOptions {
-  epochs: number;
-  /** Default 32. */
-  batchSize?: number;
-  /**
-   * An optimiser, a name or a spec; default Adam (η = 0.001). One made from a name or spec is disposed
-   * when `fit` returns; an optimiser object stays the caller's (pass one to keep training with it).
-   */
-  optimizer?: Optimizer | OptimizerName | OptimizerSpec;
-  /** A schedule that sets the learning rate before every step. */
-  learningRate?: LearningRateSchedule;
-  /** A loss or its name; default softmax cross-entropy from logits (with `labelSmoothing`). */
-  loss?: Loss | string;
-  /** Label smoothing ε for the default loss. */
-  labelSmoothing?: number;
-  /** A weight penalty (l1, l2, l1l2) on every kernel (weights of rank ≥ 2). */
-  penalty?: WeightPenalty;
-  /** β of the confidence penalty (Pereyra et al. 2017): the loss minus β·H(softmax(outputs)). */
-  confidencePenalty?: number;
-  /** Clip gradients to this global norm. */
-  clipNorm?: number;
-  validation?: Dataset;
-  /** Shuffle the training set each epoch (in-memory datasets); default true. */
-  shuffle?: boolean;
-  /** Seeds shuffling and augmentation; default 0. */
-  seed?: number;
-  callbacks?: TrainingCallback[];
-  augment?: Augmenter;
-  /** Per-layer diagnostics (true: once per epoch). */
-  diagnostics?: boolean | DiagnosticsOptions;
-  /** Stop with a report when the loss turns NaN/Inf; default true. */
-  nanGuard?: boolean;
-  /** Continue a checkpointed run (see `loadCheckpoint`). */
-  resume?: ResumeFrom;
-  /** Give the event loop a turn after at most this many milliseconds of work; default 25. */
-  yieldEveryMs?: number;
-}
-
-export interface TrainingRun {
-  /** One entry per epoch: loss, accuracy, valLoss, valAccuracy, learningRate, seconds, examplesPerSecond. */
-  history: TrainingLogs[];
-  /** Why training ended early (early stopping, a callback), if it did. */
-  stopReason: string | undefined;
-  diagnostics: DiagnosticsReport[];
-  /** Optimiser steps taken in all (resumed runs count the earlier ones). */
-  steps: number;
-  /** Epochs completed in all. */
-  epochs: number;
-}
-
-/** The context handed to callbacks: core's, plus what checkpoints need. */
-export interface TrainerCallbackContext extends CallbackContext {
-  readonly trainer: {
-    readonly optimizer: Optimizer;
-    /** Every weight to save (the model's and any auxiliary heads'). */
-    readonly weights: readonly LayerWeight[];
-    /** The state a checkpoint taken now (at an epoch end) needs to resume exactly. */
-    state(): TrainingState;
-    optimizerState(): Promise<OptimizerState>;
-  };
-}
-
-export type Trainable = Sequential | WithAuxiliaryHeads;
+export { evaluate, predict, type EvaluateOptions } from './evaluate';
+export type {
+  Augmenter,
+  DiagnosticsOptions,
+  FitOptions,
+  ResumeFrom,
+  Trainable,
+  TrainerCallbackContext,
+  TrainingRun,
+  TrainingState,
+} from './fit-types';
+import type {
+  Augmenter,
+  FitOptions,
+  Trainable,
+  TrainerCallbackContext,
+  TrainingRun,
+  TrainingState,
+} from './fit-types';
 
 interface Parts {
   base: Sequential;
@@ -222,56 +132,8 @@ function validateOptions(options: FitOptions): void {
     throw new GradwellArgumentError('fit', 'seed', 'an integer', options.seed);
 }
 
-function checkData(model: Sequential, data: Dataset, argument: string): void {
-  if (data === null || typeof data !== 'object' || (data.kind !== 'tensors' && data.kind !== 'stream'))
-    throw new GradwellArgumentError(
-      'fit',
-      argument,
-      'a dataset (tensorDataset, arrayDataset, batchStream, loadMnist)',
-      data,
-    );
-  const built = model.getConfig().inputShape as number[] | null;
-  if (built !== null && built.join(',') !== data.inputShape.join(',')) {
-    throw new GradwellArgumentError(
-      'fit',
-      argument,
-      `examples of shape [${built.join(', ')}] (the model's input)`,
-      `examples of shape [${data.inputShape.join(', ')}]`,
-    );
-  }
-}
-
 function applyAugment(augment: Augmenter, x: Tensor, random: RandomSource): Tensor {
   return typeof augment === 'function' ? augment(x, random) : augment.applyWith(x, random);
-}
-
-async function* epochBatches(
-  data: Dataset,
-  epoch: number,
-  batchSize: number,
-  shuffle: boolean,
-  random: RandomSource,
-): AsyncGenerator<Batch> {
-  if (data.kind === 'stream') {
-    for await (const batch of data.batches(epoch)) yield batch;
-    return;
-  }
-  const order = shuffle ? random.permutation(data.size) : Int32Array.from({ length: data.size }, (_, i) => i);
-  for (let start = 0; start < data.size; start += batchSize)
-    yield data.batch(order.subarray(start, Math.min(start + batchSize, data.size)));
-}
-
-function stepsPerEpochOf(data: Dataset, batchSize: number): number {
-  return data.kind === 'tensors' ? Math.ceil(data.size / batchSize) : Number.NaN;
-}
-
-/** Correct arg-max predictions against class ids [n] or one-hot/probability rows [n, k]. */
-function correctCount(labels: Tensor, outputs: Tensor): Tensor {
-  return tidy(() => {
-    const predicted = argMax(outputs, -1);
-    const truth = labels.rank === outputs.rank ? argMax(labels, -1) : cast(labels, 'int32');
-    return sum(cast(equal(predicted, truth), 'float32'));
-  });
 }
 
 /**
@@ -507,80 +369,4 @@ export async function fit(model: Trainable, data: Dataset, options: FitOptions):
 
 function now(): number {
   return typeof performance !== 'undefined' ? performance.now() : Date.now();
-}
-
-export interface EvaluateOptions {
-  /** Default 256. */
-  batchSize?: number;
-  /** Default softmax cross-entropy. */
-  loss?: Loss | string;
-}
-
-/** Mean loss (and accuracy, for classification) over a dataset, in inference mode. */
-export async function evaluate(
-  model: Sequential,
-  data: Dataset,
-  options: EvaluateOptions = {},
-): Promise<{ loss: number; accuracy: number | undefined; examples: number }> {
-  const loss =
-    options.loss === undefined
-      ? softmaxCrossEntropy()
-      : typeof options.loss === 'string'
-        ? getLoss(options.loss)
-        : options.loss;
-  const batchSize = options.batchSize ?? 256;
-  assertPositiveInteger('evaluate', 'batchSize', batchSize);
-  checkData(model, data, 'data');
-  let lossSum = 0;
-  let correctSum = 0;
-  let seen = 0;
-  const random = createRandom(0);
-  for await (const batch of epochBatches(data, 0, batchSize, false, random)) {
-    const [l, c] = tidy(() => {
-      const out = model.apply(batch.x, { training: false });
-      const value = loss(batch.y, out);
-      return [
-        value.dataSync()[0] as number,
-        loss.classification ? (correctCount(batch.y, out).dataSync()[0] as number) : 0,
-      ];
-    });
-    const n = batch.x.shape[0];
-    dispose([batch.x, batch.y]);
-    lossSum += l * n;
-    correctSum += c;
-    seen += n;
-  }
-  if (seen === 0) throw new Error(`evaluate: dataset '${data.name}' has no examples.`);
-  return {
-    loss: lossSum / seen,
-    accuracy: loss.classification ? correctSum / seen : undefined,
-    examples: seen,
-  };
-}
-
-/** The model's outputs for a tensor of inputs (batched, inference mode). The caller disposes the result. */
-export function predict(
-  model: Sequential,
-  x: Tensor,
-  { batchSize = 256 }: { batchSize?: number } = {},
-): Tensor {
-  assertPositiveInteger('predict', 'batchSize', batchSize);
-  if (x === null || typeof x !== 'object' || !('shape' in x))
-    throw new GradwellArgumentError('predict', 'x', 'a tensor [examples, ...inputShape]', x);
-  const n = x.shape[0];
-  if (n <= batchSize) return model.apply(x, { training: false });
-  return tidy(() => {
-    const parts: Tensor[] = [];
-    for (let start = 0; start < n; start += batchSize) {
-      const size = Math.min(batchSize, n - start);
-      const slice = tidy(() => {
-        const begin = x.shape.map((_, i) => (i === 0 ? start : 0));
-        const sizes = x.shape.map((d, i) => (i === 0 ? size : d));
-        return sliceTensor(x, begin, sizes);
-      });
-      parts.push(model.apply(slice, { training: false }));
-      slice.dispose();
-    }
-    return concat(parts, 0);
-  });
 }

@@ -1,0 +1,82 @@
+/** Evaluation and prediction in inference mode, in batches. */
+import { concat, dispose, slice as sliceTensor, tidy, type Tensor } from '@tensorflow/tfjs-core';
+import { assertPositiveInteger, createRandom, GradwellArgumentError, type Sequential } from '@gradwell/core';
+import { checkData, correctCount, epochBatches } from './batches';
+import type { Dataset } from './data/dataset';
+import { getLoss, softmaxCrossEntropy, type Loss } from './losses';
+
+export interface EvaluateOptions {
+  /** Default 256. */
+  batchSize?: number;
+  /** Default softmax cross-entropy. */
+  loss?: Loss | string;
+}
+
+/** Mean loss (and accuracy, for classification) over a dataset, in inference mode. */
+export async function evaluate(
+  model: Sequential,
+  data: Dataset,
+  options: EvaluateOptions = {},
+): Promise<{ loss: number; accuracy: number | undefined; examples: number }> {
+  const loss =
+    options.loss === undefined
+      ? softmaxCrossEntropy()
+      : typeof options.loss === 'string'
+        ? getLoss(options.loss)
+        : options.loss;
+  const batchSize = options.batchSize ?? 256;
+  assertPositiveInteger('evaluate', 'batchSize', batchSize);
+  checkData(model, data, 'data', 'evaluate');
+  let lossSum = 0;
+  let correctSum = 0;
+  let seen = 0;
+  const random = createRandom(0);
+  for await (const batch of epochBatches(data, 0, batchSize, false, random)) {
+    const [l, c] = tidy(() => {
+      const out = model.apply(batch.x, { training: false });
+      const value = loss(batch.y, out);
+      return [
+        value.dataSync()[0] as number,
+        loss.classification ? (correctCount(batch.y, out).dataSync()[0] as number) : 0,
+      ];
+    });
+    const n = batch.x.shape[0];
+    dispose([batch.x, batch.y]);
+    lossSum += l * n;
+    correctSum += c;
+    seen += n;
+  }
+  if (seen === 0) throw new Error(`evaluate: dataset '${data.name}' has no examples.`);
+  return {
+    loss: lossSum / seen,
+    accuracy: loss.classification ? correctSum / seen : undefined,
+    examples: seen,
+  };
+}
+
+/** The model's outputs for a tensor of inputs (batched, inference mode). The caller disposes the result. */
+export function predict(
+  model: Sequential,
+  x: Tensor,
+  { batchSize = 256 }: { batchSize?: number } = {},
+): Tensor {
+  assertPositiveInteger('predict', 'batchSize', batchSize);
+  if (x === null || typeof x !== 'object' || !('shape' in x))
+    throw new GradwellArgumentError('predict', 'x', 'a tensor [examples, ...inputShape]', x);
+  const n = x.shape[0];
+  if (n <= batchSize) return model.apply(x, { training: false });
+  return tidy(() => {
+    const parts: Tensor[] = [];
+    for (let start = 0; start < n; start += batchSize) {
+      const size = Math.min(batchSize, n - start);
+      const slice = tidy(() => {
+        const begin = x.shape.map((_, i) => (i === 0 ? start : 0));
+        const sizes = x.shape.map((d, i) => (i === 0 ? size : d));
+        return sliceTensor(x, begin, sizes);
+      });
+      parts.push(model.apply(slice, { training: false }));
+      slice.dispose();
+    }
+    return concat(parts, 0);
+  });
+}

@@ -1,0 +1,110 @@
+/** The options, results and state of a training run (the types `fit` takes and returns). */
+import type { Optimizer, Tensor } from '@tensorflow/tfjs-core';
+import type {
+  CallbackContext,
+  LayerWeight,
+  RandomSource,
+  RandomState,
+  Sequential,
+  TrainingCallback,
+  TrainingLogs,
+} from '@gradwell/core';
+import type { WeightPenalty, WithAuxiliaryHeads } from '@gradwell/regularizers';
+import type { Dataset } from './data/dataset';
+import type { DiagnosticsReport, DiagnosticThresholds } from './diagnostics';
+import type { Loss } from './losses';
+import type { LearningRateSchedule, OptimizerName, OptimizerSpec, OptimizerState } from './optimizers';
+
+/** Augments a training batch: an augment pipeline (`compose([...])`) or a function. */
+export type Augmenter =
+  | { applyWith(images: Tensor, random: RandomSource): Tensor }
+  | ((images: Tensor, random: RandomSource) => Tensor);
+
+export interface DiagnosticsOptions {
+  /** Take diagnostics every this many steps; default once per epoch (its last step). */
+  everySteps?: number;
+  /** Examples in the probe batch (the first of the training set, not augmented); default 256. */
+  probeSize?: number;
+  thresholds?: DiagnosticThresholds;
+}
+
+/** What a checkpoint holds to continue a run (see `checkpoint.ts`). */
+export interface TrainingState {
+  /** The next epoch to run. */
+  epoch: number;
+  /** Optimiser steps taken so far. */
+  step: number;
+  seed: number;
+  history: TrainingLogs[];
+  /** Random states of layers that draw (dropout, DropConnect), by layer name. */
+  layerRandomStates: Record<string, RandomState>;
+}
+
+export interface ResumeFrom {
+  state: TrainingState;
+  optimizerState?: OptimizerState;
+}
+
+export interface FitOptions {
+  epochs: number;
+  /** Default 32. */
+  batchSize?: number;
+  /**
+   * An optimiser, a name or a spec; default Adam (η = 0.001). One made from a name or spec is disposed
+   * when `fit` returns; an optimiser object stays the caller's (pass one to keep training with it).
+   */
+  optimizer?: Optimizer | OptimizerName | OptimizerSpec;
+  /** A schedule that sets the learning rate before every step. */
+  learningRate?: LearningRateSchedule;
+  /** A loss or its name; default softmax cross-entropy from logits (with `labelSmoothing`). */
+  loss?: Loss | string;
+  /** Label smoothing ε for the default loss. */
+  labelSmoothing?: number;
+  /** A weight penalty (l1, l2, l1l2) on every kernel (weights of rank ≥ 2). */
+  penalty?: WeightPenalty;
+  /** β of the confidence penalty (Pereyra et al. 2017): the loss minus β·H(softmax(outputs)). */
+  confidencePenalty?: number;
+  /** Clip gradients to this global norm. */
+  clipNorm?: number;
+  validation?: Dataset;
+  /** Shuffle the training set each epoch (in-memory datasets); default true. */
+  shuffle?: boolean;
+  /** Seeds shuffling and augmentation; default 0. */
+  seed?: number;
+  callbacks?: TrainingCallback[];
+  augment?: Augmenter;
+  /** Per-layer diagnostics (true: once per epoch). */
+  diagnostics?: boolean | DiagnosticsOptions;
+  /** Stop with a report when the loss turns NaN/Inf; default true. */
+  nanGuard?: boolean;
+  /** Continue a checkpointed run (see `loadCheckpoint`). */
+  resume?: ResumeFrom;
+  /** Give the event loop a turn after at most this many milliseconds of work; default 25. */
+  yieldEveryMs?: number;
+}
+
+export interface TrainingRun {
+  /** One entry per epoch: loss, accuracy, valLoss, valAccuracy, learningRate, seconds, examplesPerSecond. */
+  history: TrainingLogs[];
+  /** Why training ended early (early stopping, a callback), if it did. */
+  stopReason: string | undefined;
+  diagnostics: DiagnosticsReport[];
+  /** Optimiser steps taken in all (resumed runs count the earlier ones). */
+  steps: number;
+  /** Epochs completed in all. */
+  epochs: number;
+}
+
+/** The context handed to callbacks: core's, plus what checkpoints need. */
+export interface TrainerCallbackContext extends CallbackContext {
+  readonly trainer: {
+    readonly optimizer: Optimizer;
+    /** Every weight to save (the model's and any auxiliary heads'). */
+    readonly weights: readonly LayerWeight[];
+    /** The state a checkpoint taken now (at an epoch end) needs to resume exactly. */
+    state(): TrainingState;
+    optimizerState(): Promise<OptimizerState>;
+  };
+}
+
+export type Trainable = Sequential | WithAuxiliaryHeads;

@@ -1,0 +1,28 @@
+/** Gradient clipping by global norm (Pascanu et al. 2013). */
+import { addN, mul, sqrt, square, sum, tidy, type Scalar, type Tensor } from '@tensorflow/tfjs-core';
+import { assertInRange } from '@gradwell/core';
+
+/**
+ * Scales every gradient by min(1, maxNorm/‖g‖) where ‖g‖ is the norm of all gradients together
+ * (Pascanu et al. 2013): the direction is kept, only the step length is capped. Returns the clipped
+ * gradients (new tensors) and the norm before clipping.
+ */
+export function clipByGlobalNorm(
+  gradients: readonly Tensor[],
+  maxNorm: number,
+): { clipped: Tensor[]; globalNorm: Scalar } {
+  assertInRange('clipByGlobalNorm', 'maxNorm', maxNorm, { min: 0, minInclusive: false });
+  if (gradients.length === 0) throw new Error("clipByGlobalNorm: argument 'gradients' is empty.");
+  return tidy(() => {
+    const globalNorm = globalNormOf(gradients);
+    const norm = globalNorm.dataSync()[0] as number;
+    const factor = norm > maxNorm ? maxNorm / norm : 1;
+    const clipped = gradients.map((g) => (factor === 1 ? g.clone() : mul(g, factor)));
+    return { clipped, globalNorm };
+  });
+}
+
+/** ‖g‖ over several tensors: √Σᵢ Σ gᵢ². */
+export function globalNormOf(tensors: readonly Tensor[]): Scalar {
+  return tidy(() => sqrt(addN(tensors.map((t) => sum(square(t))))) as Scalar);
+}
