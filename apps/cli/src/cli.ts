@@ -4,7 +4,6 @@
  */
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
-import pc from 'picocolors';
 import { activationsCommand } from './commands/activations';
 import { augmentCommand } from './commands/augment';
 import { benchCommand } from './commands/bench';
@@ -12,6 +11,7 @@ import { doctorCommand } from './commands/doctor';
 import { experimentCommand } from './commands/experiment';
 import { trainCommand } from './commands/train';
 import { CliError } from './errors';
+import { colorsFor } from './output';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -39,7 +39,7 @@ export function createProgram(): Command {
 }
 
 function fail(message: string, fix: string | undefined, code: number): never {
-  const color = pc.createColors(process.stderr.isTTY === true && !('NO_COLOR' in process.env));
+  const color = colorsFor(process.stderr);
   process.stderr.write(`${color.red('gradwell: error:')} ${message}${fix ? ` — ${fix}` : ''}\n`);
   process.exit(code);
 }

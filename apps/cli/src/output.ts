@@ -26,6 +26,11 @@ export interface Output {
   warn(text: string): void;
 }
 
+/** Colours for a stream: only on a terminal (not TERM=dumb), NO_COLOR and FORCE_COLOR respected. */
+export function colorsFor(stream: NodeJS.WriteStream): Colors {
+  return pc.createColors(colorEnabled(stream));
+}
+
 function colorEnabled(stream: NodeJS.WriteStream): boolean {
   if ('NO_COLOR' in process.env) return false;
   if ('FORCE_COLOR' in process.env) return process.env.FORCE_COLOR !== '0';
@@ -34,7 +39,7 @@ function colorEnabled(stream: NodeJS.WriteStream): boolean {
 
 export function createOutput({ json = false }: OutputOptions = {}): Output {
   const human = json ? process.stderr : process.stdout;
-  const color = pc.createColors(colorEnabled(human));
+  const color = colorsFor(human);
   return {
     json,
     color,
@@ -51,7 +56,7 @@ export function createOutput({ json = false }: OutputOptions = {}): Output {
       if (json) process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
     },
     warn(text) {
-      process.stderr.write(`${pc.createColors(colorEnabled(process.stderr)).yellow(`warning: ${text}`)}\n`);
+      process.stderr.write(`${colorsFor(process.stderr).yellow(`warning: ${text}`)}\n`);
     },
   };
 }

@@ -79,13 +79,17 @@ export async function trainLive(
   const stepsPerEpoch = Math.ceil(train.size / (options.batchSize ?? 32));
   let running = 0;
   let count = 0;
+  let epoch = 0;
   const live: TrainingCallback = {
+    onEpochBegin(e) {
+      epoch = e;
+    },
     async onBatchEnd(batch, logs, context) {
       running += logs.loss ?? 0;
       count++;
       if (count === 10) {
         (charts.loss.data.datasets[0]!.data as Array<{ x: number; y: number }>).push({
-          x: (epochOf(context) * stepsPerEpoch + batch + 1) / stepsPerEpoch,
+          x: (epoch * stepsPerEpoch + batch + 1) / stepsPerEpoch,
           y: running / count,
         });
         charts.loss.update();
@@ -118,13 +122,10 @@ export async function trainLive(
       onEpoch?.(epoch, logs);
     },
   };
-  let epoch = 0;
-  const epochOf = (_context: unknown) => epoch;
-  const tracker: TrainingCallback = { onEpochBegin: (e) => void (epoch = e) };
   const run = await fit(model, train, {
     ...options,
     yieldEveryMs: 16,
-    callbacks: [tracker, live, ...(options.callbacks ?? [])],
+    callbacks: [live, ...(options.callbacks ?? [])],
   });
   return { history: run.history, diagnostics: run.diagnostics, stopReason: run.stopReason };
 }

@@ -17,10 +17,10 @@ import {
   encodeModel,
   loadCheckpoint,
   loadModel,
-  memoryStore,
   saveModel,
   type CheckpointStore,
 } from './checkpoint';
+import { memoryStore } from './memory-store';
 import { spirals } from './data/synthetic';
 import { fit } from './fit';
 import { dense } from './layers';

@@ -264,44 +264,6 @@ export function disposeCheckpoint(checkpoint: LoadedCheckpoint): void {
   if (checkpoint.optimizerState !== undefined) disposeOptimizerState(checkpoint.optimizerState);
 }
 
-/** A store in memory (tests, and the browser before a download). */
-export function memoryStore(): CheckpointStore & { files: Map<string, CheckpointFiles> } {
-  const saved = new Map<string, CheckpointFiles>();
-  const order: string[] = [];
-  return {
-    files: saved,
-    async save(label, files) {
-      checkLabel(label);
-      saved.set(label, new Map([...files].map(([k, v]) => [k, v.slice()])));
-      const at = order.indexOf(label);
-      if (at >= 0) order.splice(at, 1);
-      order.push(label);
-      return Promise.resolve(label);
-    },
-    async load(label) {
-      const chosen = label ?? order[order.length - 1];
-      const files = chosen === undefined ? undefined : saved.get(chosen);
-      if (files === undefined)
-        throw new Error(
-          `memory store: no checkpoint '${label ?? '(latest)'}'; it holds ${order.join(', ') || 'none'}.`,
-        );
-      return Promise.resolve(new Map(files));
-    },
-    async list() {
-      return Promise.resolve([...order]);
-    },
-    async latest() {
-      return Promise.resolve(order[order.length - 1]);
-    },
-    async remove(label) {
-      saved.delete(label);
-      const at = order.indexOf(label);
-      if (at >= 0) order.splice(at, 1);
-      return Promise.resolve();
-    },
-  };
-}
-
 /** Labels become file and key names: letters, digits, '-', '_', '.'. */
 export function checkLabel(label: string): void {
   if (typeof label !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(label))

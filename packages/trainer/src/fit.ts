@@ -269,8 +269,10 @@ export async function fit(model: Trainable, data: Dataset, options: FitOptions):
           setLearningRate(optimizer, options.learningRate.rate(step, stepsPerEpoch));
         const xb = options.augment === undefined ? batch.x : applyAugment(options.augment, batch.x, random);
         const counts: { correct?: Tensor } = {};
+        // Diagnostics read a probe batch of the training set, which only in-memory datasets have.
         const dueDiagnostics =
           diagnostics !== undefined &&
+          probe !== undefined &&
           (diagnostics.everySteps !== undefined
             ? (step + 1) % diagnostics.everySteps === 0
             : batchIndex === stepsPerEpoch - 1);
@@ -315,15 +317,13 @@ export async function fit(model: Trainable, data: Dataset, options: FitOptions):
         lossSum += stepLoss * n;
         if (correct !== undefined) correctSum += correct;
         seen += n;
-        if (before !== undefined) {
+        if (before !== undefined && probe !== undefined) {
           const ratios = layerUpdateRatios(parts.base, before);
           dispose([...before.values()]);
-          if (probe !== undefined) {
-            const layers = activationDiagnostics(parts.base, probe.x);
-            const warnings = completeDiagnostics(layers, norms ?? [], ratios, diagnostics?.thresholds);
-            reports.push({ epoch, step, layers, warnings });
-            probeLogsEpoch = epoch;
-          }
+          const layers = activationDiagnostics(parts.base, probe.x);
+          const warnings = completeDiagnostics(layers, norms ?? [], ratios, diagnostics?.thresholds);
+          reports.push({ epoch, step, layers, warnings });
+          probeLogsEpoch = epoch;
         }
         const batchLogs: TrainingLogs = { loss: stepLoss, size: n, learningRate: getLearningRate(optimizer) };
         if (correct !== undefined) batchLogs.accuracy = correct / n;

@@ -93,7 +93,6 @@ export {
   encodeModel,
   loadCheckpoint,
   loadModel,
-  memoryStore,
   saveCheckpoint,
   saveModel,
   type CheckpointContent,
@@ -102,6 +101,7 @@ export {
   type LoadedCheckpoint,
 } from './checkpoint';
 export { downloadCheckpoint, indexedDbStore } from './browser-stores';
+export { memoryStore } from './memory-store';
 export {
   callback,
   checkpointCallback,

@@ -8,10 +8,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Command } from 'commander';
 import jpeg from 'jpeg-js';
 import { setupBackend } from '@gradwell/core';
-import { compose, listAugmentationSteps, tensorToImageData, type StepSpec } from '@gradwell/augment';
+import { compose, tensorToImageData, type StepSpec } from '@gradwell/augment';
 import { decodeImage, encodePng } from '@gradwell/augment/node';
 import { CliError, choiceFlag, numberFlag } from '../errors';
 import { createOutput } from '../output';
+import { parsePipelineSpec } from '../pipeline-spec';
 
 const DEFAULT_PIPELINE: StepSpec[] = [
   { type: 'flipHorizontal', p: 0.5 },
@@ -20,29 +21,7 @@ const DEFAULT_PIPELINE: StepSpec[] = [
 ];
 
 function parsePipeline(spec: string | undefined): StepSpec[] {
-  if (spec === undefined) return DEFAULT_PIPELINE;
-  const text = spec.endsWith('.json') ? (existsSync(spec) ? readFileSync(spec, 'utf8') : spec) : spec;
-  if (spec.endsWith('.json') && !existsSync(spec))
-    throw new CliError(`--pipeline: the file '${spec}' does not exist`, 'check the path', 2);
-  if (text.trim().startsWith('[') || text.trim().startsWith('{')) {
-    try {
-      const parsed = JSON.parse(text) as StepSpec[] | { steps: StepSpec[] };
-      return Array.isArray(parsed) ? parsed : parsed.steps;
-    } catch (error) {
-      throw new CliError(
-        `--pipeline is not valid JSON: ${(error as Error).message}`,
-        `e.g. --pipeline '[{"type":"flipHorizontal","p":0.5}]'`,
-        2,
-      );
-    }
-  }
-  const known = listAugmentationSteps();
-  return text.split(',').map((name) => {
-    const type = name.trim();
-    if (!known.includes(type))
-      throw new CliError(`--pipeline: unknown step '${type}'`, `known steps: ${known.join(', ')}`, 2);
-    return { type };
-  });
+  return spec === undefined ? DEFAULT_PIPELINE : parsePipelineSpec('--pipeline', spec).steps;
 }
 
 function encode(image: tf.Tensor, format: 'png' | 'jpg'): Buffer {

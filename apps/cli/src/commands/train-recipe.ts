@@ -1,6 +1,5 @@
 /** `gradwell train`'s flags turned into a model, an augmentation pipeline and a learning-rate schedule. */
-import { existsSync, readFileSync } from 'node:fs';
-import { listAugmentationSteps, type StepSpec } from '@gradwell/augment';
+import type { StepSpec } from '@gradwell/augment';
 import {
   cnnPreset,
   cosineDecay,
@@ -12,6 +11,7 @@ import {
   type Model,
 } from '@gradwell/trainer';
 import { CliError, numberFlag } from '../errors';
+import { parsePipelineSpec, readJsonFile } from '../pipeline-spec';
 
 export interface TrainFlags {
   dataset: string;
@@ -46,38 +46,9 @@ export interface TrainFlags {
   diagnostics: boolean;
 }
 
+/** `--augment`: step names (each applied with probability ½), a JSON pipeline, or a .json file. */
 export function parseAugment(spec: string): { seed?: number; steps: StepSpec[] } {
-  const text = spec.endsWith('.json') ? readJsonFile(spec, '--augment') : spec.trim();
-  if (text.startsWith('[') || text.startsWith('{')) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (error) {
-      throw new CliError(
-        `--augment is not valid JSON: ${(error as Error).message}`,
-        `e.g. --augment '[{"type":"flipHorizontal","p":0.5}]'`,
-        2,
-      );
-    }
-    return Array.isArray(parsed)
-      ? { steps: parsed as StepSpec[] }
-      : (parsed as { seed?: number; steps: StepSpec[] });
-  }
-  const known = listAugmentationSteps();
-  return {
-    steps: text.split(',').map((name) => {
-      const type = name.trim();
-      if (!known.includes(type))
-        throw new CliError(`--augment: unknown step '${type}'`, `known steps: ${known.join(', ')}`, 2);
-      return { type, p: 0.5 };
-    }),
-  };
-}
-
-function readJsonFile(file: string, flag: string): string {
-  if (!existsSync(file))
-    throw new CliError(`${flag}: the file '${file}' does not exist`, 'check the path', 2);
-  return readFileSync(file, 'utf8');
+  return parsePipelineSpec('--augment', spec, { nameProbability: 0.5 });
 }
 
 export function buildModel(flags: TrainFlags, inputShape: number[], classes: number, seed: number): Model {

@@ -3,10 +3,7 @@
  * epoch; history (JSON + CSV), training curves (SVG), per-layer diagnostics with warnings, the trained
  * model and atomic checkpoints (Ctrl-C keeps the last complete one; --resume continues it exactly).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { Command } from 'commander';
-import { stringify } from 'csv-stringify/sync';
 import { setupBackend, type TrainingCallback, type TrainingLogs } from '@gradwell/core';
 import { l1l2 } from '@gradwell/regularizers';
 import { pipelineFromJSON } from '@gradwell/augment';
@@ -17,7 +14,6 @@ import {
   fit,
   loadCheckpoint,
   OPTIMIZER_NAMES,
-  saveModel,
   splitDataset,
   TrainingDivergedError,
   type DiagnosticsReport,
@@ -29,9 +25,9 @@ import { directoryStore } from '@gradwell/trainer/node';
 import { CliError, choiceFlag, numberFlag } from '../errors';
 import { loadData } from '../data';
 import { createOutput, num, percent } from '../output';
-import { lineChart, writeSvg } from '../plots';
 import { progress } from './progress';
 import { buildModel, parseAugment, schedule, type TrainFlags } from './train-recipe';
+import { printDiagnostics, writeRunFiles } from './train-report';
 
 export function trainCommand(): Command {
   return new Command('train')
@@ -217,47 +213,13 @@ async function train(flags: TrainFlags): Promise<void> {
     process.off('SIGINT', onSigint);
   }
 
-  mkdirSync(flags.out, { recursive: true });
-  const files: string[] = [];
-  const write = (name: string, content: string) => {
-    const file = path.join(flags.out, name);
-    writeFileSync(file, content);
-    files.push(file);
-    return file;
-  };
-  write('history.json', JSON.stringify(history, null, 2));
-  const columns = [...new Set(history.flatMap((h) => Object.keys(h)))];
-  write(
-    'history.csv',
-    stringify(
-      history.map((h) => columns.map((c) => h[c] ?? '')),
-      { header: true, columns },
-    ),
-  );
-  const curve = (metric: 'loss' | 'accuracy', validationKey: 'valLoss' | 'valAccuracy') =>
-    writeSvg(
-      lineChart({
-        title: `${data.name}: ${metric}`,
-        xTitle: 'epoch',
-        yTitle: metric,
-        series: [
-          {
-            name: 'train',
-            points: history.map((h) => ({ x: (h.epoch ?? 0) + 1, y: h[metric] ?? Number.NaN })),
-          },
-          {
-            name: validationName,
-            points: history.map((h) => ({ x: (h.epoch ?? 0) + 1, y: h[validationKey] ?? Number.NaN })),
-          },
-        ],
-      }),
-      path.join(flags.out, `${metric}.svg`),
-    );
-  files.push(await curve('loss', 'valLoss'), await curve('accuracy', 'valAccuracy'));
-  if (diagnostics.length > 0) write('diagnostics.json', JSON.stringify(diagnostics, null, 2));
-  const modelDir = path.join(flags.out, 'model');
-  await saveModel(model, directoryStore(modelDir), 'final');
-  files.push(path.join(modelDir, 'final'));
+  const files = await writeRunFiles(flags.out, {
+    name: data.name,
+    validationName,
+    history,
+    diagnostics,
+    model,
+  });
 
   const test = await evaluate(model, data.test);
   const last = diagnostics[diagnostics.length - 1];
@@ -271,41 +233,7 @@ async function train(flags: TrainFlags): Promise<void> {
       `test accuracy ${percent(test.accuracy)}  (loss ${num(test.loss)})${stopReason ? `  — ${stopReason}` : ''}`,
     ),
   );
-  if (last !== undefined) {
-    out.line(out.color.bold('diagnostics (last epoch):'));
-    out.table(
-      [
-        'layer',
-        'act. mean',
-        'act. std',
-        'dead',
-        'saturated',
-        '‖grad‖',
-        'grad vs output',
-        'update/weight',
-        'flags',
-      ],
-      last.layers
-        .filter(
-          (l) =>
-            l.gradientNorm !== undefined ||
-            l.deadFraction !== undefined ||
-            l.saturationFraction !== undefined,
-        )
-        .map((l) => [
-          l.layer,
-          num(l.activationMean, 3),
-          num(l.activationStd, 3),
-          percent(l.deadFraction, 1),
-          percent(l.saturationFraction, 1),
-          num(l.gradientNorm, 3),
-          num(l.relativeGradient, 3),
-          num(l.updateRatio, 3),
-          l.flags.join(' ') || 'ok',
-        ]),
-    );
-    for (const warning of last.warnings) out.warn(warning);
-  }
+  if (last !== undefined) printDiagnostics(out, last);
   out.line(out.color.bold('files:'));
   for (const file of files) out.line(`  ${file}`);
   if (saved.length > 0) out.line(`  ${flags.checkpointDir}/ (checkpoints ${saved.join(', ')})`);

@@ -1,0 +1,51 @@
+/**
+ * Reading what a flag names: an augmentation pipeline given on the command line (step names
+ * `flipHorizontal,grayscale`, a JSON array of steps or `{ seed, steps }`, or a .json file holding either),
+ * and JSON files. Shared by `gradwell train --augment` and `gradwell augment --pipeline`.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { listAugmentationSteps, type StepSpec } from '@gradwell/augment';
+import { CliError } from './errors';
+
+/** The text of a file a flag names, or a one-line usage error when it does not exist. */
+export function readJsonFile(file: string, flag: string): string {
+  if (!existsSync(file))
+    throw new CliError(`${flag}: the file '${file}' does not exist`, 'check the path', 2);
+  return readFileSync(file, 'utf8');
+}
+
+/**
+ * Parses a pipeline spec. Steps given by name get probability `nameProbability` (default: the step's
+ * own default, 1).
+ */
+export function parsePipelineSpec(
+  flag: string,
+  spec: string,
+  { nameProbability }: { nameProbability?: number } = {},
+): { seed?: number; steps: StepSpec[] } {
+  const text = (spec.endsWith('.json') ? readJsonFile(spec, flag) : spec).trim();
+  if (text.startsWith('[') || text.startsWith('{')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      throw new CliError(
+        `${flag} is not valid JSON: ${(error as Error).message}`,
+        `e.g. ${flag} '[{"type":"flipHorizontal","p":0.5}]'`,
+        2,
+      );
+    }
+    return Array.isArray(parsed)
+      ? { steps: parsed as StepSpec[] }
+      : (parsed as { seed?: number; steps: StepSpec[] });
+  }
+  const known = listAugmentationSteps();
+  return {
+    steps: text.split(',').map((name) => {
+      const type = name.trim();
+      if (!known.includes(type))
+        throw new CliError(`${flag}: unknown step '${type}'`, `known steps: ${known.join(', ')}`, 2);
+      return nameProbability === undefined ? { type } : { type, p: nameProbability };
+    }),
+  };
+}
