@@ -61,7 +61,8 @@ export interface ActivationPlugin<O extends ActivationOptions = ActivationOption
   create(options?: Partial<O>): Activation;
 }
 
-export interface ActivationSpec<O extends ActivationOptions> {
+/** What `defineActivation` takes: one activation's forward, derivative and metadata. */
+export interface ActivationDefinition<O extends ActivationOptions> {
   name: string;
   aliases?: readonly string[];
   defaults: O;
@@ -90,7 +91,9 @@ export interface ActivationSpec<O extends ActivationOptions> {
   fused?: FusableActivation;
 }
 
-export function defineActivation<O extends ActivationOptions>(spec: ActivationSpec<O>): ActivationPlugin<O> {
+export function defineActivation<O extends ActivationOptions>(
+  spec: ActivationDefinition<O>,
+): ActivationPlugin<O> {
   return {
     specVersion: ACTIVATION_PLUGIN_SPEC_VERSION,
     name: spec.name,

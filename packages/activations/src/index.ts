@@ -4,7 +4,7 @@ export {
   type Activation,
   type ActivationOptions,
   type ActivationPlugin,
-  type ActivationSpec,
+  type ActivationDefinition,
   type PaperReference,
   type RecommendedInit,
 } from './define-activation';
@@ -16,7 +16,7 @@ export {
   listActivations,
   registerActivation,
 } from './registry';
-export * from './catalogue';
+export { BUILT_IN_ACTIVATIONS } from './catalogue';
 export { SELU_ALPHA, SELU_SCALE } from './catalogue/selu';
 export { deadUnitFraction, saturationFraction } from './diagnostics';
 export * from './learnable';

@@ -12,12 +12,15 @@
  */
 import { type Tensor } from '@tensorflow/tfjs-core';
 import {
+  type ApplyContext,
   assertInRange,
   BaseLayer,
+  choiceField,
   constantInitializer,
-  zerosInitializer,
-  type ApplyContext,
+  defineLayerConfig,
+  optionalField,
   type RandomSource,
+  zerosInitializer,
 } from '@gradwell/core';
 import { batchNorm, normalizeBatchInTraining } from './batch-norm';
 import { updateRunningStatistics } from './running-statistics';
@@ -35,6 +38,14 @@ export interface BatchNormArgs {
   gradient?: 'fused' | 'autodiff';
   name?: string;
 }
+
+const BATCH_NORM_CONFIG = defineLayerConfig('BatchNorm', {
+  momentum: optionalField('number'),
+  epsilon: optionalField('number'),
+  center: optionalField('boolean'),
+  scale: optionalField('boolean'),
+  gradient: choiceField(['fused', 'autodiff']),
+});
 
 export class BatchNorm extends BaseLayer {
   readonly className = 'BatchNorm';
@@ -113,18 +124,11 @@ export class BatchNorm extends BaseLayer {
   }
 
   getConfig(): Record<string, unknown> {
-    return {
-      name: this.name,
-      momentum: this.momentum,
-      epsilon: this.epsilon,
-      center: this.center,
-      scale: this.scale,
-      gradient: this.gradient,
-    };
+    return BATCH_NORM_CONFIG.write(this);
   }
 
   static fromConfig(config: Record<string, unknown>): BatchNorm {
-    return new BatchNorm(config);
+    return new BatchNorm(BATCH_NORM_CONFIG.read(config));
   }
 }
 

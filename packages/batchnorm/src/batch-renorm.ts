@@ -10,12 +10,14 @@
  */
 import { add, clipByValue, div, moments, mul, rsqrt, sqrt, sub, type Tensor } from '@tensorflow/tfjs-core';
 import {
+  type ApplyContext,
   assertInRange,
   BaseLayer,
   constantInitializer,
-  zerosInitializer,
-  type ApplyContext,
+  defineLayerConfig,
+  optionalField,
   type RandomSource,
+  zerosInitializer,
 } from '@gradwell/core';
 import { batchNorm } from './batch-norm';
 import { updateRunningStatistics } from './running-statistics';
@@ -30,6 +32,13 @@ export interface BatchRenormArgs {
   epsilon?: number;
   name?: string;
 }
+
+const BATCH_RENORM_CONFIG = defineLayerConfig('BatchRenorm', {
+  rMax: optionalField('number'),
+  dMax: optionalField('number'),
+  momentum: optionalField('number'),
+  epsilon: optionalField('number'),
+});
 
 export class BatchRenorm extends BaseLayer {
   readonly className = 'BatchRenorm';
@@ -90,17 +99,11 @@ export class BatchRenorm extends BaseLayer {
   }
 
   getConfig(): Record<string, unknown> {
-    return {
-      name: this.name,
-      rMax: this.rMax,
-      dMax: this.dMax,
-      momentum: this.momentum,
-      epsilon: this.epsilon,
-    };
+    return BATCH_RENORM_CONFIG.write(this);
   }
 
   static fromConfig(config: Record<string, unknown>): BatchRenorm {
-    return new BatchRenorm(config);
+    return new BatchRenorm(BATCH_RENORM_CONFIG.read(config));
   }
 }
 

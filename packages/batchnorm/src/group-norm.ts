@@ -9,8 +9,10 @@ import {
   assertPositiveInteger,
   BaseLayer,
   constantInitializer,
-  zerosInitializer,
+  defineLayerConfig,
+  optionalField,
   type RandomSource,
+  zerosInitializer,
 } from '@gradwell/core';
 
 export interface GroupNormArgs {
@@ -19,6 +21,11 @@ export interface GroupNormArgs {
   epsilon?: number;
   name?: string;
 }
+
+const GROUP_NORM_CONFIG = defineLayerConfig('GroupNorm', {
+  groups: optionalField('integer'),
+  epsilon: optionalField('number'),
+});
 
 export class GroupNorm extends BaseLayer {
   readonly className = 'GroupNorm';
@@ -64,11 +71,11 @@ export class GroupNorm extends BaseLayer {
   }
 
   getConfig(): Record<string, unknown> {
-    return { name: this.name, groups: this.groups, epsilon: this.epsilon };
+    return GROUP_NORM_CONFIG.write(this);
   }
 
   static fromConfig(config: Record<string, unknown>): GroupNorm {
-    return new GroupNorm(config);
+    return new GroupNorm(GROUP_NORM_CONFIG.read(config));
   }
 }
 

@@ -8,8 +8,10 @@ import {
   assertInRange,
   BaseLayer,
   constantInitializer,
-  zerosInitializer,
+  defineLayerConfig,
+  optionalField,
   type RandomSource,
+  zerosInitializer,
 } from '@gradwell/core';
 
 export interface LayerNormArgs {
@@ -18,6 +20,12 @@ export interface LayerNormArgs {
   scale?: boolean;
   name?: string;
 }
+
+const LAYER_NORM_CONFIG = defineLayerConfig('LayerNorm', {
+  epsilon: optionalField('number'),
+  center: optionalField('boolean'),
+  scale: optionalField('boolean'),
+});
 
 export class LayerNorm extends BaseLayer {
   readonly className = 'LayerNorm';
@@ -53,11 +61,11 @@ export class LayerNorm extends BaseLayer {
   }
 
   getConfig(): Record<string, unknown> {
-    return { name: this.name, epsilon: this.epsilon, center: this.center, scale: this.scale };
+    return LAYER_NORM_CONFIG.write(this);
   }
 
   static fromConfig(config: Record<string, unknown>): LayerNorm {
-    return new LayerNorm(config);
+    return new LayerNorm(LAYER_NORM_CONFIG.read(config));
   }
 }
 

@@ -7,14 +7,14 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  activation,
+  type ActivationFunction,
+  ActivationLayer,
   assertPositiveInteger,
   createRandom,
-  dense,
-  sequential,
-  type ActivationFunction,
+  Dense,
   type Initializer,
   type Layer,
+  sequential,
   type Sequential,
 } from '@gradwell/core';
 import { batchNormalization } from './batch-norm-layer';
@@ -69,11 +69,11 @@ const smallGaussian: Initializer = {
 function buildMlp(features: number, withBatchNorm: boolean, seed: number): Sequential {
   const layers: Layer[] = [];
   for (let i = 0; i < 3; i++) {
-    const linear = dense({ units: 100, kernelInitializer: smallGaussian });
-    if (withBatchNorm) layers.push(linear, batchNormalization(), activation(sigmoid));
-    else layers.push(linear, activation(sigmoid));
+    const linear = new Dense({ units: 100, kernelInitializer: smallGaussian });
+    if (withBatchNorm) layers.push(linear, batchNormalization(), new ActivationLayer(sigmoid));
+    else layers.push(linear, new ActivationLayer(sigmoid));
   }
-  layers.push(dense({ units: 10, kernelInitializer: smallGaussian }));
+  layers.push(new Dense({ units: 10, kernelInitializer: smallGaussian }));
   return sequential(layers, { inputShape: [features], seed });
 }
 

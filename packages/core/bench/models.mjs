@@ -3,13 +3,17 @@
  * CNN conv3x3x32-maxpool-conv3x3x64-maxpool-dense128-dense10, each with one SGD step function.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { conv2d, createRandom, dense, flatten, maxPool2d, sequential } from '@gradwell/core';
+import { Conv2d, createRandom, Dense, flatten, maxPool2d, sequential } from '@gradwell/core';
 
 const relu = { name: 'relu', apply: (x) => tf.relu(x), fused: 'relu' };
 
 export function makeMlp(seed = 1) {
   return sequential(
-    [dense({ units: 512, activation: relu }), dense({ units: 256, activation: relu }), dense({ units: 10 })],
+    [
+      new Dense({ units: 512, activation: relu }),
+      new Dense({ units: 256, activation: relu }),
+      new Dense({ units: 10 }),
+    ],
     {
       inputShape: [784],
       seed,
@@ -20,13 +24,13 @@ export function makeMlp(seed = 1) {
 export function makeCnn(seed = 1) {
   return sequential(
     [
-      conv2d({ filters: 32, kernelSize: 3, activation: relu }),
+      new Conv2d({ filters: 32, kernelSize: 3, activation: relu }),
       maxPool2d(),
-      conv2d({ filters: 64, kernelSize: 3, activation: relu }),
+      new Conv2d({ filters: 64, kernelSize: 3, activation: relu }),
       maxPool2d(),
       flatten(),
-      dense({ units: 128, activation: relu }),
-      dense({ units: 10 }),
+      new Dense({ units: 128, activation: relu }),
+      new Dense({ units: 10 }),
     ],
     { inputShape: [28, 28, 1], seed },
   );

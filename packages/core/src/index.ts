@@ -63,9 +63,20 @@ export {
   uniformInitializer,
   zerosInitializer,
 } from './layers/default-initializers';
-export { Activation, activation } from './layers/activation';
-export { Dense, dense, type DenseArgs } from './layers/dense';
-export { Conv2d, conv2d, convOutputLength, type Conv2dArgs, type Padding } from './layers/conv2d';
+export { ActivationLayer } from './layers/activation';
+export {
+  choiceField,
+  defineLayerConfig,
+  field,
+  optionalField,
+  type ChoiceField,
+  type ConfigField,
+  type ConfigFieldKind,
+  type LayerConfig,
+  type LayerConfigArgs,
+} from './layers/layer-config';
+export { Dense, type DenseArgs } from './layers/dense';
+export { Conv2d, convOutputLength, type Conv2dArgs, type Padding } from './layers/conv2d';
 export {
   AvgPool2d,
   avgPool2d,

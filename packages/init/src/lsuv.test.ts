@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRandom, dense, sequential, setupBackend, type ActivationFunction } from '@gradwell/core';
+import { type ActivationFunction, createRandom, Dense, sequential, setupBackend } from '@gradwell/core';
 import { expectNoLeakedTensors } from '@gradwell/test-utils';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { uniform } from './basic';
@@ -10,8 +10,9 @@ const tanh: ActivationFunction = { name: 'tanh', apply: (x) => tf.tanh(x) };
 
 function deepNet(activation: ActivationFunction, depth = 30, width = 64) {
   // Deliberately badly initialised: U[−0.01, 0.01] collapses the signal within a few layers.
-  const layers = Array.from({ length: depth }, () =>
-    dense({ units: width, activation, kernelInitializer: uniform({ min: -0.01, max: 0.01 }) }),
+  const layers = Array.from(
+    { length: depth },
+    () => new Dense({ units: width, activation, kernelInitializer: uniform({ min: -0.01, max: 0.01 }) }),
   );
   return sequential(layers, { inputShape: [width], seed: 1 });
 }

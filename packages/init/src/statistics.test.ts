@@ -1,6 +1,6 @@
 /** The lecture's three figures as numbers: init too small, too big, just right (tanh, 10 layers of 256). */
 import * as tf from '@tensorflow/tfjs-core';
-import { createRandom, dense, sequential, setupBackend, type Initializer } from '@gradwell/core';
+import { createRandom, Dense, type Initializer, sequential, setupBackend } from '@gradwell/core';
 import { getActivation } from '@gradwell/activations';
 import { expectNoLeakedTensors } from '@gradwell/test-utils';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -10,8 +10,9 @@ import { activationStatistics, histogram } from './statistics';
 
 const tanhNet = (init: Initializer) =>
   sequential(
-    Array.from({ length: 10 }, () =>
-      dense({ units: 256, activation: getActivation('tanh'), kernelInitializer: init }),
+    Array.from(
+      { length: 10 },
+      () => new Dense({ units: 256, activation: getActivation('tanh'), kernelInitializer: init }),
     ),
     {
       inputShape: [256],

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { dense, sequential, setupBackend } from '@gradwell/core';
+import { Dense, sequential, setupBackend } from '@gradwell/core';
 import { expectTensorsClose } from '@gradwell/test-utils';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { copyWeights, freezeLayers, getWeightMap, reinitializeHead, unfreezeLayers } from './transfer';
@@ -7,9 +7,9 @@ import { copyWeights, freezeLayers, getWeightMap, reinitializeHead, unfreezeLaye
 const make = (seed: number, head = 10) =>
   sequential(
     [
-      dense({ units: 8, name: 'base' }),
-      dense({ units: 6, name: 'middle' }),
-      dense({ units: head, name: 'head' }),
+      new Dense({ units: 8, name: 'base' }),
+      new Dense({ units: 6, name: 'middle' }),
+      new Dense({ units: head, name: 'head' }),
     ],
     {
       inputShape: [4],

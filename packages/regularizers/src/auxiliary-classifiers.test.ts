@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { dense, flatten, sequential, setupBackend } from '@gradwell/core';
+import { Dense, flatten, sequential, setupBackend } from '@gradwell/core';
 import { expectNoLeakedTensors, expectTensorsClose } from '@gradwell/test-utils';
 import { beforeAll, expect, test } from 'vitest';
 import { combineAuxiliaryLosses, withAuxiliaryHeads } from './auxiliary-classifiers';
@@ -12,13 +12,13 @@ beforeAll(async () => {
 test('auxiliary heads run in training only and add weighted losses (GoogLeNet: 0.3)', async () => {
   const base = sequential(
     [
-      dense({ units: 8, name: 'early' }),
-      dense({ units: 8, name: 'middle' }),
-      dense({ units: 3, name: 'out' }),
+      new Dense({ units: 8, name: 'early' }),
+      new Dense({ units: 8, name: 'middle' }),
+      new Dense({ units: 3, name: 'out' }),
     ],
     { inputShape: [4], seed: 1 },
   );
-  const head = sequential([flatten(), dense({ units: 3 })], { inputShape: [8], seed: 2 });
+  const head = sequential([flatten(), new Dense({ units: 3 })], { inputShape: [8], seed: 2 });
   const model = withAuxiliaryHeads(base, [{ after: 'early', head }]);
   const x = tf.randomUniform([5, 4], -1, 1, 'float32', 3);
   const labels = tf.tensor1d([0, 1, 2, 0, 1], 'int32');

@@ -9,17 +9,17 @@ import {
   assertPositiveInteger,
   BaseLayer,
   createRandom,
+  defineLayerConfig,
+  field,
   glorotUniformInitializer,
+  optionalField,
   zerosInitializer,
   type ActivationFunction,
   type ApplyContext,
-  serializeActivation,
-  serializeInitializer,
   type Initializer,
   type ObjectResolvers,
   type RandomSource,
   type RandomState,
-  type SerializedObject,
 } from '@gradwell/core';
 import { assertRate, keepMask } from './dropout';
 
@@ -32,6 +32,15 @@ export interface DropConnectArgs {
   seed?: number;
   name?: string;
 }
+
+const DROP_CONNECT_CONFIG = defineLayerConfig('DropConnectDense', {
+  units: field('integer'),
+  rate: field('number'),
+  seed: optionalField('integer'),
+  activation: field('activation'),
+  kernelInitializer: optionalField('initializer'),
+  biasInitializer: optionalField('initializer'),
+});
 
 export class DropConnectDense extends BaseLayer {
   readonly className = 'DropConnectDense';
@@ -97,31 +106,10 @@ export class DropConnectDense extends BaseLayer {
   }
 
   getConfig(): Record<string, unknown> {
-    return {
-      name: this.name,
-      units: this.units,
-      rate: this.rate,
-      seed: this.seed,
-      activation: this.activation === undefined ? null : serializeActivation(this.activation),
-      kernelInitializer: serializeInitializer(this.kernelInitializer),
-      biasInitializer: serializeInitializer(this.biasInitializer),
-    };
+    return DROP_CONNECT_CONFIG.write(this);
   }
 
   static fromConfig(config: Record<string, unknown>, resolvers: ObjectResolvers): DropConnectDense {
-    return new DropConnectDense({
-      name: config.name as string,
-      units: config.units as number,
-      rate: config.rate as number,
-      seed: config.seed as number,
-      activation:
-        config.activation == null ? undefined : resolvers.activation(config.activation as SerializedObject),
-      kernelInitializer: resolvers.initializer(config.kernelInitializer as SerializedObject),
-      biasInitializer: resolvers.initializer(config.biasInitializer as SerializedObject),
-    });
+    return new DropConnectDense(DROP_CONNECT_CONFIG.read(config, resolvers));
   }
-}
-
-export function dropConnect(args: DropConnectArgs): DropConnectDense {
-  return new DropConnectDense(args);
 }

@@ -8,6 +8,9 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import {
   BaseLayer,
   createRandom,
+  defineLayerConfig,
+  field,
+  optionalField,
   type ApplyContext,
   type RandomSource,
   type RandomState,
@@ -37,6 +40,16 @@ const DEFAULT_NAMES: Record<DropoutKind, string> = {
   gaussian: 'gaussianDropout',
   alpha: 'alphaDropout',
 };
+
+const dropoutFields = { rate: field('number'), seed: optionalField('integer') };
+
+/** One config per kind: `DROPOUT_CONFIGS.spatial.read(config)`. */
+export const DROPOUT_CONFIGS = {
+  dropout: defineLayerConfig(CLASS_NAMES.dropout, dropoutFields),
+  spatial: defineLayerConfig(CLASS_NAMES.spatial, dropoutFields),
+  gaussian: defineLayerConfig(CLASS_NAMES.gaussian, dropoutFields),
+  alpha: defineLayerConfig(CLASS_NAMES.alpha, dropoutFields),
+} as const;
 
 export class DropoutLayer extends BaseLayer {
   readonly className: string;
@@ -97,7 +110,12 @@ export class DropoutLayer extends BaseLayer {
   }
 
   getConfig(): Record<string, unknown> {
-    return { name: this.name, rate: this.rate, seed: this.seed };
+    return DROPOUT_CONFIGS[this.kind].write(this);
+  }
+
+  /** A dropout layer of `kind` from its config. */
+  static fromConfig(kind: DropoutKind, config: Record<string, unknown>): DropoutLayer {
+    return new DropoutLayer(kind, DROPOUT_CONFIGS[kind].read(config));
   }
 }
 

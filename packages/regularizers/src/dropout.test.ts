@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createRandom, sequential } from '@gradwell/core';
 import { describeOnBackends, expectNoLeakedTensors, expectTensorsClose } from '@gradwell/test-utils';
 import { expect, test } from 'vitest';
-import { dropConnect } from './drop-connect';
+import { DropConnectDense } from './drop-connect';
 import { alphaDropout, dropout, gaussianDropout } from './dropout';
 import { alphaDropoutLayer, dropoutLayer, gaussianDropoutLayer, spatialDropout } from './dropout-layers';
 
@@ -74,7 +74,7 @@ describeOnBackends('the dropout family', () => {
   });
 
   test('DropConnect: the inference output equals the expectation over masks', () => {
-    const layer = dropConnect({ units: 3, rate: 0.5, seed: 1 });
+    const layer = new DropConnectDense({ units: 3, rate: 0.5, seed: 1 });
     const model = sequential([layer], { inputShape: [4], seed: 2 });
     const x = tf.tensor2d([[1, -2, 0.5, 3]]);
     const draws = 4000;
@@ -93,7 +93,7 @@ describeOnBackends('the dropout family', () => {
     for (const rate of [-0.1, 1, 1.5, Number.NaN]) {
       expect(() => dropoutLayer({ rate })).toThrow(/Dropout: argument 'rate' must be a number in \[0, 1\)/);
       expect(() => dropout(tf.ones([2]), rate, createRandom(0))).toThrow(/dropout: argument 'rate'/);
-      expect(() => dropConnect({ units: 2, rate })).toThrow(/dropConnect: argument 'rate'/);
+      expect(() => new DropConnectDense({ units: 2, rate })).toThrow(/dropConnect: argument 'rate'/);
     }
   });
 });

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   createCallbackContext,
-  dense,
+  Dense,
   runCallbacks,
   sequential,
-  setupBackend,
   type Sequential,
+  setupBackend,
 } from '@gradwell/core';
 import { expectNoLeakedTensors } from '@gradwell/test-utils';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -63,7 +63,7 @@ describe('early stopping', () => {
   });
 
   test("restoreBestWeights puts back the best epoch's weights bit-for-bit, trainable or not", async () => {
-    const model = sequential([dense({ units: 3 })], { inputShape: [2], seed: 1 });
+    const model = sequential([new Dense({ units: 3 })], { inputShape: [2], seed: 1 });
     model.layers[0]!.trainable = false; // non-trainable weights are restored too
     const { callback } = await expectNoLeakedTensors(() =>
       play([1, 0.5, 0.7, 0.8], { patience: 1, restoreBestWeights: true }, model),
@@ -74,7 +74,7 @@ describe('early stopping', () => {
   });
 
   test('restores at the end of training too, when patience never ran out', async () => {
-    const model = sequential([dense({ units: 2 })], { inputShape: [2], seed: 1 });
+    const model = sequential([new Dense({ units: 2 })], { inputShape: [2], seed: 1 });
     await play([0.3, 0.2, 0.25], { patience: 5, restoreBestWeights: true }, model);
     for (const w of model.weights)
       expect(Array.from(w.variable.dataSync())).toEqual(new Array(w.variable.size).fill(2));

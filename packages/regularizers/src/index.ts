@@ -26,7 +26,7 @@ export {
   type DropoutArgs,
   type DropoutKind,
 } from './dropout-layers';
-export { dropConnect, DropConnectDense, type DropConnectArgs } from './drop-connect';
+export { DropConnectDense, type DropConnectArgs } from './drop-connect';
 export { smoothLabels, softmaxCrossEntropy, type CrossEntropyOptions } from './label-smoothing';
 export { confidencePenalty, softmaxEntropy, type ConfidencePenaltyOptions } from './confidence-penalty';
 export {
@@ -40,9 +40,9 @@ export { earlyStopping, EarlyStopping, type EarlyStoppingOptions } from './early
 
 /** The regularisation layers, for the trainer's layer registry . */
 export const REGULARIZATION_LAYER_FACTORIES: ReadonlyArray<readonly [string, LayerFactory]> = [
-  ['Dropout', (config) => new DropoutLayer('dropout', config as { rate: number })],
-  ['SpatialDropout', (config) => new DropoutLayer('spatial', config as { rate: number })],
-  ['GaussianDropout', (config) => new DropoutLayer('gaussian', config as { rate: number })],
-  ['AlphaDropout', (config) => new DropoutLayer('alpha', config as { rate: number })],
+  ['Dropout', (config) => DropoutLayer.fromConfig('dropout', config)],
+  ['SpatialDropout', (config) => DropoutLayer.fromConfig('spatial', config)],
+  ['GaussianDropout', (config) => DropoutLayer.fromConfig('gaussian', config)],
+  ['AlphaDropout', (config) => DropoutLayer.fromConfig('alpha', config)],
   ['DropConnectDense', (config, resolvers) => DropConnectDense.fromConfig(config, resolvers)],
 ];

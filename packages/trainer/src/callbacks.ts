@@ -4,7 +4,7 @@
  */
 import { assertPositiveInteger, type TrainingCallback, type TrainingLogs } from '@gradwell/core';
 import { saveCheckpoint, type CheckpointStore } from './checkpoint';
-import type { TrainerCallbackContext } from './fit';
+import type { TrainerCallbackContext } from './training/fit-types';
 import type { Sequential } from '@gradwell/core';
 import { WithAuxiliaryHeads } from '@gradwell/regularizers';
 

@@ -22,7 +22,7 @@ import {
 } from './checkpoint';
 import { memoryStore } from './memory-store';
 import { spirals } from './data/synthetic';
-import { fit } from './fit';
+import { fit } from './training/fit';
 import { dense } from './layers';
 import { model } from './model';
 import { directoryStore } from './node/directory-store';

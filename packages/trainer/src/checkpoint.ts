@@ -17,8 +17,8 @@ import { dispose, io, type NamedTensorMap, type Tensor } from '@tensorflow/tfjs-
 import { GradwellArgumentError, type LayerWeight, type Sequential } from '@gradwell/core';
 import type { Optimizer } from '@tensorflow/tfjs-core';
 import { modelFromConfig, type Model } from './model';
-import { disposeOptimizerState, getOptimizerState, type OptimizerState } from './optimizers';
-import type { ResumeFrom, TrainingState } from './fit';
+import { disposeOptimizerState, getOptimizerState, type OptimizerState } from './optimizer-state';
+import type { ResumeFrom, TrainingState } from './training/fit-types';
 
 export const CHECKPOINT_FORMAT_VERSION = 1;
 

@@ -3,8 +3,9 @@ import { setupBackend } from '@gradwell/core';
 import { expectNoLeakedTensors } from '@gradwell/test-utils';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { spirals } from './data/synthetic';
-import { activationDiagnostics, locateNonFinite } from './diagnostics';
-import { fit } from './fit';
+import { activationDiagnostics } from './diagnostics';
+import { locateNonFinite } from './nan-guard';
+import { fit } from './training/fit';
 import { dense } from './layers';
 import { model } from './model';
 

@@ -2,7 +2,7 @@
  * The lecture's "gradient status within the network", per layer: activation mean and spread, dead
  * units (ReLUs that never fire on the batch), saturation (|f′| ≈ 0), gradient norm relative to the
  * output layer's, and the size of an update relative to the weights — with flags for vanishing and
- * exploding gradients. Also the NaN/Inf locator behind the training loop's guard.
+ * exploding gradients. (The NaN/Inf guard is in nan-guard.ts.)
  */
 import { dispose, moments, stack, sub, sum, square, tidy, type Tensor } from '@tensorflow/tfjs-core';
 import { hasPreActivation, type ActivationFunction, type Layer, type Sequential } from '@gradwell/core';
@@ -210,5 +210,3 @@ function describeFlag(entry: LayerDiagnostics, flag: DiagnosticFlag): string {
       return `${name}: ${pct(entry.saturationFraction)} of its inputs sit where the activation's slope is below 0.01 (saturated); normalise inputs, use Xavier init or batch norm.`;
   }
 }
-
-export { locateNonFinite, TrainingDivergedError, type NonFiniteReport } from './nan-guard';

@@ -1,7 +1,7 @@
 /** Evaluation and prediction in inference mode, in batches. */
 import { concat, dispose, slice as sliceTensor, tidy, type Tensor } from '@tensorflow/tfjs-core';
 import { assertPositiveInteger, createRandom, GradwellArgumentError, type Sequential } from '@gradwell/core';
-import { checkData, correctCount, epochBatches } from './batches';
+import { checkData, correctCount, epochBatches } from './training/batches';
 import type { Dataset } from './data/dataset';
 import { getLoss, softmaxCrossEntropy, type Loss } from './losses';
 

@@ -38,52 +38,52 @@ export {
   type SoftmaxCrossEntropyOptions,
 } from './losses';
 export {
-  clipByGlobalNorm,
-  cosineDecay,
   createOptimizer,
   disposeOptimizer,
-  disposeOptimizerState,
-  exponentialDecay,
   getLearningRate,
-  getOptimizerState,
-  globalNormOf,
-  linearWarmup,
   OPTIMIZER_NAMES,
+  resolveOptimizer,
   setLearningRate,
-  setOptimizerState,
-  stepDecay,
-  type LearningRateSchedule,
   type OptimizerName,
   type OptimizerSpec,
-  type OptimizerState,
 } from './optimizers';
+export { clipByGlobalNorm, globalNormOf } from './gradient-clipping';
 export {
-  evaluate,
-  fit,
-  predict,
-  type Augmenter,
-  type DiagnosticsOptions,
-  type EvaluateOptions,
-  type FitOptions,
-  type ResumeFrom,
-  type Trainable,
-  type TrainerCallbackContext,
-  type TrainingRun,
-  type TrainingState,
-} from './fit';
+  cosineDecay,
+  exponentialDecay,
+  linearWarmup,
+  stepDecay,
+  type LearningRateSchedule,
+} from './schedules';
+export {
+  disposeOptimizerState,
+  getOptimizerState,
+  setOptimizerState,
+  type OptimizerState,
+} from './optimizer-state';
+export { fit } from './training/fit';
+export type {
+  Augmenter,
+  DiagnosticsOptions,
+  FitOptions,
+  ResumeFrom,
+  Trainable,
+  TrainerCallbackContext,
+  TrainingRun,
+  TrainingState,
+} from './training/fit-types';
+export { evaluate, predict, type EvaluateOptions } from './evaluate';
 export {
   activationDiagnostics,
   completeDiagnostics,
   layerGradientNorms,
   layerUpdateRatios,
-  locateNonFinite,
-  TrainingDivergedError,
   type DiagnosticFlag,
   type DiagnosticsReport,
   type DiagnosticThresholds,
   type LayerDiagnostics,
-  type NonFiniteReport,
 } from './diagnostics';
+export { locateNonFinite, TrainingDivergedError, type NonFiniteReport } from './nan-guard';
 export {
   assignWeights,
   CHECKPOINT_FORMAT_VERSION,

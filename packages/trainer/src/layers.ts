@@ -4,7 +4,7 @@
  * pairs with it (He for the ReLU family, Glorot with the activation's gain for tanh/sigmoid, LeCun for
  * SELU). `summary()` reports which initialiser each layer got and why.
  */
-import { Activation, Conv2d, Dense, type Conv2dArgs, type DenseArgs, type Layer } from '@gradwell/core';
+import { ActivationLayer, Conv2d, Dense, type Conv2dArgs, type DenseArgs, type Layer } from '@gradwell/core';
 import { DropConnectDense, type DropConnectArgs } from '@gradwell/regularizers';
 import { Maxout, type MaxoutArgs } from '@gradwell/activations';
 import {
@@ -121,6 +121,6 @@ export function maxout(spec: MaxoutSpec): Maxout {
 }
 
 /** An activation as a layer of its own: `activation('relu')`, `activation({ name: 'elu', options: { alpha: 0.5 } })`. */
-export function activation(spec: ActivationSpec, args: { name?: string } = {}): Activation {
-  return new Activation(resolveActivation(spec), args);
+export function activation(spec: ActivationSpec, args: { name?: string } = {}): ActivationLayer {
+  return new ActivationLayer(resolveActivation(spec), args);
 }

@@ -4,7 +4,8 @@
  */
 import { setupBackend } from '@gradwell/core';
 import { beforeAll, expect, test } from 'vitest';
-import { evaluate, fit } from './fit';
+import { evaluate } from './evaluate';
+import { fit } from './training/fit';
 import { loadMnistSets } from './node/datasets';
 import { cnnPreset, mlpPreset } from './presets';
 

@@ -10,7 +10,7 @@ import {
   type Tensor,
   type Variable,
 } from '@tensorflow/tfjs-core';
-import type { Sequential } from '@gradwell/core';
+import type { Sequential, TrainingLogs } from '@gradwell/core';
 
 /** Where the first non-finite value appears on a batch. */
 export interface NonFiniteReport {
@@ -91,4 +91,17 @@ export class TrainingDivergedError extends Error {
     super(`training diverged: the loss is ${report.loss} — ${report.message}`);
     this.name = 'TrainingDivergedError';
   }
+}
+
+/** The guard itself: throws a {@link TrainingDivergedError} naming the first place at fault when `loss` is NaN/Inf. */
+export function checkLossIsFinite(
+  loss: number,
+  model: Sequential,
+  x: Tensor,
+  where: { epoch: number; step: number },
+  history: readonly TrainingLogs[],
+): void {
+  if (Number.isFinite(loss)) return;
+  const report = locateNonFinite(model, x, { epoch: where.epoch, step: where.step, loss });
+  throw new TrainingDivergedError(report, [...history]);
 }

@@ -6,21 +6,15 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { dense } from './layers';
 import { model } from './model';
 import {
-  clipByGlobalNorm,
-  cosineDecay,
   createOptimizer,
   disposeOptimizer,
-  disposeOptimizerState,
-  exponentialDecay,
   getLearningRate,
-  getOptimizerState,
-  globalNormOf,
-  linearWarmup,
   OPTIMIZER_NAMES,
   setLearningRate,
-  setOptimizerState,
-  stepDecay,
 } from './optimizers';
+import { clipByGlobalNorm, globalNormOf } from './gradient-clipping';
+import { cosineDecay, exponentialDecay, linearWarmup, stepDecay } from './schedules';
+import { disposeOptimizerState, getOptimizerState, setOptimizerState } from './optimizer-state';
 
 beforeAll(async () => {
   await setupBackend();

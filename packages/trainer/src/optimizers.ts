@@ -1,7 +1,7 @@
 /**
  * Optimisers by name (tfjs-core's SGD, momentum, Adam, RMSProp, Adagrad) with decoupled weight decay, and
- * reading/setting their learning rate. Schedules: schedules.ts; clipping: gradient-clipping.ts; state for
- * checkpoints: optimizer-state.ts.
+ * reading/setting their learning rate. (Schedules are in schedules.ts, clipping in gradient-clipping.ts,
+ * state for checkpoints in optimizer-state.ts.)
  */
 import { train, type Optimizer, type Tensor } from '@tensorflow/tfjs-core';
 import { assertInRange, assertOneOf } from '@gradwell/core';
@@ -83,6 +83,19 @@ export function createOptimizer(spec: OptimizerName | OptimizerSpec): Optimizer 
 }
 
 /**
+ * The optimiser `fit` trains with: one made from a name or spec (owned: the caller disposes it with
+ * {@link disposeOptimizer} when done), or the caller's own optimiser object (not owned).
+ */
+export function resolveOptimizer(given: Optimizer | OptimizerName | OptimizerSpec): {
+  optimizer: Optimizer;
+  owned: boolean;
+} {
+  if (typeof given === 'object' && given !== null && 'applyGradients' in given)
+    return { optimizer: given, owned: false };
+  return { optimizer: createOptimizer(given), owned: true };
+}
+
+/**
  * Whether the optimiser is a weight-decay wrapper. (Not `instanceof`: tfjs's Optimizer overrides
  * Symbol.hasInstance so that every optimiser is an instance of every Optimizer subclass.)
  */
@@ -132,18 +145,3 @@ export function disposeOptimizer(optimizer: Optimizer): void {
   optimizer.dispose();
   if (isMomentum && inner.c !== undefined && !inner.c.isDisposed) inner.c.dispose();
 }
-
-export { clipByGlobalNorm, globalNormOf } from './gradient-clipping';
-export {
-  cosineDecay,
-  exponentialDecay,
-  linearWarmup,
-  stepDecay,
-  type LearningRateSchedule,
-} from './schedules';
-export {
-  disposeOptimizerState,
-  getOptimizerState,
-  setOptimizerState,
-  type OptimizerState,
-} from './optimizer-state';

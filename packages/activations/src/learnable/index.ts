@@ -3,7 +3,7 @@ import { Maxout } from './maxout';
 import { PRelu } from './prelu';
 import { SRelu } from './srelu';
 
-export { Maxout, maxout, type MaxoutArgs } from './maxout';
+export { Maxout, type MaxoutArgs } from './maxout';
 export { PRelu, preluLayer, type PreluArgs } from './prelu';
 export { SRelu, sreluLayer, type SreluArgs } from './srelu';
 

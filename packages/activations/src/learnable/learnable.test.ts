@@ -13,7 +13,7 @@ import {
   findVariableGradientMismatches,
 } from '@gradwell/test-utils';
 import { expect, test } from 'vitest';
-import { ACTIVATION_LAYER_FACTORIES, maxout, preluLayer, sreluLayer } from './index';
+import { ACTIVATION_LAYER_FACTORIES, Maxout, preluLayer, sreluLayer } from './index';
 
 const resolvers: ObjectResolvers = {
   initializer: (s) => constantInitializer((s.config.value as number | undefined) ?? 0.5),
@@ -49,7 +49,7 @@ describeOnBackends('learnable activations', () => {
   });
 
   test('Maxout takes the max of k affine pieces', () => {
-    const layer = maxout({
+    const layer = new Maxout({
       units: 1,
       pieces: 2,
       kernelInitializer: constantInitializer(1),
@@ -74,7 +74,7 @@ describeOnBackends('learnable activations', () => {
       ),
       [3, 3],
     );
-    expect(() => maxout({ units: 2, pieces: 0 })).toThrow(
+    expect(() => new Maxout({ units: 2, pieces: 0 })).toThrow(
       "maxout: argument 'pieces' must be a positive integer, got 0",
     );
   });
@@ -87,7 +87,7 @@ describeOnBackends('learnable activations', () => {
     for (const layer of [
       preluLayer(),
       sreluLayer({ tRightInitializer: constantInitializer(1.5), aLeftInitializer: constantInitializer(0.2) }),
-      maxout({ units: 2, pieces: 3 }),
+      new Maxout({ units: 2, pieces: 3 }),
     ]) {
       layer.build([3], createRandom(3));
       const weights = tf.slice(
@@ -110,7 +110,7 @@ describeOnBackends('learnable activations', () => {
   });
 
   test('a model with these layers trains without leaking and round-trips its config', async () => {
-    const model = sequential([maxout({ units: 4, pieces: 2 }), preluLayer(), sreluLayer()], {
+    const model = sequential([new Maxout({ units: 4, pieces: 2 }), preluLayer(), sreluLayer()], {
       inputShape: [3],
       seed: 2,
     });

@@ -7,13 +7,14 @@ import { add, matMul, max, reshape, type Tensor, type Tensor2D } from '@tensorfl
 import {
   assertPositiveInteger,
   BaseLayer,
+  defineLayerConfig,
+  field,
   glorotUniformInitializer,
-  serializeInitializer,
+  optionalField,
   zerosInitializer,
   type Initializer,
   type ObjectResolvers,
   type RandomSource,
-  type SerializedObject,
 } from '@gradwell/core';
 
 export interface MaxoutArgs {
@@ -24,6 +25,13 @@ export interface MaxoutArgs {
   biasInitializer?: Initializer;
   name?: string;
 }
+
+const MAXOUT_CONFIG = defineLayerConfig('Maxout', {
+  units: field('integer'),
+  pieces: optionalField('integer'),
+  kernelInitializer: optionalField('initializer'),
+  biasInitializer: optionalField('initializer'),
+});
 
 export class Maxout extends BaseLayer {
   readonly className = 'Maxout';
@@ -70,27 +78,10 @@ export class Maxout extends BaseLayer {
   }
 
   getConfig(): Record<string, unknown> {
-    return {
-      name: this.name,
-      units: this.units,
-      pieces: this.pieces,
-      kernelInitializer: serializeInitializer(this.kernelInitializer),
-      biasInitializer: serializeInitializer(this.biasInitializer),
-    };
+    return MAXOUT_CONFIG.write(this);
   }
 
   static fromConfig(config: Record<string, unknown>, resolvers: ObjectResolvers): Maxout {
-    return new Maxout({
-      name: config.name as string,
-      units: config.units as number,
-      pieces: config.pieces as number,
-      kernelInitializer: resolvers.initializer(config.kernelInitializer as SerializedObject),
-      biasInitializer: resolvers.initializer(config.biasInitializer as SerializedObject),
-    });
+    return new Maxout(MAXOUT_CONFIG.read(config, resolvers));
   }
-}
-
-/** A maxout layer (see {@link Maxout}). */
-export function maxout(args: MaxoutArgs): Maxout {
-  return new Maxout(args);
 }

@@ -6,11 +6,11 @@ import { prelu, type Tensor } from '@tensorflow/tfjs-core';
 import {
   BaseLayer,
   constantInitializer,
-  serializeInitializer,
+  defineLayerConfig,
+  optionalField,
   type Initializer,
   type ObjectResolvers,
   type RandomSource,
-  type SerializedObject,
 } from '@gradwell/core';
 
 export interface PreluArgs {
@@ -20,6 +20,11 @@ export interface PreluArgs {
   alphaInitializer?: Initializer;
   name?: string;
 }
+
+const PRELU_CONFIG = defineLayerConfig('PRelu', {
+  shared: optionalField('boolean'),
+  alphaInitializer: optionalField('initializer'),
+});
 
 export class PRelu extends BaseLayer {
   readonly className = 'PRelu';
@@ -46,19 +51,11 @@ export class PRelu extends BaseLayer {
   }
 
   getConfig(): Record<string, unknown> {
-    return {
-      name: this.name,
-      shared: this.shared,
-      alphaInitializer: serializeInitializer(this.alphaInitializer),
-    };
+    return PRELU_CONFIG.write(this);
   }
 
   static fromConfig(config: Record<string, unknown>, resolvers: ObjectResolvers): PRelu {
-    return new PRelu({
-      name: config.name as string,
-      shared: config.shared as boolean,
-      alphaInitializer: resolvers.initializer(config.alphaInitializer as SerializedObject),
-    });
+    return new PRelu(PRELU_CONFIG.read(config, resolvers));
   }
 }
 

@@ -11,13 +11,13 @@ import { add, greaterEqual, lessEqual, mul, sub, where, type Tensor } from '@ten
 import {
   BaseLayer,
   constantInitializer,
-  serializeInitializer,
+  defineLayerConfig,
+  optionalField,
   uniformInitializer,
   zerosInitializer,
   type Initializer,
   type ObjectResolvers,
   type RandomSource,
-  type SerializedObject,
 } from '@gradwell/core';
 
 export interface SreluArgs {
@@ -30,23 +30,31 @@ export interface SreluArgs {
 
 const PARAMETERS = ['tLeft', 'aLeft', 'tRight', 'aRight'] as const;
 
+const SRELU_CONFIG = defineLayerConfig('SRelu', {
+  tLeftInitializer: optionalField('initializer'),
+  aLeftInitializer: optionalField('initializer'),
+  tRightInitializer: optionalField('initializer'),
+  aRightInitializer: optionalField('initializer'),
+});
+
 export class SRelu extends BaseLayer {
   readonly className = 'SRelu';
-  readonly initializers: Record<(typeof PARAMETERS)[number], Initializer>;
+  readonly tLeftInitializer: Initializer;
+  readonly aLeftInitializer: Initializer;
+  readonly tRightInitializer: Initializer;
+  readonly aRightInitializer: Initializer;
 
   constructor(args: SreluArgs = {}) {
     super(args.name, 'srelu');
-    this.initializers = {
-      tLeft: args.tLeftInitializer ?? zerosInitializer,
-      aLeft: args.aLeftInitializer ?? uniformInitializer(0, 1),
-      tRight: args.tRightInitializer ?? uniformInitializer(0, 5),
-      aRight: args.aRightInitializer ?? constantInitializer(1),
-    };
+    this.tLeftInitializer = args.tLeftInitializer ?? zerosInitializer;
+    this.aLeftInitializer = args.aLeftInitializer ?? uniformInitializer(0, 1);
+    this.tRightInitializer = args.tRightInitializer ?? uniformInitializer(0, 5);
+    this.aRightInitializer = args.aRightInitializer ?? constantInitializer(1);
   }
 
   protected override createWeights(inputShape: readonly number[], random: RandomSource): void {
     const channels = inputShape[inputShape.length - 1] ?? 1;
-    for (const name of PARAMETERS) this.addWeight(name, [channels], this.initializers[name], random);
+    for (const name of PARAMETERS) this.addWeight(name, [channels], this[`${name}Initializer`], random);
   }
 
   protected call(x: Tensor): Tensor {
@@ -66,23 +74,11 @@ export class SRelu extends BaseLayer {
   }
 
   getConfig(): Record<string, unknown> {
-    return {
-      name: this.name,
-      ...Object.fromEntries(
-        PARAMETERS.map((p) => [`${p}Initializer`, serializeInitializer(this.initializers[p])]),
-      ),
-    };
+    return SRELU_CONFIG.write(this);
   }
 
   static fromConfig(config: Record<string, unknown>, resolvers: ObjectResolvers): SRelu {
-    const get = (p: string) => resolvers.initializer(config[`${p}Initializer`] as SerializedObject);
-    return new SRelu({
-      name: config.name as string,
-      tLeftInitializer: get('tLeft'),
-      aLeftInitializer: get('aLeft'),
-      tRightInitializer: get('tRight'),
-      aRightInitializer: get('aRight'),
-    });
+    return new SRelu(SRELU_CONFIG.read(config, resolvers));
   }
 }
 

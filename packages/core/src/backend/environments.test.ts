@@ -38,7 +38,7 @@ test('a browser bundle builds without Node built-ins and takes the browser path'
   const dir = mkdtempSync(path.join(tmpdir(), 'gradwell-bundle-'));
   writeFileSync(
     path.join(dir, 'entry.mjs'),
-    "export { setupBackend, dense, sequential } from '@gradwell/core';\n",
+    "export { setupBackend, Dense, sequential } from '@gradwell/core';\n",
   );
   writeFileSync(path.join(dir, 'tsconfig.json'), '{}');
   const result = await build({

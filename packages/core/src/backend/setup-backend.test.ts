@@ -93,16 +93,16 @@ describe('multithreaded wasm in Node', () => {
 
   test('training with 2 threads reproduces the single-threaded losses for a fixed seed', async () => {
     const relu = { name: 'relu', apply: (x: tf.Tensor) => tf.relu(x), fused: 'relu' as const };
-    const { conv2d, dense, flatten, maxPool2d, sequential, createRandom } = await import('../index');
+    const { Conv2d, Dense, flatten, maxPool2d, sequential, createRandom } = await import('../index');
     const losses = async (threads: number): Promise<number[]> => {
       await setupBackend({ threads });
       const model = sequential(
         [
-          conv2d({ filters: 8, kernelSize: 3, activation: relu }),
+          new Conv2d({ filters: 8, kernelSize: 3, activation: relu }),
           maxPool2d(),
           flatten(),
-          dense({ units: 32, activation: relu }),
-          dense({ units: 10 }),
+          new Dense({ units: 32, activation: relu }),
+          new Dense({ units: 10 }),
         ],
         { inputShape: [28, 28, 1], seed: 4 },
       );

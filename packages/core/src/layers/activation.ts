@@ -1,14 +1,16 @@
-/** Applies an activation function as a layer of its own (e.g. after batch normalisation). No weights. */
+/**
+ * Applies an activation function as a layer of its own (e.g. after batch normalisation). No weights.
+ * Serialised as `Activation`, Keras's name for it.
+ */
 import type { Tensor } from '@tensorflow/tfjs-core';
-import {
-  serializeActivation,
-  type ActivationFunction,
-  type ObjectResolvers,
-  type SerializedObject,
-} from '../contracts';
+import type { ActivationFunction, ObjectResolvers } from '../contracts';
+import { GradwellArgumentError } from '../validation';
 import { BaseLayer } from './layer';
+import { defineLayerConfig, field } from './layer-config';
 
-export class Activation extends BaseLayer {
+const ACTIVATION_CONFIG = defineLayerConfig('Activation', { activation: field('activation') });
+
+export class ActivationLayer extends BaseLayer {
   readonly className = 'Activation';
 
   constructor(
@@ -16,6 +18,8 @@ export class Activation extends BaseLayer {
     args: { name?: string } = {},
   ) {
     super(args.name, 'activation');
+    if (typeof (activation as Partial<ActivationFunction> | undefined)?.apply !== 'function')
+      throw new GradwellArgumentError('ActivationLayer', 'activation', 'an activation function', activation);
   }
 
   protected call(x: Tensor): Tensor {
@@ -27,17 +31,11 @@ export class Activation extends BaseLayer {
   }
 
   getConfig(): Record<string, unknown> {
-    return { name: this.name, activation: serializeActivation(this.activation) };
+    return ACTIVATION_CONFIG.write(this);
   }
 
-  static fromConfig(config: Record<string, unknown>, resolvers: ObjectResolvers): Activation {
-    return new Activation(resolvers.activation(config.activation as SerializedObject), {
-      name: config.name as string,
-    });
+  static fromConfig(config: Record<string, unknown>, resolvers: ObjectResolvers): ActivationLayer {
+    const { activation, name } = ACTIVATION_CONFIG.read(config, resolvers);
+    return new ActivationLayer(activation as ActivationFunction, { name });
   }
-}
-
-/** An activation layer (see {@link Activation}). */
-export function activation(fn: ActivationFunction, args: { name?: string } = {}): Activation {
-  return new Activation(fn, args);
 }

@@ -3,18 +3,12 @@
  * fusable activation (linear, relu) the conv, bias and activation are one fused kernel.
  */
 import { add, conv2d as tfConv2d, fused, tidy, type Tensor, type Tensor4D } from '@tensorflow/tfjs-core';
-import {
-  serializeActivation,
-  serializeInitializer,
-  type ActivationFunction,
-  type Initializer,
-  type ObjectResolvers,
-  type SerializedObject,
-} from '../contracts';
+import type { ActivationFunction, Initializer, ObjectResolvers } from '../contracts';
 import type { RandomSource } from '../random';
 import { assertOneOf, assertPositiveInteger } from '../validation';
 import { glorotUniformInitializer, zerosInitializer } from './default-initializers';
 import { BaseLayer, type HasPreActivation } from './layer';
+import { choiceField, defineLayerConfig, field, optionalField } from './layer-config';
 
 export type Padding = 'valid' | 'same';
 
@@ -56,6 +50,18 @@ export function convOutputLength(
   const effective = (kernel - 1) * dilation + 1;
   return padding === 'same' ? Math.ceil(length / stride) : Math.floor((length - effective) / stride) + 1;
 }
+
+const CONV2D_CONFIG = defineLayerConfig('Conv2d', {
+  filters: field('integer'),
+  kernelSize: field('pair'),
+  strides: optionalField('pair'),
+  padding: choiceField(['valid', 'same']),
+  dilationRate: optionalField('pair'),
+  activation: field('activation'),
+  useBias: optionalField('boolean'),
+  kernelInitializer: optionalField('initializer'),
+  biasInitializer: optionalField('initializer'),
+});
 
 export class Conv2d extends BaseLayer implements HasPreActivation {
   readonly className = 'Conv2d';
@@ -148,32 +154,10 @@ export class Conv2d extends BaseLayer implements HasPreActivation {
   }
 
   getConfig(): Record<string, unknown> {
-    return {
-      name: this.name,
-      filters: this.filters,
-      kernelSize: this.kernelSize,
-      strides: this.strides,
-      padding: this.padding,
-      dilationRate: this.dilationRate,
-      activation: this.activation === undefined ? null : serializeActivation(this.activation),
-      useBias: this.useBias,
-      kernelInitializer: serializeInitializer(this.kernelInitializer),
-      biasInitializer: serializeInitializer(this.biasInitializer),
-    };
+    return CONV2D_CONFIG.write(this);
   }
 
   static fromConfig(config: Record<string, unknown>, resolvers: ObjectResolvers): Conv2d {
-    return new Conv2d({
-      ...(config as unknown as Conv2dArgs),
-      activation:
-        config.activation == null ? undefined : resolvers.activation(config.activation as SerializedObject),
-      kernelInitializer: resolvers.initializer(config.kernelInitializer as SerializedObject),
-      biasInitializer: resolvers.initializer(config.biasInitializer as SerializedObject),
-    });
+    return new Conv2d(CONV2D_CONFIG.read(config, resolvers));
   }
-}
-
-/** A 2-D convolution layer (see {@link Conv2d}). */
-export function conv2d(args: Conv2dArgs): Conv2d {
-  return new Conv2d(args);
 }

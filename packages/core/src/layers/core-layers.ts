@@ -3,14 +3,14 @@
  * trainer's registry the same way: one explicit list.
  */
 import { createRegistry, type Registry } from '../registry';
-import { Activation } from './activation';
+import { ActivationLayer } from './activation';
 import { Conv2d } from './conv2d';
 import { Dense } from './dense';
 import { AvgPool2d, Flatten, GlobalAveragePool, MaxPool2d } from './pooling';
 import type { LayerFactory } from './sequential';
 
 export const CORE_LAYER_FACTORIES: ReadonlyArray<readonly [string, LayerFactory]> = [
-  ['Activation', (config, resolvers) => Activation.fromConfig(config, resolvers)],
+  ['Activation', (config, resolvers) => ActivationLayer.fromConfig(config, resolvers)],
   ['Dense', (config, resolvers) => Dense.fromConfig(config, resolvers)],
   ['Conv2d', (config, resolvers) => Conv2d.fromConfig(config, resolvers)],
   ['MaxPool2d', (config) => MaxPool2d.fromConfig(config)],

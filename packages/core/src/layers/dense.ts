@@ -4,18 +4,12 @@
  * activation run as one fused kernel, forward and backward.
  */
 import { add, fused, matMul, reshape, tidy, type Tensor, type Tensor2D } from '@tensorflow/tfjs-core';
-import {
-  serializeActivation,
-  serializeInitializer,
-  type ActivationFunction,
-  type Initializer,
-  type ObjectResolvers,
-  type SerializedObject,
-} from '../contracts';
+import type { ActivationFunction, Initializer, ObjectResolvers } from '../contracts';
 import type { RandomSource } from '../random';
 import { assertPositiveInteger } from '../validation';
 import { glorotUniformInitializer, zerosInitializer } from './default-initializers';
 import { BaseLayer, type HasPreActivation } from './layer';
+import { defineLayerConfig, field, optionalField } from './layer-config';
 
 export interface DenseArgs {
   /** Output features. */
@@ -30,6 +24,14 @@ export interface DenseArgs {
   biasInitializer?: Initializer;
   name?: string;
 }
+
+const DENSE_CONFIG = defineLayerConfig('Dense', {
+  units: field('integer'),
+  activation: field('activation'),
+  useBias: optionalField('boolean'),
+  kernelInitializer: optionalField('initializer'),
+  biasInitializer: optionalField('initializer'),
+});
 
 export class Dense extends BaseLayer implements HasPreActivation {
   readonly className = 'Dense';
@@ -93,30 +95,10 @@ export class Dense extends BaseLayer implements HasPreActivation {
   }
 
   getConfig(): Record<string, unknown> {
-    return {
-      name: this.name,
-      units: this.units,
-      activation: this.activation === undefined ? null : serializeActivation(this.activation),
-      useBias: this.useBias,
-      kernelInitializer: serializeInitializer(this.kernelInitializer),
-      biasInitializer: serializeInitializer(this.biasInitializer),
-    };
+    return DENSE_CONFIG.write(this);
   }
 
   static fromConfig(config: Record<string, unknown>, resolvers: ObjectResolvers): Dense {
-    return new Dense({
-      name: config.name as string,
-      units: config.units as number,
-      activation:
-        config.activation == null ? undefined : resolvers.activation(config.activation as SerializedObject),
-      useBias: config.useBias as boolean,
-      kernelInitializer: resolvers.initializer(config.kernelInitializer as SerializedObject),
-      biasInitializer: resolvers.initializer(config.biasInitializer as SerializedObject),
-    });
+    return new Dense(DENSE_CONFIG.read(config, resolvers));
   }
-}
-
-/** A fully connected layer (see {@link Dense}). */
-export function dense(args: DenseArgs): Dense {
-  return new Dense(args);
 }

@@ -4,11 +4,10 @@ import { describe, expect, test } from 'vitest';
 import type { ActivationFunction, Initializer, ObjectResolvers } from '../contracts';
 import { createRandom } from '../random';
 import { computeFans, glorotUniformInitializer, zerosInitializer } from './default-initializers';
-import type { Conv2d } from './conv2d';
-import { activation } from './activation';
-import { conv2d, convOutputLength } from './conv2d';
+import { ActivationLayer } from './activation';
+import { Conv2d, convOutputLength } from './conv2d';
 import { createLayerRegistry } from './core-layers';
-import { dense } from './dense';
+import { Dense } from './dense';
 import { avgPool2d, flatten, globalAveragePool, maxPool2d } from './pooling';
 import { Sequential, sequential } from './sequential';
 
@@ -50,13 +49,13 @@ describeOnBackends('basic layers', () => {
       [1, -2],
       [3, 4],
     ]);
-    const fusedLayer = dense({
+    const fusedLayer = new Dense({
       units: 3,
       activation: relu,
       kernelInitializer: constant(0.5),
       biasInitializer: constant(-1),
     });
-    const plainLayer = dense({
+    const plainLayer = new Dense({
       units: 3,
       activation: tanh,
       kernelInitializer: constant(0.5),
@@ -70,7 +69,7 @@ describeOnBackends('basic layers', () => {
   });
 
   test('dense transforms the last axis of rank-3 inputs', () => {
-    const layer = dense({ units: 2, kernelInitializer: constant(1), useBias: false });
+    const layer = new Dense({ units: 2, kernelInitializer: constant(1), useBias: false });
     const y = layer.apply(tf.ones([2, 3, 4]));
     expect(y.shape).toEqual([2, 3, 2]);
     expectTensorsClose(y, tf.fill([2, 3, 2], 4));
@@ -78,7 +77,7 @@ describeOnBackends('basic layers', () => {
 
   test('conv2d matches tf.conv2d plus bias; output shape as computed', () => {
     const x = tf.randomUniform([2, 6, 6, 3], -1, 1, 'float32', 1);
-    const layer = conv2d({
+    const layer = new Conv2d({
       filters: 4,
       kernelSize: 3,
       padding: 'same',
@@ -110,23 +109,25 @@ describeOnBackends('basic layers', () => {
   });
 
   test('bad configuration and bad inputs give errors naming the problem', () => {
-    expect(() => dense({ units: 0 })).toThrow("dense: argument 'units' must be a positive integer, got 0");
-    expect(() => conv2d({ filters: 2, kernelSize: 3, padding: 'full' as 'same' })).toThrow(
+    expect(() => new Dense({ units: 0 })).toThrow(
+      "dense: argument 'units' must be a positive integer, got 0",
+    );
+    expect(() => new Conv2d({ filters: 2, kernelSize: 3, padding: 'full' as 'same' })).toThrow(
       "argument 'padding' must be one of 'valid', 'same'",
     );
-    expect(() => conv2d({ filters: 2, kernelSize: 5 }).apply(tf.zeros([1, 3, 3, 1]))).toThrow(
+    expect(() => new Conv2d({ filters: 2, kernelSize: 5 }).apply(tf.zeros([1, 3, 3, 1]))).toThrow(
       /does not fit input \[3, 3, 1\]/,
     );
-    expect(() => conv2d({ filters: 2, kernelSize: 3 }).apply(tf.zeros([1, 8, 8]))).toThrow(
+    expect(() => new Conv2d({ filters: 2, kernelSize: 3 }).apply(tf.zeros([1, 8, 8]))).toThrow(
       /must be NHWC images/,
     );
-    const layer = dense({ units: 2 });
+    const layer = new Dense({ units: 2 });
     layer.apply(tf.zeros([1, 3]));
     expect(() => layer.apply(tf.zeros([1, 4]))).toThrow(/per-example shape \[3\].*got \[4\]/);
   });
 
   test('freezing removes weights from trainableWeights', () => {
-    const layer = dense({ units: 2 });
+    const layer = new Dense({ units: 2 });
     layer.build([3], createRandom(0));
     expect(layer.trainableWeights).toHaveLength(2);
     layer.trainable = false;
@@ -139,13 +140,13 @@ describe('sequential', () => {
   const makeCnn = (seed: number) =>
     sequential(
       [
-        conv2d({ filters: 32, kernelSize: 3, activation: relu }),
+        new Conv2d({ filters: 32, kernelSize: 3, activation: relu }),
         maxPool2d(),
-        conv2d({ filters: 64, kernelSize: 3, activation: relu }),
+        new Conv2d({ filters: 64, kernelSize: 3, activation: relu }),
         maxPool2d(),
         flatten(),
-        dense({ units: 128, activation: relu }),
-        dense({ units: 10 }),
+        new Dense({ units: 128, activation: relu }),
+        new Dense({ units: 10 }),
       ],
       { inputShape: [28, 28, 1], seed },
     );
@@ -197,9 +198,9 @@ describe('sequential', () => {
       'MaxPool2d',
     ]);
     const layers = [
-      activation(tanh),
-      dense({ units: 2, activation: relu }),
-      conv2d({ filters: 1, kernelSize: 2 }),
+      new ActivationLayer(tanh),
+      new Dense({ units: 2, activation: relu }),
+      new Conv2d({ filters: 1, kernelSize: 2 }),
       maxPool2d(),
       avgPool2d(),
       globalAveragePool(),

@@ -6,6 +6,17 @@ import { avgPool, maxPool, mean, reshape, type Tensor, type Tensor4D } from '@te
 import { assertOneOf } from '../validation';
 import { convOutputLength, toPair, type Padding } from './conv2d';
 import { BaseLayer } from './layer';
+import { choiceField, defineLayerConfig, optionalField, type LayerConfig } from './layer-config';
+
+const poolFields = {
+  poolSize: optionalField('pair'),
+  strides: optionalField('pair'),
+  padding: choiceField(['valid', 'same']),
+};
+const MAX_POOL_CONFIG = defineLayerConfig('MaxPool2d', poolFields);
+const AVG_POOL_CONFIG = defineLayerConfig('AvgPool2d', poolFields);
+const GLOBAL_AVERAGE_POOL_CONFIG = defineLayerConfig('GlobalAveragePool', {});
+const FLATTEN_CONFIG = defineLayerConfig('Flatten', {});
 
 export interface Pool2dArgs {
   /** Default 2. */
@@ -22,7 +33,11 @@ abstract class Pool2d extends BaseLayer {
   readonly strides: [number, number];
   readonly padding: Padding;
 
-  constructor(args: Pool2dArgs, defaultName: string) {
+  constructor(
+    args: Pool2dArgs,
+    defaultName: string,
+    private readonly config: LayerConfig<typeof poolFields>,
+  ) {
     super(args.name, defaultName);
     this.poolSize = toPair(defaultName, 'poolSize', args.poolSize ?? 2);
     this.strides = toPair(defaultName, 'strides', args.strides ?? this.poolSize);
@@ -50,33 +65,33 @@ abstract class Pool2d extends BaseLayer {
   }
 
   getConfig(): Record<string, unknown> {
-    return { name: this.name, poolSize: this.poolSize, strides: this.strides, padding: this.padding };
+    return this.config.write(this);
   }
 }
 
 export class MaxPool2d extends Pool2d {
   readonly className = 'MaxPool2d';
   constructor(args: Pool2dArgs = {}) {
-    super(args, 'maxPool2d');
+    super(args, 'maxPool2d', MAX_POOL_CONFIG);
   }
   protected call(x: Tensor): Tensor {
     return maxPool(x as Tensor4D, this.poolSize, this.strides, this.padding);
   }
   static fromConfig(config: Record<string, unknown>): MaxPool2d {
-    return new MaxPool2d(config);
+    return new MaxPool2d(MAX_POOL_CONFIG.read(config));
   }
 }
 
 export class AvgPool2d extends Pool2d {
   readonly className = 'AvgPool2d';
   constructor(args: Pool2dArgs = {}) {
-    super(args, 'avgPool2d');
+    super(args, 'avgPool2d', AVG_POOL_CONFIG);
   }
   protected call(x: Tensor): Tensor {
     return avgPool(x as Tensor4D, this.poolSize, this.strides, this.padding);
   }
   static fromConfig(config: Record<string, unknown>): AvgPool2d {
-    return new AvgPool2d(config);
+    return new AvgPool2d(AVG_POOL_CONFIG.read(config));
   }
 }
 
@@ -110,10 +125,10 @@ export class GlobalAveragePool extends BaseLayer {
     return [inputShape[2] as number];
   }
   getConfig(): Record<string, unknown> {
-    return { name: this.name };
+    return GLOBAL_AVERAGE_POOL_CONFIG.write(this);
   }
   static fromConfig(config: Record<string, unknown>): GlobalAveragePool {
-    return new GlobalAveragePool(config);
+    return new GlobalAveragePool(GLOBAL_AVERAGE_POOL_CONFIG.read(config));
   }
 }
 
@@ -134,10 +149,10 @@ export class Flatten extends BaseLayer {
     return [inputShape.reduce((a, b) => a * b, 1)];
   }
   getConfig(): Record<string, unknown> {
-    return { name: this.name };
+    return FLATTEN_CONFIG.write(this);
   }
   static fromConfig(config: Record<string, unknown>): Flatten {
-    return new Flatten(config);
+    return new Flatten(FLATTEN_CONFIG.read(config));
   }
 }
 

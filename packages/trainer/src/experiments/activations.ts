@@ -4,7 +4,8 @@
  */
 import { assertPositiveInteger } from '@gradwell/core';
 import { activationDiagnostics } from '../diagnostics';
-import { evaluate, fit } from '../fit';
+import { evaluate } from '../evaluate';
+import { fit } from '../training/fit';
 import { mlpPreset } from '../presets';
 import type { ExperimentData } from './common';
 

@@ -8,7 +8,8 @@ import { div, moments, sub, tidy, type Tensor } from '@tensorflow/tfjs-core';
 import { assertPositiveInteger } from '@gradwell/core';
 import { tensorDataset, type TensorDataset } from '../data/dataset';
 import type { TrainingCallback } from '@gradwell/core';
-import { evaluate, fit } from '../fit';
+import { evaluate } from '../evaluate';
+import { fit } from '../training/fit';
 import { mlpPreset } from '../presets';
 import type { CurvePoint, ExperimentData } from './common';
 

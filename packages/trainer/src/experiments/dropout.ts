@@ -3,7 +3,8 @@
  * memorises it; with dropout the gap between training and test accuracy shrinks. Same data, seed and
  * schedule for both.
  */
-import { evaluate, fit } from '../fit';
+import { evaluate } from '../evaluate';
+import { fit } from '../training/fit';
 import { mlpPreset } from '../presets';
 import type { ExperimentData } from './common';
 

@@ -7,7 +7,8 @@
 import { dispose, type Tensor } from '@tensorflow/tfjs-core';
 import { hasPreActivation, type Sequential, type TrainingCallback } from '@gradwell/core';
 import { deadUnitFraction } from '@gradwell/activations';
-import { evaluate, fit } from '../fit';
+import { evaluate } from '../evaluate';
+import { fit } from '../training/fit';
 import { mlpPreset } from '../presets';
 import type { ExperimentData } from './common';
 

@@ -5,7 +5,8 @@
  * with the lowest validation loss — not the over-fitted last one.
  */
 import { earlyStopping } from '@gradwell/regularizers';
-import { evaluate, fit } from '../fit';
+import { evaluate } from '../evaluate';
+import { fit } from '../training/fit';
 import { mlpPreset } from '../presets';
 import type { ExperimentData } from './common';
 

@@ -24,7 +24,8 @@ import {
   type Tensor4D,
 } from '@tensorflow/tfjs-core';
 import { assertPositiveInteger, globalAveragePool, maxPool2d } from '@gradwell/core';
-import { evaluate, fit } from '../fit';
+import { evaluate } from '../evaluate';
+import { fit } from '../training/fit';
 import { conv2d, dense } from '../layers';
 import { model, modelFromConfig, type Model } from '../model';
 import type { ExperimentData } from './common';

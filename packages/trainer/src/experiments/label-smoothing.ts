@@ -7,7 +7,8 @@
  */
 import { dispose, max, mean, softmax, tidy } from '@tensorflow/tfjs-core';
 import { assertInRange } from '@gradwell/core';
-import { evaluate, fit, predict } from '../fit';
+import { evaluate, predict } from '../evaluate';
+import { fit } from '../training/fit';
 import { mlpPreset } from '../presets';
 import type { ExperimentData } from './common';
 import { expectedCalibrationError } from './calibration';

@@ -4,13 +4,14 @@ import { compose } from '@gradwell/augment';
 import { dropoutLayer, earlyStopping, l2, withAuxiliaryHeads } from '@gradwell/regularizers';
 import { expectNoLeakedTensors } from '@gradwell/test-utils';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { arrayDataset, batchStream, splitDataset, type TensorDataset } from './data/dataset';
-import { spirals } from './data/synthetic';
-import { TrainingDivergedError } from './diagnostics';
-import { evaluate, fit, predict } from './fit';
-import { dense } from './layers';
-import { model } from './model';
-import { cosineDecay } from './optimizers';
+import { arrayDataset, batchStream, splitDataset, type TensorDataset } from '../data/dataset';
+import { spirals } from '../data/synthetic';
+import { TrainingDivergedError } from '../nan-guard';
+import { evaluate, predict } from '../evaluate';
+import { fit } from './fit';
+import { dense } from '../layers';
+import { model } from '../model';
+import { cosineDecay } from '../schedules';
 
 beforeAll(async () => {
   await setupBackend();

@@ -1,7 +1,7 @@
 /** Batches of an epoch, the shape check of a dataset against a model, and the accuracy count: shared by fit and evaluate. */
 import { argMax, cast, equal, sum, tidy, type Tensor } from '@tensorflow/tfjs-core';
 import { GradwellArgumentError, type RandomSource, type Sequential } from '@gradwell/core';
-import type { Batch, Dataset } from './data/dataset';
+import type { Batch, Dataset } from '../data/dataset';
 
 /** Throws, naming `argument`, unless `data` is a dataset whose examples fit the model's input. */
 export function checkData(model: Sequential, data: Dataset, argument: string, context = 'fit'): void {

@@ -10,10 +10,12 @@ import type {
   TrainingLogs,
 } from '@gradwell/core';
 import type { WeightPenalty, WithAuxiliaryHeads } from '@gradwell/regularizers';
-import type { Dataset } from './data/dataset';
-import type { DiagnosticsReport, DiagnosticThresholds } from './diagnostics';
-import type { Loss } from './losses';
-import type { LearningRateSchedule, OptimizerName, OptimizerSpec, OptimizerState } from './optimizers';
+import type { Dataset } from '../data/dataset';
+import type { DiagnosticsReport, DiagnosticThresholds } from '../diagnostics';
+import type { Loss } from '../losses';
+import type { OptimizerName, OptimizerSpec } from '../optimizers';
+import type { OptimizerState } from '../optimizer-state';
+import type { LearningRateSchedule } from '../schedules';
 
 /** Augments a training batch: an augment pipeline (`compose([...])`) or a function. */
 export type Augmenter =

@@ -1,0 +1,117 @@
+/**
+ * `fit`'s options checked and resolved before anything trains: defaults, the loss, the optimiser (and
+ * whether `fit` owns it), the model built for the data, the validation pass, augmentation.
+ */
+import type { Optimizer, Tensor } from '@tensorflow/tfjs-core';
+import {
+  assertInRange,
+  assertPositiveInteger,
+  GradwellArgumentError,
+  type RandomSource,
+  type TrainingCallback,
+} from '@gradwell/core';
+import type { Batch, Dataset } from '../data/dataset';
+import { evaluate } from '../evaluate';
+import { getLoss, softmaxCrossEntropy, type Loss } from '../losses';
+import { disposeOptimizer, resolveOptimizer } from '../optimizers';
+import type { LearningRateSchedule } from '../schedules';
+import { checkData } from './batches';
+import type { DiagnosticsOptions, FitOptions, Trainable } from './fit-types';
+import { modelPartsOf, type ModelParts } from './model-parts';
+import { createObjective } from './objective';
+import type { Validate } from './epoch-meter';
+import type { StepSetup } from './train-step';
+
+export interface FitSetup {
+  parts: ModelParts;
+  optimizer: Optimizer;
+  batchSize: number;
+  seed: number;
+  shuffle: boolean;
+  yieldEveryMs: number;
+  schedule: LearningRateSchedule | undefined;
+  callbacks: readonly TrainingCallback[];
+  diagnostics: DiagnosticsOptions | undefined;
+  validate: Validate | undefined;
+  step: Omit<StepSetup, 'history'>;
+  /** The batch's inputs after augmentation (a new tensor, or the batch's own when there is none). */
+  augment(batch: Batch, random: RandomSource): Tensor;
+  /** Frees what `fit` owns (an optimiser it made from a name or spec). */
+  release(): void;
+}
+
+function checkOptions(options: FitOptions): void {
+  if (options === null || typeof options !== 'object')
+    throw new GradwellArgumentError('fit', 'options', 'an object with at least { epochs }', options);
+  assertPositiveInteger('fit', 'epochs', options.epochs);
+  if (options.batchSize !== undefined) assertPositiveInteger('fit', 'batchSize', options.batchSize);
+  if (options.clipNorm !== undefined)
+    assertInRange('fit', 'clipNorm', options.clipNorm, { min: 0, minInclusive: false });
+  if (options.confidencePenalty !== undefined)
+    assertInRange('fit', 'confidencePenalty', options.confidencePenalty, { min: 0 });
+  if (options.yieldEveryMs !== undefined)
+    assertInRange('fit', 'yieldEveryMs', options.yieldEveryMs, { min: 0 });
+  if (options.seed !== undefined && !Number.isInteger(options.seed))
+    throw new GradwellArgumentError('fit', 'seed', 'an integer', options.seed);
+}
+
+function resolveLoss(options: FitOptions): Loss {
+  if (options.loss === undefined) return softmaxCrossEntropy({ labelSmoothing: options.labelSmoothing ?? 0 });
+  if (options.labelSmoothing !== undefined)
+    throw new Error(
+      "fit: 'labelSmoothing' applies to the default loss; give it to softmaxCrossEntropy({ labelSmoothing }) instead.",
+    );
+  return typeof options.loss === 'string' ? getLoss(options.loss) : options.loss;
+}
+
+/** Checks the options and the data against the model (building it if needed); nothing is allocated on failure. */
+export function setUpFit(model: Trainable, data: Dataset, options: FitOptions): FitSetup {
+  checkOptions(options);
+  const parts = modelPartsOf(model);
+  checkData(parts.base, data, 'data');
+  if (options.validation !== undefined) checkData(parts.base, options.validation, 'validation');
+  if (!parts.base.built) parts.base.build(data.inputShape);
+  if (parts.trainable.length === 0)
+    throw new Error('fit: the model has no trainable weights (every layer is frozen).');
+  const loss = resolveLoss(options);
+  const batchSize = options.batchSize ?? 32;
+  const { optimizer, owned } = resolveOptimizer(options.optimizer ?? 'adam');
+  const { validation, augment } = options;
+  return {
+    parts,
+    optimizer,
+    batchSize,
+    seed: options.seed ?? 0,
+    shuffle: options.shuffle ?? true,
+    yieldEveryMs: options.yieldEveryMs ?? 25,
+    schedule: options.learningRate,
+    callbacks: options.callbacks ?? [],
+    diagnostics:
+      options.diagnostics === true ? {} : options.diagnostics === false ? undefined : options.diagnostics,
+    validate:
+      validation === undefined
+        ? undefined
+        : () => evaluate(parts.base, validation, { batchSize: Math.max(batchSize, 256), loss }),
+    step: {
+      parts,
+      objective: createObjective(parts, {
+        loss,
+        penalty: options.penalty,
+        confidencePenalty: options.confidencePenalty,
+      }),
+      optimizer,
+      countsCorrect: loss.classification === true,
+      clipNorm: options.clipNorm,
+      nanGuard: options.nanGuard ?? true,
+    },
+    augment: (batch, random) =>
+      augment === undefined
+        ? batch.x
+        : typeof augment === 'function'
+          ? augment(batch.x, random)
+          : augment.applyWith(batch.x, random),
+    release: () => {
+      if (owned) disposeOptimizer(optimizer);
+    },
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * The training loop. For each epoch, for each batch: forward, loss, backward, update (`trainStep`);
+ * around it the schedule, diagnostics, callbacks and a turn for the event loop. The concerns live beside
+ * it: options (fit-setup.ts), the step (train-step.ts), resume state (run-state.ts), the callback
+ * context (callback-context.ts), the diagnostics probe (diagnostics-probe.ts), epoch logs (epoch-meter.ts).
+ */
+import { dispose } from '@tensorflow/tfjs-core';
+import { createRandom, runCallbacks } from '@gradwell/core';
+import type { Dataset } from '../data/dataset';
+import { setLearningRate } from '../optimizers';
+import { epochSeed, yieldToEventLoop } from '../util';
+import { epochBatches, stepsPerEpochOf } from './batches';
+import { createTrainerContext } from './callback-context';
+import { createDiagnosticsProbe } from './diagnostics-probe';
+import { createEpochMeter, now } from './epoch-meter';
+import { setUpFit } from './fit-setup';
+import type { FitOptions, Trainable, TrainingRun } from './fit-types';
+import { restoreRunState } from './run-state';
+import { trainStep, type StepResult } from './train-step';
+
+/**
+ * Trains `model` on `data`. Returns the history, the diagnostics reports and where the run stopped;
+ * throws `TrainingDivergedError` (naming the first layer at fault) if the loss turns NaN/Inf.
+ */
+export async function fit(model: Trainable, data: Dataset, options: FitOptions): Promise<TrainingRun> {
+  const setup = setUpFit(model, data, options);
+  const { parts, optimizer, callbacks, batchSize } = setup;
+  const stepsPerEpoch = stepsPerEpochOf(data, batchSize);
+  try {
+    const run = await restoreRunState(parts, optimizer, setup.seed, options.resume);
+    const probe = createDiagnosticsProbe(parts, data, setup.diagnostics);
+    const params = { epochs: options.epochs, stepsPerEpoch, batchSize };
+    const context = createTrainerContext(params, model, parts, optimizer, run);
+    const step = { ...setup.step, history: run.history };
+    let lastYield = now();
+    try {
+      await runCallbacks(callbacks, 'onTrainBegin', context);
+      for (let epoch = run.epoch; epoch < options.epochs && !context.stopRequested; epoch++) {
+        run.epoch = epoch;
+        const random = createRandom(epochSeed(setup.seed, epoch));
+        const meter = createEpochMeter(setup.step.countsCorrect);
+        await runCallbacks(callbacks, 'onEpochBegin', epoch, context);
+        let batchIndex = 0;
+        for await (const batch of epochBatches(data, epoch, batchSize, setup.shuffle, random)) {
+          await runCallbacks(callbacks, 'onBatchBegin', batchIndex, context);
+          if (setup.schedule !== undefined)
+            setLearningRate(optimizer, setup.schedule.rate(run.step, stepsPerEpoch));
+          const observe = probe?.isDue(run.step, batchIndex, stepsPerEpoch) ?? false;
+          const x = setup.augment(batch, random);
+          let result: StepResult;
+          try {
+            result = trainStep(step, x, batch.y, { epoch, step: run.step, observe });
+          } finally {
+            dispose(x === batch.x ? [x, batch.y] : [x, batch.x, batch.y]);
+          }
+          run.step++;
+          if (result.observation !== undefined && probe !== undefined)
+            meter.warnings = probe.record(epoch, run.step, result.observation).warnings.length;
+          await runCallbacks(callbacks, 'onBatchEnd', batchIndex++, meter.add(result, optimizer), context);
+          if (now() - lastYield >= setup.yieldEveryMs) {
+            await yieldToEventLoop();
+            lastYield = now();
+          }
+          if (context.stopRequested) break;
+        }
+        const logs = await meter.finish(epoch, optimizer, setup.validate);
+        run.history.push(logs);
+        run.epoch = epoch + 1;
+        await runCallbacks(callbacks, 'onEpochEnd', epoch, logs, context);
+      }
+      await runCallbacks(callbacks, 'onTrainEnd', run.history.at(-1) ?? {}, context);
+    } finally {
+      probe?.dispose();
+    }
+    const diagnostics = probe?.reports ?? [];
+    return {
+      history: run.history,
+      stopReason: context.stopReason,
+      diagnostics,
+      steps: run.step,
+      epochs: run.epoch,
+    };
+  } finally {
+    setup.release();
+  }
+}

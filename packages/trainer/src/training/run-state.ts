@@ -1,0 +1,69 @@
+/**
+ * Where a run stands — the next epoch, the steps taken, the history, the random states of the layers
+ * that draw — and how a checkpointed run is put back: what `fit({ resume })` restores and what a
+ * checkpoint saves (`snapshot`). Each epoch's shuffling and augmentation come from (seed, epoch) alone,
+ * so nothing else needs replaying.
+ */
+import type { Optimizer } from '@tensorflow/tfjs-core';
+import { GradwellArgumentError, type Layer, type RandomState, type TrainingLogs } from '@gradwell/core';
+import { setOptimizerState } from '../optimizer-state';
+import type { ResumeFrom, TrainingState } from './fit-types';
+import type { ModelParts } from './model-parts';
+
+interface RandomStateful {
+  getRandomState(): RandomState;
+  setRandomState(state: RandomState): void;
+}
+
+function isRandomStateful(layer: Layer): layer is Layer & RandomStateful {
+  const candidate = layer as Partial<RandomStateful>;
+  return typeof candidate.getRandomState === 'function' && typeof candidate.setRandomState === 'function';
+}
+
+export interface RunState {
+  /** The epoch running now, or the next one to run. */
+  epoch: number;
+  /** Optimiser steps taken so far (schedules read it). */
+  step: number;
+  readonly seed: number;
+  /** One entry per completed epoch. */
+  readonly history: TrainingLogs[];
+  /** What a checkpoint taken now (at an epoch end) must hold to continue exactly. */
+  snapshot(): TrainingState;
+}
+
+/** A fresh run, or the resumed one (layer random states and optimiser state put back). */
+export async function restoreRunState(
+  parts: ModelParts,
+  optimizer: Optimizer,
+  seed: number,
+  resume: ResumeFrom | undefined,
+): Promise<RunState> {
+  const stateful = parts.layers.filter(isRandomStateful);
+  const run: RunState = {
+    epoch: 0,
+    step: 0,
+    seed,
+    history: [],
+    snapshot: () => ({
+      epoch: run.epoch,
+      step: run.step,
+      seed,
+      history: run.history.map((logs) => ({ ...logs })),
+      layerRandomStates: Object.fromEntries(stateful.map((layer) => [layer.name, layer.getRandomState()])),
+    }),
+  };
+  if (resume === undefined) return run;
+  const { state, optimizerState } = resume;
+  if (state.seed !== seed)
+    throw new GradwellArgumentError('fit', 'seed', `the seed of the resumed run (${state.seed})`, seed);
+  run.epoch = state.epoch;
+  run.step = state.step;
+  run.history.push(...state.history.map((logs) => ({ ...logs })));
+  for (const layer of stateful) {
+    const saved = state.layerRandomStates[layer.name];
+    if (saved !== undefined) layer.setRandomState(saved);
+  }
+  if (optimizerState !== undefined) await setOptimizerState(optimizer, optimizerState, parts.all);
+  return run;
+}
