@@ -3,12 +3,10 @@
  * in --data-dir or $GRADWELL_FASHION_MNIST_DIR), spirals (synthetic), or a folder of labelled images
  * (one sub-folder per class, PNG or JPEG), split into training and test sets.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
-import { decodeImage } from '@gradwell/augment/node';
-import { loadFashionMnist, loadMnist } from '@gradwell/trainer/node';
-import { spirals, splitDataset, tensorDataset, type TensorDataset } from '@gradwell/trainer';
+import { loadFashionMnist, loadImageFolder, loadMnist, UnreadableImageError } from '@gradwell/datasets';
+import { spirals, splitDataset, type TensorDataset } from '@gradwell/trainer';
 import { CliError } from './errors';
 
 export interface LoadedData {
@@ -17,6 +15,8 @@ export interface LoadedData {
   test: TensorDataset;
   /** Class names, when known (folders, Fashion-MNIST). */
   classNames?: string[];
+  /** Files of a folder dataset that were not images and were skipped. */
+  skipped?: string[];
 }
 
 export interface DataOptions {
@@ -29,8 +29,6 @@ export interface DataOptions {
   imageSize?: number;
   seed: number;
 }
-
-const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
 
 export function loadData(o: DataOptions): LoadedData {
   const testLimit = o.limit === undefined ? undefined : Math.max(100, Math.round(o.limit / 5));
@@ -79,52 +77,21 @@ function loadFolder(o: DataOptions): LoadedData {
       2,
     );
   }
-  const classes = readdirSync(root, { withFileTypes: true })
-    .filter((e) => e.isDirectory())
-    .map((e) => e.name)
-    .sort();
-  if (classes.length < 2)
+  try {
+    const set = loadImageFolder(root, { imageSize: o.imageSize, limit: o.limit, seed: o.seed });
+    return {
+      name: set.name,
+      train: set.train,
+      test: set.test,
+      classNames: set.classNames,
+      skipped: set.skipped,
+    };
+  } catch (error) {
+    if (error instanceof UnreadableImageError)
+      throw new CliError(error.message, 'remove or replace the file', 2);
     throw new CliError(
-      `the folder '${root}' holds ${classes.length} class sub-folder(s); at least 2 are needed`,
+      (error as Error).message.replace(/^loadImageFolder: /, ''),
       'put the images of each class in its own sub-folder',
     );
-  const size = o.imageSize ?? 32;
-  const xs: tf.Tensor[] = [];
-  const ys: number[] = [];
-  try {
-    classes.forEach((name, label) => {
-      const files = readdirSync(path.join(root, name)).filter((f) =>
-        IMAGE_EXTENSIONS.has(path.extname(f).toLowerCase()),
-      );
-      if (files.length === 0)
-        throw new CliError(
-          `the class folder '${name}' holds no PNG or JPEG images`,
-          'remove it or add images',
-        );
-      for (const file of files.slice(0, o.limit ?? Number.POSITIVE_INFINITY)) {
-        let image: tf.Tensor3D;
-        try {
-          image = decodeImage(readFileSync(path.join(root, name, file)));
-        } catch (error) {
-          throw new CliError(
-            `cannot read the image '${path.join(name, file)}': ${(error as Error).message}`,
-            'remove or replace the file',
-          );
-        }
-        xs.push(tf.tidy(() => tf.image.resizeBilinear(image, [size, size])));
-        image.dispose();
-        ys.push(label);
-      }
-    });
-    const x = tf.stack(xs);
-    const all = tensorDataset(x, tf.tensor1d(ys, 'int32'), {
-      name: path.basename(root),
-      numClasses: classes.length,
-    });
-    const { train, validation } = splitDataset(all, { validation: 0.2, seed: o.seed });
-    all.dispose();
-    return { name: path.basename(root), train, test: validation, classNames: classes };
-  } finally {
-    tf.dispose(xs);
   }
 }

@@ -131,3 +131,18 @@ export function barChart({
     height: 240,
   };
 }
+
+/** Grouped bars from a table of values: `{ train: { dropout: 0.97, none: 0.99 }, test: { ... } }`. */
+export function comparisonBars(
+  title: string,
+  yTitle: string,
+  groups: Record<string, Record<string, number>>,
+): TopLevelSpec {
+  return barChart({
+    title,
+    yTitle,
+    values: Object.entries(groups).flatMap(([group, bySeries]) =>
+      Object.entries(bySeries).map(([series, y]) => ({ group, series, y })),
+    ),
+  });
+}

@@ -6,8 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { setupBackend } from '@gradwell/core';
 import { getActivation, listActivations } from '@gradwell/activations';
-import { createReport, quick } from '../../core/bench/report.mjs';
-import { medianMs } from '../../core/bench/timing.mjs';
+import { createReport, medianMs, quick } from '@gradwell/bench-kit';
 
 await setupBackend({ backend: 'wasm' });
 const report = createReport('activations');

@@ -4,8 +4,7 @@
  */
 import { createRandom, setupBackend } from '@gradwell/core';
 import { compose } from '@gradwell/augment';
-import { createReport, quick } from '../../core/bench/report.mjs';
-import { medianMs } from '../../core/bench/timing.mjs';
+import { createReport, medianMs, quick } from '@gradwell/bench-kit';
 
 const report = createReport('augment');
 const steps = [

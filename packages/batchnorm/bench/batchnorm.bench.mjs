@@ -1,14 +1,12 @@
 /**
  * @gradwell/batchnorm benchmarks: batch-norm forward+backward on [64, 28, 28, 32] on wasm, the fused
- * closed-form backward vs autodiff through the forward (interleaved rounds, medians); and the paper's
- * MNIST experiment on the full data set (60k train / 10k test): 3×100 sigmoid MLP with vs without BN.
+ * closed-form backward vs autodiff through the forward (interleaved rounds, medians). (The paper's MNIST
+ * experiment is the trainer's: packages/trainer/bench/trainer.bench.mjs.)
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { createRandom, setupBackend } from '@gradwell/core';
-import { compareBatchNormOnMlp, normalizeBatchInTraining } from '@gradwell/batchnorm';
-import { loadMnistSplit } from '../../test-utils/src/mnist.mjs';
-import { createReport, quick } from '../../core/bench/report.mjs';
-import { medianMs } from '../../core/bench/timing.mjs';
+import { normalizeBatchInTraining } from '@gradwell/batchnorm';
+import { createReport, medianMs, quick } from '@gradwell/bench-kit';
 
 await setupBackend({ backend: 'wasm' });
 const report = createReport('batchnorm');
@@ -43,24 +41,4 @@ report.add({
 });
 tf.dispose([x, dy, gamma, beta]);
 
-const steps = quick ? 1000 : 5000;
-const train = loadMnistSplit('train');
-const test = loadMnistSplit('test');
-const data = {
-  trainImages: tf.tensor2d(train.images, [train.count, 784]),
-  trainLabels: tf.tensor1d(Int32Array.from(train.labels), 'int32'),
-  testImages: tf.tensor2d(test.images, [test.count, 784]),
-  testLabels: tf.tensor1d(Int32Array.from(test.labels), 'int32'),
-};
-const started = performance.now();
-const result = compareBatchNormOnMlp(data, { steps, seed: 1 });
-const seconds = (performance.now() - started) / 1000;
-const curve = (run) => run.curve.map((p) => `${p.step}:${(100 * p.testAccuracy).toFixed(1)}%`).join(' ');
-report.add({
-  name: `MNIST 3×100 sigmoid MLP, ${steps} SGD steps of 60, test accuracy with BN`,
-  medianMs: undefined,
-  note: `with BN ${(100 * result.withBatchNorm.testAccuracy).toFixed(2)}% vs without ${(100 * result.withoutBatchNorm.testAccuracy).toFixed(2)}% (${seconds.toFixed(0)} s both); curves — with: ${curve(result.withBatchNorm)}; without: ${curve(result.withoutBatchNorm)}`,
-  target: 'with BN higher',
-  met: result.withBatchNorm.testAccuracy > result.withoutBatchNorm.testAccuracy,
-});
 report.write();

@@ -25,11 +25,3 @@ export const NORMALIZATION_LAYER_FACTORIES: ReadonlyArray<readonly [string, Laye
   ['GroupNorm', (config) => GroupNorm.fromConfig(config)],
   ['BatchRenorm', (config) => BatchRenorm.fromConfig(config)],
 ];
-export {
-  compareBatchNormOnMlp,
-  type BatchNormExperimentOptions,
-  type BatchNormExperimentResult,
-  type ClassificationData,
-  type ExperimentCurvePoint,
-  type ExperimentRun,
-} from './mnist-experiment';

@@ -9,8 +9,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { installTrainingKernels, setupBackend, uninstallTrainingKernels } from '@gradwell/core';
 import { makeBatch, makeCnn, makeMlp, makeStep } from './models.mjs';
-import { createReport, quick } from './report.mjs';
-import { medianMs } from './timing.mjs';
+import { createReport, medianMs, quick } from '@gradwell/bench-kit';
 
 const report = createReport('core');
 const wasmRuns = { warmup: 3, runs: quick ? 5 : 15 };

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { createRandom, setupBackend } from '@gradwell/core';
 import { makeBatch, makeCnn, makeMlp, makeStep } from './models.mjs';
-import { medianMs } from './timing.mjs';
+import { medianMs } from '@gradwell/bench-kit';
 
 const threads = Number(process.argv[2]);
 const quick = process.argv[3] === 'quick';

@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { createReport, quick } from './report.mjs';
+import { createReport, quick } from '@gradwell/bench-kit';
 
 const report = createReport('threads');
 const child = fileURLToPath(new URL('./threads-child.mjs', import.meta.url));

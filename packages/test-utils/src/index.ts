@@ -9,4 +9,4 @@ export {
 export { describeOnBackends, ALL_BACKENDS } from './backends';
 export { TRAINING_OP_TABLE, type TrainingOpRow } from './training-op-table';
 export { awayFromZero, distinctValues, positiveValues, uniformValues } from './inputs';
-export { loadMnistSplit } from './mnist.mjs';
+export { encodeIdx } from './idx';

@@ -1,35 +1,50 @@
-/** What each `gradwell experiment` definition gets: output, seed, size, plots, and MNIST subsets. */
+/**
+ * What an experiment definition is (run the study, then present its result) and what it gets to run:
+ * the seed, the size, and MNIST subsets that are freed whatever happens.
+ */
+import { loadMnist } from '@gradwell/datasets';
 import type { ExperimentData } from '@gradwell/trainer';
-import { loadMnist } from '@gradwell/trainer/node';
 import type { TopLevelSpec } from 'vega-lite';
-import type { Output } from '../output';
 
-export interface Context {
-  out: Output;
+export interface ExperimentContext {
   seed: number;
+  /** Smaller data and fewer epochs. */
   quick: boolean;
-  /** Training examples (defaults per experiment; --limit overrides). */
+  /** Training examples (each experiment has its default; --limit overrides). */
   limit: number | undefined;
-  plots: Array<{ name: string; spec: TopLevelSpec }>;
 }
 
-export type Experiment = {
+/** What the terminal shows of a result, and the charts written beside results.json. */
+export interface ExperimentPresentation {
+  /** Lines printed before the table (e.g. the lecture's worked example). */
+  intro?: string[];
+  table: { head: string[]; rows: Array<Array<string | number>> };
+  charts: Array<{ file: string; spec: TopLevelSpec }>;
+}
+
+export interface ExperimentDefinition<Result = unknown> {
   description: string;
-  run(context: Context): unknown;
-};
-
-export function mnist(limit: number, flat: boolean, testLimit = 1000): ExperimentData {
-  return { train: loadMnist('train', { limit, flat }), test: loadMnist('test', { limit: testLimit, flat }) };
+  /** Runs the study; the result is saved as results.json. */
+  run(context: ExperimentContext): Promise<Result> | Result;
+  present(result: Result): ExperimentPresentation;
 }
 
-/** Loads MNIST subsets for `fn` and frees them afterwards, whatever happens. */
+/** Checks a definition's types while keeping its result type (`defineExperiment({ run, present })`). */
+export function defineExperiment<Result>(definition: ExperimentDefinition<Result>): ExperimentDefinition {
+  return definition as ExperimentDefinition;
+}
+
+/** Loads MNIST subsets for `study` and frees them afterwards, whatever happens. */
 export async function withMnist<T>(
   { train, test = 1000, flat }: { train: number; test?: number; flat: boolean },
-  fn: (data: ExperimentData) => Promise<T> | T,
+  study: (data: ExperimentData) => Promise<T> | T,
 ): Promise<T> {
-  const data = mnist(train, flat, test);
+  const data = {
+    train: loadMnist('train', { limit: train, flat }),
+    test: loadMnist('test', { limit: test, flat }),
+  };
   try {
-    return await fn(data);
+    return await study(data);
   } finally {
     data.train.dispose();
     data.test.dispose();

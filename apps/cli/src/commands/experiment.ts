@@ -1,7 +1,7 @@
 /**
  * `gradwell experiment <name>`: the lecture's studies, one command each — a table on the terminal, SVG
- * plots and results.json in --out. The experiments themselves live in @gradwell/trainer (and batchnorm),
- * shared with the web app.
+ * plots and results.json in --out. The experiments themselves live in @gradwell/trainer, shared with the
+ * web app; experiments-signal.ts and experiments-regularisation.ts say how each is run and shown.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -9,17 +9,46 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Command } from 'commander';
 import { setupBackend } from '@gradwell/core';
 import { CliError, numberFlag } from '../errors';
-import { createOutput } from '../output';
+import { createOutput, type Output } from '../output';
 import { writeSvg } from '../plots';
-import type { Context, Experiment } from './experiment-context';
+import type { ExperimentContext, ExperimentDefinition, ExperimentPresentation } from './experiment-context';
 import { REGULARISATION_EXPERIMENTS } from './experiments-regularisation';
 import { SIGNAL_EXPERIMENTS } from './experiments-signal';
 
-const EXPERIMENTS: Record<string, Experiment> = { ...SIGNAL_EXPERIMENTS, ...REGULARISATION_EXPERIMENTS };
+const EXPERIMENTS: Record<string, ExperimentDefinition> = {
+  ...SIGNAL_EXPERIMENTS,
+  ...REGULARISATION_EXPERIMENTS,
+};
 
 export const EXPERIMENT_NAMES = Object.keys(EXPERIMENTS);
 
-// (definitions: experiments-signal.ts, experiments-regularisation.ts)
+interface ExperimentFlags {
+  quick?: boolean;
+  limit?: string;
+  seed: string;
+  out: string;
+  json?: boolean;
+}
+
+/** The one renderer: the intro and the table on the terminal, the charts and results.json in the folder. */
+async function present(
+  out: Output,
+  presentation: ExperimentPresentation,
+  results: unknown,
+  dir: string,
+): Promise<string[]> {
+  for (const line of presentation.intro ?? []) out.line(line);
+  out.table(presentation.table.head, presentation.table.rows);
+  mkdirSync(dir, { recursive: true });
+  const files: string[] = [];
+  for (const chart of presentation.charts) files.push(await writeSvg(chart.spec, path.join(dir, chart.file)));
+  const resultsFile = path.join(dir, 'results.json');
+  writeFileSync(resultsFile, JSON.stringify(results, null, 2));
+  files.push(resultsFile);
+  out.line(`files: ${files.join(', ')}`);
+  return files;
+}
+
 export function experimentCommand(): Command {
   return new Command('experiment')
     .description(`run one of the lecture's studies: ${EXPERIMENT_NAMES.join(', ')}`)
@@ -31,41 +60,23 @@ export function experimentCommand(): Command {
     .option('--json', 'print the results as JSON on stdout')
     .addHelpText(
       'after',
-      `\nexperiments:\n${EXPERIMENT_NAMES.map((n) => `  ${n.padEnd(16)} ${EXPERIMENTS[n]!.description}`).join('\n')}`,
+      `\nexperiments:\n${EXPERIMENT_NAMES.map((name) => `  ${name.padEnd(16)} ${EXPERIMENTS[name]!.description}`).join('\n')}`,
     )
-    .action(
-      async (
-        name: string,
-        flags: { quick?: boolean; limit?: string; seed: string; out: string; json?: boolean },
-      ) => {
-        const experiment = EXPERIMENTS[name];
-        if (experiment === undefined)
-          throw new CliError(
-            `unknown experiment '${name}'`,
-            `choose one of ${EXPERIMENT_NAMES.join(', ')}`,
-            2,
-          );
-        const out = createOutput({ json: flags.json });
-        const context: Context = {
-          out,
-          seed: numberFlag('--seed', flags.seed, { min: 0, integer: true }) as number,
-          quick: flags.quick === true,
-          limit: numberFlag('--limit', flags.limit, { min: 10, integer: true }),
-          plots: [],
-        };
-        await setupBackend();
-        out.line(out.color.bold(`experiment ${name}: ${experiment.description}`));
-        const before = tf.memory().numTensors;
-        const results = await experiment.run(context);
-        const dir = path.join(flags.out, name);
-        mkdirSync(dir, { recursive: true });
-        const files = [];
-        for (const plot of context.plots) files.push(await writeSvg(plot.spec, path.join(dir, plot.name)));
-        const resultsFile = path.join(dir, 'results.json');
-        writeFileSync(resultsFile, JSON.stringify(results, null, 2));
-        files.push(resultsFile);
-        out.line(`files: ${files.join(', ')}`);
-        out.result({ experiment: name, results, files, leakedTensors: tf.memory().numTensors - before });
-      },
-    );
+    .action(async (name: string, flags: ExperimentFlags) => {
+      const experiment = EXPERIMENTS[name];
+      if (experiment === undefined)
+        throw new CliError(`unknown experiment '${name}'`, `choose one of ${EXPERIMENT_NAMES.join(', ')}`, 2);
+      const out = createOutput({ json: flags.json });
+      const context: ExperimentContext = {
+        seed: numberFlag('--seed', flags.seed, { min: 0, integer: true }) as number,
+        quick: flags.quick === true,
+        limit: numberFlag('--limit', flags.limit, { min: 10, integer: true }),
+      };
+      await setupBackend();
+      out.line(out.color.bold(`experiment ${name}: ${experiment.description}`));
+      const before = tf.memory().numTensors;
+      const results = await experiment.run(context);
+      const files = await present(out, experiment.present(results), results, path.join(flags.out, name));
+      out.result({ experiment: name, results, files, leakedTensors: tf.memory().numTensors - before });
+    });
 }

@@ -1,213 +1,235 @@
 /** The experiments on regularisation, normalisation and inputs: batch norm, dropout, label smoothing, early stopping, input scale. */
-import type * as tf from '@tensorflow/tfjs-core';
-import { compareBatchNormOnMlp } from '@gradwell/batchnorm';
+import * as tf from '@tensorflow/tfjs-core';
+import { smoothLabels } from '@gradwell/regularizers';
 import {
+  batchNormExperiment,
   dropoutExperiment,
   earlyStoppingExperiment,
   inputScaleExperiment,
   labelSmoothingExperiment,
 } from '@gradwell/trainer';
 import { num, percent } from '../output';
-import { barChart, lineChart } from '../plots';
+import { comparisonBars, lineChart } from '../plots';
+import { defineExperiment, withMnist, type ExperimentDefinition } from './experiment-context';
 
-import { withMnist, type Experiment } from './experiment-context';
-
-export const REGULARISATION_EXPERIMENTS: Record<string, Experiment> = {
-  batchnorm: {
-    description: 'with vs without batch normalisation (Ioffe & Szegedy 2015, Fig. 1 in small)',
-    run: (c) =>
-      withMnist(
-        { train: c.limit ?? (c.quick ? 6000 : 60000), flat: true, test: c.quick ? 2000 : 10000 },
-        (data) => {
-          const r = compareBatchNormOnMlp(
-            {
-              trainImages: data.train.x as tf.Tensor2D,
-              trainLabels: data.train.y as tf.Tensor1D,
-              testImages: data.test.x as tf.Tensor2D,
-              testLabels: data.test.y as tf.Tensor1D,
-            },
-            { steps: c.quick ? 400 : 5000, seed: c.seed },
-          );
-          c.out.table(
-            ['', 'test accuracy'],
-            [
-              ['with BN', percent(r.withBatchNorm.testAccuracy)],
-              ['without BN', percent(r.withoutBatchNorm.testAccuracy)],
-            ],
-          );
-          c.plots.push({
-            name: 'batchnorm.svg',
-            spec: lineChart({
-              title: '3×100 sigmoid MLP: test accuracy',
-              xTitle: 'step',
-              yTitle: 'accuracy',
-              series: [
-                {
-                  name: 'with BN',
-                  points: r.withBatchNorm.curve.map((p) => ({ x: p.step, y: p.testAccuracy })),
-                },
-                {
-                  name: 'without BN',
-                  points: r.withoutBatchNorm.curve.map((p) => ({ x: p.step, y: p.testAccuracy })),
-                },
-              ],
-            }),
-          });
-          return r;
-        },
-      ),
-  },
-  dropout: {
-    description: 'dropout vs none on a small training subset: the train/test gap',
-    run: (c) =>
-      withMnist({ train: c.limit ?? 1000, flat: true }, async (data) => {
-        const r = await dropoutExperiment(data, { epochs: c.quick ? 10 : 40, seed: c.seed });
-        c.out.table(
-          ['', 'train accuracy', 'test accuracy', 'gap', 'test loss'],
-          [
-            [
-              'dropout',
-              percent(r.withDropout.trainAccuracy),
-              percent(r.withDropout.testAccuracy),
-              percent(r.withDropout.gap),
-              num(r.withDropout.testLoss),
-            ],
-            [
-              'none',
-              percent(r.withoutDropout.trainAccuracy),
-              percent(r.withoutDropout.testAccuracy),
-              percent(r.withoutDropout.gap),
-              num(r.withoutDropout.testLoss),
-            ],
-          ],
-        );
-        c.plots.push({
-          name: 'dropout.svg',
-          spec: barChart({
-            title: 'dropout vs none',
+const batchNorm = defineExperiment({
+  description: 'with vs without batch normalisation (Ioffe & Szegedy 2015, Fig. 1 in small)',
+  run: (context) =>
+    withMnist(
+      {
+        train: context.limit ?? (context.quick ? 6000 : 60000),
+        flat: true,
+        test: context.quick ? 2000 : 10000,
+      },
+      (data) => batchNormExperiment(data, { steps: context.quick ? 400 : 5000, seed: context.seed }),
+    ),
+  present: (result) => {
+    const runs = [
+      { name: 'with BN', run: result.withBatchNorm },
+      { name: 'without BN', run: result.withoutBatchNorm },
+    ];
+    return {
+      table: {
+        head: ['', 'test accuracy', 'last sigmoid input: 15th / 50th / 85th percentile'],
+        rows: runs.map(({ name, run }) => [
+          name,
+          percent(run.testAccuracy),
+          (run.curve.at(-1)?.percentiles ?? []).map((value) => num(value, 3)).join(' / '),
+        ]),
+      },
+      charts: [
+        {
+          file: 'batchnorm.svg',
+          spec: lineChart({
+            title: '3×100 sigmoid MLP: test accuracy',
+            xTitle: 'step',
             yTitle: 'accuracy',
-            values: [
-              { group: 'train', series: 'dropout', y: r.withDropout.trainAccuracy },
-              { group: 'train', series: 'none', y: r.withoutDropout.trainAccuracy },
-              { group: 'test', series: 'dropout', y: r.withDropout.testAccuracy },
-              { group: 'test', series: 'none', y: r.withoutDropout.testAccuracy },
-            ],
+            series: runs.map(({ name, run }) => ({
+              name,
+              points: run.curve.map((point) => ({ x: point.step, y: point.testAccuracy })),
+            })),
           }),
-        });
-        return r;
-      }),
-  },
-  'label-smoothing': {
-    description: 'label smoothing ε = 0.1 vs none: confidence and calibration at the same accuracy',
-    run: (c) =>
-      withMnist({ train: c.limit ?? (c.quick ? 2000 : 10000), flat: true }, async (data) => {
-        const r = await labelSmoothingExperiment(data, { epochs: c.quick ? 4 : 8, seed: c.seed });
-        c.out.table(
-          ['', 'test accuracy', 'mean confidence', 'calibration error'],
-          [
-            [
-              `ε = ${r.epsilon}`,
-              percent(r.smoothed.testAccuracy),
-              percent(r.smoothed.meanConfidence),
-              num(r.smoothed.calibrationError, 3),
-            ],
-            [
-              'none',
-              percent(r.plain.testAccuracy),
-              percent(r.plain.meanConfidence),
-              num(r.plain.calibrationError, 3),
-            ],
-          ],
-        );
-        c.plots.push({
-          name: 'label-smoothing.svg',
-          spec: barChart({
-            title: 'label smoothing',
-            yTitle: 'value',
-            values: [
-              { group: 'accuracy', series: 'smoothed', y: r.smoothed.testAccuracy },
-              { group: 'accuracy', series: 'none', y: r.plain.testAccuracy },
-              { group: 'confidence', series: 'smoothed', y: r.smoothed.meanConfidence },
-              { group: 'confidence', series: 'none', y: r.plain.meanConfidence },
-            ],
-          }),
-        });
-        return r;
-      }),
-  },
-  'early-stopping': {
-    description: 'early stopping with the best weights restored',
-    run: (c) =>
-      withMnist({ train: c.limit ?? 500, flat: true }, async (data) => {
-        const r = await earlyStoppingExperiment(data, {
-          maxEpochs: c.quick ? 20 : 40,
-          patience: 2,
-          seed: c.seed,
-        });
-        c.out.table(
-          [
-            'best epoch',
-            'stopped at',
-            'restored loss',
-            'last epoch loss',
-            `no stopping (${r.fullRun.epochs} epochs)`,
-          ],
-          [
-            [
-              r.bestEpoch + 1,
-              r.stoppedEpoch + 1,
-              num(r.restoredValLoss),
-              num(r.lastValLoss),
-              num(r.fullRun.valLoss),
-            ],
-          ],
-        );
-        c.plots.push({
-          name: 'early-stopping.svg',
+        },
+        {
+          file: 'batchnorm-percentiles.svg',
           spec: lineChart({
-            title: 'validation loss (stopped run)',
-            xTitle: 'epoch',
-            yTitle: 'loss',
-            series: [{ name: 'validation loss', points: r.valLoss.map((y, i) => ({ x: i + 1, y })) }],
+            title: "one unit's input to the last sigmoid: 15/50/85th percentiles (Fig. 1b, c)",
+            xTitle: 'step',
+            yTitle: 'input',
+            series: runs.flatMap(({ name, run }) =>
+              ['15th', '50th', '85th'].map((label, k) => ({
+                name: `${name} ${label}`,
+                points: run.curve.map((point) => ({ x: point.step, y: point.percentiles[k] as number })),
+              })),
+            ),
           }),
-        });
-        return r;
-      }),
+        },
+      ],
+    };
   },
-  'input-scale': {
-    description: 'a CNN trained at 28×28 evaluated at rescale factors 1.1…10: confidence and top-3',
-    run: (c) =>
-      withMnist({ train: c.limit ?? (c.quick ? 2000 : 10000), flat: false, test: 500 }, async (data) => {
-        const r = await inputScaleExperiment(data, {
-          epochs: c.quick ? 2 : 3,
-          examples: c.quick ? 200 : 500,
-          seed: c.seed,
-          ...(c.quick ? { factors: [1, 1.5, 3, 5] } : {}),
-        });
-        c.out.table(
-          ['rescale', 'size', 'accuracy', 'top-3', 'confidence in the true class'],
-          r.rows.map((row) => [
-            `${row.factor}×`,
-            `${row.size}×${row.size}`,
-            percent(row.accuracy),
-            percent(row.top3),
-            percent(row.confidence),
-          ]),
-        );
-        c.plots.push({
-          name: 'input-scale.svg',
-          spec: lineChart({
-            title: 'trained at 28×28, evaluated rescaled',
-            xTitle: 'rescale factor',
-            yTitle: 'share',
-            series: [
-              { name: 'accuracy', points: r.rows.map((p) => ({ x: p.factor, y: p.accuracy })) },
-              { name: 'top-3', points: r.rows.map((p) => ({ x: p.factor, y: p.top3 })) },
-              { name: 'confidence', points: r.rows.map((p) => ({ x: p.factor, y: p.confidence })) },
-            ],
+});
+
+const dropout = defineExperiment({
+  description: 'dropout vs none on a small training subset: the train/test gap',
+  run: (context) =>
+    withMnist({ train: context.limit ?? 1000, flat: true }, (data) =>
+      dropoutExperiment(data, { epochs: context.quick ? 10 : 40, seed: context.seed }),
+    ),
+  present: (result) => {
+    const runs = { dropout: result.withDropout, none: result.withoutDropout };
+    return {
+      table: {
+        head: ['', 'train accuracy', 'test accuracy', 'gap', 'test loss'],
+        rows: Object.entries(runs).map(([name, run]) => [
+          name,
+          percent(run.trainAccuracy),
+          percent(run.testAccuracy),
+          percent(run.gap),
+          num(run.testLoss),
+        ]),
+      },
+      charts: [
+        {
+          file: 'dropout.svg',
+          spec: comparisonBars('dropout vs none', 'accuracy', {
+            train: { dropout: runs.dropout.trainAccuracy, none: runs.none.trainAccuracy },
+            test: { dropout: runs.dropout.testAccuracy, none: runs.none.testAccuracy },
           }),
-        });
-        return r;
-      }),
+        },
+      ],
+    };
   },
+});
+
+/** The lecture's worked example: ε = 0.04, four classes, [0, 0, 1, 0] → [0.01, 0.01, 0.97, 0.01]. */
+function lectureSmoothingExample(): string[] {
+  const smoothed = tf.tidy(() => Array.from(smoothLabels(tf.tensor2d([[0, 0, 1, 0]]), 0.04).dataSync()));
+  const format = (values: number[]) => `[${values.map((value) => Number(value.toFixed(4))).join(', ')}]`;
+  return [
+    "the lecture's example: ŷ = (1 − ε)·y + ε·u with ε = 0.04, u = [0.25, 0.25, 0.25, 0.25]",
+    `  y = [0, 0, 1, 0]  →  ŷ = ${format(smoothed)}`,
+  ];
+}
+
+const labelSmoothing = defineExperiment({
+  description: 'label smoothing ε = 0.1 vs none: confidence and calibration at the same accuracy',
+  run: (context) =>
+    withMnist({ train: context.limit ?? (context.quick ? 2000 : 10000), flat: true }, (data) =>
+      labelSmoothingExperiment(data, { epochs: context.quick ? 4 : 8, seed: context.seed }),
+    ),
+  present: (result) => {
+    const runs = { [`ε = ${result.epsilon}`]: result.smoothed, none: result.plain };
+    return {
+      intro: lectureSmoothingExample(),
+      table: {
+        head: ['', 'test accuracy', 'mean confidence', 'calibration error'],
+        rows: Object.entries(runs).map(([name, run]) => [
+          name,
+          percent(run.testAccuracy),
+          percent(run.meanConfidence),
+          num(run.calibrationError, 3),
+        ]),
+      },
+      charts: [
+        {
+          file: 'label-smoothing.svg',
+          spec: comparisonBars('label smoothing', 'value', {
+            accuracy: { smoothed: result.smoothed.testAccuracy, none: result.plain.testAccuracy },
+            confidence: { smoothed: result.smoothed.meanConfidence, none: result.plain.meanConfidence },
+          }),
+        },
+      ],
+    };
+  },
+});
+
+const earlyStopping = defineExperiment({
+  description: 'early stopping with the best weights restored',
+  run: (context) =>
+    withMnist({ train: context.limit ?? 500, flat: true }, (data) =>
+      earlyStoppingExperiment(data, { maxEpochs: context.quick ? 20 : 40, patience: 2, seed: context.seed }),
+    ),
+  present: (result) => ({
+    table: {
+      head: [
+        'best epoch',
+        'stopped at',
+        'restored loss',
+        'last epoch loss',
+        `no stopping (${result.fullRun.epochs} epochs)`,
+      ],
+      rows: [
+        [
+          result.bestEpoch + 1,
+          result.stoppedEpoch + 1,
+          num(result.restoredValLoss),
+          num(result.lastValLoss),
+          num(result.fullRun.valLoss),
+        ],
+      ],
+    },
+    charts: [
+      {
+        file: 'early-stopping.svg',
+        spec: lineChart({
+          title: 'validation loss (stopped run)',
+          xTitle: 'epoch',
+          yTitle: 'loss',
+          series: [
+            {
+              name: 'validation loss',
+              points: result.valLoss.map((loss, epoch) => ({ x: epoch + 1, y: loss })),
+            },
+          ],
+        }),
+      },
+    ],
+  }),
+});
+
+const inputScale = defineExperiment({
+  description: 'a CNN trained at 28×28 evaluated at rescale factors 1.1…10: confidence and top-3',
+  run: (context) =>
+    withMnist({ train: context.limit ?? (context.quick ? 2000 : 10000), flat: false, test: 500 }, (data) =>
+      inputScaleExperiment(data, {
+        epochs: context.quick ? 2 : 3,
+        examples: context.quick ? 200 : 500,
+        seed: context.seed,
+        ...(context.quick ? { factors: [1, 1.5, 3, 5] } : {}),
+      }),
+    ),
+  present: (result) => ({
+    table: {
+      head: ['rescale', 'size', 'accuracy', 'top-3', 'confidence in the true class'],
+      rows: result.rows.map((row) => [
+        `${row.factor}×`,
+        `${row.size}×${row.size}`,
+        percent(row.accuracy),
+        percent(row.top3),
+        percent(row.confidence),
+      ]),
+    },
+    charts: [
+      {
+        file: 'input-scale.svg',
+        spec: lineChart({
+          title: 'trained at 28×28, evaluated rescaled',
+          xTitle: 'rescale factor',
+          yTitle: 'share',
+          series: (['accuracy', 'top3', 'confidence'] as const).map((metric) => ({
+            name: metric === 'top3' ? 'top-3' : metric,
+            points: result.rows.map((row) => ({ x: row.factor, y: row[metric] })),
+          })),
+        }),
+      },
+    ],
+  }),
+});
+
+export const REGULARISATION_EXPERIMENTS: Record<string, ExperimentDefinition> = {
+  batchnorm: batchNorm,
+  dropout,
+  'label-smoothing': labelSmoothing,
+  'early-stopping': earlyStopping,
+  'input-scale': inputScale,
 };

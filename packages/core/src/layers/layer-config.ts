@@ -141,7 +141,8 @@ function readValue(
   context: string,
   key: string,
 ): unknown {
-  if (kind !== 'activation' && kind !== 'initializer') return Array.isArray(value) ? [...(value as unknown[])] : value;
+  if (kind !== 'activation' && kind !== 'initializer')
+    return Array.isArray(value) ? [...(value as unknown[])] : value;
   if (value === null) return undefined;
   if (resolvers === undefined)
     throw new Error(`${context}: field '${key}' holds an object, and no resolvers were given to read it.`);

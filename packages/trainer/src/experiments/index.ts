@@ -44,3 +44,10 @@ export {
   type InputScaleResult,
   type InputScaleRow,
 } from './input-scale';
+export {
+  batchNormExperiment,
+  type BatchNormCurvePoint,
+  type BatchNormExperimentOptions,
+  type BatchNormExperimentResult,
+  type BatchNormRun,
+} from './batch-norm';

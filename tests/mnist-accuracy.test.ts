@@ -4,10 +4,8 @@
  */
 import { setupBackend } from '@gradwell/core';
 import { beforeAll, expect, test } from 'vitest';
-import { evaluate } from './evaluate';
-import { fit } from './training/fit';
-import { loadMnistSets } from './node/datasets';
-import { cnnPreset, mlpPreset } from './presets';
+import { loadMnistSets } from '@gradwell/datasets';
+import { cnnPreset, evaluate, fit, mlpPreset } from '@gradwell/trainer';
 
 beforeAll(async () => {
   const report = await setupBackend();

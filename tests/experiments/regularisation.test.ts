@@ -2,13 +2,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { setupBackend } from '@gradwell/core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { loadMnist } from '../node/datasets';
-import type { ExperimentData } from './common';
-import { expectedCalibrationError } from './calibration';
-import { depthExperiment } from './depth';
-import { dropoutExperiment } from './dropout';
-import { earlyStoppingExperiment } from './early-stopping';
-import { labelSmoothingExperiment } from './label-smoothing';
+import { loadMnist } from '@gradwell/datasets';
+import {
+  depthExperiment,
+  dropoutExperiment,
+  earlyStoppingExperiment,
+  expectedCalibrationError,
+  type ExperimentData,
+  labelSmoothingExperiment,
+} from '@gradwell/trainer';
 
 let small: ExperimentData;
 beforeAll(async () => {

@@ -2,13 +2,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { setupBackend } from '@gradwell/core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { loadMnist } from '../node/datasets';
-import { activationsExperiment } from './activations';
-import type { ExperimentData } from './common';
-import { dyingReluExperiment } from './dying-relu';
-import { heProofExperiment } from './he-proof';
-import { initExperiment } from './init';
-import { inputScaleExperiment } from './input-scale';
+import { loadMnist } from '@gradwell/datasets';
+import {
+  activationsExperiment,
+  dyingReluExperiment,
+  type ExperimentData,
+  heProofExperiment,
+  initExperiment,
+  inputScaleExperiment,
+} from '@gradwell/trainer';
 
 let flat: ExperimentData;
 beforeAll(async () => {

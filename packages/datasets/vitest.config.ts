@@ -1,0 +1,3 @@
+import { createVitestProject } from '../../vitest.shared';
+
+export default createVitestProject('datasets');
