@@ -5,13 +5,15 @@
  * differentiating the forward's ops); otherwise tfjs differentiates the forward itself.
  */
 import { customGrad, mul, tidy, type GradSaveFunc, type Tensor } from '@tensorflow/tfjs-core';
-import type { ActivationFunction, FusableActivation } from '@gradwell/core';
+import type {
+  ActivationFunction,
+  FusableActivation,
+  InitializationHint,
+  RecommendedInit,
+} from '@gradwell/core';
 
 /** Bumped when the plugin contract changes incompatibly; the registry refuses other versions. */
 export const ACTIVATION_PLUGIN_SPEC_VERSION = 1;
-
-/** The initialiser that keeps this activation's signal variance constant through depth. */
-export type RecommendedInit = 'glorotUniform' | 'heNormal' | 'lecunNormal';
 
 export interface PaperReference {
   authors: string;
@@ -23,7 +25,7 @@ export interface PaperReference {
 export type ActivationOptions = Record<string, number | string | boolean>;
 
 /** A ready-to-use activation: what `getActivation(name, options)` returns. */
-export interface Activation extends ActivationFunction {
+export interface Activation extends ActivationFunction, InitializationHint {
   readonly name: string;
   /** f(x), differentiable; carries `derivative` into autodiff where the spec says so. */
   apply(x: Tensor): Tensor;

@@ -6,7 +6,6 @@ export {
   type ActivationPlugin,
   type ActivationDefinition,
   type PaperReference,
-  type RecommendedInit,
 } from './define-activation';
 export {
   derivedAliases,
@@ -19,4 +18,5 @@ export {
 export { BUILT_IN_ACTIVATIONS } from './catalogue';
 export { SELU_ALPHA, SELU_SCALE } from './catalogue/selu';
 export { deadUnitFraction, saturationFraction } from './diagnostics';
+export { calculateGain } from './gain';
 export * from './learnable';

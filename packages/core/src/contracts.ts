@@ -31,6 +31,33 @@ export interface ActivationFunction {
   getConfig?(): Record<string, unknown>;
 }
 
+/** The initialiser that keeps an activation's signal variance constant through depth (the lecture's pairing). */
+export type RecommendedInit = 'glorotUniform' | 'heNormal' | 'lecunNormal';
+
+/**
+ * What an activation says about its initialisation: the gain (tanh 5/3, relu √2, …) and the scheme that
+ * pairs with it. `@gradwell/activations`' activations carry it; `@gradwell/init`'s `initializerFor` reads it.
+ */
+export interface InitializationHint {
+  readonly gain: number;
+  readonly recommendedInit: RecommendedInit;
+  /** Extra options for the recommended initialiser (e.g. leaky ReLU's negative slope). */
+  readonly initOptions?: Readonly<Record<string, number>>;
+}
+
+/** Whether an activation (or any object) carries an {@link InitializationHint}. */
+export function hasInitializationHint(value: unknown): value is InitializationHint {
+  const candidate = value as Partial<InitializationHint> | null;
+  return (
+    candidate !== null &&
+    typeof candidate === 'object' &&
+    typeof candidate.gain === 'number' &&
+    (candidate.recommendedInit === 'glorotUniform' ||
+      candidate.recommendedInit === 'heNormal' ||
+      candidate.recommendedInit === 'lecunNormal')
+  );
+}
+
 /** Resolves serialised initialisers and activations back into objects (the trainer owns the names). */
 export interface ObjectResolvers {
   initializer(serialized: SerializedObject): Initializer;

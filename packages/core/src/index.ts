@@ -12,9 +12,12 @@ export {
   listTrainingKernels,
 } from './kernels/install-training-kernels';
 export {
+  hasInitializationHint,
   serializeActivation,
   serializeInitializer,
   type ActivationFunction,
+  type InitializationHint,
+  type RecommendedInit,
   type FusableActivation,
   type Initializer,
   type ObjectResolvers,

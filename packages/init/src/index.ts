@@ -20,7 +20,7 @@ export {
 } from './variance-scaling';
 export { identity, orthogonal, orthonormalColumns } from './orthogonal';
 export { getInitializer, initializerFromConfig, listInitializerAliases, listInitializers } from './registry';
-export { calculateGain, initializerFor } from './gain';
+export { initializerFor } from './gain';
 export { lsuv, type LsuvLayerReport, type LsuvOptions } from './lsuv';
 export {
   copyWeights,

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { calculateGain, initializerFor } from './gain';
+import { initializerFor } from './gain';
 import { getInitializer, initializerFromConfig, listInitializerAliases, listInitializers } from './registry';
 
 describe('initializer registry', () => {
@@ -38,27 +38,25 @@ describe('initializer registry', () => {
   });
 });
 
-describe('gains and the activation pairing', () => {
-  test('calculateGain has the standard values', () => {
-    expect(calculateGain('linear')).toBe(1);
-    expect(calculateGain('sigmoid')).toBe(1);
-    expect(calculateGain('tanh')).toBeCloseTo(5 / 3, 12);
-    expect(calculateGain('relu')).toBeCloseTo(Math.SQRT2, 12);
-    expect(calculateGain('leaky_relu', 0.2)).toBeCloseTo(Math.sqrt(2 / 1.04), 12);
-    expect(calculateGain('selu')).toBe(0.75);
-    expect(() => calculateGain('tanh', 1)).toThrow(/takes no parameter/);
+describe('initializerFor', () => {
+  test("reads the activation's hint: Glorot with its gain, He or LeCun with its options", () => {
+    expect(initializerFor({ gain: 5 / 3, recommendedInit: 'glorotUniform' }).getConfig()).toEqual({
+      gain: 5 / 3,
+    });
+    expect(initializerFor({ gain: Math.SQRT2, recommendedInit: 'heNormal' }).className).toBe('heNormal');
+    expect(initializerFor({ gain: 0.75, recommendedInit: 'lecunNormal' }).className).toBe('lecunNormal');
+    expect(
+      initializerFor({
+        gain: 1.4,
+        recommendedInit: 'heNormal',
+        initOptions: { negativeSlope: 0.1 },
+      }).getConfig(),
+    ).toEqual({ mode: 'fanIn', negativeSlope: 0.1 });
   });
 
-  test('initializerFor pairs activations with schemes (the lecture table)', () => {
-    expect(initializerFor('tanh').className).toBe('glorotUniform');
-    expect(initializerFor('tanh').getConfig()).toEqual({ gain: 5 / 3 });
-    expect(initializerFor('sigmoid').getConfig()).toEqual({ gain: 1 });
-    expect(initializerFor('relu').className).toBe('heNormal');
-    expect(initializerFor('gelu').className).toBe('heNormal');
-    expect(initializerFor('selu').className).toBe('lecunNormal');
-    expect(initializerFor('leakyRelu', { alpha: 0.1 }).getConfig()).toEqual({
-      mode: 'fanIn',
-      negativeSlope: 0.1,
-    });
+  test('an object without a hint is refused, naming the argument', () => {
+    expect(() => initializerFor({ name: 'tanh' } as never)).toThrow(
+      "initializerFor: argument 'activation' must be an activation with an initialisation hint",
+    );
   });
 });

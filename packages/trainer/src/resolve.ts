@@ -3,7 +3,12 @@
  * object already made) resolve through `@gradwell/activations` and `@gradwell/init`, so an unknown name
  * fails with the list of known ones.
  */
-import type { ActivationFunction, Initializer, ObjectResolvers } from '@gradwell/core';
+import {
+  hasInitializationHint,
+  type ActivationFunction,
+  type Initializer,
+  type ObjectResolvers,
+} from '@gradwell/core';
 import { getActivation, type ActivationOptions } from '@gradwell/activations';
 import { getInitializer, initializerFor, initializerFromConfig } from '@gradwell/init';
 
@@ -53,9 +58,12 @@ export function chooseKernelInitializer(
 ): InitializerChoice {
   if (given !== undefined) return { initializer: resolveInitializer(given), source: 'given' };
   const name = activation?.name ?? 'linear';
-  const options = (activation?.getConfig?.() ?? {}) as Record<string, number | string | boolean>;
   try {
-    return { initializer: initializerFor(name, options), source: 'chosen', activation: name };
+    // A registry activation carries its initialisation hint; another object is looked up by name.
+    const hinted = hasInitializationHint(activation)
+      ? activation
+      : getActivation(name, (activation?.getConfig?.() ?? {}) as ActivationOptions);
+    return { initializer: initializerFor(hinted), source: 'chosen', activation: name };
   } catch (error) {
     throw new Error(
       `cannot choose a kernel initialiser for activation '${name}': ${(error as Error).message} Register the activation, or give 'kernelInitializer'.`,

@@ -31,7 +31,7 @@ export interface ExperimentDefinition<Result = unknown> {
 
 /** Checks a definition's types while keeping its result type (`defineExperiment({ run, present })`). */
 export function defineExperiment<Result>(definition: ExperimentDefinition<Result>): ExperimentDefinition {
-  return definition as ExperimentDefinition;
+  return definition;
 }
 
 /** Loads MNIST subsets for `study` and frees them afterwards, whatever happens. */
