@@ -49,18 +49,45 @@ function expectOneLineError(r: Result, code: number, pattern: RegExp): void {
   expect(r.stderr).not.toMatch(/\n\s+at /);
 }
 
+/** A folder of noisy grey 12×12 PNGs, 12 per class, each class its own brightness. */
+async function writeImageClasses(name: string, classes: Record<string, number>): Promise<string> {
+  const { encodePng } = await import('@gradwell/augment/node');
+  const tf = await import('@tensorflow/tfjs-core');
+  const { setupBackend } = await import('@gradwell/core');
+  await setupBackend({ backend: 'cpu' });
+  const root = path.join(scratch, name);
+  for (const [label, value] of Object.entries(classes)) {
+    mkdirSync(path.join(root, label), { recursive: true });
+    for (let i = 0; i < 12; i++) {
+      const image = tf.tidy(() =>
+        tf.clipByValue(
+          tf.add(tf.fill([12, 12, 3], value), tf.randomNormal([12, 12, 3], 0, 0.05, 'float32', i)),
+          0,
+          1,
+        ),
+      );
+      writeFileSync(path.join(root, label, `${i}.png`), encodePng(image));
+      image.dispose();
+    }
+  }
+  return root;
+}
+
 test('the built bin exists (pnpm build)', () => {
   expect(existsSync(cli)).toBe(true);
   expect(readFileSync(cli, 'utf8').startsWith('#!/usr/bin/env node')).toBe(true);
 });
 
 describe('help and version', () => {
-  test.each(['train', 'experiment', 'augment', 'activations', 'bench', 'doctor'])('%s --help', (command) => {
-    const r = run([command, '--help']);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`Usage: gradwell ${command}`);
-    expect(r.stdout).toContain('--json');
-  });
+  test.each(['train', 'experiment', 'export', 'inspect', 'augment', 'activations', 'bench', 'doctor'])(
+    '%s --help',
+    (command) => {
+      const r = run([command, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`Usage: gradwell ${command}`);
+      expect(r.stdout).toContain('--json');
+    },
+  );
 
   test('--version and unknown commands', () => {
     expect(run(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
@@ -227,7 +254,7 @@ describe('train', () => {
     for (const name of ['history.json', 'history.csv', 'loss.svg', 'accuracy.svg', 'diagnostics.json'])
       expect(existsSync(path.join(out, name))).toBe(true);
     expect(readFileSync(path.join(out, 'history.csv'), 'utf8').split('\n')[0]).toContain('loss');
-    expect(existsSync(path.join(out, 'model', 'final', 'weights.bin'))).toBe(true);
+    expect(existsSync(path.join(out, 'model', 'weights.bin'))).toBe(true);
   });
 
   test('mnist with the recipe flags: batch norm, dropout, label smoothing, weight decay, augmentation, early stopping', () => {
@@ -301,28 +328,7 @@ describe('train', () => {
   });
 
   test('a folder of labelled images trains (one sub-folder per class)', async () => {
-    const { encodePng } = await import('@gradwell/augment/node');
-    const tf = await import('@tensorflow/tfjs-core');
-    const { setupBackend } = await import('@gradwell/core');
-    await setupBackend({ backend: 'cpu' });
-    const root = path.join(scratch, 'shapes');
-    for (const [label, value] of [
-      ['dark', 0.1],
-      ['light', 0.9],
-    ] as const) {
-      mkdirSync(path.join(root, label), { recursive: true });
-      for (let i = 0; i < 12; i++) {
-        const image = tf.tidy(() =>
-          tf.clipByValue(
-            tf.add(tf.fill([12, 12, 3], value), tf.randomNormal([12, 12, 3], 0, 0.05, 'float32', i)),
-            0,
-            1,
-          ),
-        );
-        writeFileSync(path.join(root, label, `${i}.png`), encodePng(image));
-        image.dispose();
-      }
-    }
+    const root = await writeImageClasses('shapes', { dark: 0.1, light: 0.9 });
     const r = json<{
       dataset: string;
       testAccuracy: number;
@@ -455,6 +461,111 @@ describe('train', () => {
     const resumed = json<{ history: unknown[]; epochs: number }>(run([...args, '--resume', '--json']));
     expect(resumed.history).toHaveLength(6);
     expect(readFileSync(path.join(ckpt, 'LATEST'), 'utf8')).toBe('epoch-0006');
+  });
+});
+
+describe('export, inspect, train --init-from', () => {
+  const run1 = path.join(scratch, 'interop-run');
+  test('a run exports to the TensorFlow.js layers format (and for Keras), inspects, and fine-tunes', () => {
+    const base = json<{ testAccuracy: number }>(
+      run(['train', '--limit', '2000', '--epochs', '4', '--hidden', '32', '--out', run1, '--json']),
+    );
+    expect(base.testAccuracy).toBeGreaterThan(0.7);
+    const inspected = json<{
+      format: string;
+      layers: Array<{ name: string; className: string }>;
+      totalParams: number;
+      tfjsLayers: { needsGradwellClasses: string[] };
+      keras: { exportable: boolean };
+    }>(run(['inspect', run1, '--json']));
+    expect(inspected.format).toBe('layers-model');
+    expect(inspected.layers.map((l) => l.name)).toEqual(['flatten', 'dense1', 'logits']);
+    expect(inspected.totalParams).toBe(784 * 32 + 32 + 32 * 10 + 10);
+    expect(inspected.tfjsLayers.needsGradwellClasses).toEqual([]);
+    expect(inspected.keras.exportable).toBe(true);
+
+    const exported = path.join(scratch, 'exported');
+    const r = run(['export', run1, '--out', exported, '--keras']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(
+      'tensorflowjs_converter --input_format=tfjs_layers_model --output_format=keras',
+    );
+    const modelJson = JSON.parse(readFileSync(path.join(exported, 'model.json'), 'utf8')) as {
+      format: string;
+      modelTopology: { class_name: string };
+    };
+    expect(modelJson.format).toBe('layers-model');
+    expect(modelJson.modelTopology.class_name).toBe('Sequential');
+
+    const tuned = json<{
+      summary: { rows: Array<{ name: string; trainableParams: number }> };
+      testAccuracy: number;
+    }>(
+      run([
+        'train',
+        '--limit',
+        '600',
+        '--epochs',
+        '1',
+        '--init-from',
+        exported,
+        '--freeze',
+        'dense1',
+        '--out',
+        path.join(scratch, 'tuned'),
+        '--json',
+      ]),
+    );
+    expect(tuned.summary.rows.find((row) => row.name === 'dense1')?.trainableParams).toBe(0);
+    // Fine-tuning starts from the trained weights: no starting over at chance.
+    expect(tuned.testAccuracy).toBeGreaterThan(base.testAccuracy - 0.1);
+  });
+
+  test('--new-head fits a model to data with other classes; bad sources and flags are one-line errors', async () => {
+    const three = await writeImageClasses('three-classes', { black: 0, grey: 0.5, white: 1 });
+    const two = await writeImageClasses('two-classes', { dim: 0.2, bright: 0.8 });
+    const base = path.join(scratch, 'three-run');
+    run(['train', '--dataset', three, '--image-size', '8', '--hidden', '16', '--epochs', '5', '--out', base]);
+    expectOneLineError(
+      run(['train', '--dataset', two, '--image-size', '8', '--epochs', '1', '--init-from', base]),
+      2,
+      /outputs \[3\], the data has 2 classes — add --new-head/,
+    );
+    const headed = json<{ summary: { rows: Array<{ name: string; outputShape: number[] }> } }>(
+      run([
+        'train',
+        '--dataset',
+        two,
+        '--image-size',
+        '8',
+        '--epochs',
+        '3',
+        '--init-from',
+        base,
+        '--new-head',
+        '--json',
+      ]),
+    );
+    expect(headed.summary.rows.at(-1)).toMatchObject({ name: 'head', outputShape: [2] });
+    expectOneLineError(
+      run(['train', '--init-from', path.join(scratch, 'nope')]),
+      2,
+      /--init-from: '.*nope' does not exist/,
+    );
+    expectOneLineError(
+      run(['train', '--limit', '200', '--epochs', '1', '--init-from', run1, '--freeze', 'nope']),
+      2,
+      /--freeze: no layer 'nope'; the model has flatten, dense1, logits/,
+    );
+    expectOneLineError(
+      run(['train', '--dataset', 'spirals', '--epochs', '1', '--init-from', run1]),
+      2,
+      /the model takes examples of shape \[28, 28, 1\], the data has \[2\]/,
+    );
+    const broken = path.join(scratch, 'broken');
+    mkdirSync(broken, { recursive: true });
+    writeFileSync(path.join(broken, 'model.json'), '{"format": "layers-model"}');
+    expectOneLineError(run(['inspect', broken]), 2, /no modelTopology/);
   });
 });
 

@@ -9,6 +9,8 @@ import { augmentCommand } from './commands/augment';
 import { benchCommand } from './commands/bench';
 import { doctorCommand } from './commands/doctor';
 import { experimentCommand } from './commands/experiment';
+import { exportCommand } from './commands/export';
+import { inspectCommand } from './commands/inspect';
 import { trainCommand } from './commands/train';
 import { CliError } from './errors';
 import { colorsFor } from './output';
@@ -27,6 +29,8 @@ export function createProgram(): Command {
   for (const command of [
     trainCommand(),
     experimentCommand(),
+    exportCommand(),
+    inspectCommand(),
     augmentCommand(),
     activationsCommand(),
     benchCommand(),

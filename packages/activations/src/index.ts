@@ -7,14 +7,7 @@ export {
   type ActivationDefinition,
   type PaperReference,
 } from './define-activation';
-export {
-  derivedAliases,
-  getActivation,
-  getActivationPlugin,
-  listActivationAliases,
-  listActivations,
-  registerActivation,
-} from './registry';
+export * from './registry';
 export { BUILT_IN_ACTIVATIONS } from './catalogue';
 export { SELU_ALPHA, SELU_SCALE } from './catalogue/selu';
 export { deadUnitFraction, saturationFraction } from './diagnostics';

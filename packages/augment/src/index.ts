@@ -35,5 +35,5 @@ export {
   type RandomErasingOptions,
 } from './photometric';
 export { cutmix, mixup, sampleBeta, sampleGamma, type MixedBatch } from './mixing';
-export { compose, listAugmentationSteps, pipelineFromJSON, type Pipeline, type StepSpec } from './pipeline';
+export * from './pipeline';
 export { imageDataToTensor, tensorToImageData, type ImageDataLike } from './image-data';

@@ -16,15 +16,7 @@ import {
   type Registry,
 } from '@gradwell/core';
 import { adjustBrightness, adjustContrast, adjustHue, adjustSaturation, toGrayscale } from './color';
-import {
-  crop,
-  flipHorizontal,
-  flipVertical,
-  randomCrop,
-  randomRescale,
-  randomResizedCrop,
-  rescaleBy,
-} from './geometry';
+import * as geometry from './geometry';
 import { colorJitter, randomErasing } from './photometric';
 import { standardize } from './preprocess';
 
@@ -42,31 +34,31 @@ interface StepDefinition {
 }
 
 const STEPS: ReadonlyArray<readonly [string, StepDefinition]> = [
-  ['flipHorizontal', { resizes: false, apply: (x) => flipHorizontal(x) }],
-  ['flipVertical', { resizes: false, apply: (x) => flipVertical(x) }],
+  ['flipHorizontal', { resizes: false, apply: (x) => geometry.flipHorizontal(x) }],
+  ['flipVertical', { resizes: false, apply: (x) => geometry.flipVertical(x) }],
   [
     'crop',
     {
       resizes: true,
-      apply: (x, p) => crop(x, p as { top: number; left: number; height: number; width: number }),
+      apply: (x, p) => geometry.crop(x, p as { top: number; left: number; height: number; width: number }),
     },
   ],
   [
     'randomCrop',
     {
       resizes: true,
-      apply: (x, p, r) => randomCrop(x, p as { size: [number, number]; padding?: number }, r),
+      apply: (x, p, r) => geometry.randomCrop(x, p as { size: [number, number]; padding?: number }, r),
     },
   ],
   [
     'randomResizedCrop',
-    { resizes: true, apply: (x, p, r) => randomResizedCrop(x, p as { size: [number, number] }, r) },
+    { resizes: true, apply: (x, p, r) => geometry.randomResizedCrop(x, p as { size: [number, number] }, r) },
   ],
   [
     'randomRescale',
-    { resizes: true, apply: (x, p, r) => randomRescale(x, p as { range: [number, number] }, r) },
+    { resizes: true, apply: (x, p, r) => geometry.randomRescale(x, p as { range: [number, number] }, r) },
   ],
-  ['rescale', { resizes: true, apply: (x, p) => rescaleBy(x, p.factor as number, p) }],
+  ['rescale', { resizes: true, apply: (x, p) => geometry.rescaleBy(x, p.factor as number, p) }],
   ['colorJitter', { resizes: false, apply: (x, p, r) => colorJitter(x, p, r) }],
   ['brightness', { resizes: false, apply: (x, p) => adjustBrightness(x, p.factor as number) }],
   ['contrast', { resizes: false, apply: (x, p) => adjustContrast(x, p.factor as number) }],

@@ -10,59 +10,33 @@
  * γ and β are trainable weights (`scale` / `center` switch them off); the running mean and variance are
  * non-trainable weights, saved and loaded with the model.
  */
-import { type Tensor } from '@tensorflow/tfjs-core';
-import {
-  type ApplyContext,
-  assertInRange,
-  BaseLayer,
-  choiceField,
-  constantInitializer,
-  defineLayerConfig,
-  optionalField,
-  type RandomSource,
-  zerosInitializer,
-} from '@gradwell/core';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { choiceField, defineLayerConfig, optionalField, type ApplyContext } from '@gradwell/core';
 import { batchNorm, normalizeBatchInTraining } from './batch-norm';
-import { updateRunningStatistics } from './running-statistics';
+import {
+  NORMALIZATION_FIELDS,
+  RunningStatisticsLayer,
+  type RunningStatisticsArgs,
+} from './normalization-layer';
 
-export interface BatchNormArgs {
-  /** Weight of the old running value; default 0.99. */
-  momentum?: number;
-  /** Default 1e-3. */
-  epsilon?: number;
-  /** Learn β (default true). */
-  center?: boolean;
-  /** Learn γ (default true). */
-  scale?: boolean;
+export interface BatchNormArgs extends RunningStatisticsArgs {
   /** 'fused' (default) or 'autodiff' backward. */
   gradient?: 'fused' | 'autodiff';
-  name?: string;
 }
 
 const BATCH_NORM_CONFIG = defineLayerConfig('BatchNorm', {
+  ...NORMALIZATION_FIELDS,
   momentum: optionalField('number'),
-  epsilon: optionalField('number'),
-  center: optionalField('boolean'),
-  scale: optionalField('boolean'),
   gradient: choiceField(['fused', 'autodiff']),
 });
 
-export class BatchNorm extends BaseLayer {
+export class BatchNorm extends RunningStatisticsLayer {
   readonly className = 'BatchNorm';
-  readonly momentum: number;
-  readonly epsilon: number;
-  readonly center: boolean;
-  readonly scale: boolean;
+  protected readonly layerConfig = BATCH_NORM_CONFIG;
   readonly gradient: 'fused' | 'autodiff';
 
   constructor(args: BatchNormArgs = {}) {
-    super(args.name, 'batchNorm');
-    this.momentum = args.momentum ?? 0.99;
-    this.epsilon = args.epsilon ?? 1e-3;
-    assertInRange('batchNorm', 'momentum', this.momentum, { min: 0, max: 1, maxInclusive: false });
-    assertInRange('batchNorm', 'epsilon', this.epsilon, { min: 0, minInclusive: false });
-    this.center = args.center ?? true;
-    this.scale = args.scale ?? true;
+    super(args, 'batchNorm');
     this.gradient = args.gradient ?? 'fused';
   }
 
@@ -88,43 +62,25 @@ export class BatchNorm extends BaseLayer {
     }
   }
 
-  protected override createWeights(inputShape: readonly number[], random: RandomSource): void {
-    const channels = [inputShape[inputShape.length - 1] as number];
-    if (this.scale) this.addWeight('gamma', channels, constantInitializer(1), random);
-    if (this.center) this.addWeight('beta', channels, zerosInitializer, random);
-    this.addWeight('movingMean', channels, zerosInitializer, random, false);
-    this.addWeight('movingVariance', channels, constantInitializer(1), random, false);
-  }
-
   protected call(x: Tensor, context: ApplyContext): Tensor {
-    const gamma = this.scale ? this.weight('gamma') : undefined;
-    const beta = this.center ? this.weight('beta') : undefined;
-    const movingMean = this.weight('movingMean');
-    const movingVariance = this.weight('movingVariance');
-    if (context.training !== true) {
-      return batchNorm(x, { mean: movingMean, variance: movingVariance, gamma, beta, epsilon: this.epsilon });
-    }
+    const { gamma, beta } = this.affineWeights();
+    const running = this.runningStatistics();
+    if (context.training !== true)
+      return batchNorm(x, {
+        mean: running.mean,
+        variance: running.variance,
+        gamma,
+        beta,
+        epsilon: this.epsilon,
+      });
     const { y, mean, variance } = normalizeBatchInTraining(x, undefined, {
       gamma,
       beta,
       epsilon: this.epsilon,
       gradient: this.gradient,
     });
-    const m = x.size / (x.shape[x.rank - 1] as number);
-    updateRunningStatistics(
-      { mean: movingMean, variance: movingVariance },
-      { mean, variance, count: m },
-      this.momentum,
-    );
+    this.updateRunning({ mean, variance, count: x.size / (x.shape[x.rank - 1] as number) });
     return y;
-  }
-
-  computeOutputShape(inputShape: readonly number[]): number[] {
-    return [...inputShape];
-  }
-
-  getConfig(): Record<string, unknown> {
-    return BATCH_NORM_CONFIG.write(this);
   }
 
   static fromConfig(config: Record<string, unknown>): BatchNorm {

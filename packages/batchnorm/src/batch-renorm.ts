@@ -9,69 +9,46 @@
  * 5 over training; pass the values for the current step, or keep the final ones.)
  */
 import { add, clipByValue, div, moments, mul, rsqrt, sqrt, sub, type Tensor } from '@tensorflow/tfjs-core';
-import {
-  type ApplyContext,
-  assertInRange,
-  BaseLayer,
-  constantInitializer,
-  defineLayerConfig,
-  optionalField,
-  type RandomSource,
-  zerosInitializer,
-} from '@gradwell/core';
+import { assertInRange, defineLayerConfig, optionalField, type ApplyContext } from '@gradwell/core';
 import { batchNorm } from './batch-norm';
-import { updateRunningStatistics } from './running-statistics';
+import {
+  NORMALIZATION_FIELDS,
+  RunningStatisticsLayer,
+  type RunningStatisticsArgs,
+} from './normalization-layer';
 import { stopGradient } from './stop-gradient';
 
-export interface BatchRenormArgs {
+export interface BatchRenormArgs extends RunningStatisticsArgs {
   /** Default 3. */
   rMax?: number;
   /** Default 5. */
   dMax?: number;
-  momentum?: number;
-  epsilon?: number;
-  name?: string;
 }
 
 const BATCH_RENORM_CONFIG = defineLayerConfig('BatchRenorm', {
+  ...NORMALIZATION_FIELDS,
+  momentum: optionalField('number'),
   rMax: optionalField('number'),
   dMax: optionalField('number'),
-  momentum: optionalField('number'),
-  epsilon: optionalField('number'),
 });
 
-export class BatchRenorm extends BaseLayer {
+export class BatchRenorm extends RunningStatisticsLayer {
   readonly className = 'BatchRenorm';
+  protected readonly layerConfig = BATCH_RENORM_CONFIG;
   readonly rMax: number;
   readonly dMax: number;
-  readonly momentum: number;
-  readonly epsilon: number;
 
   constructor(args: BatchRenormArgs = {}) {
-    super(args.name, 'batchRenorm');
+    super(args, 'batchRenorm');
     this.rMax = args.rMax ?? 3;
     this.dMax = args.dMax ?? 5;
-    this.momentum = args.momentum ?? 0.99;
-    this.epsilon = args.epsilon ?? 1e-3;
     assertInRange('batchRenorm', 'rMax', this.rMax, { min: 1 });
     assertInRange('batchRenorm', 'dMax', this.dMax, { min: 0 });
-    assertInRange('batchRenorm', 'momentum', this.momentum, { min: 0, max: 1, maxInclusive: false });
-    assertInRange('batchRenorm', 'epsilon', this.epsilon, { min: 0, minInclusive: false });
-  }
-
-  protected override createWeights(inputShape: readonly number[], random: RandomSource): void {
-    const channels = [inputShape[inputShape.length - 1] as number];
-    this.addWeight('gamma', channels, constantInitializer(1), random);
-    this.addWeight('beta', channels, zerosInitializer, random);
-    this.addWeight('movingMean', channels, zerosInitializer, random, false);
-    this.addWeight('movingVariance', channels, constantInitializer(1), random, false);
   }
 
   protected call(x: Tensor, context: ApplyContext): Tensor {
-    const gamma = this.weight('gamma');
-    const beta = this.weight('beta');
-    const movingMean = this.weight('movingMean');
-    const movingVariance = this.weight('movingVariance');
+    const { gamma, beta } = this.affineWeights();
+    const { mean: movingMean, variance: movingVariance } = this.runningStatistics();
     if (context.training !== true) {
       return batchNorm(x, { mean: movingMean, variance: movingVariance, gamma, beta, epsilon: this.epsilon });
     }
@@ -85,21 +62,9 @@ export class BatchRenorm extends BaseLayer {
     const r = stopGradient(clipByValue(div(batchStd, runningStd), 1 / this.rMax, this.rMax));
     const d = stopGradient(clipByValue(div(sub(mean, movingMean), runningStd), -this.dMax, this.dMax));
     const xHat = add(mul(mul(sub(x, mean), rsqrt(add(variance, this.epsilon))), r), d);
-    const y = add(mul(xHat, gamma), beta);
-    updateRunningStatistics(
-      { mean: movingMean, variance: movingVariance },
-      { mean, variance, count: m },
-      this.momentum,
-    );
+    const y = this.applyAffine(xHat);
+    this.updateRunning({ mean, variance, count: m });
     return y;
-  }
-
-  computeOutputShape(inputShape: readonly number[]): number[] {
-    return [...inputShape];
-  }
-
-  getConfig(): Record<string, unknown> {
-    return BATCH_RENORM_CONFIG.write(this);
   }
 
   static fromConfig(config: Record<string, unknown>): BatchRenorm {

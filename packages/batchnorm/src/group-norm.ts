@@ -4,40 +4,28 @@
  * the batch size. groups = 1 is layer norm over the image; groups = channels is instance norm.
  */
 import { add, moments, mul, reshape, rsqrt, sub, type Tensor } from '@tensorflow/tfjs-core';
-import {
-  assertInRange,
-  assertPositiveInteger,
-  BaseLayer,
-  constantInitializer,
-  defineLayerConfig,
-  optionalField,
-  type RandomSource,
-  zerosInitializer,
-} from '@gradwell/core';
+import { assertPositiveInteger, defineLayerConfig, optionalField, type RandomSource } from '@gradwell/core';
+import { NORMALIZATION_FIELDS, NormalizationLayer, type NormalizationArgs } from './normalization-layer';
 
-export interface GroupNormArgs {
+export interface GroupNormArgs extends NormalizationArgs {
   /** Default 32 (the paper's); must divide the channel count. */
   groups?: number;
-  epsilon?: number;
-  name?: string;
 }
 
 const GROUP_NORM_CONFIG = defineLayerConfig('GroupNorm', {
+  ...NORMALIZATION_FIELDS,
   groups: optionalField('integer'),
-  epsilon: optionalField('number'),
 });
 
-export class GroupNorm extends BaseLayer {
+export class GroupNorm extends NormalizationLayer {
   readonly className = 'GroupNorm';
+  protected readonly layerConfig = GROUP_NORM_CONFIG;
   readonly groups: number;
-  readonly epsilon: number;
 
   constructor(args: GroupNormArgs = {}) {
-    super(args.name, 'groupNorm');
+    super(args, 'groupNorm', 1e-5);
     this.groups = args.groups ?? 32;
     assertPositiveInteger('groupNorm', 'groups', this.groups);
-    this.epsilon = args.epsilon ?? 1e-5;
-    assertInRange('groupNorm', 'epsilon', this.epsilon, { min: 0, minInclusive: false });
   }
 
   protected override validateInputShape(inputShape: readonly number[]): void {
@@ -53,25 +41,16 @@ export class GroupNorm extends BaseLayer {
   }
 
   protected override createWeights(inputShape: readonly number[], random: RandomSource): void {
-    const channels = [inputShape[2] as number];
-    this.addWeight('gamma', channels, constantInitializer(1), random);
-    this.addWeight('beta', channels, zerosInitializer, random);
+    this.addAffineWeights(inputShape[2] as number, random);
   }
 
   protected call(x: Tensor): Tensor {
     const [n, h, w, c] = x.shape as [number, number, number, number];
     const grouped = reshape(x, [n, h, w, this.groups, c / this.groups]);
     const { mean, variance } = moments(grouped, [1, 2, 4], true);
-    const normalized = reshape(mul(sub(grouped, mean), rsqrt(add(variance, this.epsilon))), [n, h, w, c]);
-    return add(mul(normalized, this.weight('gamma')), this.weight('beta'));
-  }
-
-  computeOutputShape(inputShape: readonly number[]): number[] {
-    return [...inputShape];
-  }
-
-  getConfig(): Record<string, unknown> {
-    return GROUP_NORM_CONFIG.write(this);
+    return this.applyAffine(
+      reshape(mul(sub(grouped, mean), rsqrt(add(variance, this.epsilon))), [n, h, w, c]),
+    );
   }
 
   static fromConfig(config: Record<string, unknown>): GroupNorm {

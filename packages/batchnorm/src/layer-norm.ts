@@ -4,64 +4,29 @@
  * works at any batch size (even 1).
  */
 import { add, moments, mul, rsqrt, sub, type Tensor } from '@tensorflow/tfjs-core';
-import {
-  assertInRange,
-  BaseLayer,
-  constantInitializer,
-  defineLayerConfig,
-  optionalField,
-  type RandomSource,
-  zerosInitializer,
-} from '@gradwell/core';
+import { defineLayerConfig, type RandomSource } from '@gradwell/core';
+import { NORMALIZATION_FIELDS, NormalizationLayer, type NormalizationArgs } from './normalization-layer';
 
-export interface LayerNormArgs {
-  epsilon?: number;
-  center?: boolean;
-  scale?: boolean;
-  name?: string;
-}
+export type LayerNormArgs = NormalizationArgs;
 
-const LAYER_NORM_CONFIG = defineLayerConfig('LayerNorm', {
-  epsilon: optionalField('number'),
-  center: optionalField('boolean'),
-  scale: optionalField('boolean'),
-});
+const LAYER_NORM_CONFIG = defineLayerConfig('LayerNorm', NORMALIZATION_FIELDS);
 
-export class LayerNorm extends BaseLayer {
+export class LayerNorm extends NormalizationLayer {
   readonly className = 'LayerNorm';
-  readonly epsilon: number;
-  readonly center: boolean;
-  readonly scale: boolean;
+  protected readonly layerConfig = LAYER_NORM_CONFIG;
 
   constructor(args: LayerNormArgs = {}) {
-    super(args.name, 'layerNorm');
-    this.epsilon = args.epsilon ?? 1e-3;
-    assertInRange('layerNorm', 'epsilon', this.epsilon, { min: 0, minInclusive: false });
-    this.center = args.center ?? true;
-    this.scale = args.scale ?? true;
+    super(args, 'layerNorm');
   }
 
   protected override createWeights(inputShape: readonly number[], random: RandomSource): void {
-    const channels = [inputShape[inputShape.length - 1] as number];
-    if (this.scale) this.addWeight('gamma', channels, constantInitializer(1), random);
-    if (this.center) this.addWeight('beta', channels, zerosInitializer, random);
+    this.addAffineWeights(inputShape[inputShape.length - 1] as number, random);
   }
 
   protected call(x: Tensor): Tensor {
     const axes = Array.from({ length: x.rank - 1 }, (_, i) => i + 1);
     const { mean, variance } = moments(x, axes, true);
-    let y = mul(sub(x, mean), rsqrt(add(variance, this.epsilon)));
-    if (this.scale) y = mul(y, this.weight('gamma'));
-    if (this.center) y = add(y, this.weight('beta'));
-    return y;
-  }
-
-  computeOutputShape(inputShape: readonly number[]): number[] {
-    return [...inputShape];
-  }
-
-  getConfig(): Record<string, unknown> {
-    return LAYER_NORM_CONFIG.write(this);
+    return this.applyAffine(mul(sub(x, mean), rsqrt(add(variance, this.epsilon))));
   }
 
   static fromConfig(config: Record<string, unknown>): LayerNorm {

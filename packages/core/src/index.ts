@@ -39,17 +39,7 @@ export {
   type RegisterOptions,
 } from './registry';
 export { createRandom, getGlobalRandom, setGlobalSeed, type RandomSource, type RandomState } from './random';
-export {
-  assertFiniteNumber,
-  assertInRange,
-  assertNonNegativeInteger,
-  assertOneOf,
-  assertPositiveInteger,
-  assertTensor,
-  describeValue,
-  GradwellArgumentError,
-  type RangeSpec,
-} from './validation';
+export * from './validation';
 export {
   BaseLayer,
   hasPreActivation,
@@ -67,6 +57,7 @@ export {
   zerosInitializer,
 } from './layers/default-initializers';
 export { ActivationLayer } from './layers/activation';
+export { AFFINE_FIELDS, AffineLayer, type AffineArgs } from './layers/affine-layer';
 export {
   choiceField,
   defineLayerConfig,
@@ -80,6 +71,7 @@ export {
 } from './layers/layer-config';
 export { Dense, type DenseArgs } from './layers/dense';
 export { Conv2d, convOutputLength, type Conv2dArgs, type Padding } from './layers/conv2d';
+export { DepthwiseConv2d, type DepthwiseConv2dArgs } from './layers/depthwise-conv2d';
 export {
   AvgPool2d,
   avgPool2d,

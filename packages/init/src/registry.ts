@@ -4,44 +4,33 @@
  * the known names and the nearest.
  */
 import { createRegistry, type Initializer, type Registry, type SerializedObject } from '@gradwell/core';
-import { constant, normal, ones, truncatedNormal, uniform, zeros } from './basic';
+import * as basic from './basic';
 import type { GradwellInitializer } from './initializer';
-import { identity, orthogonal } from './orthogonal';
-import {
-  fanIn,
-  glorotNormal,
-  glorotSigmoidUniform,
-  glorotStandard,
-  glorotUniform,
-  heNormal,
-  heUniform,
-  lecunNormal,
-  lecunUniform,
-  varianceScaling,
-} from './variance-scaling';
+import * as orthogonal from './orthogonal';
+import * as scaling from './variance-scaling';
 
 // Every factory takes one (optional) options object.
 type Factory = (options?: never) => GradwellInitializer;
 
 const BUILT_IN: ReadonlyArray<readonly [string, Factory, readonly string[]]> = [
-  ['zeros', zeros, []],
-  ['ones', ones, []],
-  ['constant', constant, []],
-  ['uniform', uniform, ['random_uniform']],
-  ['normal', normal, ['random_normal']],
-  ['truncatedNormal', truncatedNormal, ['truncated_normal']],
-  ['varianceScaling', varianceScaling, ['variance_scaling']],
-  ['glorotStandard', glorotStandard, ['glorot_standard']],
-  ['fanIn', fanIn, ['fan_in']],
-  ['glorotUniform', glorotUniform, ['glorot_uniform', 'xavierUniform', 'xavier_uniform']],
-  ['glorotNormal', glorotNormal, ['glorot_normal', 'xavierNormal', 'xavier_normal']],
-  ['glorotSigmoidUniform', glorotSigmoidUniform, ['glorot_sigmoid_uniform', 'xavierSigmoidUniform']],
-  ['heNormal', heNormal, ['he_normal', 'kaimingNormal', 'kaiming_normal']],
-  ['heUniform', heUniform, ['he_uniform', 'kaimingUniform', 'kaiming_uniform']],
-  ['lecunNormal', lecunNormal, ['lecun_normal']],
-  ['lecunUniform', lecunUniform, ['lecun_uniform']],
-  ['orthogonal', orthogonal, []],
-  ['identity', identity, ['eye']],
+  ['zeros', basic.zeros, []],
+  ['ones', basic.ones, []],
+  ['constant', basic.constant, []],
+  ['uniform', basic.uniform, ['random_uniform']],
+  ['normal', basic.normal, ['random_normal']],
+  ['truncatedNormal', basic.truncatedNormal, ['truncated_normal']],
+  ['varianceScaling', scaling.varianceScaling, ['variance_scaling']],
+  ['glorotStandard', scaling.glorotStandard, ['glorot_standard']],
+  ['fanIn', scaling.fanIn, ['fan_in']],
+  ['glorotUniform', scaling.glorotUniform, ['glorot_uniform', 'xavierUniform', 'xavier_uniform']],
+  ['glorotNormal', scaling.glorotNormal, ['glorot_normal', 'xavierNormal', 'xavier_normal']],
+  ['glorotSigmoidUniform', scaling.glorotSigmoidUniform, ['glorot_sigmoid_uniform', 'xavierSigmoidUniform']],
+  ['heNormal', scaling.heNormal, ['he_normal', 'kaimingNormal', 'kaiming_normal']],
+  ['heUniform', scaling.heUniform, ['he_uniform', 'kaimingUniform', 'kaiming_uniform']],
+  ['lecunNormal', scaling.lecunNormal, ['lecun_normal']],
+  ['lecunUniform', scaling.lecunUniform, ['lecun_uniform']],
+  ['orthogonal', orthogonal.orthogonal, []],
+  ['identity', orthogonal.identity, ['eye']],
 ];
 
 let registry: Registry<Factory> | undefined;

@@ -4,64 +4,53 @@
  * (W∘M/(1 − rate)) makes the inference layer — the plain weights — the expectation of the training layer
  * over masks. (The paper's moment-matching Gaussian inference is not implemented.)
  */
-import { add, div, matMul, mul, type Tensor, type Tensor2D } from '@tensorflow/tfjs-core';
+import { div, matMul, mul, type Tensor, type Tensor2D } from '@tensorflow/tfjs-core';
 import {
+  AFFINE_FIELDS,
+  AffineLayer,
   assertPositiveInteger,
-  BaseLayer,
   createRandom,
   defineLayerConfig,
   field,
-  glorotUniformInitializer,
   optionalField,
-  zerosInitializer,
-  type ActivationFunction,
+  type AffineArgs,
   type ApplyContext,
-  type Initializer,
   type ObjectResolvers,
   type RandomSource,
   type RandomState,
 } from '@gradwell/core';
 import { assertRate, keepMask } from './dropout';
 
-export interface DropConnectArgs {
+export interface DropConnectArgs extends AffineArgs {
   units: number;
+  /** Probability of dropping each weight in a training step. */
   rate: number;
-  activation?: ActivationFunction;
-  kernelInitializer?: Initializer;
-  biasInitializer?: Initializer;
+  /** Seed of the masks; default 0. */
   seed?: number;
-  name?: string;
 }
 
 const DROP_CONNECT_CONFIG = defineLayerConfig('DropConnectDense', {
   units: field('integer'),
   rate: field('number'),
   seed: optionalField('integer'),
-  activation: field('activation'),
-  kernelInitializer: optionalField('initializer'),
-  biasInitializer: optionalField('initializer'),
+  ...AFFINE_FIELDS,
 });
 
-export class DropConnectDense extends BaseLayer {
+export class DropConnectDense extends AffineLayer {
   readonly className = 'DropConnectDense';
+  protected readonly layerConfig = DROP_CONNECT_CONFIG;
   readonly units: number;
   readonly rate: number;
-  readonly activation: ActivationFunction | undefined;
   readonly seed: number;
-  readonly kernelInitializer: Initializer;
-  readonly biasInitializer: Initializer;
   private random: RandomSource;
 
   constructor(args: DropConnectArgs) {
-    super(args.name, 'dropConnect');
+    super(args, 'dropConnect');
     assertPositiveInteger('dropConnect', 'units', args.units);
     assertRate('dropConnect', args.rate);
     this.units = args.units;
     this.rate = args.rate;
-    this.activation = args.activation;
     this.seed = args.seed ?? 0;
-    this.kernelInitializer = args.kernelInitializer ?? glorotUniformInitializer;
-    this.biasInitializer = args.biasInitializer ?? zerosInitializer;
     this.random = createRandom(this.seed);
   }
 
@@ -73,20 +62,18 @@ export class DropConnectDense extends BaseLayer {
   }
 
   protected override createWeights(inputShape: readonly number[], random: RandomSource): void {
-    this.addWeight('kernel', [inputShape[0] as number, this.units], this.kernelInitializer, random);
-    this.addWeight('bias', [this.units], this.biasInitializer, random);
+    this.addKernelAndBias([inputShape[0] as number, this.units], this.units, random);
   }
 
-  protected call(x: Tensor, context: ApplyContext): Tensor {
+  /** x·(W∘M)/(1 − rate) with a fresh mask M in training; x·W at inference (the masks' expectation). */
+  protected product(x: Tensor, context: ApplyContext): Tensor {
     let kernel: Tensor = this.weight('kernel');
-    if (context.training === true && this.rate > 0) {
+    if (context.training === true && this.rate > 0)
       kernel = div(mul(kernel, keepMask(kernel.shape, this.rate, this.random)), 1 - this.rate);
-    }
-    const linear = add(matMul(x as Tensor2D, kernel as Tensor2D), this.weight('bias'));
-    return this.activation === undefined ? linear : this.activation.apply(linear);
+    return matMul(x as Tensor2D, kernel as Tensor2D);
   }
 
-  computeOutputShape(): number[] {
+  override computeOutputShape(): number[] {
     return [this.units];
   }
 
@@ -103,10 +90,6 @@ export class DropConnectDense extends BaseLayer {
   override resetWeights(random?: RandomSource): void {
     super.resetWeights(random);
     this.random = createRandom(this.seed);
-  }
-
-  getConfig(): Record<string, unknown> {
-    return DROP_CONNECT_CONFIG.write(this);
   }
 
   static fromConfig(config: Record<string, unknown>, resolvers: ObjectResolvers): DropConnectDense {

@@ -12,6 +12,7 @@ import {
   field,
   optionalField,
   type ApplyContext,
+  type LayerConfig,
   type RandomSource,
   type RandomState,
 } from '@gradwell/core';
@@ -53,6 +54,7 @@ export const DROPOUT_CONFIGS = {
 
 export class DropoutLayer extends BaseLayer {
   readonly className: string;
+  protected readonly layerConfig: LayerConfig<typeof dropoutFields>;
   readonly rate: number;
   readonly seed: number;
   private random: RandomSource;
@@ -64,6 +66,7 @@ export class DropoutLayer extends BaseLayer {
     super(args.name, DEFAULT_NAMES[kind]);
     assertRate(CLASS_NAMES[kind], args.rate);
     this.className = CLASS_NAMES[kind];
+    this.layerConfig = DROPOUT_CONFIGS[kind];
     this.rate = args.rate;
     this.seed = args.seed ?? 0;
     this.random = createRandom(this.seed);
@@ -103,14 +106,6 @@ export class DropoutLayer extends BaseLayer {
   /** Restarts the mask sequence (and so a run) from the seed. */
   override resetWeights(): void {
     this.random = createRandom(this.seed);
-  }
-
-  computeOutputShape(inputShape: readonly number[]): number[] {
-    return [...inputShape];
-  }
-
-  getConfig(): Record<string, unknown> {
-    return DROPOUT_CONFIGS[this.kind].write(this);
   }
 
   /** A dropout layer of `kind` from its config. */

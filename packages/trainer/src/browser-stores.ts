@@ -106,9 +106,19 @@ export function indexedDbStore(
   };
 }
 
+/** model.json with its weights manifest pointing at the downloaded (prefixed) weights file. */
+function renameWeightsFile(modelJson: Uint8Array, prefix: string): Uint8Array {
+  const json = JSON.parse(new TextDecoder().decode(modelJson)) as {
+    weightsManifest?: Array<{ paths: string[] }>;
+  };
+  for (const group of json.weightsManifest ?? []) group.paths = group.paths.map((p) => `${prefix}${p}`);
+  return new TextEncoder().encode(JSON.stringify(json));
+}
+
 /**
- * Offers each file of a checkpoint as a download (`<prefix>-model.json`, `<prefix>-weights.bin`, ...).
- * Returns the file names offered.
+ * Offers each file of a checkpoint as a download (`<prefix>-model.json`, `<prefix>-weights.bin`, ...),
+ * the model.json naming `<prefix>-weights.bin`, so the pair loads with `tf.loadLayersModel`. Returns the
+ * file names offered.
  */
 export function downloadCheckpoint(
   files: CheckpointFiles,
@@ -119,7 +129,9 @@ export function downloadCheckpoint(
     throw new Error('downloadCheckpoint: needs a browser document (in Node, use the directory store).');
   checkLabel(prefix);
   const names: string[] = [];
-  for (const [name, bytes] of files) {
+  for (const [name, original] of files) {
+    // model.json names its weights file: point it at the downloaded name.
+    const bytes = name === 'model.json' ? renameWeightsFile(original, `${prefix}-`) : original;
     const url = URL.createObjectURL(
       new Blob([bytes.slice().buffer], {
         type: name.endsWith('.json') ? 'application/json' : 'application/octet-stream',

@@ -1,17 +1,15 @@
 /**
- * Checkpoints: a model (config JSON + weights binary), its optimiser's state and the training state,
- * as a set of named files that a store writes atomically — a directory in Node (`@gradwell/trainer/node`),
+ * Checkpoints: a model in the TensorFlow.js layers format (`model.json` + `weights.bin`, so every
+ * checkpoint also opens with `tf.loadLayersModel`), its optimiser's state and the training state, as a
+ * set of named files that a store writes atomically — a directory in Node (`@gradwell/trainer/node`),
  * IndexedDB or a download in the browser, or memory.
  *
- * Format (version 1):
- * - `model.json`: `{ format: 'gradwell-model', formatVersion, modelConfig, weightsManifest }`, where
- *   `weightsManifest` is tfjs's (`[{ paths: ['weights.bin'], weights: [{ name, shape, dtype }] }]`) and the
- *   weight names are the model's stable `layer/weight` names;
- * - `weights.bin`: the weights in tfjs's binary layout (`tf.io.encodeWeights`), little-endian float32;
- * - `optimizer.json` + `optimizer.bin`: class, iteration count, β powers, slot tensors (same layout);
+ * Files (format version 2):
+ * - `model.json` + `weights.bin`: the model, as `saveModel` writes it (see interop/layers-model.ts);
+ * - `optimizer.json` + `optimizer.bin`: class, iteration count, β powers, slot tensors (tfjs's weights
+ *   layout, `tf.io.encodeWeights`);
  * - `training.json`: epoch, step, seed, history and the random states of dropout layers.
- * The weights files load with `tf.io.decodeWeights`; `model.json` is *not* a Keras topology, so
- * tfjs-layers' `loadLayersModel` does not read it (gradwell's layers have no tfjs-layers equivalents).
+ * Version 1 checkpoints (`model.json` of format `gradwell-model`) still load, so old runs keep resuming.
  */
 import { dispose, io, type NamedTensorMap, type Tensor } from '@tensorflow/tfjs-core';
 import { GradwellArgumentError, type LayerWeight, type Sequential } from '@gradwell/core';
@@ -19,8 +17,10 @@ import type { Optimizer } from '@tensorflow/tfjs-core';
 import { modelFromConfig, type Model } from './model';
 import { disposeOptimizerState, getOptimizerState, type OptimizerState } from './optimizer-state';
 import type { ResumeFrom, TrainingState } from './training/fit-types';
+import { readLayersModel, writeLayersModel } from './interop/layers-model';
+import { artifactsFromModelJson, artifactsToFiles, MODEL_JSON, parseModelJson } from './interop/model-json';
 
-export const CHECKPOINT_FORMAT_VERSION = 1;
+export const CHECKPOINT_FORMAT_VERSION = 2;
 
 /** File name → bytes. */
 export type CheckpointFiles = Map<string, Uint8Array>;
@@ -81,35 +81,13 @@ function decodeTensors(
   return io.decodeWeights(copy, specs);
 }
 
-interface ModelJson {
-  format: 'gradwell-model';
-  formatVersion: number;
-  modelConfig: Record<string, unknown>;
-  weightsManifest: Array<{ paths: string[]; weights: io.WeightsManifestEntry[] }>;
-}
-
-/** The files of a model: its config and weights (trainable and not, e.g. running statistics). */
-export async function encodeModel(
-  model: Sequential,
-  extraWeights: readonly LayerWeight[] = [],
-): Promise<CheckpointFiles> {
-  const weights = [...model.weights, ...extraWeights];
-  const named: NamedTensorMap = Object.fromEntries(weights.map((w) => [w.name, w.variable as Tensor]));
-  const { data, specs } = await encodeTensors(named);
-  const json: ModelJson = {
-    format: 'gradwell-model',
-    formatVersion: CHECKPOINT_FORMAT_VERSION,
-    modelConfig: model.getConfig(),
-    weightsManifest: [{ paths: ['weights.bin'], weights: specs }],
-  };
-  return new Map([
-    ['model.json', jsonFile(json)],
-    ['weights.bin', data],
-  ]);
+/** The files of a model (`model.json` + `weights.bin`, the TensorFlow.js layers format). */
+export async function encodeModel(model: Sequential): Promise<CheckpointFiles> {
+  return artifactsToFiles(await writeLayersModel(model));
 }
 
 /** Assigns saved weights to a model's variables by stable name; every weight must be present with its shape. */
-export function assignWeights(weights: readonly LayerWeight[], saved: NamedTensorMap): void {
+function assignWeights(weights: readonly LayerWeight[], saved: NamedTensorMap): void {
   for (const w of weights) {
     const t = saved[w.name];
     if (t === undefined)
@@ -124,20 +102,15 @@ export function assignWeights(weights: readonly LayerWeight[], saved: NamedTenso
   for (const w of weights) w.variable.assign(saved[w.name] as Tensor);
 }
 
-/** Rebuilds a model from its files (config, then weights). */
-export function decodeModel(files: CheckpointFiles): Model {
-  const json = readJson<ModelJson>(files, 'model.json');
-  if (json.format !== 'gradwell-model')
-    throw new GradwellArgumentError(
-      'loadModel',
-      'model.json',
-      "a gradwell model ('format': 'gradwell-model')",
-      json.format ?? 'no format field',
-    );
-  if (json.formatVersion > CHECKPOINT_FORMAT_VERSION)
-    throw new Error(
-      `loadModel: model.json has format version ${json.formatVersion}; this gradwell reads up to ${CHECKPOINT_FORMAT_VERSION}. Update @gradwell/trainer.`,
-    );
+interface LegacyModelJson {
+  format: 'gradwell-model';
+  formatVersion: number;
+  modelConfig: Record<string, unknown>;
+  weightsManifest: Array<{ paths: string[]; weights: io.WeightsManifestEntry[] }>;
+}
+
+/** A version-1 model (`format: 'gradwell-model'`: gradwell's config JSON + tfjs weights). */
+function decodeLegacyModel(json: LegacyModelJson, files: CheckpointFiles): Model {
   const entry = json.weightsManifest[0];
   if (entry === undefined) throw new Error('loadModel: model.json has an empty weights manifest.');
   const file = entry.paths[0] ?? 'weights.bin';
@@ -155,14 +128,23 @@ export function decodeModel(files: CheckpointFiles): Model {
   return model;
 }
 
-/** Saves a model (config + weights) to a store under `label` (default 'model'). */
-export async function saveModel(model: Sequential, store: CheckpointStore, label = 'model'): Promise<string> {
-  return store.save(label, await encodeModel(model));
-}
-
-/** Loads a model saved by {@link saveModel} or {@link saveCheckpoint}. */
-export async function loadModel(store: CheckpointStore, label?: string): Promise<Model> {
-  return decodeModel(await store.load(label));
+/** Rebuilds a model from its files: the TensorFlow.js layers format, or gradwell's version-1 format. */
+export async function decodeModel(files: CheckpointFiles): Promise<Model> {
+  const bytes = files.get(MODEL_JSON);
+  if (bytes === undefined)
+    throw new Error(
+      `checkpoint: the file '${MODEL_JSON}' is missing (files: ${[...files.keys()].join(', ') || 'none'}).`,
+    );
+  const json = parseModelJson(bytes);
+  if (json.format === 'gradwell-model') {
+    const legacy = json as unknown as LegacyModelJson;
+    if (legacy.formatVersion > 1)
+      throw new Error(
+        `loadModel: model.json has gradwell format version ${legacy.formatVersion}; update @gradwell/trainer.`,
+      );
+    return decodeLegacyModel(legacy, files);
+  }
+  return readLayersModel(await artifactsFromModelJson(json, (path) => files.get(path.replace(/^\.\//, ''))));
 }
 
 export interface CheckpointContent {
@@ -230,7 +212,7 @@ export async function loadCheckpoint(store: CheckpointStore, label?: string): Pr
   if (chosen === undefined) throw new Error('loadCheckpoint: the store holds no checkpoint yet.');
   const files = await store.load(chosen);
   const state = readJson<TrainingState>(files, 'training.json');
-  const model = decodeModel(files);
+  const model = await decodeModel(files);
   let optimizerState: OptimizerState | undefined;
   if (files.has('optimizer.json')) {
     const meta = readJson<{

@@ -85,21 +85,27 @@ export {
 } from './diagnostics';
 export { locateNonFinite, TrainingDivergedError, type NonFiniteReport } from './nan-guard';
 export {
-  assignWeights,
   CHECKPOINT_FORMAT_VERSION,
   decodeModel,
   disposeCheckpoint,
   encodeCheckpoint,
   encodeModel,
   loadCheckpoint,
-  loadModel,
   saveCheckpoint,
-  saveModel,
   type CheckpointContent,
   type CheckpointFiles,
   type CheckpointStore,
   type LoadedCheckpoint,
 } from './checkpoint';
+export { loadModel, saveModel, type ModelLocation } from './interop/model-io';
+export { readLayersModel, writeLayersModel, type WriteOptions } from './interop/layers-model';
+export { ModelFileError, type ModelFileProblem } from './interop/model-file-error';
+export { KerasExportError } from './interop/keras-export';
+export {
+  GRADWELL_LAYER_CLASSES,
+  registerLayersInterop,
+  type TfjsLayersModule,
+} from './interop/layers-interop';
 export { downloadCheckpoint, indexedDbStore } from './browser-stores';
 export { memoryStore } from './memory-store';
 export {

@@ -19,6 +19,9 @@ export interface TrainFlags {
   limit?: string;
   imageSize?: string;
   model: string;
+  initFrom?: string;
+  freeze?: string;
+  newHead?: boolean;
   hidden?: string;
   init?: string;
   activation?: string;

@@ -4,7 +4,6 @@ import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { TrainingLogs } from '@gradwell/core';
 import { saveModel, type DiagnosticsReport, type Model } from '@gradwell/trainer';
-import { directoryStore } from '@gradwell/trainer/node';
 import { num, percent, type Output } from '../output';
 import { lineChart, writeSvg } from '../plots';
 
@@ -18,7 +17,7 @@ export interface RunRecord {
   model: Model;
 }
 
-/** Writes history.json/.csv, loss.svg, accuracy.svg, diagnostics.json and the model into `outDir`; returns the paths. */
+/** Writes history.json/.csv, loss.svg, accuracy.svg, diagnostics.json and the model (model/model.json + weights.bin) into `outDir`; returns the paths. */
 export async function writeRunFiles(outDir: string, run: RunRecord): Promise<string[]> {
   mkdirSync(outDir, { recursive: true });
   const files: string[] = [];
@@ -58,9 +57,10 @@ export async function writeRunFiles(outDir: string, run: RunRecord): Promise<str
     );
   files.push(await curve('loss', 'valLoss'), await curve('accuracy', 'valAccuracy'));
   if (run.diagnostics.length > 0) write('diagnostics.json', JSON.stringify(run.diagnostics, null, 2));
-  const modelDir = path.join(outDir, 'model');
-  await saveModel(run.model, directoryStore(modelDir), 'final');
-  files.push(path.join(modelDir, 'final'));
+  // The TensorFlow.js layers format: tf.loadLayersModel, gradwell export / inspect, train --init-from.
+  const modelDir = path.resolve(outDir, 'model');
+  await saveModel(run.model, `file://${modelDir}`);
+  files.push(path.join(outDir, 'model', 'model.json'), path.join(outDir, 'model', 'weights.bin'));
   return files;
 }
 

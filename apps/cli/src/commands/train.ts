@@ -27,6 +27,7 @@ import { loadData } from '../data';
 import { createOutput, num, percent } from '../output';
 import { progress } from './progress';
 import { buildModel, parseAugment, schedule, type TrainFlags } from './train-recipe';
+import { startingModel } from './train-init-from';
 import { printDiagnostics, writeRunFiles } from './train-report';
 
 export function trainCommand(): Command {
@@ -46,6 +47,18 @@ export function trainCommand(): Command {
     .option('--limit <n>', 'use the first n training examples (and n/5 test examples)')
     .option('--image-size <px>', 'side of the square images a folder dataset is resized to', '32')
     .option('--model <mlp|cnn|file.json>', 'a preset, or a model config JSON (Model#getConfig())', 'mlp')
+    .option(
+      '--init-from <model.json|folder>',
+      'start from a trained model (gradwell, tfjs-layers or converted from Keras): fine-tune it',
+    )
+    .option(
+      '--freeze <layer,...>',
+      'with --init-from: keep these layers fixed (names as gradwell inspect lists them)',
+    )
+    .option(
+      '--new-head',
+      "with --init-from: replace the last dense layer with a fresh one for this data's classes",
+    )
     .option('--hidden <units,...>', 'hidden layer widths of the mlp preset', '512,256')
     .option('--init <name>', 'kernel initialiser (default: the one that pairs with the activation)')
     .option('--activation <name>', 'hidden activation', 'relu')
@@ -132,6 +145,8 @@ async function train(flags: TrainFlags): Promise<void> {
         `resuming ${loaded.label} of ${flags.checkpointDir} (epoch ${loaded.state.epoch + 1} of ${epochs})`,
       ),
     );
+  } else if (flags.initFrom !== undefined) {
+    model = await startingModel(flags, data.train.inputShape, classes, seed);
   } else {
     model = buildModel(flags, data.train.inputShape, classes, seed);
   }

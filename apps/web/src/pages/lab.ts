@@ -8,8 +8,7 @@ import { listInitializers } from '@gradwell/init';
 import { compose, type StepSpec } from '@gradwell/augment';
 import {
   cnnPreset,
-  downloadCheckpoint,
-  encodeModel,
+  saveModel,
   evaluate,
   mlpPreset,
   OPTIMIZER_NAMES,
@@ -173,8 +172,9 @@ export function mountLab(root: HTMLElement): () => void {
   });
   download.addEventListener('click', () => {
     if (trained === undefined) return;
-    void encodeModel(trained).then((files) =>
-      setStatus({ downloaded: downloadCheckpoint(files, 'gradwell-mnist') }),
+    // The TensorFlow.js layers format: gradwell-mnist.json + gradwell-mnist.weights.bin (tf.loadLayersModel).
+    void saveModel(trained, 'downloads://gradwell-mnist').then(() =>
+      setStatus({ downloaded: ['gradwell-mnist.json', 'gradwell-mnist.weights.bin'] }),
     );
   });
   setStatus({ page: 'lab', ready: true, trained: false });

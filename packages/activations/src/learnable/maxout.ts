@@ -3,15 +3,14 @@
  * h(x) = max_j (xᵀW_j + b_j) — the lecture's max(w₁ᵀx + b₁, w₂ᵀx + b₂) for k = 2. A learned, piecewise
  * linear convex activation; pairs with dropout in the paper.
  */
-import { add, matMul, max, reshape, type Tensor, type Tensor2D } from '@tensorflow/tfjs-core';
+import { matMul, max, reshape, type Tensor, type Tensor2D } from '@tensorflow/tfjs-core';
 import {
+  AffineLayer,
   assertPositiveInteger,
-  BaseLayer,
   defineLayerConfig,
   field,
-  glorotUniformInitializer,
   optionalField,
-  zerosInitializer,
+  type ApplyContext,
   type Initializer,
   type ObjectResolvers,
   type RandomSource,
@@ -21,7 +20,9 @@ export interface MaxoutArgs {
   units: number;
   /** Linear pieces per unit (k); default 2. */
   pieces?: number;
+  /** Default Glorot-uniform. */
   kernelInitializer?: Initializer;
+  /** Default zeros. */
   biasInitializer?: Initializer;
   name?: string;
 }
@@ -33,21 +34,19 @@ const MAXOUT_CONFIG = defineLayerConfig('Maxout', {
   biasInitializer: optionalField('initializer'),
 });
 
-export class Maxout extends BaseLayer {
+/** The pieces are the affine part (`applyPreActivation` gives all units·k of them); the max is the activation. */
+export class Maxout extends AffineLayer {
   readonly className = 'Maxout';
+  protected readonly layerConfig = MAXOUT_CONFIG;
   readonly units: number;
   readonly pieces: number;
-  readonly kernelInitializer: Initializer;
-  readonly biasInitializer: Initializer;
 
   constructor(args: MaxoutArgs) {
-    super(args.name, 'maxout');
+    super(args, 'maxout');
     assertPositiveInteger('maxout', 'units', args.units);
     this.units = args.units;
     this.pieces = args.pieces ?? 2;
     assertPositiveInteger('maxout', 'pieces', this.pieces);
-    this.kernelInitializer = args.kernelInitializer ?? glorotUniformInitializer;
-    this.biasInitializer = args.biasInitializer ?? zerosInitializer;
   }
 
   protected override validateInputShape(inputShape: readonly number[]): void {
@@ -59,26 +58,20 @@ export class Maxout extends BaseLayer {
   }
 
   protected override createWeights(inputShape: readonly number[], random: RandomSource): void {
-    this.addWeight(
-      'kernel',
-      [inputShape[0] as number, this.units * this.pieces],
-      this.kernelInitializer,
-      random,
-    );
-    this.addWeight('bias', [this.units * this.pieces], this.biasInitializer, random);
+    const outputs = this.units * this.pieces;
+    this.addKernelAndBias([inputShape[0] as number, outputs], outputs, random);
   }
 
-  protected call(x: Tensor): Tensor {
-    const z = add(matMul(x as Tensor2D, this.weight('kernel') as Tensor2D), this.weight('bias'));
-    return max(reshape(z, [-1, this.units, this.pieces]), 2);
+  protected product(x: Tensor): Tensor {
+    return matMul(x as Tensor2D, this.weight('kernel') as Tensor2D);
   }
 
-  computeOutputShape(): number[] {
+  protected override call(x: Tensor, context: ApplyContext): Tensor {
+    return max(reshape(this.affine(x, context), [-1, this.units, this.pieces]), 2);
+  }
+
+  override computeOutputShape(): number[] {
     return [this.units];
-  }
-
-  getConfig(): Record<string, unknown> {
-    return MAXOUT_CONFIG.write(this);
   }
 
   static fromConfig(config: Record<string, unknown>, resolvers: ObjectResolvers): Maxout {

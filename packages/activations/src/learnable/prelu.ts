@@ -28,6 +28,7 @@ const PRELU_CONFIG = defineLayerConfig('PRelu', {
 
 export class PRelu extends BaseLayer {
   readonly className = 'PRelu';
+  protected readonly layerConfig = PRELU_CONFIG;
   readonly shared: boolean;
   readonly alphaInitializer: Initializer;
 
@@ -44,14 +45,6 @@ export class PRelu extends BaseLayer {
 
   protected call(x: Tensor): Tensor {
     return prelu(x, this.weight('alpha'));
-  }
-
-  computeOutputShape(inputShape: readonly number[]): number[] {
-    return [...inputShape];
-  }
-
-  getConfig(): Record<string, unknown> {
-    return PRELU_CONFIG.write(this);
   }
 
   static fromConfig(config: Record<string, unknown>, resolvers: ObjectResolvers): PRelu {

@@ -39,6 +39,7 @@ const SRELU_CONFIG = defineLayerConfig('SRelu', {
 
 export class SRelu extends BaseLayer {
   readonly className = 'SRelu';
+  protected readonly layerConfig = SRELU_CONFIG;
   readonly tLeftInitializer: Initializer;
   readonly aLeftInitializer: Initializer;
   readonly tRightInitializer: Initializer;
@@ -67,14 +68,6 @@ export class SRelu extends BaseLayer {
     const right = add(tRight, mul(aRight, sub(x, tRight)));
     const left = add(tLeft, mul(aLeft, sub(x, tLeft)));
     return where(greaterEqual(x, tRight), right, where(lessEqual(x, tLeft), left, x));
-  }
-
-  computeOutputShape(inputShape: readonly number[]): number[] {
-    return [...inputShape];
-  }
-
-  getConfig(): Record<string, unknown> {
-    return SRELU_CONFIG.write(this);
   }
 
   static fromConfig(config: Record<string, unknown>, resolvers: ObjectResolvers): SRelu {

@@ -8,55 +8,24 @@
  * out[ci, i, j, co]. XNNPACK runs that conv, so the filter gradient costs about one forward conv.
  */
 import {
-  backend_util,
   Conv2DBackpropFilter,
   type KernelConfig,
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { type KernelArgs, composeKernels, cropForPadding } from './kernel-calls';
-
-interface Conv2DBackpropFilterAttrs {
-  strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
-  dataFormat: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  filterShape: [number, number, number, number];
-}
+import { convInfoOf, filterGradientWindow, type ConvAttrs } from './conv-info';
+import { type KernelArgs, composeKernels } from './kernel-calls';
 
 function conv2dBackpropFilter({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
-  const { strides, pad, dataFormat, dimRoundingMode, filterShape } =
-    attrs as unknown as Conv2DBackpropFilterAttrs;
-  if (dataFormat === 'NCHW') {
-    throw new Error(
-      "gradwell: Conv2DBackpropFilter on wasm supports dataFormat 'NHWC' only (as wasm's Conv2D does).",
-    );
-  }
-  const info = backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filterShape,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-  );
+  const { filterShape } = attrs as unknown as { filterShape: [number, number, number, number] };
+  const info = convInfoOf('Conv2DBackpropFilter', x.shape, filterShape, attrs as unknown as ConvAttrs);
   return composeKernels(backend, 'wasm', (calls) => {
-    const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
+    const { strideHeight: sh, strideWidth: sw } = info;
     const [, inHeight, inWidth] = x.shape as [number, number, number, number];
     const xT = calls.transpose(x, [3, 1, 2, 0]); // [ci, h, w, n]
     const dyT = calls.transpose(dy, [1, 2, 0, 3]); // [y, x, n, co]
-    const neededHeight = kh - 1 + (info.outHeight - 1) * sh + 1;
-    const neededWidth = kw - 1 + (info.outWidth - 1) * sw + 1;
-    const { top, left } = info.padInfo;
-    const window = cropForPadding(
-      calls,
-      xT,
-      top,
-      neededHeight - inHeight - top,
-      left,
-      neededWidth - inWidth - left,
-    );
+    const window = filterGradientWindow(calls, xT, info, inHeight, inWidth);
     const out = calls.run(
       'Conv2D',
       { x: window.x, filter: dyT },

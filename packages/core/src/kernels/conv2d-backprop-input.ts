@@ -8,39 +8,18 @@
  * It is also the forward of `conv2dTranspose`.
  */
 import {
-  backend_util,
   Conv2DBackpropInput,
   type KernelConfig,
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { convInfoOf, type ConvAttrs } from './conv-info';
 import { type KernelArgs, composeKernels, cropForPadding, insertZeros } from './kernel-calls';
-
-interface Conv2DBackpropInputAttrs {
-  strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
-  dataFormat: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  inputShape: [number, number, number, number];
-}
 
 function conv2dBackpropInput({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
-  const { strides, pad, dataFormat, dimRoundingMode, inputShape } =
-    attrs as unknown as Conv2DBackpropInputAttrs;
-  if (dataFormat === 'NCHW') {
-    throw new Error(
-      "gradwell: Conv2DBackpropInput on wasm supports dataFormat 'NHWC' only (as wasm's Conv2D does).",
-    );
-  }
-  const info = backend_util.computeConv2DInfo(
-    inputShape,
-    filter.shape as [number, number, number, number],
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-  );
+  const { inputShape } = attrs as unknown as { inputShape: [number, number, number, number] };
+  const info = convInfoOf('Conv2DBackpropInput', inputShape, filter.shape, attrs as unknown as ConvAttrs);
   return composeKernels(backend, 'wasm', (calls) => {
     const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
     const [, inHeight, inWidth] = inputShape;

@@ -10,45 +10,25 @@
  * dilation = forward stride, gives out[i, j, (c·n)·m]; summing over n gives dW[i, j, c, m].
  */
 import {
-  backend_util,
   DepthwiseConv2dNativeBackpropFilter,
   DepthwiseConv2dNativeBackpropInput,
   type KernelConfig,
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { convInfoOf, filterGradientWindow, type ConvAttrs } from './conv-info';
 import { type KernelArgs, composeKernels, cropForPadding, insertZeros } from './kernel-calls';
 
-interface DepthwiseBackpropAttrs {
-  strides: [number, number] | number;
-  dilations: [number, number] | number;
-  pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+interface DepthwiseBackpropAttrs extends ConvAttrs {
   inputShape?: [number, number, number, number];
   filterShape?: [number, number, number, number];
-}
-
-function convInfo(
-  xShape: number[],
-  filterShape: number[],
-  attrs: DepthwiseBackpropAttrs,
-): backend_util.Conv2DInfo {
-  return backend_util.computeConv2DInfo(
-    xShape as [number, number, number, number],
-    filterShape as [number, number, number, number],
-    attrs.strides,
-    attrs.dilations ?? 1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    true,
-  );
 }
 
 function depthwiseBackpropInput({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
   const typed = attrs as unknown as DepthwiseBackpropAttrs;
   const inputShape = typed.inputShape as [number, number, number, number];
-  const info = convInfo(inputShape, filter.shape, typed);
+  const info = convInfoOf('DepthwiseConv2dNativeBackpropInput', inputShape, filter.shape, typed, true);
   return composeKernels(backend, 'wasm', (calls) => {
     const [kh, kw, channels, multiplier] = filter.shape as [number, number, number, number];
     const [n, inHeight, inWidth] = inputShape;
@@ -80,7 +60,7 @@ function depthwiseBackpropFilter({ inputs, backend, attrs }: KernelArgs): Tensor
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
   const typed = attrs as unknown as DepthwiseBackpropAttrs;
   const filterShape = typed.filterShape as [number, number, number, number];
-  const info = convInfo(x.shape, filterShape, typed);
+  const info = convInfoOf('DepthwiseConv2dNativeBackpropFilter', x.shape, filterShape, typed, true);
   return composeKernels(backend, 'wasm', (calls) => {
     const [kh, kw, channels, multiplier] = filterShape;
     const [n, inHeight, inWidth] = x.shape as [number, number, number, number];
@@ -100,17 +80,7 @@ function depthwiseBackpropFilter({ inputs, backend, attrs }: KernelArgs): Tensor
       channels * n,
       multiplier,
     ]);
-    const neededHeight = (kh - 1) * dh + (outHeight - 1) * sh + 1;
-    const neededWidth = (kw - 1) * dw + (outWidth - 1) * sw + 1;
-    const { top, left } = info.padInfo;
-    const window = cropForPadding(
-      calls,
-      image,
-      top,
-      neededHeight - inHeight - top,
-      left,
-      neededWidth - inWidth - left,
-    );
+    const window = filterGradientWindow(calls, image, info, inHeight, inWidth);
     const out = calls.run(
       'DepthwiseConv2dNative',
       { x: window.x, filter: dyFilter },

@@ -12,11 +12,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { makeOutput } from './backend-values';
 import type { KernelArgs } from './kernel-calls';
-
-interface ResizeAttrs {
-  alignCorners: boolean;
-  halfPixelCenters: boolean;
-}
+import type { ResizeAttrs } from './resize-nearest-neighbor-grad';
 
 interface Taps {
   low: Int32Array;

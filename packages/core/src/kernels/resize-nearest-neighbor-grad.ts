@@ -12,7 +12,8 @@ import {
 import { makeOutput } from './backend-values';
 import type { KernelArgs } from './kernel-calls';
 
-interface ResizeAttrs {
+/** The resize kernels' attributes (shared with the bilinear gradient). */
+export interface ResizeAttrs {
   alignCorners: boolean;
   halfPixelCenters: boolean;
 }

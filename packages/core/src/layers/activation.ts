@@ -12,6 +12,7 @@ const ACTIVATION_CONFIG = defineLayerConfig('Activation', { activation: field('a
 
 export class ActivationLayer extends BaseLayer {
   readonly className = 'Activation';
+  protected readonly layerConfig = ACTIVATION_CONFIG;
 
   constructor(
     readonly activation: ActivationFunction,
@@ -24,14 +25,6 @@ export class ActivationLayer extends BaseLayer {
 
   protected call(x: Tensor): Tensor {
     return this.activation.apply(x);
-  }
-
-  computeOutputShape(inputShape: readonly number[]): number[] {
-    return [...inputShape];
-  }
-
-  getConfig(): Record<string, unknown> {
-    return ACTIVATION_CONFIG.write(this);
   }
 
   static fromConfig(config: Record<string, unknown>, resolvers: ObjectResolvers): ActivationLayer {

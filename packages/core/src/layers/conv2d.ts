@@ -2,17 +2,17 @@
  * A 2-D convolution over NHWC images: y = f(conv(x, W) + b), W of shape [kh, kw, in, filters]. With a
  * fusable activation (linear, relu) the conv, bias and activation are one fused kernel.
  */
-import { add, conv2d as tfConv2d, fused, tidy, type Tensor, type Tensor4D } from '@tensorflow/tfjs-core';
-import type { ActivationFunction, Initializer, ObjectResolvers } from '../contracts';
+import { conv2d as tfConv2d, fused, type Tensor, type Tensor4D } from '@tensorflow/tfjs-core';
+import type { ObjectResolvers } from '../contracts';
 import type { RandomSource } from '../random';
 import { assertOneOf, assertPositiveInteger } from '../validation';
-import { glorotUniformInitializer, zerosInitializer } from './default-initializers';
-import { BaseLayer, type HasPreActivation } from './layer';
+import { AFFINE_FIELDS, AffineLayer, type AffineArgs } from './affine-layer';
+import type { ApplyContext } from './layer';
 import { choiceField, defineLayerConfig, field, optionalField } from './layer-config';
 
 export type Padding = 'valid' | 'same';
 
-export interface Conv2dArgs {
+export interface Conv2dArgs extends AffineArgs {
   filters: number;
   /** A square size or [height, width]. */
   kernelSize: number | [number, number];
@@ -22,11 +22,6 @@ export interface Conv2dArgs {
   padding?: Padding;
   /** Default 1. */
   dilationRate?: number | [number, number];
-  activation?: ActivationFunction;
-  useBias?: boolean;
-  kernelInitializer?: Initializer;
-  biasInitializer?: Initializer;
-  name?: string;
 }
 
 export function toPair(
@@ -57,26 +52,20 @@ const CONV2D_CONFIG = defineLayerConfig('Conv2d', {
   strides: optionalField('pair'),
   padding: choiceField(['valid', 'same']),
   dilationRate: optionalField('pair'),
-  activation: field('activation'),
-  useBias: optionalField('boolean'),
-  kernelInitializer: optionalField('initializer'),
-  biasInitializer: optionalField('initializer'),
+  ...AFFINE_FIELDS,
 });
 
-export class Conv2d extends BaseLayer implements HasPreActivation {
+export class Conv2d extends AffineLayer {
   readonly className = 'Conv2d';
+  protected readonly layerConfig = CONV2D_CONFIG;
   readonly filters: number;
   readonly kernelSize: [number, number];
   readonly strides: [number, number];
   readonly padding: Padding;
   readonly dilationRate: [number, number];
-  readonly activation: ActivationFunction | undefined;
-  readonly useBias: boolean;
-  readonly kernelInitializer: Initializer;
-  readonly biasInitializer: Initializer;
 
   constructor(args: Conv2dArgs) {
-    super(args.name, 'conv2d');
+    super(args, 'conv2d');
     assertPositiveInteger('conv2d', 'filters', args.filters);
     this.filters = args.filters;
     this.kernelSize = toPair('conv2d', 'kernelSize', args.kernelSize);
@@ -84,10 +73,6 @@ export class Conv2d extends BaseLayer implements HasPreActivation {
     this.dilationRate = toPair('conv2d', 'dilationRate', args.dilationRate ?? 1);
     this.padding = args.padding ?? 'valid';
     assertOneOf('conv2d', 'padding', this.padding, ['valid', 'same']);
-    this.activation = args.activation;
-    this.useBias = args.useBias ?? true;
-    this.kernelInitializer = args.kernelInitializer ?? glorotUniformInitializer;
-    this.biasInitializer = args.biasInitializer ?? zerosInitializer;
   }
 
   protected override validateInputShape(inputShape: readonly number[]): void {
@@ -105,56 +90,35 @@ export class Conv2d extends BaseLayer implements HasPreActivation {
   }
 
   protected override createWeights(inputShape: readonly number[], random: RandomSource): void {
-    const channels = inputShape[2] as number;
-    this.addWeight('kernel', [...this.kernelSize, channels, this.filters], this.kernelInitializer, random);
-    if (this.useBias) this.addWeight('bias', [this.filters], this.biasInitializer, random);
+    this.addKernelAndBias([...this.kernelSize, inputShape[2] as number, this.filters], this.filters, random);
   }
 
-  protected call(x: Tensor): Tensor {
+  protected product(x: Tensor): Tensor {
     const kernel = this.weight('kernel') as Tensor4D;
-    const bias = this.useBias ? this.weight('bias') : undefined;
-    const input = x as Tensor4D;
-    if (this.activation === undefined || this.activation.fused !== undefined) {
-      return fused.conv2d({
-        x: input,
-        filter: kernel,
-        strides: this.strides,
-        pad: this.padding,
-        dilations: this.dilationRate,
-        bias,
-        activation: this.activation?.fused ?? 'linear',
-      });
-    }
-    const linear = tfConv2d(input, kernel, this.strides, this.padding, 'NHWC', this.dilationRate);
-    return this.activation.apply(bias === undefined ? linear : add(linear, bias));
+    return tfConv2d(x as Tensor4D, kernel, this.strides, this.padding, 'NHWC', this.dilationRate);
   }
 
-  applyPreActivation(x: Tensor): Tensor {
-    if (!this.built) this.build(x.shape.slice(1));
-    return tidy(() => {
-      const linear = tfConv2d(
-        x as Tensor4D,
-        this.weight('kernel') as Tensor4D,
-        this.strides,
-        this.padding,
-        'NHWC',
-        this.dilationRate,
-      );
-      return this.useBias ? add(linear, this.weight('bias')) : linear;
+  /** With an activation tfjs fuses (linear, relu), conv, bias and activation are one kernel. */
+  protected override call(x: Tensor, context: ApplyContext): Tensor {
+    if (this.activation !== undefined && this.activation.fused === undefined) return super.call(x, context);
+    return fused.conv2d({
+      x: x as Tensor4D,
+      filter: this.weight('kernel') as Tensor4D,
+      strides: this.strides,
+      pad: this.padding,
+      dilations: this.dilationRate,
+      bias: this.useBias ? this.weight('bias') : undefined,
+      activation: this.activation?.fused ?? 'linear',
     });
   }
 
-  computeOutputShape(inputShape: readonly number[]): number[] {
+  override computeOutputShape(inputShape: readonly number[]): number[] {
     const [h, w] = inputShape as [number, number, number];
     return [
       convOutputLength(h, this.kernelSize[0], this.strides[0], this.padding, this.dilationRate[0]),
       convOutputLength(w, this.kernelSize[1], this.strides[1], this.padding, this.dilationRate[1]),
       this.filters,
     ];
-  }
-
-  getConfig(): Record<string, unknown> {
-    return CONV2D_CONFIG.write(this);
   }
 
   static fromConfig(config: Record<string, unknown>, resolvers: ObjectResolvers): Conv2d {

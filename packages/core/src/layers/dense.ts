@@ -3,52 +3,30 @@
  * their last axis. When the activation is one tfjs fuses (linear, relu), the product, bias and
  * activation run as one fused kernel, forward and backward.
  */
-import { add, fused, matMul, reshape, tidy, type Tensor, type Tensor2D } from '@tensorflow/tfjs-core';
-import type { ActivationFunction, Initializer, ObjectResolvers } from '../contracts';
+import { fused, matMul, reshape, type Tensor, type Tensor2D } from '@tensorflow/tfjs-core';
+import type { ObjectResolvers } from '../contracts';
 import type { RandomSource } from '../random';
 import { assertPositiveInteger } from '../validation';
-import { glorotUniformInitializer, zerosInitializer } from './default-initializers';
-import { BaseLayer, type HasPreActivation } from './layer';
-import { defineLayerConfig, field, optionalField } from './layer-config';
+import { AFFINE_FIELDS, AffineLayer, type AffineArgs } from './affine-layer';
+import type { ApplyContext } from './layer';
+import { defineLayerConfig, field } from './layer-config';
 
-export interface DenseArgs {
+export interface DenseArgs extends AffineArgs {
   /** Output features. */
   units: number;
-  /** Applied after the affine map; none (linear) by default. */
-  activation?: ActivationFunction;
-  /** Default true. */
-  useBias?: boolean;
-  /** Default Glorot-uniform. */
-  kernelInitializer?: Initializer;
-  /** Default zeros. */
-  biasInitializer?: Initializer;
-  name?: string;
 }
 
-const DENSE_CONFIG = defineLayerConfig('Dense', {
-  units: field('integer'),
-  activation: field('activation'),
-  useBias: optionalField('boolean'),
-  kernelInitializer: optionalField('initializer'),
-  biasInitializer: optionalField('initializer'),
-});
+const DENSE_CONFIG = defineLayerConfig('Dense', { units: field('integer'), ...AFFINE_FIELDS });
 
-export class Dense extends BaseLayer implements HasPreActivation {
+export class Dense extends AffineLayer {
   readonly className = 'Dense';
+  protected readonly layerConfig = DENSE_CONFIG;
   readonly units: number;
-  readonly activation: ActivationFunction | undefined;
-  readonly useBias: boolean;
-  readonly kernelInitializer: Initializer;
-  readonly biasInitializer: Initializer;
 
   constructor(args: DenseArgs) {
-    super(args.name, 'dense');
+    super(args, 'dense');
     assertPositiveInteger('dense', 'units', args.units);
     this.units = args.units;
-    this.activation = args.activation;
-    this.useBias = args.useBias ?? true;
-    this.kernelInitializer = args.kernelInitializer ?? glorotUniformInitializer;
-    this.biasInitializer = args.biasInitializer ?? zerosInitializer;
   }
 
   protected override validateInputShape(inputShape: readonly number[]): void {
@@ -59,43 +37,30 @@ export class Dense extends BaseLayer implements HasPreActivation {
   }
 
   protected override createWeights(inputShape: readonly number[], random: RandomSource): void {
-    const inputDim = inputShape[inputShape.length - 1] as number;
-    this.addWeight('kernel', [inputDim, this.units], this.kernelInitializer, random);
-    if (this.useBias) this.addWeight('bias', [this.units], this.biasInitializer, random);
+    this.addKernelAndBias([inputShape[inputShape.length - 1] as number, this.units], this.units, random);
   }
 
-  protected call(x: Tensor): Tensor {
-    const inputDim = x.shape[x.rank - 1] as number;
-    const flat = x.rank === 2 ? (x as Tensor2D) : reshape(x, [-1, inputDim]);
-    const kernel = this.weight('kernel') as Tensor2D;
+  /** Applies `f` to x as [rows, features] and gives the result back the shape of x (last axis `units`). */
+  private onRows(x: Tensor, f: (rows: Tensor2D) => Tensor): Tensor {
+    if (x.rank === 2) return f(x as Tensor2D);
+    const rows = f(reshape(x, [-1, x.shape[x.rank - 1] as number]));
+    return reshape(rows, [...x.shape.slice(0, -1), this.units]);
+  }
+
+  protected product(x: Tensor): Tensor {
+    return this.onRows(x, (rows) => matMul(rows, this.weight('kernel') as Tensor2D));
+  }
+
+  /** With an activation tfjs fuses (linear, relu), product, bias and activation are one kernel. */
+  protected override call(x: Tensor, context: ApplyContext): Tensor {
+    if (this.activation !== undefined && this.activation.fused === undefined) return super.call(x, context);
     const bias = this.useBias ? this.weight('bias') : undefined;
-    let y: Tensor;
-    if (this.activation === undefined || this.activation.fused !== undefined) {
-      y = fused.matMul({ a: flat, b: kernel, bias, activation: this.activation?.fused ?? 'linear' });
-    } else {
-      const linear = bias === undefined ? matMul(flat, kernel) : add(matMul(flat, kernel), bias);
-      y = this.activation.apply(linear);
-    }
-    return x.rank === 2 ? y : reshape(y, [...x.shape.slice(0, -1), this.units]);
+    const activation = this.activation?.fused ?? 'linear';
+    return this.onRows(x, (rows) => fused.matMul({ a: rows, b: this.weight('kernel'), bias, activation }));
   }
 
-  applyPreActivation(x: Tensor): Tensor {
-    if (!this.built) this.build(x.shape.slice(1));
-    return tidy(() => {
-      const inputDim = x.shape[x.rank - 1] as number;
-      const flat = x.rank === 2 ? (x as Tensor2D) : reshape(x, [-1, inputDim]);
-      const product = matMul(flat, this.weight('kernel') as Tensor2D);
-      const y = this.useBias ? add(product, this.weight('bias')) : product;
-      return x.rank === 2 ? y : reshape(y, [...x.shape.slice(0, -1), this.units]);
-    });
-  }
-
-  computeOutputShape(inputShape: readonly number[]): number[] {
+  override computeOutputShape(inputShape: readonly number[]): number[] {
     return [...inputShape.slice(0, -1), this.units];
-  }
-
-  getConfig(): Record<string, unknown> {
-    return DENSE_CONFIG.write(this);
   }
 
   static fromConfig(config: Record<string, unknown>, resolvers: ObjectResolvers): Dense {

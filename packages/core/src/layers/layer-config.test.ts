@@ -52,7 +52,8 @@ describe('defineLayerConfig', () => {
   });
 
   test('no activation is written as null and read as undefined; optional fields may be left out', () => {
-    const config = EXAMPLE.write({ name: 'x', units: 1, kernelSize: 1, kernelInitializer: ones });
+    const layer = { name: 'x', units: 1, kernelSize: 1, kernelInitializer: ones };
+    const config = EXAMPLE.write(layer);
     expect(config.activation).toBeNull();
     const args = EXAMPLE.read(config, resolvers);
     expect(args.activation).toBeUndefined();

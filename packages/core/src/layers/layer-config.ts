@@ -61,7 +61,7 @@ export interface LayerConfig<F extends Fields> {
   readonly className: string;
   readonly fields: F;
   /** `{ name, ...fields }` of a layer, as plain JSON. */
-  write(layer: { name: string } & { [K in keyof F]?: unknown }): Record<string, unknown>;
+  write(layer: { readonly name: string }): Record<string, unknown>;
   /** Checks a config and turns it into constructor arguments. */
   read(config: unknown, resolvers?: ObjectResolvers): LayerConfigArgs<F>;
 }

@@ -6,6 +6,7 @@
  */
 import { dispose, tidy, variable, type Tensor, type Variable } from '@tensorflow/tfjs-core';
 import type { Initializer, SerializedObject } from '../contracts';
+import type { ConfigField, LayerConfig } from './layer-config';
 import { getGlobalRandom, type RandomSource } from '../random';
 
 export interface ApplyContext {
@@ -64,6 +65,7 @@ export abstract class BaseLayer implements Layer {
     initializer: Initializer;
   }> = [];
   private inputShape: number[] | undefined;
+  private weightOverrides: ReadonlyMap<string, Tensor> | undefined;
 
   constructor(name: string | undefined, defaultName: string) {
     this.name = name ?? defaultName;
@@ -102,6 +104,28 @@ export abstract class BaseLayer implements Layer {
     this.inputShape = [...inputShape];
   }
 
+  /**
+   * Applies the layer with `weights` (short name → tensor of the same shape) in place of its own
+   * variables, for this call only — gradients flow to the given tensors. (A host framework's variables
+   * can drive a gradwell layer this way; weights the layer updates in training, such as running
+   * statistics, must then be given as variables.) The layer must be built.
+   */
+  applyWithWeights(x: Tensor, weights: Readonly<Record<string, Tensor>>, context: ApplyContext = {}): Tensor {
+    for (const own of this.ownWeights) {
+      const given = weights[own.shortName];
+      if (given === undefined || given.shape.join(',') !== own.variable.shape.join(','))
+        throw new Error(
+          `${this.className} '${this.name}': applyWithWeights needs '${own.shortName}' of shape [${own.variable.shape.join(', ')}], got ${given === undefined ? 'none' : `[${given.shape.join(', ')}]`}.`,
+        );
+    }
+    this.weightOverrides = new Map(Object.entries(weights));
+    try {
+      return this.apply(x, context);
+    } finally {
+      this.weightOverrides = undefined;
+    }
+  }
+
   apply(x: Tensor, context: ApplyContext = {}): Tensor {
     if (x.rank < 1)
       throw new Error(`${this.className} '${this.name}': input must have a batch axis, got a scalar.`);
@@ -119,9 +143,18 @@ export abstract class BaseLayer implements Layer {
 
   protected abstract call(x: Tensor, context: ApplyContext): Tensor;
 
-  abstract computeOutputShape(inputShape: readonly number[]): number[];
+  /** The layer's config fields, declared once with `defineLayerConfig`: `getConfig()` writes them. */
+  protected abstract readonly layerConfig: LayerConfig<Record<string, ConfigField>>;
 
-  abstract getConfig(): Record<string, unknown>;
+  /** The per-example output shape; the input's own unless the layer changes it. */
+  computeOutputShape(inputShape: readonly number[]): number[] {
+    return [...inputShape];
+  }
+
+  /** Plain JSON: the layer's name and its config fields (see `defineLayerConfig`). */
+  getConfig(): Record<string, unknown> {
+    return this.layerConfig.write(this);
+  }
 
   protected checkInputShape(exampleShape: readonly number[]): void {
     const expected = this.builtInputShape;
@@ -149,6 +182,8 @@ export abstract class BaseLayer implements Layer {
 
   /** The weight called `name` (without the layer prefix). */
   protected weight(name: string): Variable {
+    const given = this.weightOverrides?.get(name);
+    if (given !== undefined) return given as Variable;
     const found = this.ownWeights.find((w) => w.shortName === name);
     if (found === undefined) throw new Error(`${this.className} '${this.name}' has no weight '${name}'.`);
     return found.variable;

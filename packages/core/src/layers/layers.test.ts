@@ -1,11 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { describeOnBackends, expectNoLeakedTensors, expectTensorsClose } from '@gradwell/test-utils';
+import {
+  describeOnBackends,
+  expectGradientsMatchNumeric,
+  expectNoLeakedTensors,
+  expectTensorsClose,
+} from '@gradwell/test-utils';
 import { describe, expect, test } from 'vitest';
 import type { ActivationFunction, Initializer, ObjectResolvers } from '../contracts';
 import { createRandom } from '../random';
 import { computeFans, glorotUniformInitializer, zerosInitializer } from './default-initializers';
 import { ActivationLayer } from './activation';
 import { Conv2d, convOutputLength } from './conv2d';
+import { DepthwiseConv2d } from './depthwise-conv2d';
 import { createLayerRegistry } from './core-layers';
 import { Dense } from './dense';
 import { avgPool2d, flatten, globalAveragePool, maxPool2d } from './pooling';
@@ -92,6 +98,35 @@ describeOnBackends('basic layers', () => {
       tf.add(tf.conv2d(x as tf.Tensor4D, tf.fill<tf.Rank.R4>([3, 3, 3, 4], 0.1), 2, 'same'), 0.2),
       { rtol: 1e-5, atol: 1e-5 },
     );
+  });
+
+  test('depthwise conv2d matches tf.depthwiseConv2d plus bias; gradients match central differences', () => {
+    const x = tf.randomUniform([2, 5, 5, 3], -1, 1, 'float32', 3);
+    const layer = new DepthwiseConv2d({
+      kernelSize: [3, 2],
+      depthMultiplier: 2,
+      strides: 2,
+      padding: 'same',
+      kernelInitializer: {
+        className: 'r',
+        apply: (shape) => tf.randomUniform([...shape], -1, 1, 'float32', 4),
+        getConfig: () => ({}),
+      },
+      biasInitializer: constant(0.25),
+    });
+    const y = layer.apply(x);
+    expect(y.shape).toEqual([2, 3, 3, 6]);
+    expect(layer.computeOutputShape([5, 5, 3])).toEqual([3, 3, 6]);
+    const kernel = layer.weights[0]!.variable as tf.Tensor4D;
+    expectTensorsClose(y, tf.add(tf.depthwiseConv2d(x as tf.Tensor4D, kernel, 2, 'same'), 0.25));
+    expectGradientsMatchNumeric((input) => tf.sum(tf.square(layer.apply(input))), [x], {
+      rtol: 2e-2,
+      atol: 2e-3,
+    });
+    expect(() => new DepthwiseConv2d({ kernelSize: 3, depthMultiplier: 0 })).toThrow(
+      "depthwiseConv2d: argument 'depthMultiplier' must be a positive integer, got 0",
+    );
+    layer.dispose();
   });
 
   test('pools, global average pool and flatten', () => {
@@ -193,6 +228,7 @@ describe('sequential', () => {
       'AvgPool2d',
       'Conv2d',
       'Dense',
+      'DepthwiseConv2d',
       'Flatten',
       'GlobalAveragePool',
       'MaxPool2d',
@@ -201,6 +237,7 @@ describe('sequential', () => {
       new ActivationLayer(tanh),
       new Dense({ units: 2, activation: relu }),
       new Conv2d({ filters: 1, kernelSize: 2 }),
+      new DepthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, padding: 'same', activation: relu }),
       maxPool2d(),
       avgPool2d(),
       globalAveragePool(),

@@ -6,7 +6,7 @@ import { avgPool, maxPool, mean, reshape, type Tensor, type Tensor4D } from '@te
 import { assertOneOf } from '../validation';
 import { convOutputLength, toPair, type Padding } from './conv2d';
 import { BaseLayer } from './layer';
-import { choiceField, defineLayerConfig, optionalField, type LayerConfig } from './layer-config';
+import { choiceField, defineLayerConfig, optionalField } from './layer-config';
 
 const poolFields = {
   poolSize: optionalField('pair'),
@@ -33,11 +33,7 @@ abstract class Pool2d extends BaseLayer {
   readonly strides: [number, number];
   readonly padding: Padding;
 
-  constructor(
-    args: Pool2dArgs,
-    defaultName: string,
-    private readonly config: LayerConfig<typeof poolFields>,
-  ) {
+  constructor(args: Pool2dArgs, defaultName: string) {
     super(args.name, defaultName);
     this.poolSize = toPair(defaultName, 'poolSize', args.poolSize ?? 2);
     this.strides = toPair(defaultName, 'strides', args.strides ?? this.poolSize);
@@ -55,7 +51,7 @@ abstract class Pool2d extends BaseLayer {
     }
   }
 
-  computeOutputShape(inputShape: readonly number[]): number[] {
+  override computeOutputShape(inputShape: readonly number[]): number[] {
     const [h, w, c] = inputShape as [number, number, number];
     return [
       convOutputLength(h, this.poolSize[0], this.strides[0], this.padding),
@@ -63,16 +59,13 @@ abstract class Pool2d extends BaseLayer {
       c,
     ];
   }
-
-  getConfig(): Record<string, unknown> {
-    return this.config.write(this);
-  }
 }
 
 export class MaxPool2d extends Pool2d {
   readonly className = 'MaxPool2d';
+  protected readonly layerConfig = MAX_POOL_CONFIG;
   constructor(args: Pool2dArgs = {}) {
-    super(args, 'maxPool2d', MAX_POOL_CONFIG);
+    super(args, 'maxPool2d');
   }
   protected call(x: Tensor): Tensor {
     return maxPool(x as Tensor4D, this.poolSize, this.strides, this.padding);
@@ -84,8 +77,9 @@ export class MaxPool2d extends Pool2d {
 
 export class AvgPool2d extends Pool2d {
   readonly className = 'AvgPool2d';
+  protected readonly layerConfig = AVG_POOL_CONFIG;
   constructor(args: Pool2dArgs = {}) {
-    super(args, 'avgPool2d', AVG_POOL_CONFIG);
+    super(args, 'avgPool2d');
   }
   protected call(x: Tensor): Tensor {
     return avgPool(x as Tensor4D, this.poolSize, this.strides, this.padding);
@@ -108,6 +102,7 @@ export function avgPool2d(args: Pool2dArgs = {}): AvgPool2d {
 /** Mean over height and width: [batch, h, w, c] → [batch, c]. */
 export class GlobalAveragePool extends BaseLayer {
   readonly className = 'GlobalAveragePool';
+  protected readonly layerConfig = GLOBAL_AVERAGE_POOL_CONFIG;
   constructor(args: { name?: string } = {}) {
     super(args.name, 'globalAveragePool');
   }
@@ -121,11 +116,8 @@ export class GlobalAveragePool extends BaseLayer {
   protected call(x: Tensor): Tensor {
     return mean(x, [1, 2]);
   }
-  computeOutputShape(inputShape: readonly number[]): number[] {
+  override computeOutputShape(inputShape: readonly number[]): number[] {
     return [inputShape[2] as number];
-  }
-  getConfig(): Record<string, unknown> {
-    return GLOBAL_AVERAGE_POOL_CONFIG.write(this);
   }
   static fromConfig(config: Record<string, unknown>): GlobalAveragePool {
     return new GlobalAveragePool(GLOBAL_AVERAGE_POOL_CONFIG.read(config));
@@ -139,17 +131,15 @@ export function globalAveragePool(args: { name?: string } = {}): GlobalAveragePo
 /** [batch, ...] → [batch, product of the rest]. */
 export class Flatten extends BaseLayer {
   readonly className = 'Flatten';
+  protected readonly layerConfig = FLATTEN_CONFIG;
   constructor(args: { name?: string } = {}) {
     super(args.name, 'flatten');
   }
   protected call(x: Tensor): Tensor {
     return reshape(x, [x.shape[0], -1]);
   }
-  computeOutputShape(inputShape: readonly number[]): number[] {
+  override computeOutputShape(inputShape: readonly number[]): number[] {
     return [inputShape.reduce((a, b) => a * b, 1)];
-  }
-  getConfig(): Record<string, unknown> {
-    return FLATTEN_CONFIG.write(this);
   }
   static fromConfig(config: Record<string, unknown>): Flatten {
     return new Flatten(FLATTEN_CONFIG.read(config));

@@ -1,0 +1,100 @@
+/**
+ * What the normalisation layers share: ε, the learned per-channel γ (`scale`) and β (`center`), and — for
+ * the two that normalise with batch statistics in training — the running mean and variance with their
+ * momentum (Algorithm 2's running averages, updated by `updateRunningStatistics`).
+ */
+import { add, mul, type Tensor, type Variable } from '@tensorflow/tfjs-core';
+import {
+  assertInRange,
+  BaseLayer,
+  constantInitializer,
+  optionalField,
+  zerosInitializer,
+  type RandomSource,
+} from '@gradwell/core';
+import { updateRunningStatistics } from './running-statistics';
+
+export interface NormalizationArgs {
+  /** Added to the variance; default 1e-3 (group norm 1e-5). */
+  epsilon?: number;
+  /** Learn β (default true). */
+  center?: boolean;
+  /** Learn γ (default true). */
+  scale?: boolean;
+  name?: string;
+}
+
+/** The config fields every normalisation layer has. */
+export const NORMALIZATION_FIELDS = {
+  epsilon: optionalField('number'),
+  center: optionalField('boolean'),
+  scale: optionalField('boolean'),
+};
+
+export abstract class NormalizationLayer extends BaseLayer {
+  readonly epsilon: number;
+  readonly center: boolean;
+  readonly scale: boolean;
+
+  constructor(args: NormalizationArgs, defaultName: string, defaultEpsilon = 1e-3) {
+    super(args.name, defaultName);
+    this.epsilon = args.epsilon ?? defaultEpsilon;
+    assertInRange(defaultName, 'epsilon', this.epsilon, { min: 0, minInclusive: false });
+    this.center = args.center ?? true;
+    this.scale = args.scale ?? true;
+  }
+
+  /** Adds γ (ones) and β (zeros), one per channel, as `scale` and `center` ask. */
+  protected addAffineWeights(channels: number, random: RandomSource): void {
+    if (this.scale) this.addWeight('gamma', [channels], constantInitializer(1), random);
+    if (this.center) this.addWeight('beta', [channels], zerosInitializer, random);
+  }
+
+  /** γ and β (undefined where the layer learns none). */
+  protected affineWeights(): { gamma: Tensor | undefined; beta: Tensor | undefined } {
+    return {
+      gamma: this.scale ? this.weight('gamma') : undefined,
+      beta: this.center ? this.weight('beta') : undefined,
+    };
+  }
+
+  /** γ·x̂ + β over the last axis. */
+  protected applyAffine(normalized: Tensor): Tensor {
+    const { gamma, beta } = this.affineWeights();
+    const scaled = gamma === undefined ? normalized : mul(normalized, gamma);
+    return beta === undefined ? scaled : add(scaled, beta);
+  }
+}
+
+export interface RunningStatisticsArgs extends NormalizationArgs {
+  /** Weight of the old running value; default 0.99 (Keras's convention). */
+  momentum?: number;
+}
+
+/** A normalisation layer that keeps running statistics for inference (batch norm, batch renorm). */
+export abstract class RunningStatisticsLayer extends NormalizationLayer {
+  readonly momentum: number;
+
+  constructor(args: RunningStatisticsArgs, defaultName: string) {
+    super(args, defaultName);
+    this.momentum = args.momentum ?? 0.99;
+    assertInRange(defaultName, 'momentum', this.momentum, { min: 0, max: 1, maxInclusive: false });
+  }
+
+  /** γ, β, and the non-trainable running mean (zeros) and variance (ones), one per channel. */
+  protected override createWeights(inputShape: readonly number[], random: RandomSource): void {
+    const channels = inputShape[inputShape.length - 1] as number;
+    this.addAffineWeights(channels, random);
+    this.addWeight('movingMean', [channels], zerosInitializer, random, false);
+    this.addWeight('movingVariance', [channels], constantInitializer(1), random, false);
+  }
+
+  protected runningStatistics(): { mean: Variable; variance: Variable } {
+    return { mean: this.weight('movingMean'), variance: this.weight('movingVariance') };
+  }
+
+  /** Moves the running statistics towards a batch's (`count` values per channel). */
+  protected updateRunning(batch: { mean: Tensor; variance: Tensor; count: number }): void {
+    updateRunningStatistics(this.runningStatistics(), batch, this.momentum);
+  }
+}
