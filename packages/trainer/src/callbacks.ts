@@ -2,7 +2,12 @@
  * Callbacks for `fit`: a progress logger, checkpoints at epoch ends, and a helper for custom ones.
  * Early stopping comes from `@gradwell/regularizers` (re-exported here).
  */
-import { assertPositiveInteger, type TrainingCallback, type TrainingLogs } from '@gradwell/core';
+import {
+  assertPositiveInteger,
+  type CallbackContext,
+  type TrainingCallback,
+  type TrainingLogs,
+} from '@gradwell/core';
 import { saveCheckpoint, type CheckpointStore } from './checkpoint';
 import type { TrainerCallbackContext } from './training/fit-types';
 import type { Sequential } from '@gradwell/core';
@@ -45,8 +50,9 @@ export interface CheckpointCallbackOptions {
 
 /**
  * Saves a checkpoint (model, optimiser state, training state) at the end of every `everyEpochs`
- * epochs, labelled `epoch-NNNN` (the next epoch to run), atomically; `loadCheckpoint` + `fit({ resume })`
- * continue from it exactly.
+ * epochs, labelled `epoch-NNNN` (the epochs completed), atomically — and, when the run stops inside an
+ * epoch, one of where it stopped (`epoch-NNNN-batch-BBBB`); `loadCheckpoint` + `fit({ resume })` continue
+ * from either exactly.
  */
 export function checkpointCallback({
   store,
@@ -56,23 +62,30 @@ export function checkpointCallback({
 }: CheckpointCallbackOptions): TrainingCallback {
   assertPositiveInteger('checkpointCallback', 'everyEpochs', everyEpochs);
   if (keep !== undefined) assertPositiveInteger('checkpointCallback', 'keep', keep);
+  const save = async (context: CallbackContext) => {
+    const trainer = (context as TrainerCallbackContext).trainer;
+    if (trainer === undefined) throw new Error("checkpointCallback: runs only inside gradwell's fit().");
+    const model =
+      context.model instanceof WithAuxiliaryHeads ? context.model.model : (context.model as Sequential);
+    const label = await saveCheckpoint(store, {
+      model,
+      optimizer: trainer.optimizer,
+      state: trainer.state(),
+    });
+    onSaved?.(label);
+    if (keep !== undefined) {
+      const labels = await store.list();
+      for (const old of labels.slice(0, Math.max(0, labels.length - keep))) await store.remove(old);
+    }
+  };
   return {
     async onEpochEnd(epoch, _logs, context) {
-      if ((epoch + 1) % everyEpochs !== 0) return;
+      if ((epoch + 1) % everyEpochs === 0) await save(context);
+    },
+    // A run stopped inside an epoch (Ctrl-C) leaves a checkpoint of where it stopped.
+    async onTrainEnd(_logs, context) {
       const trainer = (context as TrainerCallbackContext).trainer;
-      if (trainer === undefined) throw new Error("checkpointCallback: runs only inside gradwell's fit().");
-      const model =
-        context.model instanceof WithAuxiliaryHeads ? context.model.model : (context.model as Sequential);
-      const label = await saveCheckpoint(store, {
-        model,
-        optimizer: trainer.optimizer,
-        state: trainer.state(),
-      });
-      onSaved?.(label);
-      if (keep !== undefined) {
-        const labels = await store.list();
-        for (const old of labels.slice(0, Math.max(0, labels.length - keep))) await store.remove(old);
-      }
+      if (trainer?.state().position !== undefined) await save(context);
     },
   };
 }

@@ -1,4 +1,12 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { IDBFactory } from 'fake-indexeddb';
@@ -9,7 +17,8 @@ import { dropoutLayer } from '@gradwell/regularizers';
 import { expectNoLeakedTensors } from '@gradwell/test-utils';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { downloadCheckpoint, indexedDbStore } from './browser-stores';
-import { checkpointCallback } from './callbacks';
+import { callback, checkpointCallback } from './callbacks';
+import { cosineDecay } from './schedules';
 import {
   decodeModel,
   disposeCheckpoint,
@@ -118,16 +127,24 @@ describe('resume', () => {
     store: CheckpointStore | undefined,
     epochs: number,
     resumeFrom?: Awaited<ReturnType<typeof loadCheckpoint>>,
+    stopAtStep?: number,
   ) => {
     const data = spirals({ pointsPerClass: 20, seed: 4 });
     const m = resumeFrom?.model ?? makeModel(3);
+    let steps = resumeFrom?.state.step ?? 0;
+    const stopper = callback({
+      onBatchEnd(_batch, _logs, context) {
+        if (++steps === stopAtStep) context.requestStop('interrupted');
+      },
+    });
     const run = await fit(m, data, {
       epochs,
       batchSize: 8,
       seed: 21,
       optimizer: { name: 'adam', learningRate: 0.01 },
+      learningRate: cosineDecay({ initial: 0.01, totalSteps: 40 }),
       augment: (x, random) => tf.add(x, random.normalTensor(x.shape, 0, 0.02)),
-      callbacks: store === undefined ? [] : [checkpointCallback({ store })],
+      callbacks: [stopper, ...(store === undefined ? [] : [checkpointCallback({ store })])],
       ...(resumeFrom === undefined ? {} : { resume: resumeFrom }),
     });
     data.dispose();
@@ -154,6 +171,43 @@ describe('resume', () => {
     whole.m.dispose();
     resumed.m.dispose();
   });
+
+  test.each([
+    ['mid-epoch', 12, 'epoch-0001-batch-0004'],
+    ['in the last epoch', 35, 'epoch-0004-batch-0003'],
+  ])(
+    'a run stopped %s resumes from the next batch: history and weights bit-identical to the uninterrupted run',
+    async (_where, stopAtStep, label) => {
+      // 60 examples in batches of 8: 8 steps an epoch, 5 epochs.
+      const whole = await trainRun(undefined, 5);
+      const store = directoryStore(path.join(scratch, `stopped-${stopAtStep}`));
+      const stopped = await trainRun(store, 5, undefined, stopAtStep);
+      stopped.m.dispose();
+      const completed = Math.floor(stopAtStep / 8);
+      expect(stopped.run.epochs).toBe(completed);
+      expect(stopped.run.history).toHaveLength(completed);
+      expect(stopped.run.partialEpoch).toMatchObject({
+        epoch: completed,
+        batches: stopAtStep % 8,
+        stepsPerEpoch: 8,
+      });
+      expect(await store.latest()).toBe(label);
+      const loaded = await loadCheckpoint(store);
+      expect(loaded.state.position?.batch).toBe(stopAtStep % 8);
+      const resumed = await trainRun(undefined, 5, loaded);
+      if (loaded.optimizerState) Object.values(loaded.optimizerState.tensors).forEach((t) => t.dispose());
+      const figures = (history: typeof whole.run.history) =>
+        history.map(({ seconds: _s, examplesPerSecond: _e, ...rest }) => rest);
+      expect(figures(resumed.run.history)).toEqual(figures(whole.run.history));
+      expect(resumed.run.steps).toBe(whole.run.steps);
+      for (const [i, w] of whole.m.weights.entries())
+        expect(Array.from(resumed.m.weights[i]!.variable.dataSync())).toEqual(
+          Array.from(w.variable.dataSync()),
+        );
+      whole.m.dispose();
+      resumed.m.dispose();
+    },
+  );
 
   test('a resume with another seed is refused', async () => {
     const store = memoryStore();
@@ -245,5 +299,81 @@ describe('browser stores', () => {
     expect(clicked).toEqual(['mnist-mlp-model.json', 'mnist-mlp-weights.bin']);
     expect(() => downloadCheckpoint(files, 'x', undefined)).toThrow(/browser/);
     m.dispose();
+  });
+});
+
+describe('resume into another model', () => {
+  test('names the weights that differ instead of failing deep in tfjs', async () => {
+    const store = memoryStore();
+    const data = spirals({ pointsPerClass: 5 });
+    const first = makeModel(3);
+    await fit(first, data, { epochs: 1, callbacks: [checkpointCallback({ store })] });
+    first.dispose();
+    const loaded = await loadCheckpoint(store);
+    const wider = model(
+      [dense({ units: 32, activation: 'relu', name: 'h1' }), dense({ units: 3, name: 'out' })],
+      { inputShape: [2], seed: 1 },
+    );
+    await expect(fit(wider, data, { epochs: 2, resume: loaded })).rejects.toThrow(
+      /state for weights that differ: h1\/kernel \[2, 16\] in the checkpoint, \[2, 32\] in the model; .*bn\/gamma \(in the checkpoint, not in the model\)/,
+    );
+    disposeCheckpoint(loaded);
+    wider.dispose();
+    data.dispose();
+  });
+});
+
+describe('damaged checkpoints and leftovers', () => {
+  const saveOne = async (name: string) => {
+    const store = directoryStore(path.join(scratch, name));
+    const data = spirals({ pointsPerClass: 5 });
+    const m = makeModel();
+    await fit(m, data, { epochs: 2, callbacks: [checkpointCallback({ store })] });
+    m.dispose();
+    data.dispose();
+    return store;
+  };
+
+  test("an interrupted save's temporary folder is removed at the next start; a live one is kept", async () => {
+    const store = await saveOne('leftovers');
+    const dead = path.join(store.directory, '.tmp-epoch-0003-999999-1');
+    const live = path.join(store.directory, `.tmp-epoch-0003-${process.pid}-1`);
+    for (const dir of [dead, live]) mkdirSync(dir);
+    directoryStore(store.directory);
+    expect(existsSync(dead)).toBe(false);
+    expect(existsSync(live)).toBe(true);
+    rmSync(live, { recursive: true });
+  });
+
+  test('a bad training.json names the checkpoint and the field; an epoch of -3 is refused', async () => {
+    const store = await saveOne('bad-state');
+    const file = path.join(store.directory, 'epoch-0002', 'training.json');
+    const state = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    writeFileSync(file, JSON.stringify({ ...state, epoch: -3 }));
+    await expect(loadCheckpoint(store)).rejects.toThrow(
+      "checkpoint 'epoch-0002' is damaged: training.json: 'epoch' must be a non-negative integer, got -3.",
+    );
+  });
+
+  test('a truncated weights file names the checkpoint; NaN weights are said to be non-finite weights', async () => {
+    const store = await saveOne('bad-weights');
+    const weights = path.join(store.directory, 'epoch-0002', 'weights.bin');
+    const bytes = readFileSync(weights);
+    writeFileSync(weights, bytes.subarray(0, 40));
+    await expect(loadCheckpoint(store)).rejects.toThrow(
+      /checkpoint 'epoch-0002' is damaged: the weight data holds 40 bytes/,
+    );
+    const poisoned = new Float32Array(
+      bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+    );
+    poisoned[0] = Number.NaN;
+    writeFileSync(weights, new Uint8Array(poisoned.buffer));
+    const before = tf.memory().numTensors;
+    await expect(loadCheckpoint(store)).rejects.toThrow(
+      "checkpoint 'epoch-0002' is damaged: it holds non-finite weights (the weight 'h1/kernel' holds NaN or ±Infinity.)",
+    );
+    expect(tf.memory().numTensors).toBe(before);
+    const previous = await loadCheckpoint(store, 'epoch-0001');
+    disposeCheckpoint(previous);
   });
 });

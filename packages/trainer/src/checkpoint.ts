@@ -19,6 +19,7 @@ import { disposeOptimizerState, getOptimizerState, type OptimizerState } from '.
 import type { ResumeFrom, TrainingState } from './training/fit-types';
 import { readLayersModel, writeLayersModel } from './interop/layers-model';
 import { artifactsFromModelJson, artifactsToFiles, MODEL_JSON, parseModelJson } from './interop/model-json';
+import { ModelFileError } from './interop/model-file-error';
 
 export const CHECKPOINT_FORMAT_VERSION = 2;
 
@@ -185,15 +186,25 @@ export async function encodeCheckpoint({
   return files;
 }
 
+/**
+ * The label of a checkpoint of `state`: `epoch-0003` after three complete epochs, `epoch-0003-batch-0057`
+ * when the run stopped 57 batches into the fourth.
+ */
+export function checkpointLabel(state: TrainingState | undefined): string {
+  if (state === undefined) return 'checkpoint';
+  const epochs = `epoch-${String(state.epoch).padStart(4, '0')}`;
+  return state.position === undefined
+    ? epochs
+    : `${epochs}-batch-${String(state.position.batch).padStart(4, '0')}`;
+}
+
 /** Saves a checkpoint; labels sort in time order (`epoch-0003`). */
 export async function saveCheckpoint(
   store: CheckpointStore,
   content: CheckpointContent,
   label?: string,
 ): Promise<string> {
-  const name =
-    label ??
-    (content.state === undefined ? 'checkpoint' : `epoch-${String(content.state.epoch).padStart(4, '0')}`);
+  const name = label ?? checkpointLabel(content.state);
   return store.save(name, await encodeCheckpoint(content));
 }
 
@@ -210,34 +221,94 @@ export interface LoadedCheckpoint extends ResumeFrom {
 export async function loadCheckpoint(store: CheckpointStore, label?: string): Promise<LoadedCheckpoint> {
   const chosen = label ?? (await store.latest());
   if (chosen === undefined) throw new Error('loadCheckpoint: the store holds no checkpoint yet.');
-  const files = await store.load(chosen);
-  const state = readJson<TrainingState>(files, 'training.json');
-  const model = await decodeModel(files);
-  let optimizerState: OptimizerState | undefined;
-  if (files.has('optimizer.json')) {
-    const meta = readJson<{
-      className: string;
-      iterations: number;
-      extra: Record<string, number>;
-      order: string[];
-      weights: io.WeightsManifestEntry[];
-    }>(files, 'optimizer.json');
-    let tensors: NamedTensorMap;
+  try {
+    const files = await store.load(chosen);
+    const state = checkTrainingState(readJson<unknown>(files, 'training.json'));
+    const model = await decodeModel(files);
     try {
-      tensors = decodeTensors(files.get('optimizer.bin'), meta.weights, 'optimizer.bin');
+      return { model, state, optimizerState: readOptimizerState(files), label: chosen };
     } catch (error) {
       model.dispose();
       throw error;
     }
-    optimizerState = {
-      className: meta.className,
-      iterations: meta.iterations,
-      extra: meta.extra,
-      order: meta.order,
-      tensors,
-    };
+  } catch (error) {
+    if (error instanceof CheckpointError) throw error;
+    const reason =
+      error instanceof ModelFileError && error.problem === 'non-finite-weights'
+        ? `it holds non-finite weights (${error.message})`
+        : (error as Error).message.replace(/^checkpoint: /, '');
+    throw new CheckpointError(chosen, reason);
   }
-  return { model, state, optimizerState, label: chosen };
+}
+
+/** A checkpoint that cannot be loaded: which, and why. */
+export class CheckpointError extends Error {
+  override readonly name = 'CheckpointError';
+  constructor(
+    readonly label: string,
+    readonly reason: string,
+  ) {
+    super(`checkpoint '${label}' is damaged: ${reason}`);
+  }
+}
+
+function readOptimizerState(files: CheckpointFiles): OptimizerState | undefined {
+  if (!files.has('optimizer.json')) return undefined;
+  const meta = readJson<{
+    className: string;
+    iterations: number;
+    extra: Record<string, number>;
+    order: string[];
+    weights: io.WeightsManifestEntry[];
+  }>(files, 'optimizer.json');
+  const tensors = decodeTensors(files.get('optimizer.bin'), meta.weights, 'optimizer.bin');
+  return {
+    className: meta.className,
+    iterations: meta.iterations,
+    extra: meta.extra,
+    order: meta.order,
+    tensors,
+  };
+}
+
+/** training.json checked field by field (a hand-edited or damaged file says what is wrong). */
+export function checkTrainingState(value: unknown): TrainingState {
+  const fail = (field: string, expected: string, got: unknown): never => {
+    throw new Error(`training.json: '${field}' must be ${expected}, got ${JSON.stringify(got)}.`);
+  };
+  const state = value as Partial<TrainingState> | null;
+  if (state === null || typeof state !== 'object') return fail('(the file)', 'an object', value);
+  const count = (field: 'epoch' | 'step') => {
+    const v = state[field];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) fail(field, 'a non-negative integer', v);
+  };
+  count('epoch');
+  count('step');
+  if (typeof state.seed !== 'number' || !Number.isInteger(state.seed)) fail('seed', 'an integer', state.seed);
+  if (!Array.isArray(state.history) || state.history.length !== state.epoch)
+    fail('history', `a list of ${String(state.epoch)} epochs' logs`, state.history);
+  for (const [i, logs] of (state.history ?? []).entries())
+    if (logs === null || typeof logs !== 'object' || Object.values(logs).some((v) => typeof v !== 'number'))
+      fail(`history[${i}]`, 'an object of numbers', logs);
+  if (state.layerRandomStates === null || typeof state.layerRandomStates !== 'object')
+    fail('layerRandomStates', 'an object', state.layerRandomStates);
+  const position = state.position;
+  if (position !== undefined) {
+    if (!Number.isInteger(position.batch) || position.batch < 1)
+      fail('position.batch', 'a positive integer', position.batch);
+    if (!Array.isArray(position.random?.words) || position.random.words.length !== 4)
+      fail('position.random', 'a random state', position.random);
+    const p = position.progress;
+    if (
+      p === null ||
+      typeof p !== 'object' ||
+      ['lossSum', 'correctSum', 'seen', 'seconds'].some(
+        (k) => !Number.isFinite((p as unknown as Record<string, number>)[k]),
+      )
+    )
+      fail('position.progress', "an epoch's figures", p);
+  }
+  return state as TrainingState;
 }
 
 /** Frees what a loaded checkpoint holds (the model and the optimiser slots). */

@@ -1,7 +1,7 @@
 /** Evaluation and prediction in inference mode, in batches. */
 import { concat, dispose, slice as sliceTensor, tidy, type Tensor } from '@tensorflow/tfjs-core';
 import { assertPositiveInteger, createRandom, GradwellArgumentError, type Sequential } from '@gradwell/core';
-import { checkData, correctCount, epochBatches } from './training/batches';
+import { checkData, checkLabels, correctCount, epochBatches } from './training/batches';
 import type { Dataset } from './data/dataset';
 import { getLoss, softmaxCrossEntropy, type Loss } from './losses';
 
@@ -27,6 +27,7 @@ export async function evaluate(
   const batchSize = options.batchSize ?? 256;
   assertPositiveInteger('evaluate', 'batchSize', batchSize);
   checkData(model, data, 'data', 'evaluate');
+  if (loss.classification) checkLabels(model, data, 'data', 'evaluate');
   let lossSum = 0;
   let correctSum = 0;
   let seen = 0;

@@ -86,6 +86,8 @@ export {
 export { locateNonFinite, TrainingDivergedError, type NonFiniteReport } from './nan-guard';
 export {
   CHECKPOINT_FORMAT_VERSION,
+  CheckpointError,
+  checkpointLabel,
   decodeModel,
   disposeCheckpoint,
   encodeCheckpoint,

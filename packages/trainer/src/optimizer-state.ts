@@ -73,6 +73,7 @@ export async function setOptimizerState(
       `the state of a ${state.className} optimiser`,
     );
   }
+  checkStateFits(state, weights);
   const toEngine = new Map(weights.map((w) => [w.name, w.variable.name]));
   const iteration = scalar(state.iterations, 'int32');
   const slots = state.order.map((name) => {
@@ -96,6 +97,32 @@ export async function setOptimizerState(
       t.dispose();
     }
   }
+}
+
+/**
+ * The state's slots must belong to the model's weights, shape for shape (a checkpoint of another model,
+ * or of another size of this one, would fail deep in tfjs otherwise); the error lists what differs.
+ */
+function checkStateFits(state: OptimizerState, weights: readonly LayerWeight[]): void {
+  const byName = new Map(weights.map((w) => [w.name, w.variable.shape]));
+  const differences: string[] = [];
+  for (const name of state.order) {
+    const weight = name.slice(0, name.lastIndexOf('/'));
+    const saved = state.tensors[name]?.shape ?? [];
+    const shape = byName.get(weight);
+    if (shape === undefined) differences.push(`${weight} (in the checkpoint, not in the model)`);
+    else if (shape.join(',') !== saved.join(','))
+      differences.push(
+        `${weight} [${saved.join(', ')}] in the checkpoint, [${shape.join(', ')}] in the model`,
+      );
+  }
+  if (differences.length > 0)
+    throw new GradwellArgumentError(
+      'setOptimizerState',
+      'state',
+      "the optimiser state of this model's weights (resume with the checkpoint's own model)",
+      `state for weights that differ: ${[...new Set(differences)].join('; ')}`,
+    );
 }
 
 /** Disposes the tensors of a state returned by {@link getOptimizerState}. */

@@ -4,76 +4,54 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { Command } from 'commander';
 import { setupBackend } from '@gradwell/core';
-import {
-  getActivation,
-  listActivations,
-  registerActivation,
-  type ActivationPlugin,
-} from '@gradwell/activations';
-import { CliError } from '../errors';
+import { getActivation, listActivations } from '@gradwell/activations';
 import { createOutput, num } from '../output';
+import { addPluginOption, checkPlugin, failedChecks, importPlugins, loadPlugins } from '../plugins';
 import { lineChart, writeSvg } from '../plots';
 
 const PROBES = [-2, -1, 0, 0.5, 2];
 
-function isPlugin(value: unknown): value is ActivationPlugin {
-  const v = value as Partial<ActivationPlugin> | null;
-  return (
-    v !== null && typeof v === 'object' && typeof v.name === 'string' && typeof v.specVersion === 'number'
-  );
-}
-
-/** Imports a plugin module and registers every activation plugin it exports; returns their names. */
-export async function loadPlugin(file: string): Promise<string[]> {
-  let module: Record<string, unknown>;
-  try {
-    module = (await import(pathToFileURL(path.resolve(file)).href)) as Record<string, unknown>;
-  } catch (error) {
-    throw new CliError(
-      `--plugin: cannot import '${file}': ${(error as Error).message.split('\n')[0]}`,
-      'pass a built .js/.mjs module that exports a defineActivation(...) plugin',
-      2,
-    );
-  }
-  const plugins = Object.values(module).filter(isPlugin);
-  if (plugins.length === 0)
-    throw new CliError(
-      `--plugin: '${file}' exports no activation plugin`,
-      'export the value returned by defineActivation(...)',
-      2,
-    );
-  for (const plugin of plugins) {
-    try {
-      registerActivation(plugin);
-    } catch (error) {
-      throw new CliError(
-        `--plugin: '${file}': ${(error as Error).message}`,
-        'fix the plugin (see contributing/add-an-activation.md)',
-        2,
-      );
-    }
-  }
-  return plugins.map((p) => p.name);
+/** `gradwell activations check <module>`: the conformance kit's report for each plugin the module exports. */
+function checkCommand(): Command {
+  return new Command('check')
+    .description('run the conformance kit on the activation plugins a module exports (exit 1 when one fails)')
+    .argument('<module>', 'a built .js/.mjs module exporting defineActivation(...) plugins')
+    .option('--json', 'print the reports as JSON on stdout')
+    .action(async (file: string, flags: { json?: boolean }) => {
+      const out = createOutput({ json: flags.json });
+      const reports = [];
+      for (const plugin of await importPlugins(file, 'activations check')) {
+        const report = await checkPlugin(plugin);
+        reports.push(report);
+        const failed = failedChecks(report);
+        out.line(
+          failed.length === 0
+            ? `${plugin.name}: passes all ${report.checks.length} checks`
+            : `${plugin.name}: fails ${failed.length} of ${report.checks.length} checks`,
+        );
+        for (const line of failed) out.line(`  ${line}`);
+      }
+      out.result({ module: file, reports });
+      if (reports.some((r) => !r.passed)) process.exitCode = 1;
+    });
 }
 
 export function activationsCommand(): Command {
-  return new Command('activations')
+  return addPluginOption(new Command('activations'))
+    .addCommand(checkCommand())
     .description(
       "list the activations with values, derivatives, gains and recommended initialisers; --plot draws f and f'",
     )
-    .option('--plugin <module...>', 'register activation plugins from these modules first')
     .option('--plot', "write f and f' plots (SVG)")
     .option('--out <folder>', 'where plots go', 'gradwell-activations')
     .option('--json', 'print the table as JSON on stdout')
     .action(async (flags: { plugin?: string[]; plot?: boolean; out: string; json?: boolean }) => {
       const out = createOutput({ json: flags.json });
+      const added = await loadPlugins(flags.plugin ?? []);
       await setupBackend();
-      const added: string[] = [];
-      for (const file of flags.plugin ?? []) added.push(...(await loadPlugin(file)));
       const x = tf.tensor1d(PROBES);
       const rows = listActivations().map((name) => {
         const a = getActivation(name);

@@ -150,6 +150,29 @@ function planThreads(requested: number | undefined): { threads: number; note?: s
 }
 
 /**
+ * Runs `start` and removes the `uncaughtException` and `unhandledRejection` listeners the wasm module's
+ * emscripten glue installs in Node while it starts: they rethrow, so any later uncaught error of the
+ * program printed the whole minified module (~55 KB) and exited with code 7. Without them Node reports
+ * the program's own errors as usual (message and stack, exit 1).
+ */
+async function withoutEmscriptenProcessHandlers<T>(start: () => Promise<T>): Promise<T> {
+  const listeners = () => ({
+    uncaught: process.listeners('uncaughtException'),
+    rejection: process.listeners('unhandledRejection'),
+  });
+  const before = listeners();
+  try {
+    return await start();
+  } finally {
+    const after = listeners();
+    for (const listener of after.uncaught)
+      if (!before.uncaught.includes(listener)) process.removeListener('uncaughtException', listener);
+    for (const listener of after.rejection)
+      if (!before.rejection.includes(listener)) process.removeListener('unhandledRejection', listener);
+  }
+}
+
+/**
  * Selects and initialises the backend; returns what runs. Throws, saying what failed and what to do,
  * when the wasm binaries cannot load.
  */
@@ -181,9 +204,8 @@ export async function setupBackend(options: SetupBackendOptions = {}): Promise<B
   if (options.wasmPaths !== undefined) setWasmPaths(options.wasmPaths);
   let ok: boolean;
   if (isNode()) {
-    const started = await startNodeWasm(
-      plan.threads,
-      current?.backend === 'wasm' ? current.threads : undefined,
+    const started = await withoutEmscriptenProcessHandlers(() =>
+      startNodeWasm(plan.threads, current?.backend === 'wasm' ? current.threads : undefined),
     );
     ok = started.ok;
     if (started.note !== undefined) plan.note = started.note;

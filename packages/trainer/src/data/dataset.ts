@@ -8,8 +8,6 @@ import {
   isFinite as isFiniteOp,
   keep,
   logicalNot,
-  max,
-  min,
   tensor,
   tensor1d,
   tidy,
@@ -38,6 +36,10 @@ export interface TensorDataset {
   readonly inputShape: number[];
   /** For classification: the number of classes. */
   readonly numClasses: number | undefined;
+  /** The class id of every example (class-id labels only; the dataset's own copy: do not modify). */
+  readonly classIds: Int32Array | undefined;
+  /** Per-example label shape: [] for class ids, [k] for one-hot or probability rows. */
+  readonly labelShape: number[];
   /** All inputs [size, ...inputShape] (made on first use, freed by dispose). */
   readonly x: Tensor;
   /** All targets: class ids [size] (int32) or rows [size, ...]. */
@@ -92,7 +94,12 @@ export function hostDataset(
     for (let i = 0; i < labels.length; i++) {
       const v = labels[i] as number;
       if (!Number.isInteger(v) || v < 0)
-        throw new GradwellArgumentError(context, 'labels', 'class ids (integers ≥ 0)', `${v} at index ${i}`);
+        throw new GradwellArgumentError(
+          context,
+          'labels',
+          'class ids (integers ≥ 0)',
+          `${v} at example ${i}`,
+        );
       if (v > hi) hi = v;
     }
     numClasses ??= hi + 1;
@@ -101,7 +108,7 @@ export function hostDataset(
         context,
         'labels',
         `class ids below numClasses = ${numClasses}`,
-        `a largest id of ${hi}`,
+        `${hi} at example ${labels.indexOf(hi)}`,
       );
   } else if (numClasses === undefined && labelShape.length === 1) {
     numClasses = labelShape[0];
@@ -117,6 +124,8 @@ export function hostDataset(
     size: n,
     inputShape: [...inputShape],
     numClasses,
+    classIds: classIds ? (ids as Int32Array) : undefined,
+    labelShape: [...labelShape],
     get x() {
       // keep(): made lazily, possibly inside someone's tidy, it must outlive that scope.
       xTensor ??= keep(tensor(values, [n, ...inputShape], 'float32'));
@@ -197,16 +206,22 @@ export function tensorDataset(x: Tensor, y: Tensor, options: TensorDatasetOption
   if (bad) throw new GradwellArgumentError(context, 'x', 'finite values', 'NaN or ±Infinity among them');
   let numClasses = options.numClasses;
   if (y.rank === 1) {
-    const [lo, hi] = tidy(() => [min(y).dataSync()[0] as number, max(y).dataSync()[0] as number]);
-    if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 0)
-      throw new GradwellArgumentError(context, 'y', 'class ids (integers ≥ 0)', `values in [${lo}, ${hi}]`);
+    // Every label, not just the extremes: 2.5 between 0 and 9 is no class id either.
+    const labels = y.dataSync();
+    let hi = 0;
+    for (let i = 0; i < labels.length; i++) {
+      const v = labels[i] as number;
+      if (!Number.isInteger(v) || v < 0)
+        throw new GradwellArgumentError(context, 'y', 'class ids (integers ≥ 0)', `${v} at example ${i}`);
+      if (v > hi) hi = v;
+    }
     numClasses ??= hi + 1;
     if (hi >= numClasses)
       throw new GradwellArgumentError(
         context,
         'y',
         `class ids below numClasses = ${numClasses}`,
-        `a largest id of ${hi}`,
+        `${hi} at example ${Array.from(labels).indexOf(hi)}`,
       );
   } else if (y.rank === 2 && numClasses === undefined) {
     numClasses = y.shape[1];

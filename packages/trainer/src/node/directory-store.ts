@@ -47,13 +47,37 @@ function syncDirectory(dir: string): void {
   }
 }
 
-/** A checkpoint store in `directory` (created if missing). */
+/** Whether the process `pid` is running (signal 0 tests for it without sending anything). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the `.tmp-<label>-<pid>-<time>` and `.old-…` folders a save left when its process died mid-write
+ * (killed, power cut); those of a process still running (a save under way) are left alone.
+ */
+function removeStaleTemporaries(root: string): void {
+  if (!existsSync(root)) return;
+  for (const entry of readdirSync(root)) {
+    const match = /^\.(?:tmp|old)-.+-(\d+)-\d+$/.exec(entry);
+    if (match !== null && !isRunning(Number(match[1])))
+      rmSync(path.join(root, entry), { recursive: true, force: true });
+  }
+}
+
+/** A checkpoint store in `directory` (created if missing); leftovers of interrupted saves are cleaned up. */
 export function directoryStore(directory: string): CheckpointStore & { readonly directory: string } {
   if (typeof directory !== 'string' || directory === '')
     throw new Error(`directoryStore: argument 'directory' must be a path, got ${JSON.stringify(directory)}.`);
   const root = path.resolve(directory);
   if (existsSync(root) && !statSync(root).isDirectory())
     throw new Error(`directoryStore: '${root}' exists and is not a directory.`);
+  removeStaleTemporaries(root);
   let clock = 0;
   const labels = (): Array<{ label: string; savedAt: number }> => {
     if (!existsSync(root)) return [];

@@ -1,5 +1,5 @@
 /** Batches of an epoch, the shape check of a dataset against a model, and the accuracy count: shared by fit and evaluate. */
-import { argMax, cast, equal, sum, tidy, type Tensor } from '@tensorflow/tfjs-core';
+import { argMax, cast, dispose, equal, sum, tidy, type Tensor } from '@tensorflow/tfjs-core';
 import { GradwellArgumentError, type RandomSource, type Sequential } from '@gradwell/core';
 import type { Batch, Dataset } from '../data/dataset';
 
@@ -23,21 +23,77 @@ export function checkData(model: Sequential, data: Dataset, argument: string, co
   }
 }
 
-/** The batches of one epoch: shuffled by `random` when asked (in-memory data), or the stream's own. */
+/**
+ * For a classification loss: throws, naming `argument` and the first offending example, unless the labels
+ * fit the (built) model's output — class ids in [0, outputs), or rows of `outputs` values.
+ */
+export function checkLabels(model: Sequential, data: Dataset, argument: string, context = 'fit'): void {
+  if (data.kind !== 'tensors') return;
+  const outputs = model.computeOutputShape(data.inputShape).at(-1) as number;
+  if (data.classIds !== undefined) {
+    const bad = data.classIds.findIndex((id) => id >= outputs);
+    if (bad >= 0)
+      throw new GradwellArgumentError(
+        context,
+        argument,
+        `class ids in [0, ${outputs}) (the model has ${outputs} outputs)`,
+        `the label ${data.classIds[bad]} of example ${bad}`,
+      );
+  } else if (data.labelShape.length === 1 && data.labelShape[0] !== outputs) {
+    throw new GradwellArgumentError(
+      context,
+      argument,
+      `label rows of ${outputs} values (the model has ${outputs} outputs)`,
+      `rows of ${data.labelShape[0]}`,
+    );
+  }
+}
+
+/**
+ * The batches of one epoch: shuffled by `random` when asked (in-memory data), or the stream's own; from
+ * batch `first` on (the ones before are skipped, as a resumed epoch needs: a stream's are read and freed).
+ */
 export async function* epochBatches(
   data: Dataset,
   epoch: number,
   batchSize: number,
   shuffle: boolean,
   random: RandomSource,
+  first = 0,
+  classes?: number,
 ): AsyncGenerator<Batch> {
   if (data.kind === 'stream') {
-    for await (const batch of data.batches(epoch)) yield batch;
+    let index = 0;
+    for await (const batch of data.batches(epoch)) {
+      if (index++ < first) {
+        dispose([batch.x, batch.y]);
+        continue;
+      }
+      // A stream's labels are only seen batch by batch: checked as they come.
+      if (classes !== undefined) checkBatchLabels(batch, classes, data.name, epoch, index - 1);
+      yield batch;
+    }
     return;
   }
   const order = shuffle ? random.permutation(data.size) : Int32Array.from({ length: data.size }, (_, i) => i);
-  for (let start = 0; start < data.size; start += batchSize)
+  for (let start = first * batchSize; start < data.size; start += batchSize)
     yield data.batch(order.subarray(start, Math.min(start + batchSize, data.size)));
+}
+
+/** Class ids of a streamed batch below `classes`, or a named error (the batch is freed first). */
+function checkBatchLabels(batch: Batch, classes: number, name: string, epoch: number, index: number): void {
+  if (batch.y.rank !== 1) return;
+  const ids = batch.y.dataSync();
+  const bad = ids.findIndex((id) => !Number.isInteger(id) || id < 0 || id >= classes);
+  if (bad < 0) return;
+  const label = ids[bad];
+  dispose([batch.x, batch.y]);
+  throw new GradwellArgumentError(
+    'fit',
+    'data',
+    `class ids in [0, ${classes}) (the model has ${classes} outputs)`,
+    `the label ${label} of example ${bad} of batch ${index} (epoch ${epoch}) of stream '${name}'`,
+  );
 }
 
 /** Optimiser steps per epoch (NaN for a stream, whose length is not known in advance). */

@@ -2,12 +2,17 @@
 import type { Optimizer } from '@tensorflow/tfjs-core';
 import type { TrainingLogs } from '@gradwell/core';
 import { getLearningRate } from '../optimizers';
+import type { EpochProgress } from './fit-types';
 import type { StepResult } from './train-step';
 
 /** Evaluates the model on the validation set (inference mode). */
 export type Validate = () => Promise<{ loss: number; accuracy: number | undefined }>;
 
 export interface EpochMeter {
+  /** The figures so far (for a checkpoint taken inside the epoch). */
+  progress(): EpochProgress;
+  /** Mean loss and accuracy so far. */
+  partialLogs(): TrainingLogs;
   /** Adds a step's figures; returns the batch's logs for `onBatchEnd`. */
   add(result: StepResult, optimizer: Optimizer): TrainingLogs;
   /** Diagnostic warnings of a report taken during the epoch (the last one counts). */
@@ -16,13 +21,21 @@ export interface EpochMeter {
   finish(epoch: number, optimizer: Optimizer, validate: Validate | undefined): Promise<TrainingLogs>;
 }
 
-export function createEpochMeter(countsCorrect: boolean): EpochMeter {
-  const started = now();
-  let lossSum = 0;
-  let correctSum = 0;
-  let seen = 0;
+/** A meter for an epoch, carrying on from `resumed` (the figures of its batches before a stop). */
+export function createEpochMeter(countsCorrect: boolean, resumed?: EpochProgress): EpochMeter {
+  const started = now() - 1000 * (resumed?.seconds ?? 0);
+  let lossSum = resumed?.lossSum ?? 0;
+  let correctSum = resumed?.correctSum ?? 0;
+  let seen = resumed?.seen ?? 0;
+  const means = (): TrainingLogs => {
+    const logs: TrainingLogs = { loss: lossSum / Math.max(seen, 1) };
+    if (countsCorrect) logs.accuracy = correctSum / Math.max(seen, 1);
+    return logs;
+  };
   return {
     warnings: undefined,
+    progress: () => ({ lossSum, correctSum, seen, seconds: (now() - started) / 1000 }),
+    partialLogs: means,
     add(result, optimizer) {
       lossSum += result.loss * result.size;
       correctSum += result.correct ?? 0;
@@ -37,8 +50,7 @@ export function createEpochMeter(countsCorrect: boolean): EpochMeter {
     },
     async finish(epoch, optimizer, validate) {
       const seconds = (now() - started) / 1000;
-      const logs: TrainingLogs = { epoch, loss: lossSum / Math.max(seen, 1) };
-      if (countsCorrect) logs.accuracy = correctSum / Math.max(seen, 1);
+      const logs: TrainingLogs = { epoch, ...means() };
       if (validate !== undefined) {
         const result = await validate();
         logs.valLoss = result.loss;

@@ -15,7 +15,7 @@ import { evaluate } from '../evaluate';
 import { getLoss, softmaxCrossEntropy, type Loss } from '../losses';
 import { disposeOptimizer, resolveOptimizer } from '../optimizers';
 import type { LearningRateSchedule } from '../schedules';
-import { checkData } from './batches';
+import { checkData, checkLabels, epochBatches } from './batches';
 import type { DiagnosticsOptions, FitOptions, Trainable } from './fit-types';
 import { modelPartsOf, type ModelParts } from './model-parts';
 import { createObjective } from './objective';
@@ -27,13 +27,14 @@ export interface FitSetup {
   optimizer: Optimizer;
   batchSize: number;
   seed: number;
-  shuffle: boolean;
   yieldEveryMs: number;
   schedule: LearningRateSchedule | undefined;
   callbacks: readonly TrainingCallback[];
   diagnostics: DiagnosticsOptions | undefined;
   validate: Validate | undefined;
   step: Omit<StepSetup, 'history'>;
+  /** An epoch's batches from batch `first` on (labels checked against the model's outputs as they come). */
+  batches(epoch: number, random: RandomSource, first: number): AsyncGenerator<Batch>;
   /** The batch's inputs after augmentation (a new tensor, or the batch's own when there is none). */
   augment(batch: Batch, random: RandomSource): Tensor;
   /** Frees what `fit` owns (an optimiser it made from a name or spec). */
@@ -68,21 +69,25 @@ function resolveLoss(options: FitOptions): Loss {
 export function setUpFit(model: Trainable, data: Dataset, options: FitOptions): FitSetup {
   checkOptions(options);
   const parts = modelPartsOf(model);
+  const loss = resolveLoss(options);
   checkData(parts.base, data, 'data');
   if (options.validation !== undefined) checkData(parts.base, options.validation, 'validation');
   if (!parts.base.built) parts.base.build(data.inputShape);
+  if (loss.classification) {
+    checkLabels(parts.base, data, 'data');
+    if (options.validation !== undefined) checkLabels(parts.base, options.validation, 'validation');
+  }
   if (parts.trainable.length === 0)
     throw new Error('fit: the model has no trainable weights (every layer is frozen).');
-  const loss = resolveLoss(options);
   const batchSize = options.batchSize ?? 32;
   const { optimizer, owned } = resolveOptimizer(options.optimizer ?? 'adam');
   const { validation, augment } = options;
+  const classes = loss.classification ? parts.base.computeOutputShape(data.inputShape).at(-1) : undefined;
   return {
     parts,
     optimizer,
     batchSize,
     seed: options.seed ?? 0,
-    shuffle: options.shuffle ?? true,
     yieldEveryMs: options.yieldEveryMs ?? 25,
     schedule: options.learningRate,
     callbacks: options.callbacks ?? [],
@@ -104,6 +109,8 @@ export function setUpFit(model: Trainable, data: Dataset, options: FitOptions): 
       clipNorm: options.clipNorm,
       nanGuard: options.nanGuard ?? true,
     },
+    batches: (epoch, random, first) =>
+      epochBatches(data, epoch, batchSize, options.shuffle ?? true, random, first, classes),
     augment: (batch, random) =>
       augment === undefined
         ? batch.x

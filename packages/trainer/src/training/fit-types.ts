@@ -30,10 +30,31 @@ export interface DiagnosticsOptions {
   thresholds?: DiagnosticThresholds;
 }
 
+/** How far an epoch got before a stop: its figures so far, to carry on exactly from the next batch. */
+export interface EpochProgress {
+  /** Example-weighted sum of the batch losses, correct predictions, and examples seen. */
+  lossSum: number;
+  correctSum: number;
+  seen: number;
+  /** Seconds spent in the epoch so far. */
+  seconds: number;
+}
+
+/** Where inside an epoch a run stopped (Ctrl-C, a callback's stop request). */
+export interface EpochPosition {
+  /** Batches of the epoch already trained on; the run continues with the next. */
+  batch: number;
+  /** The epoch's random source after them (augmentation draws). */
+  random: RandomState;
+  progress: EpochProgress;
+}
+
 /** What a checkpoint holds to continue a run (see `checkpoint.ts`). */
 export interface TrainingState {
-  /** The next epoch to run. */
+  /** The epoch to run (or to finish, with `position`). */
   epoch: number;
+  /** Set when the run stopped inside `epoch`: where, so a resumed run starts at the next batch. */
+  position?: EpochPosition;
   /** Optimiser steps taken so far. */
   step: number;
   seed: number;
@@ -86,14 +107,16 @@ export interface FitOptions {
 }
 
 export interface TrainingRun {
-  /** One entry per epoch: loss, accuracy, valLoss, valAccuracy, learningRate, seconds, examplesPerSecond. */
+  /** One entry per completed epoch: loss, accuracy, valLoss, valAccuracy, learningRate, seconds, examplesPerSecond. */
   history: TrainingLogs[];
+  /** When the run stopped inside an epoch: which, after how many of its batches, and its figures so far. */
+  partialEpoch?: { epoch: number; batches: number; stepsPerEpoch: number; logs: TrainingLogs };
   /** Why training ended early (early stopping, a callback), if it did. */
   stopReason: string | undefined;
   diagnostics: DiagnosticsReport[];
   /** Optimiser steps taken in all (resumed runs count the earlier ones). */
   steps: number;
-  /** Epochs completed in all. */
+  /** Epochs completed in all (a partial last epoch not counted). */
   epochs: number;
 }
 

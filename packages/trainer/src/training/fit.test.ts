@@ -4,7 +4,7 @@ import { compose } from '@gradwell/augment';
 import { dropoutLayer, earlyStopping, l2, withAuxiliaryHeads } from '@gradwell/regularizers';
 import { expectNoLeakedTensors } from '@gradwell/test-utils';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { arrayDataset, batchStream, splitDataset, type TensorDataset } from '../data/dataset';
+import { arrayDataset, batchStream, splitDataset, tensorDataset, type TensorDataset } from '../data/dataset';
 import { spirals } from '../data/synthetic';
 import { TrainingDivergedError } from '../nan-guard';
 import { evaluate, predict } from '../evaluate';
@@ -311,5 +311,41 @@ describe('NaN guard', () => {
     expect(report.layer).toBeDefined();
     m.dispose();
     data.dispose();
+  });
+});
+
+describe('labels against the model', () => {
+  test('a class id the output cannot give, or a label that is no class id, is refused naming the example', async () => {
+    const m = model([dense({ units: 4 }), dense({ units: 3 })], { inputShape: [2], seed: 1 });
+    const data = arrayDataset(
+      [
+        [0, 1],
+        [1, 0],
+        [1, 1],
+      ],
+      [0, 3, 1],
+    );
+    await expect(fit(m, data, { epochs: 1 })).rejects.toThrow(
+      `fit: argument 'data' must be class ids in [0, 3) (the model has 3 outputs), got "the label 3 of example 1"`,
+    );
+    const before = tf.memory().numTensors;
+    expect(() => tensorDataset(tf.zeros([3, 2]), tf.tensor1d([0, 2.5, 1]))).toThrow(
+      `tensorDataset: argument 'y' must be class ids (integers ≥ 0), got "2.5 at example 1"`,
+    );
+    expect(tf.memory().numTensors).toBeLessThanOrEqual(before + 2);
+    const rows = arrayDataset([[0, 1]], [[0, 1, 0, 0]]);
+    await expect(fit(m, rows, { epochs: 1 })).rejects.toThrow(/label rows of 3 values .* got "rows of 4"/);
+    const stream = batchStream(
+      function* () {
+        yield { x: tf.zeros([2, 2]), y: tf.tensor1d([0, 1], 'int32') };
+        yield { x: tf.zeros([2, 2]), y: tf.tensor1d([2, 7], 'int32') };
+      },
+      { inputShape: [2], name: 'bad-stream' },
+    );
+    await expect(fit(m, stream, { epochs: 1 })).rejects.toThrow(
+      "the label 7 of example 1 of batch 1 (epoch 0) of stream 'bad-stream'",
+    );
+    for (const d of [data, rows]) d.dispose();
+    m.dispose();
   });
 });

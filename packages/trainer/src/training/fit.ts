@@ -9,7 +9,7 @@ import { createRandom, runCallbacks } from '@gradwell/core';
 import type { Dataset } from '../data/dataset';
 import { setLearningRate } from '../optimizers';
 import { epochSeed, yieldToEventLoop } from '../util';
-import { epochBatches, stepsPerEpochOf } from './batches';
+import { stepsPerEpochOf } from './batches';
 import { createTrainerContext } from './callback-context';
 import { createDiagnosticsProbe } from './diagnostics-probe';
 import { createEpochMeter, now } from './epoch-meter';
@@ -33,15 +33,20 @@ export async function fit(model: Trainable, data: Dataset, options: FitOptions):
     const context = createTrainerContext(params, model, parts, optimizer, run);
     const step = { ...setup.step, history: run.history };
     let lastYield = now();
+    let partialEpoch: TrainingRun['partialEpoch'];
     try {
       await runCallbacks(callbacks, 'onTrainBegin', context);
       for (let epoch = run.epoch; epoch < options.epochs && !context.stopRequested; epoch++) {
         run.epoch = epoch;
+        // A resumed run carries on inside the epoch it stopped in, from the next batch, exactly.
+        const resumed = run.position;
+        run.position = undefined;
         const random = createRandom(epochSeed(setup.seed, epoch));
-        const meter = createEpochMeter(setup.step.countsCorrect);
+        const meter = createEpochMeter(setup.step.countsCorrect, resumed?.progress);
         await runCallbacks(callbacks, 'onEpochBegin', epoch, context);
-        let batchIndex = 0;
-        for await (const batch of epochBatches(data, epoch, batchSize, setup.shuffle, random)) {
+        let batchIndex = resumed?.batch ?? 0;
+        for await (const batch of setup.batches(epoch, random, batchIndex)) {
+          if (resumed !== undefined && batchIndex === resumed.batch) random.setState(resumed.random);
           await runCallbacks(callbacks, 'onBatchBegin', batchIndex, context);
           if (setup.schedule !== undefined)
             setLearningRate(optimizer, setup.schedule.rate(run.step, stepsPerEpoch));
@@ -61,7 +66,13 @@ export async function fit(model: Trainable, data: Dataset, options: FitOptions):
             await yieldToEventLoop();
             lastYield = now();
           }
+          if (context.stopRequested && !(batchIndex >= stepsPerEpoch))
+            run.position = { batch: batchIndex, random: random.getState(), progress: meter.progress() };
           if (context.stopRequested) break;
+        }
+        if (run.position !== undefined) {
+          partialEpoch = { epoch, batches: batchIndex, stepsPerEpoch, logs: meter.partialLogs() };
+          break;
         }
         const logs = await meter.finish(epoch, optimizer, setup.validate);
         run.history.push(logs);
@@ -72,11 +83,11 @@ export async function fit(model: Trainable, data: Dataset, options: FitOptions):
     } finally {
       probe?.dispose();
     }
-    const diagnostics = probe?.reports ?? [];
     return {
       history: run.history,
+      ...(partialEpoch === undefined ? {} : { partialEpoch }),
       stopReason: context.stopReason,
-      diagnostics,
+      diagnostics: probe?.reports ?? [],
       steps: run.step,
       epochs: run.epoch,
     };

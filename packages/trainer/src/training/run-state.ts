@@ -7,7 +7,7 @@
 import type { Optimizer } from '@tensorflow/tfjs-core';
 import { GradwellArgumentError, type Layer, type RandomState, type TrainingLogs } from '@gradwell/core';
 import { setOptimizerState } from '../optimizer-state';
-import type { ResumeFrom, TrainingState } from './fit-types';
+import type { EpochPosition, ResumeFrom, TrainingState } from './fit-types';
 import type { ModelParts } from './model-parts';
 
 interface RandomStateful {
@@ -23,6 +23,8 @@ function isRandomStateful(layer: Layer): layer is Layer & RandomStateful {
 export interface RunState {
   /** The epoch running now, or the next one to run. */
   epoch: number;
+  /** Where inside `epoch` the run stopped (set by a stop mid-epoch, or restored by a resume). */
+  position: EpochPosition | undefined;
   /** Optimiser steps taken so far (schedules read it). */
   step: number;
   readonly seed: number;
@@ -42,11 +44,13 @@ export async function restoreRunState(
   const stateful = parts.layers.filter(isRandomStateful);
   const run: RunState = {
     epoch: 0,
+    position: undefined,
     step: 0,
     seed,
     history: [],
     snapshot: () => ({
       epoch: run.epoch,
+      ...(run.position === undefined ? {} : { position: run.position }),
       step: run.step,
       seed,
       history: run.history.map((logs) => ({ ...logs })),
@@ -58,6 +62,7 @@ export async function restoreRunState(
   if (state.seed !== seed)
     throw new GradwellArgumentError('fit', 'seed', `the seed of the resumed run (${state.seed})`, seed);
   run.epoch = state.epoch;
+  run.position = state.position;
   run.step = state.step;
   run.history.push(...state.history.map((logs) => ({ ...logs })));
   for (const layer of stateful) {

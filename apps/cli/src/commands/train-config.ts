@@ -1,0 +1,210 @@
+/**
+ * Every option of `gradwell train`, in one table: its flag, its help, its default, how its value is read
+ * and checked, and whether it may change when a run is resumed. The table makes the command's options,
+ * reads `--config <file.json>` (flags given on the command line override it), and gives the resolved
+ * `TrainConfig` that a run writes as `config.json` — `gradwell train --config <run>/config.json` repeats
+ * the run exactly.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { OPTIMIZER_NAMES, type OptimizerName } from '@gradwell/trainer';
+import { CliError, numberFlag } from '../errors';
+
+export const LR_SCHEDULES = ['constant', 'cosine', 'step', 'warmup-cosine'] as const;
+export const SAVE_BEST_METRICS = ['valLoss', 'valAccuracy', 'loss', 'accuracy'] as const;
+export const DIAGNOSTICS_WHEN = ['init', 'epoch', 'end'] as const;
+
+/** A training run's options, resolved and checked (what config.json holds). */
+export interface TrainConfig {
+  dataset: string;
+  dataDir?: string;
+  limit?: number;
+  imageSize: number;
+  model: string;
+  initFrom?: string;
+  freeze?: string[];
+  newHead: boolean;
+  hidden: number[];
+  init?: string;
+  activation: string;
+  batchnorm: boolean;
+  dropout?: number;
+  dropConnect?: number;
+  l1?: number;
+  l2?: number;
+  weightDecay?: number;
+  labelSmoothing?: number;
+  confidencePenalty?: number;
+  augment?: string;
+  earlyStopping?: number;
+  epochs: number;
+  batchSize: number;
+  lr?: number;
+  lrSchedule: (typeof LR_SCHEDULES)[number];
+  clipNorm?: number;
+  optimizer: OptimizerName;
+  seed: number;
+  plugin: string[];
+  checkpointDir?: string;
+  keepCheckpoints?: number;
+  saveBest?: (typeof SAVE_BEST_METRICS)[number];
+  /** When per-layer diagnostics are taken: at initialisation, after every epoch, at the end; [] for none. */
+  diagnostics: Array<(typeof DIAGNOSTICS_WHEN)[number]>;
+  out: string;
+}
+
+type Key = keyof TrainConfig;
+
+interface OptionSpec {
+  key: Key;
+  flag: string;
+  description: string;
+  /** The value when neither the command line nor a config file gives one. */
+  default?: TrainConfig[Key];
+  read(value: unknown, name: string): TrainConfig[Key];
+  /** May differ when a run is resumed (everything that shapes the model, the data or the updates may not). */
+  resumable?: boolean;
+  /** Repeatable (collects a list). */
+  repeatable?: boolean;
+}
+
+const text = (value: unknown, name: string): string => {
+  if (typeof value !== 'string' || value === '') throw new CliError(`${name} must be a value, got ${JSON.stringify(value)}`, `give ${name} a value`, 2);
+  return value;
+};
+const integer = (min: number) => (value: unknown, name: string) =>
+  numberFlag(name, value as string | number, { min, integer: true }) as number;
+const number = (range: { min?: number; max?: number; minInclusive?: boolean }) => (value: unknown, name: string) =>
+  numberFlag(name, value as string | number, range) as number;
+const flag = (value: unknown, name: string): boolean => {
+  if (typeof value === 'boolean') return value;
+  throw new CliError(`${name} is a switch (true or false), got ${JSON.stringify(value)}`, `e.g. ${name}`, 2);
+};
+const list = (value: unknown): string[] =>
+  (Array.isArray(value) ? value.map(String) : String(value).split(',')).map((item) => item.trim()).filter(Boolean);
+const choice =
+  <T extends string>(choices: readonly T[]) =>
+  (value: unknown, name: string): T => {
+    if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as T;
+    throw new CliError(`${name} must be one of ${choices.join(', ')}, got ${JSON.stringify(value)}`, `e.g. ${name} ${choices[0]}`, 2);
+  };
+
+export const TRAIN_OPTIONS: readonly OptionSpec[] = [
+  { key: 'dataset', flag: '--dataset <name|folder>', description: 'mnist | fashion-mnist | spirals | a folder with one sub-folder of images per class', default: 'mnist', read: text },
+  { key: 'dataDir', flag: '--data-dir <folder>', description: 'where the Fashion-MNIST idx files are (default $GRADWELL_FASHION_MNIST_DIR)', read: text },
+  { key: 'limit', flag: '--limit <n>', description: 'use the first n training examples (and n/5 test examples)', read: integer(1) },
+  { key: 'imageSize', flag: '--image-size <px>', description: 'side of the square images a folder dataset is resized to', default: 32, read: integer(4) },
+  { key: 'model', flag: '--model <mlp|cnn|file.json>', description: 'a preset, or a model config JSON (Model#getConfig())', default: 'mlp', read: text },
+  { key: 'initFrom', flag: '--init-from <model.json|folder>', description: 'start from a trained model (gradwell, tfjs-layers or converted from Keras): fine-tune it', read: text },
+  { key: 'freeze', flag: '--freeze <layer,...>', description: 'with --init-from: keep these layers fixed (names as gradwell inspect lists them)', read: (v) => list(v) },
+  { key: 'newHead', flag: '--new-head', description: "with --init-from: replace the last dense layer with a fresh one for this data's classes", default: false, read: flag },
+  { key: 'hidden', flag: '--hidden <units,...>', description: 'hidden layer widths of the mlp preset', default: [512, 256], read: (v, n) => list(v).map((h) => integer(1)(h, n)) },
+  { key: 'init', flag: '--init <name>', description: 'kernel initialiser (default: the one that pairs with the activation)', read: text },
+  { key: 'activation', flag: '--activation <name>', description: 'hidden activation (a built-in or one from --plugin)', default: 'relu', read: text },
+  { key: 'batchnorm', flag: '--batchnorm', description: 'batch norm between each hidden layer and its activation', default: false, read: flag },
+  { key: 'dropout', flag: '--dropout <rate>', description: 'dropout after each hidden dense layer', read: number({ min: 0, max: 0.99 }) },
+  { key: 'dropConnect', flag: '--drop-connect <rate>', description: 'DropConnect on the hidden dense layers', read: number({ min: 0, max: 0.99 }) },
+  { key: 'l1', flag: '--l1 <lambda>', description: 'L1 penalty on every kernel', read: number({ min: 0 }) },
+  { key: 'l2', flag: '--l2 <lambda>', description: 'L2 penalty on every kernel', read: number({ min: 0 }) },
+  { key: 'weightDecay', flag: '--weight-decay <lambda>', description: 'decoupled weight decay (AdamW / SGDW)', read: number({ min: 0 }) },
+  { key: 'labelSmoothing', flag: '--label-smoothing <epsilon>', description: 'label smoothing ε', read: number({ min: 0, max: 0.99 }) },
+  { key: 'confidencePenalty', flag: '--confidence-penalty <beta>', description: 'confidence penalty β', read: number({ min: 0 }) },
+  { key: 'augment', flag: '--augment <spec>', description: 'augmentation: step names (flipHorizontal,randomCrop), a JSON pipeline, or a .json file', read: text },
+  { key: 'earlyStopping', flag: '--early-stopping <patience>', description: 'hold out 10% of the training set; stop when its loss has not improved for this many epochs, restoring the best weights', read: integer(0) },
+  { key: 'epochs', flag: '--epochs <n>', description: 'epochs (a resumed run may go on for more)', default: 3, read: integer(1), resumable: true },
+  { key: 'batchSize', flag: '--batch-size <n>', description: 'batch size', default: 128, read: integer(1) },
+  { key: 'lr', flag: '--lr <rate>', description: "learning rate (default: the optimiser's)", read: number({ min: 0, minInclusive: false }) },
+  { key: 'lrSchedule', flag: '--lr-schedule <name>', description: LR_SCHEDULES.join(' | '), default: 'constant', read: choice(LR_SCHEDULES) },
+  { key: 'clipNorm', flag: '--clip-norm <norm>', description: 'clip gradients to this global norm', read: number({ min: 0, minInclusive: false }) },
+  { key: 'optimizer', flag: '--optimizer <name>', description: OPTIMIZER_NAMES.join(' | '), default: 'adam', read: choice(OPTIMIZER_NAMES) },
+  { key: 'seed', flag: '--seed <n>', description: 'seed of weights, shuffling, dropout and augmentation', default: 1, read: integer(0) },
+  { key: 'plugin', flag: '--plugin <module>', description: 'register the activation plugins a module exports (repeatable)', default: [], read: (v) => list(v), resumable: true, repeatable: true },
+  { key: 'checkpointDir', flag: '--checkpoint-dir <folder>', description: 'save a checkpoint after every epoch (atomically; Ctrl-C saves where it stopped)', read: text, resumable: true },
+  { key: 'keepCheckpoints', flag: '--keep-checkpoints <n>', description: 'keep only the last n checkpoints', read: integer(1), resumable: true },
+  { key: 'saveBest', flag: '--save-best <metric>', description: `also keep the best checkpoint by ${SAVE_BEST_METRICS.join(' | ')} (as best/)`, read: choice(SAVE_BEST_METRICS), resumable: true },
+  { key: 'diagnostics', flag: '--diagnostics <when,...>', description: 'per-layer diagnostics at init, after each epoch and/or at the end (default end)', default: ['end'], read: (v, n) => list(v).map((w) => choice(DIAGNOSTICS_WHEN)(w, n)), resumable: true },
+  { key: 'out', flag: '--out <folder>', description: 'where config, history, plots, diagnostics and the model go', default: 'gradwell-run', read: text, resumable: true },
+];
+
+/** `--hidden` for `hidden`, `--init-from` for `initFrom`. */
+export function flagName(key: Key): string {
+  return (TRAIN_OPTIONS.find((o) => o.key === key)?.flag ?? String(key)).split(' ')[0] as string;
+}
+
+/** Adds every option of the table to `command`. */
+export function addTrainOptions(command: Command): Command {
+  for (const option of TRAIN_OPTIONS) {
+    const shown = Array.isArray(option.default) ? option.default.join(',') : option.default;
+    const description =
+      shown === undefined || shown === false || shown === '' ? option.description : `${option.description} (default: ${String(shown)})`;
+    const collect = (value: string, previous: string[] = []) => [...previous, value];
+    if (option.repeatable === true) command.option(option.flag, description, collect);
+    else command.option(option.flag, description);
+  }
+  return command.option('--no-diagnostics', 'skip the per-layer diagnostics');
+}
+
+/** A config file's options (the keys of config.json), or a one-line error. */
+export function readConfigFile(file: string): Partial<Record<Key, unknown>> {
+  if (!existsSync(file)) throw new CliError(`--config: '${file}' does not exist`, 'give a config.json (a run writes one)', 2);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new CliError(`--config: '${file}' is not valid JSON (${(error as Error).message})`, 'fix the file', 2);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new CliError(`--config: '${file}' must hold an object of options`, 'e.g. {"model": "cnn", "epochs": 2}', 2);
+  const keys = TRAIN_OPTIONS.map((o) => o.key as string);
+  const unknown = Object.keys(parsed).filter((key) => !keys.includes(key));
+  if (unknown.length > 0)
+    throw new CliError(
+      `--config: '${file}' has an unknown option '${unknown[0]}'`,
+      `its options are the flags in camelCase: ${keys.join(', ')}`,
+      2,
+    );
+  return parsed as Partial<Record<Key, unknown>>;
+}
+
+/** Which options the command line gave (not defaults), by key. */
+export function givenOnCommandLine(command: Command): Set<Key> {
+  return new Set(TRAIN_OPTIONS.map((o) => o.key).filter((key) => command.getOptionValueSource(key) === 'cli'));
+}
+
+/** The resolved config: command-line flags over the config file over the defaults, every value checked. */
+export function resolveTrainConfig(command: Command, file?: Partial<Record<Key, unknown>>): TrainConfig {
+  const flags = command.opts<Record<string, unknown>>();
+  const given = givenOnCommandLine(command);
+  const config: Record<string, unknown> = {};
+  for (const option of TRAIN_OPTIONS) {
+    const name = given.has(option.key) || file?.[option.key] === undefined ? flagName(option.key) : `config '${option.key}'`;
+    const raw = given.has(option.key) ? flags[option.key] : (file?.[option.key] ?? flags[option.key]);
+    if (option.key === 'diagnostics' && raw === false) config.diagnostics = [];
+    else if (raw !== undefined) config[option.key] = option.read(raw, name);
+    else if (option.default !== undefined) config[option.key] = option.default;
+  }
+  return config as unknown as TrainConfig;
+}
+
+/**
+ * The config to resume with: the saved run's, with the options that may change taken from `current`. An
+ * option that may not change (it shapes the model, the data or the updates), given differently on the
+ * command line, is an error naming the flag and both values.
+ */
+export function resumeConfig(saved: TrainConfig, current: TrainConfig, given: Set<Key>, where: string): TrainConfig {
+  const merged: Record<string, unknown> = { ...saved };
+  for (const option of TRAIN_OPTIONS) {
+    const mine = current[option.key];
+    if (option.resumable === true) {
+      if (mine !== undefined) merged[option.key] = mine;
+      continue;
+    }
+    if (given.has(option.key) && JSON.stringify(mine) !== JSON.stringify(saved[option.key]))
+      throw new CliError(
+        `--resume: ${flagName(option.key)} is ${JSON.stringify(mine)} here, ${JSON.stringify(saved[option.key] ?? null)} in the run being resumed (${where})`,
+        `drop ${flagName(option.key)} to continue that run, or start a new one in another --checkpoint-dir`,
+        2,
+      );
+  }
+  return merged as unknown as TrainConfig;
+}
