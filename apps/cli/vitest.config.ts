@@ -1,3 +1,3 @@
 import { createVitestProject } from '../../vitest.shared';
 
-export default createVitestProject('cli');
+export default createVitestProject('cli', ['test/**/*.test.ts']);

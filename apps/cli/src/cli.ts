@@ -11,6 +11,7 @@ import { doctorCommand } from './commands/doctor';
 import { experimentCommand } from './commands/experiment';
 import { exportCommand } from './commands/export';
 import { inspectCommand } from './commands/inspect';
+import { lrFindCommand } from './commands/lr-find';
 import { trainCommand } from './commands/train';
 import { CliError } from './errors';
 import { colorsFor } from './output';
@@ -28,6 +29,7 @@ export function createProgram(): Command {
     .configureOutput({ outputError: (text, write) => write(text) });
   for (const command of [
     trainCommand(),
+    lrFindCommand(),
     experimentCommand(),
     exportCommand(),
     inspectCommand(),
@@ -48,7 +50,20 @@ function fail(message: string, fix: string | undefined, code: number): never {
   process.exit(code);
 }
 
+/**
+ * A reader that goes away (`gradwell train … | head -1`) closes the pipe: end quietly, as command-line
+ * tools do, instead of an EPIPE error (or, after the wasm backend's set-up, a dump of its module).
+ */
+function exitQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(0);
+      throw error;
+    });
+}
+
 async function main(): Promise<void> {
+  exitQuietlyOnClosedPipe();
   try {
     await createProgram().parseAsync(process.argv);
   } catch (error) {

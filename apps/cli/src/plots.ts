@@ -29,6 +29,7 @@ export function lineChart({
   xTitle,
   yTitle,
   logY = false,
+  logX = false,
   width = 420,
   height = 260,
 }: {
@@ -37,6 +38,7 @@ export function lineChart({
   xTitle: string;
   yTitle: string;
   logY?: boolean;
+  logX?: boolean;
   width?: number;
   height?: number;
 }): TopLevelSpec {
@@ -47,7 +49,12 @@ export function lineChart({
   const inner = {
     mark: { type: 'line' as const, point: values.length < 200 },
     encoding: {
-      x: { field: 'x', type: 'quantitative' as const, title: xTitle },
+      x: {
+        field: 'x',
+        type: 'quantitative' as const,
+        title: xTitle,
+        ...(logX ? { scale: { type: 'log' as const } } : {}),
+      },
       y: {
         field: 'y',
         type: 'quantitative' as const,

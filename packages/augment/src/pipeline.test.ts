@@ -4,7 +4,7 @@ import { expectNoLeakedTensors, expectTensorsClose } from '@gradwell/test-utils'
 import { describe, expect, test } from 'vitest';
 import { cutmix, mixup, sampleBeta } from './mixing';
 import { eraseRectangles, fitPcaLighting, randomErasing } from './photometric';
-import { compose, listAugmentationSteps, pipelineFromJSON } from './pipeline';
+import { compose, listAugmentationSteps, pipelineFromJSON, stepChangesSize } from './pipeline';
 
 const STEPS = [
   { type: 'flipHorizontal', p: 0.5 },
@@ -111,5 +111,24 @@ describe('batch mixing, PCA lighting, erasing', () => {
     const erased = randomErasing(tf.ones([4, 10, 10, 3]), { p: 1, value: 0 }, createRandom(9));
     const zeros = tf.sum(tf.cast(tf.equal(erased, 0), 'int32'), [1, 2, 3]).dataSync();
     expect(Array.from(zeros).every((z) => z > 0 && z % 3 === 0)).toBe(true);
+  });
+});
+
+describe('stepChangesSize', () => {
+  test('crops and rescales change the size; flips and colour steps do not; unknown names list the known', () => {
+    expect(['crop', 'randomCrop', 'randomResizedCrop', 'randomRescale', 'rescale'].map(stepChangesSize)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect(['flipHorizontal', 'colorJitter', 'grayscale', 'randomErasing'].map(stepChangesSize)).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
+    expect(() => stepChangesSize('nope')).toThrow(/nope.*flipHorizontal/s);
   });
 });

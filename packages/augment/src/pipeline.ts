@@ -82,6 +82,14 @@ export function listAugmentationSteps(): string[] {
   return steps().list();
 }
 
+/**
+ * Whether a step changes the image size (crops, rescales): such a step must apply to every image, and a
+ * training pipeline must bring the images back to the model's input size. Unknown names list the known.
+ */
+export function stepChangesSize(type: string): boolean {
+  return steps().get(type).resizes;
+}
+
 export interface Pipeline {
   readonly seed: number;
   readonly steps: readonly StepSpec[];

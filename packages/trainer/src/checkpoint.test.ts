@@ -110,7 +110,7 @@ describe('model files', () => {
     const truncated = new Map(files);
     truncated.set('weights.bin', files.get('weights.bin')!.slice(0, 100));
     const before = tf.memory().numTensors;
-    await expect(decodeModel(truncated)).rejects.toThrow(/weight data holds 100 bytes/);
+    await expect(decodeModel(truncated)).rejects.toThrow(/weights.bin holds 100 bytes, model.json's weights manifest describes/);
     expect(tf.memory().numTensors).toBe(before);
     const noConfig = new Map(files);
     noConfig.delete('model.json');
@@ -361,7 +361,7 @@ describe('damaged checkpoints and leftovers', () => {
     const bytes = readFileSync(weights);
     writeFileSync(weights, bytes.subarray(0, 40));
     await expect(loadCheckpoint(store)).rejects.toThrow(
-      /checkpoint 'epoch-0002' is damaged: the weight data holds 40 bytes/,
+      /checkpoint 'epoch-0002' is damaged: weights.bin holds 40 bytes/,
     );
     const poisoned = new Float32Array(
       bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),

@@ -3,7 +3,7 @@ import { setupBackend } from '@gradwell/core';
 import { expectNoLeakedTensors } from '@gradwell/test-utils';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { spirals } from './data/synthetic';
-import { activationDiagnostics } from './diagnostics';
+import { activationDiagnostics, flagChanges, type DiagnosticFlag } from './diagnostics';
 import { locateNonFinite } from './nan-guard';
 import { fit } from './training/fit';
 import { dense } from './layers';
@@ -133,5 +133,45 @@ describe('locateNonFinite', () => {
     expect(locateNonFinite(m, fine, { epoch: 0, step: 0, loss: Number.NaN }).where).toBe('loss');
     tf.dispose([bad, huge, fine]);
     m.dispose();
+  });
+});
+
+describe('flagChanges', () => {
+  const report = (flags: Record<string, string[]>) => ({
+    epoch: 0,
+    step: 0,
+    warnings: [],
+    layers: Object.entries(flags).map(([layer, f]) => ({
+      layer,
+      className: 'Dense',
+      activationMean: 0,
+      activationStd: 1,
+      flags: f as DiagnosticFlag[],
+    })),
+  });
+  test("lists each flagged layer's flags where they changed; layers never flagged are left out", () => {
+    const reports = [
+      report({ a: ['vanishing-gradient'], b: [], c: ['dead-units'] }),
+      report({ a: ['vanishing-gradient'], b: [], c: [] }),
+      report({ a: [], b: [], c: ['dead-units', 'update-too-large'] }),
+    ];
+    expect(flagChanges(reports, ['init', 'epoch 1', 'epoch 2'])).toEqual([
+      {
+        layer: 'a',
+        changes: [
+          { label: 'init', flags: ['vanishing-gradient'] },
+          { label: 'epoch 2', flags: [] },
+        ],
+      },
+      {
+        layer: 'c',
+        changes: [
+          { label: 'init', flags: ['dead-units'] },
+          { label: 'epoch 1', flags: [] },
+          { label: 'epoch 2', flags: ['dead-units', 'update-too-large'] },
+        ],
+      },
+    ]);
+    expect(() => flagChanges(reports, ['init'])).toThrow(/3 reports but 1 labels/);
   });
 });

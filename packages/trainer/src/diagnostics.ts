@@ -19,7 +19,7 @@ export interface LayerDiagnostics {
   activationStd: number;
   /** Share of ReLU-family units that are ≤ 0 for every example (ReLU-family layers only). */
   deadFraction?: number;
-  /** Share of pre-activations where |f′| < 0.01 (layers with an activation only). */
+  /** Share of pre-activations where |f′| < 0.01 (layers with a smooth activation; not the ReLU family). */
   saturationFraction?: number;
   /** ‖∂L/∂W‖ over the layer's trainable weights (layers with weights only). */
   gradientNorm?: number;
@@ -85,7 +85,8 @@ export function activationDiagnostics(model: Sequential, x: Tensor): LayerDiagno
         const perChannel = out.rank === 4;
         if (RELU_FAMILY.has(activation.name) && out.rank >= 2)
           entry.deadFraction = deadUnitFraction(out, { perChannel });
-        if (hasDerivative(activation)) {
+        // A ReLU's zero slope is its off state (counted as dead units), not saturation.
+        if (hasDerivative(activation) && !RELU_FAMILY.has(activation.name)) {
           const pre =
             layer.className === 'Activation'
               ? input
@@ -209,4 +210,37 @@ function describeFlag(entry: LayerDiagnostics, flag: DiagnosticFlag): string {
     case 'saturated':
       return `${name}: ${pct(entry.saturationFraction)} of its inputs sit where the activation's slope is below 0.01 (saturated); normalise inputs, use Xavier init or batch norm.`;
   }
+}
+
+/** A layer's flags over a run: the first report's, then each report where they changed. */
+export interface LayerFlagChanges {
+  layer: string;
+  changes: Array<{ label: string; flags: DiagnosticFlag[] }>;
+}
+
+/**
+ * How each layer's flags changed across a sequence of reports (at initialisation, after each epoch, …),
+ * `labels[i]` naming report i. Only layers flagged at least once are listed.
+ */
+export function flagChanges(reports: readonly DiagnosticsReport[], labels: readonly string[]): LayerFlagChanges[] {
+  if (labels.length !== reports.length)
+    throw new Error(`flagChanges: ${reports.length} reports but ${labels.length} labels; give one label per report.`);
+  const layers = [...new Set(reports.flatMap((r) => r.layers.map((l) => l.layer)))];
+  const result: LayerFlagChanges[] = [];
+  for (const layer of layers) {
+    const changes: LayerFlagChanges['changes'] = [];
+    let previous: string | undefined;
+    let flagged = false;
+    reports.forEach((report, i) => {
+      const entry = report.layers.find((l) => l.layer === layer);
+      if (entry === undefined) return;
+      const flags = [...entry.flags].sort();
+      flagged ||= flags.length > 0;
+      const key = flags.join(',');
+      if (key !== previous) changes.push({ label: labels[i] as string, flags });
+      previous = key;
+    });
+    if (flagged) result.push({ layer, changes });
+  }
+  return result;
 }

@@ -65,6 +65,8 @@ export { fit } from './training/fit';
 export type {
   Augmenter,
   DiagnosticsOptions,
+  EpochPosition,
+  EpochProgress,
   FitOptions,
   ResumeFrom,
   Trainable,
@@ -76,13 +78,32 @@ export { evaluate, predict, type EvaluateOptions } from './evaluate';
 export {
   activationDiagnostics,
   completeDiagnostics,
+  flagChanges,
   layerGradientNorms,
   layerUpdateRatios,
   type DiagnosticFlag,
   type DiagnosticsReport,
   type DiagnosticThresholds,
   type LayerDiagnostics,
+  type LayerFlagChanges,
 } from './diagnostics';
+export { diagnoseModel, type DiagnoseOptions } from './training/diagnose';
+export {
+  stallDetector,
+  type StallCause,
+  type StallCauseReport,
+  type StallDetector,
+  type StallDetectorOptions,
+  type StallReport,
+} from './stall-detector';
+export {
+  learningRateRangeTest,
+  rangeTestRate,
+  steepestDescent,
+  type LearningRatePoint,
+  type LearningRateRangeOptions,
+  type LearningRateRangeResult,
+} from './lr-range-test';
 export { locateNonFinite, TrainingDivergedError, type NonFiniteReport } from './nan-guard';
 export {
   CHECKPOINT_FORMAT_VERSION,

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { CliError } from '../errors';
 import { createOutput } from '../output';
+import { addPluginOption, loadPlugins } from '../plugins';
 
 /** The gradwell checkout around `start` (a folder with scripts/bench.mjs and packages/*). */
 export function findWorkspace(start = process.cwd()): string | undefined {
@@ -38,13 +39,14 @@ export function listSuites(root: string): Array<{ package: string; suite: string
 }
 
 export function benchCommand(): Command {
-  return new Command('bench')
+  return addPluginOption(new Command('bench'))
     .description('run the workspace benchmarks and print the table (inside a gradwell checkout)')
     .argument('[filters...]', 'only suites whose package or file name contains one of these')
     .option('--quick', 'fewer runs, the slowest references skipped')
     .option('--list', 'list the suites and exit')
     .option('--json', 'print the results (or the list) as JSON on stdout')
-    .action((filters: string[], flags: { quick?: boolean; list?: boolean; json?: boolean }) => {
+    .addHelpText('after', '\n--plugin <module>: the activations suite measures the plugins (apply vs autodiff) instead of the built-ins')
+    .action(async (filters: string[], flags: { plugin?: string[]; quick?: boolean; list?: boolean; json?: boolean }) => {
       const out = createOutput({ json: flags.json });
       const root = findWorkspace();
       if (root === undefined)
@@ -53,8 +55,10 @@ export function benchCommand(): Command {
           'cd into a clone of gradwell (after pnpm install && pnpm build)',
           2,
         );
+      // With --plugin and no filter, the suite that measures plugins: activations.
+      const chosen = filters.length === 0 && (flags.plugin ?? []).length > 0 ? ['activations'] : filters;
       const suites = listSuites(root).filter(
-        (s) => filters.length === 0 || filters.some((f) => s.file.includes(f)),
+        (s) => chosen.length === 0 || chosen.some((f) => s.file.includes(f)),
       );
       if (flags.list === true) {
         out.table(
@@ -66,13 +70,21 @@ export function benchCommand(): Command {
       }
       if (suites.length === 0)
         throw new CliError(
-          `no benchmark suite matches ${filters.join(', ')}`,
+          `no benchmark suite matches ${chosen.join(', ')}`,
           'see gradwell bench --list',
           2,
         );
+      // A plugin is checked here (a wrong derivative fails fast), then measured by the activations suite.
+      const plugins = flags.plugin ?? [];
+      await loadPlugins(plugins);
       const result = spawnSync(
         process.execPath,
-        [path.join(root, 'scripts', 'bench.mjs'), ...filters, ...(flags.quick ? ['--quick'] : [])],
+        [
+          path.join(root, 'scripts', 'bench.mjs'),
+          ...chosen,
+          ...(flags.quick ? ['--quick'] : []),
+          ...plugins.flatMap((file) => ['--plugin', path.resolve(file)]),
+        ],
         {
           cwd: root,
           stdio: ['ignore', flags.json ? 'pipe' : 'inherit', 'inherit'],

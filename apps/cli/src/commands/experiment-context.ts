@@ -12,6 +12,8 @@ export interface ExperimentContext {
   quick: boolean;
   /** Training examples (each experiment has its default; --limit overrides). */
   limit: number | undefined;
+  /** Activations registered from --plugin modules (the activation comparison includes them). */
+  plugins: string[];
 }
 
 /** What the terminal shows of a result, and the charts written beside results.json. */

@@ -11,6 +11,7 @@ import { setupBackend } from '@gradwell/core';
 import { CliError, numberFlag } from '../errors';
 import { createOutput, type Output } from '../output';
 import { writeSvg } from '../plots';
+import { addPluginOption, loadPlugins } from '../plugins';
 import type { ExperimentContext, ExperimentDefinition, ExperimentPresentation } from './experiment-context';
 import { REGULARISATION_EXPERIMENTS } from './experiments-regularisation';
 import { SIGNAL_EXPERIMENTS } from './experiments-signal';
@@ -23,6 +24,7 @@ const EXPERIMENTS: Record<string, ExperimentDefinition> = {
 export const EXPERIMENT_NAMES = Object.keys(EXPERIMENTS);
 
 interface ExperimentFlags {
+  plugin?: string[];
   quick?: boolean;
   limit?: string;
   seed: string;
@@ -50,7 +52,7 @@ async function present(
 }
 
 export function experimentCommand(): Command {
-  return new Command('experiment')
+  return addPluginOption(new Command('experiment'))
     .description(`run one of the lecture's studies: ${EXPERIMENT_NAMES.join(', ')}`)
     .argument('<name>', EXPERIMENT_NAMES.join(' | '))
     .option('--quick', 'smaller data and fewer epochs (a minute or so)')
@@ -67,7 +69,9 @@ export function experimentCommand(): Command {
       if (experiment === undefined)
         throw new CliError(`unknown experiment '${name}'`, `choose one of ${EXPERIMENT_NAMES.join(', ')}`, 2);
       const out = createOutput({ json: flags.json });
+      const plugins = await loadPlugins(flags.plugin ?? []);
       const context: ExperimentContext = {
+        plugins,
         seed: numberFlag('--seed', flags.seed, { min: 0, integer: true }) as number,
         quick: flags.quick === true,
         limit: numberFlag('--limit', flags.limit, { min: 10, integer: true }),

@@ -1,6 +1,7 @@
 /** The experiments on signal and gradient scale: init figures, depth, activations, dying ReLU, He's proof. */
 import {
   activationsExperiment,
+  DEFAULT_COMPARED_ACTIVATIONS,
   depthExperiment,
   dyingReluExperiment,
   heProofExperiment,
@@ -98,6 +99,7 @@ const activations = defineExperiment({
   run: (context) =>
     withMnist({ train: context.limit ?? (context.quick ? 2000 : 10000), flat: true }, (data) =>
       activationsExperiment(data, {
+        activations: [...DEFAULT_COMPARED_ACTIVATIONS, ...context.plugins],
         epochs: context.quick ? 1 : 2,
         seed: context.seed,
         ...(context.quick ? { hidden: [64] } : {}),

@@ -109,7 +109,7 @@ export const TRAIN_OPTIONS: readonly OptionSpec[] = [
   { key: 'weightDecay', flag: '--weight-decay <lambda>', description: 'decoupled weight decay (AdamW / SGDW)', read: number({ min: 0 }) },
   { key: 'labelSmoothing', flag: '--label-smoothing <epsilon>', description: 'label smoothing ε', read: number({ min: 0, max: 0.99 }) },
   { key: 'confidencePenalty', flag: '--confidence-penalty <beta>', description: 'confidence penalty β', read: number({ min: 0 }) },
-  { key: 'augment', flag: '--augment <spec>', description: 'augmentation: step names (flipHorizontal,randomCrop), a JSON pipeline, or a .json file', read: text },
+  { key: 'augment', flag: '--augment <spec>', description: 'augmentation: step names (flipHorizontal,randomErasing; each with p = ½), a JSON pipeline, or a .json file', read: text },
   { key: 'earlyStopping', flag: '--early-stopping <patience>', description: 'hold out 10% of the training set; stop when its loss has not improved for this many epochs, restoring the best weights', read: integer(0) },
   { key: 'epochs', flag: '--epochs <n>', description: 'epochs (a resumed run may go on for more)', default: 3, read: integer(1), resumable: true },
   { key: 'batchSize', flag: '--batch-size <n>', description: 'batch size', default: 128, read: integer(1) },
@@ -131,9 +131,9 @@ export function flagName(key: Key): string {
   return (TRAIN_OPTIONS.find((o) => o.key === key)?.flag ?? String(key)).split(' ')[0] as string;
 }
 
-/** Adds every option of the table to `command`. */
-export function addTrainOptions(command: Command): Command {
-  for (const option of TRAIN_OPTIONS) {
+/** Adds the options of the table (all, or those whose keys are given) to `command`. */
+export function addTrainOptions(command: Command, keys?: readonly Key[]): Command {
+  for (const option of TRAIN_OPTIONS.filter((o) => keys === undefined || keys.includes(o.key))) {
     const shown = Array.isArray(option.default) ? option.default.join(',') : option.default;
     const description =
       shown === undefined || shown === false || shown === '' ? option.description : `${option.description} (default: ${String(shown)})`;
@@ -141,7 +141,9 @@ export function addTrainOptions(command: Command): Command {
     if (option.repeatable === true) command.option(option.flag, description, collect);
     else command.option(option.flag, description);
   }
-  return command.option('--no-diagnostics', 'skip the per-layer diagnostics');
+  if (keys === undefined || keys.includes('diagnostics'))
+    command.option('--no-diagnostics', 'skip the per-layer diagnostics');
+  return command;
 }
 
 /** A config file's options (the keys of config.json), or a one-line error. */
@@ -193,6 +195,7 @@ export function resolveTrainConfig(command: Command, file?: Partial<Record<Key, 
  */
 export function resumeConfig(saved: TrainConfig, current: TrainConfig, given: Set<Key>, where: string): TrainConfig {
   const merged: Record<string, unknown> = { ...saved };
+  const differing: string[] = [];
   for (const option of TRAIN_OPTIONS) {
     const mine = current[option.key];
     if (option.resumable === true) {
@@ -200,11 +203,13 @@ export function resumeConfig(saved: TrainConfig, current: TrainConfig, given: Se
       continue;
     }
     if (given.has(option.key) && JSON.stringify(mine) !== JSON.stringify(saved[option.key]))
-      throw new CliError(
-        `--resume: ${flagName(option.key)} is ${JSON.stringify(mine)} here, ${JSON.stringify(saved[option.key] ?? null)} in the run being resumed (${where})`,
-        `drop ${flagName(option.key)} to continue that run, or start a new one in another --checkpoint-dir`,
-        2,
-      );
+      differing.push(`${flagName(option.key)} is ${JSON.stringify(mine)} here, ${JSON.stringify(saved[option.key] ?? null)} in the run`);
   }
+  if (differing.length > 0)
+    throw new CliError(
+      `--resume: the run being resumed (${where}) was started with other options: ${differing.join('; ')}`,
+      `drop ${differing.length === 1 ? 'that flag' : 'those flags'} to continue that run, or start a new one in another --checkpoint-dir`,
+      2,
+    );
   return merged as unknown as TrainConfig;
 }

@@ -8,7 +8,7 @@ import { freezeLayers } from '@gradwell/init';
 import { dense, model as makeModel, type Model } from '@gradwell/trainer';
 import { CliError } from '../errors';
 import { readModel } from '../model-source';
-import type { TrainFlags } from './train-recipe';
+import type { TrainConfig } from './train-config';
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
@@ -16,11 +16,11 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
 
 /** The model to fine-tune, checked against the data (input shape, classes), frozen and re-headed as asked. */
 export async function startingModel(
-  flags: TrainFlags,
+  flags: TrainConfig,
   inputShape: number[],
   classes: number,
-  seed: number,
 ): Promise<Model> {
+  const seed = flags.seed;
   if (flags.model !== 'mlp')
     throw new CliError(
       '--init-from and --model exclude each other',
@@ -37,7 +37,7 @@ export async function startingModel(
         'use data of the model’s input shape (--image-size for folders)',
         2,
       );
-    if (flags.newHead === true) {
+    if (flags.newHead) {
       const last = model.layers.at(-1);
       if (last?.className !== 'Dense')
         throw new CliError('--new-head: the model does not end in a dense layer', 'drop --new-head', 2);
@@ -54,10 +54,7 @@ export async function startingModel(
         2,
       );
     if (flags.freeze !== undefined) {
-      const names = flags.freeze
-        .split(',')
-        .map((name) => name.trim())
-        .filter(Boolean);
+      const names = flags.freeze;
       const known = result.layers.map((layer) => layer.name);
       const unknown = names.filter((name) => !known.includes(name));
       if (unknown.length > 0)

@@ -1,5 +1,8 @@
-/** `gradwell train`'s flags turned into a model, an augmentation pipeline and a learning-rate schedule. */
-import type { StepSpec } from '@gradwell/augment';
+/** `gradwell train`'s config turned into a model, an augmentation pipeline and a learning-rate schedule. */
+import { existsSync, statSync } from 'node:fs';
+import { stepChangesSize, type StepSpec } from '@gradwell/augment';
+import { getActivation } from '@gradwell/activations';
+import { getInitializer } from '@gradwell/init';
 import {
   cnnPreset,
   cosineDecay,
@@ -10,98 +13,94 @@ import {
   type LearningRateSchedule,
   type Model,
 } from '@gradwell/trainer';
-import { CliError, numberFlag } from '../errors';
+import { CliError } from '../errors';
 import { parsePipelineSpec, readJsonFile } from '../pipeline-spec';
+import type { TrainConfig } from './train-config';
 
-export interface TrainFlags {
-  dataset: string;
-  dataDir?: string;
-  limit?: string;
-  imageSize?: string;
-  model: string;
-  initFrom?: string;
-  freeze?: string;
-  newHead?: boolean;
-  hidden?: string;
-  init?: string;
-  activation?: string;
-  batchnorm?: boolean;
-  dropout?: string;
-  dropConnect?: string;
-  l1?: string;
-  l2?: string;
-  weightDecay?: string;
-  labelSmoothing?: string;
-  confidencePenalty?: string;
-  augment?: string;
-  earlyStopping?: string;
-  epochs: string;
-  batchSize: string;
-  lr?: string;
-  lrSchedule?: string;
-  clipNorm?: string;
-  optimizer: string;
-  seed: string;
-  checkpointDir?: string;
-  resume?: boolean;
-  out: string;
-  json?: boolean;
-  diagnostics: boolean;
+/** Unknown names are usage errors naming the flag (and, from the registry, the names it knows). */
+export function checkNames(config: TrainConfig): void {
+  const check = (flag: string, name: string | undefined, resolve: (name: string) => unknown, fix: string) => {
+    if (name === undefined) return;
+    try {
+      resolve(name);
+    } catch (error) {
+      throw new CliError(`${flag}: ${(error as Error).message.replace(/\.$/, '')}`, fix, 2);
+    }
+  };
+  check('--activation', config.activation, (n) => getActivation(n), 'see gradwell activations; an outside one needs --plugin <module>');
+  check('--init', config.init, (n) => getInitializer(n), 'e.g. --init heNormal');
+  if (existsSync(config.out) && !statSync(config.out).isDirectory())
+    throw new CliError(`--out '${config.out}' is a file; the run's files need a folder`, 'give another --out', 2);
 }
 
 /** `--augment`: step names (each applied with probability ½), a JSON pipeline, or a .json file. */
 export function parseAugment(spec: string): { seed?: number; steps: StepSpec[] } {
-  return parsePipelineSpec('--augment', spec, { nameProbability: 0.5 });
+  const named = !/^\s*[[{]/.test(spec) && !spec.endsWith('.json');
+  const pipeline = parsePipelineSpec('--augment', spec, { nameProbability: 0.5 });
+  // A crop or rescale by name has no size to come back to: the model takes one input size.
+  const resizing = named ? pipeline.steps.find((step) => stepChangesSize(step.type)) : undefined;
+  if (resizing !== undefined)
+    throw new CliError(
+      `--augment: '${resizing.type}' changes the image size, and by name it has no size to keep to`,
+      `give it as JSON with its parameters, e.g. --augment '[{"type":"randomCrop","params":{"size":[28,28],"padding":2}}]' (pad, then crop back)`,
+      2,
+    );
+  return pipeline;
 }
 
-export function buildModel(flags: TrainFlags, inputShape: number[], classes: number, seed: number): Model {
+/** The model a config asks for: the mlp or cnn preset with the recipe, or a model config JSON file. */
+export function buildModel(config: TrainConfig, inputShape: number[], classes: number): Model {
   const recipe = {
-    activation: flags.activation,
-    init: flags.init,
-    batchNorm: flags.batchnorm === true,
-    dropout: numberFlag('--dropout', flags.dropout, { min: 0, max: 0.99 }),
-    dropConnect: numberFlag('--drop-connect', flags.dropConnect, { min: 0, max: 0.99 }),
-    seed,
+    activation: config.activation,
+    init: config.init,
+    batchNorm: config.batchnorm,
+    dropout: config.dropout,
+    dropConnect: config.dropConnect,
+    seed: config.seed,
     classes,
     inputShape,
   };
-  if (flags.model === 'mlp') {
-    const hidden = (flags.hidden ?? '512,256')
-      .split(',')
-      .map((h) => numberFlag('--hidden', h.trim(), { min: 1, integer: true }) as number);
-    return mlpPreset({ ...recipe, hidden });
-  }
-  if (flags.model === 'cnn') {
+  if (config.model === 'mlp') return mlpPreset({ ...recipe, hidden: config.hidden });
+  if (config.model === 'cnn') {
     if (inputShape.length !== 3)
       throw new CliError(
-        `--model cnn needs image data, and '${flags.dataset}' holds vectors`,
+        `--model cnn needs image data, and '${config.dataset}' holds vectors`,
         'use --model mlp',
         2,
       );
     return cnnPreset(recipe);
   }
-  if (!flags.model.endsWith('.json'))
+  if (!config.model.endsWith('.json'))
     throw new CliError(
-      `--model must be mlp, cnn or a .json model file, got '${flags.model}'`,
+      `--model must be mlp, cnn or a .json model file, got '${config.model}'`,
       'e.g. --model cnn',
       2,
     );
-  let config: Record<string, unknown>;
+  let json: Record<string, unknown>;
   try {
-    config = JSON.parse(readJsonFile(flags.model, '--model')) as Record<string, unknown>;
+    json = JSON.parse(readJsonFile(config.model, '--model')) as Record<string, unknown>;
   } catch (error) {
     if (error instanceof CliError) throw error;
     throw new CliError(
-      `--model: '${flags.model}' is not valid JSON (${(error as Error).message})`,
+      `--model: '${config.model}' is not valid JSON (${(error as Error).message})`,
       'fix the file',
       2,
     );
   }
-  const built = modelFromConfig({ name: 'model', ...config, inputShape }, seed);
+  let built: Model;
+  try {
+    built = modelFromConfig({ name: 'model', ...json, inputShape }, config.seed);
+  } catch (error) {
+    throw new CliError(
+      `--model: '${config.model}' does not make a model: ${(error as Error).message}`,
+      'fix the file (activations from plugins need --plugin)',
+      2,
+    );
+  }
   const out = built.computeOutputShape(inputShape);
   if (out.length !== 1 || out[0] !== classes)
     throw new CliError(
-      `the model in '${flags.model}' outputs [${out.join(', ')}], the data has ${classes} classes`,
+      `the model in '${config.model}' outputs [${out.join(', ')}], the data has ${classes} classes`,
       `end the model with a dense layer of ${classes} units`,
       2,
     );

@@ -1,23 +1,56 @@
-/** What `gradwell train` leaves behind and shows: the run's files, and the diagnostics table with warnings. */
+/**
+ * What `gradwell train` leaves behind and shows: the run's files (config, history with a partial epoch
+ * marked, curves, diagnostics, model), the diagnostics table with warnings, a line of flags per epoch, and
+ * how each layer's flags changed from initialisation to the end.
+ */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import type { TrainingLogs } from '@gradwell/core';
-import { saveModel, type DiagnosticsReport, type Model } from '@gradwell/trainer';
+import type { TrainingCallback } from '@gradwell/core';
+import {
+  flagChanges,
+  saveModel,
+  type DiagnosticsReport,
+  type Model,
+  type TrainingRun,
+} from '@gradwell/trainer';
 import { num, percent, type Output } from '../output';
 import { lineChart, writeSvg } from '../plots';
+import type { TrainConfig } from './train-config';
+
+/** A diagnostics report and when it was taken ('init', 'epoch 3'). */
+export interface LabelledReport {
+  label: string;
+  report: DiagnosticsReport;
+}
+
+/** One entry of the history: an epoch's logs; a stopped epoch's is marked `partial` with its batches. */
+export type HistoryEntry = Record<string, number | boolean>;
 
 export interface RunRecord {
   /** The dataset's name (plot titles). */
   name: string;
   /** What the held-out curve is called: 'test' or 'validation'. */
   validationName: string;
-  history: TrainingLogs[];
-  diagnostics: DiagnosticsReport[];
+  history: HistoryEntry[];
+  reports: LabelledReport[];
   model: Model;
+  config: TrainConfig;
 }
 
-/** Writes history.json/.csv, loss.svg, accuracy.svg, diagnostics.json and the model (model/model.json + weights.bin) into `outDir`; returns the paths. */
+/** The completed epochs' logs, then — when the run stopped inside an epoch — that epoch's so far, marked partial. */
+export function historyWithPartial(run: TrainingRun): HistoryEntry[] {
+  const history: HistoryEntry[] = run.history.map((logs) => ({ ...logs }));
+  const p = run.partialEpoch;
+  if (p !== undefined)
+    history.push({ epoch: p.epoch, ...p.logs, partial: true, batches: p.batches, stepsPerEpoch: p.stepsPerEpoch });
+  return history;
+}
+
+/**
+ * Writes config.json (the resolved options: `gradwell train --config` repeats the run), history.json/.csv,
+ * loss.svg, accuracy.svg, diagnostics.json and the model (model/model.json + weights.bin); returns the paths.
+ */
 export async function writeRunFiles(outDir: string, run: RunRecord): Promise<string[]> {
   mkdirSync(outDir, { recursive: true });
   const files: string[] = [];
@@ -27,15 +60,17 @@ export async function writeRunFiles(outDir: string, run: RunRecord): Promise<str
     files.push(file);
     return file;
   };
+  write('config.json', `${JSON.stringify(run.config, null, 2)}\n`);
   write('history.json', JSON.stringify(run.history, null, 2));
   const columns = [...new Set(run.history.flatMap((h) => Object.keys(h)))];
   write(
     'history.csv',
     stringify(
       run.history.map((h) => columns.map((c) => h[c] ?? '')),
-      { header: true, columns },
+      { header: true, columns, cast: { boolean: (value) => String(value) } },
     ),
   );
+  const complete = run.history.filter((h) => h.partial !== true);
   const curve = (metric: 'loss' | 'accuracy', validationKey: 'valLoss' | 'valAccuracy') =>
     writeSvg(
       lineChart({
@@ -45,18 +80,19 @@ export async function writeRunFiles(outDir: string, run: RunRecord): Promise<str
         series: [
           {
             name: 'train',
-            points: run.history.map((h) => ({ x: (h.epoch ?? 0) + 1, y: h[metric] ?? Number.NaN })),
+            points: complete.map((h) => ({ x: Number(h.epoch ?? 0) + 1, y: Number(h[metric] ?? Number.NaN) })),
           },
           {
             name: run.validationName,
-            points: run.history.map((h) => ({ x: (h.epoch ?? 0) + 1, y: h[validationKey] ?? Number.NaN })),
+            points: complete.map((h) => ({ x: Number(h.epoch ?? 0) + 1, y: Number(h[validationKey] ?? Number.NaN) })),
           },
         ],
       }),
       path.join(outDir, `${metric}.svg`),
     );
   files.push(await curve('loss', 'valLoss'), await curve('accuracy', 'valAccuracy'));
-  if (run.diagnostics.length > 0) write('diagnostics.json', JSON.stringify(run.diagnostics, null, 2));
+  if (run.reports.length > 0)
+    write('diagnostics.json', JSON.stringify(run.reports.map(({ label, report }) => ({ label, ...report })), null, 2));
   // The TensorFlow.js layers format: tf.loadLayersModel, gradwell export / inspect, train --init-from.
   const modelDir = path.resolve(outDir, 'model');
   await saveModel(run.model, `file://${modelDir}`);
@@ -64,21 +100,42 @@ export async function writeRunFiles(outDir: string, run: RunRecord): Promise<str
   return files;
 }
 
+/** "vanishing-gradient on 16 layers, dead-units on 2" or "no flags". */
+export function flagSummary(report: DiagnosticsReport): string {
+  const counts = new Map<string, number>();
+  for (const layer of report.layers) for (const flag of layer.flags) counts.set(flag, (counts.get(flag) ?? 0) + 1);
+  return counts.size === 0
+    ? 'no flags'
+    : [...counts].map(([flag, n]) => `${flag} on ${n} layer${n === 1 ? '' : 's'}`).join(', ');
+}
+
+/**
+ * `--diagnostics epoch`: the report fit takes at each epoch's last step, printed as one line of flags after
+ * that epoch's line (the callback runs after the progress display's).
+ */
+export function epochDiagnostics(
+  out: Output,
+  print: boolean,
+): { callback: TrainingCallback; onReport: (report: DiagnosticsReport) => void } {
+  let latest: DiagnosticsReport | undefined;
+  return {
+    onReport: (report) => {
+      latest = report;
+    },
+    callback: {
+      onEpochEnd() {
+        if (print && latest !== undefined) out.line(`  diagnostics: ${flagSummary(latest)}`);
+        latest = undefined;
+      },
+    },
+  };
+}
+
 /** The per-layer diagnostics of one report as a table, then its warnings. */
-export function printDiagnostics(out: Output, report: DiagnosticsReport): void {
-  out.line(out.color.bold('diagnostics (last epoch):'));
+export function printDiagnostics(out: Output, { label, report }: LabelledReport): void {
+  out.line(out.color.bold(`diagnostics (${label}):`));
   out.table(
-    [
-      'layer',
-      'act. mean',
-      'act. std',
-      'dead',
-      'saturated',
-      '‖grad‖',
-      'grad vs output',
-      'update/weight',
-      'flags',
-    ],
+    ['layer', 'act. mean', 'act. std', 'dead', 'saturated', '‖grad‖', 'grad vs output', 'update/weight', 'flags'],
     report.layers
       .filter(
         (l) =>
@@ -97,4 +154,24 @@ export function printDiagnostics(out: Output, report: DiagnosticsReport): void {
       ]),
   );
   for (const warning of report.warnings) out.warn(warning);
+}
+
+/** How each flagged layer's flags changed over the reports: `init: vanishing-gradient → epoch 2: ok`. */
+export function printFlagChanges(out: Output, reports: readonly LabelledReport[]): void {
+  const changes = flagChanges(
+    reports.map((r) => r.report),
+    reports.map((r) => r.label),
+  );
+  out.line(out.color.bold(`flag changes (${reports.map((r) => r.label).join(', ')}):`));
+  if (changes.length === 0) {
+    out.line('  no layer was flagged');
+    return;
+  }
+  out.table(
+    ['layer', 'flags over the run'],
+    changes.map((c) => [
+      c.layer,
+      c.changes.map((step) => `${step.label}: ${step.flags.join(' ') || 'ok'}`).join(' → '),
+    ]),
+  );
 }

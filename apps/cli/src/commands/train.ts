@@ -1,155 +1,142 @@
 /**
- * `gradwell train`: a dataset, a model (preset or JSON file) and a recipe from flags; a progress bar per
- * epoch; history (JSON + CSV), training curves (SVG), per-layer diagnostics with warnings, the trained
- * model and atomic checkpoints (Ctrl-C keeps the last complete one; --resume continues it exactly).
+ * `gradwell train`: a dataset, a model (preset or JSON file) and a recipe from flags or a config file; a
+ * progress bar per epoch; history (JSON + CSV), training curves (SVG), per-layer diagnostics (at
+ * initialisation, every epoch, the end) with a stall check, the trained model, the resolved config, and
+ * atomic checkpoints — Ctrl-C saves where it stopped and `--resume` continues from exactly there.
  */
 import { Command } from 'commander';
-import { setupBackend, type TrainingCallback, type TrainingLogs } from '@gradwell/core';
+import { setupBackend, type TrainingCallback } from '@gradwell/core';
 import { l1l2 } from '@gradwell/regularizers';
 import { pipelineFromJSON } from '@gradwell/augment';
 import {
-  checkpointCallback,
+  diagnoseModel,
   earlyStopping,
   evaluate,
   fit,
-  loadCheckpoint,
-  OPTIMIZER_NAMES,
   splitDataset,
+  stallDetector,
   TrainingDivergedError,
-  type DiagnosticsReport,
   type FitOptions,
   type Model,
-  type OptimizerName,
+  type StallReport,
+  type TrainingRun,
+  type TrainingState,
 } from '@gradwell/trainer';
-import { directoryStore } from '@gradwell/trainer/node';
-import { CliError, choiceFlag, numberFlag } from '../errors';
+import { CliError } from '../errors';
 import { loadData } from '../data';
-import { createOutput, num, percent } from '../output';
+import { createOutput, num, percent, type Output } from '../output';
+import { loadPlugins } from '../plugins';
 import { progress } from './progress';
-import { buildModel, parseAugment, schedule, type TrainFlags } from './train-recipe';
+import {
+  addTrainOptions,
+  givenOnCommandLine,
+  readConfigFile,
+  resolveTrainConfig,
+  resumeConfig,
+  type TrainConfig,
+} from './train-config';
+import { checkpointFolder, claimCheckpointFolder, type CheckpointFolder } from './train-checkpoints';
+import { buildModel, checkNames, parseAugment, schedule } from './train-recipe';
 import { startingModel } from './train-init-from';
-import { printDiagnostics, writeRunFiles } from './train-report';
+import {
+  epochDiagnostics,
+  flagSummary,
+  historyWithPartial,
+  printDiagnostics,
+  printFlagChanges,
+  writeRunFiles,
+  type LabelledReport,
+} from './train-report';
 
-export function trainCommand(): Command {
-  return new Command('train')
-    .description(
-      "train a network on MNIST, Fashion-MNIST, spirals or a folder of labelled images, with the lecture's techniques",
-    )
-    .option(
-      '--dataset <name|folder>',
-      'mnist | fashion-mnist | spirals | a folder with one sub-folder of images per class',
-      'mnist',
-    )
-    .option(
-      '--data-dir <folder>',
-      'where the Fashion-MNIST idx files are (default $GRADWELL_FASHION_MNIST_DIR)',
-    )
-    .option('--limit <n>', 'use the first n training examples (and n/5 test examples)')
-    .option('--image-size <px>', 'side of the square images a folder dataset is resized to', '32')
-    .option('--model <mlp|cnn|file.json>', 'a preset, or a model config JSON (Model#getConfig())', 'mlp')
-    .option(
-      '--init-from <model.json|folder>',
-      'start from a trained model (gradwell, tfjs-layers or converted from Keras): fine-tune it',
-    )
-    .option(
-      '--freeze <layer,...>',
-      'with --init-from: keep these layers fixed (names as gradwell inspect lists them)',
-    )
-    .option(
-      '--new-head',
-      "with --init-from: replace the last dense layer with a fresh one for this data's classes",
-    )
-    .option('--hidden <units,...>', 'hidden layer widths of the mlp preset', '512,256')
-    .option('--init <name>', 'kernel initialiser (default: the one that pairs with the activation)')
-    .option('--activation <name>', 'hidden activation', 'relu')
-    .option('--batchnorm', 'batch norm between each hidden layer and its activation')
-    .option('--dropout <rate>', 'dropout after each hidden dense layer')
-    .option('--drop-connect <rate>', 'DropConnect on the hidden dense layers')
-    .option('--l1 <lambda>', 'L1 penalty on every kernel')
-    .option('--l2 <lambda>', 'L2 penalty on every kernel')
-    .option('--weight-decay <lambda>', 'decoupled weight decay (AdamW / SGDW)')
-    .option('--label-smoothing <epsilon>', 'label smoothing ε')
-    .option('--confidence-penalty <beta>', 'confidence penalty β')
-    .option(
-      '--augment <spec>',
-      `augmentation: step names (${'flipHorizontal,randomCrop'}), a JSON pipeline, or a .json file`,
-    )
-    .option(
-      '--early-stopping <patience>',
-      'hold out 10% of the training set; stop when its loss has not improved for this many epochs, restoring the best weights',
-    )
-    .option('--epochs <n>', 'epochs', '3')
-    .option('--batch-size <n>', 'batch size', '128')
-    .option('--lr <rate>', "learning rate (default: the optimiser's)")
-    .option('--lr-schedule <name>', 'constant | cosine | step | warmup-cosine', 'constant')
-    .option('--clip-norm <norm>', 'clip gradients to this global norm')
-    .option('--optimizer <name>', OPTIMIZER_NAMES.join(' | '), 'adam')
-    .option('--seed <n>', 'seed of weights, shuffling, dropout and augmentation', '1')
-    .option('--checkpoint-dir <folder>', 'save a checkpoint after every epoch (atomically)')
-    .option('--resume', 'continue the run saved in --checkpoint-dir')
-    .option('--out <folder>', 'where history, plots, diagnostics and the model go', 'gradwell-run')
-    .option('--no-diagnostics', 'skip the per-layer diagnostics')
-    .option('--json', 'print the result as JSON on stdout')
-    .action(async (flags: TrainFlags) => train(flags));
+interface RunFlags {
+  config?: string;
+  printConfig?: boolean;
+  resume?: boolean | string;
+  overwrite?: boolean;
+  json?: boolean;
 }
 
-async function train(flags: TrainFlags): Promise<void> {
+export function trainCommand(): Command {
+  const command = new Command('train').description(
+    "train a network on MNIST, Fashion-MNIST, spirals or a folder of labelled images, with the lecture's techniques",
+  );
+  return addTrainOptions(command)
+    .option('--config <file.json>', "read the options from a JSON file (a run's config.json repeats it); flags override it")
+    .option('--print-config', 'print the resolved config (what config.json will hold) and exit')
+    .option('--resume [checkpoint]', 'continue the run in --checkpoint-dir, from its latest checkpoint or the one named')
+    .option('--overwrite', 'replace the run already in --checkpoint-dir')
+    .option('--json', 'print the result as JSON on stdout')
+    .action(async (_flags: unknown, cmd: Command) => train(cmd));
+}
+
+/** The resolved config, a resumed run's checked against the config it was started with. */
+function configOf(command: Command, flags: RunFlags, resuming: boolean): TrainConfig {
+  const file = flags.config === undefined ? undefined : readConfigFile(flags.config);
+  const given = new Set([...givenOnCommandLine(command), ...(Object.keys(file ?? {}) as Array<keyof TrainConfig>)]);
+  const config = resolveTrainConfig(command, file);
+  const needsFolder = (flag: string, what: string) => {
+    if (config.checkpointDir === undefined)
+      throw new CliError(`${flag} ${what} --checkpoint-dir`, `e.g. ${flag} --checkpoint-dir runs/mnist`, 2);
+  };
+  if (resuming) needsFolder('--resume', 'continues the run saved in');
+  if (flags.overwrite === true) needsFolder('--overwrite', 'replaces the run in');
+  if (config.keepCheckpoints !== undefined) needsFolder('--keep-checkpoints', 'thins out');
+  if (config.saveBest !== undefined) needsFolder('--save-best', 'keeps the best checkpoint in');
+  if (resuming && flags.overwrite === true)
+    throw new CliError('--resume and --overwrite exclude each other', 'continue the run, or replace it', 2);
+  if (!resuming || config.checkpointDir === undefined) return config;
+  const saved = checkpointFolder(config.checkpointDir).savedConfig();
+  return saved === undefined ? config : resumeConfig(saved as TrainConfig, config, given, `${config.checkpointDir}/config.json`);
+}
+
+function describeState(state: TrainingState, epochs: number): string {
+  const at = state.position === undefined ? `epoch ${state.epoch + 1}` : `epoch ${state.epoch + 1}, batch ${state.position.batch + 1}`;
+  return `${at} of ${epochs}`;
+}
+
+async function startModel(
+  config: TrainConfig,
+  folder: CheckpointFolder | undefined,
+  resume: string | true | undefined,
+  data: { inputShape: number[]; classes: number },
+  out: Output,
+): Promise<{ model: Model; resume?: FitOptions['resume'] }> {
+  if (resume !== undefined && folder !== undefined) {
+    const loaded = await folder.resumeFrom(resume === true ? undefined : resume);
+    out.line(out.color.dim(`resuming ${loaded.label} of ${folder.directory} (${describeState(loaded.state, config.epochs)})`));
+    if (loaded.state.epoch >= config.epochs && loaded.state.position === undefined)
+      out.warn(`that run is complete (${loaded.state.epoch} of ${config.epochs} epochs): raise --epochs to train on`);
+    return { model: loaded.model, resume: loaded };
+  }
+  if (config.initFrom !== undefined) return { model: await startingModel(config, data.inputShape, data.classes) };
+  return { model: buildModel(config, data.inputShape, data.classes) };
+}
+
+async function train(command: Command): Promise<void> {
+  const flags = command.opts<RunFlags>();
+  const resume = flags.resume === undefined || flags.resume === false ? undefined : flags.resume;
+  const config = configOf(command, flags, resume !== undefined);
+  if (flags.printConfig === true) {
+    process.stdout.write(`${JSON.stringify(config, null, 2)}\n`);
+    return;
+  }
   const out = createOutput({ json: flags.json });
-  const epochs = numberFlag('--epochs', flags.epochs, { min: 1, integer: true }) as number;
-  const batchSize = numberFlag('--batch-size', flags.batchSize, { min: 1, integer: true }) as number;
-  const seed = numberFlag('--seed', flags.seed, { integer: true, min: 0 }) as number;
-  const limit = numberFlag('--limit', flags.limit, { min: 1, integer: true });
-  const imageSize = numberFlag('--image-size', flags.imageSize, { min: 4, integer: true });
-  const optimizerName = choiceFlag('--optimizer', flags.optimizer, OPTIMIZER_NAMES) as OptimizerName;
-  const lr = numberFlag('--lr', flags.lr, { min: 0, minInclusive: false });
-  const l1 = numberFlag('--l1', flags.l1, { min: 0 });
-  const l2 = numberFlag('--l2', flags.l2, { min: 0 });
-  const weightDecay = numberFlag('--weight-decay', flags.weightDecay, { min: 0 });
-  const labelSmoothing = numberFlag('--label-smoothing', flags.labelSmoothing, { min: 0, max: 0.99 });
-  const confidencePenalty = numberFlag('--confidence-penalty', flags.confidencePenalty, { min: 0 });
-  const patience = numberFlag('--early-stopping', flags.earlyStopping, { min: 0, integer: true });
-  const clipNorm = numberFlag('--clip-norm', flags.clipNorm, { min: 0, minInclusive: false });
-  const augment = flags.augment === undefined ? undefined : parseAugment(flags.augment);
-  if (flags.resume === true && flags.checkpointDir === undefined)
-    throw new CliError(
-      '--resume needs --checkpoint-dir (the folder of the run to continue)',
-      'e.g. --resume --checkpoint-dir runs/mnist',
-      2,
-    );
+  await loadPlugins(config.plugin);
+  checkNames(config);
+  const augment = config.augment === undefined ? undefined : parseAugment(config.augment);
+  const folder = config.checkpointDir === undefined ? undefined : checkpointFolder(config.checkpointDir);
+  if (folder !== undefined) await claimCheckpointFolder(folder, { resume: resume !== undefined, overwrite: flags.overwrite === true });
 
   const backend = await setupBackend();
-  const data = loadData({
-    dataset: flags.dataset,
-    limit,
-    flat: false,
-    dataDir: flags.dataDir,
-    imageSize,
-    seed,
-  });
-  const classes = data.train.numClasses ?? 10;
-  const store = flags.checkpointDir === undefined ? undefined : directoryStore(flags.checkpointDir);
-  let model: Model;
-  let resume: FitOptions['resume'];
-  if (flags.resume === true && store !== undefined) {
-    if ((await store.latest()) === undefined)
-      throw new CliError(
-        `--resume: '${flags.checkpointDir}' holds no checkpoint`,
-        'run without --resume first, with the same --checkpoint-dir',
-        2,
-      );
-    const loaded = await loadCheckpoint(store);
-    model = loaded.model;
-    resume = loaded;
-    out.line(
-      out.color.dim(
-        `resuming ${loaded.label} of ${flags.checkpointDir} (epoch ${loaded.state.epoch + 1} of ${epochs})`,
-      ),
+  const data = loadData({ ...config, flat: false });
+  if (data.skipped !== undefined && data.skipped.length > 0)
+    out.warn(
+      `skipped ${data.skipped.length} file(s) in '${config.dataset}' that are not PNG or JPEG images: ${data.skipped.slice(0, 3).join(', ')}${data.skipped.length > 3 ? ', …' : ''}`,
     );
-  } else if (flags.initFrom !== undefined) {
-    model = await startingModel(flags, data.train.inputShape, classes, seed);
-  } else {
-    model = buildModel(flags, data.train.inputShape, classes, seed);
-  }
+  const classes = data.train.numClasses ?? 10;
+  const started = await startModel(config, folder, resume, { inputShape: data.train.inputShape, classes }, out);
+  const model = started.model;
+  folder?.writeConfig(config);
   const summary = model.summary();
   out.line(
     out.color.bold(
@@ -162,14 +149,21 @@ async function train(flags: TrainFlags): Promise<void> {
   let train = data.train;
   let validation = data.test;
   let validationName = 'test';
-  if (patience !== undefined) {
-    const split = splitDataset(data.train, { validation: 0.1, seed });
+  if (config.earlyStopping !== undefined) {
+    const split = splitDataset(data.train, { validation: 0.1, seed: config.seed });
     train = split.train;
     validation = split.validation;
     validationName = 'validation';
   }
-  const stepsPerEpoch = Math.ceil(train.size / batchSize);
-  const rate = lr ?? (optimizerName === 'adam' || optimizerName === 'rmsprop' ? 1e-3 : 1e-2);
+  const stepsPerEpoch = Math.ceil(train.size / config.batchSize);
+  const rate = config.lr ?? (config.optimizer === 'adam' || config.optimizer === 'rmsprop' ? 1e-3 : 1e-2);
+  const when = new Set(config.diagnostics);
+  const reports: LabelledReport[] = [];
+  if (when.has('init')) {
+    const report = diagnoseModel(model, train);
+    reports.push({ label: started.resume === undefined ? 'init' : 'resumed', report });
+    out.line(`diagnostics at ${reports[0]?.label}: ${flagSummary(report)}`);
+  }
   let interrupted = false;
   const onSigint = () => {
     if (interrupted) process.exit(130);
@@ -177,45 +171,48 @@ async function train(flags: TrainFlags): Promise<void> {
     out.warn('interrupted: stopping after this batch (Ctrl-C again to quit at once)');
   };
   process.on('SIGINT', onSigint);
-  const stopOnSignal: TrainingCallback = {
-    onBatchEnd(_b, _l, context) {
-      if (interrupted) context.requestStop('interrupted (Ctrl-C)');
-    },
-  };
-  const stopper =
-    patience === undefined
-      ? undefined
-      : earlyStopping({ monitor: 'valLoss', patience, restoreBestWeights: true });
+  let stall: StallReport | undefined;
   const saved: string[] = [];
+  let best: { label: string; value: number } | undefined;
+  const perEpoch = epochDiagnostics(out, when.has('epoch'));
   const callbacks: TrainingCallback[] = [
-    stopOnSignal,
-    ...(flags.json === true ? [] : [progress(out, epochs, stepsPerEpoch)]),
-    ...(stopper === undefined ? [] : [stopper]),
-    ...(store === undefined ? [] : [checkpointCallback({ store, onSaved: (label) => saved.push(label) })]),
+    { onBatchEnd: (_b, _l, context) => (interrupted ? context.requestStop('interrupted (Ctrl-C)') : undefined) },
+    progress(out, config.epochs, stepsPerEpoch),
+    perEpoch.callback,
+    stallDetector({
+      windowSteps: Math.min(100, Math.max(10, Math.round(stepsPerEpoch / 4))),
+      classes,
+      onStall: (report) => {
+        stall = report;
+        out.warn(report.message);
+      },
+    }),
+    ...(config.earlyStopping === undefined
+      ? []
+      : [earlyStopping({ monitor: 'valLoss', patience: config.earlyStopping, restoreBestWeights: true })]),
+    ...(folder === undefined ? [] : [folder.callback(config.keepCheckpoints, (label) => saved.push(label))]),
+    ...(folder === undefined || config.saveBest === undefined
+      ? []
+      : [folder.bestCallback(config.saveBest, (label, value) => (best = { label, value }))]),
   ];
-  let history: TrainingLogs[] = [];
-  let diagnostics: DiagnosticsReport[] = [];
-  let stopReason: string | undefined;
+  let run: TrainingRun;
   try {
-    const run = await fit(model, train, {
-      epochs,
-      batchSize,
-      seed,
-      optimizer: { name: optimizerName, learningRate: rate, ...(weightDecay ? { weightDecay } : {}) },
-      learningRate: schedule(flags.lrSchedule ?? 'constant', rate, epochs, stepsPerEpoch),
-      ...(labelSmoothing ? { labelSmoothing } : {}),
-      ...(l1 || l2 ? { penalty: l1l2({ l1: l1 ?? 0, l2: l2 ?? 0 }) } : {}),
-      ...(confidencePenalty ? { confidencePenalty } : {}),
-      ...(clipNorm ? { clipNorm } : {}),
-      ...(augment ? { augment: pipelineFromJSON({ seed, ...augment }) } : {}),
+    run = await fit(model, train, {
+      epochs: config.epochs,
+      batchSize: config.batchSize,
+      seed: config.seed,
+      optimizer: { name: config.optimizer, learningRate: rate, ...(config.weightDecay ? { weightDecay: config.weightDecay } : {}) },
+      learningRate: schedule(config.lrSchedule, rate, config.epochs, stepsPerEpoch),
+      ...(config.labelSmoothing ? { labelSmoothing: config.labelSmoothing } : {}),
+      ...(config.l1 || config.l2 ? { penalty: l1l2({ l1: config.l1 ?? 0, l2: config.l2 ?? 0 }) } : {}),
+      ...(config.confidencePenalty ? { confidencePenalty: config.confidencePenalty } : {}),
+      ...(config.clipNorm ? { clipNorm: config.clipNorm } : {}),
+      ...(augment ? { augment: pipelineFromJSON({ seed: config.seed, ...augment }) } : {}),
       validation,
-      diagnostics: flags.diagnostics !== false,
+      diagnostics: when.has('epoch') || when.has('end') ? { onReport: perEpoch.onReport } : false,
       callbacks,
-      ...(resume ? { resume } : {}),
+      ...(started.resume ? { resume: started.resume } : {}),
     });
-    history = run.history;
-    diagnostics = run.diagnostics;
-    stopReason = run.stopReason;
   } catch (error) {
     if (error instanceof TrainingDivergedError) {
       throw new CliError(
@@ -227,47 +224,50 @@ async function train(flags: TrainFlags): Promise<void> {
   } finally {
     process.off('SIGINT', onSigint);
   }
-
-  const files = await writeRunFiles(flags.out, {
-    name: data.name,
-    validationName,
-    history,
-    diagnostics,
-    model,
-  });
+  reports.push(...run.diagnostics.map((report) => ({ label: `epoch ${report.epoch + 1}`, report })));
+  const history = historyWithPartial(run);
+  const files = await writeRunFiles(config.out, { name: data.name, validationName, history, reports, model, config });
 
   const test = await evaluate(model, data.test);
-  const last = diagnostics[diagnostics.length - 1];
-  if (interrupted && store !== undefined)
+  if (run.partialEpoch !== undefined) {
+    const p = run.partialEpoch;
+    const where = `stopped at epoch ${p.epoch + 1}, batch ${p.batches} of ${p.stepsPerEpoch}`;
     out.warn(
-      `stopped early; the last complete checkpoint is ${saved.at(-1) ?? '(none yet)'} in ${flags.checkpointDir}: continue with --resume --checkpoint-dir ${flags.checkpointDir}`,
+      folder === undefined
+        ? `${where}; without --checkpoint-dir there is nothing to resume`
+        : `${where}; checkpoint ${saved.at(-1) ?? '(none)'} in ${folder.directory} holds that point: continue with the same command and --resume --checkpoint-dir ${folder.directory}`,
     );
+  }
   out.line();
   out.line(
     out.color.bold(
-      `test accuracy ${percent(test.accuracy)}  (loss ${num(test.loss)})${stopReason ? `  — ${stopReason}` : ''}`,
+      `test accuracy ${percent(test.accuracy)}  (loss ${num(test.loss)})${run.stopReason ? `  — ${run.stopReason}` : ''}`,
     ),
   );
+  const last = reports.at(-1);
   if (last !== undefined) printDiagnostics(out, last);
+  if (reports.length > 1) printFlagChanges(out, reports);
   out.line(out.color.bold('files:'));
   for (const file of files) out.line(`  ${file}`);
-  if (saved.length > 0) out.line(`  ${flags.checkpointDir}/ (checkpoints ${saved.join(', ')})`);
+  if (folder !== undefined && saved.length > 0)
+    out.line(`  ${folder.directory}/ (checkpoints kept: ${(await folder.labels()).join(', ')})`);
+  if (best !== undefined) out.line(`  ${folder?.directory}/best/${best.label} (best ${config.saveBest} ${num(best.value)})`);
   out.result({
     dataset: data.name,
     testAccuracy: test.accuracy,
     testLoss: test.loss,
-    epochs: history.length,
-    stopReason,
+    epochs: run.epochs,
+    stopReason: run.stopReason,
     interrupted,
     history,
-    warnings: last?.warnings ?? [],
-    summary: {
-      rows: summary.rows,
-      totalParams: summary.totalParams,
-      trainableParams: summary.trainableParams,
-    },
+    ...(run.partialEpoch === undefined ? {} : { partialEpoch: run.partialEpoch }),
+    warnings: last?.report.warnings ?? [],
+    stall: stall ?? null,
+    summary: { rows: summary.rows, totalParams: summary.totalParams, trainableParams: summary.trainableParams },
+    config,
     files,
     checkpoints: saved,
+    ...(best === undefined ? {} : { best }),
   });
   model.dispose();
   if (train !== data.train) {

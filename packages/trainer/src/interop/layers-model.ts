@@ -22,6 +22,7 @@ import { fromPythonic, toPythonic } from './keras-case';
 import { toKerasLayers } from './keras-export';
 import type { LayersLayerInput } from './layer-format';
 import { ModelFileError } from './model-file-error';
+import { manifestBytes } from './model-json';
 import { sequentialLayers } from './topology';
 
 export const LAYERS_MODEL_FORMAT = 'layers-model';
@@ -85,12 +86,6 @@ export async function writeLayersModel(
   }
 }
 
-/** Bytes per value of a manifest entry (its quantised size when quantised). */
-function bytesPerValue(spec: io.WeightsManifestEntry): number {
-  const dtype = spec.quantization?.dtype ?? spec.dtype;
-  return dtype === 'uint8' ? 1 : dtype === 'uint16' || dtype === 'float16' ? 2 : dtype === 'bool' ? 1 : 4;
-}
-
 /** The weights of artifacts, checked against their manifest (size, finiteness), by normalised name. */
 function decodeWeights(artifacts: io.ModelArtifacts): Map<string, Tensor> {
   const specs = artifacts.weightSpecs ?? [];
@@ -98,7 +93,7 @@ function decodeWeights(artifacts: io.ModelArtifacts): Map<string, Tensor> {
     artifacts.weightData === undefined
       ? new ArrayBuffer(0)
       : io.CompositeArrayBuffer.join(artifacts.weightData);
-  const expected = specs.reduce((n, s) => n + bytesPerValue(s) * s.shape.reduce((a, b) => a * b, 1), 0);
+  const expected = manifestBytes(specs);
   if (buffer.byteLength !== expected)
     throw new ModelFileError(
       'weights-size',

@@ -4,6 +4,7 @@
  * `file://` handler.
  */
 import { io } from '@tensorflow/tfjs-core';
+import { ModelFileError } from './model-file-error';
 
 /** File name → bytes. */
 export type ModelFiles = Map<string, Uint8Array>;
@@ -56,6 +57,15 @@ export function parseModelJson(bytes: Uint8Array, file = MODEL_JSON): Record<str
  * Artifacts from a model.json and its weight files: `readFile(path)` gives the bytes of a path of the
  * weights manifest (relative to the model.json), or undefined when there is no such file.
  */
+/** Bytes the weights of a manifest take (quantised sizes where quantised). */
+export function manifestBytes(specs: readonly io.WeightsManifestEntry[]): number {
+  const bytesPerValue = (spec: io.WeightsManifestEntry) => {
+    const dtype = spec.quantization?.dtype ?? spec.dtype;
+    return dtype === 'uint8' || dtype === 'bool' ? 1 : dtype === 'uint16' || dtype === 'float16' ? 2 : 4;
+  };
+  return specs.reduce((n, s) => n + bytesPerValue(s) * s.shape.reduce((a, b) => a * b, 1), 0);
+}
+
 export async function artifactsFromModelJson(
   json: Record<string, unknown>,
   readFile: (path: string) => Promise<Uint8Array | undefined> | Uint8Array | undefined,
@@ -63,11 +73,19 @@ export async function artifactsFromModelJson(
   return io.getModelArtifactsForJSON(json as unknown as io.ModelJSON, async (manifest) => {
     const specs = manifest.flatMap((group) => group.weights);
     const parts: ArrayBuffer[] = [];
-    for (const path of manifest.flatMap((group) => group.paths)) {
+    const paths = manifest.flatMap((group) => group.paths);
+    for (const path of paths) {
       const bytes = await readFile(path);
       if (bytes === undefined) throw new Error(`the weights file '${path}' named by model.json is missing.`);
       parts.push(bytes.slice().buffer);
     }
-    return [specs, io.concatenateArrayBuffers(parts)];
+    const data = io.concatenateArrayBuffers(parts);
+    const expected = manifestBytes(specs);
+    if (data.byteLength !== expected)
+      throw new ModelFileError(
+        'weights-size',
+        `${paths.join(' + ')} ${paths.length === 1 ? 'holds' : 'hold'} ${data.byteLength} bytes, model.json's weights manifest describes ${expected} (a truncated or mismatched weights file).`,
+      );
+    return [specs, data];
   });
 }

@@ -5,6 +5,7 @@ import { getOptimizerState } from '../optimizer-state';
 import type { Trainable, TrainerCallbackContext } from './fit-types';
 import type { ModelParts } from './model-parts';
 import type { RunState } from './run-state';
+import type { DiagnosticsReport } from '../diagnostics';
 
 export function createTrainerContext(
   params: TrainingParams,
@@ -12,6 +13,7 @@ export function createTrainerContext(
   parts: ModelParts,
   optimizer: Optimizer,
   run: RunState,
+  diagnose: (epoch: number, step: number) => DiagnosticsReport | undefined,
 ): TrainerCallbackContext {
   // Object.assign keeps the base context's getters (stopRequested, stopReason); a spread would freeze them.
   return Object.assign(createCallbackContext(params, model), {
@@ -20,6 +22,7 @@ export function createTrainerContext(
       weights: parts.all,
       state: () => run.snapshot(),
       optimizerState: () => getOptimizerState(optimizer, parts.all),
+      diagnose: () => diagnose(run.epoch, run.step),
     },
   });
 }

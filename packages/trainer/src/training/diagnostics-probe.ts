@@ -63,6 +63,7 @@ export function createDiagnosticsProbe(
       const warnings = completeDiagnostics(layers, observation.gradientNorms, ratios, options.thresholds);
       const report = { epoch, step, layers, warnings };
       reports.push(report);
+      options.onReport?.(report);
       return report;
     },
     dispose: () => dispose([probe.x, probe.y]),

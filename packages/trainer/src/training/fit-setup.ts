@@ -2,7 +2,7 @@
  * `fit`'s options checked and resolved before anything trains: defaults, the loss, the optimiser (and
  * whether `fit` owns it), the model built for the data, the validation pass, augmentation.
  */
-import type { Optimizer, Tensor } from '@tensorflow/tfjs-core';
+import { dispose, type Optimizer, type Tensor } from '@tensorflow/tfjs-core';
 import {
   assertInRange,
   assertPositiveInteger,
@@ -16,6 +16,8 @@ import { getLoss, softmaxCrossEntropy, type Loss } from '../losses';
 import { disposeOptimizer, resolveOptimizer } from '../optimizers';
 import type { LearningRateSchedule } from '../schedules';
 import { checkData, checkLabels, epochBatches } from './batches';
+import type { DiagnosticsReport } from '../diagnostics';
+import { diagnoseBatch } from './diagnose';
 import type { DiagnosticsOptions, FitOptions, Trainable } from './fit-types';
 import { modelPartsOf, type ModelParts } from './model-parts';
 import { createObjective } from './objective';
@@ -37,6 +39,11 @@ export interface FitSetup {
   batches(epoch: number, random: RandomSource, first: number): AsyncGenerator<Batch>;
   /** The batch's inputs after augmentation (a new tensor, or the batch's own when there is none). */
   augment(batch: Batch, random: RandomSource): Tensor;
+  /**
+   * Diagnostics of the model now, on the first examples of the training set, without an update (nothing
+   * of the run changes); undefined for a stream dataset (no probe batch).
+   */
+  diagnose(epoch: number, step: number): DiagnosticsReport | undefined;
   /** Frees what `fit` owns (an optimiser it made from a name or spec). */
   release(): void;
 }
@@ -83,6 +90,13 @@ export function setUpFit(model: Trainable, data: Dataset, options: FitOptions): 
   const { optimizer, owned } = resolveOptimizer(options.optimizer ?? 'adam');
   const { validation, augment } = options;
   const classes = loss.classification ? parts.base.computeOutputShape(data.inputShape).at(-1) : undefined;
+  const objective = createObjective(parts, {
+    loss,
+    penalty: options.penalty,
+    confidencePenalty: options.confidencePenalty,
+  });
+  const diagnosticsOptions =
+    options.diagnostics === true ? {} : options.diagnostics === false ? undefined : options.diagnostics;
   return {
     parts,
     optimizer,
@@ -91,19 +105,14 @@ export function setUpFit(model: Trainable, data: Dataset, options: FitOptions): 
     yieldEveryMs: options.yieldEveryMs ?? 25,
     schedule: options.learningRate,
     callbacks: options.callbacks ?? [],
-    diagnostics:
-      options.diagnostics === true ? {} : options.diagnostics === false ? undefined : options.diagnostics,
+    diagnostics: diagnosticsOptions,
     validate:
       validation === undefined
         ? undefined
         : () => evaluate(parts.base, validation, { batchSize: Math.max(batchSize, 256), loss }),
     step: {
       parts,
-      objective: createObjective(parts, {
-        loss,
-        penalty: options.penalty,
-        confidencePenalty: options.confidencePenalty,
-      }),
+      objective,
       optimizer,
       countsCorrect: loss.classification === true,
       clipNorm: options.clipNorm,
@@ -117,6 +126,17 @@ export function setUpFit(model: Trainable, data: Dataset, options: FitOptions): 
         : typeof augment === 'function'
           ? augment(batch.x, random)
           : augment.applyWith(batch.x, random),
+    diagnose(epoch, step) {
+      if (data.kind !== 'tensors') return undefined;
+      const count = Math.min(diagnosticsOptions?.probeSize ?? 256, data.size);
+      const probe = data.batch(Array.from({ length: count }, (_, i) => i));
+      try {
+        const thresholds = diagnosticsOptions?.thresholds;
+        return diagnoseBatch(parts, probe, (x, y) => objective(x, y).total, { thresholds, epoch, step });
+      } finally {
+        dispose([probe.x, probe.y]);
+      }
+    },
     release: () => {
       if (owned) disposeOptimizer(optimizer);
     },

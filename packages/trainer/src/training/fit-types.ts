@@ -28,6 +28,8 @@ export interface DiagnosticsOptions {
   /** Examples in the probe batch (the first of the training set, not augmented); default 256. */
   probeSize?: number;
   thresholds?: DiagnosticThresholds;
+  /** Called with each report as it is taken (e.g. to print a layer's flags after every epoch). */
+  onReport?: (report: DiagnosticsReport) => void;
 }
 
 /** How far an epoch got before a stop: its figures so far, to carry on exactly from the next batch. */
@@ -129,6 +131,11 @@ export interface TrainerCallbackContext extends CallbackContext {
     /** The state a checkpoint taken now (at an epoch end) needs to resume exactly. */
     state(): TrainingState;
     optimizerState(): Promise<OptimizerState>;
+    /**
+     * Per-layer diagnostics now, on the first examples of the training set, without an update (nothing of
+     * the run changes); undefined when the training data is a stream.
+     */
+    diagnose(): DiagnosticsReport | undefined;
   };
 }
 

@@ -30,7 +30,7 @@ export async function fit(model: Trainable, data: Dataset, options: FitOptions):
     const run = await restoreRunState(parts, optimizer, setup.seed, options.resume);
     const probe = createDiagnosticsProbe(parts, data, setup.diagnostics);
     const params = { epochs: options.epochs, stepsPerEpoch, batchSize };
-    const context = createTrainerContext(params, model, parts, optimizer, run);
+    const context = createTrainerContext(params, model, parts, optimizer, run, setup.diagnose);
     const step = { ...setup.step, history: run.history };
     let lastYield = now();
     let partialEpoch: TrainingRun['partialEpoch'];

@@ -1,77 +1,26 @@
 /**
  * The `gradwell` command run as a process (the built dist/cli.js, as a user runs it): exit codes, --json
- * output parsed, files written, one-line errors for bad flags and files, and Ctrl-C during training
- * leaving a checkpoint that --resume continues.
+ * output parsed, files written, one-line errors for bad flags and files. (Runs that stop, resume and
+ * check their checkpoints: train-runs.test.ts; plugins: plugins.test.ts.)
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
+import {
+  cli,
+  expectOneLineError,
+  here,
+  json,
+  run as runIn,
+  scratchFolder,
+  writeImageClasses as writeClasses,
+} from './cli-process';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const cli = path.join(here, '..', 'dist', 'cli.js');
-const scratch = mkdtempSync(path.join(tmpdir(), 'gradwell-cli-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[], cwd = scratch): Result {
-  const r = spawnSync(process.execPath, [cli, ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-    timeout: 600_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function json<T>(r: Result): T {
-  expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.stdout) as T;
-}
-
-/** A usage or input error: one line on stderr with the problem and the fix, no stack trace. */
-function expectOneLineError(r: Result, code: number, pattern: RegExp): void {
-  expect(r.code).toBe(code);
-  const lines = r.stderr
-    .trim()
-    .split('\n')
-    .filter((l) => !l.startsWith('(') && l.trim() !== '');
-  expect(lines.length, r.stderr).toBeLessThanOrEqual(1);
-  expect(r.stderr).toMatch(pattern);
-  expect(r.stderr).not.toMatch(/\n\s+at /);
-}
-
-/** A folder of noisy grey 12×12 PNGs, 12 per class, each class its own brightness. */
-async function writeImageClasses(name: string, classes: Record<string, number>): Promise<string> {
-  const { encodePng } = await import('@gradwell/augment/node');
-  const tf = await import('@tensorflow/tfjs-core');
-  const { setupBackend } = await import('@gradwell/core');
-  await setupBackend({ backend: 'cpu' });
-  const root = path.join(scratch, name);
-  for (const [label, value] of Object.entries(classes)) {
-    mkdirSync(path.join(root, label), { recursive: true });
-    for (let i = 0; i < 12; i++) {
-      const image = tf.tidy(() =>
-        tf.clipByValue(
-          tf.add(tf.fill([12, 12, 3], value), tf.randomNormal([12, 12, 3], 0, 0.05, 'float32', i)),
-          0,
-          1,
-        ),
-      );
-      writeFileSync(path.join(root, label, `${i}.png`), encodePng(image));
-      image.dispose();
-    }
-  }
-  return root;
-}
+const scratch = scratchFolder();
+const run = (args: string[], cwd = scratch) => runIn(args, cwd);
+const writeImageClasses = (name: string, classes: Record<string, number>) =>
+  writeClasses(path.join(scratch, name), classes);
 
 test('the built bin exists (pnpm build)', () => {
   expect(existsSync(cli)).toBe(true);
@@ -418,50 +367,6 @@ describe('train', () => {
       /outputs \[5\], the data has 3 classes/,
     );
   });
-
-  test('Ctrl-C during training leaves the last complete checkpoint, and --resume finishes the run', async () => {
-    const dir = path.join(scratch, 'interrupt');
-    const ckpt = path.join(dir, 'ckpt');
-    const args = [
-      'train',
-      '--limit',
-      '3000',
-      '--epochs',
-      '6',
-      '--batch-size',
-      '32',
-      '--checkpoint-dir',
-      ckpt,
-      '--out',
-      path.join(dir, 'out'),
-    ];
-    const child = spawn(process.execPath, [cli, ...args], {
-      cwd: scratch,
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const code = await new Promise<number | null>((resolve) => {
-      const timer = setInterval(() => {
-        if (existsSync(path.join(ckpt, 'LATEST'))) {
-          clearInterval(timer);
-          child.kill('SIGINT');
-        }
-      }, 50);
-      child.on('exit', (c) => {
-        clearInterval(timer);
-        resolve(c);
-      });
-    });
-    expect(code).toBe(130);
-    expect(stderr).toMatch(/interrupted/);
-    expect(stderr).toMatch(/--resume --checkpoint-dir/);
-    const label = readFileSync(path.join(ckpt, 'LATEST'), 'utf8');
-    expect(label).toMatch(/^epoch-000[1-5]$/);
-    const resumed = json<{ history: unknown[]; epochs: number }>(run([...args, '--resume', '--json']));
-    expect(resumed.history).toHaveLength(6);
-    expect(readFileSync(path.join(ckpt, 'LATEST'), 'utf8')).toBe('epoch-0006');
-  });
 });
 
 describe('export, inspect, train --init-from', () => {
@@ -623,7 +528,7 @@ describe('bench', () => {
     );
     expect(r.suites.map((s) => s.package)).toEqual(expect.arrayContaining(['core', 'trainer', 'batchnorm']));
     expectOneLineError(
-      run(['bench', '--list'], tmpdir()),
+      run(['bench', '--list'], scratch),
       2,
       /not inside a gradwell checkout — cd into a clone of gradwell/,
     );
