@@ -7,8 +7,6 @@
  *   pnpm bench                 all suites
  *   pnpm bench -- core         suites whose package or file name contains "core"
  *   pnpm bench -- --quick      fewer runs, and the slowest references (cpu training steps) skipped
- *   pnpm bench -- activations --plugin ./my-activation.mjs
- *                              the activations suite measures the plugins a module exports instead
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -19,8 +17,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2).filter((a) => a !== '--');
 const quick = args.includes('--quick');
-const plugins = args.flatMap((a, i) => (a === '--plugin' && args[i + 1] ? [path.resolve(args[i + 1])] : []));
-const filters = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--plugin');
+const filters = args.filter((a) => !a.startsWith('--'));
 
 const suites = readdirSync(path.join(root, 'packages'))
   .flatMap((pkg) => {
@@ -40,12 +37,7 @@ for (const file of suites) {
   console.error(`\n▶ ${path.relative(root, file)}`);
   execFileSync(process.execPath, [file], {
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: {
-      ...process.env,
-      BENCH_OUTPUT: output,
-      BENCH_QUICK: quick ? '1' : '',
-      BENCH_PLUGINS: JSON.stringify(plugins),
-    },
+    env: { ...process.env, BENCH_OUTPUT: output, BENCH_QUICK: quick ? '1' : '' },
   });
   rows.push(...JSON.parse(readFileSync(output, 'utf8')));
 }

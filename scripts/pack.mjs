@@ -57,7 +57,11 @@ function unpackedBytes(tarball) {
 /** Packs each publishable package into `folder` with pnpm (workspace: versions become real ones). */
 export function packAll(folder = mkdtempSync(path.join(tmpdir(), 'gradwell-pack-'))) {
   return publishablePackages().map(({ name, dir }) => {
-    const output = execFileSync('pnpm', ['pack', '--pack-destination', folder], {
+    // Under `pnpm run` (CI runs pnpm through npx), call the same pnpm; otherwise the one on PATH.
+    const pnpm = process.env.npm_execpath?.includes('pnpm')
+      ? [process.execPath, [process.env.npm_execpath]]
+      : ['pnpm', []];
+    const output = execFileSync(pnpm[0], [...pnpm[1], 'pack', '--pack-destination', folder], {
       cwd: dir,
       encoding: 'utf8',
     });

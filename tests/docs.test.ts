@@ -112,6 +112,19 @@ describe("architecture.md's graph", () => {
   });
 });
 
+describe('the activations README (what contributing/add-an-activation.md says a built-in joins)', () => {
+  test('names every built-in activation in its catalogue sentence and its initialisation table', async () => {
+    const { BUILT_IN_ACTIVATIONS } = await import('@gradwell/activations');
+    const readme = read('packages/activations/README.md');
+    const catalogue = /Catalogue: ([\s\S]*?)\n\n/.exec(readme)?.[1] ?? '';
+    const table = /### Initialisation pairs[\s\S]*?\n\n(\|[\s\S]*?)\n\n/.exec(readme)?.[1] ?? '';
+    for (const { name } of BUILT_IN_ACTIVATIONS) {
+      expect(catalogue, `${name} in the catalogue sentence`).toContain(`\`${name}\``);
+      expect(table, `${name} in the initialisation table`).toMatch(new RegExp(`[|,] ${name}\\b`));
+    }
+  });
+});
+
 describe('links in the docs', () => {
   const docs = [
     'README.md',

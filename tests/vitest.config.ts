@@ -1,3 +1,7 @@
+import { defineProject, mergeConfig } from 'vitest/config';
 import { createVitestProject } from '../vitest.shared';
 
-export default createVitestProject('integration', ['**/*.test.ts']);
+export default mergeConfig(
+  createVitestProject('integration', ['**/*.test.ts']),
+  defineProject({ test: { globalSetup: ['./global-setup.ts'] } }),
+);

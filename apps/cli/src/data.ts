@@ -50,6 +50,7 @@ export function loadData(o: DataOptions): LoadedData {
         throw new CliError(
           (error as Error).message.replace(/\.$/, ''),
           'pass --data-dir <folder with the idx files>',
+          2,
         );
       }
     case 'spirals': {
@@ -92,6 +93,7 @@ function loadFolder(o: DataOptions): LoadedData {
     throw new CliError(
       (error as Error).message.replace(/^loadImageFolder: /, ''),
       'put the images of each class in its own sub-folder',
+      2,
     );
   }
 }

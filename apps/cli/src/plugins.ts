@@ -13,7 +13,9 @@ import { CliError } from './errors';
 
 function isPlugin(value: unknown): value is ActivationPlugin {
   const v = value as Partial<ActivationPlugin> | null;
-  return v !== null && typeof v === 'object' && typeof v.name === 'string' && typeof v.specVersion === 'number';
+  return (
+    v !== null && typeof v === 'object' && typeof v.name === 'string' && typeof v.specVersion === 'number'
+  );
 }
 
 /** The activation plugins a module exports (default or named), or a one-line error. */
@@ -30,7 +32,11 @@ export async function importPlugins(file: string, flag = '--plugin'): Promise<Ac
   }
   const plugins = [...new Set(Object.values(module).filter(isPlugin))];
   if (plugins.length === 0)
-    throw new CliError(`${flag}: '${file}' exports no activation plugin`, 'export the value returned by defineActivation(...)', 2);
+    throw new CliError(
+      `${flag}: '${file}' exports no activation plugin`,
+      'export the value returned by defineActivation(...)',
+      2,
+    );
   return plugins;
 }
 
@@ -39,9 +45,11 @@ export function checkPlugin(plugin: ActivationPlugin): Promise<ConformanceReport
   return checkActivation(plugin, { throwOnFailure: false });
 }
 
-/** One line per failed check: `[wasm] derivative matches central differences: at index 3: 1 vs 0.5`. */
+/** One line per failed check: `[wasm] derivative equals central differences: at index 120: 1 vs 0.995`. */
 export function failedChecks(report: ConformanceReport): string[] {
-  return report.checks.filter((c) => !c.passed).map((c) => `[${c.backend}] ${c.name}: ${c.detail ?? 'failed'}`);
+  return report.checks
+    .filter((c) => !c.passed)
+    .map((c) => `[${c.backend}] ${c.name}: ${c.detail ?? 'failed'}`);
 }
 
 /**
@@ -64,7 +72,11 @@ export async function loadPlugins(files: readonly string[], flag = '--plugin'): 
       try {
         registerActivation(plugin);
       } catch (error) {
-        throw new CliError(`${flag}: '${file}': ${(error as Error).message}`, 'fix the plugin (see contributing/add-an-activation.md)', 2);
+        throw new CliError(
+          `${flag}: '${file}': ${(error as Error).message}`,
+          'fix the plugin (see contributing/add-an-activation.md)',
+          2,
+        );
       }
       names.push(plugin.name);
     }

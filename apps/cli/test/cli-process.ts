@@ -40,7 +40,11 @@ export function run(args: string[], cwd: string): Result {
  * Runs the command and sends SIGINT once `when(stderr)` holds (polled every 20 ms); resolves with the exit
  * code and both streams.
  */
-export function runAndInterrupt(args: string[], cwd: string, when: (stderr: string) => boolean): Promise<Result> {
+export function runAndInterrupt(
+  args: string[],
+  cwd: string,
+  when: (stderr: string) => boolean,
+): Promise<Result> {
   const child = spawn(process.execPath, [cli, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
   let stdout = '';
   let stderr = '';

@@ -28,15 +28,22 @@ test('the built bin exists (pnpm build)', () => {
 });
 
 describe('help and version', () => {
-  test.each(['train', 'experiment', 'export', 'inspect', 'augment', 'activations', 'bench', 'doctor'])(
-    '%s --help',
-    (command) => {
-      const r = run([command, '--help']);
-      expect(r.code).toBe(0);
-      expect(r.stdout).toContain(`Usage: gradwell ${command}`);
-      expect(r.stdout).toContain('--json');
-    },
-  );
+  test.each([
+    'train',
+    'lr-find',
+    'experiment',
+    'export',
+    'inspect',
+    'augment',
+    'activations',
+    'bench',
+    'doctor',
+  ])('%s --help', (command) => {
+    const r = run([command, '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Usage: gradwell ${command}`);
+    expect(r.stdout).toContain('--json');
+  });
 
   test('--version and unknown commands', () => {
     expect(run(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
@@ -260,18 +267,18 @@ describe('train', () => {
       /neither mnist, fashion-mnist, spirals nor a folder/,
     );
     expectOneLineError(run(['train', '--bogus']), 2, /unknown option '--bogus'/);
-    expectOneLineError(run(['train', '--resume']), 2, /--resume needs --checkpoint-dir/);
+    expectOneLineError(run(['train', '--resume']), 2, /--resume continues the run saved in --checkpoint-dir/);
     const broken = path.join(scratch, 'broken.json');
     writeFileSync(broken, '{"layers": [');
     expectOneLineError(run(['train', '--model', broken]), 2, /is not valid JSON/);
     expectOneLineError(
       run(['train', '--dataset', 'fashion-mnist', '--data-dir', scratch]),
-      1,
+      2,
       /no train-images-idx3-ubyte/,
     );
     expectOneLineError(
       run(['train', '--dataset', 'spirals', '--activation', 'rleu']),
-      1,
+      2,
       /Unknown activation 'rleu'.*relu/,
     );
   });
@@ -308,7 +315,7 @@ describe('train', () => {
     mkdirSync(path.join(scratch, 'one-class', 'only'), { recursive: true });
     expectOneLineError(
       run(['train', '--dataset', path.join(scratch, 'one-class')]),
-      1,
+      2,
       /at least 2 are needed/,
     );
   });
@@ -510,6 +517,23 @@ describe('experiment', () => {
       ]),
     );
     expect(r.results.restoredValLoss).toBeCloseTo(Math.min(...r.results.valLoss), 5);
+  });
+
+  test("label-smoothing prints the lecture's example (ε = 0.04, four classes) before it trains", () => {
+    const r = run([
+      'experiment',
+      'label-smoothing',
+      '--quick',
+      '--limit',
+      '500',
+      '--out',
+      path.join(scratch, 'ls'),
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const example = r.stdout.indexOf('y = [0, 0, 1, 0]  →  ŷ = [0.01, 0.01, 0.97, 0.01]');
+    expect(example).toBeGreaterThan(0);
+    expect(r.stdout).toMatch(/ε = 0\.04, u = \[0\.25, 0\.25, 0\.25, 0\.25\]/);
+    expect(example).toBeLessThan(r.stdout.indexOf('test accuracy'));
   });
 
   test('unknown experiments list the known ones', () => {

@@ -8,7 +8,15 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { cli, expectOneLineError, json, run as runIn, runAndInterrupt, scratchFolder, writeImageClasses } from './cli-process';
+import {
+  cli,
+  expectOneLineError,
+  json,
+  run as runIn,
+  runAndInterrupt,
+  scratchFolder,
+  writeImageClasses,
+} from './cli-process';
 
 const scratch = scratchFolder();
 const run = (args: string[]) => runIn(args, scratch);
@@ -26,8 +34,7 @@ interface TrainResult {
 }
 
 /** What must match between two runs of one seed: every figure but the timings. */
-const figures = (history: Entry[]) =>
-  history.map(({ seconds: _s, examplesPerSecond: _e, ...rest }) => rest);
+const figures = (history: Entry[]) => history.map(({ seconds: _s, examplesPerSecond: _e, ...rest }) => rest);
 
 const weights = (out: string) => readFileSync(path.join(out, 'model', 'weights.bin'));
 
@@ -37,43 +44,75 @@ describe('Ctrl-C and --resume', () => {
   test.each([
     { name: 'mid-epoch', epochs: 3 },
     { name: 'in the last epoch', epochs: 2 },
-  ])('interrupted $name, then resumed: the history and the weights are bit-identical to an uninterrupted run', async ({ epochs }) => {
-    const dir = at(`interrupt-${epochs}`);
-    const args = [...base, '--epochs', String(epochs)];
-    const reference = json<TrainResult>(run([...args, '--out', path.join(dir, 'reference')]));
-    expect(reference.history).toHaveLength(epochs);
-    expect(reference.stall).toBeNull();
+  ])(
+    'interrupted $name, then resumed: the history and the weights are bit-identical to an uninterrupted run',
+    async ({ epochs }) => {
+      const dir = at(`interrupt-${epochs}`);
+      const args = [...base, '--epochs', String(epochs)];
+      const reference = json<TrainResult>(run([...args, '--out', path.join(dir, 'reference')]));
+      expect(reference.history).toHaveLength(epochs);
+      expect(reference.stall).toBeNull();
 
-    const resumable = [...args, '--checkpoint-dir', path.join(dir, 'ck'), '--out', path.join(dir, 'out')];
-    // SIGINT as soon as the first epoch's line is out: the stop lands inside epoch 2.
-    const stopped = await runAndInterrupt(resumable, scratch, (stderr) => /epoch 1\/\d/.test(stderr));
-    expect(stopped.code, stopped.stderr).toBe(130);
-    expect(stopped.stderr).toMatch(/stopped at epoch 2, batch \d+ of 94/);
-    expect(stopped.stderr).toMatch(/--resume --checkpoint-dir/);
-    const partial = JSON.parse(stopped.stdout) as TrainResult;
-    expect(partial.epochs).toBe(1);
-    expect(partial.history).toHaveLength(2);
-    expect(partial.history[1]).toMatchObject({ epoch: 1, partial: true, stepsPerEpoch: 94 });
-    const batches = partial.partialEpoch?.batches as number;
-    expect(batches).toBeGreaterThan(0);
-    expect(batches).toBeLessThan(94);
-    const label = readFileSync(path.join(dir, 'ck', 'LATEST'), 'utf8');
-    expect(label).toBe(`epoch-0001-batch-${String(batches).padStart(4, '0')}`);
+      const resumable = [...args, '--checkpoint-dir', path.join(dir, 'ck'), '--out', path.join(dir, 'out')];
+      // SIGINT as soon as the first epoch's line is out: the stop lands inside epoch 2.
+      const stopped = await runAndInterrupt(resumable, scratch, (stderr) => /epoch 1\/\d/.test(stderr));
+      expect(stopped.code, stopped.stderr).toBe(130);
+      expect(stopped.stderr).toMatch(/stopped at epoch 2, batch \d+ of 94/);
+      expect(stopped.stderr).toMatch(/--resume --checkpoint-dir/);
+      const partial = JSON.parse(stopped.stdout) as TrainResult;
+      expect(partial.epochs).toBe(1);
+      expect(partial.history).toHaveLength(2);
+      expect(partial.history[1]).toMatchObject({ epoch: 1, partial: true, stepsPerEpoch: 94 });
+      const batches = partial.partialEpoch?.batches as number;
+      expect(batches).toBeGreaterThan(0);
+      expect(batches).toBeLessThan(94);
+      const label = readFileSync(path.join(dir, 'ck', 'LATEST'), 'utf8');
+      expect(label).toBe(`epoch-0001-batch-${String(batches).padStart(4, '0')}`);
 
-    const resumed = json<TrainResult>(run([...resumable, '--resume']));
-    expect(resumed.history.every((h) => h.partial === undefined)).toBe(true);
-    expect(figures(resumed.history)).toEqual(figures(reference.history));
-    expect(weights(path.join(dir, 'out')).equals(weights(path.join(dir, 'reference')))).toBe(true);
-    expect(readFileSync(path.join(dir, 'ck', 'LATEST'), 'utf8')).toBe(`epoch-${String(epochs).padStart(4, '0')}`);
-  });
+      const resumed = json<TrainResult>(run([...resumable, '--resume']));
+      expect(resumed.history.every((h) => h.partial === undefined)).toBe(true);
+      expect(figures(resumed.history)).toEqual(figures(reference.history));
+      expect(weights(path.join(dir, 'out')).equals(weights(path.join(dir, 'reference')))).toBe(true);
+      expect(readFileSync(path.join(dir, 'ck', 'LATEST'), 'utf8')).toBe(
+        `epoch-${String(epochs).padStart(4, '0')}`,
+      );
+    },
+  );
 });
 
 describe('checkpoint folders', () => {
   test('--resume refuses every flag that changes the model or the data, naming it with both values; --epochs may change', () => {
     const ck = at('mismatch', 'ck');
-    json(run(['train', '--limit', '1200', '--hidden', '16', '--epochs', '1', '--checkpoint-dir', ck, '--out', at('mismatch', 'out'), '--json']));
+    json(
+      run([
+        'train',
+        '--limit',
+        '1200',
+        '--hidden',
+        '16',
+        '--epochs',
+        '1',
+        '--checkpoint-dir',
+        ck,
+        '--out',
+        at('mismatch', 'out'),
+        '--json',
+      ]),
+    );
     const resume = (...flags: string[]) =>
-      run(['train', '--limit', '1200', '--hidden', '16', '--checkpoint-dir', ck, '--resume', '--out', at('mismatch', 'out'), ...flags]);
+      run([
+        'train',
+        '--limit',
+        '1200',
+        '--hidden',
+        '16',
+        '--checkpoint-dir',
+        ck,
+        '--resume',
+        '--out',
+        at('mismatch', 'out'),
+        ...flags,
+      ]);
     expectOneLineError(resume('--model', 'cnn'), 2, /--model is "cnn" here, "mlp" in the run/);
     expectOneLineError(resume('--hidden', '128'), 2, /--hidden is \[128\] here, \[16\] in the run/);
     expectOneLineError(resume('--activation', 'tanh'), 2, /--activation is "tanh" here, "relu" in the run/);
@@ -91,9 +130,25 @@ describe('checkpoint folders', () => {
 
   test('one run per folder: another run is refused unless --resume or --overwrite; stale temporary folders are cleaned', () => {
     const ck = at('one-run', 'ck');
-    const args = ['train', '--limit', '600', '--hidden', '8', '--epochs', '1', '--checkpoint-dir', ck, '--out', at('one-run', 'out')];
+    const args = [
+      'train',
+      '--limit',
+      '600',
+      '--hidden',
+      '8',
+      '--epochs',
+      '1',
+      '--checkpoint-dir',
+      ck,
+      '--out',
+      at('one-run', 'out'),
+    ];
     json(run([...args, '--json']));
-    expectOneLineError(run(args), 2, /holds another run's checkpoints \(epoch-0001 the latest\) — add --resume .* --overwrite/);
+    expectOneLineError(
+      run(args),
+      2,
+      /holds another run's checkpoints \(epoch-0001 the latest\) — add --resume .* --overwrite/,
+    );
     // A save killed mid-write (its process gone) left a temporary folder behind.
     const stale = path.join(ck, '.tmp-epoch-0002-99999999-1700000000000');
     mkdirSync(stale);
@@ -108,7 +163,17 @@ describe('checkpoint folders', () => {
 
   test('a damaged checkpoint names itself and the previous one that loads; non-finite weights and a bad epoch are named', () => {
     const ck = at('damaged', 'ck');
-    const args = ['train', '--limit', '600', '--hidden', '8', '--checkpoint-dir', ck, '--out', at('damaged', 'out')];
+    const args = [
+      'train',
+      '--limit',
+      '600',
+      '--hidden',
+      '8',
+      '--checkpoint-dir',
+      ck,
+      '--out',
+      at('damaged', 'out'),
+    ];
     json(run([...args, '--epochs', '2', '--json']));
     const weightsFile = path.join(ck, 'epoch-0002', 'weights.bin');
     const good = readFileSync(weightsFile);
@@ -121,12 +186,20 @@ describe('checkpoint folders', () => {
     const nan = Buffer.from(good);
     nan.writeFloatLE(Number.NaN, 0);
     writeFileSync(weightsFile, nan);
-    expectOneLineError(run([...args, '--resume', '--epochs', '3']), 2, /'epoch-0002' is damaged: it holds non-finite weights/);
+    expectOneLineError(
+      run([...args, '--resume', '--epochs', '3']),
+      2,
+      /'epoch-0002' is damaged: it holds non-finite weights/,
+    );
     const training = path.join(ck, 'epoch-0002', 'training.json');
     writeFileSync(weightsFile, good);
     const state = JSON.parse(readFileSync(training, 'utf8')) as Record<string, unknown>;
     writeFileSync(training, JSON.stringify({ ...state, epoch: -3 }));
-    expectOneLineError(run([...args, '--resume', '--epochs', '3']), 2, /'epoch' must be a non-negative integer, got -3/);
+    expectOneLineError(
+      run([...args, '--resume', '--epochs', '3']),
+      2,
+      /'epoch' must be a non-negative integer, got -3/,
+    );
     const fromFirst = json<TrainResult>(run([...args, '--resume', 'epoch-0001', '--epochs', '3', '--json']));
     expect(fromFirst.history).toHaveLength(3);
     expectOneLineError(run([...args, '--resume', 'epoch-0042']), 2, /no checkpoint 'epoch-0042'/);
@@ -135,33 +208,98 @@ describe('checkpoint folders', () => {
   test('--keep-checkpoints keeps the last N; --save-best keeps the best epoch apart in best/', () => {
     const ck = at('keep', 'ck');
     const r = json<TrainResult>(
-      run(['train', '--limit', '1000', '--hidden', '16', '--epochs', '3', '--checkpoint-dir', ck, '--keep-checkpoints', '1', '--save-best', 'valLoss', '--out', at('keep', 'out'), '--json']),
+      run([
+        'train',
+        '--limit',
+        '1000',
+        '--hidden',
+        '16',
+        '--epochs',
+        '3',
+        '--checkpoint-dir',
+        ck,
+        '--keep-checkpoints',
+        '1',
+        '--save-best',
+        'valLoss',
+        '--out',
+        at('keep', 'out'),
+        '--json',
+      ]),
     );
     expect(readdirSync(ck).filter((f) => f.startsWith('epoch-'))).toEqual(['epoch-0003']);
     const losses = r.history.map((h) => h.valLoss as number);
     const bestEpoch = losses.indexOf(Math.min(...losses)) + 1;
-    expect(r.best).toEqual({ label: `epoch-${String(bestEpoch).padStart(4, '0')}`, value: Math.min(...losses) });
+    expect(r.best).toEqual({
+      label: `epoch-${String(bestEpoch).padStart(4, '0')}`,
+      value: Math.min(...losses),
+    });
     expect(readdirSync(path.join(ck, 'best')).filter((f) => f.startsWith('epoch-'))).toEqual([r.best?.label]);
-    expectOneLineError(run(['train', '--save-best', 'valLoss']), 2, /--save-best keeps the best checkpoint in --checkpoint-dir/);
-    expectOneLineError(run(['train', '--save-best', 'bogus', '--checkpoint-dir', ck]), 2, /--save-best must be one of valLoss, valAccuracy/);
-    expectOneLineError(run(['train', '--keep-checkpoints', '0', '--checkpoint-dir', ck]), 2, /--keep-checkpoints must be an integer ≥ 1/);
+    expectOneLineError(
+      run(['train', '--save-best', 'valLoss']),
+      2,
+      /--save-best keeps the best checkpoint in --checkpoint-dir/,
+    );
+    expectOneLineError(
+      run(['train', '--save-best', 'bogus', '--checkpoint-dir', ck]),
+      2,
+      /--save-best must be one of valLoss, valAccuracy/,
+    );
+    expectOneLineError(
+      run(['train', '--keep-checkpoints', '0', '--checkpoint-dir', ck]),
+      2,
+      /--keep-checkpoints must be an integer ≥ 1/,
+    );
   });
 });
 
 describe('run configs', () => {
   test('config.json repeats a run bit-exactly; flags override a config file; --print-config shows the resolved options', () => {
     const first = json<TrainResult>(
-      run(['train', '--limit', '1500', '--hidden', '32', '--dropout', '0.2', '--epochs', '2', '--seed', '3', '--augment', '[{"type":"randomCrop","params":{"size":[28,28],"padding":2}}]', '--out', at('cfg', 'a'), '--json']),
+      run([
+        'train',
+        '--limit',
+        '1500',
+        '--hidden',
+        '32',
+        '--dropout',
+        '0.2',
+        '--epochs',
+        '2',
+        '--seed',
+        '3',
+        '--augment',
+        '[{"type":"randomCrop","params":{"size":[28,28],"padding":2}}]',
+        '--out',
+        at('cfg', 'a'),
+        '--json',
+      ]),
     );
     const config = JSON.parse(readFileSync(at('cfg', 'a', 'config.json'), 'utf8')) as Record<string, unknown>;
-    expect(config).toMatchObject({ limit: 1500, hidden: [32], dropout: 0.2, epochs: 2, seed: 3, optimizer: 'adam' });
+    expect(config).toMatchObject({
+      limit: 1500,
+      hidden: [32],
+      dropout: 0.2,
+      epochs: 2,
+      seed: 3,
+      optimizer: 'adam',
+    });
     expect(config.augment).toMatch(/randomCrop/);
     expect(first.config).toEqual(config);
-    const again = json<TrainResult>(run(['train', '--config', at('cfg', 'a', 'config.json'), '--out', at('cfg', 'b'), '--json']));
+    const again = json<TrainResult>(
+      run(['train', '--config', at('cfg', 'a', 'config.json'), '--out', at('cfg', 'b'), '--json']),
+    );
     expect(figures(again.history)).toEqual(figures(first.history));
     expect(weights(at('cfg', 'b')).equals(weights(at('cfg', 'a')))).toBe(true);
 
-    const printed = run(['train', '--config', at('cfg', 'a', 'config.json'), '--epochs', '5', '--print-config']);
+    const printed = run([
+      'train',
+      '--config',
+      at('cfg', 'a', 'config.json'),
+      '--epochs',
+      '5',
+      '--print-config',
+    ]);
     expect(printed.code, printed.stderr).toBe(0);
     expect(JSON.parse(printed.stdout)).toEqual({ ...config, epochs: 5 });
     expect(existsSync(at('cfg', 'print'))).toBe(false);
@@ -170,17 +308,40 @@ describe('run configs', () => {
     writeFileSync(bad, JSON.stringify({ hiden: [3] }));
     expectOneLineError(run(['train', '--config', bad]), 2, /unknown option 'hiden'/);
     writeFileSync(bad, JSON.stringify({ dropout: 2 }));
-    expectOneLineError(run(['train', '--config', bad]), 2, /config 'dropout' must be a number ≥ 0 ≤ 0.99, got '2'/);
+    expectOneLineError(
+      run(['train', '--config', bad]),
+      2,
+      /config 'dropout' must be a number ≥ 0 ≤ 0.99, got '2'/,
+    );
     writeFileSync(bad, '{ not json');
     expectOneLineError(run(['train', '--config', bad]), 2, /is not valid JSON/);
-    expectOneLineError(run(['train', '--augment', 'randomCrop']), 2, /'randomCrop' changes the image size.*give it as JSON/);
+    expectOneLineError(
+      run(['train', '--augment', 'randomCrop']),
+      2,
+      /'randomCrop' changes the image size.*give it as JSON/,
+    );
   });
 });
 
 describe('diagnostics', () => {
   test("--diagnostics init,epoch: the lecture's 30-layer ReLU net with Xavier weights is flagged at init, every epoch, and as stalled with the initialisation first", () => {
     const hidden = Array.from({ length: 30 }, () => 32).join(',');
-    const r = run(['train', '--limit', '2000', '--hidden', hidden, '--init', 'glorotUniform', '--epochs', '2', '--diagnostics', 'init,epoch', '--out', at('deep'), '--json']);
+    const r = run([
+      'train',
+      '--limit',
+      '2000',
+      '--hidden',
+      hidden,
+      '--init',
+      'glorotUniform',
+      '--epochs',
+      '2',
+      '--diagnostics',
+      'init,epoch',
+      '--out',
+      at('deep'),
+      '--json',
+    ]);
     const result = json<TrainResult>(r);
     expect(r.stderr).toMatch(/diagnostics at init: vanishing-gradient on \d+ layers/);
     expect(r.stderr.match(/^ {2}diagnostics: /gm)).toHaveLength(2);
@@ -188,16 +349,30 @@ describe('diagnostics', () => {
     expect(r.stderr).toMatch(/training stalled by step \d+/);
     expect(result.stall?.reasons).toContain('accuracy at chance level');
     expect(result.stall?.causes[0]?.cause).toBe('initialization');
-    const reports = JSON.parse(readFileSync(at('deep', 'diagnostics.json'), 'utf8')) as Array<{ label: string }>;
+    const reports = JSON.parse(readFileSync(at('deep', 'diagnostics.json'), 'utf8')) as Array<{
+      label: string;
+    }>;
     expect(reports.map((report) => report.label)).toEqual(['init', 'epoch 1', 'epoch 2']);
-    expectOneLineError(run(['train', '--diagnostics', 'sometimes']), 2, /--diagnostics must be one of init, epoch, end/);
+    expectOneLineError(
+      run(['train', '--diagnostics', 'sometimes']),
+      2,
+      /--diagnostics must be one of init, epoch, end/,
+    );
   });
 });
 
 describe('bad input is exit 2, named, before anything trains', () => {
   test('unknown --activation and --init name the flag and list the known names; --out at a file fails at once', () => {
-    expectOneLineError(run(['train', '--activation', 'nope']), 2, /--activation: Unknown activation 'nope'\. Known activations: .*relu/);
-    expectOneLineError(run(['train', '--init', 'nope']), 2, /--init: Unknown initializer 'nope'\. Known initializers: .*heNormal/);
+    expectOneLineError(
+      run(['train', '--activation', 'nope']),
+      2,
+      /--activation: Unknown activation 'nope'\. Known activations: .*relu/,
+    );
+    expectOneLineError(
+      run(['train', '--init', 'nope']),
+      2,
+      /--init: Unknown initializer 'nope'\. Known initializers: .*heNormal/,
+    );
     const file = at('a-file');
     writeFileSync(file, 'x');
     const started = Date.now();
@@ -209,18 +384,41 @@ describe('bad input is exit 2, named, before anything trains', () => {
     const root = await writeImageClasses(at('folder'), { dark: 0.2, light: 0.8 });
     writeFileSync(path.join(root, 'dark', 'notes.txt'), 'not an image');
     writeFileSync(path.join(root, 'light', 'README.md'), '# not an image');
-    const r = run(['train', '--dataset', root, '--model', 'mlp', '--hidden', '8', '--epochs', '1', '--out', at('folder-run'), '--json']);
+    const r = run([
+      'train',
+      '--dataset',
+      root,
+      '--model',
+      'mlp',
+      '--hidden',
+      '8',
+      '--epochs',
+      '1',
+      '--out',
+      at('folder-run'),
+      '--json',
+    ]);
     json(r);
-    expect(r.stderr).toMatch(/skipped 2 file\(s\) in '.*folder' that are not PNG or JPEG images: .*notes\.txt/);
+    expect(r.stderr).toMatch(
+      /skipped 2 file\(s\) in '.*folder' that are not PNG or JPEG images: .*notes\.txt/,
+    );
     writeFileSync(path.join(root, 'dark', 'broken.png'), Buffer.from('\x89PNG\r\n\x1a\nbroken'));
-    expectOneLineError(run(['train', '--dataset', root, '--epochs', '1', '--out', at('folder-run')]), 2, /broken\.png/);
+    expectOneLineError(
+      run(['train', '--dataset', root, '--epochs', '1', '--out', at('folder-run')]),
+      2,
+      /broken\.png/,
+    );
   });
 
   test('a closed pipe (gradwell train | head -1) ends quietly with exit 0', async () => {
-    const child = spawn(process.execPath, [cli, 'train', '--limit', '600', '--hidden', '8', '--epochs', '2', '--out', at('pipe')], {
-      cwd: scratch,
-      env: { ...process.env, NO_COLOR: '1' },
-    });
+    const child = spawn(
+      process.execPath,
+      [cli, 'train', '--limit', '600', '--hidden', '8', '--epochs', '2', '--out', at('pipe')],
+      {
+        cwd: scratch,
+        env: { ...process.env, NO_COLOR: '1' },
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.stdout.once('data', () => child.stdout.destroy());
@@ -228,5 +426,64 @@ describe('bad input is exit 2, named, before anything trains', () => {
     expect(code, stderr).toBe(0);
     expect(stderr.length).toBeLessThan(2000);
     expect(stderr).not.toMatch(/EPIPE|emscripten|Module/);
+  });
+});
+
+describe('lr-find', () => {
+  test('the learning-rate range test: an exponential sweep, the smoothed loss, a suggestion, a plot and JSON', () => {
+    const r = run([
+      'lr-find',
+      '--limit',
+      '2000',
+      '--hidden',
+      '32',
+      '--steps',
+      '60',
+      '--out',
+      at('lr'),
+      '--json',
+    ]);
+    const sweep = json<{
+      points: Array<{ learningRate: number; loss: number; smoothedLoss: number }>;
+      suggested: number;
+      minimum: { learningRate: number };
+      files: string[];
+    }>(r);
+    expect(r.stderr).toMatch(/suggested learning rate: /);
+    expect(sweep.points[0]?.learningRate).toBeCloseTo(1e-7, 12);
+    const ratios = sweep.points
+      .slice(1)
+      .map((p, i) => p.learningRate / (sweep.points[i]?.learningRate as number));
+    for (const ratio of ratios) expect(ratio).toBeCloseTo((10 / 1e-7) ** (1 / 59), 8);
+    expect(sweep.suggested).toBeGreaterThan(1e-5);
+    expect(sweep.suggested).toBeLessThanOrEqual(sweep.minimum.learningRate);
+    expect(readFileSync(at('lr', 'lr-find.svg'), 'utf8')).toMatch(/^<svg/);
+    expect(JSON.parse(readFileSync(at('lr', 'lr-find.json'), 'utf8'))).toMatchObject({
+      suggested: sweep.suggested,
+    });
+    // The suggestion trains: a run with it learns.
+    const trained = json<{ testAccuracy: number }>(
+      run([
+        'train',
+        '--limit',
+        '2000',
+        '--hidden',
+        '32',
+        '--epochs',
+        '1',
+        '--lr',
+        String(sweep.suggested),
+        '--out',
+        at('lr-run'),
+        '--json',
+      ]),
+    );
+    expect(trained.testAccuracy).toBeGreaterThan(0.6);
+    expectOneLineError(
+      run(['lr-find', '--min-lr', '1', '--max-lr', '0.1']),
+      2,
+      /--max-lr must be a number > 1/,
+    );
+    expectOneLineError(run(['lr-find', '--steps', '2']), 2, /--steps must be an integer ≥ 5/);
   });
 });

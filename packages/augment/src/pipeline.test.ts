@@ -116,13 +116,9 @@ describe('batch mixing, PCA lighting, erasing', () => {
 
 describe('stepChangesSize', () => {
   test('crops and rescales change the size; flips and colour steps do not; unknown names list the known', () => {
-    expect(['crop', 'randomCrop', 'randomResizedCrop', 'randomRescale', 'rescale'].map(stepChangesSize)).toEqual([
-      true,
-      true,
-      true,
-      true,
-      true,
-    ]);
+    expect(
+      ['crop', 'randomCrop', 'randomResizedCrop', 'randomRescale', 'rescale'].map(stepChangesSize),
+    ).toEqual([true, true, true, true, true]);
     expect(['flipHorizontal', 'colorJitter', 'grayscale', 'randomErasing'].map(stepChangesSize)).toEqual([
       false,
       false,

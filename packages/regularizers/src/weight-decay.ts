@@ -5,10 +5,15 @@
  * tfjs-core's optimisers have no such option.
  */
 import { engine, mul, Optimizer, tidy, type NamedTensorMap, type Variable } from '@tensorflow/tfjs-core';
-
-/** tfjs-core's `{ name, tensor }` pair (not exported from its entry point). */
-type NamedTensor = Parameters<Optimizer['setWeights']>[0][number];
 import { assertInRange } from '@gradwell/core';
+
+/**
+ * tfjs-core's `{ name, tensor }` pair. It is not exported from tfjs-core's entry point, so every signature
+ * that uses it is written out here: an inferred type would name `@tensorflow/tfjs-core/dist/tensor_types`
+ * in the published .d.ts, which `moduleResolution: nodenext` cannot resolve (tfjs-core has no exports map
+ * entry for it).
+ */
+export type NamedTensor = Parameters<Optimizer['setWeights']>[0][number];
 
 export interface DecoupledWeightDecayOptions {
   /** λ; 0.01 is a common AdamW value. */
@@ -61,11 +66,11 @@ export class DecoupledWeightDecay extends Optimizer {
     return engine().registeredVariables[name];
   }
 
-  override getWeights() {
+  override getWeights(): Promise<NamedTensor[]> {
     return this.base.getWeights();
   }
 
-  override setWeights(weightValues: NamedTensor[]) {
+  override setWeights(weightValues: NamedTensor[]): Promise<void> {
     return this.base.setWeights(weightValues);
   }
 

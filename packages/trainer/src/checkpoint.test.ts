@@ -110,7 +110,9 @@ describe('model files', () => {
     const truncated = new Map(files);
     truncated.set('weights.bin', files.get('weights.bin')!.slice(0, 100));
     const before = tf.memory().numTensors;
-    await expect(decodeModel(truncated)).rejects.toThrow(/weights.bin holds 100 bytes, model.json's weights manifest describes/);
+    await expect(decodeModel(truncated)).rejects.toThrow(
+      /weights.bin holds 100 bytes, model.json's weights manifest describes/,
+    );
     expect(tf.memory().numTensors).toBe(before);
     const noConfig = new Map(files);
     noConfig.delete('model.json');

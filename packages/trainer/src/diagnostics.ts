@@ -222,9 +222,14 @@ export interface LayerFlagChanges {
  * How each layer's flags changed across a sequence of reports (at initialisation, after each epoch, …),
  * `labels[i]` naming report i. Only layers flagged at least once are listed.
  */
-export function flagChanges(reports: readonly DiagnosticsReport[], labels: readonly string[]): LayerFlagChanges[] {
+export function flagChanges(
+  reports: readonly DiagnosticsReport[],
+  labels: readonly string[],
+): LayerFlagChanges[] {
   if (labels.length !== reports.length)
-    throw new Error(`flagChanges: ${reports.length} reports but ${labels.length} labels; give one label per report.`);
+    throw new Error(
+      `flagChanges: ${reports.length} reports but ${labels.length} labels; give one label per report.`,
+    );
   const layers = [...new Set(reports.flatMap((r) => r.layers.map((l) => l.layer)))];
   const result: LayerFlagChanges[] = [];
   for (const layer of layers) {

@@ -5,7 +5,12 @@ import { expectNoLeakedTensors } from '@gradwell/test-utils';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { blobs } from './data/synthetic';
 import { dense } from './layers';
-import { learningRateRangeTest, rangeTestRate, steepestDescent, type LearningRatePoint } from './lr-range-test';
+import {
+  learningRateRangeTest,
+  rangeTestRate,
+  steepestDescent,
+  type LearningRatePoint,
+} from './lr-range-test';
 import { model } from './model';
 
 beforeAll(async () => {
@@ -31,7 +36,13 @@ describe('learningRateRangeTest', () => {
     const drop = m.layers[1] as unknown as { getRandomState(): unknown };
     const randomBefore = JSON.stringify(drop.getRandomState());
     const result = await expectNoLeakedTensors(() =>
-      learningRateRangeTest(m, data, { steps: 40, minLearningRate: 1e-5, maxLearningRate: 1, seed: 4, batchSize: 16 }),
+      learningRateRangeTest(m, data, {
+        steps: 40,
+        minLearningRate: 1e-5,
+        maxLearningRate: 1,
+        seed: 4,
+        batchSize: 16,
+      }),
     );
     expect(m.weights.map((w) => Array.from(w.variable.dataSync()))).toEqual(before);
     expect(JSON.stringify(drop.getRandomState())).toBe(randomBefore);
@@ -95,12 +106,14 @@ describe('learningRateRangeTest', () => {
     const data = blobs({ classes: 4, pointsPerClass: 5, dimensions: 8, seed: 1 });
     const m = net();
     await expect(learningRateRangeTest(m, data, { minLearningRate: 0 })).rejects.toThrow(/'minLearningRate'/);
-    await expect(learningRateRangeTest(m, data, { minLearningRate: 1, maxLearningRate: 0.1 })).rejects.toThrow(
-      /'maxLearningRate'/,
-    );
+    await expect(
+      learningRateRangeTest(m, data, { minLearningRate: 1, maxLearningRate: 0.1 }),
+    ).rejects.toThrow(/'maxLearningRate'/);
     await expect(learningRateRangeTest(m, data, { steps: 3 })).rejects.toThrow(/'steps'.*at least 5/);
     await expect(learningRateRangeTest(m, data, { smoothing: 1 })).rejects.toThrow(/'smoothing'/);
-    await expect(learningRateRangeTest(m, data, { divergenceFactor: 1 })).rejects.toThrow(/'divergenceFactor'/);
+    await expect(learningRateRangeTest(m, data, { divergenceFactor: 1 })).rejects.toThrow(
+      /'divergenceFactor'/,
+    );
     const optimizer = tf.train.sgd(0.1);
     await expect(learningRateRangeTest(m, data, { optimizer })).rejects.toThrow(GradwellArgumentError);
     optimizer.dispose();

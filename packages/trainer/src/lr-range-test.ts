@@ -20,8 +20,10 @@ import { fit } from './training/fit';
 import type { FitOptions, Trainable } from './training/fit-types';
 import { modelPartsOf } from './training/model-parts';
 
-export interface LearningRateRangeOptions
-  extends Omit<FitOptions, 'epochs' | 'learningRate' | 'resume' | 'validation' | 'diagnostics' | 'optimizer'> {
+export interface LearningRateRangeOptions extends Omit<
+  FitOptions,
+  'epochs' | 'learningRate' | 'resume' | 'validation' | 'diagnostics' | 'optimizer'
+> {
   /** An optimiser name or spec (the test makes its own and discards it); default 'adam'. */
   optimizer?: FitOptions['optimizer'];
   /** The sweep's first and last learning rates (defaults 1e-7 and 10). */
@@ -83,7 +85,8 @@ export function steepestDescent(points: readonly LearningRatePoint[]): number {
     const before = points[i - 1] as LearningRatePoint;
     const after = points[i + 1] as LearningRatePoint;
     const slope =
-      (after.smoothedLoss - before.smoothedLoss) / (Math.log(after.learningRate) - Math.log(before.learningRate));
+      (after.smoothedLoss - before.smoothedLoss) /
+      (Math.log(after.learningRate) - Math.log(before.learningRate));
     if (slope < steepest) {
       steepest = slope;
       best = i;
@@ -92,8 +95,13 @@ export function steepestDescent(points: readonly LearningRatePoint[]): number {
   return best;
 }
 
-function checkOptions(options: LearningRateRangeOptions): Required<
-  Pick<LearningRateRangeOptions, 'minLearningRate' | 'maxLearningRate' | 'steps' | 'smoothing' | 'divergenceFactor'>
+function checkOptions(
+  options: LearningRateRangeOptions,
+): Required<
+  Pick<
+    LearningRateRangeOptions,
+    'minLearningRate' | 'maxLearningRate' | 'steps' | 'smoothing' | 'divergenceFactor'
+  >
 > {
   const o = {
     minLearningRate: options.minLearningRate ?? 1e-7,
@@ -110,7 +118,11 @@ function checkOptions(options: LearningRateRangeOptions): Required<
   assertInRange(fn, 'smoothing', o.smoothing, { min: 0, max: 1, maxInclusive: false });
   assertInRange(fn, 'divergenceFactor', o.divergenceFactor, { min: 1, minInclusive: false });
   const optimizer = options.optimizer;
-  if (optimizer !== undefined && typeof optimizer === 'object' && 'applyGradients' in (optimizer as Optimizer))
+  if (
+    optimizer !== undefined &&
+    typeof optimizer === 'object' &&
+    'applyGradients' in (optimizer as Optimizer)
+  )
     throw new GradwellArgumentError(
       fn,
       'optimizer',

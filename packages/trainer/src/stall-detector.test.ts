@@ -28,7 +28,9 @@ describe('stallDetector', () => {
     const m = deep('glorotUniform');
     const seen: StallReport[] = [];
     const detector = stallDetector({ windowSteps: 10, classes: 10, onStall: (r) => seen.push(r) });
-    await expectNoLeakedTensors(() => fit(m, data, { epochs: 3, batchSize: 32, seed: 1, callbacks: [detector] }));
+    await expectNoLeakedTensors(() =>
+      fit(m, data, { epochs: 3, batchSize: 32, seed: 1, callbacks: [detector] }),
+    );
     expect(seen).toHaveLength(1);
     const report = detector.report as StallReport;
     expect(report).toBe(seen[0]);

@@ -80,7 +80,10 @@ const pct = (v: number) => `${(v * 100).toFixed(v < 0.001 ? 4 : 1)}%`;
  * ‖W_now − W_then‖/‖W_then‖ per layer (by the `layer/` prefix of the weight names). Runs once, when a stall
  * is seen; the snapshots are host copies, so a run that throws leaves no tensors behind.
  */
-function movementByLayer(weights: readonly LayerWeight[], then: Map<string, Float32Array>): Map<string, number> {
+function movementByLayer(
+  weights: readonly LayerWeight[],
+  then: Map<string, Float32Array>,
+): Map<string, number> {
   const sums = new Map<string, { delta: number; base: number }>();
   for (const w of weights) {
     const old = then.get(w.name);
@@ -95,13 +98,19 @@ function movementByLayer(weights: readonly LayerWeight[], then: Map<string, Floa
     }
     sums.set(layer, slot);
   }
-  return new Map([...sums].map(([layer, s]) => [layer, s.base === 0 ? Math.sqrt(s.delta) : Math.sqrt(s.delta / s.base)]));
+  return new Map(
+    [...sums].map(([layer, s]) => [layer, s.base === 0 ? Math.sqrt(s.delta) : Math.sqrt(s.delta / s.base)]),
+  );
 }
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length === 0 ? 0 : sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return sorted.length === 0
+    ? 0
+    : sorted.length % 2
+      ? (sorted[mid] as number)
+      : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 function initializationEvidence(report: DiagnosticsReport): { score: number; evidence: string } {
@@ -115,7 +124,11 @@ function initializationEvidence(report: DiagnosticsReport): { score: number; evi
   let collapse = 0;
   const parts: string[] = [];
   if (flagged.length > 0) {
-    const kinds = [...new Set(flagged.flatMap((l) => l.flags.filter((f) => f !== 'dead-units' && f !== 'update-too-large')))];
+    const kinds = [
+      ...new Set(
+        flagged.flatMap((l) => l.flags.filter((f) => f !== 'dead-units' && f !== 'update-too-large')),
+      ),
+    ];
     parts.push(`${flagged.length} of ${weighted.length} weighted layers flagged ${kinds.join('/')}`);
   }
   if (first !== undefined && last !== undefined && first !== last && first.activationStd > 0) {
@@ -137,7 +150,10 @@ function initializationEvidence(report: DiagnosticsReport): { score: number; evi
  * Signal or gradients dying (or exploding) through the depth: judged on the model at the start of the run
  * and now, the stronger taken — an adaptive optimiser can hide at the stall what the initialisation did.
  */
-function initializationCause(start: DiagnosticsReport | undefined, now: DiagnosticsReport | undefined): StallCauseReport {
+function initializationCause(
+  start: DiagnosticsReport | undefined,
+  now: DiagnosticsReport | undefined,
+): StallCauseReport {
   const advice =
     'use the initialisation that pairs with the activation (He for ReLU, Xavier/Glorot for tanh, LeCun for SELU), or add batch norm';
   if (start === undefined && now === undefined)
@@ -158,17 +174,38 @@ function initializationCause(start: DiagnosticsReport | undefined, now: Diagnost
   };
 }
 
-function learningRateCause(first: Window, last: Window, movement: Map<string, number>, steps: number, report: DiagnosticsReport | undefined): StallCauseReport {
+function learningRateCause(
+  first: Window,
+  last: Window,
+  movement: Map<string, number>,
+  steps: number,
+  report: DiagnosticsReport | undefined,
+): StallCauseReport {
   const moved = median([...movement.values()]);
   const perStep = moved / steps;
   const rising = !Number.isFinite(last.loss) || last.loss > first.loss * 1.02;
   const tooLarge = report?.layers.some((l) => l.flags.includes('update-too-large')) === true;
   const evidence = `the weights moved ${pct(moved)} of their norm over the last ${steps} steps (median over layers)${rising ? `, and the loss rose from ${num(first.loss)} to ${num(last.loss)}` : ''}`;
   if (rising || tooLarge || perStep > 1e-2)
-    return { cause: 'learning-rate', score: rising ? 0.9 : 0.7, evidence, advice: 'the learning rate is too high: lower it (gradwell lr-find suggests one), or clip gradients' };
+    return {
+      cause: 'learning-rate',
+      score: rising ? 0.9 : 0.7,
+      evidence,
+      advice: 'the learning rate is too high: lower it (gradwell lr-find suggests one), or clip gradients',
+    };
   if (moved < 1e-3)
-    return { cause: 'learning-rate', score: moved < 1e-5 ? 0.9 : 0.7, evidence, advice: 'the learning rate is too low to move the weights: raise it (gradwell lr-find suggests one)' };
-  return { cause: 'learning-rate', score: 0.1, evidence: `${evidence}: an ordinary step size`, advice: 'try a learning rate from gradwell lr-find' };
+    return {
+      cause: 'learning-rate',
+      score: moved < 1e-5 ? 0.9 : 0.7,
+      evidence,
+      advice: 'the learning rate is too low to move the weights: raise it (gradwell lr-find suggests one)',
+    };
+  return {
+    cause: 'learning-rate',
+    score: 0.1,
+    evidence: `${evidence}: an ordinary step size`,
+    advice: 'try a learning rate from gradwell lr-find',
+  };
 }
 
 function deadUnitsCause(report: DiagnosticsReport | undefined): StallCauseReport {
@@ -194,10 +231,13 @@ const CAUSE_NAMES: Record<StallCause, string> = {
 
 function describe(report: Omit<StallReport, 'message'>): string {
   const head = `training stalled by step ${report.step} (${report.reasons.join(', ')}): loss ${num(report.firstLoss)} → ${num(report.lastLoss)}${
-    report.accuracy === undefined ? '' : `, accuracy ${pct(report.accuracy)}${report.chance === undefined ? '' : ` (chance ${pct(report.chance)})`}`
+    report.accuracy === undefined
+      ? ''
+      : `, accuracy ${pct(report.accuracy)}${report.chance === undefined ? '' : ` (chance ${pct(report.chance)})`}`
   }. Likely causes, most likely first:`;
   const lines = report.causes.map(
-    (c, i) => `  ${i + 1}. ${CAUSE_NAMES[c.cause]}${c.score === 0 ? ' (no sign of it)' : ''}: ${c.evidence} — ${c.advice}`,
+    (c, i) =>
+      `  ${i + 1}. ${CAUSE_NAMES[c.cause]}${c.score === 0 ? ' (no sign of it)' : ''}: ${c.evidence} — ${c.advice}`,
   );
   return [head, ...lines].join('\n');
 }
@@ -218,7 +258,13 @@ export function stallDetector(options: StallDetectorOptions = {}): StallDetector
   assertInRange('stallDetector', 'minLossDrop', minLossDrop, { min: 0, max: 1, maxInclusive: false });
   assertInRange('stallDetector', 'chanceFactor', chanceFactor, { min: 1 });
   assertPositiveInteger('stallDetector', 'minWindows', minWindows);
-  if (minWindows < 2) throw new GradwellArgumentError('stallDetector', 'minWindows', 'at least 2 (the first window is the reference)', minWindows);
+  if (minWindows < 2)
+    throw new GradwellArgumentError(
+      'stallDetector',
+      'minWindows',
+      'at least 2 (the first window is the reference)',
+      minWindows,
+    );
   if (options.classes !== undefined) assertPositiveInteger('stallDetector', 'classes', options.classes);
   let report: StallReport | undefined;
   let windows: Window[] = [];
@@ -226,10 +272,13 @@ export function stallDetector(options: StallDetectorOptions = {}): StallDetector
   let epoch = 0;
   let atStart: DiagnosticsReport | undefined;
   let snapshot = new Map<string, Float32Array>();
-  const trainableOf = (context: CallbackContext): LayerWeight[] =>
-    [...(context.model as { trainableWeights: readonly LayerWeight[] }).trainableWeights];
+  const trainableOf = (context: CallbackContext): LayerWeight[] => [
+    ...(context.model as { trainableWeights: readonly LayerWeight[] }).trainableWeights,
+  ];
   const takeSnapshot = (context: CallbackContext) => {
-    snapshot = new Map(trainableOf(context).map((w) => [w.name, (w.variable.dataSync() as Float32Array).slice()]));
+    snapshot = new Map(
+      trainableOf(context).map((w) => [w.name, (w.variable.dataSync() as Float32Array).slice()]),
+    );
   };
   return {
     get report() {

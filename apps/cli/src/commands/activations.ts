@@ -20,8 +20,11 @@ function checkCommand(): Command {
     .description('run the conformance kit on the activation plugins a module exports (exit 1 when one fails)')
     .argument('<module>', 'a built .js/.mjs module exporting defineActivation(...) plugins')
     .option('--json', 'print the reports as JSON on stdout')
-    .action(async (file: string, flags: { json?: boolean }) => {
-      const out = createOutput({ json: flags.json });
+    .action(async (file: string, flags: { json?: boolean }, command: Command) => {
+      // `activations check x.mjs --json`: commander hands --json to the parent command, which has one too.
+      const out = createOutput({
+        json: flags.json === true || command.parent?.opts<{ json?: boolean }>().json === true,
+      });
       const reports = [];
       for (const plugin of await importPlugins(file, 'activations check')) {
         const report = await checkPlugin(plugin);

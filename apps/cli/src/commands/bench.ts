@@ -7,7 +7,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { CliError } from '../errors';
-import { createOutput } from '../output';
+import { getActivation } from '@gradwell/activations';
+import { measureActivation } from '@gradwell/activations/testing';
+import { setupBackend } from '@gradwell/core';
+import { createOutput, num, type Output } from '../output';
 import { addPluginOption, loadPlugins } from '../plugins';
 
 /** The gradwell checkout around `start` (a folder with scripts/bench.mjs and packages/*). */
@@ -38,6 +41,39 @@ export function listSuites(root: string): Array<{ package: string; suite: string
   });
 }
 
+/**
+ * `bench activations --plugin <module>`: checks the plugins (a wrong derivative fails first), then times
+ * each like the built-ins' suite does — forward + backward of 1M elements on wasm through `apply` and
+ * through autodiff of `forward` — in this process, so it works outside a checkout too.
+ */
+async function benchPlugins(out: Output, filters: string[], files: string[], quick: boolean): Promise<void> {
+  if (filters.some((f) => f !== 'activations'))
+    throw new CliError(
+      '--plugin measures activations',
+      'run gradwell bench activations --plugin <module>',
+      2,
+    );
+  const names = await loadPlugins(files);
+  await setupBackend({ backend: 'wasm' });
+  const rows = names.map((name) => measureActivation(getActivation(name), { runs: quick ? 5 : 15 }));
+  out.line(out.color.bold('forward + backward of 1M elements on wasm (median ms; interleaved rounds)'));
+  out.table(
+    ['activation', 'apply', 'autodiff', 'apply vs autodiff', 'verdict'],
+    rows.map((r) => [
+      r.name,
+      num(r.applyMs, 3),
+      num(r.autodiffMs, 3),
+      `${num(r.autodiffMs / r.applyMs, 3)}×`,
+      !r.customGradient
+        ? 'customGradient: false (tfjs differentiates forward)'
+        : r.applyMs <= r.autodiffMs * 1.05
+          ? 'keep customGradient: true'
+          : 'slower than autodiff: set customGradient: false',
+    ]),
+  );
+  out.result({ plugins: rows });
+}
+
 export function benchCommand(): Command {
   return addPluginOption(new Command('bench'))
     .description('run the workspace benchmarks and print the table (inside a gradwell checkout)')
@@ -45,59 +81,59 @@ export function benchCommand(): Command {
     .option('--quick', 'fewer runs, the slowest references skipped')
     .option('--list', 'list the suites and exit')
     .option('--json', 'print the results (or the list) as JSON on stdout')
-    .addHelpText('after', '\n--plugin <module>: the activations suite measures the plugins (apply vs autodiff) instead of the built-ins')
-    .action(async (filters: string[], flags: { plugin?: string[]; quick?: boolean; list?: boolean; json?: boolean }) => {
-      const out = createOutput({ json: flags.json });
-      const root = findWorkspace();
-      if (root === undefined)
-        throw new CliError(
-          'gradwell bench runs the workspace benchmarks, and this folder is not inside a gradwell checkout',
-          'cd into a clone of gradwell (after pnpm install && pnpm build)',
-          2,
+    .addHelpText(
+      'after',
+      '\nbench activations --plugin <module>: measure the plugins a module exports (apply vs autodiff), anywhere',
+    )
+    .action(
+      async (
+        filters: string[],
+        flags: { plugin?: string[]; quick?: boolean; list?: boolean; json?: boolean },
+      ) => {
+        const out = createOutput({ json: flags.json });
+        if ((flags.plugin ?? []).length > 0)
+          return benchPlugins(out, filters, flags.plugin ?? [], flags.quick === true);
+        const root = findWorkspace();
+        if (root === undefined)
+          throw new CliError(
+            'gradwell bench runs the workspace benchmarks, and this folder is not inside a gradwell checkout',
+            'cd into a clone of gradwell (after pnpm install && pnpm build)',
+            2,
+          );
+        const suites = listSuites(root).filter(
+          (s) => filters.length === 0 || filters.some((f) => s.file.includes(f)),
         );
-      // With --plugin and no filter, the suite that measures plugins: activations.
-      const chosen = filters.length === 0 && (flags.plugin ?? []).length > 0 ? ['activations'] : filters;
-      const suites = listSuites(root).filter(
-        (s) => chosen.length === 0 || chosen.some((f) => s.file.includes(f)),
-      );
-      if (flags.list === true) {
-        out.table(
-          ['package', 'suite', 'file'],
-          suites.map((s) => [s.package, s.suite, s.file]),
+        if (flags.list === true) {
+          out.table(
+            ['package', 'suite', 'file'],
+            suites.map((s) => [s.package, s.suite, s.file]),
+          );
+          out.result({ suites });
+          return;
+        }
+        if (suites.length === 0)
+          throw new CliError(
+            `no benchmark suite matches ${filters.join(', ')}`,
+            'see gradwell bench --list',
+            2,
+          );
+        const result = spawnSync(
+          process.execPath,
+          [path.join(root, 'scripts', 'bench.mjs'), ...filters, ...(flags.quick ? ['--quick'] : [])],
+          {
+            cwd: root,
+            stdio: ['ignore', flags.json ? 'pipe' : 'inherit', 'inherit'],
+            encoding: 'utf8',
+          },
         );
-        out.result({ suites });
-        return;
-      }
-      if (suites.length === 0)
-        throw new CliError(
-          `no benchmark suite matches ${chosen.join(', ')}`,
-          'see gradwell bench --list',
-          2,
-        );
-      // A plugin is checked here (a wrong derivative fails fast), then measured by the activations suite.
-      const plugins = flags.plugin ?? [];
-      await loadPlugins(plugins);
-      const result = spawnSync(
-        process.execPath,
-        [
-          path.join(root, 'scripts', 'bench.mjs'),
-          ...chosen,
-          ...(flags.quick ? ['--quick'] : []),
-          ...plugins.flatMap((file) => ['--plugin', path.resolve(file)]),
-        ],
-        {
-          cwd: root,
-          stdio: ['ignore', flags.json ? 'pipe' : 'inherit', 'inherit'],
-          encoding: 'utf8',
-        },
-      );
-      if (result.status !== 0)
-        throw new CliError(
-          `the benchmarks failed (exit code ${result.status ?? result.signal})`,
-          'run pnpm build first; see the output above',
-        );
-      if (flags.json === true) {
-        out.result(JSON.parse(readFileSync(path.join(root, 'bench-results.json'), 'utf8')) as unknown);
-      }
-    });
+        if (result.status !== 0)
+          throw new CliError(
+            `the benchmarks failed (exit code ${result.status ?? result.signal})`,
+            'run pnpm build first; see the output above',
+          );
+        if (flags.json === true) {
+          out.result(JSON.parse(readFileSync(path.join(root, 'bench-results.json'), 'utf8')) as unknown);
+        }
+      },
+    );
 }

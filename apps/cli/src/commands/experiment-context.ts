@@ -26,6 +26,8 @@ export interface ExperimentPresentation {
 
 export interface ExperimentDefinition<Result = unknown> {
   description: string;
+  /** Lines printed before the study runs (e.g. the lecture's worked example). */
+  before?(): string[];
   /** Runs the study; the result is saved as results.json. */
   run(context: ExperimentContext): Promise<Result> | Result;
   present(result: Result): ExperimentPresentation;

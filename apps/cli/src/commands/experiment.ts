@@ -78,6 +78,7 @@ export function experimentCommand(): Command {
       };
       await setupBackend();
       out.line(out.color.bold(`experiment ${name}: ${experiment.description}`));
+      for (const line of experiment.before?.() ?? []) out.line(line);
       const before = tf.memory().numTensors;
       const results = await experiment.run(context);
       const files = await present(out, experiment.present(results), results, path.join(flags.out, name));

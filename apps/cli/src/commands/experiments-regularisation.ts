@@ -113,6 +113,7 @@ function lectureSmoothingExample(): string[] {
 
 const labelSmoothing = defineExperiment({
   description: 'label smoothing ε = 0.1 vs none: confidence and calibration at the same accuracy',
+  before: lectureSmoothingExample,
   run: (context) =>
     withMnist({ train: context.limit ?? (context.quick ? 2000 : 10000), flat: true }, (data) =>
       labelSmoothingExperiment(data, { epochs: context.quick ? 4 : 8, seed: context.seed }),
@@ -120,7 +121,6 @@ const labelSmoothing = defineExperiment({
   present: (result) => {
     const runs = { [`ε = ${result.epsilon}`]: result.smoothed, none: result.plain };
     return {
-      intro: lectureSmoothingExample(),
       table: {
         head: ['', 'test accuracy', 'mean confidence', 'calibration error'],
         rows: Object.entries(runs).map(([name, run]) => [

@@ -63,7 +63,10 @@ export function lrFindCommand(): Command {
     'the learning-rate range test (Smith 2017): sweep the learning rate exponentially over a few steps and suggest one',
   );
   return addTrainOptions(command, SHARED)
-    .option('--config <file.json>', "take the model and data options from a JSON file (e.g. a run's config.json)")
+    .option(
+      '--config <file.json>',
+      "take the model and data options from a JSON file (e.g. a run's config.json)",
+    )
     .option('--min-lr <rate>', 'the sweep starts here', '1e-7')
     .option('--max-lr <rate>', 'and ends here (or where the loss blows up)', '10')
     .option('--steps <n>', 'steps of the sweep', '100')
@@ -73,7 +76,10 @@ export function lrFindCommand(): Command {
       const file = flags.config === undefined ? undefined : readConfigFile(flags.config);
       const config = resolveTrainConfig(cmd, file);
       const minLearningRate = numberFlag('--min-lr', flags.minLr, { min: 0, minInclusive: false }) as number;
-      const maxLearningRate = numberFlag('--max-lr', flags.maxLr, { min: minLearningRate, minInclusive: false }) as number;
+      const maxLearningRate = numberFlag('--max-lr', flags.maxLr, {
+        min: minLearningRate,
+        minInclusive: false,
+      }) as number;
       const steps = numberFlag('--steps', flags.steps, { min: 5, integer: true }) as number;
       const smoothing = numberFlag('--smoothing', flags.smoothing, { min: 0, max: 0.999 }) as number;
       const out = createOutput({ json: flags.json });
@@ -99,7 +105,10 @@ export function lrFindCommand(): Command {
         smoothing,
         batchSize: config.batchSize,
         seed: config.seed,
-        optimizer: { name: config.optimizer, ...(config.weightDecay ? { weightDecay: config.weightDecay } : {}) },
+        optimizer: {
+          name: config.optimizer,
+          ...(config.weightDecay ? { weightDecay: config.weightDecay } : {}),
+        },
         ...(config.labelSmoothing ? { labelSmoothing: config.labelSmoothing } : {}),
         ...(config.l1 || config.l2 ? { penalty: l1l2({ l1: config.l1 ?? 0, l2: config.l2 ?? 0 }) } : {}),
         ...(config.confidencePenalty ? { confidencePenalty: config.confidencePenalty } : {}),
@@ -117,12 +126,18 @@ export function lrFindCommand(): Command {
           .filter((_, i) => i % every === 0 || i === result.points.length - 1)
           .map((p) => [num(p.learningRate, 3), num(p.loss), num(p.smoothedLoss)]),
       );
-      out.line(out.color.bold(`suggested learning rate: ${num(result.suggested, 2)} (steepest fall of the smoothed loss)`));
+      out.line(
+        out.color.bold(
+          `suggested learning rate: ${num(result.suggested, 2)} (steepest fall of the smoothed loss)`,
+        ),
+      );
       out.line(
         `lowest smoothed loss ${num(result.minimum.smoothedLoss)} at ${num(result.minimum.learningRate, 2)} (a tenth of it, the other rule of thumb: ${num(result.minimum.learningRate / 10, 2)})`,
       );
       if (result.diverged)
-        out.line(`the loss blew up at ${num(result.points.at(-1)?.learningRate, 2)}: the sweep stopped there`);
+        out.line(
+          `the loss blew up at ${num(result.points.at(-1)?.learningRate, 2)}: the sweep stopped there`,
+        );
       mkdirSync(config.out, { recursive: true });
       const svg = await writeSvg(
         lineChart({
@@ -132,14 +147,19 @@ export function lrFindCommand(): Command {
           logX: true,
           series: [
             { name: 'batch loss', points: result.points.map((p) => ({ x: p.learningRate, y: p.loss })) },
-            { name: 'smoothed', points: result.points.map((p) => ({ x: p.learningRate, y: p.smoothedLoss })) },
+            {
+              name: 'smoothed',
+              points: result.points.map((p) => ({ x: p.learningRate, y: p.smoothedLoss })),
+            },
           ],
         }),
         path.join(config.out, 'lr-find.svg'),
       );
       const json = path.join(config.out, 'lr-find.json');
       writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
-      out.line(`train with: gradwell train --lr ${num(result.suggested, 2)} (and the same model and data flags)`);
+      out.line(
+        `train with: gradwell train --lr ${num(result.suggested, 2)} (and the same model and data flags)`,
+      );
       out.line(`files: ${svg}, ${json}`);
       out.result({ ...result, files: [svg, json] });
     });

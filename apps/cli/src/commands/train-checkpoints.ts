@@ -81,7 +81,11 @@ export function checkpointFolder(directory: string): CheckpointFolder {
           2,
         );
       if (label !== undefined && !labels.includes(label))
-        throw new CliError(`--resume: no checkpoint '${label}' in '${directory}'`, `it holds ${labels.join(', ')}`, 2);
+        throw new CliError(
+          `--resume: no checkpoint '${label}' in '${directory}'`,
+          `it holds ${labels.join(', ')}`,
+          2,
+        );
       try {
         return await loadCheckpoint(store, label);
       } catch (error) {
@@ -134,7 +138,8 @@ export function checkpointFolder(directory: string): CheckpointFolder {
             optimizer: trainer.optimizer,
             state: trainer.state(),
           });
-          for (const old of await bestCheckpoints.list()) if (old !== label) await bestCheckpoints.remove(old);
+          for (const old of await bestCheckpoints.list())
+            if (old !== label) await bestCheckpoints.remove(old);
           onSaved(label, value);
         },
       };

@@ -69,61 +69,248 @@ interface OptionSpec {
 }
 
 const text = (value: unknown, name: string): string => {
-  if (typeof value !== 'string' || value === '') throw new CliError(`${name} must be a value, got ${JSON.stringify(value)}`, `give ${name} a value`, 2);
+  if (typeof value !== 'string' || value === '')
+    throw new CliError(`${name} must be a value, got ${JSON.stringify(value)}`, `give ${name} a value`, 2);
   return value;
 };
 const integer = (min: number) => (value: unknown, name: string) =>
   numberFlag(name, value as string | number, { min, integer: true }) as number;
-const number = (range: { min?: number; max?: number; minInclusive?: boolean }) => (value: unknown, name: string) =>
-  numberFlag(name, value as string | number, range) as number;
+const number =
+  (range: { min?: number; max?: number; minInclusive?: boolean }) => (value: unknown, name: string) =>
+    numberFlag(name, value as string | number, range) as number;
 const flag = (value: unknown, name: string): boolean => {
   if (typeof value === 'boolean') return value;
   throw new CliError(`${name} is a switch (true or false), got ${JSON.stringify(value)}`, `e.g. ${name}`, 2);
 };
 const list = (value: unknown): string[] =>
-  (Array.isArray(value) ? value.map(String) : String(value).split(',')).map((item) => item.trim()).filter(Boolean);
+  (Array.isArray(value) ? value.map(String) : String(value).split(','))
+    .map((item) => item.trim())
+    .filter(Boolean);
 const choice =
   <T extends string>(choices: readonly T[]) =>
   (value: unknown, name: string): T => {
     if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as T;
-    throw new CliError(`${name} must be one of ${choices.join(', ')}, got ${JSON.stringify(value)}`, `e.g. ${name} ${choices[0]}`, 2);
+    throw new CliError(
+      `${name} must be one of ${choices.join(', ')}, got ${JSON.stringify(value)}`,
+      `e.g. ${name} ${choices[0]}`,
+      2,
+    );
   };
 
 export const TRAIN_OPTIONS: readonly OptionSpec[] = [
-  { key: 'dataset', flag: '--dataset <name|folder>', description: 'mnist | fashion-mnist | spirals | a folder with one sub-folder of images per class', default: 'mnist', read: text },
-  { key: 'dataDir', flag: '--data-dir <folder>', description: 'where the Fashion-MNIST idx files are (default $GRADWELL_FASHION_MNIST_DIR)', read: text },
-  { key: 'limit', flag: '--limit <n>', description: 'use the first n training examples (and n/5 test examples)', read: integer(1) },
-  { key: 'imageSize', flag: '--image-size <px>', description: 'side of the square images a folder dataset is resized to', default: 32, read: integer(4) },
-  { key: 'model', flag: '--model <mlp|cnn|file.json>', description: 'a preset, or a model config JSON (Model#getConfig())', default: 'mlp', read: text },
-  { key: 'initFrom', flag: '--init-from <model.json|folder>', description: 'start from a trained model (gradwell, tfjs-layers or converted from Keras): fine-tune it', read: text },
-  { key: 'freeze', flag: '--freeze <layer,...>', description: 'with --init-from: keep these layers fixed (names as gradwell inspect lists them)', read: (v) => list(v) },
-  { key: 'newHead', flag: '--new-head', description: "with --init-from: replace the last dense layer with a fresh one for this data's classes", default: false, read: flag },
-  { key: 'hidden', flag: '--hidden <units,...>', description: 'hidden layer widths of the mlp preset', default: [512, 256], read: (v, n) => list(v).map((h) => integer(1)(h, n)) },
-  { key: 'init', flag: '--init <name>', description: 'kernel initialiser (default: the one that pairs with the activation)', read: text },
-  { key: 'activation', flag: '--activation <name>', description: 'hidden activation (a built-in or one from --plugin)', default: 'relu', read: text },
-  { key: 'batchnorm', flag: '--batchnorm', description: 'batch norm between each hidden layer and its activation', default: false, read: flag },
-  { key: 'dropout', flag: '--dropout <rate>', description: 'dropout after each hidden dense layer', read: number({ min: 0, max: 0.99 }) },
-  { key: 'dropConnect', flag: '--drop-connect <rate>', description: 'DropConnect on the hidden dense layers', read: number({ min: 0, max: 0.99 }) },
+  {
+    key: 'dataset',
+    flag: '--dataset <name|folder>',
+    description: 'mnist | fashion-mnist | spirals | a folder with one sub-folder of images per class',
+    default: 'mnist',
+    read: text,
+  },
+  {
+    key: 'dataDir',
+    flag: '--data-dir <folder>',
+    description: 'where the Fashion-MNIST idx files are (default $GRADWELL_FASHION_MNIST_DIR)',
+    read: text,
+  },
+  {
+    key: 'limit',
+    flag: '--limit <n>',
+    description: 'use the first n training examples (and n/5 test examples)',
+    read: integer(1),
+  },
+  {
+    key: 'imageSize',
+    flag: '--image-size <px>',
+    description: 'side of the square images a folder dataset is resized to',
+    default: 32,
+    read: integer(4),
+  },
+  {
+    key: 'model',
+    flag: '--model <mlp|cnn|file.json>',
+    description: 'a preset, or a model config JSON (Model#getConfig())',
+    default: 'mlp',
+    read: text,
+  },
+  {
+    key: 'initFrom',
+    flag: '--init-from <model.json|folder>',
+    description: 'start from a trained model (gradwell, tfjs-layers or converted from Keras): fine-tune it',
+    read: text,
+  },
+  {
+    key: 'freeze',
+    flag: '--freeze <layer,...>',
+    description: 'with --init-from: keep these layers fixed (names as gradwell inspect lists them)',
+    read: (v) => list(v),
+  },
+  {
+    key: 'newHead',
+    flag: '--new-head',
+    description: "with --init-from: replace the last dense layer with a fresh one for this data's classes",
+    default: false,
+    read: flag,
+  },
+  {
+    key: 'hidden',
+    flag: '--hidden <units,...>',
+    description: 'hidden layer widths of the mlp preset',
+    default: [512, 256],
+    read: (v, n) => list(v).map((h) => integer(1)(h, n)),
+  },
+  {
+    key: 'init',
+    flag: '--init <name>',
+    description: 'kernel initialiser (default: the one that pairs with the activation)',
+    read: text,
+  },
+  {
+    key: 'activation',
+    flag: '--activation <name>',
+    description: 'hidden activation (a built-in or one from --plugin)',
+    default: 'relu',
+    read: text,
+  },
+  {
+    key: 'batchnorm',
+    flag: '--batchnorm',
+    description: 'batch norm between each hidden layer and its activation',
+    default: false,
+    read: flag,
+  },
+  {
+    key: 'dropout',
+    flag: '--dropout <rate>',
+    description: 'dropout after each hidden dense layer',
+    read: number({ min: 0, max: 0.99 }),
+  },
+  {
+    key: 'dropConnect',
+    flag: '--drop-connect <rate>',
+    description: 'DropConnect on the hidden dense layers',
+    read: number({ min: 0, max: 0.99 }),
+  },
   { key: 'l1', flag: '--l1 <lambda>', description: 'L1 penalty on every kernel', read: number({ min: 0 }) },
   { key: 'l2', flag: '--l2 <lambda>', description: 'L2 penalty on every kernel', read: number({ min: 0 }) },
-  { key: 'weightDecay', flag: '--weight-decay <lambda>', description: 'decoupled weight decay (AdamW / SGDW)', read: number({ min: 0 }) },
-  { key: 'labelSmoothing', flag: '--label-smoothing <epsilon>', description: 'label smoothing ε', read: number({ min: 0, max: 0.99 }) },
-  { key: 'confidencePenalty', flag: '--confidence-penalty <beta>', description: 'confidence penalty β', read: number({ min: 0 }) },
-  { key: 'augment', flag: '--augment <spec>', description: 'augmentation: step names (flipHorizontal,randomErasing; each with p = ½), a JSON pipeline, or a .json file', read: text },
-  { key: 'earlyStopping', flag: '--early-stopping <patience>', description: 'hold out 10% of the training set; stop when its loss has not improved for this many epochs, restoring the best weights', read: integer(0) },
-  { key: 'epochs', flag: '--epochs <n>', description: 'epochs (a resumed run may go on for more)', default: 3, read: integer(1), resumable: true },
+  {
+    key: 'weightDecay',
+    flag: '--weight-decay <lambda>',
+    description: 'decoupled weight decay (AdamW / SGDW)',
+    read: number({ min: 0 }),
+  },
+  {
+    key: 'labelSmoothing',
+    flag: '--label-smoothing <epsilon>',
+    description: 'label smoothing ε',
+    read: number({ min: 0, max: 0.99 }),
+  },
+  {
+    key: 'confidencePenalty',
+    flag: '--confidence-penalty <beta>',
+    description: 'confidence penalty β',
+    read: number({ min: 0 }),
+  },
+  {
+    key: 'augment',
+    flag: '--augment <spec>',
+    description:
+      'augmentation: step names (flipHorizontal,randomErasing; each with p = ½), a JSON pipeline, or a .json file',
+    read: text,
+  },
+  {
+    key: 'earlyStopping',
+    flag: '--early-stopping <patience>',
+    description:
+      'hold out 10% of the training set; stop when its loss has not improved for this many epochs, restoring the best weights',
+    read: integer(0),
+  },
+  {
+    key: 'epochs',
+    flag: '--epochs <n>',
+    description: 'epochs (a resumed run may go on for more)',
+    default: 3,
+    read: integer(1),
+    resumable: true,
+  },
   { key: 'batchSize', flag: '--batch-size <n>', description: 'batch size', default: 128, read: integer(1) },
-  { key: 'lr', flag: '--lr <rate>', description: "learning rate (default: the optimiser's)", read: number({ min: 0, minInclusive: false }) },
-  { key: 'lrSchedule', flag: '--lr-schedule <name>', description: LR_SCHEDULES.join(' | '), default: 'constant', read: choice(LR_SCHEDULES) },
-  { key: 'clipNorm', flag: '--clip-norm <norm>', description: 'clip gradients to this global norm', read: number({ min: 0, minInclusive: false }) },
-  { key: 'optimizer', flag: '--optimizer <name>', description: OPTIMIZER_NAMES.join(' | '), default: 'adam', read: choice(OPTIMIZER_NAMES) },
-  { key: 'seed', flag: '--seed <n>', description: 'seed of weights, shuffling, dropout and augmentation', default: 1, read: integer(0) },
-  { key: 'plugin', flag: '--plugin <module>', description: 'register the activation plugins a module exports (repeatable)', default: [], read: (v) => list(v), resumable: true, repeatable: true },
-  { key: 'checkpointDir', flag: '--checkpoint-dir <folder>', description: 'save a checkpoint after every epoch (atomically; Ctrl-C saves where it stopped)', read: text, resumable: true },
-  { key: 'keepCheckpoints', flag: '--keep-checkpoints <n>', description: 'keep only the last n checkpoints', read: integer(1), resumable: true },
-  { key: 'saveBest', flag: '--save-best <metric>', description: `also keep the best checkpoint by ${SAVE_BEST_METRICS.join(' | ')} (as best/)`, read: choice(SAVE_BEST_METRICS), resumable: true },
-  { key: 'diagnostics', flag: '--diagnostics <when,...>', description: 'per-layer diagnostics at init, after each epoch and/or at the end (default end)', default: ['end'], read: (v, n) => list(v).map((w) => choice(DIAGNOSTICS_WHEN)(w, n)), resumable: true },
-  { key: 'out', flag: '--out <folder>', description: 'where config, history, plots, diagnostics and the model go', default: 'gradwell-run', read: text, resumable: true },
+  {
+    key: 'lr',
+    flag: '--lr <rate>',
+    description: "learning rate (default: the optimiser's)",
+    read: number({ min: 0, minInclusive: false }),
+  },
+  {
+    key: 'lrSchedule',
+    flag: '--lr-schedule <name>',
+    description: LR_SCHEDULES.join(' | '),
+    default: 'constant',
+    read: choice(LR_SCHEDULES),
+  },
+  {
+    key: 'clipNorm',
+    flag: '--clip-norm <norm>',
+    description: 'clip gradients to this global norm',
+    read: number({ min: 0, minInclusive: false }),
+  },
+  {
+    key: 'optimizer',
+    flag: '--optimizer <name>',
+    description: OPTIMIZER_NAMES.join(' | '),
+    default: 'adam',
+    read: choice(OPTIMIZER_NAMES),
+  },
+  {
+    key: 'seed',
+    flag: '--seed <n>',
+    description: 'seed of weights, shuffling, dropout and augmentation',
+    default: 1,
+    read: integer(0),
+  },
+  {
+    key: 'plugin',
+    flag: '--plugin <module>',
+    description: 'register the activation plugins a module exports (repeatable)',
+    default: [],
+    read: (v) => list(v),
+    resumable: true,
+    repeatable: true,
+  },
+  {
+    key: 'checkpointDir',
+    flag: '--checkpoint-dir <folder>',
+    description: 'save a checkpoint after every epoch (atomically; Ctrl-C saves where it stopped)',
+    read: text,
+    resumable: true,
+  },
+  {
+    key: 'keepCheckpoints',
+    flag: '--keep-checkpoints <n>',
+    description: 'keep only the last n checkpoints',
+    read: integer(1),
+    resumable: true,
+  },
+  {
+    key: 'saveBest',
+    flag: '--save-best <metric>',
+    description: `also keep the best checkpoint by ${SAVE_BEST_METRICS.join(' | ')} (as best/)`,
+    read: choice(SAVE_BEST_METRICS),
+    resumable: true,
+  },
+  {
+    key: 'diagnostics',
+    flag: '--diagnostics <when,...>',
+    description: 'per-layer diagnostics at init, after each epoch and/or at the end (default end)',
+    default: ['end'],
+    read: (v, n) => list(v).map((w) => choice(DIAGNOSTICS_WHEN)(w, n)),
+    resumable: true,
+  },
+  {
+    key: 'out',
+    flag: '--out <folder>',
+    description: 'where config, history, plots, diagnostics and the model go',
+    default: 'gradwell-run',
+    read: text,
+    resumable: true,
+  },
 ];
 
 /** `--hidden` for `hidden`, `--init-from` for `initFrom`. */
@@ -136,7 +323,9 @@ export function addTrainOptions(command: Command, keys?: readonly Key[]): Comman
   for (const option of TRAIN_OPTIONS.filter((o) => keys === undefined || keys.includes(o.key))) {
     const shown = Array.isArray(option.default) ? option.default.join(',') : option.default;
     const description =
-      shown === undefined || shown === false || shown === '' ? option.description : `${option.description} (default: ${String(shown)})`;
+      shown === undefined || shown === false || shown === ''
+        ? option.description
+        : `${option.description} (default: ${String(shown)})`;
     const collect = (value: string, previous: string[] = []) => [...previous, value];
     if (option.repeatable === true) command.option(option.flag, description, collect);
     else command.option(option.flag, description);
@@ -148,15 +337,24 @@ export function addTrainOptions(command: Command, keys?: readonly Key[]): Comman
 
 /** A config file's options (the keys of config.json), or a one-line error. */
 export function readConfigFile(file: string): Partial<Record<Key, unknown>> {
-  if (!existsSync(file)) throw new CliError(`--config: '${file}' does not exist`, 'give a config.json (a run writes one)', 2);
+  if (!existsSync(file))
+    throw new CliError(`--config: '${file}' does not exist`, 'give a config.json (a run writes one)', 2);
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new CliError(`--config: '${file}' is not valid JSON (${(error as Error).message})`, 'fix the file', 2);
+    throw new CliError(
+      `--config: '${file}' is not valid JSON (${(error as Error).message})`,
+      'fix the file',
+      2,
+    );
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
-    throw new CliError(`--config: '${file}' must hold an object of options`, 'e.g. {"model": "cnn", "epochs": 2}', 2);
+    throw new CliError(
+      `--config: '${file}' must hold an object of options`,
+      'e.g. {"model": "cnn", "epochs": 2}',
+      2,
+    );
   const keys = TRAIN_OPTIONS.map((o) => o.key as string);
   const unknown = Object.keys(parsed).filter((key) => !keys.includes(key));
   if (unknown.length > 0)
@@ -165,12 +363,14 @@ export function readConfigFile(file: string): Partial<Record<Key, unknown>> {
       `its options are the flags in camelCase: ${keys.join(', ')}`,
       2,
     );
-  return parsed as Partial<Record<Key, unknown>>;
+  return parsed;
 }
 
 /** Which options the command line gave (not defaults), by key. */
 export function givenOnCommandLine(command: Command): Set<Key> {
-  return new Set(TRAIN_OPTIONS.map((o) => o.key).filter((key) => command.getOptionValueSource(key) === 'cli'));
+  return new Set(
+    TRAIN_OPTIONS.map((o) => o.key).filter((key) => command.getOptionValueSource(key) === 'cli'),
+  );
 }
 
 /** The resolved config: command-line flags over the config file over the defaults, every value checked. */
@@ -179,7 +379,10 @@ export function resolveTrainConfig(command: Command, file?: Partial<Record<Key, 
   const given = givenOnCommandLine(command);
   const config: Record<string, unknown> = {};
   for (const option of TRAIN_OPTIONS) {
-    const name = given.has(option.key) || file?.[option.key] === undefined ? flagName(option.key) : `config '${option.key}'`;
+    const name =
+      given.has(option.key) || file?.[option.key] === undefined
+        ? flagName(option.key)
+        : `config '${option.key}'`;
     const raw = given.has(option.key) ? flags[option.key] : (file?.[option.key] ?? flags[option.key]);
     if (option.key === 'diagnostics' && raw === false) config.diagnostics = [];
     else if (raw !== undefined) config[option.key] = option.read(raw, name);
@@ -193,7 +396,12 @@ export function resolveTrainConfig(command: Command, file?: Partial<Record<Key, 
  * option that may not change (it shapes the model, the data or the updates), given differently on the
  * command line, is an error naming the flag and both values.
  */
-export function resumeConfig(saved: TrainConfig, current: TrainConfig, given: Set<Key>, where: string): TrainConfig {
+export function resumeConfig(
+  saved: TrainConfig,
+  current: TrainConfig,
+  given: Set<Key>,
+  where: string,
+): TrainConfig {
   const merged: Record<string, unknown> = { ...saved };
   const differing: string[] = [];
   for (const option of TRAIN_OPTIONS) {
@@ -203,7 +411,9 @@ export function resumeConfig(saved: TrainConfig, current: TrainConfig, given: Se
       continue;
     }
     if (given.has(option.key) && JSON.stringify(mine) !== JSON.stringify(saved[option.key]))
-      differing.push(`${flagName(option.key)} is ${JSON.stringify(mine)} here, ${JSON.stringify(saved[option.key] ?? null)} in the run`);
+      differing.push(
+        `${flagName(option.key)} is ${JSON.stringify(mine)} here, ${JSON.stringify(saved[option.key] ?? null)} in the run`,
+      );
   }
   if (differing.length > 0)
     throw new CliError(

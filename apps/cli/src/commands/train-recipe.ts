@@ -27,10 +27,19 @@ export function checkNames(config: TrainConfig): void {
       throw new CliError(`${flag}: ${(error as Error).message.replace(/\.$/, '')}`, fix, 2);
     }
   };
-  check('--activation', config.activation, (n) => getActivation(n), 'see gradwell activations; an outside one needs --plugin <module>');
+  check(
+    '--activation',
+    config.activation,
+    (n) => getActivation(n),
+    'see gradwell activations; an outside one needs --plugin <module>',
+  );
   check('--init', config.init, (n) => getInitializer(n), 'e.g. --init heNormal');
   if (existsSync(config.out) && !statSync(config.out).isDirectory())
-    throw new CliError(`--out '${config.out}' is a file; the run's files need a folder`, 'give another --out', 2);
+    throw new CliError(
+      `--out '${config.out}' is a file; the run's files need a folder`,
+      'give another --out',
+      2,
+    );
 }
 
 /** `--augment`: step names (each applied with probability ½), a JSON pipeline, or a .json file. */

@@ -43,7 +43,13 @@ export function historyWithPartial(run: TrainingRun): HistoryEntry[] {
   const history: HistoryEntry[] = run.history.map((logs) => ({ ...logs }));
   const p = run.partialEpoch;
   if (p !== undefined)
-    history.push({ epoch: p.epoch, ...p.logs, partial: true, batches: p.batches, stepsPerEpoch: p.stepsPerEpoch });
+    history.push({
+      epoch: p.epoch,
+      ...p.logs,
+      partial: true,
+      batches: p.batches,
+      stepsPerEpoch: p.stepsPerEpoch,
+    });
   return history;
 }
 
@@ -80,11 +86,17 @@ export async function writeRunFiles(outDir: string, run: RunRecord): Promise<str
         series: [
           {
             name: 'train',
-            points: complete.map((h) => ({ x: Number(h.epoch ?? 0) + 1, y: Number(h[metric] ?? Number.NaN) })),
+            points: complete.map((h) => ({
+              x: Number(h.epoch ?? 0) + 1,
+              y: Number(h[metric] ?? Number.NaN),
+            })),
           },
           {
             name: run.validationName,
-            points: complete.map((h) => ({ x: Number(h.epoch ?? 0) + 1, y: Number(h[validationKey] ?? Number.NaN) })),
+            points: complete.map((h) => ({
+              x: Number(h.epoch ?? 0) + 1,
+              y: Number(h[validationKey] ?? Number.NaN),
+            })),
           },
         ],
       }),
@@ -92,7 +104,14 @@ export async function writeRunFiles(outDir: string, run: RunRecord): Promise<str
     );
   files.push(await curve('loss', 'valLoss'), await curve('accuracy', 'valAccuracy'));
   if (run.reports.length > 0)
-    write('diagnostics.json', JSON.stringify(run.reports.map(({ label, report }) => ({ label, ...report })), null, 2));
+    write(
+      'diagnostics.json',
+      JSON.stringify(
+        run.reports.map(({ label, report }) => ({ label, ...report })),
+        null,
+        2,
+      ),
+    );
   // The TensorFlow.js layers format: tf.loadLayersModel, gradwell export / inspect, train --init-from.
   const modelDir = path.resolve(outDir, 'model');
   await saveModel(run.model, `file://${modelDir}`);
@@ -103,7 +122,8 @@ export async function writeRunFiles(outDir: string, run: RunRecord): Promise<str
 /** "vanishing-gradient on 16 layers, dead-units on 2" or "no flags". */
 export function flagSummary(report: DiagnosticsReport): string {
   const counts = new Map<string, number>();
-  for (const layer of report.layers) for (const flag of layer.flags) counts.set(flag, (counts.get(flag) ?? 0) + 1);
+  for (const layer of report.layers)
+    for (const flag of layer.flags) counts.set(flag, (counts.get(flag) ?? 0) + 1);
   return counts.size === 0
     ? 'no flags'
     : [...counts].map(([flag, n]) => `${flag} on ${n} layer${n === 1 ? '' : 's'}`).join(', ');
@@ -135,7 +155,17 @@ export function epochDiagnostics(
 export function printDiagnostics(out: Output, { label, report }: LabelledReport): void {
   out.line(out.color.bold(`diagnostics (${label}):`));
   out.table(
-    ['layer', 'act. mean', 'act. std', 'dead', 'saturated', '‖grad‖', 'grad vs output', 'update/weight', 'flags'],
+    [
+      'layer',
+      'act. mean',
+      'act. std',
+      'dead',
+      'saturated',
+      '‖grad‖',
+      'grad vs output',
+      'update/weight',
+      'flags',
+    ],
     report.layers
       .filter(
         (l) =>

@@ -61,9 +61,15 @@ export function trainCommand(): Command {
     "train a network on MNIST, Fashion-MNIST, spirals or a folder of labelled images, with the lecture's techniques",
   );
   return addTrainOptions(command)
-    .option('--config <file.json>', "read the options from a JSON file (a run's config.json repeats it); flags override it")
+    .option(
+      '--config <file.json>',
+      "read the options from a JSON file (a run's config.json repeats it); flags override it",
+    )
     .option('--print-config', 'print the resolved config (what config.json will hold) and exit')
-    .option('--resume [checkpoint]', 'continue the run in --checkpoint-dir, from its latest checkpoint or the one named')
+    .option(
+      '--resume [checkpoint]',
+      'continue the run in --checkpoint-dir, from its latest checkpoint or the one named',
+    )
     .option('--overwrite', 'replace the run already in --checkpoint-dir')
     .option('--json', 'print the result as JSON on stdout')
     .action(async (_flags: unknown, cmd: Command) => train(cmd));
@@ -72,7 +78,10 @@ export function trainCommand(): Command {
 /** The resolved config, a resumed run's checked against the config it was started with. */
 function configOf(command: Command, flags: RunFlags, resuming: boolean): TrainConfig {
   const file = flags.config === undefined ? undefined : readConfigFile(flags.config);
-  const given = new Set([...givenOnCommandLine(command), ...(Object.keys(file ?? {}) as Array<keyof TrainConfig>)]);
+  const given = new Set([
+    ...givenOnCommandLine(command),
+    ...(Object.keys(file ?? {}) as Array<keyof TrainConfig>),
+  ]);
   const config = resolveTrainConfig(command, file);
   const needsFolder = (flag: string, what: string) => {
     if (config.checkpointDir === undefined)
@@ -86,11 +95,16 @@ function configOf(command: Command, flags: RunFlags, resuming: boolean): TrainCo
     throw new CliError('--resume and --overwrite exclude each other', 'continue the run, or replace it', 2);
   if (!resuming || config.checkpointDir === undefined) return config;
   const saved = checkpointFolder(config.checkpointDir).savedConfig();
-  return saved === undefined ? config : resumeConfig(saved as TrainConfig, config, given, `${config.checkpointDir}/config.json`);
+  return saved === undefined
+    ? config
+    : resumeConfig(saved as TrainConfig, config, given, `${config.checkpointDir}/config.json`);
 }
 
 function describeState(state: TrainingState, epochs: number): string {
-  const at = state.position === undefined ? `epoch ${state.epoch + 1}` : `epoch ${state.epoch + 1}, batch ${state.position.batch + 1}`;
+  const at =
+    state.position === undefined
+      ? `epoch ${state.epoch + 1}`
+      : `epoch ${state.epoch + 1}, batch ${state.position.batch + 1}`;
   return `${at} of ${epochs}`;
 }
 
@@ -103,12 +117,19 @@ async function startModel(
 ): Promise<{ model: Model; resume?: FitOptions['resume'] }> {
   if (resume !== undefined && folder !== undefined) {
     const loaded = await folder.resumeFrom(resume === true ? undefined : resume);
-    out.line(out.color.dim(`resuming ${loaded.label} of ${folder.directory} (${describeState(loaded.state, config.epochs)})`));
+    out.line(
+      out.color.dim(
+        `resuming ${loaded.label} of ${folder.directory} (${describeState(loaded.state, config.epochs)})`,
+      ),
+    );
     if (loaded.state.epoch >= config.epochs && loaded.state.position === undefined)
-      out.warn(`that run is complete (${loaded.state.epoch} of ${config.epochs} epochs): raise --epochs to train on`);
+      out.warn(
+        `that run is complete (${loaded.state.epoch} of ${config.epochs} epochs): raise --epochs to train on`,
+      );
     return { model: loaded.model, resume: loaded };
   }
-  if (config.initFrom !== undefined) return { model: await startingModel(config, data.inputShape, data.classes) };
+  if (config.initFrom !== undefined)
+    return { model: await startingModel(config, data.inputShape, data.classes) };
   return { model: buildModel(config, data.inputShape, data.classes) };
 }
 
@@ -125,7 +146,11 @@ async function train(command: Command): Promise<void> {
   checkNames(config);
   const augment = config.augment === undefined ? undefined : parseAugment(config.augment);
   const folder = config.checkpointDir === undefined ? undefined : checkpointFolder(config.checkpointDir);
-  if (folder !== undefined) await claimCheckpointFolder(folder, { resume: resume !== undefined, overwrite: flags.overwrite === true });
+  if (folder !== undefined)
+    await claimCheckpointFolder(folder, {
+      resume: resume !== undefined,
+      overwrite: flags.overwrite === true,
+    });
 
   const backend = await setupBackend();
   const data = loadData({ ...config, flat: false });
@@ -134,7 +159,13 @@ async function train(command: Command): Promise<void> {
       `skipped ${data.skipped.length} file(s) in '${config.dataset}' that are not PNG or JPEG images: ${data.skipped.slice(0, 3).join(', ')}${data.skipped.length > 3 ? ', …' : ''}`,
     );
   const classes = data.train.numClasses ?? 10;
-  const started = await startModel(config, folder, resume, { inputShape: data.train.inputShape, classes }, out);
+  const started = await startModel(
+    config,
+    folder,
+    resume,
+    { inputShape: data.train.inputShape, classes },
+    out,
+  );
   const model = started.model;
   folder?.writeConfig(config);
   const summary = model.summary();
@@ -176,7 +207,10 @@ async function train(command: Command): Promise<void> {
   let best: { label: string; value: number } | undefined;
   const perEpoch = epochDiagnostics(out, when.has('epoch'));
   const callbacks: TrainingCallback[] = [
-    { onBatchEnd: (_b, _l, context) => (interrupted ? context.requestStop('interrupted (Ctrl-C)') : undefined) },
+    {
+      onBatchEnd: (_b, _l, context) =>
+        interrupted ? context.requestStop('interrupted (Ctrl-C)') : undefined,
+    },
     progress(out, config.epochs, stepsPerEpoch),
     perEpoch.callback,
     stallDetector({
@@ -201,7 +235,11 @@ async function train(command: Command): Promise<void> {
       epochs: config.epochs,
       batchSize: config.batchSize,
       seed: config.seed,
-      optimizer: { name: config.optimizer, learningRate: rate, ...(config.weightDecay ? { weightDecay: config.weightDecay } : {}) },
+      optimizer: {
+        name: config.optimizer,
+        learningRate: rate,
+        ...(config.weightDecay ? { weightDecay: config.weightDecay } : {}),
+      },
       learningRate: schedule(config.lrSchedule, rate, config.epochs, stepsPerEpoch),
       ...(config.labelSmoothing ? { labelSmoothing: config.labelSmoothing } : {}),
       ...(config.l1 || config.l2 ? { penalty: l1l2({ l1: config.l1 ?? 0, l2: config.l2 ?? 0 }) } : {}),
@@ -226,7 +264,14 @@ async function train(command: Command): Promise<void> {
   }
   reports.push(...run.diagnostics.map((report) => ({ label: `epoch ${report.epoch + 1}`, report })));
   const history = historyWithPartial(run);
-  const files = await writeRunFiles(config.out, { name: data.name, validationName, history, reports, model, config });
+  const files = await writeRunFiles(config.out, {
+    name: data.name,
+    validationName,
+    history,
+    reports,
+    model,
+    config,
+  });
 
   const test = await evaluate(model, data.test);
   if (run.partialEpoch !== undefined) {
@@ -251,7 +296,8 @@ async function train(command: Command): Promise<void> {
   for (const file of files) out.line(`  ${file}`);
   if (folder !== undefined && saved.length > 0)
     out.line(`  ${folder.directory}/ (checkpoints kept: ${(await folder.labels()).join(', ')})`);
-  if (best !== undefined) out.line(`  ${folder?.directory}/best/${best.label} (best ${config.saveBest} ${num(best.value)})`);
+  if (best !== undefined)
+    out.line(`  ${folder?.directory}/best/${best.label} (best ${config.saveBest} ${num(best.value)})`);
   out.result({
     dataset: data.name,
     testAccuracy: test.accuracy,
@@ -263,7 +309,11 @@ async function train(command: Command): Promise<void> {
     ...(run.partialEpoch === undefined ? {} : { partialEpoch: run.partialEpoch }),
     warnings: last?.report.warnings ?? [],
     stall: stall ?? null,
-    summary: { rows: summary.rows, totalParams: summary.totalParams, trainableParams: summary.trainableParams },
+    summary: {
+      rows: summary.rows,
+      totalParams: summary.totalParams,
+      trainableParams: summary.trainableParams,
+    },
     config,
     files,
     checkpoints: saved,

@@ -4,3 +4,8 @@ export {
   type ConformanceCheck,
   type ConformanceReport,
 } from './check-activation';
+export {
+  measureActivation,
+  type ActivationTiming,
+  type MeasureActivationOptions,
+} from './measure-activation';

@@ -159,20 +159,23 @@ describe('multithreaded wasm in Node', () => {
   test.each([
     ['an uncaught error', "throw new Error('boom from the program');"],
     ['an unhandled rejection', "void Promise.reject(new Error('boom from the program'));"],
-  ])('after set-up with threads, %s prints as Node prints it (message and stack, exit 1), not the wasm module', (_kind, failure) => {
-    const script = [
-      "const { setupBackend } = await import('@gradwell/core');",
-      'await setupBackend({ threads: 2 });',
-      failure,
-    ].join('\n');
-    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-      cwd: repositoryRoot,
-      timeout: 60_000,
-      encoding: 'utf8',
-    });
-    expect(result.status).toBe(1);
-    expect(result.stderr).toContain('Error: boom from the program');
-    expect(result.stderr).toMatch(/\n\s+at /);
-    expect(result.stderr.length).toBeLessThan(4000);
-  });
+  ])(
+    'after set-up with threads, %s prints as Node prints it (message and stack, exit 1), not the wasm module',
+    (_kind, failure) => {
+      const script = [
+        "const { setupBackend } = await import('@gradwell/core');",
+        'await setupBackend({ threads: 2 });',
+        failure,
+      ].join('\n');
+      const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: repositoryRoot,
+        timeout: 60_000,
+        encoding: 'utf8',
+      });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain('Error: boom from the program');
+      expect(result.stderr).toMatch(/\n\s+at /);
+      expect(result.stderr.length).toBeLessThan(4000);
+    },
+  );
 });

@@ -458,7 +458,11 @@ describe('bad model files are named errors, and nothing leaks', () => {
   test('a weight file shorter than its manifest', async () => {
     const { dir, json, weights } = await writeModel();
     rewrite(dir, json, weights.subarray(0, weights.length - 8));
-    await expectFileError(dir, 'weights-size', /weights.bin holds \d+ bytes, model.json's weights manifest describes \d+/);
+    await expectFileError(
+      dir,
+      'weights-size',
+      /weights.bin holds \d+ bytes, model.json's weights manifest describes \d+/,
+    );
   });
 
   test('a shape that disagrees with the manifest (and the layer)', async () => {

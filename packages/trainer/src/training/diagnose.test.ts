@@ -57,7 +57,7 @@ describe('diagnoseModel', () => {
     const probe = data.batch(Array.from({ length: 16 }, (_, i) => i));
     const loss = softmaxCrossEntropy();
     const { value, grads } = tf.variableGrads(
-      () => loss(probe.y, m.apply(probe.x, { training: true })) as tf.Scalar,
+      () => loss(probe.y, m.apply(probe.x, { training: true })),
       m.trainableWeights.map((w) => w.variable),
     );
     const norm = (names: string[]) =>
@@ -122,10 +122,13 @@ describe('diagnoseModel', () => {
       inputShape: [4],
       seed: 9,
     });
-    const twin = model([dense({ units: 8, activation: 'relu', name: 'h' }), dense({ units: 3, name: 'out' })], {
-      inputShape: [4],
-      seed: 9,
-    });
+    const twin = model(
+      [dense({ units: 8, activation: 'relu', name: 'h' }), dense({ units: 3, name: 'out' })],
+      {
+        inputShape: [4],
+        seed: 9,
+      },
+    );
     const seen: Array<{ epoch: number; step: number; layers: number }> = [];
     await expectNoLeakedTensors(() =>
       fit(m, data, {
@@ -136,7 +139,8 @@ describe('diagnoseModel', () => {
           {
             onEpochEnd(_e, _l, context) {
               const report = (context as TrainerCallbackContext).trainer.diagnose();
-              if (report !== undefined) seen.push({ epoch: report.epoch, step: report.step, layers: report.layers.length });
+              if (report !== undefined)
+                seen.push({ epoch: report.epoch, step: report.step, layers: report.layers.length });
             },
           },
         ],
@@ -147,7 +151,9 @@ describe('diagnoseModel', () => {
       { epoch: 2, step: 12, layers: 2 },
     ]);
     await fit(twin, data, { epochs: 2, batchSize: 10, seed: 1 });
-    expect(Array.from(m.weights[0]!.variable.dataSync())).toEqual(Array.from(twin.weights[0]!.variable.dataSync()));
+    expect(Array.from(m.weights[0]!.variable.dataSync())).toEqual(
+      Array.from(twin.weights[0]!.variable.dataSync()),
+    );
     m.dispose();
     twin.dispose();
     data.dispose();

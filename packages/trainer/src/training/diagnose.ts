@@ -82,7 +82,11 @@ export function diagnoseBatch(
  * (no update/weight ratios: no step is taken). Use it at initialisation to see vanishing or exploding
  * gradients, saturation and dead units before a single step — the lecture's check of an initialisation.
  */
-export function diagnoseModel(model: Trainable, data: Dataset, options: DiagnoseOptions = {}): DiagnosticsReport {
+export function diagnoseModel(
+  model: Trainable,
+  data: Dataset,
+  options: DiagnoseOptions = {},
+): DiagnosticsReport {
   const parts = modelPartsOf(model);
   if (data === null || typeof data !== 'object' || data.kind !== 'tensors')
     throw new GradwellArgumentError(

@@ -43,7 +43,7 @@ export interface FitSetup {
    * Diagnostics of the model now, on the first examples of the training set, without an update (nothing
    * of the run changes); undefined for a stream dataset (no probe batch).
    */
-  diagnose(epoch: number, step: number): DiagnosticsReport | undefined;
+  diagnose: (epoch: number, step: number) => DiagnosticsReport | undefined;
   /** Frees what `fit` owns (an optimiser it made from a name or spec). */
   release(): void;
 }
@@ -126,7 +126,7 @@ export function setUpFit(model: Trainable, data: Dataset, options: FitOptions): 
         : typeof augment === 'function'
           ? augment(batch.x, random)
           : augment.applyWith(batch.x, random),
-    diagnose(epoch, step) {
+    diagnose: (epoch, step) => {
       if (data.kind !== 'tensors') return undefined;
       const count = Math.min(diagnosticsOptions?.probeSize ?? 256, data.size);
       const probe = data.batch(Array.from({ length: count }, (_, i) => i));
