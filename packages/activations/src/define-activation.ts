@@ -4,7 +4,8 @@
  * autodiff through `tf.customGrad` when the spec asks for it (where it is cheaper or more stable than
  * differentiating the forward's ops); otherwise tfjs differentiates the forward itself.
  */
-import { customGrad, mul, tidy, type GradSaveFunc, type Tensor } from '@tensorflow/tfjs-core';
+import { customGrad, isNaN, mul, tidy, where, type GradSaveFunc, type Tensor } from '@tensorflow/tfjs-core';
+import { assertTensor, GradwellArgumentError } from '@gradwell/core';
 import type {
   ActivationFunction,
   FusableActivation,
@@ -104,15 +105,26 @@ export function defineActivation<O extends ActivationOptions>(
       for (const key of Object.keys(given)) {
         if (!(key in spec.defaults)) {
           const known = Object.keys(spec.defaults);
-          throw new Error(
-            `${spec.name}: unknown option '${key}'; ${known.length ? `its options are ${known.join(', ')}` : 'it takes no options'}.`,
+          throw GradwellArgumentError.because(
+            spec.name,
+            key,
+            `unknown option '${key}'; ${known.length ? `its options are ${known.join(', ')}` : 'it takes no options'}.`,
           );
         }
       }
       const options = { ...spec.defaults, ...given };
       spec.validate?.(options);
-      const forward = (x: Tensor): Tensor => tidy(() => spec.forward(x, options));
-      const derivative = (x: Tensor): Tensor => tidy(() => spec.derivative(x, options));
+      // Every entry point checks its input: a live float32 tensor of any shape.
+      const check = (x: unknown): void => assertTensor(spec.name, 'x', x, { dtypes: ['float32'] });
+      const forward = (x: Tensor): Tensor => {
+        check(x);
+        return tidy(() => spec.forward(x, options));
+      };
+      // f′ of NaN is NaN (a piecewise derivative built from comparisons would say 0 or 1).
+      const derivative = (x: Tensor): Tensor => {
+        check(x);
+        return tidy(() => where(isNaN(x), x, spec.derivative(x, options)));
+      };
       const savedGradient = spec.savedGradient;
       const withAnalyticGradient = customGrad<Tensor>(((x: Tensor, save: GradSaveFunc) => {
         if (savedGradient === undefined) {
@@ -132,7 +144,12 @@ export function defineActivation<O extends ActivationOptions>(
       }) as unknown as Parameters<typeof customGrad<Tensor>>[0]);
       return {
         name: spec.name,
-        apply: spec.customGradient ? withAnalyticGradient : forward,
+        apply: spec.customGradient
+          ? (x: Tensor): Tensor => {
+              check(x);
+              return withAnalyticGradient(x);
+            }
+          : forward,
         derivative,
         forward,
         gain: spec.gain(options),

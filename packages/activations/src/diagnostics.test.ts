@@ -15,7 +15,7 @@ describeOnBackends('diagnostics', () => {
     expect(await expectNoLeakedTensors(() => deadUnitFraction(x))).toBe(0.5);
     const conv = tf.concat([tf.fill([2, 3, 3, 1], -1), tf.fill([2, 3, 3, 1], 1)], 3);
     expect(deadUnitFraction(conv, { perChannel: true })).toBe(0.5);
-    expect(() => deadUnitFraction(tf.tensor1d([1]))).toThrow(/must be \[batch, \.\.\.units\]/);
+    expect(() => deadUnitFraction(tf.tensor1d([1]))).toThrow(/must be a \[batch, \.\.\.units\] tensor/);
   });
 
   test('saturationFraction: share of inputs where |f′| < 1e-2', async () => {

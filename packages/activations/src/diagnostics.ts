@@ -2,7 +2,7 @@
  * Activation diagnostics from the lecture: dying ReLUs and saturation.
  */
 import { abs, all, cast, lessEqual, less, mean, tidy, type Tensor } from '@tensorflow/tfjs-core';
-import { assertInRange, assertTensor } from '@gradwell/core';
+import { assertInRange, assertTensor, GradwellArgumentError } from '@gradwell/core';
 import type { Activation } from './define-activation';
 
 /**
@@ -16,11 +16,22 @@ export function deadUnitFraction(
   { perChannel = false }: { perChannel?: boolean } = {},
 ): number {
   assertTensor('deadUnitFraction', 'preActivations', preActivations);
-  if (preActivations.rank < 2) {
-    throw new Error(
-      `deadUnitFraction: argument 'preActivations' must be [batch, ...units], got shape [${preActivations.shape.join(', ')}].`,
+  if (typeof perChannel !== 'boolean')
+    throw new GradwellArgumentError('deadUnitFraction', 'perChannel', 'true or false', perChannel);
+  if (preActivations.size === 0)
+    throw new GradwellArgumentError(
+      'deadUnitFraction',
+      'preActivations',
+      'a non-empty tensor',
+      preActivations,
     );
-  }
+  if (preActivations.rank < 2)
+    throw new GradwellArgumentError(
+      'deadUnitFraction',
+      'preActivations',
+      'a [batch, ...units] tensor (rank ≥ 2)',
+      preActivations,
+    );
   const axes = perChannel ? Array.from({ length: preActivations.rank - 1 }, (_, i) => i) : [0];
   const fraction = tidy(() => mean(cast(all(lessEqual(preActivations, 0), axes), 'float32')));
   const value = fraction.dataSync()[0] as number;
@@ -38,6 +49,7 @@ export function saturationFraction(
   { threshold = 1e-2 }: { threshold?: number } = {},
 ): number {
   assertTensor('saturationFraction', 'x', x);
+  if (x.size === 0) throw new GradwellArgumentError('saturationFraction', 'x', 'a non-empty tensor', x);
   assertInRange('saturationFraction', 'threshold', threshold, { min: 0, minInclusive: false });
   const fraction = tidy(() => mean(cast(less(abs(activation.derivative(x)), threshold), 'float32')));
   const value = fraction.dataSync()[0] as number;

@@ -1,4 +1,5 @@
 /** Gains by activation name, as PyTorch's `calculate_gain` gives them (read from the activations' metadata). */
+import { assertInRange, GradwellArgumentError } from '@gradwell/core';
 import { getActivation } from './registry';
 
 /**
@@ -9,6 +10,12 @@ export function calculateGain(activation: string, param?: number): number {
   if (param === undefined) return getActivation(activation).gain;
   const { name } = getActivation(activation);
   if (name !== 'leakyRelu')
-    throw new Error(`calculateGain: '${name}' takes no parameter; only leakyRelu does (its negative slope).`);
+    throw new GradwellArgumentError(
+      'calculateGain',
+      'param',
+      `left out: '${name}' takes no parameter (only leakyRelu does, its negative slope)`,
+      param,
+    );
+  assertInRange('calculateGain', 'param', param, { min: 0, max: 1 });
   return getActivation(name, { alpha: param }).gain;
 }

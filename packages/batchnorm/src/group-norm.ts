@@ -30,13 +30,11 @@ export class GroupNorm extends NormalizationLayer {
 
   protected override validateInputShape(inputShape: readonly number[]): void {
     if (inputShape.length !== 3) {
-      throw new Error(
-        `GroupNorm '${this.name}': input must be NHWC images, got per-example shape [${inputShape.join(', ')}].`,
-      );
+      throw this.inputError(`input must be NHWC images, got per-example shape [${inputShape.join(', ')}].`);
     }
     const channels = inputShape[2] as number;
     if (channels % this.groups !== 0) {
-      throw new Error(`GroupNorm '${this.name}': ${this.groups} groups do not divide ${channels} channels.`);
+      throw this.inputError(`${this.groups} groups do not divide ${channels} channels.`);
     }
   }
 

@@ -33,6 +33,7 @@ export {
 } from './callbacks';
 export {
   createRegistry,
+  UnknownNameError,
   editDistance,
   findNearestName,
   type Registry,

@@ -85,6 +85,9 @@ export function createRandom(seed: number): RandomSource {
       return min + (max - min) * next();
     },
     normal(mean = 0, std = 1) {
+      assertFiniteNumber('RandomSource.normal', 'mean', mean);
+      if (typeof std !== 'number' || !(std >= 0) || !Number.isFinite(std))
+        throw new GradwellArgumentError('RandomSource.normal', 'std', 'a finite number ≥ 0', std);
       const u = 1 - next();
       const v = next();
       return mean + std * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);

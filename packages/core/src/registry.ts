@@ -3,6 +3,7 @@
  * (never a silent overwrite); a miss lists the known names and the nearest one; aliases resolve to the
  * canonical name. Registries are filled from explicit lists, never as a side effect of an import.
  */
+import { describeValue } from './validation';
 
 export interface RegisterOptions {
   /** Other names that resolve to this entry (e.g. `silu` for `swish`). */
@@ -56,6 +57,26 @@ export function findNearestName(name: string, candidates: readonly string[]): st
   return best !== undefined && bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
 }
 
+/** A name no registry entry (or alias) has; the message lists the known names and the nearest one. */
+export class UnknownNameError extends Error {
+  override readonly name = 'UnknownNameError';
+  constructor(
+    /** What the registry holds: 'activation', 'initializer', 'layer', … */
+    readonly kind: string,
+    readonly requested: string,
+    readonly known: readonly string[],
+    readonly suggestion: string | undefined,
+    /** Whether the name given was a string at all. */
+    notAString = false,
+  ) {
+    super(
+      notAString
+        ? `A ${kind} name must be a string, got ${requested}. Known ${kind}s: ${known.join(', ')}.`
+        : `Unknown ${kind} '${requested}'.${suggestion === undefined ? '' : ` Did you mean '${suggestion}'?`} Known ${kind}s: ${known.join(', ')}.`,
+    );
+  }
+}
+
 export function createRegistry<T>(kind: string): Registry<T> {
   const entries = new Map<string, T>();
   const aliasTargets = new Map<string, string>();
@@ -74,13 +95,14 @@ export function createRegistry<T>(kind: string): Registry<T> {
   };
 
   const resolveName = (name: string): string => {
+    if (typeof name !== 'string')
+      throw new UnknownNameError(kind, describeValue(name), [...entries.keys()].sort(), undefined, true);
     if (entries.has(name)) return name;
     const target = aliasTargets.get(name);
     if (target !== undefined) return target;
     const known = [...entries.keys()].sort();
     const nearest = findNearestName(String(name), [...known, ...aliasTargets.keys()]);
-    const hint = nearest === undefined ? '' : ` Did you mean '${nearest}'?`;
-    throw new Error(`Unknown ${kind} '${String(name)}'.${hint} Known ${kind}s: ${known.join(', ')}.`);
+    throw new UnknownNameError(kind, String(name), known, nearest);
   };
 
   return {

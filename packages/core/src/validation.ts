@@ -2,7 +2,7 @@
  * Argument checks whose errors name the argument, what was expected and what came, e.g.
  * `dense: argument 'units' must be a positive integer, got 0`. Nothing is clamped or coerced.
  */
-import type { DataType, Tensor } from '@tensorflow/tfjs-core';
+import { all, isFinite as isFiniteOp, tidy, type DataType, type Tensor } from '@tensorflow/tfjs-core';
 
 /** The error every gradwell argument check throws. */
 export class GradwellArgumentError extends Error {
@@ -12,8 +12,22 @@ export class GradwellArgumentError extends Error {
     readonly argument: string,
     readonly expected: string,
     readonly received: unknown,
+    /** A whole message instead of "context: argument 'x' must be …, got …" (it must name the argument). */
+    message?: string,
   ) {
-    super(`${context}: argument '${argument}' must be ${expected}, got ${describeValue(received)}`);
+    super(
+      message ?? `${context}: argument '${argument}' must be ${expected}, got ${describeValue(received)}`,
+    );
+  }
+
+  /** An argument error with a message of its own, for what "must be …, got …" says badly. */
+  static because(
+    context: string,
+    argument: string,
+    message: string,
+    received?: unknown,
+  ): GradwellArgumentError {
+    return new GradwellArgumentError(context, argument, message, received, `${context}: ${message}`);
   }
 }
 
@@ -25,7 +39,8 @@ export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(describeValue).join(', ')}]`;
   if (value !== null && typeof value === 'object' && 'shape' in value && 'dtype' in value) {
     const tensor = value as { shape: number[]; dtype: string };
-    return `a ${tensor.dtype} tensor of shape [${tensor.shape.join(', ')}]`;
+    const disposed = (value as { isDisposed?: boolean }).isDisposed === true ? 'disposed ' : '';
+    return `a ${disposed}${tensor.dtype} tensor of shape [${tensor.shape.join(', ')}]`;
   }
   if (typeof value === 'function') return `a function${value.name ? ` (${value.name})` : ''}`;
   if (typeof value === 'boolean' || typeof value === 'bigint') return String(value);
@@ -128,6 +143,8 @@ export function assertTensor(
     value !== null && typeof value === 'object' && 'shape' in value && 'dtype' in value && 'rank' in value;
   if (!isTensor) throw new GradwellArgumentError(context, argument, 'a tensor', value);
   const tensor = value as Tensor;
+  if (tensor.isDisposed)
+    throw new GradwellArgumentError(context, argument, 'a tensor that is not disposed', tensor);
   if (ranks !== undefined && !ranks.includes(tensor.rank)) {
     const expected = ranks.length === 1 ? `of rank ${ranks[0]}` : `of rank ${ranks.join(' or ')}`;
     throw new GradwellArgumentError(context, argument, `a tensor ${expected}`, tensor);
@@ -135,4 +152,21 @@ export function assertTensor(
   if (dtypes !== undefined && !dtypes.includes(tensor.dtype)) {
     throw new GradwellArgumentError(context, argument, `a ${dtypes.join(' or ')} tensor`, tensor);
   }
+}
+
+/**
+ * A tensor whose values are all finite (no NaN, no ±Infinity) — for inputs that would otherwise turn into
+ * silent garbage (statistics, LSUV's rescaling). One reduction on the backend.
+ */
+export function assertFiniteValues(context: string, argument: string, value: Tensor): void {
+  const flag = tidy(() => all(isFiniteOp(value)));
+  const finite = flag.dataSync()[0] === 1;
+  flag.dispose();
+  if (!finite)
+    throw new GradwellArgumentError(
+      context,
+      argument,
+      'a tensor of finite values (no NaN or Infinity)',
+      value,
+    );
 }

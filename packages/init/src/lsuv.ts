@@ -13,7 +13,7 @@ import {
   assertInRange,
   assertOneOf,
   assertPositiveInteger,
-  assertTensor,
+  assertFiniteValues,
   createRandom,
   hasPreActivation,
   type Sequential,
@@ -62,7 +62,8 @@ export function lsuv(model: Sequential, batch: Tensor, options: LsuvOptions = {}
     measure: where = 'preActivation',
   } = options;
   assertOneOf('lsuv', 'measure', where, ['preActivation', 'output']);
-  assertTensor('lsuv', 'batch', batch);
+  model.checkBatch('lsuv', 'batch', batch);
+  assertFiniteValues('lsuv', 'batch', batch);
   assertInRange('lsuv', 'targetVariance', targetVariance, { min: 0, minInclusive: false });
   assertInRange('lsuv', 'tolerance', tolerance, { min: 0, minInclusive: false });
   assertPositiveInteger('lsuv', 'maxIterations', maxIterations);

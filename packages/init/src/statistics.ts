@@ -22,7 +22,13 @@ import {
   type Tensor,
   type Tensor1D,
 } from '@tensorflow/tfjs-core';
-import { assertPositiveInteger, assertTensor, type Sequential } from '@gradwell/core';
+import {
+  assertFiniteValues,
+  assertPositiveInteger,
+  assertTensor,
+  GradwellArgumentError,
+  type Sequential,
+} from '@gradwell/core';
 
 export interface Histogram {
   /** bins + 1 edges, from the smallest to the largest value. */
@@ -46,6 +52,9 @@ export interface LayerStatistics {
 
 /** The histogram of a tensor's values in `bins` equal-width bins (computed by tfjs kernels). */
 export function histogram(x: Tensor, bins = 30): Histogram {
+  assertTensor('histogram', 'x', x);
+  if (x.size === 0) throw new GradwellArgumentError('histogram', 'x', 'a non-empty tensor', x);
+  assertFiniteValues('histogram', 'x', x);
   assertPositiveInteger('histogram', 'bins', bins);
   const [lo, hi] = tidy(() => [min(x), max(x)]).map((t) => {
     const value = t.dataSync()[0] as number;
@@ -76,7 +85,9 @@ export function activationStatistics(
   batch: Tensor,
   { bins = 30 }: { bins?: number } = {},
 ): LayerStatistics[] {
-  assertTensor('activationStatistics', 'batch', batch);
+  model.checkBatch('activationStatistics', 'batch', batch);
+  assertFiniteValues('activationStatistics', 'batch', batch);
+  assertPositiveInteger('activationStatistics', 'bins', bins);
   const outputs = model.applyWithIntermediates(batch, { training: false });
   try {
     return model.layers.map((layer, i) => {

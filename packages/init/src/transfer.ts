@@ -4,7 +4,13 @@
  * Weight names are `layerName/weightName` (e.g. `dense_1/kernel`).
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { createRandom, type Layer, type LayerWeight, type Sequential } from '@gradwell/core';
+import {
+  createRandom,
+  GradwellArgumentError,
+  type Layer,
+  type LayerWeight,
+  type Sequential,
+} from '@gradwell/core';
 
 type WeightSource = { weights: readonly LayerWeight[] } | Readonly<Record<string, Tensor>>;
 
@@ -70,17 +76,28 @@ export function copyWeights(
   return { copied, missing };
 }
 
-function layersNamed(model: Sequential, names: readonly string[]): Layer[] {
+function layersNamed(context: string, model: Sequential, names: readonly string[]): Layer[] {
+  if (!Array.isArray(names) || names.some((name) => typeof name !== 'string'))
+    throw new GradwellArgumentError(context, 'names', 'a list of layer names', names);
+  const known = model.layers.map((layer) => layer.name);
+  const unknown = names.find((name) => !known.includes(name));
+  if (unknown !== undefined)
+    throw GradwellArgumentError.because(
+      context,
+      'names',
+      `no layer '${unknown}' in the model; its layers: ${known.join(', ')}.`,
+      names,
+    );
   return names.map((name) => model.getLayer(name));
 }
 
 /** Stops training from updating these layers (their weights leave `trainableWeights`). */
 export function freezeLayers(model: Sequential, names: readonly string[]): void {
-  for (const layer of layersNamed(model, names)) layer.trainable = false;
+  for (const layer of layersNamed('freezeLayers', model, names)) layer.trainable = false;
 }
 
 export function unfreezeLayers(model: Sequential, names: readonly string[]): void {
-  for (const layer of layersNamed(model, names)) layer.trainable = true;
+  for (const layer of layersNamed('unfreezeLayers', model, names)) layer.trainable = true;
 }
 
 /** Draws these layers' weights afresh from their own initialisers. */
@@ -90,7 +107,7 @@ export function reinitializeLayers(
   { seed = 0 }: { seed?: number } = {},
 ): void {
   const random = createRandom(seed);
-  for (const layer of layersNamed(model, names)) layer.resetWeights(random.fork());
+  for (const layer of layersNamed('reinitializeLayers', model, names)) layer.resetWeights(random.fork());
 }
 
 /**

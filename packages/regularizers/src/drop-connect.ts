@@ -56,8 +56,8 @@ export class DropConnectDense extends AffineLayer {
 
   protected override validateInputShape(inputShape: readonly number[]): void {
     if (inputShape.length !== 1)
-      throw new Error(
-        `dropConnect '${this.name}': input must be [batch, features], got per-example shape [${inputShape.join(', ')}].`,
+      throw this.inputError(
+        `input must be [batch, features], got per-example shape [${inputShape.join(', ')}].`,
       );
   }
 

@@ -74,9 +74,7 @@ export class DropoutLayer extends BaseLayer {
 
   protected override validateInputShape(inputShape: readonly number[]): void {
     if (this.kind === 'spatial' && inputShape.length !== 3) {
-      throw new Error(
-        `SpatialDropout '${this.name}': input must be NHWC images, got per-example shape [${inputShape.join(', ')}].`,
-      );
+      throw this.inputError(`input must be NHWC images, got per-example shape [${inputShape.join(', ')}].`);
     }
   }
 

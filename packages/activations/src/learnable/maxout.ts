@@ -51,8 +51,8 @@ export class Maxout extends AffineLayer {
 
   protected override validateInputShape(inputShape: readonly number[]): void {
     if (inputShape.length !== 1) {
-      throw new Error(
-        `maxout '${this.name}': input must be [batch, features], got per-example shape [${inputShape.join(', ')}].`,
+      throw this.inputError(
+        `input must be [batch, features], got per-example shape [${inputShape.join(', ')}].`,
       );
     }
   }

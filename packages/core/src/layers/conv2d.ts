@@ -42,6 +42,14 @@ export function convOutputLength(
   padding: Padding,
   dilation = 1,
 ): number {
+  for (const [name, value] of [
+    ['length', length],
+    ['kernel', kernel],
+    ['stride', stride],
+    ['dilation', dilation],
+  ] as const)
+    assertPositiveInteger('convOutputLength', name, value);
+  assertOneOf('convOutputLength', 'padding', padding, ['same', 'valid']);
   const effective = (kernel - 1) * dilation + 1;
   return padding === 'same' ? Math.ceil(length / stride) : Math.floor((length - effective) / stride) + 1;
 }
@@ -77,14 +85,14 @@ export class Conv2d extends AffineLayer {
 
   protected override validateInputShape(inputShape: readonly number[]): void {
     if (inputShape.length !== 3) {
-      throw new Error(
-        `conv2d '${this.name}': input must be NHWC images [batch, height, width, channels], got per-example shape [${inputShape.join(', ')}].`,
+      throw this.inputError(
+        `input must be NHWC images [batch, height, width, channels], got per-example shape [${inputShape.join(', ')}].`,
       );
     }
     const [h, w] = this.computeOutputShape(inputShape);
     if ((h as number) < 1 || (w as number) < 1) {
-      throw new Error(
-        `conv2d '${this.name}': a ${this.kernelSize.join('×')} kernel does not fit input [${inputShape.join(', ')}] with padding '${this.padding}'.`,
+      throw this.inputError(
+        `a ${this.kernelSize.join('×')} kernel does not fit input [${inputShape.join(', ')}] with padding '${this.padding}'.`,
       );
     }
   }

@@ -4,11 +4,14 @@
  * activation by default).
  */
 import { fill, zeros, type Tensor } from '@tensorflow/tfjs-core';
+import { GradwellArgumentError } from '../validation';
 import type { Initializer } from '../contracts';
 import type { RandomSource } from '../random';
 
 /** Receptive field × channels for conv kernels `[kh, kw, in, out]`; `[in, out]` for dense kernels. */
 export function computeFans(shape: readonly number[]): { fanIn: number; fanOut: number } {
+  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0))
+    throw new GradwellArgumentError('computeFans', 'shape', 'a list of non-negative integers', shape);
   if (shape.length === 0) return { fanIn: 1, fanOut: 1 };
   if (shape.length === 1) return { fanIn: shape[0] as number, fanOut: shape[0] as number };
   const receptiveField = shape.slice(0, -2).reduce((a, b) => a * b, 1);

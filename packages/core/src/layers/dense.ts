@@ -31,9 +31,7 @@ export class Dense extends AffineLayer {
 
   protected override validateInputShape(inputShape: readonly number[]): void {
     if (inputShape.length < 1)
-      throw new Error(
-        `dense '${this.name}': input must be at least [batch, features], got a vector of examples.`,
-      );
+      throw this.inputError(`input must be at least [batch, features], got a vector of examples.`);
   }
 
   protected override createWeights(inputShape: readonly number[], random: RandomSource): void {

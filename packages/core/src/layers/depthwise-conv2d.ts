@@ -55,13 +55,13 @@ export class DepthwiseConv2d extends AffineLayer {
 
   protected override validateInputShape(inputShape: readonly number[]): void {
     if (inputShape.length !== 3)
-      throw new Error(
-        `depthwiseConv2d '${this.name}': input must be NHWC images [batch, height, width, channels], got per-example shape [${inputShape.join(', ')}].`,
+      throw this.inputError(
+        `input must be NHWC images [batch, height, width, channels], got per-example shape [${inputShape.join(', ')}].`,
       );
     const [h, w] = this.computeOutputShape(inputShape);
     if ((h as number) < 1 || (w as number) < 1)
-      throw new Error(
-        `depthwiseConv2d '${this.name}': a ${this.kernelSize.join('×')} kernel does not fit input [${inputShape.join(', ')}] with padding '${this.padding}'.`,
+      throw this.inputError(
+        `a ${this.kernelSize.join('×')} kernel does not fit input [${inputShape.join(', ')}] with padding '${this.padding}'.`,
       );
   }
 

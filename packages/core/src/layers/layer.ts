@@ -4,10 +4,11 @@
  *
  * Shapes passed to `build` and `computeOutputShape` are per example (no batch axis).
  */
-import { dispose, tidy, variable, type Tensor, type Variable } from '@tensorflow/tfjs-core';
+import { dispose, tidy, variable, zeros, type Tensor, type Variable } from '@tensorflow/tfjs-core';
 import type { Initializer, SerializedObject } from '../contracts';
 import type { ConfigField, LayerConfig } from './layer-config';
 import { getGlobalRandom, type RandomSource } from '../random';
+import { assertTensor, GradwellArgumentError } from '../validation';
 
 export interface ApplyContext {
   /** Training mode: dropout drops, batch norm uses batch statistics. Default false. */
@@ -99,8 +100,17 @@ export abstract class BaseLayer implements Layer {
 
   build(inputShape: readonly number[], random: RandomSource = getGlobalRandom()): void {
     if (this.inputShape !== undefined) return;
+    if (inputShape.some((d) => !Number.isInteger(d) || d < 1))
+      throw this.inputError(
+        `input must have examples of a non-empty shape, got per-example shape [${inputShape.join(', ')}].`,
+      );
     this.validateInputShape(inputShape);
-    this.createWeights(inputShape, random);
+    try {
+      this.createWeights(inputShape, random);
+    } catch (error) {
+      this.unbuild();
+      throw error;
+    }
     this.inputShape = [...inputShape];
   }
 
@@ -127,16 +137,41 @@ export abstract class BaseLayer implements Layer {
   }
 
   apply(x: Tensor, context: ApplyContext = {}): Tensor {
-    if (x.rank < 1)
-      throw new Error(`${this.className} '${this.name}': input must have a batch axis, got a scalar.`);
+    const where = `${this.className} '${this.name}'`;
+    assertTensor(where, 'x', x, { dtypes: ['float32'] });
+    if (x.rank < 1) throw new GradwellArgumentError(where, 'x', 'a batch of examples (rank ≥ 1)', x);
     const exampleShape = x.shape.slice(1);
-    if (this.inputShape === undefined) this.build(exampleShape);
+    const building = this.inputShape === undefined;
+    if (building) this.build(exampleShape);
     else this.checkInputShape(exampleShape);
-    return tidy(() => this.call(x, context));
+    // An empty batch has an empty answer (wasm kernels trap on zero-sized inputs).
+    if (x.shape[0] === 0) return zeros([0, ...this.computeOutputShape(exampleShape)]);
+    try {
+      return tidy(() => this.call(x, context));
+    } catch (error) {
+      // A first call that fails leaves the layer as it was: unbuilt, no weights.
+      if (building) this.unbuild();
+      throw error;
+    }
+  }
+
+  /**
+   * Frees the weights a build made and forgets the input shape, so that a build (or first call) that failed
+   * leaves no partial state behind; a Sequential whose later layer refuses the shape unbuilds the earlier.
+   */
+  unbuild(): void {
+    for (const weight of this.ownWeights) weight.variable.dispose();
+    this.ownWeights.length = 0;
+    this.inputShape = undefined;
   }
 
   /** Throws a clear error when an input of this per-example shape cannot go through the layer. */
   protected validateInputShape(_inputShape: readonly number[]): void {}
+
+  /** The error for an input the layer cannot take: `Dense 'd1': argument 'x': input must be …`. */
+  protected inputError(problem: string): GradwellArgumentError {
+    return GradwellArgumentError.because(`${this.className} '${this.name}'`, 'x', `argument 'x': ${problem}`);
+  }
 
   /** Creates the layer's weights with {@link addWeight}. */
   protected createWeights(_inputShape: readonly number[], _random: RandomSource): void {}
@@ -159,9 +194,10 @@ export abstract class BaseLayer implements Layer {
   protected checkInputShape(exampleShape: readonly number[]): void {
     const expected = this.builtInputShape;
     if (exampleShape.length !== expected.length || exampleShape.some((d, i) => d !== expected[i])) {
-      throw new Error(
-        `${this.className} '${this.name}': input must have per-example shape [${expected.join(', ')}] ` +
-          `(the shape it was built for), got [${exampleShape.join(', ')}].`,
+      throw GradwellArgumentError.because(
+        `${this.className} '${this.name}'`,
+        'x',
+        `argument 'x' must have per-example shape [${expected.join(', ')}] (the shape it was built for), got [${exampleShape.join(', ')}].`,
       );
     }
   }

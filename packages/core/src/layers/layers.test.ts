@@ -291,3 +291,20 @@ describe('sequential', () => {
     ['wasm'],
   );
 });
+
+describe('a failed build leaves nothing behind', () => {
+  test('a Sequential whose later layer refuses the shape unbuilds the earlier ones (no weights, no tensors)', async () => {
+    const { Sequential } = await import('./sequential');
+    const { Dense } = await import('./dense');
+    const { GlobalAveragePool } = await import('./pooling');
+    const model = new Sequential([new Dense({ units: 3 }), new GlobalAveragePool()]);
+    const before = tf.memory().numTensors;
+    const x = tf.ones([2, 4]);
+    expect(() => model.apply(x)).toThrow(/argument 'x': input must be NHWC images/);
+    x.dispose();
+    expect(model.built).toBe(false);
+    expect(model.weights).toHaveLength(0);
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+});

@@ -42,11 +42,10 @@ abstract class Pool2d extends BaseLayer {
   }
 
   protected override validateInputShape(inputShape: readonly number[]): void {
-    const [h, w] = this.computeOutputShape(inputShape);
-    if (inputShape.length !== 3 || (h as number) < 1 || (w as number) < 1) {
-      throw new Error(
-        `${this.className} '${this.name}': input must be NHWC images whose height and width fit a ` +
-          `${this.poolSize.join('×')} window, got per-example shape [${inputShape.join(', ')}].`,
+    const [h, w] = inputShape.length === 3 ? this.computeOutputShape(inputShape) : [0, 0];
+    if ((h as number) < 1 || (w as number) < 1) {
+      throw this.inputError(
+        `input must be NHWC images whose height and width fit a ${this.poolSize.join('×')} window, got per-example shape [${inputShape.join(', ')}].`,
       );
     }
   }
@@ -108,9 +107,7 @@ export class GlobalAveragePool extends BaseLayer {
   }
   protected override validateInputShape(inputShape: readonly number[]): void {
     if (inputShape.length !== 3) {
-      throw new Error(
-        `GlobalAveragePool '${this.name}': input must be NHWC images, got per-example shape [${inputShape.join(', ')}].`,
-      );
+      throw this.inputError(`input must be NHWC images, got per-example shape [${inputShape.join(', ')}].`);
     }
   }
   protected call(x: Tensor): Tensor {
@@ -136,7 +133,7 @@ export class Flatten extends BaseLayer {
     super(args.name, 'flatten');
   }
   protected call(x: Tensor): Tensor {
-    return reshape(x, [x.shape[0], -1]);
+    return reshape(x, [x.shape[0], x.shape.slice(1).reduce((a, b) => a * b, 1)]);
   }
   override computeOutputShape(inputShape: readonly number[]): number[] {
     return [inputShape.reduce((a, b) => a * b, 1)];

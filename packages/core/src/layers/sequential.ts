@@ -7,6 +7,7 @@ import { tidy, type Tensor } from '@tensorflow/tfjs-core';
 import type { ObjectResolvers, SerializedObject } from '../contracts';
 import { createRandom, getGlobalRandom, type RandomSource } from '../random';
 import type { Registry } from '../registry';
+import { assertTensor, GradwellArgumentError } from '../validation';
 import { serializeLayer, type ApplyContext, type Layer, type LayerWeight } from './layer';
 
 export interface SequentialArgs {
@@ -55,20 +56,56 @@ export class Sequential implements Layer {
 
   build(inputShape: readonly number[], random: RandomSource = getGlobalRandom()): void {
     let shape = [...inputShape];
-    for (const layer of this.layers) {
-      layer.build(shape, random.fork());
-      shape = layer.computeOutputShape(shape);
+    const built: Layer[] = [];
+    try {
+      for (const layer of this.layers) {
+        const fresh = !(layer as { built?: boolean }).built;
+        layer.build(shape, random.fork());
+        if (fresh) built.push(layer);
+        shape = layer.computeOutputShape(shape);
+      }
+    } catch (error) {
+      // A layer that refuses its input shape leaves the model unbuilt, not half built.
+      for (const layer of built) (layer as { unbuild?: () => void }).unbuild?.();
+      throw error;
     }
     this.inputShape = [...inputShape];
   }
 
+  private checkInput(x: Tensor): void {
+    this.checkBatch(`Sequential '${this.name}'`, 'x', x);
+  }
+
+  /**
+   * Checks that `batch` can go through the model — a live float32 tensor of examples, of the per-example
+   * shape the model was built for — with an error naming `argument` of `context` (a caller's own names).
+   */
+  checkBatch(context: string, argument: string, batch: unknown): asserts batch is Tensor {
+    assertTensor(context, argument, batch, { dtypes: ['float32'] });
+    if (batch.rank < 1)
+      throw new GradwellArgumentError(context, argument, 'a batch of examples (rank ≥ 1)', batch);
+    const expected = this.inputShape;
+    if (expected !== undefined) {
+      const shape = batch.shape.slice(1);
+      if (shape.length !== expected.length || shape.some((d, i) => d !== expected[i]))
+        throw new GradwellArgumentError(
+          context,
+          argument,
+          `a batch of examples of shape [${expected.join(', ')}]`,
+          batch,
+        );
+    }
+  }
+
   apply(x: Tensor, context: ApplyContext = {}): Tensor {
+    this.checkInput(x);
     if (!this.built) this.build(x.shape.slice(1));
     return tidy(() => this.layers.reduce((h, layer) => layer.apply(h, context), x));
   }
 
   /** The output of every layer, in order (the last is the model's output). */
   applyWithIntermediates(x: Tensor, context: ApplyContext = {}): Tensor[] {
+    this.checkInput(x);
     if (!this.built) this.build(x.shape.slice(1));
     const outputs: Tensor[] = [];
     let h = x;
@@ -97,8 +134,11 @@ export class Sequential implements Layer {
   getLayer(name: string): Layer {
     const layer = this.layers.find((l) => l.name === name);
     if (layer === undefined) {
-      throw new Error(
-        `sequential '${this.name}' has no layer '${name}'; its layers: ${this.layers.map((l) => l.name).join(', ')}.`,
+      throw GradwellArgumentError.because(
+        `Sequential '${this.name}'`,
+        'name',
+        `argument 'name': the model has no layer '${String(name)}'; its layers: ${this.layers.map((l) => l.name).join(', ')}.`,
+        name,
       );
     }
     return layer;
