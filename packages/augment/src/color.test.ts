@@ -112,7 +112,7 @@ describeOnBackends('colour adjustments (torchvision definitions)', () => {
       "adjustBrightness: argument 'factor' must be one number or 1 (one per image), got undefined",
     );
     expect(() => adjustSaturation(tf.ones([1, 2, 2, 1]), 1)).toThrow(
-      "adjustSaturation: argument 'images' must have 3 (RGB) channels",
+      "adjustSaturation: argument 'images' must be RGB images (3 channels)",
     );
   });
 });

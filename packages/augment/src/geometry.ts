@@ -24,7 +24,7 @@ import {
   GradwellArgumentError,
   type RandomSource,
 } from '@gradwell/core';
-import { onBatch } from './images';
+import { assertImages, onBatch } from './images';
 
 /** Mirror left–right. */
 export const flipHorizontal = (images: Tensor): Tensor =>
@@ -67,6 +67,7 @@ export function crop(
   images: Tensor,
   { top, left, height, width }: { top: number; left: number; height: number; width: number },
 ): Tensor {
+  assertImages('crop', images);
   for (const [name, value] of Object.entries({ top, left })) assertNonNegativeInteger('crop', name, value);
   for (const [name, value] of Object.entries({ height, width })) assertPositiveInteger('crop', name, value);
   const n = images.rank === 4 ? images.shape[0] : 1;

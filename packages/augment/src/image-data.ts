@@ -9,7 +9,7 @@ import {
   type Tensor,
   type Tensor3D,
 } from '@tensorflow/tfjs-core';
-import { assertTensor } from '@gradwell/core';
+import { assertFiniteValues, assertTensor } from '@gradwell/core';
 
 export interface ImageDataLike {
   data: Uint8ClampedArray;
@@ -29,7 +29,8 @@ export function imageDataToTensor({ data, width, height }: ImageDataLike): Tenso
 
 /** RGB (or grayscale) HWC in [0, 1] → RGBA bytes, for `new ImageData(data, width, height)`. */
 export function tensorToImageData(image: Tensor): ImageDataLike {
-  assertTensor('tensorToImageData', 'image', image, { ranks: [3] });
+  assertTensor('tensorToImageData', 'image', image, { ranks: [3], dtypes: ['float32'] });
+  assertFiniteValues('tensorToImageData', 'image', image);
   const [height, width, channels] = image.shape as [number, number, number];
   const bytes = tidy(() =>
     round(mul(clipByValue(channels > 3 ? slice(image, [0, 0, 0], [-1, -1, 3]) : image, 0, 1), 255)),

@@ -18,12 +18,23 @@ import {
   tidy,
   type Tensor,
 } from '@tensorflow/tfjs-core';
-import { assertInRange, assertTensor, type RandomSource } from '@gradwell/core';
+import { assertInRange, assertTensor, GradwellArgumentError, type RandomSource } from '@gradwell/core';
 
 /** Gamma(shape, 1) by Marsaglia & Tsang (2000); shape < 1 by the boosting trick. */
 export function sampleGamma(shape: number, random: RandomSource): number {
-  if (shape < 1)
-    return sampleGamma(shape + 1, random) * Math.pow(random.next() || Number.MIN_VALUE, 1 / shape);
+  // A NaN or infinite shape would never leave the rejection loop: refuse it (never a hang).
+  assertInRange('sampleGamma', 'shape', shape, { min: 0, minInclusive: false });
+  checkRandom('sampleGamma', random);
+  return gamma(shape, random);
+}
+
+function checkRandom(context: string, random: RandomSource): void {
+  if (random === null || typeof random !== 'object' || typeof random.next !== 'function')
+    throw new GradwellArgumentError(context, 'random', 'a random source (createRandom(seed))', random);
+}
+
+function gamma(shape: number, random: RandomSource): number {
+  if (shape < 1) return gamma(shape + 1, random) * Math.pow(random.next() || Number.MIN_VALUE, 1 / shape);
   const d = shape - 1 / 3;
   const c = 1 / Math.sqrt(9 * d);
   for (;;) {
@@ -37,8 +48,12 @@ export function sampleGamma(shape: number, random: RandomSource): number {
 
 /** Beta(α, β) from two gammas. */
 export function sampleBeta(alpha: number, beta: number, random: RandomSource): number {
-  const x = sampleGamma(alpha, random);
-  return x / (x + sampleGamma(beta, random));
+  for (const [name, value] of [['alpha', alpha], ['beta', beta]] as const) {
+    assertInRange('sampleBeta', name, value, { min: 0, minInclusive: false });
+  }
+  checkRandom('sampleBeta', random);
+  const x = gamma(alpha, random);
+  return x / (x + gamma(beta, random));
 }
 
 export interface MixedBatch {
@@ -50,9 +65,14 @@ export interface MixedBatch {
 
 function checkPair(context: string, images: Tensor, labels: Tensor): void {
   assertTensor(context, 'images', images, { ranks: [2, 3, 4] });
-  assertTensor(context, 'labels', labels, { ranks: [2] });
+  assertTensor(context, 'labels', labels, { ranks: [2], dtypes: ['float32'] });
+  if (labels.shape[1] === 0)
+    throw new GradwellArgumentError(context, 'labels', 'rows of at least one class', labels);
+  if (images.shape.slice(1).some((d) => d === 0))
+    throw new GradwellArgumentError(context, 'images', 'examples of a non-empty shape', images);
   if (images.shape[0] !== labels.shape[0])
-    throw new Error(`${context}: ${images.shape[0]} images but ${labels.shape[0]} label rows.`);
+    throw new GradwellArgumentError(context, 'labels', `one row per image (${images.shape[0]} rows)`, labels);
+  assertTensor(context, 'images', images, { dtypes: ['float32'] });
 }
 
 export function mixup(
@@ -64,12 +84,14 @@ export function mixup(
   checkPair('mixup', images, labels);
   assertInRange('mixup', 'alpha', alpha, { min: 0, minInclusive: false });
   const lambda = sampleBeta(alpha, alpha, random);
-  const partner = tensor1d(random.permutation(images.shape[0]), 'int32');
-  const result = tidy(() => ({
-    images: add(mul(images, lambda), mul(gather(images, partner), 1 - lambda)),
-    labels: add(mul(labels, lambda), mul(gather(labels, partner), 1 - lambda)),
-  }));
-  partner.dispose();
+  const order = random.permutation(images.shape[0]);
+  const result = tidy(() => {
+    const partner = tensor1d(order, 'int32');
+    return {
+      images: add(mul(images, lambda), mul(gather(images, partner), 1 - lambda)),
+      labels: add(mul(labels, lambda), mul(gather(labels, partner), 1 - lambda)),
+    };
+  });
   return { ...result, lambda };
 }
 
@@ -91,8 +113,9 @@ export function cutmix(
   const [top, bottom] = [Math.max(0, cy - Math.floor(cutH / 2)), Math.min(h, cy + Math.ceil(cutH / 2))];
   const [left, right] = [Math.max(0, cx - Math.floor(cutW / 2)), Math.min(w, cx + Math.ceil(cutW / 2))];
   const lambda = 1 - ((bottom - top) * (right - left)) / (h * w);
-  const partner = tensor1d(random.permutation(n), 'int32');
+  const order = random.permutation(n);
   const result = tidy(() => {
+    const partner = tensor1d(order, 'int32');
     const rows = reshape(range(0, h), [1, h, 1, 1]);
     const cols = reshape(range(0, w), [1, 1, w, 1]);
     const box = cast(
@@ -108,6 +131,5 @@ export function cutmix(
       labels: add(mul(labels, lambda), mul(gather(labels, partner), 1 - lambda)),
     };
   });
-  partner.dispose();
   return { ...result, lambda };
 }

@@ -21,7 +21,7 @@ import {
   type Tensor,
   type Rank,
 } from '@tensorflow/tfjs-core';
-import { assertInRange, GradwellArgumentError, type RandomSource } from '@gradwell/core';
+import { assertFiniteNumber, assertInRange, GradwellArgumentError, type RandomSource } from '@gradwell/core';
 import { adjustBrightness, adjustContrast, adjustHue, adjustSaturation } from './color';
 import { symmetricEigen } from './eigen';
 import { onBatch, onRgbBatch } from './images';
@@ -149,6 +149,7 @@ export interface RandomErasingOptions {
 export function randomErasing(images: Tensor, options: RandomErasingOptions, random: RandomSource): Tensor {
   const { p = 0.5, scale = [0.02, 0.33], ratio = [0.3, 3.3], value = 0 } = options;
   assertInRange('randomErasing', 'p', p, { min: 0, max: 1 });
+  if (value !== 'random') assertFiniteNumber('randomErasing', 'value', value);
   assertInRange('randomErasing', 'scale', scale[1], { min: scale[0], max: 1 });
   return onBatch('randomErasing', images, (x) =>
     tidy(() => {

@@ -17,6 +17,7 @@ import {
 } from '@gradwell/core';
 import { adjustBrightness, adjustContrast, adjustHue, adjustSaturation, toGrayscale } from './color';
 import * as geometry from './geometry';
+import { assertImages } from './images';
 import { colorJitter, randomErasing } from './photometric';
 import { standardize } from './preprocess';
 
@@ -121,8 +122,9 @@ export function compose(specs: readonly StepSpec[], { seed = 0 }: { seed?: numbe
     return { spec: { type: spec.type, p, params: { ...(spec.params ?? {}) } }, definition };
   });
   const ownRandom = createRandom(seed);
-  const run = (images: Tensor, random: RandomSource): Tensor =>
-    tidy(() =>
+  const run = (images: Tensor, random: RandomSource): Tensor => {
+    assertImages('pipeline', images);
+    return tidy(() =>
       resolved.reduce<Tensor>((x, { spec, definition }) => {
         const batched = x.rank === 4;
         const n = batched ? x.shape[0] : 1;
@@ -134,6 +136,7 @@ export function compose(specs: readonly StepSpec[], { seed = 0 }: { seed?: numbe
         return add(x, mul(mask, sub(transformed, x)));
       }, images),
     );
+  };
   return {
     seed,
     steps: resolved.map((r) => r.spec),

@@ -11,7 +11,7 @@
  * non-trainable weights, saved and loaded with the model.
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { choiceField, defineLayerConfig, optionalField, type ApplyContext } from '@gradwell/core';
+import { assertOneOf, choiceField, defineLayerConfig, optionalField, type ApplyContext } from '@gradwell/core';
 import { batchNorm, normalizeBatchInTraining } from './batch-norm';
 import {
   NORMALIZATION_FIELDS,
@@ -38,13 +38,13 @@ export class BatchNorm extends RunningStatisticsLayer {
   constructor(args: BatchNormArgs = {}) {
     super(args, 'batchNorm');
     this.gradient = args.gradient ?? 'fused';
+    assertOneOf('batchNorm', 'gradient', this.gradient, ['fused', 'autodiff']);
   }
 
   protected override validateInputShape(inputShape: readonly number[]): void {
     if (inputShape.length !== 1 && inputShape.length !== 3) {
-      throw new Error(
-        `BatchNorm '${this.name}': input must be dense [batch, channels] or NHWC [batch, height, width, channels], ` +
-          `got per-example shape [${inputShape.join(', ')}].`,
+      throw this.inputError(
+        `input must be dense [batch, channels] or NHWC [batch, height, width, channels], got per-example shape [${inputShape.join(', ')}].`,
       );
     }
   }
@@ -55,9 +55,8 @@ export class BatchNorm extends RunningStatisticsLayer {
       exampleShape.length !== this.builtInputShape.length ||
       exampleShape[exampleShape.length - 1] !== channels
     ) {
-      throw new Error(
-        `BatchNorm '${this.name}': its weights are for ${channels} channels in a rank-${this.builtInputShape.length + 1} input, ` +
-          `got an input of per-example shape [${exampleShape.join(', ')}].`,
+      throw this.inputError(
+        `the layer's weights are for ${channels} channels in a rank-${this.builtInputShape.length + 1} input, got an input of per-example shape [${exampleShape.join(', ')}].`,
       );
     }
   }

@@ -173,7 +173,7 @@ describeOnBackends('batch normalisation against the float64 closed form', () => 
     );
     layer.apply(tf.ones([4, 3]), { training: true });
     expect(() => layer.apply(tf.ones([4, 5]))).toThrow(
-      /its weights are for 3 channels in a rank-2 input, got an input of per-example shape \[5\]/,
+      /weights are for 3 channels in a rank-2 input, got an input of per-example shape \[5\]/,
     );
     expect(() => batchNormalization().apply(tf.ones([2, 3, 4]))).toThrow(
       /must be dense \[batch, channels\] or NHWC/,

@@ -29,7 +29,7 @@ import {
   type GradSaveFunc,
   type Tensor,
 } from '@tensorflow/tfjs-core';
-import { assertInRange, assertOneOf, assertTensor } from '@gradwell/core';
+import { assertInRange, assertOneOf, assertTensor, GradwellArgumentError } from '@gradwell/core';
 import { channelMean } from './channel-reductions';
 
 export interface BatchNormParameters {
@@ -43,13 +43,26 @@ export interface BatchNormParameters {
   epsilon?: number;
 }
 
+/** Whether a tensor of `shape` broadcasts to `target` without changing it (numpy's rule, from the right). */
+function broadcastsTo(shape: readonly number[], target: readonly number[]): boolean {
+  if (shape.length > target.length) return false;
+  return shape.every((d, i) => d === 1 || d === target[target.length - shape.length + i]);
+}
+
 /** y = γ·(x − mean)/√(variance + ε) + β with given statistics (inference: the running ones). */
 export function batchNorm(
   x: Tensor,
   { mean, variance, gamma, beta, epsilon = 1e-3 }: BatchNormParameters,
 ): Tensor {
-  assertTensor('batchNorm', 'x', x);
+  assertTensor('batchNorm', 'x', x, { dtypes: ['float32'] });
   assertInRange('batchNorm', 'epsilon', epsilon, { min: 0, minInclusive: false });
+  // Each statistic must broadcast to x's shape (a [C] vector for channels-last input, or keepDims moments).
+  for (const [name, value] of Object.entries({ mean, variance, gamma, beta })) {
+    if (value === undefined && (name === 'gamma' || name === 'beta')) continue;
+    assertTensor('batchNorm', name, value, { dtypes: ['float32'] });
+    if (!broadcastsTo(value.shape, x.shape))
+      throw new GradwellArgumentError('batchNorm', name, `a tensor that broadcasts to x's shape [${x.shape.join(', ')}]`, value);
+  }
   return tidy(() => {
     const normalized = mul(sub(x, mean), rsqrt(add(variance, epsilon)));
     const scaled = gamma === undefined ? normalized : mul(normalized, gamma);
@@ -126,16 +139,19 @@ export function normalizeBatchInTraining(
   axes?: readonly number[],
   options: NormalizeOptions = {},
 ): BatchStatistics {
-  assertTensor('normalizeBatchInTraining', 'x', x);
+  assertTensor('normalizeBatchInTraining', 'x', x, { dtypes: ['float32'] });
+  if (x.size === 0) throw new GradwellArgumentError('normalizeBatchInTraining', 'x', 'a non-empty tensor', x);
   const { epsilon = 1e-3, gradient = 'fused' } = options;
   assertInRange('normalizeBatchInTraining', 'epsilon', epsilon, { min: 0, minInclusive: false });
   assertOneOf('normalizeBatchInTraining', 'gradient', gradient, ['fused', 'autodiff']);
   const reduce = reductionAxes(x, axes);
   const m = reduce.reduce((count, axis) => count * (x.shape[axis] as number), 1);
   if (m < 2) {
-    throw new Error(
-      `normalizeBatchInTraining: training needs at least 2 values per feature to estimate a variance, got ${m} ` +
-        `(input shape [${x.shape.join(', ')}]); use a larger batch or the running statistics (inference mode).`,
+    throw GradwellArgumentError.because(
+      'normalizeBatchInTraining',
+      'x',
+      `argument 'x': training needs at least 2 values per feature to estimate a variance, got ${m} (input shape [${x.shape.join(', ')}]); use a larger batch or the running statistics (inference mode).`,
+      x,
     );
   }
   const featureShape = x.shape.map((d, i) => (reduce.includes(i) ? 1 : d));

@@ -116,6 +116,6 @@ test('distributionSnapshot: percentiles and histograms per feature', () => {
   expect(snapshot[0]?.histogram.counts.reduce((a, b) => a + b, 0)).toBe(101);
   expect(quantile([0, 10], 0.25)).toBe(2.5);
   expect(() => distributionSnapshot(tf.ones([2, 2]), { features: [5] })).toThrow(
-    'feature 5 is out of range; the input has 2 features',
+    "distributionSnapshot: argument 'features' must be feature indices in [0, 2), got 5",
   );
 });

@@ -3,6 +3,7 @@
  * custom gradient is zero.
  */
 import { customGrad, zerosLike, type GradSaveFunc, type Tensor } from '@tensorflow/tfjs-core';
+import { assertTensor } from '@gradwell/core';
 
 const blocked = customGrad(((x: Tensor, _save: GradSaveFunc) => ({
   value: x.clone(),
@@ -10,5 +11,6 @@ const blocked = customGrad(((x: Tensor, _save: GradSaveFunc) => ({
 })) as unknown as Parameters<typeof customGrad<Tensor>>[0]);
 
 export function stopGradient(x: Tensor): Tensor {
+  assertTensor('stopGradient', 'x', x);
   return blocked(x);
 }

@@ -17,10 +17,13 @@ import {
   type Scalar,
   type Tensor,
 } from '@tensorflow/tfjs-core';
-import { assertInRange, assertTensor } from '@gradwell/core';
+import { assertInRange, assertTensor, GradwellArgumentError } from '@gradwell/core';
 
 /** Entropy of softmax(logits) per example, in nats. */
 export function softmaxEntropy(logits: Tensor): Tensor {
+  assertTensor('softmaxEntropy', 'logits', logits, { dtypes: ['float32'] });
+  if (logits.rank < 1 || logits.shape[logits.rank - 1] === 0)
+    throw new GradwellArgumentError('softmaxEntropy', 'logits', 'rows of at least one class', logits);
   return tidy(() => {
     const logP = logSoftmax(logits);
     return neg(sum(mul(exp(logP), logP), -1));
@@ -36,7 +39,8 @@ export interface ConfidencePenaltyOptions {
 
 /** The term to ADD to the loss: −β·mean H(p), or β·mean max(0, Γ − H(p)) when hinged. */
 export function confidencePenalty(logits: Tensor, { beta, threshold }: ConfidencePenaltyOptions): Scalar {
-  assertTensor('confidencePenalty', 'logits', logits, { ranks: [2] });
+  assertTensor('confidencePenalty', 'logits', logits, { ranks: [2], dtypes: ['float32'] });
+  if (logits.shape[0] === 0) throw new GradwellArgumentError('confidencePenalty', 'logits', 'a batch of at least one row', logits);
   assertInRange('confidencePenalty', 'beta', beta, { min: 0 });
   if (threshold !== undefined) assertInRange('confidencePenalty', 'threshold', threshold, { min: 0 });
   return tidy(() => {

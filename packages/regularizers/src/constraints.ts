@@ -16,9 +16,9 @@ import {
   sum,
   tidy,
   type Tensor,
-  type Variable,
+  Variable,
 } from '@tensorflow/tfjs-core';
-import { assertInRange } from '@gradwell/core';
+import { assertInRange, assertTensor, GradwellArgumentError } from '@gradwell/core';
 
 export interface WeightConstraint {
   readonly className: string;
@@ -29,7 +29,25 @@ export interface WeightConstraint {
 
 /** Projects `variable` in place. */
 export function applyConstraint(variable: Variable, constraint: WeightConstraint): void {
+  assertTensor('applyConstraint', 'variable', variable, { dtypes: ['float32'] });
+  if (!(variable instanceof Variable))
+    throw new GradwellArgumentError('applyConstraint', 'variable', 'a tf.Variable (a layer weight)', variable);
+  const axis = (constraint.getConfig() as { axis?: number | number[] }).axis;
+  const axes = axis === undefined ? [] : Array.isArray(axis) ? axis : [axis];
+  if (axes.some((a) => a >= variable.rank))
+    throw new GradwellArgumentError(
+      'applyConstraint',
+      'variable',
+      `a weight with axis ${axes.join(', ')} (the constraint's ${constraint.className} axis)`,
+      variable,
+    );
   tidy(() => variable.assign(constraint.apply(variable)));
+}
+
+function checkAxis(context: string, axis: unknown): void {
+  const axes = Array.isArray(axis) ? axis : [axis];
+  if (axes.length === 0 || axes.some((a) => typeof a !== 'number' || !Number.isInteger(a) || a < 0))
+    throw new GradwellArgumentError(context, 'axis', 'a non-negative integer axis or a list of them', axis);
 }
 
 const EPSILON = 1e-7;
@@ -39,6 +57,7 @@ const normOver = (w: Tensor, axis: number | number[]): Tensor => sqrt(sum(square
 
 export function maxNorm(maxValue: number, { axis = 0 }: { axis?: number | number[] } = {}): WeightConstraint {
   assertInRange('maxNorm', 'maxValue', maxValue, { min: 0, minInclusive: false });
+  checkAxis('maxNorm', axis);
   return {
     className: 'maxNorm',
     apply: (w) =>
@@ -51,6 +70,7 @@ export function maxNorm(maxValue: number, { axis = 0 }: { axis?: number | number
 }
 
 export function unitNorm({ axis = 0 }: { axis?: number | number[] } = {}): WeightConstraint {
+  checkAxis('unitNorm', axis);
   return {
     className: 'unitNorm',
     apply: (w) => tidy(() => div(w, maximum(normOver(w, axis), EPSILON))),
@@ -64,6 +84,7 @@ export function nonNeg(): WeightConstraint {
 
 /** Clips every weight into [min, max]. */
 export function clipWeights(min: number, max: number): WeightConstraint {
+  assertInRange('clipWeights', 'min', min, {});
   assertInRange('clipWeights', 'max', max, { min });
   return {
     className: 'clipWeights',

@@ -25,16 +25,17 @@ export function dropout(
   x: Tensor,
   rate: number,
   random: RandomSource,
-  noiseShape: number[] = x.shape,
+  noiseShape?: number[],
 ): Tensor {
-  assertTensor('dropout', 'x', x);
+  assertTensor('dropout', 'x', x, { dtypes: ['float32'] });
   assertRate('dropout', rate);
   if (rate === 0) return x.clone();
-  return tidy(() => div(mul(x, keepMask(noiseShape, rate, random)), 1 - rate));
+  return tidy(() => div(mul(x, keepMask(noiseShape ?? x.shape, rate, random)), 1 - rate));
 }
 
 /** Gaussian dropout (Srivastava et al.): multiplies by N(1, rate/(1 − rate)) noise — same mean and variance. */
 export function gaussianDropout(x: Tensor, rate: number, random: RandomSource): Tensor {
+  assertTensor('gaussianDropout', 'x', x, { dtypes: ['float32'] });
   assertRate('gaussianDropout', rate);
   if (rate === 0) return x.clone();
   return tidy(() => mul(x, random.normalTensor(x.shape, 1, Math.sqrt(rate / (1 - rate)))));
@@ -49,6 +50,7 @@ const SELU_SCALE = 1.0507009873554805;
  * a = ((1 − r)(1 + r·α′²))^(−1/2), b = −a·α′·r.
  */
 export function alphaDropout(x: Tensor, rate: number, random: RandomSource): Tensor {
+  assertTensor('alphaDropout', 'x', x, { dtypes: ['float32'] });
   assertRate('alphaDropout', rate);
   if (rate === 0) return x.clone();
   const alphaPrime = -SELU_SCALE * SELU_ALPHA;

@@ -9,6 +9,7 @@ import {
   assertInRange,
   assertNonNegativeInteger,
   assertOneOf,
+  GradwellArgumentError,
   type CallbackContext,
   type LayerWeight,
   type TrainingCallback,
@@ -51,11 +52,14 @@ export class EarlyStopping implements TrainingCallback {
 
   constructor(options: EarlyStoppingOptions = {}) {
     this.monitor = options.monitor ?? 'valLoss';
+    if (typeof this.monitor !== 'string' || this.monitor === '')
+      throw new GradwellArgumentError('earlyStopping', 'monitor', "a metric's name (e.g. 'valLoss')", this.monitor);
     const mode = options.mode ?? 'auto';
     assertOneOf('earlyStopping', 'mode', mode, ['min', 'max', 'auto']);
     this.mode = mode === 'auto' ? (/acc|auc|precision|recall|f1/i.test(this.monitor) ? 'max' : 'min') : mode;
+    // Keras takes |minDelta|; anything but a finite number is refused (a string would coerce).
+    assertInRange('earlyStopping', 'minDelta', options.minDelta ?? 0, {});
     this.minDelta = Math.abs(options.minDelta ?? 0);
-    assertInRange('earlyStopping', 'minDelta', this.minDelta, { min: 0 });
     this.patience = options.patience ?? 0;
     assertNonNegativeInteger('earlyStopping', 'patience', this.patience);
     this.startFromEpoch = options.startFromEpoch ?? 0;
@@ -63,6 +67,8 @@ export class EarlyStopping implements TrainingCallback {
     if (options.baseline !== undefined) assertInRange('earlyStopping', 'baseline', options.baseline, {});
     this.baseline = options.baseline;
     this.restoreBestWeights = options.restoreBestWeights ?? false;
+    if (typeof this.restoreBestWeights !== 'boolean')
+      throw new GradwellArgumentError('earlyStopping', 'restoreBestWeights', 'true or false', this.restoreBestWeights);
     this.bestValue = this.mode === 'min' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
     this.weightsOf =
       options.weights !== undefined

@@ -7,17 +7,20 @@ import {
   add,
   cast,
   logSoftmax,
+  max,
   mean,
+  min,
   mul,
   neg,
   oneHot,
+  stack,
   sub,
   sum,
   tidy,
   type Scalar,
   type Tensor,
 } from '@tensorflow/tfjs-core';
-import { assertInRange, assertTensor, GradwellArgumentError } from '@gradwell/core';
+import { assertInRange, assertOneOf, assertTensor, GradwellArgumentError } from '@gradwell/core';
 
 /**
  * (1 − ε)·y + ε/K for one-hot (or probability) rows y over the last axis, computed as a·y + b·(1 − y) with
@@ -25,7 +28,9 @@ import { assertInRange, assertTensor, GradwellArgumentError } from '@gradwell/co
  * formula's values in float32 (the lecture's 0.97 and 0.01, not 0.96 + 0.01 rounded twice).
  */
 export function smoothLabels(labels: Tensor, epsilon: number): Tensor {
-  assertTensor('smoothLabels', 'labels', labels);
+  assertTensor('smoothLabels', 'labels', labels, { dtypes: ['float32', 'int32'] });
+  if (labels.rank < 1 || labels.shape[labels.rank - 1] === 0)
+    throw new GradwellArgumentError('smoothLabels', 'labels', 'rows of at least one class (rank ≥ 1)', labels);
   assertInRange('smoothLabels', 'epsilon', epsilon, { min: 0, max: 1 });
   const classes = labels.shape[labels.rank - 1] as number;
   const off = epsilon / classes;
@@ -49,9 +54,10 @@ export function softmaxCrossEntropy(
   logits: Tensor,
   { labelSmoothing = 0, reduction = 'mean' }: CrossEntropyOptions = {},
 ): Scalar {
-  assertTensor('softmaxCrossEntropy', 'logits', logits, { ranks: [2] });
+  assertTensor('softmaxCrossEntropy', 'logits', logits, { ranks: [2], dtypes: ['float32'] });
   assertTensor('softmaxCrossEntropy', 'labels', labels, { ranks: [1, 2] });
   assertInRange('softmaxCrossEntropy', 'labelSmoothing', labelSmoothing, { min: 0, max: 1 });
+  assertOneOf('softmaxCrossEntropy', 'reduction', reduction, ['mean', 'sum']);
   const [n, classes] = logits.shape as [number, number];
   if (labels.shape[0] !== n || (labels.rank === 2 && labels.shape[1] !== classes)) {
     throw new GradwellArgumentError(
@@ -60,6 +66,16 @@ export function softmaxCrossEntropy(
       `[${n}] class ids or [${n}, ${classes}] rows matching the logits`,
       labels,
     );
+  }
+  // Class ids are integers: a float id (2.5) would be truncated without a word.
+  if (labels.rank === 1 && labels.dtype !== 'int32')
+    throw new GradwellArgumentError('softmaxCrossEntropy', 'labels', 'int32 class ids (or [N, K] rows)', labels);
+  if (labels.rank === 1 && n > 0) {
+    const extremes = tidy(() => stack([min(labels), max(labels)]));
+    const [lo, hi] = Array.from(extremes.dataSync()) as [number, number];
+    extremes.dispose();
+    if (lo < 0 || hi >= classes)
+      throw new GradwellArgumentError('softmaxCrossEntropy', 'labels', `class ids in [0, ${classes})`, `ids from ${lo} to ${hi}`);
   }
   return tidy(() => {
     const target = labels.rank === 1 ? oneHot(cast(labels, 'int32'), classes) : labels;

@@ -15,7 +15,7 @@ import {
   type Scalar,
   type Tensor,
 } from '@tensorflow/tfjs-core';
-import { assertInRange } from '@gradwell/core';
+import { assertInRange, assertTensor } from '@gradwell/core';
 
 export interface WeightPenalty {
   readonly className: string;
@@ -24,10 +24,11 @@ export interface WeightPenalty {
   getConfig(): Record<string, number>;
 }
 
-function total(weights: Tensor | readonly Tensor[], term: (w: Tensor) => Tensor): Scalar {
+function total(context: string, weights: Tensor | readonly Tensor[], term: (w: Tensor) => Tensor): Scalar {
   const list: readonly Tensor[] = Array.isArray(weights)
     ? (weights as readonly Tensor[])
     : [weights as Tensor];
+  list.forEach((w, i) => assertTensor(context, list.length === 1 ? 'weights' : `weights[${i}]`, w, { dtypes: ['float32'] }));
   return tidy(() => (list.length === 0 ? scalar(0) : (addN(list.map((w) => sum(term(w)))) as Scalar)));
 }
 
@@ -36,7 +37,7 @@ export function l1(lambda: number): WeightPenalty {
   assertInRange('l1', 'lambda', lambda, { min: 0 });
   return {
     className: 'l1',
-    penalty: (w) => total(w, (t) => mul(lambda, abs(t))),
+    penalty: (w) => total('l1', w, (t) => mul(lambda, abs(t))),
     getConfig: () => ({ lambda }),
   };
 }
@@ -46,7 +47,7 @@ export function l2(lambda: number): WeightPenalty {
   assertInRange('l2', 'lambda', lambda, { min: 0 });
   return {
     className: 'l2',
-    penalty: (w) => total(w, (t) => mul(lambda, square(t))),
+    penalty: (w) => total('l2', w, (t) => mul(lambda, square(t))),
     getConfig: () => ({ lambda }),
   };
 }
@@ -57,7 +58,7 @@ export function l1l2({ l1: lambda1 = 0, l2: lambda2 = 0 }: { l1?: number; l2?: n
   assertInRange('l1l2', 'l2', lambda2, { min: 0 });
   return {
     className: 'l1l2',
-    penalty: (w) => total(w, (t) => add(mul(lambda1, abs(t)), mul(lambda2, square(t)))),
+    penalty: (w) => total('l1l2', w, (t) => add(mul(lambda1, abs(t)), mul(lambda2, square(t)))),
     getConfig: () => ({ l1: lambda1, l2: lambda2 }),
   };
 }

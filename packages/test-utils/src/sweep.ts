@@ -241,6 +241,8 @@ function spoilValue(
   switch (arg.kind) {
     case 'tensor': {
       const shape = shapeFor(arg, random, shapes);
+      // Later tensors tied to this one follow its intended shape (a dtype or value spoil keeps it).
+      shapes.set(arg.name, shape);
       const keep = (t: tf.Tensor) => (made.push(t), t);
       switch (how) {
         case 'wrong rank': {
@@ -373,7 +375,18 @@ function buildCase(target: SweepTarget, seed: number, spoilIndex: number, spoile
   const chosen =
     spoilIndex < 0 || spoilable.length === 0 ? undefined : spoilable[spoilIndex % spoilable.length];
   let spoiled: Spoiled | undefined;
-  const args = target.args.map((arg, i) => {
+  // Tensors shaped after another are made after it, whatever their order in the call.
+  const refersTo = (arg: Arg): string[] =>
+    arg.kind === 'tensor'
+      ? [arg.shapeOf ?? '', ...Object.values(arg.fixed ?? {}).map((f) => (typeof f === 'object' ? f.of : ''))].filter(Boolean)
+      : [];
+  const order = target.args.map((arg, i) => ({ i, late: refersTo(arg).length > 0 })).sort((a, b) => Number(a.late) - Number(b.late));
+  const made_: unknown[] = new Array(target.args.length);
+  for (const { i } of order) made_[i] = makeArg(target.args[i] as Arg, i);
+  const args = made_;
+  return { args, spoiled, made, random };
+
+  function makeArg(arg: Arg, i: number): unknown {
     if (chosen === undefined || chosen.i !== i) return validValue(arg, random, shapes, made);
     const way = chosen.ways[spoilerIndex % chosen.ways.length] as { how: string; resultAllowed: boolean };
     if (arg.kind === 'options') {
@@ -391,11 +404,18 @@ function buildCase(target: SweepTarget, seed: number, spoilIndex: number, spoile
     }
     const value = spoilValue(arg, way.how, random, shapes, made);
     const quoted = arg.kind === 'name' && typeof value === 'string' ? [value] : [];
+    // A spoil that changes the shape breaks the tie with tensors shaped after this one (or it after them):
+    // an error naming either side names the problem.
+    const shapeSpoil = ['mismatched shape', 'wrong rank', 'empty'].includes(way.how);
+    const tiedTo = (other: Arg, name: string) =>
+      other.kind === 'tensor' &&
+      (other.shapeOf === name || Object.values(other.fixed ?? {}).some((f) => typeof f === 'object' && f.of === name));
     const partner =
-      arg.kind === 'tensor' && way.how === 'mismatched shape'
+      arg.kind === 'tensor' && shapeSpoil
         ? [
             arg.shapeOf ?? '',
             ...Object.values(arg.fixed ?? {}).map((f) => (typeof f === 'object' ? f.of : '')),
+            ...target.args.filter((other) => tiedTo(other, arg.name)).map((other) => other.name),
           ]
         : [];
     spoiled = {
@@ -405,8 +425,7 @@ function buildCase(target: SweepTarget, seed: number, spoilIndex: number, spoile
       resultAllowed: way.resultAllowed,
     };
     return value;
-  });
-  return { args, spoiled, made, random };
+  }
 }
 
 function describeArg(a: unknown, depth = 0): string {
@@ -418,6 +437,7 @@ function describeArg(a: unknown, depth = 0): string {
   if (a !== null && typeof a === 'object') {
     if (Object.getPrototypeOf(a) !== Object.prototype)
       return `<${(a as object).constructor?.name ?? 'object'}>`;
+    if (Object.values(a).some((v) => typeof v === 'function')) return '<object with methods>';
     if (depth > 2) return '{…}';
     return `{ ${Object.entries(a)
       .map(([k, v]) => `${k}: ${describeArg(v, depth + 1)}`)

@@ -140,6 +140,8 @@ export abstract class BaseLayer implements Layer {
     const where = `${this.className} '${this.name}'`;
     assertTensor(where, 'x', x, { dtypes: ['float32'] });
     if (x.rank < 1) throw new GradwellArgumentError(where, 'x', 'a batch of examples (rank ≥ 1)', x);
+    if (context.training !== undefined && typeof context.training !== 'boolean')
+      throw new GradwellArgumentError(where, 'training', 'true or false', context.training);
     const exampleShape = x.shape.slice(1);
     const building = this.inputShape === undefined;
     if (building) this.build(exampleShape);
