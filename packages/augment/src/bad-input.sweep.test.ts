@@ -18,22 +18,56 @@ beforeAll(async () => {
   await setupBackend();
 });
 
-const images: TensorArg = { kind: 'tensor', name: 'images', ranks: [3, 4], dims: [4, 6], values: [0, 1], nonFinite: 'accepted', empty: 'accepted' };
+const images: TensorArg = {
+  kind: 'tensor',
+  name: 'images',
+  ranks: [3, 4],
+  dims: [4, 6],
+  values: [0, 1],
+  nonFinite: 'accepted',
+  empty: 'accepted',
+};
 const rgb: TensorArg = { ...images, fixed: { [-1]: 3 } };
 const random: Arg = { kind: 'fixed', name: 'random', make: (r) => createRandom(r.nextSeed()) };
 const keepsShape = (result: unknown, args: readonly unknown[]) =>
   expect((result as tf.Tensor).shape).toEqual((args[0] as tf.Tensor).shape);
 
-const factor = (name: string, min: number, max?: number): Arg => ({ kind: 'number', name: 'factor', aliases: [name], min, ...(max === undefined ? {} : { max }) });
+const factor = (name: string, min: number, max?: number): Arg => ({
+  kind: 'number',
+  name: 'factor',
+  aliases: [name],
+  min,
+  ...(max === undefined ? {} : { max }),
+});
 
 const targets: SweepTarget[] = [
   { name: 'flipHorizontal', args: [images], call: (x) => flipHorizontal(x as tf.Tensor), check: keepsShape },
   { name: 'flipVertical', args: [images], call: (x) => flipVertical(x as tf.Tensor), check: keepsShape },
   { name: 'toGrayscale', args: [rgb], call: (x) => toGrayscale(x as tf.Tensor) },
-  { name: 'adjustBrightness', args: [rgb, factor('brightness', 0)], call: (x, f) => adjustBrightness(x as tf.Tensor, f as number), check: keepsShape },
-  { name: 'adjustContrast', args: [rgb, factor('contrast', 0)], call: (x, f) => adjustContrast(x as tf.Tensor, f as number), check: keepsShape },
-  { name: 'adjustSaturation', args: [rgb, factor('saturation', 0)], call: (x, f) => adjustSaturation(x as tf.Tensor, f as number), check: keepsShape },
-  { name: 'adjustHue', args: [rgb, factor('hue', -0.5, 0.5)], call: (x, f) => adjustHue(x as tf.Tensor, f as number), check: keepsShape },
+  {
+    name: 'adjustBrightness',
+    args: [rgb, factor('brightness', 0)],
+    call: (x, f) => adjustBrightness(x as tf.Tensor, f as number),
+    check: keepsShape,
+  },
+  {
+    name: 'adjustContrast',
+    args: [rgb, factor('contrast', 0)],
+    call: (x, f) => adjustContrast(x as tf.Tensor, f as number),
+    check: keepsShape,
+  },
+  {
+    name: 'adjustSaturation',
+    args: [rgb, factor('saturation', 0)],
+    call: (x, f) => adjustSaturation(x as tf.Tensor, f as number),
+    check: keepsShape,
+  },
+  {
+    name: 'adjustHue',
+    args: [rgb, factor('hue', -0.5, 0.5)],
+    call: (x, f) => adjustHue(x as tf.Tensor, f as number),
+    check: keepsShape,
+  },
   {
     name: 'crop',
     args: [
@@ -60,11 +94,24 @@ const targets: SweepTarget[] = [
       { kind: 'number', name: 'padding', min: 0, max: 2, integer: true },
       random,
     ],
-    call: (x, h, w, padding, r) => randomCrop(x as tf.Tensor, { size: [h as number, w as number], padding: padding as number }, r as RandomSource),
+    call: (x, h, w, padding, r) =>
+      randomCrop(
+        x as tf.Tensor,
+        { size: [h as number, w as number], padding: padding as number },
+        r as RandomSource,
+      ),
   },
   {
     name: 'rescaleBy',
-    args: [images, { kind: 'number', name: 'factor', min: 0.3, max: 3, rangeSpoils: false }, { kind: 'options', name: 'options', fields: [{ kind: 'choice', name: 'method', values: ['bilinear', 'nearest'], optional: true }] }],
+    args: [
+      images,
+      { kind: 'number', name: 'factor', min: 0.3, max: 3, rangeSpoils: false },
+      {
+        kind: 'options',
+        name: 'options',
+        fields: [{ kind: 'choice', name: 'method', values: ['bilinear', 'nearest'], optional: true }],
+      },
+    ],
     call: (x, f, o) => rescaleBy(x as tf.Tensor, f as number, o as { method?: 'bilinear' }),
   },
   {
@@ -90,7 +137,14 @@ const targets: SweepTarget[] = [
     name: 'randomErasing',
     args: [
       images,
-      { kind: 'options', name: 'options', fields: [{ kind: 'number', name: 'p', min: 0, max: 1, optional: true }, { kind: 'number', name: 'value', min: -1, max: 1, rangeSpoils: false, optional: true }] },
+      {
+        kind: 'options',
+        name: 'options',
+        fields: [
+          { kind: 'number', name: 'p', min: 0, max: 1, optional: true },
+          { kind: 'number', name: 'value', min: -1, max: 1, rangeSpoils: false, optional: true },
+        ],
+      },
       random,
     ],
     call: (x, o, r) => randomErasing(x as tf.Tensor, o as Record<string, number>, r as RandomSource),
@@ -100,8 +154,29 @@ const targets: SweepTarget[] = [
     name: 'mixup',
     args: [
       { ...images, ranks: [2, 3, 4] },
-      { kind: 'tensor', name: 'labels', ranks: [2], fixed: { 0: { of: 'images', axis: 0 } }, values: [0, 1], nonFinite: 'accepted' },
-      { kind: 'options', name: 'options', fields: [{ kind: 'number', name: 'alpha', min: 0, minInclusive: false, max: 4, rangeSpoils: false, optional: true }] },
+      {
+        kind: 'tensor',
+        name: 'labels',
+        ranks: [2],
+        fixed: { 0: { of: 'images', axis: 0 } },
+        values: [0, 1],
+        nonFinite: 'accepted',
+      },
+      {
+        kind: 'options',
+        name: 'options',
+        fields: [
+          {
+            kind: 'number',
+            name: 'alpha',
+            min: 0,
+            minInclusive: false,
+            max: 4,
+            rangeSpoils: false,
+            optional: true,
+          },
+        ],
+      },
       random,
     ],
     call: (x, y, o, r) => mixup(x as tf.Tensor, y as tf.Tensor, o as { alpha?: number }, r as RandomSource),
@@ -110,36 +185,117 @@ const targets: SweepTarget[] = [
     name: 'cutmix',
     args: [
       { ...images, ranks: [4] },
-      { kind: 'tensor', name: 'labels', ranks: [2], fixed: { 0: { of: 'images', axis: 0 } }, values: [0, 1], nonFinite: 'accepted' },
-      { kind: 'options', name: 'options', fields: [{ kind: 'number', name: 'alpha', min: 0, minInclusive: false, max: 4, rangeSpoils: false, optional: true }] },
+      {
+        kind: 'tensor',
+        name: 'labels',
+        ranks: [2],
+        fixed: { 0: { of: 'images', axis: 0 } },
+        values: [0, 1],
+        nonFinite: 'accepted',
+      },
+      {
+        kind: 'options',
+        name: 'options',
+        fields: [
+          {
+            kind: 'number',
+            name: 'alpha',
+            min: 0,
+            minInclusive: false,
+            max: 4,
+            rangeSpoils: false,
+            optional: true,
+          },
+        ],
+      },
       random,
     ],
     call: (x, y, o, r) => cutmix(x as tf.Tensor, y as tf.Tensor, o as { alpha?: number }, r as RandomSource),
   },
-  { name: 'maxNorm', args: [images, { kind: 'options', name: 'options', fields: [{ kind: 'number', name: 'maxValue', min: 0, minInclusive: false, max: 10, rangeSpoils: false, optional: true }] }], call: (x, o) => maxNorm(x as tf.Tensor, o as { maxValue?: number }), check: keepsShape },
-  { name: 'minMaxNorm', args: [images, { kind: 'options', name: 'options', fields: [{ kind: 'choice', name: 'per', values: ['image', 'channel'], optional: true }] }], call: (x, o) => minMaxNorm(x as tf.Tensor, o as { per?: 'image' }), check: keepsShape },
-  { name: 'rescale', args: [images, { kind: 'options', name: 'options', fields: [{ kind: 'number', name: 'factor', min: 0, minInclusive: false, max: 10, rangeSpoils: false }] }], call: (x, o) => rescale(x as tf.Tensor, o as { factor: number }), check: keepsShape },
+  {
+    name: 'maxNorm',
+    args: [
+      images,
+      {
+        kind: 'options',
+        name: 'options',
+        fields: [
+          {
+            kind: 'number',
+            name: 'maxValue',
+            min: 0,
+            minInclusive: false,
+            max: 10,
+            rangeSpoils: false,
+            optional: true,
+          },
+        ],
+      },
+    ],
+    call: (x, o) => maxNorm(x as tf.Tensor, o as { maxValue?: number }),
+    check: keepsShape,
+  },
+  {
+    name: 'minMaxNorm',
+    args: [
+      images,
+      {
+        kind: 'options',
+        name: 'options',
+        fields: [{ kind: 'choice', name: 'per', values: ['image', 'channel'], optional: true }],
+      },
+    ],
+    call: (x, o) => minMaxNorm(x as tf.Tensor, o as { per?: 'image' }),
+    check: keepsShape,
+  },
+  {
+    name: 'rescale',
+    args: [
+      images,
+      {
+        kind: 'options',
+        name: 'options',
+        fields: [
+          { kind: 'number', name: 'factor', min: 0, minInclusive: false, max: 10, rangeSpoils: false },
+        ],
+      },
+    ],
+    call: (x, o) => rescale(x as tf.Tensor, o as { factor: number }),
+    check: keepsShape,
+  },
   { name: 'standardize', args: [images], call: (x) => standardize(x as tf.Tensor), check: keepsShape },
   {
     name: 'compose',
     args: [
       // Steps without parameters that take images of any channels (the colour steps need RGB and factors).
-      { kind: 'name', name: 'type', known: ['flipHorizontal', 'flipVertical', 'randomErasing', 'standardize'] },
+      {
+        kind: 'name',
+        name: 'type',
+        known: ['flipHorizontal', 'flipVertical', 'randomErasing', 'standardize'],
+      },
       { kind: 'number', name: 'p', aliases: ['steps[0].p'], min: 0, max: 1 },
       images,
     ],
-    call: (type, p, x) => compose([{ type: type as string, p: p as number }], { seed: 3 }).apply(x as tf.Tensor),
+    call: (type, p, x) =>
+      compose([{ type: type as string, p: p as number }], { seed: 3 }).apply(x as tf.Tensor),
     check: (result, args) => expect((result as tf.Tensor).shape).toEqual((args[2] as tf.Tensor).shape),
   },
   {
     name: 'sampleBeta',
-    args: [{ kind: 'number', name: 'alpha', min: 0, minInclusive: false, max: 5, rangeSpoils: false }, { kind: 'number', name: 'beta', min: 0, minInclusive: false, max: 5, rangeSpoils: false }, random],
+    args: [
+      { kind: 'number', name: 'alpha', min: 0, minInclusive: false, max: 5, rangeSpoils: false },
+      { kind: 'number', name: 'beta', min: 0, minInclusive: false, max: 5, rangeSpoils: false },
+      random,
+    ],
     call: (a, b, r) => sampleBeta(a as number, b as number, r as RandomSource),
     check: (v) => expect(v as number).toBeLessThanOrEqual(1),
   },
   {
     name: 'sampleGamma',
-    args: [{ kind: 'number', name: 'shape', min: 0, minInclusive: false, max: 5, rangeSpoils: false }, random],
+    args: [
+      { kind: 'number', name: 'shape', min: 0, minInclusive: false, max: 5, rangeSpoils: false },
+      random,
+    ],
     call: (k, r) => sampleGamma(k as number, r as RandomSource),
     check: (v) => expect(v as number).toBeGreaterThanOrEqual(0),
   },
@@ -147,7 +303,8 @@ const targets: SweepTarget[] = [
     name: 'tensorToImageData',
     args: [{ kind: 'tensor', name: 'image', ranks: [3], dims: [1, 5], values: [0, 1] }],
     call: (x) => tensorToImageData(x as tf.Tensor).data.length,
-    check: (n, [x]) => expect(n).toBe(((x as tf.Tensor).shape[0] as number) * ((x as tf.Tensor).shape[1] as number) * 4),
+    check: (n, [x]) =>
+      expect(n).toBe(((x as tf.Tensor).shape[0] as number) * ((x as tf.Tensor).shape[1] as number) * 4),
   },
 ];
 

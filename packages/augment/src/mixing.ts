@@ -48,7 +48,10 @@ function gamma(shape: number, random: RandomSource): number {
 
 /** Beta(α, β) from two gammas. */
 export function sampleBeta(alpha: number, beta: number, random: RandomSource): number {
-  for (const [name, value] of [['alpha', alpha], ['beta', beta]] as const) {
+  for (const [name, value] of [
+    ['alpha', alpha],
+    ['beta', beta],
+  ] as const) {
     assertInRange('sampleBeta', name, value, { min: 0, minInclusive: false });
   }
   checkRandom('sampleBeta', random);

@@ -19,14 +19,27 @@ beforeAll(async () => {
 });
 
 const common: Arg[] = [
-  { kind: 'number', name: 'epsilon', min: 0, minInclusive: false, max: 0.1, rangeSpoils: false, optional: true },
+  {
+    kind: 'number',
+    name: 'epsilon',
+    min: 0,
+    minInclusive: false,
+    max: 0.1,
+    rangeSpoils: false,
+    optional: true,
+  },
   { kind: 'choice', name: 'center', values: [true, false], optional: true },
   { kind: 'choice', name: 'scale', values: [true, false], optional: true },
 ];
 const keepsShape = (result: unknown, args: readonly unknown[]) =>
   expect((result as tf.Tensor).shape).toEqual((args[1] as tf.Tensor).shape);
 
-function layerTarget(name: string, fields: Arg[], x: TensorArg, make: (args: Record<string, unknown>) => Layer): SweepTarget {
+function layerTarget(
+  name: string,
+  fields: Arg[],
+  x: TensorArg,
+  make: (args: Record<string, unknown>) => Layer,
+): SweepTarget {
   return {
     name,
     args: [
@@ -46,15 +59,40 @@ function layerTarget(name: string, fields: Arg[], x: TensorArg, make: (args: Rec
   };
 }
 
-const features: TensorArg = { kind: 'tensor', name: 'x', ranks: [2, 4], dims: [2, 5], nonFinite: 'accepted', empty: 'accepted' };
+const features: TensorArg = {
+  kind: 'tensor',
+  name: 'x',
+  ranks: [2, 4],
+  dims: [2, 5],
+  nonFinite: 'accepted',
+  empty: 'accepted',
+};
 
 const targets: SweepTarget[] = [
-  layerTarget('BatchNorm', [...common, { kind: 'number', name: 'momentum', min: 0, max: 1, optional: true }, { kind: 'choice', name: 'gradient', values: ['fused', 'autodiff'], optional: true }], features, (a) => batchNormalization(a)),
+  layerTarget(
+    'BatchNorm',
+    [
+      ...common,
+      { kind: 'number', name: 'momentum', min: 0, max: 1, optional: true },
+      { kind: 'choice', name: 'gradient', values: ['fused', 'autodiff'], optional: true },
+    ],
+    features,
+    (a) => batchNormalization(a),
+  ),
   layerTarget('LayerNorm', common, { ...features, ranks: [2, 3, 4, 5] }, (a) => layerNormalization(a)),
-  layerTarget('GroupNorm', [...common, { kind: 'number', name: 'groups', min: 1, max: 1, integer: true }], { ...features, ranks: [4] }, (a) => groupNormalization(a)),
+  layerTarget(
+    'GroupNorm',
+    [...common, { kind: 'number', name: 'groups', min: 1, max: 1, integer: true }],
+    { ...features, ranks: [4] },
+    (a) => groupNormalization(a),
+  ),
   layerTarget(
     'BatchRenorm',
-    [...common, { kind: 'number', name: 'rMax', min: 1, max: 5, rangeSpoils: false, optional: true }, { kind: 'number', name: 'dMax', min: 0, max: 5, rangeSpoils: false, optional: true }],
+    [
+      ...common,
+      { kind: 'number', name: 'rMax', min: 1, max: 5, rangeSpoils: false, optional: true },
+      { kind: 'number', name: 'dMax', min: 0, max: 5, rangeSpoils: false, optional: true },
+    ],
     { ...features, ranks: [2, 3, 4, 5] },
     (a) => batchRenormalization(a),
   ),
@@ -62,18 +100,51 @@ const targets: SweepTarget[] = [
     name: 'batchNorm',
     args: [
       { kind: 'tensor', name: 'x', ranks: [2], dims: [2, 5], nonFinite: 'accepted', empty: 'accepted' },
-      { kind: 'tensor', name: 'mean', ranks: [0, 1], fixed: { 0: { of: 'x', axis: 1 } }, nonFinite: 'accepted' },
-      { kind: 'tensor', name: 'variance', ranks: [0, 1], fixed: { 0: { of: 'x', axis: 1 } }, values: [0.1, 2], nonFinite: 'accepted' },
+      {
+        kind: 'tensor',
+        name: 'mean',
+        ranks: [0, 1],
+        fixed: { 0: { of: 'x', axis: 1 } },
+        nonFinite: 'accepted',
+      },
+      {
+        kind: 'tensor',
+        name: 'variance',
+        ranks: [0, 1],
+        fixed: { 0: { of: 'x', axis: 1 } },
+        values: [0.1, 2],
+        nonFinite: 'accepted',
+      },
       { kind: 'number', name: 'epsilon', min: 0, minInclusive: false, max: 0.1, rangeSpoils: false },
     ],
-    call: (x, mean, variance, epsilon) => batchNorm(x as tf.Tensor, { mean: mean as tf.Tensor, variance: variance as tf.Tensor, epsilon: epsilon as number }),
+    call: (x, mean, variance, epsilon) =>
+      batchNorm(x as tf.Tensor, {
+        mean: mean as tf.Tensor,
+        variance: variance as tf.Tensor,
+        epsilon: epsilon as number,
+      }),
     check: (y, [x]) => expect((y as tf.Tensor).shape).toEqual((x as tf.Tensor).shape),
   },
   {
     name: 'normalizeBatchInTraining',
     args: [
       { kind: 'tensor', name: 'x', ranks: [2, 3, 4, 5], dims: [2, 5], nonFinite: 'accepted' },
-      { kind: 'options', name: 'options', fields: [{ kind: 'number', name: 'epsilon', min: 0, minInclusive: false, max: 0.1, rangeSpoils: false, optional: true }, { kind: 'choice', name: 'gradient', values: ['fused', 'autodiff'], optional: true }] },
+      {
+        kind: 'options',
+        name: 'options',
+        fields: [
+          {
+            kind: 'number',
+            name: 'epsilon',
+            min: 0,
+            minInclusive: false,
+            max: 0.1,
+            rangeSpoils: false,
+            optional: true,
+          },
+          { kind: 'choice', name: 'gradient', values: ['fused', 'autodiff'], optional: true },
+        ],
+      },
     ],
     call: (x, o) => normalizeBatchInTraining(x as tf.Tensor, undefined, o as Record<string, never>),
   },
@@ -81,7 +152,21 @@ const targets: SweepTarget[] = [
     name: 'distributionSnapshot',
     args: [
       { kind: 'tensor', name: 'x', ranks: [1, 2, 3, 4, 5], otherDtype: 'accepted' },
-      { kind: 'options', name: 'options', fields: [{ kind: 'number', name: 'bins', min: 1, max: 30, integer: true, rangeSpoils: false, optional: true }] },
+      {
+        kind: 'options',
+        name: 'options',
+        fields: [
+          {
+            kind: 'number',
+            name: 'bins',
+            min: 1,
+            max: 30,
+            integer: true,
+            rangeSpoils: false,
+            optional: true,
+          },
+        ],
+      },
     ],
     call: (x, o) => distributionSnapshot(x as tf.Tensor, o as { bins?: number }),
   },
@@ -91,7 +176,20 @@ const targets: SweepTarget[] = [
     call: (q) => quantile([1, 2, 3, 4], q as number),
     check: (v) => expect(v as number).toBeGreaterThanOrEqual(1),
   },
-  { name: 'stopGradient', args: [{ kind: 'tensor', name: 'x', ranks: [0, 1, 2, 3, 4, 5], nonFinite: 'accepted', empty: 'accepted', otherDtype: 'accepted' }], call: (x) => stopGradient(x as tf.Tensor) },
+  {
+    name: 'stopGradient',
+    args: [
+      {
+        kind: 'tensor',
+        name: 'x',
+        ranks: [0, 1, 2, 3, 4, 5],
+        nonFinite: 'accepted',
+        empty: 'accepted',
+        otherDtype: 'accepted',
+      },
+    ],
+    call: (x) => stopGradient(x as tf.Tensor),
+  },
 ];
 
 test('bad-input sweep: generated bad arguments get named errors naming them, or correct results; no raw errors, no leaks', async () => {

@@ -11,7 +11,13 @@
  * non-trainable weights, saved and loaded with the model.
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { assertOneOf, choiceField, defineLayerConfig, optionalField, type ApplyContext } from '@gradwell/core';
+import {
+  assertOneOf,
+  choiceField,
+  defineLayerConfig,
+  optionalField,
+  type ApplyContext,
+} from '@gradwell/core';
 import { batchNorm, normalizeBatchInTraining } from './batch-norm';
 import {
   NORMALIZATION_FIELDS,

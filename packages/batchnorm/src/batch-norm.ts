@@ -61,7 +61,12 @@ export function batchNorm(
     if (value === undefined && (name === 'gamma' || name === 'beta')) continue;
     assertTensor('batchNorm', name, value, { dtypes: ['float32'] });
     if (!broadcastsTo(value.shape, x.shape))
-      throw new GradwellArgumentError('batchNorm', name, `a tensor that broadcasts to x's shape [${x.shape.join(', ')}]`, value);
+      throw new GradwellArgumentError(
+        'batchNorm',
+        name,
+        `a tensor that broadcasts to x's shape [${x.shape.join(', ')}]`,
+        value,
+      );
   }
   return tidy(() => {
     const normalized = mul(sub(x, mean), rsqrt(add(variance, epsilon)));

@@ -54,8 +54,7 @@ export class BatchRenorm extends RunningStatisticsLayer {
     }
     const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);
     const m = x.size / (x.shape[x.rank - 1] as number);
-    if (m < 2)
-      throw this.inputError(`training needs at least 2 values per channel, got ${m}.`);
+    if (m < 2) throw this.inputError(`training needs at least 2 values per channel, got ${m}.`);
     const { mean, variance } = moments(x, axes);
     const batchStd = sqrt(add(variance, this.epsilon));
     const runningStd = sqrt(add(movingVariance, this.epsilon));

@@ -4,7 +4,13 @@
  * normalisation" figure as data for the CLI and the web app.
  */
 import { reshape, tidy, transpose, type Tensor } from '@tensorflow/tfjs-core';
-import { assertFiniteValues, assertInRange, assertPositiveInteger, assertTensor, GradwellArgumentError } from '@gradwell/core';
+import {
+  assertFiniteValues,
+  assertInRange,
+  assertPositiveInteger,
+  assertTensor,
+  GradwellArgumentError,
+} from '@gradwell/core';
 
 export interface FeatureDistribution {
   feature: number;
@@ -19,8 +25,18 @@ export interface FeatureDistribution {
 /** The value at quantile q of ascending `sorted` (linear interpolation between neighbours). */
 export function quantile(sorted: ArrayLike<number>, q: number): number {
   assertInRange('quantile', 'q', q, { min: 0, max: 1 });
-  if (sorted === null || typeof sorted !== 'object' || typeof sorted.length !== 'number' || sorted.length === 0)
-    throw new GradwellArgumentError('quantile', 'sorted', 'a non-empty list of numbers in ascending order', sorted);
+  if (
+    sorted === null ||
+    typeof sorted !== 'object' ||
+    typeof sorted.length !== 'number' ||
+    sorted.length === 0
+  )
+    throw new GradwellArgumentError(
+      'quantile',
+      'sorted',
+      'a non-empty list of numbers in ascending order',
+      sorted,
+    );
   const position = q * (sorted.length - 1);
   const below = Math.floor(position);
   const above = Math.min(sorted.length - 1, below + 1);
@@ -33,7 +49,8 @@ export function distributionSnapshot(
   { bins = 20, features }: { bins?: number; features?: readonly number[] } = {},
 ): FeatureDistribution[] {
   assertTensor('distributionSnapshot', 'x', x);
-  if (x.rank < 1 || x.size === 0) throw new GradwellArgumentError('distributionSnapshot', 'x', 'a non-empty tensor of rank ≥ 1', x);
+  if (x.rank < 1 || x.size === 0)
+    throw new GradwellArgumentError('distributionSnapshot', 'x', 'a non-empty tensor of rank ≥ 1', x);
   assertFiniteValues('distributionSnapshot', 'x', x);
   assertPositiveInteger('distributionSnapshot', 'bins', bins);
   const channels = x.shape[x.rank - 1] as number;
@@ -44,7 +61,12 @@ export function distributionSnapshot(
   const wanted = features ?? Array.from({ length: channels }, (_, i) => i);
   return wanted.map((feature) => {
     if (!Number.isInteger(feature) || feature < 0 || feature >= channels) {
-      throw new GradwellArgumentError('distributionSnapshot', 'features', `feature indices in [0, ${channels})`, feature);
+      throw new GradwellArgumentError(
+        'distributionSnapshot',
+        'features',
+        `feature indices in [0, ${channels})`,
+        feature,
+      );
     }
     const sorted = Float64Array.from(
       values.subarray(feature * perFeature, (feature + 1) * perFeature),

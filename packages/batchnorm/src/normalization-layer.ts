@@ -43,13 +43,19 @@ export abstract class NormalizationLayer extends BaseLayer {
     assertInRange(defaultName, 'epsilon', this.epsilon, { min: 0, minInclusive: false });
     this.center = args.center ?? true;
     this.scale = args.scale ?? true;
-    for (const [name, value] of [['center', this.center], ['scale', this.scale]] as const)
-      if (typeof value !== 'boolean') throw new GradwellArgumentError(defaultName, name, 'true or false', value);
+    for (const [name, value] of [
+      ['center', this.center],
+      ['scale', this.scale],
+    ] as const)
+      if (typeof value !== 'boolean')
+        throw new GradwellArgumentError(defaultName, name, 'true or false', value);
   }
 
   protected override validateInputShape(inputShape: readonly number[]): void {
     if (inputShape.length < 1)
-      throw this.inputError(`input must be [batch, ...features, channels], got per-example shape [${inputShape.join(', ')}].`);
+      throw this.inputError(
+        `input must be [batch, ...features, channels], got per-example shape [${inputShape.join(', ')}].`,
+      );
   }
 
   /** Adds γ (ones) and β (zeros), one per channel, as `scale` and `center` ask. */

@@ -6,7 +6,12 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { assertNonNegativeInteger, assertOneOf, assertPositiveInteger } from '@gradwell/core';
+import {
+  assertNonNegativeInteger,
+  assertOneOf,
+  assertPositiveInteger,
+  GradwellArgumentError,
+} from '@gradwell/core';
 import {
   datasetFromPixels,
   parseIdxHeader,
@@ -73,13 +78,19 @@ export function loadIdxImageSet(
   assertOneOf(name, 'split', split, ['train', 'test']);
   if (options.limit !== undefined) assertPositiveInteger(name, 'limit', options.limit);
   if (options.offset !== undefined) assertNonNegativeInteger(name, 'offset', options.offset);
+  if (options.flat !== undefined && typeof options.flat !== 'boolean')
+    throw new GradwellArgumentError(name, 'flat', 'true or false', options.flat);
+  if (typeof directory !== 'string' || !existsSync(directory))
+    throw new GradwellArgumentError(name, 'directory', 'a folder holding the idx files', directory);
   const locate = (base: string) => {
     for (const candidate of [base, `${base}.gz`]) {
       const file = path.join(directory, candidate);
       if (existsSync(file)) return file;
     }
-    throw new Error(
-      `${name}: no ${base} (or ${base}.gz) in ${directory}. Put the four idx files of the set there (${Object.values(
+    throw GradwellArgumentError.because(
+      name,
+      'directory',
+      `argument 'directory': no ${base} (or ${base}.gz) in ${directory}. Put the four idx files of the set there (${Object.values(
         IDX_FILES,
       )
         .flatMap((pair) => [pair.images, pair.labels])

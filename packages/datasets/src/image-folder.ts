@@ -66,7 +66,11 @@ function decodeResized(file: string, shown: string, size: number): Tensor {
   } catch (error) {
     throw new UnreadableImageError(shown, (error as Error).message);
   }
-  return tidy(() => image.resizeBilinear(decoded, [size, size]));
+  try {
+    return tidy(() => image.resizeBilinear(decoded, [size, size]));
+  } finally {
+    decoded.dispose();
+  }
 }
 
 /** Loads a folder of class sub-folders of images (see the module comment). */
@@ -81,6 +85,8 @@ export function loadImageFolder(folder: string, options: ImageFolderOptions = {}
     minInclusive: false,
     maxInclusive: false,
   });
+  if (typeof folder !== 'string' || folder === '')
+    throw new GradwellArgumentError('loadImageFolder', 'folder', 'a path to a folder', folder);
   const root = path.resolve(folder);
   const classNames = classFolders(root);
   const images: Tensor[] = [];

@@ -20,7 +20,13 @@ beforeAll(async () => {
   await setupBackend();
 });
 
-const x: TensorArg = { kind: 'tensor', name: 'x', ranks: [0, 1, 2, 3, 4, 5], nonFinite: 'accepted', empty: 'accepted' };
+const x: TensorArg = {
+  kind: 'tensor',
+  name: 'x',
+  ranks: [0, 1, 2, 3, 4, 5],
+  nonFinite: 'accepted',
+  empty: 'accepted',
+};
 const rate: Arg = { kind: 'number', name: 'rate', min: 0, max: 1, maxInclusive: false };
 const random: Arg = { kind: 'fixed', name: 'random', make: (r) => createRandom(r.nextSeed()) };
 const keepsShape = (result: unknown, args: readonly unknown[]) =>
@@ -28,7 +34,14 @@ const keepsShape = (result: unknown, args: readonly unknown[]) =>
 // In-graph functions of a training step: NaN propagates (the trainer's NaN guard reports it), no check costs a sync.
 const logits: TensorArg = { kind: 'tensor', name: 'logits', ranks: [2], dims: [1, 5], nonFinite: 'accepted' };
 
-const dropoutLayerTarget = (name: string, make: (args: { rate: number; seed: number }) => { apply(x: tf.Tensor, c: { training: boolean }): tf.Tensor; dispose(): void }, ranks: number[]): SweepTarget => ({
+const dropoutLayerTarget = (
+  name: string,
+  make: (args: { rate: number; seed: number }) => {
+    apply(x: tf.Tensor, c: { training: boolean }): tf.Tensor;
+    dispose(): void;
+  },
+  ranks: number[],
+): SweepTarget => ({
   name,
   args: [
     { kind: 'options', name: 'args', fields: [rate, { kind: 'number', name: 'seed', integer: true }] },
@@ -45,9 +58,24 @@ const dropoutLayerTarget = (name: string, make: (args: { rate: number; seed: num
 });
 
 const targets: SweepTarget[] = [
-  { name: 'dropout', args: [x, rate, random], call: (t, r, s) => dropout(t as tf.Tensor, r as number, s as RandomSource), check: keepsShape },
-  { name: 'gaussianDropout', args: [x, rate, random], call: (t, r, s) => gaussianDropout(t as tf.Tensor, r as number, s as RandomSource), check: keepsShape },
-  { name: 'alphaDropout', args: [x, rate, random], call: (t, r, s) => alphaDropout(t as tf.Tensor, r as number, s as RandomSource), check: keepsShape },
+  {
+    name: 'dropout',
+    args: [x, rate, random],
+    call: (t, r, s) => dropout(t as tf.Tensor, r as number, s as RandomSource),
+    check: keepsShape,
+  },
+  {
+    name: 'gaussianDropout',
+    args: [x, rate, random],
+    call: (t, r, s) => gaussianDropout(t as tf.Tensor, r as number, s as RandomSource),
+    check: keepsShape,
+  },
+  {
+    name: 'alphaDropout',
+    args: [x, rate, random],
+    call: (t, r, s) => alphaDropout(t as tf.Tensor, r as number, s as RandomSource),
+    check: keepsShape,
+  },
   dropoutLayerTarget('dropoutLayer', (a) => dropoutLayer(a), [1, 2, 3, 4, 5]),
   dropoutLayerTarget('gaussianDropoutLayer', (a) => gaussianDropoutLayer(a), [1, 2, 3, 4, 5]),
   dropoutLayerTarget('alphaDropoutLayer', (a) => alphaDropoutLayer(a), [1, 2, 3, 4, 5]),
@@ -55,7 +83,11 @@ const targets: SweepTarget[] = [
   {
     name: 'DropConnectDense',
     args: [
-      { kind: 'options', name: 'args', fields: [{ kind: 'number', name: 'units', min: 1, max: 5, integer: true }, rate] },
+      {
+        kind: 'options',
+        name: 'args',
+        fields: [{ kind: 'number', name: 'units', min: 1, max: 5, integer: true }, rate],
+      },
       { kind: 'tensor', name: 'x', ranks: [2], nonFinite: 'accepted', empty: 'accepted' },
     ],
     call: (args, input) => {
@@ -67,24 +99,33 @@ const targets: SweepTarget[] = [
       }
     },
   },
-  ...([
-    ['l1', (lambda: number) => l1(lambda)],
-    ['l2', (lambda: number) => l2(lambda)],
-    ['l1l2', (lambda: number) => l1l2({ l1: lambda, l2: lambda })],
-  ] as const).map(
-    ([name, make]): SweepTarget => ({
-      name,
-      args: [
-        { kind: 'number', name: 'lambda', aliases: ['l1', 'l2'], min: 0, max: 1, rangeSpoils: false },
-        { kind: 'tensor', name: 'weights', ranks: [0, 1, 2, 3, 4, 5], nonFinite: 'accepted', empty: 'accepted' },
-      ],
-      call: (lambda, w) => make(lambda as number).penalty(w as tf.Tensor),
-      check: (p) => expect((p as tf.Tensor).rank).toBe(0),
-    }),
-  ),
+  ...(
+    [
+      ['l1', (lambda: number) => l1(lambda)],
+      ['l2', (lambda: number) => l2(lambda)],
+      ['l1l2', (lambda: number) => l1l2({ l1: lambda, l2: lambda })],
+    ] as const
+  ).map(([name, make]): SweepTarget => ({
+    name,
+    args: [
+      { kind: 'number', name: 'lambda', aliases: ['l1', 'l2'], min: 0, max: 1, rangeSpoils: false },
+      {
+        kind: 'tensor',
+        name: 'weights',
+        ranks: [0, 1, 2, 3, 4, 5],
+        nonFinite: 'accepted',
+        empty: 'accepted',
+      },
+    ],
+    call: (lambda, w) => make(lambda as number).penalty(w as tf.Tensor),
+    check: (p) => expect((p as tf.Tensor).rank).toBe(0),
+  })),
   {
     name: 'maxNorm',
-    args: [{ kind: 'number', name: 'maxValue', min: 0, minInclusive: false, max: 3, rangeSpoils: false }, { kind: 'tensor', name: 'variable', ranks: [1, 2, 3, 4, 5], nonFinite: 'accepted', empty: 'accepted' }],
+    args: [
+      { kind: 'number', name: 'maxValue', min: 0, minInclusive: false, max: 3, rangeSpoils: false },
+      { kind: 'tensor', name: 'variable', ranks: [1, 2, 3, 4, 5], nonFinite: 'accepted', empty: 'accepted' },
+    ],
     call: (m, w) => {
       // A live tensor becomes the weight variable; anything else goes to applyConstraint as it is.
       const t = w as tf.Tensor;
@@ -100,33 +141,81 @@ const targets: SweepTarget[] = [
   },
   {
     name: 'clipWeights',
-    args: [{ kind: 'number', name: 'min', min: -3, max: -1, rangeSpoils: false }, { kind: 'number', name: 'max', min: 1, max: 3, rangeSpoils: false }],
+    args: [
+      { kind: 'number', name: 'min', min: -3, max: -1, rangeSpoils: false },
+      { kind: 'number', name: 'max', min: 1, max: 3, rangeSpoils: false },
+    ],
     call: (lo, hi) => clipWeights(lo as number, hi as number).className,
   },
   {
     name: 'unitNorm',
-    args: [{ kind: 'options', name: 'options', fields: [{ kind: 'number', name: 'axis', min: 0, max: 1, integer: true, optional: true }] }],
+    args: [
+      {
+        kind: 'options',
+        name: 'options',
+        fields: [{ kind: 'number', name: 'axis', min: 0, max: 1, integer: true, optional: true }],
+      },
+    ],
     call: (o) => unitNorm(o as { axis?: number }).className,
   },
   {
     name: 'smoothLabels',
-    args: [{ kind: 'tensor', name: 'labels', ranks: [1, 2, 3, 4, 5], values: [0, 1], nonFinite: 'accepted', otherDtype: 'accepted' }, { kind: 'number', name: 'epsilon', min: 0, max: 1 }],
+    args: [
+      {
+        kind: 'tensor',
+        name: 'labels',
+        ranks: [1, 2, 3, 4, 5],
+        values: [0, 1],
+        nonFinite: 'accepted',
+        otherDtype: 'accepted',
+      },
+      { kind: 'number', name: 'epsilon', min: 0, max: 1 },
+    ],
     call: (y, e) => smoothLabels(y as tf.Tensor, e as number),
     check: keepsShape,
   },
   {
     name: 'softmaxCrossEntropy',
     args: [
-      { kind: 'tensor', name: 'labels', ranks: [2], shapeOf: 'logits', values: [0, 1], nonFinite: 'accepted', otherDtype: 'accepted' },
+      {
+        kind: 'tensor',
+        name: 'labels',
+        ranks: [2],
+        shapeOf: 'logits',
+        values: [0, 1],
+        nonFinite: 'accepted',
+        otherDtype: 'accepted',
+      },
       logits,
-      { kind: 'options', name: 'options', fields: [{ kind: 'number', name: 'labelSmoothing', min: 0, max: 1, optional: true }, { kind: 'choice', name: 'reduction', values: ['mean', 'sum'], optional: true }] },
+      {
+        kind: 'options',
+        name: 'options',
+        fields: [
+          { kind: 'number', name: 'labelSmoothing', min: 0, max: 1, optional: true },
+          { kind: 'choice', name: 'reduction', values: ['mean', 'sum'], optional: true },
+        ],
+      },
     ],
     call: (y, z, o) => softmaxCrossEntropy(y as tf.Tensor, z as tf.Tensor, o as Record<string, never>),
   },
-  { name: 'softmaxEntropy', args: [{ ...logits, ranks: [1, 2, 3, 4, 5], empty: 'accepted' }], call: (z) => softmaxEntropy(z as tf.Tensor) },
+  {
+    name: 'softmaxEntropy',
+    args: [{ ...logits, ranks: [1, 2, 3, 4, 5], empty: 'accepted' }],
+    call: (z) => softmaxEntropy(z as tf.Tensor),
+  },
   {
     name: 'confidencePenalty',
-    args: [logits, { kind: 'options', name: 'options', fields: [{ kind: 'number', name: 'beta', min: 0, max: 2, rangeSpoils: false }, { kind: 'number', name: 'threshold', min: 0, max: 3, rangeSpoils: false, optional: true }] }],
+    args: [
+      logits,
+      {
+        kind: 'options',
+        name: 'options',
+        fields: [
+          { kind: 'number', name: 'beta', min: 0, max: 2, rangeSpoils: false },
+          { kind: 'number', name: 'threshold', min: 0, max: 3, rangeSpoils: false, optional: true },
+        ],
+      },
+    ],
     call: (z, o) => confidencePenalty(z as tf.Tensor, o as { beta: number }),
   },
   {
@@ -138,8 +227,24 @@ const targets: SweepTarget[] = [
         fields: [
           { kind: 'choice', name: 'mode', values: ['min', 'max', 'auto'], optional: true },
           { kind: 'number', name: 'minDelta', min: 0, max: 1, rangeSpoils: false, optional: true },
-          { kind: 'number', name: 'patience', min: 0, max: 5, integer: true, rangeSpoils: false, optional: true },
-          { kind: 'number', name: 'startFromEpoch', min: 0, max: 5, integer: true, rangeSpoils: false, optional: true },
+          {
+            kind: 'number',
+            name: 'patience',
+            min: 0,
+            max: 5,
+            integer: true,
+            rangeSpoils: false,
+            optional: true,
+          },
+          {
+            kind: 'number',
+            name: 'startFromEpoch',
+            min: 0,
+            max: 5,
+            integer: true,
+            rangeSpoils: false,
+            optional: true,
+          },
         ],
       },
     ],

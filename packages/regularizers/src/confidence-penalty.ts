@@ -40,7 +40,8 @@ export interface ConfidencePenaltyOptions {
 /** The term to ADD to the loss: −β·mean H(p), or β·mean max(0, Γ − H(p)) when hinged. */
 export function confidencePenalty(logits: Tensor, { beta, threshold }: ConfidencePenaltyOptions): Scalar {
   assertTensor('confidencePenalty', 'logits', logits, { ranks: [2], dtypes: ['float32'] });
-  if (logits.shape[0] === 0) throw new GradwellArgumentError('confidencePenalty', 'logits', 'a batch of at least one row', logits);
+  if (logits.shape[0] === 0)
+    throw new GradwellArgumentError('confidencePenalty', 'logits', 'a batch of at least one row', logits);
   assertInRange('confidencePenalty', 'beta', beta, { min: 0 });
   if (threshold !== undefined) assertInRange('confidencePenalty', 'threshold', threshold, { min: 0 });
   return tidy(() => {

@@ -31,7 +31,12 @@ export interface WeightConstraint {
 export function applyConstraint(variable: Variable, constraint: WeightConstraint): void {
   assertTensor('applyConstraint', 'variable', variable, { dtypes: ['float32'] });
   if (!(variable instanceof Variable))
-    throw new GradwellArgumentError('applyConstraint', 'variable', 'a tf.Variable (a layer weight)', variable);
+    throw new GradwellArgumentError(
+      'applyConstraint',
+      'variable',
+      'a tf.Variable (a layer weight)',
+      variable,
+    );
   const axis = (constraint.getConfig() as { axis?: number | number[] }).axis;
   const axes = axis === undefined ? [] : Array.isArray(axis) ? axis : [axis];
   if (axes.some((a) => a >= variable.rank))

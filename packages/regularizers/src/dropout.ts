@@ -21,12 +21,7 @@ export function keepMask(shape: number[], rate: number, random: RandomSource): T
  * Inverted dropout. `noiseShape` (default x's shape) shares one draw across axes of size 1, e.g.
  * [N, 1, 1, C] drops whole channels.
  */
-export function dropout(
-  x: Tensor,
-  rate: number,
-  random: RandomSource,
-  noiseShape?: number[],
-): Tensor {
+export function dropout(x: Tensor, rate: number, random: RandomSource, noiseShape?: number[]): Tensor {
   assertTensor('dropout', 'x', x, { dtypes: ['float32'] });
   assertRate('dropout', rate);
   if (rate === 0) return x.clone();

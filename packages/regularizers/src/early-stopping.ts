@@ -53,7 +53,12 @@ export class EarlyStopping implements TrainingCallback {
   constructor(options: EarlyStoppingOptions = {}) {
     this.monitor = options.monitor ?? 'valLoss';
     if (typeof this.monitor !== 'string' || this.monitor === '')
-      throw new GradwellArgumentError('earlyStopping', 'monitor', "a metric's name (e.g. 'valLoss')", this.monitor);
+      throw new GradwellArgumentError(
+        'earlyStopping',
+        'monitor',
+        "a metric's name (e.g. 'valLoss')",
+        this.monitor,
+      );
     const mode = options.mode ?? 'auto';
     assertOneOf('earlyStopping', 'mode', mode, ['min', 'max', 'auto']);
     this.mode = mode === 'auto' ? (/acc|auc|precision|recall|f1/i.test(this.monitor) ? 'max' : 'min') : mode;
@@ -68,7 +73,12 @@ export class EarlyStopping implements TrainingCallback {
     this.baseline = options.baseline;
     this.restoreBestWeights = options.restoreBestWeights ?? false;
     if (typeof this.restoreBestWeights !== 'boolean')
-      throw new GradwellArgumentError('earlyStopping', 'restoreBestWeights', 'true or false', this.restoreBestWeights);
+      throw new GradwellArgumentError(
+        'earlyStopping',
+        'restoreBestWeights',
+        'true or false',
+        this.restoreBestWeights,
+      );
     this.bestValue = this.mode === 'min' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
     this.weightsOf =
       options.weights !== undefined

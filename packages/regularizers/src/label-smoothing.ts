@@ -30,7 +30,12 @@ import { assertInRange, assertOneOf, assertTensor, GradwellArgumentError } from 
 export function smoothLabels(labels: Tensor, epsilon: number): Tensor {
   assertTensor('smoothLabels', 'labels', labels, { dtypes: ['float32', 'int32'] });
   if (labels.rank < 1 || labels.shape[labels.rank - 1] === 0)
-    throw new GradwellArgumentError('smoothLabels', 'labels', 'rows of at least one class (rank ≥ 1)', labels);
+    throw new GradwellArgumentError(
+      'smoothLabels',
+      'labels',
+      'rows of at least one class (rank ≥ 1)',
+      labels,
+    );
   assertInRange('smoothLabels', 'epsilon', epsilon, { min: 0, max: 1 });
   const classes = labels.shape[labels.rank - 1] as number;
   const off = epsilon / classes;
@@ -69,13 +74,23 @@ export function softmaxCrossEntropy(
   }
   // Class ids are integers: a float id (2.5) would be truncated without a word.
   if (labels.rank === 1 && labels.dtype !== 'int32')
-    throw new GradwellArgumentError('softmaxCrossEntropy', 'labels', 'int32 class ids (or [N, K] rows)', labels);
+    throw new GradwellArgumentError(
+      'softmaxCrossEntropy',
+      'labels',
+      'int32 class ids (or [N, K] rows)',
+      labels,
+    );
   if (labels.rank === 1 && n > 0) {
     const extremes = tidy(() => stack([min(labels), max(labels)]));
     const [lo, hi] = Array.from(extremes.dataSync()) as [number, number];
     extremes.dispose();
     if (lo < 0 || hi >= classes)
-      throw new GradwellArgumentError('softmaxCrossEntropy', 'labels', `class ids in [0, ${classes})`, `ids from ${lo} to ${hi}`);
+      throw new GradwellArgumentError(
+        'softmaxCrossEntropy',
+        'labels',
+        `class ids in [0, ${classes})`,
+        `ids from ${lo} to ${hi}`,
+      );
   }
   return tidy(() => {
     const target = labels.rank === 1 ? oneHot(cast(labels, 'int32'), classes) : labels;

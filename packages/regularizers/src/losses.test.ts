@@ -88,7 +88,7 @@ describeOnBackends('label smoothing and confidence penalties', () => {
     );
     expect(() => smoothLabels(tf.ones([1, 2]), -0.1)).toThrow("argument 'epsilon'");
     expect(() => softmaxCrossEntropy(tf.tensor1d([0, 4], 'int32'), tf.ones([2, 4]))).toThrow(
-      "softmaxCrossEntropy: argument 'labels' must be class ids in [0, 4), got \"ids from 0 to 4\"",
+      'softmaxCrossEntropy: argument \'labels\' must be class ids in [0, 4), got "ids from 0 to 4"',
     );
     expect(() => softmaxCrossEntropy(tf.tensor1d([0, 2.5]), tf.ones([2, 4]))).toThrow(/int32 class ids/);
     expect(() => softmaxCrossEntropy(tf.ones([3]), tf.ones([2, 4]))).toThrow(

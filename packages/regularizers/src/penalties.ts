@@ -28,7 +28,9 @@ function total(context: string, weights: Tensor | readonly Tensor[], term: (w: T
   const list: readonly Tensor[] = Array.isArray(weights)
     ? (weights as readonly Tensor[])
     : [weights as Tensor];
-  list.forEach((w, i) => assertTensor(context, list.length === 1 ? 'weights' : `weights[${i}]`, w, { dtypes: ['float32'] }));
+  list.forEach((w, i) =>
+    assertTensor(context, list.length === 1 ? 'weights' : `weights[${i}]`, w, { dtypes: ['float32'] }),
+  );
   return tidy(() => (list.length === 0 ? scalar(0) : (addN(list.map((w) => sum(term(w)))) as Scalar)));
 }
 

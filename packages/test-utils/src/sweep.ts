@@ -64,6 +64,8 @@ export interface NumberArg extends ArgBase {
 export interface NameArg extends ArgBase {
   kind: 'name';
   known: readonly string[];
+  /** May be left out (undefined, or null for "none"). */
+  optional?: boolean;
 }
 
 export interface ChoiceArg extends ArgBase {
@@ -97,6 +99,8 @@ export interface SweepTarget {
   call(...args: unknown[]): unknown;
   /** Checks a result of valid (or acceptably spoiled) arguments; throws to fail. */
   check?(result: unknown, args: readonly unknown[]): void;
+  /** Cases for this target (default: the sweep's per-target share); fewer for slow targets. */
+  runs?: number;
 }
 
 interface Spoiled {
@@ -318,10 +322,11 @@ function spoilValue(
       }
       throw new Error(`sweep: unknown spoiler '${how}'`);
     }
-    case 'name':
-      return how === 'unknown name'
-        ? `${arg.known[0] ?? 'x'}Typo`
-        : [null, 3, {}][Math.floor(random.next() * 3)];
+    case 'name': {
+      if (how === 'unknown name') return `${arg.known[0] ?? 'x'}Typo`;
+      const others = arg.optional === true ? [3, {}] : [null, 3, {}];
+      return others[Math.floor(random.next() * others.length)];
+    }
     case 'choice': {
       const outside = arg.optional === true ? ['no-such-choice', 42] : ['no-such-choice', 42, null];
       return outside[Math.floor(random.next() * outside.length)];
@@ -378,9 +383,14 @@ function buildCase(target: SweepTarget, seed: number, spoilIndex: number, spoile
   // Tensors shaped after another are made after it, whatever their order in the call.
   const refersTo = (arg: Arg): string[] =>
     arg.kind === 'tensor'
-      ? [arg.shapeOf ?? '', ...Object.values(arg.fixed ?? {}).map((f) => (typeof f === 'object' ? f.of : ''))].filter(Boolean)
+      ? [
+          arg.shapeOf ?? '',
+          ...Object.values(arg.fixed ?? {}).map((f) => (typeof f === 'object' ? f.of : '')),
+        ].filter(Boolean)
       : [];
-  const order = target.args.map((arg, i) => ({ i, late: refersTo(arg).length > 0 })).sort((a, b) => Number(a.late) - Number(b.late));
+  const order = target.args
+    .map((arg, i) => ({ i, late: refersTo(arg).length > 0 }))
+    .sort((a, b) => Number(a.late) - Number(b.late));
   const made_: unknown[] = new Array(target.args.length);
   for (const { i } of order) made_[i] = makeArg(target.args[i] as Arg, i);
   const args = made_;
@@ -409,7 +419,8 @@ function buildCase(target: SweepTarget, seed: number, spoilIndex: number, spoile
     const shapeSpoil = ['mismatched shape', 'wrong rank', 'empty'].includes(way.how);
     const tiedTo = (other: Arg, name: string) =>
       other.kind === 'tensor' &&
-      (other.shapeOf === name || Object.values(other.fixed ?? {}).some((f) => typeof f === 'object' && f.of === name));
+      (other.shapeOf === name ||
+        Object.values(other.fixed ?? {}).some((f) => typeof f === 'object' && f.of === name));
     const partner =
       arg.kind === 'tensor' && shapeSpoil
         ? [
@@ -533,7 +544,10 @@ export function sweepSeed(): number {
  */
 export async function runSweep(targets: readonly SweepTarget[], options: SweepOptions = {}): Promise<number> {
   const seed = options.seed ?? sweepSeed();
-  const runs = options.runs ?? Math.max(30, Math.ceil((options.minCases ?? 1000) / targets.length));
+  // Targets with their own count (slow ones) take theirs; the rest share what is left of minCases.
+  const own = targets.filter((t) => t.runs !== undefined);
+  const left = (options.minCases ?? 1000) - own.reduce((n, t) => n + (t.runs as number), 0);
+  const runs = options.runs ?? Math.max(30, Math.ceil(left / Math.max(1, targets.length - own.length)));
   let cases = 0;
   const failures: string[] = [];
   for (const target of targets) {
@@ -549,9 +563,9 @@ export async function runSweep(targets: readonly SweepTarget[], options: SweepOp
         const failure = await runCase(target, buildCase(target, caseSeed, spoil, way));
         if (failure !== undefined) throw new Error(failure);
       }),
-      { seed, numRuns: runs },
+      { seed, numRuns: target.runs ?? runs },
     );
-    cases += runs;
+    cases += target.runs ?? runs;
     if (details.failed) {
       const cause =
         details.errorInstance instanceof Error

@@ -1,6 +1,6 @@
 /** Evaluation and prediction in inference mode, in batches. */
 import { concat, dispose, slice as sliceTensor, tidy, type Tensor } from '@tensorflow/tfjs-core';
-import { assertPositiveInteger, createRandom, GradwellArgumentError, type Sequential } from '@gradwell/core';
+import { assertPositiveInteger, createRandom, type Sequential } from '@gradwell/core';
 import { checkData, checkLabels, correctCount, epochBatches } from './training/batches';
 import type { Dataset } from './data/dataset';
 import { getLoss, softmaxCrossEntropy, type Loss } from './losses';
@@ -62,8 +62,7 @@ export function predict(
   { batchSize = 256 }: { batchSize?: number } = {},
 ): Tensor {
   assertPositiveInteger('predict', 'batchSize', batchSize);
-  if (x === null || typeof x !== 'object' || !('shape' in x))
-    throw new GradwellArgumentError('predict', 'x', 'a tensor [examples, ...inputShape]', x);
+  model.checkBatch('predict', 'x', x);
   const n = x.shape[0];
   if (n <= batchSize) return model.apply(x, { training: false });
   return tidy(() => {

@@ -1,6 +1,6 @@
 /** Gradient clipping by global norm (Pascanu et al. 2013). */
 import { addN, mul, sqrt, square, sum, tidy, type Scalar, type Tensor } from '@tensorflow/tfjs-core';
-import { assertInRange } from '@gradwell/core';
+import { assertInRange, assertTensor, GradwellArgumentError } from '@gradwell/core';
 
 /**
  * Scales every gradient by min(1, maxNorm/‖g‖) where ‖g‖ is the norm of all gradients together
@@ -12,7 +12,16 @@ export function clipByGlobalNorm(
   maxNorm: number,
 ): { clipped: Tensor[]; globalNorm: Scalar } {
   assertInRange('clipByGlobalNorm', 'maxNorm', maxNorm, { min: 0, minInclusive: false });
-  if (gradients.length === 0) throw new Error("clipByGlobalNorm: argument 'gradients' is empty.");
+  if (!Array.isArray(gradients) || gradients.length === 0)
+    throw new GradwellArgumentError(
+      'clipByGlobalNorm',
+      'gradients',
+      'a non-empty list of tensors',
+      gradients,
+    );
+  gradients.forEach((g, i) =>
+    assertTensor('clipByGlobalNorm', `gradients[${i}]`, g, { dtypes: ['float32'] }),
+  );
   return tidy(() => {
     const globalNorm = globalNormOf(gradients);
     const norm = globalNorm.dataSync()[0] as number;

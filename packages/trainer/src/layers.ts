@@ -48,15 +48,22 @@ function resolveParts(spec: {
   biasInitializer?: InitializerSpec;
   initializeFor?: ActivationSpec;
 }) {
-  const activation = spec.activation === undefined ? undefined : resolveActivation(spec.activation);
+  // null, as in Keras configs, is no activation (linear).
+  const activation =
+    spec.activation === undefined || spec.activation === null
+      ? undefined
+      : resolveActivation(spec.activation);
   if (spec.initializeFor !== undefined && spec.activation !== undefined)
     throw new Error(
       "give either 'activation' or 'initializeFor' (the activation of a later layer), not both.",
     );
-  const pairing = spec.initializeFor === undefined ? activation : resolveActivation(spec.initializeFor);
+  const pairing =
+    spec.initializeFor === undefined ? activation : resolveActivation(spec.initializeFor, 'initializeFor');
   const choice = chooseKernelInitializer(spec.kernelInitializer, pairing);
   const biasInitializer =
-    spec.biasInitializer === undefined ? undefined : resolveInitializer(spec.biasInitializer);
+    spec.biasInitializer === undefined
+      ? undefined
+      : resolveInitializer(spec.biasInitializer, 'biasInitializer');
   return { activation, choice, biasInitializer };
 }
 

@@ -45,6 +45,8 @@ export function createOptimizer(spec: OptimizerName | OptimizerSpec): Optimizer 
   assertInRange('createOptimizer', 'learningRate', lr, { min: 0, minInclusive: false });
   const epsilon = s.epsilon ?? 1e-7;
   assertInRange('createOptimizer', 'epsilon', epsilon, { min: 0, minInclusive: false });
+  // Everything is checked before tfjs makes the optimiser (its learning-rate scalar would leak otherwise).
+  if (s.weightDecay !== undefined) assertInRange('createOptimizer', 'weightDecay', s.weightDecay, { min: 0 });
   let optimizer: Optimizer;
   switch (s.name) {
     case 'sgd':

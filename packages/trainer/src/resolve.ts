@@ -4,6 +4,7 @@
  * fails with the list of known ones.
  */
 import {
+  GradwellArgumentError,
   hasInitializationHint,
   type ActivationFunction,
   type Initializer,
@@ -26,16 +27,32 @@ function isInitializerObject(spec: InitializerSpec): spec is Initializer {
   return typeof spec === 'object' && typeof (spec as Partial<Initializer>).apply === 'function';
 }
 
-export function resolveActivation(spec: ActivationSpec): ActivationFunction {
+export function resolveActivation(spec: ActivationSpec, argument = 'activation'): ActivationFunction {
   if (typeof spec === 'string') return getActivation(spec);
-  if (isActivationObject(spec)) return spec;
-  return getActivation(spec.name, spec.options);
+  if (spec !== null && typeof spec === 'object') {
+    if (isActivationObject(spec)) return spec;
+    if (typeof spec.name === 'string') return getActivation(spec.name, spec.options);
+  }
+  throw new GradwellArgumentError(
+    'activation',
+    argument,
+    "a name ('relu'), { name, options } or an activation",
+    spec,
+  );
 }
 
-export function resolveInitializer(spec: InitializerSpec): Initializer {
+export function resolveInitializer(spec: InitializerSpec, argument = 'initializer'): Initializer {
   if (typeof spec === 'string') return getInitializer(spec);
-  if (isInitializerObject(spec)) return spec;
-  return getInitializer(spec.name, spec.options ?? {});
+  if (spec !== null && typeof spec === 'object') {
+    if (isInitializerObject(spec)) return spec;
+    if (typeof spec.name === 'string') return getInitializer(spec.name, spec.options ?? {});
+  }
+  throw new GradwellArgumentError(
+    'initializer',
+    argument,
+    "a name ('heNormal'), { name, options } or an initializer",
+    spec,
+  );
 }
 
 /** How a layer's kernel initialiser came about, for `summary()`. */
@@ -56,7 +73,8 @@ export function chooseKernelInitializer(
   given: InitializerSpec | undefined,
   activation: ActivationFunction | undefined,
 ): InitializerChoice {
-  if (given !== undefined) return { initializer: resolveInitializer(given), source: 'given' };
+  if (given !== undefined)
+    return { initializer: resolveInitializer(given, 'kernelInitializer'), source: 'given' };
   const name = activation?.name ?? 'linear';
   try {
     // A registry activation carries its initialisation hint; another object is looked up by name.

@@ -1,5 +1,20 @@
 /** Learning-rate schedules: a rate per optimiser step (step decay, exponential, cosine, linear warm-up). */
-import { assertInRange, assertOneOf, assertPositiveInteger } from '@gradwell/core';
+import { assertInRange, assertNonNegativeInteger, assertOneOf, assertPositiveInteger } from '@gradwell/core';
+
+/**
+ * The schedule with its `rate` checking the step it is asked about (a NaN step would give a NaN learning
+ * rate, and an optimiser silently stuck).
+ */
+function checked(schedule: LearningRateSchedule): LearningRateSchedule {
+  return {
+    ...schedule,
+    rate: (step, stepsPerEpoch) => {
+      assertNonNegativeInteger(`${schedule.name}.rate`, 'step', step);
+      assertPositiveInteger(`${schedule.name}.rate`, 'stepsPerEpoch', stepsPerEpoch);
+      return schedule.rate(step, stepsPerEpoch);
+    },
+  };
+}
 
 /** A learning rate as a function of the step (counted from 0 over the whole run). */
 export interface LearningRateSchedule {
@@ -24,14 +39,14 @@ export function stepDecay({
   assertInRange('stepDecay', 'factor', factor, { min: 0, max: 1, minInclusive: false });
   assertPositiveInteger('stepDecay', 'every', every);
   assertOneOf('stepDecay', 'unit', unit, ['epoch', 'step']);
-  return {
+  return checked({
     name: 'stepDecay',
     rate: (step, stepsPerEpoch) => {
       const t = unit === 'epoch' ? Math.floor(step / stepsPerEpoch) : step;
       return initial * factor ** Math.floor(t / every);
     },
     getConfig: () => ({ initial, factor, every, unit }),
-  };
+  });
 }
 
 /** η·γ^(t/decaySteps), smooth. */
@@ -47,11 +62,11 @@ export function exponentialDecay({
   assertInRange('exponentialDecay', 'initial', initial, { min: 0, minInclusive: false });
   assertInRange('exponentialDecay', 'rate', gamma, { min: 0, max: 1, minInclusive: false });
   assertPositiveInteger('exponentialDecay', 'decaySteps', decaySteps);
-  return {
+  return checked({
     name: 'exponentialDecay',
     rate: (step) => initial * gamma ** (step / decaySteps),
     getConfig: () => ({ initial, rate: gamma, decaySteps }),
-  };
+  });
 }
 
 /** Cosine annealing (Loshchilov & Hutter 2017) from `initial` to `final` over `totalSteps`, then `final`. */
@@ -67,14 +82,14 @@ export function cosineDecay({
   assertInRange('cosineDecay', 'initial', initial, { min: 0, minInclusive: false });
   assertPositiveInteger('cosineDecay', 'totalSteps', totalSteps);
   assertInRange('cosineDecay', 'final', final, { min: 0, max: initial });
-  return {
+  return checked({
     name: 'cosineDecay',
     rate: (step) => {
       const t = Math.min(step, totalSteps) / totalSteps;
       return final + 0.5 * (initial - final) * (1 + Math.cos(Math.PI * t));
     },
     getConfig: () => ({ initial, totalSteps, final }),
-  };
+  });
 }
 
 /**
@@ -95,7 +110,7 @@ export function linearWarmup({
   assertInRange('linearWarmup', 'start', start, { min: 0 });
   const after = (step: number, stepsPerEpoch: number) =>
     typeof then === 'number' ? then : then.rate(step, stepsPerEpoch);
-  return {
+  return checked({
     name: 'linearWarmup',
     rate: (step, stepsPerEpoch) => {
       if (step >= warmupSteps) return after(step - warmupSteps, stepsPerEpoch);
@@ -107,5 +122,5 @@ export function linearWarmup({
       start,
       then: typeof then === 'number' ? then : { name: then.name, config: then.getConfig() },
     }),
-  };
+  });
 }

@@ -17,6 +17,7 @@ import {
   assertInRange,
   assertNonNegativeInteger,
   assertPositiveInteger,
+  assertTensor,
   createRandom,
   GradwellArgumentError,
 } from '@gradwell/core';
@@ -182,10 +183,8 @@ export interface TensorDatasetOptions {
  */
 export function tensorDataset(x: Tensor, y: Tensor, options: TensorDatasetOptions = {}): TensorDataset {
   const context = 'tensorDataset';
-  if (x === null || typeof x !== 'object' || !('shape' in x))
-    throw new GradwellArgumentError(context, 'x', 'a tensor [examples, ...inputShape]', x);
-  if (y === null || typeof y !== 'object' || !('shape' in y))
-    throw new GradwellArgumentError(context, 'y', 'a tensor [examples] or [examples, ...]', y);
+  assertTensor(context, 'x', x);
+  assertTensor(context, 'y', y);
   if (x.rank < 2)
     throw new GradwellArgumentError(
       context,
@@ -193,6 +192,8 @@ export function tensorDataset(x: Tensor, y: Tensor, options: TensorDatasetOption
       'a tensor of rank ≥ 2 [examples, ...inputShape]',
       `shape [${x.shape.join(', ')}]`,
     );
+  if (x.shape.slice(1).some((d) => d === 0))
+    throw new GradwellArgumentError(context, 'x', 'examples of a non-empty shape', x);
   if (y.shape[0] !== x.shape[0])
     throw new GradwellArgumentError(
       context,

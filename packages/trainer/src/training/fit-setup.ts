@@ -13,7 +13,7 @@ import {
 import type { Batch, Dataset } from '../data/dataset';
 import { evaluate } from '../evaluate';
 import { getLoss, softmaxCrossEntropy, type Loss } from '../losses';
-import { disposeOptimizer, resolveOptimizer } from '../optimizers';
+import { disposeOptimizer, OPTIMIZER_NAMES, resolveOptimizer } from '../optimizers';
 import type { LearningRateSchedule } from '../schedules';
 import { checkData, checkLabels, epochBatches } from './batches';
 import type { DiagnosticsReport } from '../diagnostics';
@@ -61,6 +61,19 @@ function checkOptions(options: FitOptions): void {
     assertInRange('fit', 'yieldEveryMs', options.yieldEveryMs, { min: 0 });
   if (options.seed !== undefined && !Number.isInteger(options.seed))
     throw new GradwellArgumentError('fit', 'seed', 'an integer', options.seed);
+  const optimizer = options.optimizer;
+  if (
+    optimizer !== undefined &&
+    (typeof optimizer === 'string'
+      ? !(OPTIMIZER_NAMES as readonly string[]).includes(optimizer)
+      : optimizer === null || typeof optimizer !== 'object')
+  )
+    throw new GradwellArgumentError(
+      'fit',
+      'optimizer',
+      `one of ${OPTIMIZER_NAMES.join(', ')} (or a spec, or an optimizer)`,
+      optimizer,
+    );
 }
 
 function resolveLoss(options: FitOptions): Loss {
