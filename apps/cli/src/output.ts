@@ -48,7 +48,12 @@ export function createOutput({ json = false }: OutputOptions = {}): Output {
       human.write(`${text}\n`);
     },
     table(head, rows) {
-      const table = new Table({ head: head.map((h) => color.bold(h)), style: { head: [], border: [] } });
+      // Compact: no rule between rows (a 30-layer diagnostics table stays 30 lines).
+      const table = new Table({
+        head: head.map((h) => color.bold(h)),
+        style: { head: [], border: [] },
+        chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+      });
       for (const row of rows) table.push(row.map(String));
       human.write(`${table.toString()}\n`);
     },

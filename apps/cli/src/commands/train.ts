@@ -101,11 +101,8 @@ function configOf(command: Command, flags: RunFlags, resuming: boolean): TrainCo
 }
 
 function describeState(state: TrainingState, epochs: number): string {
-  const at =
-    state.position === undefined
-      ? `epoch ${state.epoch + 1}`
-      : `epoch ${state.epoch + 1}, batch ${state.position.batch + 1}`;
-  return `${at} of ${epochs}`;
+  const from = state.position === undefined ? '' : `, from batch ${state.position.batch + 1}`;
+  return `epoch ${state.epoch + 1} of ${epochs}${from}`;
 }
 
 async function startModel(
