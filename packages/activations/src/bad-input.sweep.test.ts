@@ -3,7 +3,7 @@
  * apply and derivative, the registry, gains, the diagnostics and the learnable layers, with generated bad
  * arguments — each gets a named error naming the argument, or a correct result; no raw error, no leak.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { setupBackend } from '@gradwell/core';
 import { runSweep, type SweepTarget, type TensorArg } from '@gradwell/test-utils';
 import { beforeAll, expect, test } from 'vitest';

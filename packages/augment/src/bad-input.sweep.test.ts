@@ -2,7 +2,7 @@
  * The bad-input sweep over @gradwell/augment (see @gradwell/test-utils' sweep.ts): the geometric, colour
  * and photometric steps, the normalisations, batch mixing, the pipeline and the samplers.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { createRandom, setupBackend, type RandomSource } from '@gradwell/core';
 import { runSweep, type Arg, type SweepTarget, type TensorArg } from '@gradwell/test-utils';
 import { beforeAll, expect, test } from 'vitest';
@@ -303,8 +303,7 @@ const targets: SweepTarget[] = [
     name: 'tensorToImageData',
     args: [{ kind: 'tensor', name: 'image', ranks: [3], dims: [1, 5], values: [0, 1] }],
     call: (x) => tensorToImageData(x as tf.Tensor).data.length,
-    check: (n, [x]) =>
-      expect(n).toBe(((x as tf.Tensor).shape[0] as number) * ((x as tf.Tensor).shape[1] as number) * 4),
+    check: (n, [x]) => expect(n).toBe((x as tf.Tensor).shape[0] * ((x as tf.Tensor).shape[1] as number) * 4),
   },
 ];
 

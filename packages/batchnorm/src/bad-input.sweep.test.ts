@@ -2,7 +2,7 @@
  * The bad-input sweep over @gradwell/batchnorm (see @gradwell/test-utils' sweep.ts): the normalisation
  * layers (options and inputs, training and inference), the functional forms and the distribution snapshot.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { setupBackend, type Layer } from '@gradwell/core';
 import { runSweep, type Arg, type SweepTarget, type TensorArg } from '@gradwell/test-utils';
 import { beforeAll, expect, test } from 'vitest';

@@ -2,7 +2,7 @@
  * The bad-input sweep over @gradwell/core (see @gradwell/test-utils' sweep.ts): the layers (their
  * constructors' arguments and their inputs), a Sequential, random sources, a registry and the helpers.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { runSweep, type Arg, type SweepTarget } from '@gradwell/test-utils';
 import { beforeAll, expect, test } from 'vitest';
 import { setupBackend } from './backend/setup-backend';

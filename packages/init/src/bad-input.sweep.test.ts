@@ -2,7 +2,7 @@
  * The bad-input sweep over @gradwell/init (see @gradwell/test-utils' sweep.ts): every initialiser's
  * options and the shape and seed it samples for, the registry, LSUV, the statistics and transfer helpers.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { Dense, Sequential, setupBackend } from '@gradwell/core';
 import { runSweep, type Arg, type SweepTarget } from '@gradwell/test-utils';
 import { beforeAll, expect, test } from 'vitest';

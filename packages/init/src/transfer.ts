@@ -77,7 +77,8 @@ export function copyWeights(
 }
 
 function layersNamed(context: string, model: Sequential, names: readonly string[]): Layer[] {
-  if (!Array.isArray(names) || names.some((name) => typeof name !== 'string'))
+  const given: unknown = names;
+  if (!Array.isArray(given) || given.some((name) => typeof name !== 'string'))
     throw new GradwellArgumentError(context, 'names', 'a list of layer names', names);
   const known = model.layers.map((layer) => layer.name);
   const unknown = names.find((name) => !known.includes(name));

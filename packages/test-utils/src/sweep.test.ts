@@ -17,12 +17,11 @@ describe('runSweep', () => {
       args: [x, rate],
       call: (t, r) => {
         assertTensor('scale', 'x', t, { ranks: [2], dtypes: ['float32'] });
-        if ((t as tf.Tensor).size === 0)
-          throw new GradwellArgumentError('scale', 'x', 'a non-empty tensor', t);
-        const finite = tf.tidy(() => tf.all(tf.isFinite(t as tf.Tensor)).dataSync()[0]);
+        if (t.size === 0) throw new GradwellArgumentError('scale', 'x', 'a non-empty tensor', t);
+        const finite = tf.tidy(() => tf.all(tf.isFinite(t)).dataSync()[0]);
         if (finite !== 1) throw new GradwellArgumentError('scale', 'x', 'finite values', t);
         assertInRange('scale', 'rate', r, { min: 0, max: 1 });
-        return tf.mul(t as tf.Tensor, r as number);
+        return tf.mul(t, r);
       },
     };
     await expect(runSweep([good], { minCases: 100 })).resolves.toBe(100);

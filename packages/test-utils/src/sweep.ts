@@ -314,7 +314,7 @@ function spoilValue(
             ? (arg.min as number) - (arg.integer ? 1 : 0)
             : (arg.min as number) - 0.5 - random.next();
         case 'above range':
-          return arg.maxInclusive === false ? (arg.max as number) : (arg.max as number) + 0.5 + random.next();
+          return arg.maxInclusive === false ? arg.max : (arg.max as number) + 0.5 + random.next();
         case 'not an integer':
           return Math.floor(valid) + 0.5;
         case 'a string':
@@ -446,8 +446,7 @@ function describeArg(a: unknown, depth = 0): string {
   if (typeof a === 'function') return '<function>';
   if (Array.isArray(a)) return depth > 2 ? '[…]' : `[${a.map((v) => describeArg(v, depth + 1)).join(', ')}]`;
   if (a !== null && typeof a === 'object') {
-    if (Object.getPrototypeOf(a) !== Object.prototype)
-      return `<${(a as object).constructor?.name ?? 'object'}>`;
+    if (Object.getPrototypeOf(a) !== Object.prototype) return `<${a.constructor?.name ?? 'object'}>`;
     if (Object.values(a).some((v) => typeof v === 'function')) return '<object with methods>';
     if (depth > 2) return '{…}';
     return `{ ${Object.entries(a)

@@ -12,7 +12,8 @@ export function clipByGlobalNorm(
   maxNorm: number,
 ): { clipped: Tensor[]; globalNorm: Scalar } {
   assertInRange('clipByGlobalNorm', 'maxNorm', maxNorm, { min: 0, minInclusive: false });
-  if (!Array.isArray(gradients) || gradients.length === 0)
+  const given: unknown = gradients;
+  if (!Array.isArray(given) || given.length === 0)
     throw new GradwellArgumentError(
       'clipByGlobalNorm',
       'gradients',

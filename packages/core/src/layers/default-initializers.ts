@@ -10,7 +10,8 @@ import type { RandomSource } from '../random';
 
 /** Receptive field × channels for conv kernels `[kh, kw, in, out]`; `[in, out]` for dense kernels. */
 export function computeFans(shape: readonly number[]): { fanIn: number; fanOut: number } {
-  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0))
+  const given: unknown = shape;
+  if (!Array.isArray(given) || given.some((d) => !Number.isInteger(d) || (d as number) < 0))
     throw new GradwellArgumentError('computeFans', 'shape', 'a list of non-negative integers', shape);
   if (shape.length === 0) return { fanIn: 1, fanOut: 1 };
   if (shape.length === 1) return { fanIn: shape[0] as number, fanOut: shape[0] as number };
