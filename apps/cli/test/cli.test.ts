@@ -360,9 +360,9 @@ describe('train', () => {
         good,
         '--epochs',
         '2',
+        '--json',
         '--out',
         path.join(scratch, 'json-model'),
-        '--json',
       ]),
     );
     expect(r.testAccuracy).toBeGreaterThan(0);

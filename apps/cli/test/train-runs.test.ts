@@ -130,19 +130,8 @@ describe('checkpoint folders', () => {
 
   test('one run per folder: another run is refused unless --resume or --overwrite; stale temporary folders are cleaned', () => {
     const ck = at('one-run', 'ck');
-    const args = [
-      'train',
-      '--limit',
-      '600',
-      '--hidden',
-      '8',
-      '--epochs',
-      '1',
-      '--checkpoint-dir',
-      ck,
-      '--out',
-      at('one-run', 'out'),
-    ];
+    const args = [...'train --limit 600 --hidden 8 --epochs 1'.split(' '), '--checkpoint-dir', ck];
+    args.push('--out', at('one-run', 'out'));
     json(run([...args, '--json']));
     expectOneLineError(
       run(args),
@@ -164,11 +153,7 @@ describe('checkpoint folders', () => {
   test('a damaged checkpoint names itself and the previous one that loads; non-finite weights and a bad epoch are named', () => {
     const ck = at('damaged', 'ck');
     const args = [
-      'train',
-      '--limit',
-      '600',
-      '--hidden',
-      '8',
+      ...'train --limit 600 --hidden 8'.split(' '),
       '--checkpoint-dir',
       ck,
       '--out',

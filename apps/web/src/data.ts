@@ -11,12 +11,15 @@ async function bytes(url: string): Promise<Uint8Array> {
 
 let mnistCache: Promise<{ train: TensorDataset; test: TensorDataset }> | undefined;
 
-/** 12 000 training and 2 000 test digits, [28, 28, 1] in [0, 1] (loaded once). */
-export function loadMnist(): Promise<{ train: TensorDataset; test: TensorDataset }> {
+/**
+ * 12 000 training and 2 000 test digits, [28, 28, 1] in [0, 1] (loaded once), from the site's data folder
+ * (`base`: the site's root URL — a worker's own URL is elsewhere).
+ */
+export function loadMnist(base = document.baseURI): Promise<{ train: TensorDataset; test: TensorDataset }> {
   mnistCache ??= (async () => {
     const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(
       ['train-images', 'train-labels', 'test-images', 'test-labels'].map((n) =>
-        bytes(`./data/mnist-${n}.idx`),
+        bytes(new URL(`./data/mnist-${n}.idx`, base).href),
       ),
     );
     return {

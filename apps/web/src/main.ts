@@ -1,8 +1,9 @@
 /**
- * The app: starts gradwell's wasm backend (threaded SIMD when the page is cross-origin isolated, with a
- * visible note when it is not) and shows one page per topic of the lecture, chosen by the URL hash.
+ * The app: the page's own wasm backend (SIMD, one thread: it draws figures) and the training worker's
+ * (threaded SIMD when the page is cross-origin isolated — training runs there, so the page keeps its frame
+ * rate). The banner reports the worker's backend, or why it has fewer threads. One page per topic of the
+ * lecture, chosen by the URL hash.
  */
-import { env } from '@tensorflow/tfjs-core';
 import { setupBackend } from '@gradwell/core';
 import { setStatus } from './state';
 import { mountAugment } from './pages/augment';
@@ -10,6 +11,8 @@ import { mountInit } from './pages/init';
 import { mountActivations } from './pages/activations';
 import { mountRegularization } from './pages/regularization';
 import { mountLab } from './pages/lab';
+import { mountScale } from './pages/scale';
+import { trainingWorker } from './worker/client';
 
 type Mount = (root: HTMLElement) => (() => void) | void;
 
@@ -18,6 +21,7 @@ const PAGES: Record<string, Mount> = {
   init: mountInit,
   activations: mountActivations,
   regularization: mountRegularization,
+  scale: mountScale,
   lab: mountLab,
 };
 
@@ -26,29 +30,31 @@ const root = document.getElementById('page') as HTMLElement;
 let cleanup: (() => void) | void;
 
 async function start(): Promise<void> {
-  const report = await setupBackend({ wasmPaths: new URL('./wasm/', document.baseURI).href });
-  window.gradwell.backend = {
-    ...report,
-    crossOriginIsolated: globalThis.crossOriginIsolated === true,
-    multithreadSupport: (await env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) === true,
-  };
-  banner.textContent = `${report.backend}${report.simd ? ' SIMD' : ''} · ${report.threads} thread${report.threads === 1 ? '' : 's'}${
-    window.gradwell.backend.crossOriginIsolated ? ' · cross-origin isolated' : ''
-  }`;
+  const page = await setupBackend({ wasmPaths: new URL('./wasm/', document.baseURI).href, threads: 1 });
+  window.gradwell.pageBackend = page;
+  window.addEventListener('hashchange', show);
+  show();
+  const report = await trainingWorker().ready;
+  window.gradwell.backend = report;
+  const cores = navigator.hardwareConcurrency || 1;
+  banner.textContent = `training: ${report.backend}${report.simd ? ' SIMD' : ''} · ${report.threads} thread${report.threads === 1 ? '' : 's'} of ${cores} cores${
+    report.crossOriginIsolated ? ' · cross-origin isolated' : ''
+  } · in a worker`;
+  banner.title = 'One core is left to the page so that it stays smooth while the worker trains.';
   if (report.threadsNote !== undefined) {
     banner.classList.add('warn');
     banner.title = report.threadsNote;
     banner.textContent += ` — single-threaded: ${report.threadsNote}`;
   }
-  window.addEventListener('hashchange', show);
-  show();
 }
 
 function show(): void {
   const name = location.hash.slice(1) || 'augment';
   const mount = PAGES[name] ?? mountAugment;
-  cleanup?.();
+  // Remove the old page first: removing a focused input fires its 'change', which the old page must
+  // still be alive to handle; then free what it holds.
   root.replaceChildren();
+  cleanup?.();
   setStatus({ page: name, ready: false });
   for (const a of Array.from(document.querySelectorAll('nav a')))
     a.classList.toggle('active', a.getAttribute('href') === `#${name}`);

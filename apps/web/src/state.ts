@@ -11,7 +11,10 @@ export interface PageStatus {
 }
 
 export interface GradwellWindowState {
-  backend?: BackendReport & { crossOriginIsolated: boolean; multithreadSupport: boolean };
+  /** The training worker's backend (threaded SIMD when isolated). */
+  backend?: BackendReport & { crossOriginIsolated: boolean };
+  /** The page thread's own backend (SIMD, one thread: figures). */
+  pageBackend?: BackendReport;
   status: PageStatus;
 }
 
@@ -96,6 +99,51 @@ export function numberInput(
     Object.assign(i, { id, type: 'number', value: String(value) });
     i.style.width = `${width}em`;
   });
+}
+
+/** A number field that checks itself: an inline message (and aria-invalid) while its value is out of range. */
+export interface CheckedNumber {
+  input: HTMLInputElement;
+  /** The value when valid, else undefined (and the message shown). */
+  read(): number | undefined;
+}
+
+/** A whole-number field in [min, max] (a count: epochs, digits, patience), sized for `max`'s digits. */
+export function checkedInteger(
+  parent: HTMLElement,
+  label: string,
+  id: string,
+  value: number,
+  [min, max]: [number, number],
+): CheckedNumber {
+  return checkedNumber(parent, label, id, value, { min, max, integer: true, width: String(max).length + 1 });
+}
+
+export function checkedNumber(
+  parent: HTMLElement,
+  label: string,
+  id: string,
+  value: number,
+  { min, max, integer = false, width = 5 }: { min: number; max: number; integer?: boolean; width?: number },
+): CheckedNumber {
+  const input = numberInput(parent, label, id, value, width);
+  Object.assign(input, { min: String(min), max: String(max), step: integer ? '1' : 'any' });
+  const message = document.createElement('span');
+  message.className = 'field-error';
+  message.id = `${id}-error`;
+  message.setAttribute('role', 'alert');
+  input.setAttribute('aria-describedby', message.id);
+  (input.parentElement as HTMLElement).append(message);
+  const read = (): number | undefined => {
+    const raw = input.value.trim();
+    const v = Number(raw);
+    const ok = raw !== '' && Number.isFinite(v) && v >= min && v <= max && (!integer || Number.isInteger(v));
+    message.textContent = ok ? '' : `${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`;
+    input.setAttribute('aria-invalid', String(!ok));
+    return ok ? v : undefined;
+  };
+  input.addEventListener('input', read);
+  return { input, read };
 }
 
 export function section(parent: HTMLElement, className: string): HTMLDivElement {

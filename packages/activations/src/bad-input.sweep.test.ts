@@ -5,7 +5,8 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import { setupBackend } from '@gradwell/core';
-import { runSweep, type SweepTarget, type TensorArg } from '@gradwell/test-utils';
+import { anyTensor, integerField, optionsNamed, runSweep, throughLayer } from '@gradwell/test-utils';
+import type { SweepTarget } from '@gradwell/test-utils';
 import { beforeAll, expect, test } from 'vitest';
 import { Maxout, preluLayer, sreluLayer } from './learnable';
 import { calculateGain } from './gain';
@@ -16,13 +17,7 @@ beforeAll(async () => {
   await setupBackend();
 });
 
-const x: TensorArg = {
-  kind: 'tensor',
-  name: 'x',
-  ranks: [0, 1, 2, 3, 4, 5],
-  nonFinite: 'accepted',
-  empty: 'accepted',
-};
+const x = anyTensor;
 
 /** f and f′ keep the shape, and NaN in gives NaN out. */
 function elementwiseCheck(result: unknown, args: readonly unknown[]): void {
@@ -155,24 +150,10 @@ const targets: SweepTarget[] = [
   {
     name: 'Maxout',
     args: [
-      {
-        kind: 'options',
-        name: 'args',
-        fields: [
-          { kind: 'number', name: 'units', min: 1, max: 6, integer: true },
-          { kind: 'number', name: 'pieces', min: 1, max: 4, integer: true, optional: true },
-        ],
-      },
+      optionsNamed('args', integerField('units', 1, 6), integerField('pieces', 1, 4, true)),
       { kind: 'tensor', name: 'x', ranks: [2], nonFinite: 'accepted', empty: 'accepted' },
     ],
-    call: (args, t) => {
-      const layer = new Maxout(args as { units: number; pieces?: number });
-      try {
-        return layer.apply(t as tf.Tensor);
-      } finally {
-        layer.dispose();
-      }
-    },
+    call: throughLayer((args: { units: number; pieces?: number }) => new Maxout(args)),
   },
   {
     name: 'PRelu.apply',

@@ -3,8 +3,16 @@
  * and photometric steps, the normalisations, batch mixing, the pipeline and the samplers.
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import { createRandom, setupBackend, type RandomSource } from '@gradwell/core';
-import { runSweep, type Arg, type SweepTarget, type TensorArg } from '@gradwell/test-utils';
+import { setupBackend, type RandomSource } from '@gradwell/core';
+import {
+  integerField,
+  keepsShape,
+  optionsArg,
+  optionsNamed,
+  randomArg,
+  runSweep,
+} from '@gradwell/test-utils';
+import type { Arg, SweepTarget, TensorArg } from '@gradwell/test-utils';
 import { beforeAll, expect, test } from 'vitest';
 import { adjustBrightness, adjustContrast, adjustHue, adjustSaturation, toGrayscale } from './color';
 import { crop, flipHorizontal, flipVertical, randomCrop, rescaleBy } from './geometry';
@@ -28,9 +36,7 @@ const images: TensorArg = {
   empty: 'accepted',
 };
 const rgb: TensorArg = { ...images, fixed: { [-1]: 3 } };
-const random: Arg = { kind: 'fixed', name: 'random', make: (r) => createRandom(r.nextSeed()) };
-const keepsShape = (result: unknown, args: readonly unknown[]) =>
-  expect((result as tf.Tensor).shape).toEqual((args[0] as tf.Tensor).shape);
+const random = randomArg;
 
 const factor = (name: string, min: number, max?: number): Arg => ({
   kind: 'number',
@@ -38,6 +44,27 @@ const factor = (name: string, min: number, max?: number): Arg => ({
   aliases: [name],
   min,
   ...(max === undefined ? {} : { max }),
+});
+
+/** One-hot-ish labels for the images (mixup/cutmix mix them with the images). */
+const pairLabels: Arg = {
+  kind: 'tensor',
+  name: 'labels',
+  ranks: [2],
+  fixed: { 0: { of: 'images', axis: 0 } },
+  values: [0, 1],
+  nonFinite: 'accepted',
+};
+
+/** mixup/cutmix's Beta(α, α) option. */
+const alphaOptions: Arg = optionsArg({
+  kind: 'number',
+  name: 'alpha',
+  min: 0,
+  minInclusive: false,
+  max: 4,
+  rangeSpoils: false,
+  optional: true,
 });
 
 const targets: SweepTarget[] = [
@@ -72,16 +99,13 @@ const targets: SweepTarget[] = [
     name: 'crop',
     args: [
       images,
-      {
-        kind: 'options',
-        name: 'window',
-        fields: [
-          { kind: 'number', name: 'top', min: 0, max: 1, integer: true },
-          { kind: 'number', name: 'left', min: 0, max: 1, integer: true },
-          { kind: 'number', name: 'height', min: 1, max: 3, integer: true },
-          { kind: 'number', name: 'width', min: 1, max: 3, integer: true },
-        ],
-      },
+      optionsNamed(
+        'window',
+        integerField('top', 0, 1),
+        integerField('left', 0, 1),
+        integerField('height', 1, 3),
+        integerField('width', 1, 3),
+      ),
     ],
     call: (x, w) => crop(x as tf.Tensor, w as { top: number; left: number; height: number; width: number }),
   },
@@ -91,7 +115,7 @@ const targets: SweepTarget[] = [
       images,
       { kind: 'number', name: 'height', aliases: ['size'], min: 1, max: 4, integer: true },
       { kind: 'number', name: 'width', aliases: ['size'], min: 1, max: 4, integer: true },
-      { kind: 'number', name: 'padding', min: 0, max: 2, integer: true },
+      integerField('padding', 0, 2),
       random,
     ],
     call: (x, h, w, padding, r) =>
@@ -118,16 +142,12 @@ const targets: SweepTarget[] = [
     name: 'colorJitter',
     args: [
       rgb,
-      {
-        kind: 'options',
-        name: 'options',
-        fields: [
-          { kind: 'number', name: 'brightness', min: 0, max: 1, rangeSpoils: false, optional: true },
-          { kind: 'number', name: 'contrast', min: 0, max: 1, rangeSpoils: false, optional: true },
-          { kind: 'number', name: 'saturation', min: 0, max: 1, rangeSpoils: false, optional: true },
-          { kind: 'number', name: 'hue', min: 0, max: 0.5, optional: true },
-        ],
-      },
+      optionsArg(
+        { kind: 'number', name: 'brightness', min: 0, max: 1, rangeSpoils: false, optional: true },
+        { kind: 'number', name: 'contrast', min: 0, max: 1, rangeSpoils: false, optional: true },
+        { kind: 'number', name: 'saturation', min: 0, max: 1, rangeSpoils: false, optional: true },
+        { kind: 'number', name: 'hue', min: 0, max: 0.5, optional: true },
+      ),
       random,
     ],
     call: (x, o, r) => colorJitter(x as tf.Tensor, o as Record<string, number>, r as RandomSource),
@@ -137,14 +157,10 @@ const targets: SweepTarget[] = [
     name: 'randomErasing',
     args: [
       images,
-      {
-        kind: 'options',
-        name: 'options',
-        fields: [
-          { kind: 'number', name: 'p', min: 0, max: 1, optional: true },
-          { kind: 'number', name: 'value', min: -1, max: 1, rangeSpoils: false, optional: true },
-        ],
-      },
+      optionsArg(
+        { kind: 'number', name: 'p', min: 0, max: 1, optional: true },
+        { kind: 'number', name: 'value', min: -1, max: 1, rangeSpoils: false, optional: true },
+      ),
       random,
     ],
     call: (x, o, r) => randomErasing(x as tf.Tensor, o as Record<string, number>, r as RandomSource),
@@ -152,85 +168,27 @@ const targets: SweepTarget[] = [
   },
   {
     name: 'mixup',
-    args: [
-      { ...images, ranks: [2, 3, 4] },
-      {
-        kind: 'tensor',
-        name: 'labels',
-        ranks: [2],
-        fixed: { 0: { of: 'images', axis: 0 } },
-        values: [0, 1],
-        nonFinite: 'accepted',
-      },
-      {
-        kind: 'options',
-        name: 'options',
-        fields: [
-          {
-            kind: 'number',
-            name: 'alpha',
-            min: 0,
-            minInclusive: false,
-            max: 4,
-            rangeSpoils: false,
-            optional: true,
-          },
-        ],
-      },
-      random,
-    ],
+    args: [{ ...images, ranks: [2, 3, 4] }, pairLabels, alphaOptions, random],
     call: (x, y, o, r) => mixup(x as tf.Tensor, y as tf.Tensor, o as { alpha?: number }, r as RandomSource),
   },
   {
     name: 'cutmix',
-    args: [
-      { ...images, ranks: [4] },
-      {
-        kind: 'tensor',
-        name: 'labels',
-        ranks: [2],
-        fixed: { 0: { of: 'images', axis: 0 } },
-        values: [0, 1],
-        nonFinite: 'accepted',
-      },
-      {
-        kind: 'options',
-        name: 'options',
-        fields: [
-          {
-            kind: 'number',
-            name: 'alpha',
-            min: 0,
-            minInclusive: false,
-            max: 4,
-            rangeSpoils: false,
-            optional: true,
-          },
-        ],
-      },
-      random,
-    ],
+    args: [{ ...images, ranks: [4] }, pairLabels, alphaOptions, random],
     call: (x, y, o, r) => cutmix(x as tf.Tensor, y as tf.Tensor, o as { alpha?: number }, r as RandomSource),
   },
   {
     name: 'maxNorm',
     args: [
       images,
-      {
-        kind: 'options',
-        name: 'options',
-        fields: [
-          {
-            kind: 'number',
-            name: 'maxValue',
-            min: 0,
-            minInclusive: false,
-            max: 10,
-            rangeSpoils: false,
-            optional: true,
-          },
-        ],
-      },
+      optionsArg({
+        kind: 'number',
+        name: 'maxValue',
+        min: 0,
+        minInclusive: false,
+        max: 10,
+        rangeSpoils: false,
+        optional: true,
+      }),
     ],
     call: (x, o) => maxNorm(x as tf.Tensor, o as { maxValue?: number }),
     check: keepsShape,
@@ -252,13 +210,14 @@ const targets: SweepTarget[] = [
     name: 'rescale',
     args: [
       images,
-      {
-        kind: 'options',
-        name: 'options',
-        fields: [
-          { kind: 'number', name: 'factor', min: 0, minInclusive: false, max: 10, rangeSpoils: false },
-        ],
-      },
+      optionsArg({
+        kind: 'number',
+        name: 'factor',
+        min: 0,
+        minInclusive: false,
+        max: 10,
+        rangeSpoils: false,
+      }),
     ],
     call: (x, o) => rescale(x as tf.Tensor, o as { factor: number }),
     check: keepsShape,

@@ -4,7 +4,8 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import { setupBackend, type Layer } from '@gradwell/core';
-import { runSweep, type Arg, type SweepTarget, type TensorArg } from '@gradwell/test-utils';
+import { countField, integerField, optionsArg, runSweep, throughLayer } from '@gradwell/test-utils';
+import type { Arg, SweepTarget, TensorArg } from '@gradwell/test-utils';
 import { beforeAll, expect, test } from 'vitest';
 import { batchNorm, normalizeBatchInTraining } from './batch-norm';
 import { batchNormalization } from './batch-norm-layer';
@@ -18,16 +19,19 @@ beforeAll(async () => {
   await setupBackend();
 });
 
+/** A small positive ε added to the variance. */
+const epsilon: Arg = {
+  kind: 'number',
+  name: 'epsilon',
+  min: 0,
+  minInclusive: false,
+  max: 0.1,
+  rangeSpoils: false,
+  optional: true,
+};
+
 const common: Arg[] = [
-  {
-    kind: 'number',
-    name: 'epsilon',
-    min: 0,
-    minInclusive: false,
-    max: 0.1,
-    rangeSpoils: false,
-    optional: true,
-  },
+  epsilon,
   { kind: 'choice', name: 'center', values: [true, false], optional: true },
   { kind: 'choice', name: 'scale', values: [true, false], optional: true },
 ];
@@ -47,14 +51,7 @@ function layerTarget(
       x,
       { kind: 'choice', name: 'training', values: [true, false] },
     ],
-    call: (args, input, training) => {
-      const layer = make(args as Record<string, unknown>);
-      try {
-        return layer.apply(input as tf.Tensor, { training: training as boolean });
-      } finally {
-        layer.dispose();
-      }
-    },
+    call: (args, input, training) => throughLayer(make, { training: training as boolean })(args, input),
     check: keepsShape,
   };
 }
@@ -80,11 +77,8 @@ const targets: SweepTarget[] = [
     (a) => batchNormalization(a),
   ),
   layerTarget('LayerNorm', common, { ...features, ranks: [2, 3, 4, 5] }, (a) => layerNormalization(a)),
-  layerTarget(
-    'GroupNorm',
-    [...common, { kind: 'number', name: 'groups', min: 1, max: 1, integer: true }],
-    { ...features, ranks: [4] },
-    (a) => groupNormalization(a),
+  layerTarget('GroupNorm', [...common, integerField('groups', 1, 1)], { ...features, ranks: [4] }, (a) =>
+    groupNormalization(a),
   ),
   layerTarget(
     'BatchRenorm',
@@ -129,22 +123,12 @@ const targets: SweepTarget[] = [
     name: 'normalizeBatchInTraining',
     args: [
       { kind: 'tensor', name: 'x', ranks: [2, 3, 4, 5], dims: [2, 5], nonFinite: 'accepted' },
-      {
-        kind: 'options',
-        name: 'options',
-        fields: [
-          {
-            kind: 'number',
-            name: 'epsilon',
-            min: 0,
-            minInclusive: false,
-            max: 0.1,
-            rangeSpoils: false,
-            optional: true,
-          },
-          { kind: 'choice', name: 'gradient', values: ['fused', 'autodiff'], optional: true },
-        ],
-      },
+      optionsArg(epsilon, {
+        kind: 'choice',
+        name: 'gradient',
+        values: ['fused', 'autodiff'],
+        optional: true,
+      }),
     ],
     call: (x, o) => normalizeBatchInTraining(x as tf.Tensor, undefined, o as Record<string, never>),
   },
@@ -155,17 +139,7 @@ const targets: SweepTarget[] = [
       {
         kind: 'options',
         name: 'options',
-        fields: [
-          {
-            kind: 'number',
-            name: 'bins',
-            min: 1,
-            max: 30,
-            integer: true,
-            rangeSpoils: false,
-            optional: true,
-          },
-        ],
+        fields: [countField('bins', 30)],
       },
     ],
     call: (x, o) => distributionSnapshot(x as tf.Tensor, o as { bins?: number }),

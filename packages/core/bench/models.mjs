@@ -22,18 +22,12 @@ export function makeMlp(seed = 1) {
 }
 
 export function makeCnn(seed = 1) {
-  return sequential(
-    [
-      new Conv2d({ filters: 32, kernelSize: 3, activation: relu }),
-      maxPool2d(),
-      new Conv2d({ filters: 64, kernelSize: 3, activation: relu }),
-      maxPool2d(),
-      flatten(),
-      new Dense({ units: 128, activation: relu }),
-      new Dense({ units: 10 }),
-    ],
-    { inputShape: [28, 28, 1], seed },
-  );
+  const conv3x3 = (filters) => new Conv2d({ filters, kernelSize: 3, activation: relu });
+  const head = [flatten(), new Dense({ units: 128, activation: relu }), new Dense({ units: 10 })];
+  return sequential([conv3x3(32), maxPool2d(), conv3x3(64), maxPool2d(), ...head], {
+    inputShape: [28, 28, 1],
+    seed,
+  });
 }
 
 /** A fixed synthetic batch: inputs in [0, 1) and one-hot labels. */

@@ -3,7 +3,8 @@
  * constructors' arguments and their inputs), a Sequential, random sources, a registry and the helpers.
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import { runSweep, type Arg, type SweepTarget } from '@gradwell/test-utils';
+import { integerField, optionsNamed, runSweep, throughLayer } from '@gradwell/test-utils';
+import type { Arg, SweepTarget } from '@gradwell/test-utils';
 import { beforeAll, expect, test } from 'vitest';
 import { setupBackend } from './backend/setup-backend';
 import { computeFans } from './layers/default-initializers';
@@ -14,23 +15,10 @@ import { Dense } from './layers/dense';
 import { DepthwiseConv2d } from './layers/depthwise-conv2d';
 import { AvgPool2d, Flatten, GlobalAveragePool, MaxPool2d } from './layers/pooling';
 import { Sequential } from './layers/sequential';
-import type { Layer } from './layers/layer';
 
 beforeAll(async () => {
   await setupBackend();
 });
-
-/** Builds the layer from the generated args, applies it to x, frees the layer. */
-function throughLayer(make: (args: Record<string, unknown>) => Layer) {
-  return (args: unknown, x: unknown) => {
-    const layer = make(args as Record<string, unknown>);
-    try {
-      return layer.apply(x as tf.Tensor);
-    } finally {
-      layer.dispose();
-    }
-  };
-}
 
 const images: Arg = {
   kind: 'tensor',
@@ -49,7 +37,7 @@ const targets: SweepTarget[] = [
       {
         kind: 'options',
         name: 'args',
-        fields: [{ kind: 'number', name: 'units', min: 1, max: 6, integer: true }],
+        fields: [integerField('units', 1, 6)],
       },
       { kind: 'tensor', name: 'x', ranks: [2, 3, 4, 5], nonFinite: 'accepted', empty: 'accepted' },
     ],
@@ -63,53 +51,44 @@ const targets: SweepTarget[] = [
   {
     name: 'Conv2d',
     args: [
-      {
-        kind: 'options',
-        name: 'args',
-        fields: [
-          { kind: 'number', name: 'filters', min: 1, max: 4, integer: true },
-          { kind: 'number', name: 'kernelSize', min: 1, max: 3, integer: true },
-          { kind: 'number', name: 'strides', min: 1, max: 2, integer: true, optional: true },
-          padding,
-        ],
-      },
+      optionsNamed(
+        'args',
+        integerField('filters', 1, 4),
+        integerField('kernelSize', 1, 3),
+        integerField('strides', 1, 2, true),
+        padding,
+      ),
       images,
     ],
-    call: throughLayer((args) => new Conv2d(args as unknown as ConstructorParameters<typeof Conv2d>[0])),
+    call: throughLayer((args: ConstructorParameters<typeof Conv2d>[0]) => new Conv2d(args)),
   },
   {
     name: 'DepthwiseConv2d',
     args: [
-      {
-        kind: 'options',
-        name: 'args',
-        fields: [
-          { kind: 'number', name: 'kernelSize', min: 1, max: 3, integer: true },
-          { kind: 'number', name: 'depthMultiplier', min: 1, max: 2, integer: true, optional: true },
-          padding,
-        ],
-      },
+      optionsNamed(
+        'args',
+        integerField('kernelSize', 1, 3),
+        integerField('depthMultiplier', 1, 2, true),
+        padding,
+      ),
       images,
     ],
-    call: throughLayer(
-      (args) => new DepthwiseConv2d(args as unknown as ConstructorParameters<typeof DepthwiseConv2d>[0]),
-    ),
+    call: throughLayer((args: ConstructorParameters<typeof DepthwiseConv2d>[0]) => new DepthwiseConv2d(args)),
   },
   ...(['MaxPool2d', 'AvgPool2d'] as const).map((name): SweepTarget => ({
     name,
     args: [
-      {
-        kind: 'options',
-        name: 'args',
-        fields: [
-          { kind: 'number', name: 'poolSize', min: 1, max: 3, integer: true, optional: true },
-          { kind: 'number', name: 'strides', min: 1, max: 2, integer: true, optional: true },
-          padding,
-        ],
-      },
+      optionsNamed(
+        'args',
+        integerField('poolSize', 1, 3, true),
+        integerField('strides', 1, 2, true),
+        padding,
+      ),
       images,
     ],
-    call: throughLayer((args) => (name === 'MaxPool2d' ? new MaxPool2d(args) : new AvgPool2d(args))),
+    call: throughLayer((args: ConstructorParameters<typeof MaxPool2d>[0]) =>
+      name === 'MaxPool2d' ? new MaxPool2d(args) : new AvgPool2d(args),
+    ),
   })),
   {
     name: 'Flatten',
@@ -164,9 +143,9 @@ const targets: SweepTarget[] = [
   {
     name: 'convOutputLength',
     args: [
-      { kind: 'number', name: 'length', min: 1, max: 64, integer: true },
-      { kind: 'number', name: 'kernel', min: 1, max: 7, integer: true },
-      { kind: 'number', name: 'stride', min: 1, max: 4, integer: true },
+      integerField('length', 1, 64),
+      integerField('kernel', 1, 7),
+      integerField('stride', 1, 4),
       padding,
     ],
     call: (length, kernel, stride, pad) =>

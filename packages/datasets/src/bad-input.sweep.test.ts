@@ -9,7 +9,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { setupBackend } from '@gradwell/core';
 import { encodePng } from '@gradwell/augment/node';
 import type { TensorDataset } from '@gradwell/trainer';
-import { encodeIdx, runSweep, type SweepTarget } from '@gradwell/test-utils';
+import { countField, encodeIdx, optionsArg, runSweep } from '@gradwell/test-utils';
+import type { SweepTarget } from '@gradwell/test-utils';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { loadFashionMnist } from './fashion-mnist';
 import { loadIdxImageSet } from './idx-files';
@@ -55,15 +56,12 @@ const sizeOf = (data: TensorDataset) => {
 };
 
 const split = { kind: 'choice', name: 'split', values: ['train', 'test'] } as const;
-const loadOptions = {
-  kind: 'options',
-  name: 'options',
-  fields: [
-    { kind: 'number', name: 'limit', min: 1, max: 30, integer: true, rangeSpoils: false, optional: true },
-    { kind: 'number', name: 'offset', min: 0, max: 5, integer: true, rangeSpoils: false, optional: true },
-    { kind: 'choice', name: 'flat', values: [true, false], optional: true },
-  ],
-} as const;
+const loadOptions = optionsArg(countField('limit', 30), countField('offset', 5, 0), {
+  kind: 'choice',
+  name: 'flat',
+  values: [true, false],
+  optional: true,
+});
 
 const targets: SweepTarget[] = [
   {
@@ -94,41 +92,21 @@ const targets: SweepTarget[] = [
   {
     name: 'loadImageFolder',
     args: [
-      {
-        kind: 'options',
-        name: 'options',
-        fields: [
-          {
-            kind: 'number',
-            name: 'imageSize',
-            min: 2,
-            max: 8,
-            integer: true,
-            rangeSpoils: false,
-            optional: true,
-          },
-          {
-            kind: 'number',
-            name: 'limit',
-            min: 2,
-            max: 5,
-            integer: true,
-            rangeSpoils: false,
-            optional: true,
-          },
-          {
-            kind: 'number',
-            name: 'testShare',
-            min: 0.2,
-            max: 0.5,
-            minInclusive: false,
-            maxInclusive: false,
-            rangeSpoils: false,
-            optional: true,
-          },
-          { kind: 'number', name: 'seed', integer: true, optional: true },
-        ],
-      },
+      optionsArg(
+        countField('imageSize', 8, 2),
+        countField('limit', 5, 2),
+        {
+          kind: 'number',
+          name: 'testShare',
+          min: 0.2,
+          max: 0.5,
+          minInclusive: false,
+          maxInclusive: false,
+          rangeSpoils: false,
+          optional: true,
+        },
+        { kind: 'number', name: 'seed', integer: true, optional: true },
+      ),
     ],
     call: (o) => {
       const set = loadImageFolder(imageDir, o as Record<string, number>);

@@ -4,7 +4,8 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import { Dense, Sequential, setupBackend } from '@gradwell/core';
-import { runSweep, type Arg, type SweepTarget } from '@gradwell/test-utils';
+import { integerField, optionsArg, runSweep } from '@gradwell/test-utils';
+import type { Arg, SweepTarget } from '@gradwell/test-utils';
 import { beforeAll, expect, test } from 'vitest';
 import { constant, normal, truncatedNormal, uniform } from './basic';
 import type { GradwellInitializer } from './initializer';
@@ -143,7 +144,7 @@ const targets: SweepTarget[] = [
     name: 'histogram',
     args: [
       { kind: 'tensor', name: 'x', ranks: [0, 1, 2, 3, 4, 5], otherDtype: 'accepted' },
-      { kind: 'number', name: 'bins', min: 1, max: 50, integer: true },
+      integerField('bins', 1, 50),
     ],
     call: (x, bins) => histogram(x as tf.Tensor, bins as number),
     check: (h, [x, bins]) => {
@@ -161,7 +162,7 @@ const targets: SweepTarget[] = [
       {
         kind: 'options',
         name: 'options',
-        fields: [{ kind: 'number', name: 'bins', min: 1, max: 40, integer: true, optional: true }],
+        fields: [integerField('bins', 1, 40, true)],
       },
     ],
     call: (m, b, o) => activationStatistics(m as Sequential, b as tf.Tensor, o as { bins?: number }),
@@ -172,17 +173,13 @@ const targets: SweepTarget[] = [
     args: [
       fixedModel,
       batch,
-      {
-        kind: 'options',
-        name: 'options',
-        fields: [
-          { kind: 'number', name: 'targetVariance', min: 0, minInclusive: false, optional: true },
-          { kind: 'number', name: 'tolerance', min: 0, minInclusive: false, optional: true },
-          { kind: 'number', name: 'maxIterations', min: 1, max: 5, integer: true, optional: true },
-          { kind: 'number', name: 'seed', integer: true, optional: true },
-          { kind: 'choice', name: 'measure', values: ['preActivation', 'output'], optional: true },
-        ],
-      },
+      optionsArg(
+        { kind: 'number', name: 'targetVariance', min: 0, minInclusive: false, optional: true },
+        { kind: 'number', name: 'tolerance', min: 0, minInclusive: false, optional: true },
+        integerField('maxIterations', 1, 5, true),
+        { kind: 'number', name: 'seed', integer: true, optional: true },
+        { kind: 'choice', name: 'measure', values: ['preActivation', 'output'], optional: true },
+      ),
     ],
     call: (m, b, o) => lsuv(m as Sequential, b as tf.Tensor, o as Record<string, never>),
   },

@@ -4,8 +4,10 @@
  * confidence penalty and early stopping's options.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { createRandom, setupBackend, type RandomSource } from '@gradwell/core';
-import { runSweep, type Arg, type SweepTarget, type TensorArg } from '@gradwell/test-utils';
+import { setupBackend, type RandomSource } from '@gradwell/core';
+import { anyTensor, countField, integerField, keepsShape, optionsArg } from '@gradwell/test-utils';
+import { randomArg, runSweep, throughLayer } from '@gradwell/test-utils';
+import type { Arg, SweepTarget, TensorArg } from '@gradwell/test-utils';
 import { beforeAll, expect, test } from 'vitest';
 import { confidencePenalty, softmaxEntropy } from './confidence-penalty';
 import { applyConstraint, clipWeights, maxNorm, unitNorm } from './constraints';
@@ -20,17 +22,9 @@ beforeAll(async () => {
   await setupBackend();
 });
 
-const x: TensorArg = {
-  kind: 'tensor',
-  name: 'x',
-  ranks: [0, 1, 2, 3, 4, 5],
-  nonFinite: 'accepted',
-  empty: 'accepted',
-};
+const x = anyTensor;
 const rate: Arg = { kind: 'number', name: 'rate', min: 0, max: 1, maxInclusive: false };
-const random: Arg = { kind: 'fixed', name: 'random', make: (r) => createRandom(r.nextSeed()) };
-const keepsShape = (result: unknown, args: readonly unknown[]) =>
-  expect((result as tf.Tensor).shape).toEqual((args[0] as tf.Tensor).shape);
+const random = randomArg;
 // In-graph functions of a training step: NaN propagates (the trainer's NaN guard reports it), no check costs a sync.
 const logits: TensorArg = { kind: 'tensor', name: 'logits', ranks: [2], dims: [1, 5], nonFinite: 'accepted' };
 
@@ -47,14 +41,7 @@ const dropoutLayerTarget = (
     { kind: 'options', name: 'args', fields: [rate, { kind: 'number', name: 'seed', integer: true }] },
     { ...x, ranks },
   ],
-  call: (args, input) => {
-    const layer = make(args as { rate: number; seed: number });
-    try {
-      return layer.apply(input as tf.Tensor, { training: true });
-    } finally {
-      layer.dispose();
-    }
-  },
+  call: throughLayer(make, { training: true }),
 });
 
 const targets: SweepTarget[] = [
@@ -86,18 +73,13 @@ const targets: SweepTarget[] = [
       {
         kind: 'options',
         name: 'args',
-        fields: [{ kind: 'number', name: 'units', min: 1, max: 5, integer: true }, rate],
+        fields: [integerField('units', 1, 5), rate],
       },
       { kind: 'tensor', name: 'x', ranks: [2], nonFinite: 'accepted', empty: 'accepted' },
     ],
-    call: (args, input) => {
-      const layer = new DropConnectDense(args as { units: number; rate: number });
-      try {
-        return layer.apply(input as tf.Tensor, { training: true });
-      } finally {
-        layer.dispose();
-      }
-    },
+    call: throughLayer((args: { units: number; rate: number }) => new DropConnectDense(args), {
+      training: true,
+    }),
   },
   ...(
     [
@@ -153,7 +135,7 @@ const targets: SweepTarget[] = [
       {
         kind: 'options',
         name: 'options',
-        fields: [{ kind: 'number', name: 'axis', min: 0, max: 1, integer: true, optional: true }],
+        fields: [integerField('axis', 0, 1, true)],
       },
     ],
     call: (o) => unitNorm(o as { axis?: number }).className,
@@ -187,14 +169,10 @@ const targets: SweepTarget[] = [
         otherDtype: 'accepted',
       },
       logits,
-      {
-        kind: 'options',
-        name: 'options',
-        fields: [
-          { kind: 'number', name: 'labelSmoothing', min: 0, max: 1, optional: true },
-          { kind: 'choice', name: 'reduction', values: ['mean', 'sum'], optional: true },
-        ],
-      },
+      optionsArg(
+        { kind: 'number', name: 'labelSmoothing', min: 0, max: 1, optional: true },
+        { kind: 'choice', name: 'reduction', values: ['mean', 'sum'], optional: true },
+      ),
     ],
     call: (y, z, o) => softmaxCrossEntropy(y as tf.Tensor, z as tf.Tensor, o as Record<string, never>),
   },
@@ -207,46 +185,22 @@ const targets: SweepTarget[] = [
     name: 'confidencePenalty',
     args: [
       logits,
-      {
-        kind: 'options',
-        name: 'options',
-        fields: [
-          { kind: 'number', name: 'beta', min: 0, max: 2, rangeSpoils: false },
-          { kind: 'number', name: 'threshold', min: 0, max: 3, rangeSpoils: false, optional: true },
-        ],
-      },
+      optionsArg(
+        { kind: 'number', name: 'beta', min: 0, max: 2, rangeSpoils: false },
+        { kind: 'number', name: 'threshold', min: 0, max: 3, rangeSpoils: false, optional: true },
+      ),
     ],
     call: (z, o) => confidencePenalty(z as tf.Tensor, o as { beta: number }),
   },
   {
     name: 'earlyStopping',
     args: [
-      {
-        kind: 'options',
-        name: 'options',
-        fields: [
-          { kind: 'choice', name: 'mode', values: ['min', 'max', 'auto'], optional: true },
-          { kind: 'number', name: 'minDelta', min: 0, max: 1, rangeSpoils: false, optional: true },
-          {
-            kind: 'number',
-            name: 'patience',
-            min: 0,
-            max: 5,
-            integer: true,
-            rangeSpoils: false,
-            optional: true,
-          },
-          {
-            kind: 'number',
-            name: 'startFromEpoch',
-            min: 0,
-            max: 5,
-            integer: true,
-            rangeSpoils: false,
-            optional: true,
-          },
-        ],
-      },
+      optionsArg(
+        { kind: 'choice', name: 'mode', values: ['min', 'max', 'auto'], optional: true },
+        { kind: 'number', name: 'minDelta', min: 0, max: 1, rangeSpoils: false, optional: true },
+        countField('patience', 5, 0),
+        countField('startFromEpoch', 5, 0),
+      ),
     ],
     call: (o) => earlyStopping(o as Record<string, never>).constructor.name,
   },

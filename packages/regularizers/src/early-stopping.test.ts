@@ -37,23 +37,30 @@ describe('early stopping', () => {
 
   test.each([
     ['patience 0 stops at the first non-improvement', [1, 0.8, 0.9, 0.7], { patience: 0 }, 3, 1],
-    ['patience 2 waits two epochs', [1, 0.8, 0.9, 0.85, 0.95, 0.5], { patience: 2 }, 5, 1],
-    ['an improvement resets the count', [1, 0.9, 0.95, 0.8, 0.85, 0.86, 0.87], { patience: 2 }, 7, 3],
+    // As Keras: stop once `patience` epochs in a row brought no improvement.
+    [
+      'patience 2 stops after two epochs without improvement',
+      [1, 0.8, 0.9, 0.85, 0.95, 0.5],
+      { patience: 2 },
+      4,
+      1,
+    ],
+    ['an improvement resets the count', [1, 0.9, 0.95, 0.8, 0.85, 0.86, 0.87], { patience: 2 }, 6, 3],
     [
       'minDelta: improvements below it do not count',
       [1, 0.995, 0.99, 0.98],
       { patience: 1, minDelta: 0.01 },
-      3,
+      2,
       0,
     ],
     [
       'max mode for accuracy (auto from the name)',
       [0.5, 0.7, 0.69, 0.68],
       { monitor: 'valAccuracy', patience: 1 },
-      4,
+      3,
       1,
     ],
-    ['baseline: stops unless it is beaten', [0.9, 0.85, 0.8], { baseline: 0.5, patience: 1 }, 2, -1],
+    ['baseline: stops unless it is beaten', [0.9, 0.85, 0.8], { baseline: 0.5, patience: 1 }, 1, -1],
     ['startFromEpoch ignores the warm-up', [5, 6, 7, 1, 2], { startFromEpoch: 3, patience: 0 }, 5, 3],
   ] as const)('%s', async (_name, values, options, stoppedAfter, bestEpoch) => {
     const { callback, ran, reason } = await play([...values], options);

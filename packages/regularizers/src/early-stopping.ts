@@ -1,6 +1,6 @@
 /**
  * Early stopping on core's callback contract: watch a metric at the end of each epoch, stop when it has
- * not improved by more than `minDelta` for `patience` epochs, and (with `restoreBestWeights`) put back the
+ * not improved by more than `minDelta` for `patience` epochs in a row (as Keras), and (with `restoreBestWeights`) put back the
  * exact weights of the best epoch — trainable and non-trainable (running statistics) alike. tfjs-layers'
  * EarlyStopping throws NotImplemented on `restoreBestWeights`.
  */
@@ -118,10 +118,11 @@ export class EarlyStopping implements TrainingCallback {
       return;
     }
     this.wait++;
-    if (this.wait > this.patience) {
+    // As Keras: stop once `patience` epochs in a row brought no improvement.
+    if (this.wait >= this.patience) {
       this.stoppedEpoch = epoch;
       context.requestStop(
-        `early stopping: '${this.monitor}' did not improve for ${this.wait} epoch(s) (best ${this.bestValue} at epoch ${this.bestEpoch})`,
+        `early stopping: '${this.monitor}' did not improve for ${this.wait} epoch${this.wait === 1 ? '' : 's'} (best ${Number(this.bestValue.toPrecision(4))} at epoch ${this.bestEpoch + 1})`,
       );
       this.restore(context);
     }

@@ -17,9 +17,8 @@ import {
   sub,
   sum,
   tidy,
-  type Scalar,
-  type Tensor,
 } from '@tensorflow/tfjs-core';
+import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
 import { assertInRange, assertOneOf, assertTensor, GradwellArgumentError } from '@gradwell/core';
 
 /**

@@ -6,7 +6,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { setupBackend } from '@gradwell/core';
 import { listActivations } from '@gradwell/activations';
-import { runSweep, type Arg, type SweepTarget, type TensorArg } from '@gradwell/test-utils';
+import {
+  countField,
+  integerField,
+  optionsArg,
+  optionsNamed,
+  runSweep,
+  throughLayer,
+} from '@gradwell/test-utils';
+import type { Arg, SweepTarget, TensorArg } from '@gradwell/test-utils';
 import { beforeAll, expect, test } from 'vitest';
 import { blobs, spirals } from './data/synthetic';
 import { splitDataset, subset, tensorDataset, type TensorDataset } from './data/dataset';
@@ -25,6 +33,16 @@ import { fit } from './training/fit';
 
 beforeAll(async () => {
   await setupBackend();
+});
+
+/** int32 class ids in [0, 2], one per row of the tensor `rowsOf`. */
+const classIds = (name: string, rowsOf: string): TensorArg => ({
+  kind: 'tensor',
+  name,
+  ranks: [1],
+  dtype: 'int32',
+  values: [0, 2],
+  fixed: { 0: { of: rowsOf, axis: 0 } },
 });
 
 const small = (): Model =>
@@ -52,72 +70,47 @@ const targets: SweepTarget[] = [
   {
     name: 'dense',
     args: [
-      {
-        kind: 'options',
-        name: 'spec',
-        fields: [
-          { kind: 'number', name: 'units', min: 1, max: 6, integer: true },
-          {
-            kind: 'name',
-            name: 'activation',
-            known: listActivations().filter((a) => a !== 'softmax' && a !== 'logSoftmax'),
-            optional: true,
-          },
-          {
-            kind: 'name',
-            name: 'kernelInitializer',
-            known: ['heNormal', 'glorotUniform', 'lecunNormal', 'zeros'],
-          },
-        ],
-      },
+      optionsNamed(
+        'spec',
+        integerField('units', 1, 6),
+        {
+          kind: 'name',
+          name: 'activation',
+          known: listActivations().filter((a) => a !== 'softmax' && a !== 'logSoftmax'),
+          optional: true,
+        },
+        {
+          kind: 'name',
+          name: 'kernelInitializer',
+          known: ['heNormal', 'glorotUniform', 'lecunNormal', 'zeros'],
+        },
+      ),
       { kind: 'tensor', name: 'x', ranks: [2, 3, 4, 5], nonFinite: 'accepted', empty: 'accepted' },
     ],
-    call: (spec, x) => {
-      const layer = dense(spec as { units: number });
-      try {
-        return layer.apply(x as tf.Tensor);
-      } finally {
-        layer.dispose();
-      }
-    },
+    call: throughLayer((spec: { units: number }) => dense(spec)),
   },
   {
     name: 'conv2d',
     args: [
-      {
-        kind: 'options',
-        name: 'spec',
-        fields: [
-          { kind: 'number', name: 'filters', min: 1, max: 4, integer: true },
-          { kind: 'number', name: 'kernelSize', min: 1, max: 3, integer: true },
-          { kind: 'name', name: 'activation', known: ['relu', 'tanh', 'gelu'] },
-        ],
-      },
+      optionsNamed('spec', integerField('filters', 1, 4), integerField('kernelSize', 1, 3), {
+        kind: 'name',
+        name: 'activation',
+        known: ['relu', 'tanh', 'gelu'],
+      }),
       { kind: 'tensor', name: 'x', ranks: [4], dims: [3, 5], nonFinite: 'accepted', empty: 'accepted' },
     ],
-    call: (spec, x) => {
-      const layer = conv2d(spec as { filters: number; kernelSize: number });
-      try {
-        return layer.apply(x as tf.Tensor);
-      } finally {
-        layer.dispose();
-      }
-    },
+    call: throughLayer((spec: { filters: number; kernelSize: number }) => conv2d(spec)),
   },
   {
     name: 'mlpPreset',
     args: [
-      {
-        kind: 'options',
-        name: 'options',
-        fields: [
-          { kind: 'number', name: 'classes', min: 1, max: 5, integer: true },
-          { kind: 'number', name: 'dropout', min: 0, max: 0.9, optional: true },
-          { kind: 'number', name: 'seed', integer: true, optional: true },
-          { kind: 'name', name: 'activation', known: ['relu', 'tanh', 'elu'], optional: true },
-          { kind: 'choice', name: 'batchNorm', values: [true, false], optional: true },
-        ],
-      },
+      optionsArg(
+        integerField('classes', 1, 5),
+        { kind: 'number', name: 'dropout', min: 0, max: 0.9, optional: true },
+        { kind: 'number', name: 'seed', integer: true, optional: true },
+        { kind: 'name', name: 'activation', known: ['relu', 'tanh', 'elu'], optional: true },
+        { kind: 'choice', name: 'batchNorm', values: [true, false], optional: true },
+      ),
     ],
     call: (o) => {
       const m = mlpPreset({ ...(o as object), hidden: [4], inputShape: [3] });
@@ -129,14 +122,13 @@ const targets: SweepTarget[] = [
   {
     name: 'cnnPreset',
     args: [
-      {
-        kind: 'options',
-        name: 'options',
-        fields: [
-          { kind: 'number', name: 'classes', min: 1, max: 5, integer: true },
-          { kind: 'number', name: 'dropout', min: 0, max: 0.9, optional: true },
-        ],
-      },
+      optionsArg(integerField('classes', 1, 5), {
+        kind: 'number',
+        name: 'dropout',
+        min: 0,
+        max: 0.9,
+        optional: true,
+      }),
     ],
     call: (o) => {
       const m = cnnPreset({ ...(o as object), inputShape: [28, 28, 1] });
@@ -147,17 +139,7 @@ const targets: SweepTarget[] = [
   },
   {
     name: 'tensorDataset',
-    args: [
-      { kind: 'tensor', name: 'x', ranks: [2, 3, 4, 5] },
-      {
-        kind: 'tensor',
-        name: 'y',
-        ranks: [1],
-        dtype: 'int32',
-        values: [0, 2],
-        fixed: { 0: { of: 'x', axis: 0 } },
-      },
-    ],
+    args: [{ kind: 'tensor', name: 'x', ranks: [2, 3, 4, 5] }, classIds('y', 'x')],
     // The dataset takes its tensors over; a refusal leaves them the caller's.
     call: (x, y) => {
       const live = (t: unknown) => t instanceof tf.Tensor && !t.isDisposed;
@@ -177,24 +159,12 @@ const targets: SweepTarget[] = [
   {
     name: 'spirals',
     args: [
-      {
-        kind: 'options',
-        name: 'options',
-        fields: [
-          { kind: 'number', name: 'classes', min: 1, max: 4, integer: true, optional: true },
-          {
-            kind: 'number',
-            name: 'pointsPerClass',
-            min: 1,
-            max: 10,
-            integer: true,
-            rangeSpoils: false,
-            optional: true,
-          },
-          { kind: 'number', name: 'noise', min: 0, max: 1, rangeSpoils: false, optional: true },
-          { kind: 'number', name: 'seed', integer: true, optional: true },
-        ],
-      },
+      optionsArg(
+        integerField('classes', 1, 4, true),
+        countField('pointsPerClass', 10),
+        { kind: 'number', name: 'noise', min: 0, max: 1, rangeSpoils: false, optional: true },
+        { kind: 'number', name: 'seed', integer: true, optional: true },
+      ),
     ],
     call: (o) => {
       const data = spirals(o as Record<string, number>);
@@ -207,14 +177,10 @@ const targets: SweepTarget[] = [
     name: 'splitDataset',
     args: [
       fixedData,
-      {
-        kind: 'options',
-        name: 'options',
-        fields: [
-          { kind: 'number', name: 'validation', min: 0.1, max: 0.9, rangeSpoils: false },
-          { kind: 'number', name: 'seed', integer: true, optional: true },
-        ],
-      },
+      optionsArg(
+        { kind: 'number', name: 'validation', min: 0.1, max: 0.9, rangeSpoils: false },
+        { kind: 'number', name: 'seed', integer: true, optional: true },
+      ),
     ],
     call: (d, o) => {
       const { train, validation } = splitDataset(d as TensorDataset, o as { validation: number });
@@ -227,11 +193,7 @@ const targets: SweepTarget[] = [
   },
   {
     name: 'subset',
-    args: [
-      fixedData,
-      { kind: 'number', name: 'start', min: 0, max: 10, integer: true },
-      { kind: 'number', name: 'count', min: 1, max: 10, integer: true },
-    ],
+    args: [fixedData, integerField('start', 0, 10), integerField('count', 1, 10)],
     call: (d, start, count) => {
       const part = subset(d as TensorDataset, start as number, count as number);
       const size = part.size;
@@ -252,14 +214,7 @@ const targets: SweepTarget[] = [
         name: 'options',
         fields: [{ kind: 'number', name: 'labelSmoothing', min: 0, max: 0.99, optional: true }],
       },
-      {
-        kind: 'tensor',
-        name: 'labels',
-        ranks: [1],
-        dtype: 'int32',
-        values: [0, 2],
-        fixed: { 0: { of: 'outputs', axis: 0 } },
-      },
+      classIds('labels', 'outputs'),
       {
         kind: 'tensor',
         name: 'outputs',
@@ -274,23 +229,20 @@ const targets: SweepTarget[] = [
   {
     name: 'createOptimizer',
     args: [
-      {
-        kind: 'options',
-        name: 'spec',
-        fields: [
-          { kind: 'name', name: 'name', known: OPTIMIZER_NAMES },
-          {
-            kind: 'number',
-            name: 'learningRate',
-            min: 0,
-            minInclusive: false,
-            max: 1,
-            rangeSpoils: false,
-            optional: true,
-          },
-          { kind: 'number', name: 'weightDecay', min: 0, max: 0.1, rangeSpoils: false, optional: true },
-        ],
-      },
+      optionsNamed(
+        'spec',
+        { kind: 'name', name: 'name', known: OPTIMIZER_NAMES },
+        {
+          kind: 'number',
+          name: 'learningRate',
+          min: 0,
+          minInclusive: false,
+          max: 1,
+          rangeSpoils: false,
+          optional: true,
+        },
+        { kind: 'number', name: 'weightDecay', min: 0, max: 0.1, rangeSpoils: false, optional: true },
+      ),
     ],
     call: (spec) => {
       const optimizer = createOptimizer(spec as { name: 'adam' });
@@ -301,15 +253,11 @@ const targets: SweepTarget[] = [
   {
     name: 'stepDecay',
     args: [
-      {
-        kind: 'options',
-        name: 'options',
-        fields: [
-          { kind: 'number', name: 'initial', min: 0, minInclusive: false, max: 1, rangeSpoils: false },
-          { kind: 'number', name: 'factor', min: 0, minInclusive: false, max: 1 },
-          { kind: 'number', name: 'every', min: 1, max: 5, integer: true, rangeSpoils: false },
-        ],
-      },
+      optionsArg(
+        { kind: 'number', name: 'initial', min: 0, minInclusive: false, max: 1, rangeSpoils: false },
+        { kind: 'number', name: 'factor', min: 0, minInclusive: false, max: 1 },
+        { kind: 'number', name: 'every', min: 1, max: 5, integer: true, rangeSpoils: false },
+      ),
       { kind: 'number', name: 'step', min: 0, max: 100, integer: true, rangeSpoils: false },
     ],
     call: (o, step) => stepDecay(o as { initial: number; every: number }).rate(step as number, 10),
@@ -318,29 +266,21 @@ const targets: SweepTarget[] = [
   {
     name: 'cosineDecay',
     args: [
-      {
-        kind: 'options',
-        name: 'options',
-        fields: [
-          { kind: 'number', name: 'initial', min: 0, minInclusive: false, max: 1, rangeSpoils: false },
-          { kind: 'number', name: 'totalSteps', min: 1, max: 100, integer: true, rangeSpoils: false },
-        ],
-      },
+      optionsArg(
+        { kind: 'number', name: 'initial', min: 0, minInclusive: false, max: 1, rangeSpoils: false },
+        { kind: 'number', name: 'totalSteps', min: 1, max: 100, integer: true, rangeSpoils: false },
+      ),
     ],
     call: (o) => cosineDecay(o as { initial: number; totalSteps: number }).rate(3, 10),
   },
   {
     name: 'exponentialDecay',
     args: [
-      {
-        kind: 'options',
-        name: 'options',
-        fields: [
-          { kind: 'number', name: 'initial', min: 0, minInclusive: false, max: 1, rangeSpoils: false },
-          { kind: 'number', name: 'rate', min: 0, minInclusive: false, max: 1 },
-          { kind: 'number', name: 'decaySteps', min: 1, max: 100, integer: true, rangeSpoils: false },
-        ],
-      },
+      optionsArg(
+        { kind: 'number', name: 'initial', min: 0, minInclusive: false, max: 1, rangeSpoils: false },
+        { kind: 'number', name: 'rate', min: 0, minInclusive: false, max: 1 },
+        { kind: 'number', name: 'decaySteps', min: 1, max: 100, integer: true, rangeSpoils: false },
+      ),
     ],
     call: (o) => exponentialDecay(o as { initial: number; rate: number; decaySteps: number }).rate(3, 10),
   },
@@ -382,17 +322,7 @@ const targets: SweepTarget[] = [
       {
         kind: 'options',
         name: 'options',
-        fields: [
-          {
-            kind: 'number',
-            name: 'batchSize',
-            min: 1,
-            max: 30,
-            integer: true,
-            rangeSpoils: false,
-            optional: true,
-          },
-        ],
+        fields: [countField('batchSize', 30)],
       },
     ],
     call: (m, d, o) => evaluate(m as Model, d as TensorDataset, o as { batchSize?: number }),
@@ -402,34 +332,22 @@ const targets: SweepTarget[] = [
     args: [
       fixedModel,
       fixedData,
-      {
-        kind: 'options',
-        name: 'options',
-        fields: [
-          { kind: 'number', name: 'epochs', min: 1, max: 2, integer: true, rangeSpoils: false },
-          {
-            kind: 'number',
-            name: 'batchSize',
-            min: 1,
-            max: 16,
-            integer: true,
-            rangeSpoils: false,
-            optional: true,
-          },
-          { kind: 'number', name: 'seed', integer: true, optional: true },
-          {
-            kind: 'number',
-            name: 'clipNorm',
-            min: 0,
-            minInclusive: false,
-            max: 5,
-            rangeSpoils: false,
-            optional: true,
-          },
-          { kind: 'number', name: 'labelSmoothing', min: 0, max: 0.9, optional: true },
-          { kind: 'name', name: 'optimizer', known: OPTIMIZER_NAMES },
-        ],
-      },
+      optionsArg(
+        { kind: 'number', name: 'epochs', min: 1, max: 2, integer: true, rangeSpoils: false },
+        countField('batchSize', 16),
+        { kind: 'number', name: 'seed', integer: true, optional: true },
+        {
+          kind: 'number',
+          name: 'clipNorm',
+          min: 0,
+          minInclusive: false,
+          max: 5,
+          rangeSpoils: false,
+          optional: true,
+        },
+        { kind: 'number', name: 'labelSmoothing', min: 0, max: 0.9, optional: true },
+        { kind: 'name', name: 'optimizer', known: OPTIMIZER_NAMES },
+      ),
     ],
     call: async (m, d, o) =>
       (await fit(m as Model, d as TensorDataset, o as { epochs: number })).history.length,
@@ -442,17 +360,7 @@ const targets: SweepTarget[] = [
       {
         kind: 'options',
         name: 'options',
-        fields: [
-          {
-            kind: 'number',
-            name: 'probeSize',
-            min: 1,
-            max: 30,
-            integer: true,
-            rangeSpoils: false,
-            optional: true,
-          },
-        ],
+        fields: [countField('probeSize', 30)],
       },
     ],
     call: (m, d, o) =>
@@ -461,40 +369,12 @@ const targets: SweepTarget[] = [
   {
     name: 'stallDetector',
     args: [
-      {
-        kind: 'options',
-        name: 'options',
-        fields: [
-          {
-            kind: 'number',
-            name: 'windowSteps',
-            min: 1,
-            max: 100,
-            integer: true,
-            rangeSpoils: false,
-            optional: true,
-          },
-          { kind: 'number', name: 'minLossDrop', min: 0, max: 1, maxInclusive: false, optional: true },
-          {
-            kind: 'number',
-            name: 'minWindows',
-            min: 2,
-            max: 9,
-            integer: true,
-            rangeSpoils: false,
-            optional: true,
-          },
-          {
-            kind: 'number',
-            name: 'classes',
-            min: 1,
-            max: 10,
-            integer: true,
-            rangeSpoils: false,
-            optional: true,
-          },
-        ],
-      },
+      optionsArg(
+        countField('windowSteps', 100),
+        { kind: 'number', name: 'minLossDrop', min: 0, max: 1, maxInclusive: false, optional: true },
+        countField('minWindows', 9, 2),
+        countField('classes', 10),
+      ),
     ],
     call: (o) => typeof stallDetector(o as Record<string, number>).onBatchEnd,
   },
@@ -503,22 +383,18 @@ const targets: SweepTarget[] = [
     args: [
       fixedModel,
       fixedData,
-      {
-        kind: 'options',
-        name: 'options',
-        fields: [
-          {
-            kind: 'number',
-            name: 'minLearningRate',
-            min: 1e-6,
-            max: 1e-4,
-            rangeSpoils: false,
-            optional: true,
-          },
-          { kind: 'number', name: 'steps', min: 5, max: 8, integer: true, rangeSpoils: false },
-          { kind: 'number', name: 'smoothing', min: 0, max: 1, maxInclusive: false, optional: true },
-        ],
-      },
+      optionsArg(
+        {
+          kind: 'number',
+          name: 'minLearningRate',
+          min: 1e-6,
+          max: 1e-4,
+          rangeSpoils: false,
+          optional: true,
+        },
+        { kind: 'number', name: 'steps', min: 5, max: 8, integer: true, rangeSpoils: false },
+        { kind: 'number', name: 'smoothing', min: 0, max: 1, maxInclusive: false, optional: true },
+      ),
     ],
     call: async (m, d, o) =>
       (await learningRateRangeTest(m as Model, d as TensorDataset, o as { steps: number })).points.length,

@@ -3,7 +3,7 @@ import { concat, dispose, slice as sliceTensor, tidy, type Tensor } from '@tenso
 import { assertPositiveInteger, createRandom, type Sequential } from '@gradwell/core';
 import { checkData, checkLabels, correctCount, epochBatches } from './training/batches';
 import type { Dataset } from './data/dataset';
-import { getLoss, softmaxCrossEntropy, type Loss } from './losses';
+import { lossOption, type Loss } from './losses';
 
 export interface EvaluateOptions {
   /** Default 256. */
@@ -18,12 +18,7 @@ export async function evaluate(
   data: Dataset,
   options: EvaluateOptions = {},
 ): Promise<{ loss: number; accuracy: number | undefined; examples: number }> {
-  const loss =
-    options.loss === undefined
-      ? softmaxCrossEntropy()
-      : typeof options.loss === 'string'
-        ? getLoss(options.loss)
-        : options.loss;
+  const loss = lossOption(options.loss);
   const batchSize = options.batchSize ?? 256;
   assertPositiveInteger('evaluate', 'batchSize', batchSize);
   checkData(model, data, 'data', 'evaluate');

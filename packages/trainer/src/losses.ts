@@ -140,6 +140,12 @@ function lossRegistry(): Registry<LossFactory> {
   return losses;
 }
 
+/** A `loss` option: a Loss, a registered name, or undefined for softmax cross-entropy. */
+export function lossOption(loss: Loss | string | undefined): Loss {
+  if (loss === undefined) return softmaxCrossEntropy();
+  return typeof loss === 'string' ? getLoss(loss) : loss;
+}
+
 /** A loss by name (`'softmaxCrossEntropy'`, `'binaryCrossEntropy'`, `'mse'`, or an alias). */
 export function getLoss(name: string, options: Record<string, unknown> = {}): Loss {
   return lossRegistry().get(name)(options);

@@ -1,6 +1,8 @@
 /**
- * Augmentation: the shipped photo or MNIST digits through a pipeline built from toggles and sliders; a
- * grid of augmented samples regenerated on every change, from a seed that is shown and settable.
+ * Augmentation: the shipped photo (a colourful CC0 painting, so hue and saturation show) or MNIST digits
+ * through a pipeline built from toggles and sliders; the original beside a grid of augmented samples
+ * regenerated on every change, from a seed that is shown and settable. Controls that do nothing in the
+ * current pipeline are disabled; flips are off for digits, and the page says why.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { compose, fitNormalizer, maxNorm, minMaxNorm, standardize, type StepSpec } from '@gradwell/augment';
@@ -12,7 +14,10 @@ const SAMPLES = 8;
 export function mountAugment(root: HTMLElement): () => void {
   root.insertAdjacentHTML(
     'beforeend',
-    '<h2>Data augmentation and pre-processing</h2><p class="note">Each change rebuilds the pipeline and redraws the samples; the same seed gives the same samples.</p>',
+    `<h2>Data augmentation and pre-processing</h2>
+     <p class="lead">The original, then eight samples of the pipeline. Each change rebuilds the pipeline and redraws; the same seed
+     gives the same samples. An augmentation must keep what the image is: a mirrored photo is still a canyon, a mirrored 2 is
+     not a 2 — so flips are off for digits.</p>`,
   );
   const controls = section(root, 'controls');
   const source = select(controls, 'source', 'source', ['photo', 'digits'], 'photo');
@@ -38,12 +43,39 @@ export function mountAugment(root: HTMLElement): () => void {
     'none',
   );
   const info = section(root, 'note');
-  const grid = section(root, 'grid');
+  info.id = 'augment-info';
+  const layout = section(root, 'augment-layout');
+  const originalFigure = document.createElement('figure');
+  originalFigure.className = 'original';
+  const original = document.createElement('canvas');
+  original.id = 'original';
+  const caption = document.createElement('figcaption');
+  caption.textContent = 'original';
+  originalFigure.append(original, caption);
+  layout.append(originalFigure);
+  const grid = section(layout, 'grid');
   const canvases = Array.from({ length: SAMPLES }, () => {
     const c = document.createElement('canvas');
     grid.append(c);
     return c;
   });
+  // The jitter sliders only act with colour jitter on.
+  const jitterSliders = [brightness, contrast, saturation, hue];
+  const syncControls = () => {
+    for (const slider of jitterSliders) {
+      slider.disabled = !jitter.checked;
+      slider.closest('label')?.classList.toggle('disabled', !jitter.checked);
+    }
+  };
+  source.addEventListener('change', () => {
+    // Flips change what a digit is: off for digits (still available, ticked by hand).
+    if (source.value === 'digits') {
+      flipH.checked = false;
+      flipV.checked = false;
+    }
+  });
+  jitter.addEventListener('change', syncControls);
+  syncControls();
   let photo: tf.Tensor3D | undefined;
   let digits: tf.Tensor4D | undefined;
   let generation = 0;
@@ -53,11 +85,19 @@ export function mountAugment(root: HTMLElement): () => void {
     const useDigits = source.value === 'digits';
     if (useDigits && digits === undefined) {
       const { test } = await loadMnist();
+      if (mine !== generation) return;
       digits = tf.tidy(() =>
         tf.tile(test.batch(Array.from({ length: SAMPLES }, (_, i) => i)).x, [1, 1, 1, 3]),
       ) as tf.Tensor4D;
     }
-    if (!useDigits && photo === undefined) photo = await loadPhoto(256);
+    if (!useDigits && photo === undefined) {
+      const loaded = await loadPhoto(256);
+      if (mine !== generation) {
+        loaded.dispose();
+        return;
+      }
+      photo = loaded;
+    }
     if (mine !== generation) return;
     const size = useDigits ? 28 : 160;
     const steps: StepSpec[] = [];
@@ -92,6 +132,11 @@ export function mountAugment(root: HTMLElement): () => void {
     });
     // Normalised values are shown mapped back into [0, 1]: x/2 + 0.5 for zero-centred ones, x/4 + 0.5 for standardised.
     const normalizer = norm.value === 'mean subtraction' ? await fitNormalizer(augmented) : undefined;
+    // The page may have been left (its tensors freed) or redrawn while the normaliser was fitted.
+    if (mine !== generation) {
+      augmented.dispose();
+      return;
+    }
     const out = tf.tidy(() => {
       if (norm.value === 'max-norm') return maxNorm(tf.mul(augmented, 255));
       if (norm.value === 'min-max') return minMaxNorm(augmented);
@@ -103,6 +148,13 @@ export function mountAugment(root: HTMLElement): () => void {
     const images = tf.unstack(out);
     images.forEach((image, i) => drawImage(canvases[i] as HTMLCanvasElement, image));
     tf.dispose([out, ...images]);
+    const plain = tf.tidy(() => {
+      if (useDigits) return tf.unstack(digits as tf.Tensor4D)[0] as tf.Tensor3D;
+      const p = photo as tf.Tensor3D;
+      return tf.image.resizeBilinear(p, [Math.round((size * p.shape[0]) / p.shape[1]), size]);
+    });
+    drawImage(original, plain);
+    plain.dispose();
     info.textContent = `seed ${seed.value} · ${pipeline.describe().join(' → ') || 'no steps'}${norm.value === 'none' ? '' : ` · ${norm.value}`}`;
     setStatus({
       page: 'augment',
@@ -112,10 +164,15 @@ export function mountAugment(root: HTMLElement): () => void {
       steps: steps.map((s) => s.type),
       source: source.value,
       normalisation: norm.value,
+      jitterSlidersEnabled: !brightness.disabled,
+      flips: [flipH.checked, flipV.checked],
     });
   }
 
-  const rerender = () => void render();
+  let closed = false;
+  const rerender = () => {
+    if (!closed) void render();
+  };
   for (const el of [
     source,
     seed,
@@ -138,6 +195,7 @@ export function mountAugment(root: HTMLElement): () => void {
   });
   rerender();
   return () => {
+    closed = true;
     generation++;
     if (photo !== undefined) photo.dispose();
     if (digits !== undefined) digits.dispose();

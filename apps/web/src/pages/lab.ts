@@ -1,30 +1,50 @@
 /**
  * The training lab: the full recipe (architecture, initialiser, activation, batch norm, dropout, label
- * smoothing, augmentation, optimiser) on MNIST in the page; start, pause and stop; live curves; the
- * per-layer diagnostics with vanishing/exploding flags after each epoch; download the trained model.
+ * smoothing, augmentation, optimiser) trained on MNIST in the training worker — the page keeps drawing at
+ * full frame rate — with start, pause, stop; every run kept and overlaid (named by its recipe, removable);
+ * the per-layer diagnostics after every epoch with their advice; the trained model downloaded in the
+ * TensorFlow.js layers format.
  */
+import { io } from '@tensorflow/tfjs-core';
 import { listActivations } from '@gradwell/activations';
 import { listInitializers } from '@gradwell/init';
-import { compose, type StepSpec } from '@gradwell/augment';
-import {
-  cnnPreset,
-  saveModel,
-  evaluate,
-  mlpPreset,
-  OPTIMIZER_NAMES,
-  subset,
-  type DiagnosticsReport,
-  type Model,
-  type OptimizerName,
-} from '@gradwell/trainer';
-import { loadMnist } from '../data';
-import { checkbox, numberInput, range, section, select, setStatus } from '../state';
-import { liveCharts, trainLive, type RunControl } from '../training';
+import { OPTIMIZER_NAMES, type DiagnosticsReport, type OptimizerName } from '@gradwell/trainer';
+import { RunBoard } from '../runs';
+import { checkbox, checkedInteger, checkedNumber, range, section, select, setStatus } from '../state';
+import { trainingWorker, trainInWorker } from '../worker/client';
+import type { Recipe } from '../worker/protocol';
+
+const PAIRED = 'paired with the activation';
+
+/** A short name for a run from its recipe: "cnn · relu · He · BN · dropout 0.2 · adam 0.001". */
+function recipeName(r: Recipe): string {
+  return [
+    r.architecture,
+    r.activation,
+    r.init ?? 'paired init',
+    r.batchNorm ? 'BN' : '',
+    r.dropout > 0 ? `dropout ${r.dropout}` : '',
+    r.labelSmoothing > 0 ? `smoothing ${r.labelSmoothing}` : '',
+    r.augment ? 'erasing' : '',
+    `${r.optimizer} ${r.learningRate}`,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}
+
+const fmt = (v: number | undefined, pct = false) =>
+  v === undefined || Number.isNaN(v)
+    ? '—'
+    : pct
+      ? `${(v * 100).toFixed(1)}%`
+      : Number(v.toPrecision(3)).toString();
 
 export function mountLab(root: HTMLElement): () => void {
   root.insertAdjacentHTML(
     'beforeend',
-    '<h2>Training lab</h2><p class="note">Build a recipe, train on MNIST in the page, and watch the gradient status of every layer.</p>',
+    `<h2>Training lab</h2>
+     <p class="lead">Build a recipe, train on MNIST — in a worker thread on the threaded SIMD wasm backend, so this page stays smooth —
+     and watch the gradient status of every layer after each epoch. Runs stay on the charts to compare; remove them with ×.</p>`,
   );
   const controls = section(root, 'controls');
   const architecture = select(controls, 'architecture', 'architecture', ['mlp', 'cnn'], 'mlp');
@@ -35,22 +55,16 @@ export function mountLab(root: HTMLElement): () => void {
     listActivations().filter((a) => !['softmax', 'logSoftmax'].includes(a)),
     'relu',
   );
-  const init = select(
-    controls,
-    'initialiser',
-    'lab-init',
-    ['auto (paired)', ...listInitializers()],
-    'auto (paired)',
-  );
+  const init = select(controls, 'initialiser', 'lab-init', [PAIRED, ...listInitializers()], PAIRED);
   const bn = checkbox(controls, 'batch norm', 'lab-bn');
   const dropout = range(controls, 'dropout', 'lab-dropout', 0, 0.7, 0.05, 0.2);
-  const smoothing = range(controls, 'label smoothing', 'lab-smoothing', 0, 0.3, 0.05, 0);
-  const augment = checkbox(controls, 'augment (random erasing)', 'lab-augment');
+  const smoothing = range(controls, 'label smoothing ε', 'lab-smoothing', 0, 0.3, 0.05, 0);
+  const augment = checkbox(controls, 'random erasing', 'lab-augment');
   const optimizer = select(controls, 'optimiser', 'lab-optimizer', [...OPTIMIZER_NAMES], 'adam');
-  const lr = numberInput(controls, 'learning rate', 'lab-lr', 0.001, 6);
-  const epochs = numberInput(controls, 'epochs', 'lab-epochs', 3, 3);
-  const examples = numberInput(controls, 'training digits', 'lab-examples', 12000, 6);
-  const buttons = section(root, 'controls');
+  const lr = checkedNumber(controls, 'learning rate', 'lab-lr', 0.001, { min: 1e-6, max: 10, width: 6 });
+  const epochs = checkedInteger(controls, 'epochs', 'lab-epochs', 3, [1, 50]);
+  const examples = checkedInteger(controls, 'training digits', 'lab-examples', 12000, [100, 12000]);
+  const buttons = section(root, 'controls buttons');
   const make = (id: string, text: string) => {
     const b = document.createElement('button');
     b.id = id;
@@ -65,122 +79,191 @@ export function mountLab(root: HTMLElement): () => void {
   pause.disabled = stop.disabled = download.disabled = true;
   const status = section(root, 'status');
   status.id = 'lab-status';
-  const charts = section(root, 'charts');
-  const live = liveCharts(charts, 'lab');
-  root.insertAdjacentHTML('beforeend', '<h3>Diagnostics (last epoch)</h3>');
+  status.setAttribute('aria-live', 'polite');
+  const board = new RunBoard(root, 'lab');
+  root.insertAdjacentHTML('beforeend', '<h3 id="lab-diagnostics-title">Diagnostics</h3>');
   const table = document.createElement('table');
   table.className = 'diagnostics';
   table.id = 'lab-diagnostics';
   root.append(table);
-  const control: RunControl = { paused: false, stopped: false };
-  let trained: Model | undefined;
+  const advice = document.createElement('ul');
+  advice.className = 'advice';
+  advice.id = 'lab-advice';
+  root.append(advice);
+  const title = root.querySelector('#lab-diagnostics-title') as HTMLElement;
+  let training = false;
+  let diagnosedEpochs = 0;
 
-  function showDiagnostics(report: DiagnosticsReport | undefined): void {
-    if (report === undefined) return;
-    const fmt = (v: number | undefined, pct = false) =>
-      v === undefined ? '—' : pct ? `${(v * 100).toFixed(1)}%` : v.toPrecision(3);
+  function validate(): Recipe | undefined {
+    const values = { lr: lr.read(), epochs: epochs.read(), examples: examples.read() };
+    const ok = Object.values(values).every((v) => v !== undefined);
+    start.disabled = training || !ok;
+    setStatus({
+      invalid: Object.entries(values)
+        .filter(([, v]) => v === undefined)
+        .map(([k]) => k),
+    });
+    if (!ok) return undefined;
+    return {
+      architecture: architecture.value as 'mlp' | 'cnn',
+      hidden: [256, 128],
+      activation: activation.value,
+      init: init.value === PAIRED ? undefined : init.value,
+      batchNorm: bn.checked,
+      dropout: Number(dropout.value),
+      labelSmoothing: Number(smoothing.value),
+      augment: augment.checked,
+      optimizer: optimizer.value as OptimizerName,
+      learningRate: values.lr as number,
+      epochs: values.epochs as number,
+      batchSize: 64,
+      trainExamples: values.examples as number,
+      validationExamples: 2000,
+      seed: 1,
+      diagnostics: true,
+    };
+  }
+
+  function showDiagnostics(report: DiagnosticsReport | undefined, epochLabel = ''): void {
+    title.textContent =
+      report === undefined
+        ? 'Diagnostics — waiting for the first epoch'
+        : `Diagnostics after epoch ${epochLabel}`;
+    if (report === undefined) {
+      table.innerHTML = '';
+      advice.replaceChildren();
+      return;
+    }
     table.innerHTML =
-      '<tr><th>layer</th><th>act. mean</th><th>act. std</th><th>dead</th><th>saturated</th><th>‖grad‖</th><th>grad vs output</th><th>update/weight</th><th>flags</th></tr>' +
+      '<thead><tr><th>layer</th><th>act. mean</th><th>act. std</th><th>dead</th><th>saturated</th><th>‖grad‖</th><th>grad vs output</th><th>update/weight</th><th>flags</th></tr></thead><tbody>' +
       report.layers
-        .filter((l) => l.gradientNorm !== undefined || l.deadFraction !== undefined)
+        .filter(
+          (l) =>
+            l.gradientNorm !== undefined ||
+            l.deadFraction !== undefined ||
+            l.saturationFraction !== undefined,
+        )
         .map(
           (l) =>
-            `<tr><td>${l.layer}</td><td>${fmt(l.activationMean)}</td><td>${fmt(l.activationStd)}</td><td>${fmt(l.deadFraction, true)}</td><td>${fmt(l.saturationFraction, true)}</td><td>${fmt(l.gradientNorm)}</td><td>${fmt(l.relativeGradient)}</td><td>${fmt(l.updateRatio)}</td><td class="${l.flags.length ? 'flag' : ''}">${l.flags.join(' ') || 'ok'}</td></tr>`,
+            `<tr><td>${l.layer}</td><td>${fmt(l.activationMean)}</td><td>${fmt(l.activationStd)}</td><td>${fmt(l.deadFraction, true)}</td><td>${fmt(l.saturationFraction, true)}</td><td>${fmt(l.gradientNorm)}</td><td>${fmt(l.relativeGradient)}</td><td>${fmt(l.updateRatio)}</td><td class="${l.flags.length ? 'flag' : 'ok'}">${l.flags.join(' ') || 'ok'}</td></tr>`,
         )
-        .join('');
+        .join('') +
+      '</tbody>';
+    advice.replaceChildren(
+      ...(report.warnings.length === 0
+        ? ['No layer is flagged: signal and gradients are in a healthy range.']
+        : report.warnings
+      ).map((w) => {
+        const li = document.createElement('li');
+        li.textContent = w;
+        if (report.warnings.length > 0) li.className = 'warning';
+        return li;
+      }),
+    );
   }
 
   async function run(): Promise<void> {
+    const recipe = validate();
+    if (recipe === undefined) return;
+    training = true;
     start.disabled = true;
     pause.disabled = stop.disabled = false;
+    pause.textContent = 'pause';
     download.disabled = true;
-    control.paused = false;
-    control.stopped = false;
-    live.reset();
-    trained?.dispose();
-    status.textContent = 'loading MNIST…';
-    const { train, test } = await loadMnist();
-    const trainSet = subset(train, 0, Math.min(Number(examples.value), train.size));
-    const recipe = {
-      activation: activation.value,
-      init: init.value.startsWith('auto') ? undefined : init.value,
-      batchNorm: bn.checked,
-      dropout: Number(dropout.value),
-      seed: 1,
-    };
-    const model =
-      architecture.value === 'cnn' ? cnnPreset(recipe) : mlpPreset({ ...recipe, hidden: [256, 128] });
-    const steps: StepSpec[] = augment.checked ? [{ type: 'randomErasing', p: 0.5 }] : [];
-    status.textContent = 'training…';
-    const started = performance.now();
+    diagnosedEpochs = 0;
+    showDiagnostics(undefined);
+    status.textContent = 'starting the worker and loading MNIST…';
+    const handle = board.begin(recipeName(recipe));
+    setStatus({
+      page: 'lab',
+      ready: true,
+      trained: false,
+      training: true,
+      runs: board.runs.length,
+      diagnosedEpochs: 0,
+      progress: undefined,
+    });
     try {
-      const result = await trainLive(
-        model,
-        trainSet,
-        {
-          epochs: Number(epochs.value),
-          batchSize: 64,
-          optimizer: { name: optimizer.value as OptimizerName, learningRate: Number(lr.value) },
-          labelSmoothing: Number(smoothing.value),
-          validation: test,
-          diagnostics: true,
-          seed: 1,
-          ...(steps.length ? { augment: compose(steps, { seed: 1 }) } : {}),
+      const outcome = await trainInWorker(recipe, {
+        started: (info) => {
+          status.textContent = `training ${info.totalParams.toLocaleString()} parameters on ${info.trainExamples} digits…`;
         },
-        live,
-        control,
-        (epoch, logs) => {
+        progress: (x, loss) => {
+          handle.progress(x, loss);
+          window.gradwell.status.progress = x;
+        },
+        epoch: (epoch, logs) => {
+          handle.epoch(epoch, logs);
           status.textContent = `epoch ${epoch + 1}: loss ${(logs.loss ?? 0).toFixed(4)}, validation accuracy ${((logs.valAccuracy ?? 0) * 100).toFixed(2)}%, ${Math.round(logs.examplesPerSecond ?? 0)} digits/s`;
         },
-      );
-      showDiagnostics(result.diagnostics.at(-1));
-      const final = await evaluate(model, test);
-      const seconds = (performance.now() - started) / 1000;
-      status.textContent = `done in ${seconds.toFixed(1)} s: validation accuracy ${((final.accuracy ?? 0) * 100).toFixed(2)}%${result.stopReason ? ` (${result.stopReason})` : ''}`;
+        diagnostics: (report) => {
+          diagnosedEpochs++;
+          showDiagnostics(report, String(report.epoch + 1));
+          setStatus({
+            diagnosedEpochs,
+            warnings: report.warnings,
+            flags: report.layers.flatMap((l) => l.flags),
+          });
+        },
+      });
+      const summary = `validation accuracy ${(outcome.valAccuracy * 100).toFixed(2)}% in ${outcome.seconds.toFixed(1)} s, ${Math.round(outcome.examplesPerSecond)} digits/s${outcome.stopReason ? ` (${outcome.stopReason})` : ''}`;
+      handle.finish(summary);
+      status.textContent = `done: ${summary}`;
       setStatus({
         page: 'lab',
         ready: true,
         trained: true,
-        valAccuracy: final.accuracy,
-        seconds,
-        epochs: result.history.length,
-        warnings: result.diagnostics.at(-1)?.warnings ?? [],
-        flags: result.diagnostics.at(-1)?.layers.flatMap((l) => l.flags) ?? [],
+        training: false,
+        valAccuracy: outcome.valAccuracy,
+        seconds: outcome.seconds,
+        examplesPerSecond: outcome.examplesPerSecond,
+        epochs: outcome.history.length,
+        runs: board.runs.length,
       });
-      trained = model;
       download.disabled = false;
     } catch (error) {
+      handle.finish(`failed: ${(error as Error).message}`);
       status.textContent = `training failed: ${(error as Error).message}`;
-      setStatus({ page: 'lab', ready: true, trained: false, error: (error as Error).message });
-      model.dispose();
+      setStatus({
+        page: 'lab',
+        ready: true,
+        trained: false,
+        training: false,
+        error: (error as Error).message,
+      });
     } finally {
-      trainSet.dispose();
-      start.disabled = false;
+      training = false;
       pause.disabled = stop.disabled = true;
+      validate();
     }
   }
 
+  const { api } = trainingWorker();
   start.addEventListener('click', () => void run());
   pause.addEventListener('click', () => {
-    control.paused = !control.paused;
-    pause.textContent = control.paused ? 'resume' : 'pause';
-    status.textContent = control.paused ? 'paused' : 'training…';
+    const resuming = pause.textContent === 'resume';
+    void (resuming ? api.resume() : api.pause());
+    pause.textContent = resuming ? 'pause' : 'resume';
+    status.textContent = resuming ? 'training…' : 'paused';
+    setStatus({ paused: !resuming });
   });
-  stop.addEventListener('click', () => {
-    control.stopped = true;
-    control.paused = false;
-  });
+  stop.addEventListener('click', () => void api.stop());
   download.addEventListener('click', () => {
-    if (trained === undefined) return;
-    // The TensorFlow.js layers format: gradwell-mnist.json + gradwell-mnist.weights.bin (tf.loadLayersModel).
-    void saveModel(trained, 'downloads://gradwell-mnist').then(() =>
-      setStatus({ downloaded: ['gradwell-mnist.json', 'gradwell-mnist.weights.bin'] }),
-    );
+    void (async () => {
+      const artifacts = await api.exportModel();
+      if (artifacts === undefined) return;
+      // What `downloads://` does: gradwell-mnist.json + gradwell-mnist.weights.bin (tf.loadLayersModel reads them).
+      const [handler] = io.getSaveHandlers('downloads://gradwell-mnist');
+      if (handler?.save !== undefined) await handler.save(artifacts);
+      setStatus({ downloaded: ['gradwell-mnist.json', 'gradwell-mnist.weights.bin'] });
+    })();
   });
-  setStatus({ page: 'lab', ready: true, trained: false });
+  for (const field of [lr, epochs, examples]) field.input.addEventListener('input', () => void validate());
+  validate();
+  showDiagnostics(undefined);
+  setStatus({ page: 'lab', ready: true, trained: false, runs: 0 });
   return () => {
-    control.stopped = true;
-    live.destroy();
-    trained?.dispose();
+    if (training) void api.stop();
+    board.destroy();
   };
 }

@@ -66,7 +66,12 @@ export async function loadModel(source: ModelLocation): Promise<Model> {
   try {
     artifacts = await (handler.load as NonNullable<io.IOHandler['load']>)();
   } catch (error) {
+    // By name too: Node's file handler is a separate entry of the build (CJS bundles its own copy of the class).
     if (error instanceof ModelFileError) throw error;
+    if (error instanceof Error && error.name === 'ModelFileError') {
+      const { problem } = error as ModelFileError;
+      throw new ModelFileError(problem, error.message);
+    }
     throw new ModelFileError('not-a-model', `loadModel: ${(error as Error).message}`);
   }
   return readLayersModel(artifacts);

@@ -15,7 +15,7 @@ import {
   type DiagnosticsReport,
   type DiagnosticThresholds,
 } from '../diagnostics';
-import { getLoss, softmaxCrossEntropy, type Loss } from '../losses';
+import { lossOption, type Loss } from '../losses';
 import { checkData, checkLabels } from './batches';
 import type { Trainable } from './fit-types';
 import { modelPartsOf, type ModelParts } from './model-parts';
@@ -100,12 +100,7 @@ export function diagnoseModel(
     throw new GradwellArgumentError('diagnoseModel', 'probeSize', 'a positive integer', probeSize);
   checkData(parts.base, data, 'data', 'diagnoseModel');
   if (!parts.base.built) parts.base.build(data.inputShape);
-  const loss =
-    options.loss === undefined
-      ? softmaxCrossEntropy()
-      : typeof options.loss === 'string'
-        ? getLoss(options.loss)
-        : options.loss;
+  const loss = lossOption(options.loss);
   if (loss.classification) checkLabels(parts.base, data, 'data', 'diagnoseModel');
   const count = Math.min(probeSize, data.size);
   const probe = data.batch(Array.from({ length: count }, (_, i) => i));

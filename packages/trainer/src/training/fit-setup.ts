@@ -12,7 +12,7 @@ import {
 } from '@gradwell/core';
 import type { Batch, Dataset } from '../data/dataset';
 import { evaluate } from '../evaluate';
-import { getLoss, softmaxCrossEntropy, type Loss } from '../losses';
+import { lossOption, softmaxCrossEntropy, type Loss } from '../losses';
 import { disposeOptimizer, OPTIMIZER_NAMES, resolveOptimizer } from '../optimizers';
 import type { LearningRateSchedule } from '../schedules';
 import { checkData, checkLabels, epochBatches } from './batches';
@@ -82,7 +82,7 @@ function resolveLoss(options: FitOptions): Loss {
     throw new Error(
       "fit: 'labelSmoothing' applies to the default loss; give it to softmaxCrossEntropy({ labelSmoothing }) instead.",
     );
-  return typeof options.loss === 'string' ? getLoss(options.loss) : options.loss;
+  return lossOption(options.loss);
 }
 
 /** Checks the options and the data against the model (building it if needed); nothing is allocated on failure. */

@@ -1,0 +1,94 @@
+/**
+ * What the page and its training worker say to each other (through comlink): the recipe of a run, the
+ * events of a run as it goes, its outcome, and the lecture's studies from @gradwell/trainer.
+ */
+import type { io } from '@tensorflow/tfjs-core';
+import type { BackendReport, TrainingLogs } from '@gradwell/core';
+import type {
+  BatchNormExperimentResult,
+  DepthExperimentResult,
+  DiagnosticsReport,
+  InputScaleResult,
+  OptimizerName,
+  SummaryRow,
+} from '@gradwell/trainer';
+
+export interface Recipe {
+  architecture: 'mlp' | 'cnn';
+  /** Hidden widths of the MLP. */
+  hidden: number[];
+  activation: string;
+  /** An initialiser's name; undefined: the one that pairs with the activation. */
+  init?: string;
+  batchNorm: boolean;
+  dropout: number;
+  labelSmoothing: number;
+  /** Random erasing on the training digits. */
+  augment: boolean;
+  optimizer: OptimizerName;
+  learningRate: number;
+  epochs: number;
+  batchSize: number;
+  trainExamples: number;
+  validationExamples: number;
+  /** Early stopping on the validation loss with this patience; undefined: off. */
+  earlyStopping?: number;
+  seed: number;
+  /** Per-layer diagnostics after every epoch. */
+  diagnostics: boolean;
+}
+
+export interface RunStart {
+  stepsPerEpoch: number;
+  trainExamples: number;
+  validationExamples: number;
+  summary: SummaryRow[];
+  totalParams: number;
+}
+
+/** Called by the worker as a run goes (comlink proxies). */
+export interface TrainEvents {
+  started(info: RunStart): void;
+  /** The running training loss, every few batches; `x` in epochs. */
+  progress(x: number, loss: number): void;
+  epoch(epoch: number, logs: TrainingLogs): void;
+  diagnostics(report: DiagnosticsReport): void;
+}
+
+export interface TrainOutcome {
+  history: TrainingLogs[];
+  stopReason: string | undefined;
+  valAccuracy: number;
+  valLoss: number;
+  seconds: number;
+  /** Training examples per second over the run (the step time; validation excluded). */
+  examplesPerSecond: number;
+  /** With early stopping: the epoch (1-based) whose weights were restored, and the last one run. */
+  earlyStopping?: { bestEpoch: number; stoppedAfter: number; fired: boolean };
+}
+
+export interface BackendInfo extends BackendReport {
+  crossOriginIsolated: boolean;
+}
+
+export interface WorkerApi {
+  /** Starts the backend in the worker with `threads` wasm threads (the worker's own thread included). */
+  init(base: string, threads: number): Promise<BackendInfo>;
+  train(recipe: Recipe, events: TrainEvents): Promise<TrainOutcome>;
+  pause(): void;
+  resume(): void;
+  stop(): void;
+  /** The last trained model in the TensorFlow.js layers format (model.json's parts and the weights). */
+  exportModel(): Promise<io.ModelArtifacts | undefined>;
+  batchNormStudy(options: { steps: number }): Promise<BatchNormExperimentResult>;
+  depthStudy(options: {
+    depth: number;
+    epochs: number;
+    trainExamples: number;
+  }): Promise<DepthExperimentResult>;
+  inputScaleStudy(options: {
+    factors: number[];
+    epochs: number;
+    trainExamples: number;
+  }): Promise<InputScaleResult>;
+}
