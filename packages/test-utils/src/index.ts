@@ -10,25 +10,24 @@ export { describeOnBackends, ALL_BACKENDS } from './backends';
 export { TRAINING_OP_TABLE, type TrainingOpRow } from './training-op-table';
 export { awayFromZero, distinctValues, positiveValues, uniformValues } from './inputs';
 export { encodeIdx } from './idx';
+export { runCase, runSweep, sweepSeed, type SweepOptions } from './sweep';
+export type {
+  Arg,
+  ChoiceArg,
+  FixedArg,
+  NameArg,
+  NumberArg,
+  OptionsArg,
+  SweepTarget,
+  TensorArg,
+} from './sweep-types';
 export {
-  runCase,
-  runSweep,
-  sweepSeed,
-  throughLayer,
   anyTensor,
-  randomArg,
-  keepsShape,
   countField,
+  integerField,
+  keepsShape,
   optionsArg,
   optionsNamed,
-  integerField,
-  type Arg,
-  type ChoiceArg,
-  type FixedArg,
-  type NameArg,
-  type NumberArg,
-  type OptionsArg,
-  type SweepOptions,
-  type SweepTarget,
-  type TensorArg,
-} from './sweep';
+  randomArg,
+  throughLayer,
+} from './sweep-helpers';

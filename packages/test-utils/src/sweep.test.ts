@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { assertInRange, assertTensor, GradwellArgumentError, setupBackend } from '@gradwell/core';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { runSweep, type SweepTarget } from './sweep';
-import * as helpers from './sweep';
+import { runSweep } from './sweep';
+import * as helpers from './sweep-helpers';
+import type { SweepTarget } from './sweep-types';
 
 beforeAll(async () => {
   await setupBackend({ backend: 'cpu' });

@@ -17,7 +17,8 @@ import {
 import type { Arg, SweepTarget, TensorArg } from '@gradwell/test-utils';
 import { beforeAll, expect, test } from 'vitest';
 import { blobs, spirals } from './data/synthetic';
-import { splitDataset, subset, tensorDataset, type TensorDataset } from './data/dataset';
+import { tensorDataset, type TensorDataset } from './data/dataset';
+import { splitDataset, subset } from './data/subsets';
 import { evaluate, predict } from './evaluate';
 import { clipByGlobalNorm } from './gradient-clipping';
 import { conv2d, dense } from './layers';

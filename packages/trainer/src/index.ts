@@ -88,14 +88,8 @@ export {
   type LayerFlagChanges,
 } from './diagnostics';
 export { diagnoseModel, type DiagnoseOptions } from './training/diagnose';
-export {
-  stallDetector,
-  type StallCause,
-  type StallCauseReport,
-  type StallDetector,
-  type StallDetectorOptions,
-  type StallReport,
-} from './stall-detector';
+export { stallDetector, type StallDetector, type StallDetectorOptions } from './stall-detector';
+export type { StallCause, StallCauseReport, StallReport } from './stall-causes';
 export {
   learningRateRangeTest,
   rangeTestRate,
@@ -143,8 +137,6 @@ export {
   arrayDataset,
   batchStream,
   hostDataset,
-  splitDataset,
-  subset,
   tensorDataset,
   type Batch,
   type BatchStream,
@@ -152,6 +144,7 @@ export {
   type TensorDataset,
   type TensorDatasetOptions,
 } from './data/dataset';
+export { splitDataset, subset } from './data/subsets';
 export { blobs, spirals, type BlobsOptions, type SpiralsOptions } from './data/synthetic';
 export {
   datasetFromIdx,

@@ -4,7 +4,8 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { blobs } from './data/synthetic';
 import { dense } from './layers';
 import { model } from './model';
-import { stallDetector, type StallReport } from './stall-detector';
+import type { StallReport } from './stall-causes';
+import { stallDetector } from './stall-detector';
 import { fit } from './training/fit';
 
 beforeAll(async () => {

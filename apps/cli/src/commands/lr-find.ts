@@ -15,7 +15,8 @@ import { numberFlag } from '../errors';
 import { createOutput, num } from '../output';
 import { lineChart, writeSvg } from '../plots';
 import { loadPlugins } from '../plugins';
-import { addTrainOptions, readConfigFile, resolveTrainConfig, type TrainConfig } from './train-config';
+import type { TrainConfig } from './train-config';
+import { addTrainOptions, readConfigFile, resolveTrainConfig } from './train-options';
 import { startingModel } from './train-init-from';
 import { buildModel, checkNames, parseAugment } from './train-recipe';
 

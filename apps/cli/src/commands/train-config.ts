@@ -5,10 +5,8 @@
  * `TrainConfig` that a run writes as `config.json` — `gradwell train --config <run>/config.json` repeats
  * the run exactly.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import type { Command } from 'commander';
 import { OPTIMIZER_NAMES, type OptimizerName } from '@gradwell/trainer';
-import { CliError, numberFlag } from '../errors';
+import { choice, flag, integer, list, number, text } from './option-values';
 
 export const LR_SCHEDULES = ['constant', 'cosine', 'step', 'warmup-cosine'] as const;
 export const SAVE_BEST_METRICS = ['valLoss', 'valAccuracy', 'loss', 'accuracy'] as const;
@@ -53,9 +51,9 @@ export interface TrainConfig {
   out: string;
 }
 
-type Key = keyof TrainConfig;
+export type Key = keyof TrainConfig;
 
-interface OptionSpec {
+export interface OptionSpec {
   key: Key;
   flag: string;
   description: string;
@@ -67,35 +65,6 @@ interface OptionSpec {
   /** Repeatable (collects a list). */
   repeatable?: boolean;
 }
-
-const text = (value: unknown, name: string): string => {
-  if (typeof value !== 'string' || value === '')
-    throw new CliError(`${name} must be a value, got ${JSON.stringify(value)}`, `give ${name} a value`, 2);
-  return value;
-};
-const integer = (min: number) => (value: unknown, name: string) =>
-  numberFlag(name, value as string | number, { min, integer: true }) as number;
-const number =
-  (range: { min?: number; max?: number; minInclusive?: boolean }) => (value: unknown, name: string) =>
-    numberFlag(name, value as string | number, range) as number;
-const flag = (value: unknown, name: string): boolean => {
-  if (typeof value === 'boolean') return value;
-  throw new CliError(`${name} is a switch (true or false), got ${JSON.stringify(value)}`, `e.g. ${name}`, 2);
-};
-const list = (value: unknown): string[] =>
-  (Array.isArray(value) ? value.map(String) : String(value).split(','))
-    .map((item) => item.trim())
-    .filter(Boolean);
-const choice =
-  <T extends string>(choices: readonly T[]) =>
-  (value: unknown, name: string): T => {
-    if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as T;
-    throw new CliError(
-      `${name} must be one of ${choices.join(', ')}, got ${JSON.stringify(value)}`,
-      `e.g. ${name} ${choices[0]}`,
-      2,
-    );
-  };
 
 export const TRAIN_OPTIONS: readonly OptionSpec[] = [
   {
@@ -312,114 +281,3 @@ export const TRAIN_OPTIONS: readonly OptionSpec[] = [
     resumable: true,
   },
 ];
-
-/** `--hidden` for `hidden`, `--init-from` for `initFrom`. */
-export function flagName(key: Key): string {
-  return (TRAIN_OPTIONS.find((o) => o.key === key)?.flag ?? String(key)).split(' ')[0] as string;
-}
-
-/** Adds the options of the table (all, or those whose keys are given) to `command`. */
-export function addTrainOptions(command: Command, keys?: readonly Key[]): Command {
-  for (const option of TRAIN_OPTIONS.filter((o) => keys === undefined || keys.includes(o.key))) {
-    const shown = Array.isArray(option.default) ? option.default.join(',') : option.default;
-    const description =
-      shown === undefined || shown === false || shown === ''
-        ? option.description
-        : `${option.description} (default: ${String(shown)})`;
-    const collect = (value: string, previous: string[] = []) => [...previous, value];
-    if (option.repeatable === true) command.option(option.flag, description, collect);
-    else command.option(option.flag, description);
-  }
-  if (keys === undefined || keys.includes('diagnostics'))
-    command.option('--no-diagnostics', 'skip the per-layer diagnostics');
-  return command;
-}
-
-/** A config file's options (the keys of config.json), or a one-line error. */
-export function readConfigFile(file: string): Partial<Record<Key, unknown>> {
-  if (!existsSync(file))
-    throw new CliError(`--config: '${file}' does not exist`, 'give a config.json (a run writes one)', 2);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new CliError(
-      `--config: '${file}' is not valid JSON (${(error as Error).message})`,
-      'fix the file',
-      2,
-    );
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
-    throw new CliError(
-      `--config: '${file}' must hold an object of options`,
-      'e.g. {"model": "cnn", "epochs": 2}',
-      2,
-    );
-  const keys = TRAIN_OPTIONS.map((o) => o.key as string);
-  const unknown = Object.keys(parsed).filter((key) => !keys.includes(key));
-  if (unknown.length > 0)
-    throw new CliError(
-      `--config: '${file}' has an unknown option '${unknown[0]}'`,
-      `its options are the flags in camelCase: ${keys.join(', ')}`,
-      2,
-    );
-  return parsed;
-}
-
-/** Which options the command line gave (not defaults), by key. */
-export function givenOnCommandLine(command: Command): Set<Key> {
-  return new Set(
-    TRAIN_OPTIONS.map((o) => o.key).filter((key) => command.getOptionValueSource(key) === 'cli'),
-  );
-}
-
-/** The resolved config: command-line flags over the config file over the defaults, every value checked. */
-export function resolveTrainConfig(command: Command, file?: Partial<Record<Key, unknown>>): TrainConfig {
-  const flags = command.opts<Record<string, unknown>>();
-  const given = givenOnCommandLine(command);
-  const config: Record<string, unknown> = {};
-  for (const option of TRAIN_OPTIONS) {
-    const name =
-      given.has(option.key) || file?.[option.key] === undefined
-        ? flagName(option.key)
-        : `config '${option.key}'`;
-    const raw = given.has(option.key) ? flags[option.key] : (file?.[option.key] ?? flags[option.key]);
-    if (option.key === 'diagnostics' && raw === false) config.diagnostics = [];
-    else if (raw !== undefined) config[option.key] = option.read(raw, name);
-    else if (option.default !== undefined) config[option.key] = option.default;
-  }
-  return config as unknown as TrainConfig;
-}
-
-/**
- * The config to resume with: the saved run's, with the options that may change taken from `current`. An
- * option that may not change (it shapes the model, the data or the updates), given differently on the
- * command line, is an error naming the flag and both values.
- */
-export function resumeConfig(
-  saved: TrainConfig,
-  current: TrainConfig,
-  given: Set<Key>,
-  where: string,
-): TrainConfig {
-  const merged: Record<string, unknown> = { ...saved };
-  const differing: string[] = [];
-  for (const option of TRAIN_OPTIONS) {
-    const mine = current[option.key];
-    if (option.resumable === true) {
-      if (mine !== undefined) merged[option.key] = mine;
-      continue;
-    }
-    if (given.has(option.key) && JSON.stringify(mine) !== JSON.stringify(saved[option.key]))
-      differing.push(
-        `${flagName(option.key)} is ${JSON.stringify(mine)} here, ${JSON.stringify(saved[option.key] ?? null)} in the run`,
-      );
-  }
-  if (differing.length > 0)
-    throw new CliError(
-      `--resume: the run being resumed (${where}) was started with other options: ${differing.join('; ')}`,
-      `drop ${differing.length === 1 ? 'that flag' : 'those flags'} to continue that run, or start a new one in another --checkpoint-dir`,
-      2,
-    );
-  return merged as unknown as TrainConfig;
-}

@@ -27,14 +27,8 @@ import { loadData } from '../data';
 import { createOutput, num, percent, type Output } from '../output';
 import { loadPlugins } from '../plugins';
 import { progress } from './progress';
-import {
-  addTrainOptions,
-  givenOnCommandLine,
-  readConfigFile,
-  resolveTrainConfig,
-  resumeConfig,
-  type TrainConfig,
-} from './train-config';
+import type { TrainConfig } from './train-config';
+import { addTrainOptions, runConfig, type RunFlags } from './train-options';
 import { checkpointFolder, claimCheckpointFolder, type CheckpointFolder } from './train-checkpoints';
 import { buildModel, checkNames, parseAugment, schedule } from './train-recipe';
 import { startingModel } from './train-init-from';
@@ -47,14 +41,6 @@ import {
   writeRunFiles,
   type LabelledReport,
 } from './train-report';
-
-interface RunFlags {
-  config?: string;
-  printConfig?: boolean;
-  resume?: boolean | string;
-  overwrite?: boolean;
-  json?: boolean;
-}
 
 export function trainCommand(): Command {
   const command = new Command('train').description(
@@ -73,31 +59,6 @@ export function trainCommand(): Command {
     .option('--overwrite', 'replace the run already in --checkpoint-dir')
     .option('--json', 'print the result as JSON on stdout')
     .action(async (_flags: unknown, cmd: Command) => train(cmd));
-}
-
-/** The resolved config, a resumed run's checked against the config it was started with. */
-function configOf(command: Command, flags: RunFlags, resuming: boolean): TrainConfig {
-  const file = flags.config === undefined ? undefined : readConfigFile(flags.config);
-  const given = new Set([
-    ...givenOnCommandLine(command),
-    ...(Object.keys(file ?? {}) as Array<keyof TrainConfig>),
-  ]);
-  const config = resolveTrainConfig(command, file);
-  const needsFolder = (flag: string, what: string) => {
-    if (config.checkpointDir === undefined)
-      throw new CliError(`${flag} ${what} --checkpoint-dir`, `e.g. ${flag} --checkpoint-dir runs/mnist`, 2);
-  };
-  if (resuming) needsFolder('--resume', 'continues the run saved in');
-  if (flags.overwrite === true) needsFolder('--overwrite', 'replaces the run in');
-  if (config.keepCheckpoints !== undefined) needsFolder('--keep-checkpoints', 'thins out');
-  if (config.saveBest !== undefined) needsFolder('--save-best', 'keeps the best checkpoint in');
-  if (resuming && flags.overwrite === true)
-    throw new CliError('--resume and --overwrite exclude each other', 'continue the run, or replace it', 2);
-  if (!resuming || config.checkpointDir === undefined) return config;
-  const saved = checkpointFolder(config.checkpointDir).savedConfig();
-  return saved === undefined
-    ? config
-    : resumeConfig(saved as TrainConfig, config, given, `${config.checkpointDir}/config.json`);
 }
 
 function describeState(state: TrainingState, epochs: number): string {
@@ -133,7 +94,7 @@ async function startModel(
 async function train(command: Command): Promise<void> {
   const flags = command.opts<RunFlags>();
   const resume = flags.resume === undefined || flags.resume === false ? undefined : flags.resume;
-  const config = configOf(command, flags, resume !== undefined);
+  const config = runConfig(command, flags, resume !== undefined);
   if (flags.printConfig === true) {
     process.stdout.write(`${JSON.stringify(config, null, 2)}\n`);
     return;

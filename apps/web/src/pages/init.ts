@@ -5,11 +5,9 @@
  * up at ±1. Below: He et al.'s 30-layer ReLU net trained from Xavier and from He initialisation (Fig. 3),
  * run by the trainer's shared study in the training worker.
  */
-import * as tf from '@tensorflow/tfjs-core';
-import { createRandom } from '@gradwell/core';
 import { listActivations } from '@gradwell/activations';
-import { activationStatistics, histogram, type Histogram } from '@gradwell/init';
-import { dense, INIT_SCHEMES, model, type InitScheme } from '@gradwell/trainer';
+import type { Histogram } from '@gradwell/init';
+import { INIT_SCHEMES, initExperiment, type InitScheme } from '@gradwell/trainer';
 import type { Chart } from 'chart.js';
 import { chartBox, color, histogramChart, lineChart, ROLE, setSeries } from '../charts';
 import { range, section, select, setStatus } from '../state';
@@ -94,35 +92,17 @@ export function mountInit(root: HTMLElement): () => void {
     const n = Number(depth.value);
     const w = Number(width.value);
     const chosen = scheme.value as InitScheme;
-    const net = model(
-      Array.from({ length: n }, (_, i) =>
-        dense({
-          units: w,
-          activation: activation.value,
-          kernelInitializer: INIT_SCHEMES[chosen],
-          name: `layer${i + 1}`,
-        }),
-      ),
-      { inputShape: [w], seed: 1 },
-    );
-    const random = createRandom(2);
-    const x = random.normalTensor([400, w]);
-    const stats = activationStatistics(net, x, { bins: 40 });
-    const direction = random.normalTensor([400, w]);
-    const kernels = net.layers.map((l) => l.weights[0]!.variable);
-    const { value, grads } = tf.variableGrads(
-      () => tf.sum<tf.Scalar>(tf.mul(net.apply(x), direction)),
-      kernels,
-    );
-    const gradients = kernels.map((k) => {
-      const g = grads[k.name] as tf.Tensor;
-      return {
-        histogram: histogram(g, 40),
-        std: tf.tidy(() => Math.sqrt(tf.moments(g).variance.dataSync()[0] as number)),
-      };
+    const [run] = initExperiment({
+      depth: n,
+      width: w,
+      examples: 400,
+      activations: [activation.value],
+      schemes: [chosen],
+      seed: 1,
+      gradients: true,
     });
-    tf.dispose([x, direction, value, ...Object.values(grads)]);
-    net.dispose();
+    const stats = run!.layers;
+    const gradients = run!.gradients!;
 
     const activationRange = sharedRange(stats.map((s) => s.histogram));
     const gradientRange = sharedRange(gradients.map((g) => g.histogram));

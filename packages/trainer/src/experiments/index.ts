@@ -28,6 +28,7 @@ export {
   INIT_SCHEMES,
   type InitExperimentOptions,
   type InitRun,
+  type KernelGradientStatistics,
   type InitScheme,
 } from './init';
 export { heProofExperiment, type HeProofLayer, type HeProofOptions } from './he-proof';

@@ -1,0 +1,31 @@
+/** Readers of option values (from the command line or a config file): each checks and names the flag. */
+import { CliError, numberFlag } from '../errors';
+
+export const text = (value: unknown, name: string): string => {
+  if (typeof value !== 'string' || value === '')
+    throw new CliError(`${name} must be a value, got ${JSON.stringify(value)}`, `give ${name} a value`, 2);
+  return value;
+};
+export const integer = (min: number) => (value: unknown, name: string) =>
+  numberFlag(name, value as string | number, { min, integer: true }) as number;
+export const number =
+  (range: { min?: number; max?: number; minInclusive?: boolean }) => (value: unknown, name: string) =>
+    numberFlag(name, value as string | number, range) as number;
+export const flag = (value: unknown, name: string): boolean => {
+  if (typeof value === 'boolean') return value;
+  throw new CliError(`${name} is a switch (true or false), got ${JSON.stringify(value)}`, `e.g. ${name}`, 2);
+};
+export const list = (value: unknown): string[] =>
+  (Array.isArray(value) ? value.map(String) : String(value).split(','))
+    .map((item) => item.trim())
+    .filter(Boolean);
+export const choice =
+  <T extends string>(choices: readonly T[]) =>
+  (value: unknown, name: string): T => {
+    if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as T;
+    throw new CliError(
+      `${name} must be one of ${choices.join(', ')}, got ${JSON.stringify(value)}`,
+      `e.g. ${name} ${choices[0]}`,
+      2,
+    );
+  };

@@ -1,0 +1,154 @@
+/**
+ * The option table applied: `train`'s options added to a command, `--config <file.json>` read, and the
+ * resolved `TrainConfig` (command line over config file over defaults), also for a resumed run.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { CliError } from '../errors';
+import { checkpointFolder } from './train-checkpoints';
+import { TRAIN_OPTIONS, type Key, type TrainConfig } from './train-config';
+
+/** `--hidden` for `hidden`, `--init-from` for `initFrom`. */
+export function flagName(key: Key): string {
+  return (TRAIN_OPTIONS.find((o) => o.key === key)?.flag ?? String(key)).split(' ')[0] as string;
+}
+
+/** Adds the options of the table (all, or those whose keys are given) to `command`. */
+export function addTrainOptions(command: Command, keys?: readonly Key[]): Command {
+  for (const option of TRAIN_OPTIONS.filter((o) => keys === undefined || keys.includes(o.key))) {
+    const shown = Array.isArray(option.default) ? option.default.join(',') : option.default;
+    const description =
+      shown === undefined || shown === false || shown === ''
+        ? option.description
+        : `${option.description} (default: ${String(shown)})`;
+    const collect = (value: string, previous: string[] = []) => [...previous, value];
+    if (option.repeatable === true) command.option(option.flag, description, collect);
+    else command.option(option.flag, description);
+  }
+  if (keys === undefined || keys.includes('diagnostics'))
+    command.option('--no-diagnostics', 'skip the per-layer diagnostics');
+  return command;
+}
+
+/** A config file's options (the keys of config.json), or a one-line error. */
+export function readConfigFile(file: string): Partial<Record<Key, unknown>> {
+  if (!existsSync(file))
+    throw new CliError(`--config: '${file}' does not exist`, 'give a config.json (a run writes one)', 2);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new CliError(
+      `--config: '${file}' is not valid JSON (${(error as Error).message})`,
+      'fix the file',
+      2,
+    );
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new CliError(
+      `--config: '${file}' must hold an object of options`,
+      'e.g. {"model": "cnn", "epochs": 2}',
+      2,
+    );
+  const keys = TRAIN_OPTIONS.map((o) => o.key as string);
+  const unknown = Object.keys(parsed).filter((key) => !keys.includes(key));
+  if (unknown.length > 0)
+    throw new CliError(
+      `--config: '${file}' has an unknown option '${unknown[0]}'`,
+      `its options are the flags in camelCase: ${keys.join(', ')}`,
+      2,
+    );
+  return parsed;
+}
+
+/** Which options the command line gave (not defaults), by key. */
+export function givenOnCommandLine(command: Command): Set<Key> {
+  return new Set(
+    TRAIN_OPTIONS.map((o) => o.key).filter((key) => command.getOptionValueSource(key) === 'cli'),
+  );
+}
+
+/** The resolved config: command-line flags over the config file over the defaults, every value checked. */
+export function resolveTrainConfig(command: Command, file?: Partial<Record<Key, unknown>>): TrainConfig {
+  const flags = command.opts<Record<string, unknown>>();
+  const given = givenOnCommandLine(command);
+  const config: Record<string, unknown> = {};
+  for (const option of TRAIN_OPTIONS) {
+    const name =
+      given.has(option.key) || file?.[option.key] === undefined
+        ? flagName(option.key)
+        : `config '${option.key}'`;
+    const raw = given.has(option.key) ? flags[option.key] : (file?.[option.key] ?? flags[option.key]);
+    if (option.key === 'diagnostics' && raw === false) config.diagnostics = [];
+    else if (raw !== undefined) config[option.key] = option.read(raw, name);
+    else if (option.default !== undefined) config[option.key] = option.default;
+  }
+  return config as unknown as TrainConfig;
+}
+
+/**
+ * The config to resume with: the saved run's, with the options that may change taken from `current`. An
+ * option that may not change (it shapes the model, the data or the updates), given differently on the
+ * command line, is an error naming the flag and both values.
+ */
+export function resumeConfig(
+  saved: TrainConfig,
+  current: TrainConfig,
+  given: Set<Key>,
+  where: string,
+): TrainConfig {
+  const merged: Record<string, unknown> = { ...saved };
+  const differing: string[] = [];
+  for (const option of TRAIN_OPTIONS) {
+    const mine = current[option.key];
+    if (option.resumable === true) {
+      if (mine !== undefined) merged[option.key] = mine;
+      continue;
+    }
+    if (given.has(option.key) && JSON.stringify(mine) !== JSON.stringify(saved[option.key]))
+      differing.push(
+        `${flagName(option.key)} is ${JSON.stringify(mine)} here, ${JSON.stringify(saved[option.key] ?? null)} in the run`,
+      );
+  }
+  if (differing.length > 0)
+    throw new CliError(
+      `--resume: the run being resumed (${where}) was started with other options: ${differing.join('; ')}`,
+      `drop ${differing.length === 1 ? 'that flag' : 'those flags'} to continue that run, or start a new one in another --checkpoint-dir`,
+      2,
+    );
+  return merged as unknown as TrainConfig;
+}
+
+/** The flags of `train` that are not options of the run itself. */
+export interface RunFlags {
+  config?: string;
+  printConfig?: boolean;
+  resume?: boolean | string;
+  overwrite?: boolean;
+  json?: boolean;
+}
+
+/** The resolved config, a resumed run's checked against the config it was started with. */
+export function runConfig(command: Command, flags: RunFlags, resuming: boolean): TrainConfig {
+  const file = flags.config === undefined ? undefined : readConfigFile(flags.config);
+  const given = new Set([
+    ...givenOnCommandLine(command),
+    ...(Object.keys(file ?? {}) as Array<keyof TrainConfig>),
+  ]);
+  const config = resolveTrainConfig(command, file);
+  const needsFolder = (flag: string, what: string) => {
+    if (config.checkpointDir === undefined)
+      throw new CliError(`${flag} ${what} --checkpoint-dir`, `e.g. ${flag} --checkpoint-dir runs/mnist`, 2);
+  };
+  if (resuming) needsFolder('--resume', 'continues the run saved in');
+  if (flags.overwrite === true) needsFolder('--overwrite', 'replaces the run in');
+  if (config.keepCheckpoints !== undefined) needsFolder('--keep-checkpoints', 'thins out');
+  if (config.saveBest !== undefined) needsFolder('--save-best', 'keeps the best checkpoint in');
+  if (resuming && flags.overwrite === true)
+    throw new CliError('--resume and --overwrite exclude each other', 'continue the run, or replace it', 2);
+  if (!resuming || config.checkpointDir === undefined) return config;
+  const saved = checkpointFolder(config.checkpointDir).savedConfig();
+  return saved === undefined
+    ? config
+    : resumeConfig(saved as TrainConfig, config, given, `${config.checkpointDir}/config.json`);
+}
