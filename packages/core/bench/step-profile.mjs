@@ -21,6 +21,8 @@ const threads = arg('--threads', 1);
 const runs = arg('--runs', 9);
 const report = await setupBackend({ threads });
 
+const BY_SHAPE = new Set(['BatchMatMul', 'Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput']);
+
 const median = (values) => {
   const v = [...values].sort((a, b) => a - b);
   return v[v.length >> 1];
@@ -45,10 +47,14 @@ async function profileStep(name, makeModel, shape) {
       // `…__op` entries are op scopes (custom gradients) whose time includes the kernels inside them.
       if (k.name.endsWith('__op')) continue;
       const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
-      const entry = sums.get(k.name) ?? { ms: 0, calls: 0 };
+      // The GEMM and convolution kernels by operand shapes: forward and the two backward products differ.
+      const key = BY_SHAPE.has(k.name)
+        ? `${k.name} ${k.inputShapes.map((shape) => `[${shape.join('×')}]`).join(' · ')}`
+        : k.name;
+      const entry = sums.get(key) ?? { ms: 0, calls: 0 };
       entry.ms += ms;
       entry.calls += 1;
-      sums.set(k.name, entry);
+      sums.set(key, entry);
     }
     for (const [kernel, { ms, calls }] of sums) {
       const list = perKernel.get(kernel) ?? { ms: [], calls };

@@ -138,14 +138,12 @@ const api: WorkerApi = {
         seconds: (performance.now() - started) / 1000,
         examplesPerSecond: stepExamples / Math.max(stepSeconds, 1e-9),
       };
-      if (stopper !== undefined) {
-        const losses = run.history.map((h) => h.valLoss ?? Number.POSITIVE_INFINITY);
+      if (stopper !== undefined)
         outcome.earlyStopping = {
-          bestEpoch: losses.indexOf(Math.min(...losses)) + 1,
+          bestEpoch: stopper.bestEpoch + 1,
           stoppedAfter: run.history.length,
-          fired: run.stopReason !== undefined && run.history.length < recipe.epochs,
+          fired: stopper.stoppedEpoch >= 0,
         };
-      }
       trained = net;
       return outcome;
     } catch (error) {
