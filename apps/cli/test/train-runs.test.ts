@@ -83,36 +83,15 @@ describe('Ctrl-C and --resume', () => {
 describe('checkpoint folders', () => {
   test('--resume refuses every flag that changes the model or the data, naming it with both values; --epochs may change', () => {
     const ck = at('mismatch', 'ck');
-    json(
-      run([
-        'train',
-        '--limit',
-        '1200',
-        '--hidden',
-        '16',
-        '--epochs',
-        '1',
-        '--checkpoint-dir',
-        ck,
-        '--out',
-        at('mismatch', 'out'),
-        '--json',
-      ]),
-    );
-    const resume = (...flags: string[]) =>
-      run([
-        'train',
-        '--limit',
-        '1200',
-        '--hidden',
-        '16',
-        '--checkpoint-dir',
-        ck,
-        '--resume',
-        '--out',
-        at('mismatch', 'out'),
-        ...flags,
-      ]);
+    const args = [
+      ...'train --limit 1200 --hidden 16'.split(' '),
+      '--checkpoint-dir',
+      ck,
+      '--out',
+      at('mismatch', 'out'),
+    ];
+    json(run([...args, '--epochs', '1', '--json']));
+    const resume = (...flags: string[]) => run([...args, '--resume', ...flags]);
     expectOneLineError(resume('--model', 'cnn'), 2, /--model is "cnn" here, "mlp" in the run/);
     expectOneLineError(resume('--hidden', '128'), 2, /--hidden is \[128\] here, \[16\] in the run/);
     expectOneLineError(resume('--activation', 'tanh'), 2, /--activation is "tanh" here, "relu" in the run/);
