@@ -54,11 +54,16 @@ describe('help and version', () => {
 });
 
 test('doctor --json: wasm with SIMD, threads, versions', () => {
-  const r = json<{ backend: string; simd: boolean; threads: number; versions: Record<string, string> }>(
-    run(['doctor', '--json']),
-  );
+  const r = json<{
+    backend: string;
+    simd: boolean;
+    simdKernels: boolean;
+    threads: number;
+    versions: Record<string, string>;
+  }>(run(['doctor', '--json']));
   expect(r.backend).toBe('wasm');
   expect(r.simd).toBe(true);
+  expect(r.simdKernels).toBe(true);
   expect(r.threads).toBeGreaterThanOrEqual(1);
   expect(r.versions['@tensorflow/tfjs-core']).toBe('4.22.0');
   expectOneLineError(run(['doctor', '--threads', 'many']), 2, /--threads must be an integer/);

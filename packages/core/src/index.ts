@@ -11,6 +11,7 @@ export {
   trainingKernelsInstalled,
   listTrainingKernels,
 } from './kernels/install-training-kernels';
+export { setSimdKernels, simdKernelsAvailable } from './kernels/simd/simd-kernels';
 export {
   hasInitializationHint,
   serializeActivation,

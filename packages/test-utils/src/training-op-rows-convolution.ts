@@ -77,6 +77,16 @@ export const CONVOLUTION_ROWS: readonly TrainingOpRow[] = [
     inputs: () => [u([1, 4, 4, 4, 2], 25), u([2, 2, 2, 2, 2], 26)],
     f: (x, w) => tf.conv3d(as5(x), as5(w), 1, 'same'),
   },
+  {
+    name: 'conv2d 8 filters, stride 2, same (direct filter gradient)',
+    inputs: () => [u([2, 7, 7, 3], 135), u([3, 3, 3, 8], 136)],
+    f: (x, w) => tf.conv2d(as4(x), as4(w), 2, 'same'),
+  },
+  {
+    name: 'conv2d 16 filters, 2×3 kernel, valid (direct filter gradient)',
+    inputs: () => [u([3, 6, 5, 2], 137), u([2, 3, 2, 16], 138)],
+    f: (x, w) => tf.conv2d(as4(x), as4(w), [1, 2], 'valid'),
+  },
   // Pooling.
   {
     name: 'maxPool 2x2',
@@ -88,6 +98,18 @@ export const CONVOLUTION_ROWS: readonly TrainingOpRow[] = [
     name: 'maxPool all-negative windows',
     inputs: () => [distinctValues([1, 4, 4, 2], 28, 0.1, -5)],
     f: (x) => tf.maxPool(as4(x), 2, 2, 'valid'),
+    epsilon: 1e-3,
+  },
+  {
+    name: 'maxPool 2x2, 8 channels, uncovered edge (SIMD kernel)',
+    inputs: () => [distinctValues([2, 5, 7, 8], 131)],
+    f: (x) => tf.maxPool(as4(x), 2, 2, 'valid'),
+    epsilon: 1e-3,
+  },
+  {
+    name: 'maxPool 3x2 windows, all-negative, 4 channels (SIMD kernel)',
+    inputs: () => [distinctValues([1, 6, 4, 4], 132, 0.1, -5)],
+    f: (x) => tf.maxPool(as4(x), [3, 2], [3, 2], 'valid'),
     epsilon: 1e-3,
   },
   {

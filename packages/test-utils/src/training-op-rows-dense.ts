@@ -42,6 +42,41 @@ export const DENSE_ROWS: readonly TrainingOpRow[] = [
     f: (a, b, bias) => tf.fused.matMul({ a: as2(a), b: as2(b), transposeB: true, bias, activation: 'relu' }),
     epsilon: 1e-3,
   },
+  // Products with 8k columns: gradwell's SIMD product on a single-threaded backend.
+  {
+    name: 'matMul 8 columns, k in 3 chunks (SIMD product)',
+    inputs: () => [u([5, 300], 139), u([300, 8], 140)],
+    f: (a, b) => tf.matMul(as2(a), as2(b)),
+  },
+  {
+    name: 'matMul transposeA, 16 columns, 6 rows (SIMD product)',
+    inputs: () => [u([13, 6], 141), u([13, 16], 142)],
+    f: (a, b) => tf.matMul(as2(a), as2(b), true, false),
+  },
+  {
+    name: 'matMul transposeA transposeB, 8 columns (SIMD product)',
+    inputs: () => [u([9, 5], 143), u([8, 9], 144)],
+    f: (a, b) => tf.matMul(as2(a), as2(b), true, true),
+  },
+  {
+    name: 'batch-1 matMul transposeB, 8 columns (SIMD product)',
+    inputs: () => [u([1, 5, 9], 145), u([1, 8, 9], 146)],
+    f: (a, b) => tf.matMul(a, b, false, true),
+  },
+  {
+    name: 'fused matMul bias+leakyrelu, 8 columns (SIMD product)',
+    inputs: () => [u([6, 5], 147), u([5, 8], 148), awayFromZero([8], 149)],
+    f: (a, b, bias) =>
+      tf.fused.matMul({ a: as2(a), b: as2(b), bias, activation: 'leakyrelu', leakyreluAlpha: 0.1 }),
+    epsilon: 1e-3,
+  },
+  {
+    name: 'fused matMul prelu, 8 columns (SIMD product)',
+    inputs: () => [u([6, 5], 150), u([5, 8], 151), awayFromZero([8], 152)],
+    f: (a, b, alpha) =>
+      tf.fused.matMul({ a: as2(a), b: as2(b), activation: 'prelu', preluActivationWeights: alpha }),
+    epsilon: 1e-3,
+  },
   // Normalisation and statistics.
   {
     name: 'batchNorm',
@@ -172,6 +207,12 @@ export const DENSE_ROWS: readonly TrainingOpRow[] = [
   // Reductions.
   { name: 'sum', inputs: () => [u([3, 4], 90)], f: (x) => tf.sum(x, 1) },
   { name: 'mean', inputs: () => [u([3, 4], 91)], f: (x) => tf.mean(x, 0) },
+  { name: 'sum over leading axes', inputs: () => [u([2, 3, 2, 21], 133)], f: (x) => tf.sum(x, [0, 1, 2]) },
+  {
+    name: 'mean over leading axes, keepDims',
+    inputs: () => [u([4, 3, 6], 134)],
+    f: (x) => tf.mean(x, [1, 0], true),
+  },
   { name: 'max', inputs: () => [distinctValues([3, 4], 92)], f: (x) => tf.max(x, 1), epsilon: 1e-3 },
   { name: 'min', inputs: () => [distinctValues([3, 4], 93)], f: (x) => tf.min(x, 0), epsilon: 1e-3 },
   { name: 'prod', inputs: () => [positiveValues([3, 4], 94)], f: (x) => tf.prod(x, 1) },

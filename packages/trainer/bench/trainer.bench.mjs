@@ -14,8 +14,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { setupBackend } from '@gradwell/core';
-import { batchNormExperiment, cnnPreset, fit, hostDataset, mlpPreset } from '@gradwell/trainer';
-import { createReport, loadMnistSplit, quick } from '@gradwell/bench-kit';
+import {
+  batchNormExperiment,
+  cnnPreset,
+  createOptimizer,
+  fit,
+  hostDataset,
+  mlpPreset,
+} from '@gradwell/trainer';
+import { createReport, loadMnistSplit, medianMs, quick } from '@gradwell/bench-kit';
 
 const backend = await setupBackend({ backend: 'wasm' });
 const report = createReport('trainer');
@@ -94,8 +101,49 @@ async function layersEpochs(makeModel, data, epochs, batchSize) {
   return { seconds, accuracy };
 }
 
+/**
+ * The raw step a user would write by hand for the same model: forward, softmax cross-entropy, gradients,
+ * Adam update, the loss read back — no batching, shuffling, metrics or callbacks. Median over a fixed
+ * batch of the data's first examples.
+ */
+function rawStepMs(makeModel, data, batchSize) {
+  const model = makeModel();
+  const optimizer = createOptimizer({ name: 'adam', learningRate: 1e-3 });
+  const variables = model.trainableWeights.map((w) => w.variable);
+  const [x, labels] = tf.tidy(() => [
+    tf.slice(data.x, 0, batchSize),
+    tf.oneHot(tf.slice(data.y, 0, batchSize), 10),
+  ]);
+  const step = () => {
+    const loss = optimizer.minimize(
+      () => tf.losses.softmaxCrossEntropy(labels, model.apply(x, { training: true })),
+      true,
+      variables,
+    );
+    loss.dataSync();
+    loss.dispose();
+  };
+  const ms = medianMs(step, { warmup: 5, runs: quick ? 10 : 40 });
+  tf.dispose([x, labels]);
+  optimizer.dispose();
+  model.dispose();
+  return ms;
+}
+
 async function compare(name, makeGradwell, makeLayers, data, epochs, batchSize) {
   const ours = await gradwellEpochs(makeGradwell, data, epochs, batchSize);
+  const raw = rawStepMs(makeGradwell, data, batchSize);
+  const steps = Math.ceil(data.size / batchSize);
+  const epochMs = median(ours.seconds) * 1000;
+  report.add({
+    name: `${name}: fit's epoch against ${steps} raw steps`,
+    medianMs: epochMs,
+    runs: epochs,
+    reference: { name: `${steps} × the raw step (${raw.toFixed(2)} ms)`, medianMs: steps * raw },
+    target: '≤ 1.1× steps × raw step',
+    met: epochMs <= 1.1 * steps * raw,
+    note: `${(epochMs / (steps * raw)).toFixed(2)}×; ${backend.threads} thread(s)`,
+  });
   const theirs = await layersEpochs(makeLayers, data, epochs, batchSize);
   const g = median(ours.seconds) * 1000;
   const l = median(theirs.seconds) * 1000;

@@ -6,20 +6,88 @@
  * is itself a convolution: with the batch moved into the channel slot, xᵀ = x[ci, h, w, n] convolved
  * with dyᵀ = dy[y, x, n, co] as the filter, at stride 1 and dilation s (the forward stride), gives
  * out[ci, i, j, co]. XNNPACK runs that conv, so the filter gradient costs about one forward conv.
+ *
+ * Where gradwell's SIMD kernel runs (output channels a multiple of 8), the product is computed directly
+ * instead: dW[(i, j, ci), co] = Σ_pixels x[pixel + tap(i, j, ci)] · dy[pixel, co], tiles of 4 taps × 8
+ * output channels, one image at a time (so its x and dy stay in cache), with no transposes and no
+ * packing of the (new every step) dy: 5–7× the composed conv on one thread for a first layer (9 taps),
+ * 2× for the benchmark CNN's second (288 taps, 45 GFLOP/s), and faster than the composed conv on two
+ * threads too (measured on 2 cores; see docs/measurements).
  */
 import {
+  type backend_util,
   Conv2DBackpropFilter,
   type KernelConfig,
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { convInfoOf, filterGradientWindow, type ConvAttrs } from './conv-info';
-import { type KernelArgs, composeKernels } from './kernel-calls';
+import { type KernelArgs, type KernelCalls, composeKernels } from './kernel-calls';
+import {
+  heapOffset,
+  makeFloatOutput,
+  simdKernelsFor,
+  withInt32Scratch,
+  type SimdKernels,
+} from './simd/simd-kernels';
+
+const FLOAT_BYTES = 4;
+
+function directFilterGradient(
+  calls: KernelCalls,
+  simd: SimdKernels,
+  x: TensorInfo,
+  dy: TensorInfo,
+  info: backend_util.Conv2DInfo,
+  filterShape: [number, number, number, number],
+): TensorInfo {
+  const { backend } = calls;
+  const [, inHeight, inWidth, inChannels] = x.shape as [number, number, number, number];
+  const window = filterGradientWindow(calls, x, info, inHeight, inWidth);
+  const padded = window.pad.flat().some((p) => p > 0) ? calls.pad(window.x, window.pad) : window.x;
+  const [, height, width] = padded.shape as [number, number, number, number];
+  const { filterHeight: kh, filterWidth: kw, dilationHeight: dh, dilationWidth: dw } = info;
+  const taps = kh * kw * inChannels;
+  const offsets = new Int32Array(Math.ceil(taps / 4) * 4); // the padding entries stay 0, a valid offset
+  for (let i = 0, m = 0; i < kh; i++)
+    for (let j = 0; j < kw; j++)
+      for (let ci = 0; ci < inChannels; ci++, m++)
+        offsets[m] = ((i * dh * width + j * dw) * inChannels + ci) * FLOAT_BYTES;
+  // No pixels (an empty batch or output): the gradient is all zeros and the kernel writes nothing.
+  const pixels = info.batchSize * info.outHeight * info.outWidth;
+  const { out, offset } = makeFloatOutput(backend, filterShape, pixels === 0);
+  if (pixels === 0 || taps === 0) return out;
+  withInt32Scratch(backend, offsets, (offsetsAt) =>
+    simd.productAtB(
+      heapOffset(backend, padded),
+      heapOffset(backend, dy),
+      offset,
+      offsetsAt,
+      taps,
+      info.outChannels,
+      info.batchSize,
+      info.outHeight,
+      info.outWidth,
+      height * width * inChannels * FLOAT_BYTES,
+      info.strideHeight * width * inChannels * FLOAT_BYTES,
+      info.strideWidth * inChannels * FLOAT_BYTES,
+    ),
+  );
+  return out;
+}
 
 function conv2dBackpropFilter({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
   const { filterShape } = attrs as unknown as { filterShape: [number, number, number, number] };
   const info = convInfoOf('Conv2DBackpropFilter', x.shape, filterShape, attrs as unknown as ConvAttrs);
+  const simd =
+    info.outChannels % 8 === 0 && x.dtype === 'float32' && dy.dtype === 'float32'
+      ? simdKernelsFor(backend)
+      : undefined;
+  if (simd !== undefined)
+    return composeKernels(backend, 'wasm', (calls) =>
+      directFilterGradient(calls, simd, x, dy, info, filterShape),
+    );
   return composeKernels(backend, 'wasm', (calls) => {
     const { strideHeight: sh, strideWidth: sw } = info;
     const [, inHeight, inWidth] = x.shape as [number, number, number, number];

@@ -8,6 +8,7 @@
  * when each matrix is big enough to pay for it, and hands anything else to the original kernel. The
  * arithmetic of each product is unchanged.
  */
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import {
   BatchMatMul,
   _FusedMatMul,
@@ -16,6 +17,8 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { type KernelArgs, composeKernels, type KernelCalls } from './kernel-calls';
+import { directMatMul, directMatMulFits } from './simd/direct-mat-mul';
+import { simdKernelsFor } from './simd/simd-kernels';
 
 /** Below this many multiply-adds per matrix, the original batched loop beats slicing per batch. */
 const PER_BATCH_MIN_WORK = 16_384;
@@ -56,6 +59,46 @@ export function prefersSwapped(
   return swapped < direct;
 }
 
+/**
+ * Whether gradwell's SIMD product (single-threaded, nothing packed) beats XNNPACK here. On one thread it
+ * does for every shape measured (the benchmark MLP's products, 128×784·784×512 in each transposition:
+ * 38–43 GFLOP/s vs XNNPACK's 26–31 with a new operand and 35 with one it has packed before; the MLP step
+ * 17.3 → 12.8 ms). With more threads XNNPACK shares its work and ours does not; on two threads alone the
+ * products were even, but inside a step the MLP took 18.8 ms direct vs 13.6 ms XNNPACK (measured on a
+ * 2-vCPU VM: XNNPACK's pool worker spins between kernels on the other hyperthread of the same core).
+ */
+export function prefersDirect(threads: number): boolean {
+  return threads <= 1;
+}
+
+type EpilogueStep = (calls: KernelCalls, x: TensorInfo) => TensorInfo;
+
+/**
+ * What `_FusedMatMul` does after the product, as kernel calls: bias, then the activation; undefined for
+ * an activation this does not know (the original kernel then runs the whole op).
+ */
+function fusedEpilogue(
+  inputs: Record<string, unknown>,
+  attrs: Record<string, unknown>,
+): EpilogueStep[] | undefined {
+  const { bias, preluActivationWeights: alpha } = inputs as {
+    bias?: TensorInfo;
+    preluActivationWeights?: TensorInfo;
+  };
+  const steps: EpilogueStep[] = [];
+  if (bias !== undefined) steps.push((calls, x) => calls.run('Add', { a: x, b: bias }));
+  const activation = (attrs.activation as string | undefined) ?? 'linear';
+  const simple: Record<string, string> = { relu: 'Relu', relu6: 'Relu6', elu: 'Elu', sigmoid: 'Sigmoid' };
+  const kernel = simple[activation];
+  if (kernel !== undefined) steps.push((calls, x) => calls.run(kernel, { x }));
+  else if (activation === 'leakyrelu')
+    steps.push((calls, x) => calls.run('LeakyRelu', { x }, { alpha: attrs.leakyreluAlpha ?? 0.2 }));
+  else if (activation === 'prelu' && alpha !== undefined)
+    steps.push((calls, x) => calls.run('Prelu', { x, alpha }));
+  else if (activation !== 'linear') return undefined;
+  return steps;
+}
+
 interface MatMulAttrs {
   transposeA: boolean;
   transposeB: boolean;
@@ -81,6 +124,19 @@ export function createFastMatMulConfig(original: KernelConfig): KernelConfig {
     const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
     const { transposeA, transposeB } = attrs as unknown as MatMulAttrs;
     if (a.dtype !== 'float32' || b.dtype !== 'float32') return original.kernelFunc(args) as TensorInfo;
+    const epilogue = fused ? fusedEpilogue(inputs, attrs) : [];
+    const simd =
+      epilogue !== undefined && directMatMulFits(a, b, transposeB) ? simdKernelsFor(backend) : undefined;
+    if (simd !== undefined && epilogue !== undefined && prefersDirect(getThreadsCount())) {
+      seenOperands.add(a.dataId);
+      seenOperands.add(b.dataId);
+      return composeKernels(backend, 'wasm', (calls) =>
+        epilogue.reduce(
+          (x, step) => step(calls, x),
+          calls.track(directMatMul(calls, simd, a, b, transposeA, transposeB)),
+        ),
+      );
+    }
     return composeKernels(backend, 'wasm', (calls) => {
       const plainAttrs = { ...attrs, transposeA: false, transposeB: false };
       const run = (x: TensorInfo, y: TensorInfo) =>

@@ -6,6 +6,7 @@
  */
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { avgPoolGradConfigs } from './avg-pool-grad';
+import { COLUMN_REDUCTION_KERNELS, createColumnReductionConfig } from './column-reductions';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input';
 import { cpuDelegatedConfigs } from './delegate-to-cpu';
@@ -39,6 +40,7 @@ export function listTrainingKernels(): string[] {
   return [
     ...staticConfigs().map(keyOf),
     ...FAST_MAT_MUL_KERNELS.map((name) => `wasm/${name}`),
+    ...COLUMN_REDUCTION_KERNELS.map((name) => `wasm/${name}`),
     'wasm/GatherV2',
   ].sort();
 }
@@ -66,6 +68,10 @@ export function installTrainingKernels(): void {
   for (const name of FAST_MAT_MUL_KERNELS) {
     const original = getKernel(name, 'wasm');
     if (original !== undefined) replaceKernel(createFastMatMulConfig(original), original);
+  }
+  for (const name of COLUMN_REDUCTION_KERNELS) {
+    const original = getKernel(name, 'wasm');
+    if (original !== undefined) replaceKernel(createColumnReductionConfig(original), original);
   }
   const gather = getKernel('GatherV2', 'wasm');
   if (gather !== undefined) replaceKernel(createGatherConfig(gather), gather);

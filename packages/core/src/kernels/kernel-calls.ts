@@ -43,6 +43,12 @@ export class KernelCalls {
     return info;
   }
 
+  /** Takes `info` (made outside `run`) into the intermediates freed at the end. */
+  track(info: TensorInfo): TensorInfo {
+    this.made.push(info);
+    return info;
+  }
+
   transpose(x: TensorInfo, perm: number[]): TensorInfo {
     return this.run('Transpose', { x }, { perm });
   }

@@ -3,11 +3,13 @@
  * so a window whose values are all ≤ 0 (common right after a ReLU) sends its gradient to the window's
  * first element instead of its maximum. This kernel routes each dy to the first maximum of its window
  * in row-major scan order, as the cpu backend and TensorFlow do. Non-overlapping unpadded windows (the
- * usual 2×2, stride 2) take a specialised loop.
+ * usual 2×2, stride 2) take a specialised loop: gradwell's SIMD kernel on wasm when the channels are a
+ * multiple of 4 (about 10× the JavaScript loop), the JavaScript loop otherwise.
  */
 import type { backend_util } from '@tensorflow/tfjs-core';
 import { MaxPoolGrad, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { makeOutput } from './backend-values';
+import { heapOffset, makeFloatOutput, simdKernelsFor } from './simd/simd-kernels';
 import type { KernelArgs } from './kernel-calls';
 import { poolInfo } from './pool-info';
 
@@ -99,6 +101,27 @@ function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo {
     info.strideHeight === info.filterHeight &&
     info.strideWidth === info.filterWidth &&
     top + left + bottom + right === 0;
+  const simd = disjoint && info.inChannels % 4 === 0 ? simdKernelsFor(backend) : undefined;
+  if (simd !== undefined && input.dtype === 'float32' && dy.dtype === 'float32') {
+    const covered =
+      info.outHeight * info.filterHeight === info.inHeight &&
+      info.outWidth * info.filterWidth === info.inWidth;
+    const { out, offset } = makeFloatOutput(backend, input.shape, !covered);
+    simd.maxPoolGradDisjoint(
+      heapOffset(backend, input),
+      heapOffset(backend, dy),
+      offset,
+      info.batchSize,
+      info.inHeight,
+      info.inWidth,
+      info.inChannels,
+      info.outHeight,
+      info.outWidth,
+      info.filterHeight,
+      info.filterWidth,
+    );
+    return out;
+  }
   return makeOutput(backend, input.shape, 'float32', [input, dy], (dx, x = dx, dyValues = dx) => {
     (disjoint ? routeDisjoint : routeGeneral)(info, x, dyValues, dx);
   });

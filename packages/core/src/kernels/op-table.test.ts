@@ -1,6 +1,7 @@
 /**
  * The training-op table: every row must run forward and backward on wasm, match the cpu backend, and
  * match central differences. A regression in any kernel gradwell installs (or in tfjs) fails its row.
+ * The table runs on one thread (where gradwell's SIMD products replace XNNPACK's) and on two.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import {
@@ -10,6 +11,7 @@ import {
   type TrainingOpRow,
 } from '@gradwell/test-utils';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { setupBackend } from '../index';
 
 interface Evaluation {
@@ -29,8 +31,8 @@ function restricted(row: TrainingOpRow, inputs: tf.Tensor[]): (...xs: tf.Tensor[
     row.f(...inputs.map((input, k) => (indices.includes(k) ? (xs[indices.indexOf(k)] as tf.Tensor) : input)));
 }
 
-async function evaluate(row: TrainingOpRow, backend: 'wasm' | 'cpu'): Promise<Evaluation> {
-  await setupBackend({ backend });
+async function evaluate(row: TrainingOpRow, backend: 'wasm' | 'cpu', threads = 1): Promise<Evaluation> {
+  await setupBackend(backend === 'wasm' ? { backend, threads } : { backend });
   const inputs = row.inputs();
   const out = tf.tidy(() => row.f(...inputs));
   const evaluation: Evaluation = { forward: out.dataSync().slice(), shape: out.shape, gradients: [] };
@@ -46,15 +48,16 @@ async function evaluate(row: TrainingOpRow, backend: 'wasm' | 'cpu'): Promise<Ev
   return evaluation;
 }
 
-describe('training op table', () => {
+describe.each([1, 2])('training op table, %i thread(s)', (threads) => {
   beforeAll(async () => {
-    await setupBackend({ backend: 'wasm' });
+    await setupBackend({ backend: 'wasm', threads });
   });
 
   test.each(TRAINING_OP_TABLE.map((row) => [row.name, row] as const))('%s', async (_name, row) => {
     const before = tf.memory().numTensors;
     const onCpu = await evaluate(row, 'cpu');
-    const onWasm = await evaluate(row, 'wasm');
+    const onWasm = await evaluate(row, 'wasm', threads);
+    expect(getThreadsCount()).toBe(threads);
     const tolerance = { rtol: row.rtol ?? 1e-4, atol: row.atol ?? 1e-4 };
 
     // forward ok, and equal to cpu

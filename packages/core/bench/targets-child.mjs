@@ -1,0 +1,89 @@
+/**
+ * One process of issue 20's target suite (targets.bench.mjs runs each in its own process: the thread
+ * count is fixed when the wasm backend starts). Prints one JSON line.
+ *
+ *   node targets-child.mjs THREADS [quick]   gradwell on wasm: the plain matMul of the MLP's first layer
+ *                                            (GEMM rate), the MLP and CNN SGD steps, and both steps again
+ *                                            with gradwell's SIMD kernels off (its previous JS kernels)
+ *   node targets-child.mjs layers [quick]    tfjs-layers 4.22 `trainOnBatch` of the same MLP on stock wasm
+ *                                            (tfjs's own kernels, its own single-threaded loader)
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { setSimdKernels, setupBackend, uninstallTrainingKernels } from '@gradwell/core';
+import { medianMs } from '@gradwell/bench-kit';
+import { makeBatch, makeCnn, makeMlp, makeStep } from './models.mjs';
+
+const [mode, speed] = process.argv.slice(2);
+const runs = { warmup: 3, runs: speed === 'quick' ? 5 : 15 };
+
+const median = (values) => {
+  const v = [...values].sort((a, b) => a - b);
+  const mid = v.length >> 1;
+  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+};
+
+/**
+ * Median step times with gradwell's SIMD kernels on and off, measured alternately (on, off, on, …) on
+ * two copies of the model, so drift on a shared machine falls on both alike.
+ */
+function measureStepOnOff(makeModel, shape) {
+  const batch = makeBatch(shape);
+  const steps = [makeModel(), makeModel()].map((model) => ({ model, step: makeStep(model, batch) }));
+  const times = [[], []];
+  for (let r = -runs.warmup; r < runs.runs; r++) {
+    steps.forEach(({ step }, i) => {
+      setSimdKernels(i === 0);
+      const start = performance.now();
+      step();
+      if (r >= 0) times[i].push(performance.now() - start);
+    });
+  }
+  setSimdKernels(true);
+  for (const { model, step } of steps) {
+    step.dispose();
+    model.dispose();
+  }
+  tf.dispose([batch.x, batch.labels]);
+  return { on: median(times[0]), off: median(times[1]) };
+}
+
+if (mode === 'layers') {
+  await setupBackend({ backend: 'wasm', threads: 1 });
+  uninstallTrainingKernels();
+  const model = tfl.sequential({
+    layers: [
+      tfl.layers.dense({ units: 512, activation: 'relu', inputShape: [784] }),
+      tfl.layers.dense({ units: 256, activation: 'relu' }),
+      tfl.layers.dense({ units: 10, activation: 'softmax' }),
+    ],
+  });
+  model.compile({ optimizer: tf.train.sgd(0.01), loss: 'categoricalCrossentropy' });
+  const { x, labels } = makeBatch([128, 784]);
+  const times = [];
+  for (let r = -runs.warmup; r < runs.runs; r++) {
+    const start = performance.now();
+    await model.trainOnBatch(x, labels);
+    if (r >= 0) times.push(performance.now() - start);
+  }
+  const ms = median(times);
+  console.log(JSON.stringify({ layersMlpStepMs: ms }));
+} else {
+  const report = await setupBackend({ backend: 'wasm', threads: Number(mode) });
+  const a = tf.randomUniform([128, 784], -1, 1, 'float32', 1);
+  const b = tf.randomUniform([784, 512], -1, 1, 'float32', 2);
+  const matMulMs = medianMs(() => tf.matMul(a, b).dispose(), runs);
+  tf.dispose([a, b]);
+  const mlp = measureStepOnOff(makeMlp, [128, 784]);
+  const cnn = measureStepOnOff(makeCnn, [64, 28, 28, 1]);
+  console.log(
+    JSON.stringify({
+      threads: report.threads,
+      matMulMs,
+      mlpStepMs: mlp.on,
+      mlpStepNoSimdMs: mlp.off,
+      cnnStepMs: cnn.on,
+      cnnStepNoSimdMs: cnn.off,
+    }),
+  );
+}

@@ -1,0 +1,310 @@
+;; gradwell's own WASM SIMD kernels: loops that tfjs 4.22's wasm backend runs slowly (or not at all) and
+;; that gradwell previously ran as JavaScript over the heap. They work in place on the wasm backend's own
+;; memory (imported), on byte offsets of its tensors, so nothing is copied in or out.
+;;
+;; Compiled by `scripts/build-simd.mjs` (wabt, from npm) into `simd-binary.generated.ts`, once with the
+;; memory import below as written (the single-threaded backend) and once as `(memory 0 65536 shared)`
+;; (the threaded one, whose heap is a SharedArrayBuffer). `simd-kernels.test.ts` checks the generated
+;; file is current and each function against a JavaScript reference.
+(module
+  (import "env" "memory" (memory 0)) ;; @memory
+
+  ;; MaxPoolGrad for disjoint, unpadded windows (stride = window), channels a multiple of 4.
+  ;; Each dy goes to the first maximum of its window in row-major scan order (as TensorFlow and tfjs's
+  ;; cpu backend do): a position replaces the running maximum only when strictly greater, so ties and a
+  ;; NaN in front keep the earlier position. Positions outside every window are not written: dx must be
+  ;; zero there already.
+  (func (export "maxPoolGradDisjoint")
+    (param $x i32) (param $dy i32) (param $dx i32)
+    (param $batch i32) (param $inH i32) (param $inW i32) (param $ch i32)
+    (param $outH i32) (param $outW i32) (param $fh i32) (param $fw i32)
+    (local $rowBytes i32) (local $pixelBytes i32) (local $image i32) (local $imageBytes i32)
+    (local $b i32) (local $yr i32) (local $yc i32) (local $d i32) (local $r i32) (local $c i32)
+    (local $corner i32) (local $at i32) (local $pos i32) (local $dyAt i32) (local $chBytes i32)
+    (local $best v128) (local $index v128) (local $v v128) (local $greater v128) (local $g v128)
+    (local.set $chBytes (i32.shl (local.get $ch) (i32.const 2)))
+    (local.set $pixelBytes (local.get $chBytes))
+    (local.set $rowBytes (i32.mul (local.get $inW) (local.get $pixelBytes)))
+    (local.set $imageBytes (i32.mul (local.get $inH) (local.get $rowBytes)))
+    (local.set $dyAt (local.get $dy))
+    (local.set $b (i32.const 0))
+    (block $batchDone
+      (loop $batchLoop
+        (br_if $batchDone (i32.ge_u (local.get $b) (local.get $batch)))
+        (local.set $image (i32.mul (local.get $b) (local.get $imageBytes)))
+        (local.set $yr (i32.const 0))
+        (block $rowsDone
+          (loop $rowLoop
+            (br_if $rowsDone (i32.ge_u (local.get $yr) (local.get $outH)))
+            (local.set $yc (i32.const 0))
+            (block $colsDone
+              (loop $colLoop
+                (br_if $colsDone (i32.ge_u (local.get $yc) (local.get $outW)))
+                ;; byte offset of the window's top-left pixel within x / dx
+                (local.set $corner
+                  (i32.add (local.get $image)
+                    (i32.add
+                      (i32.mul (i32.mul (local.get $yr) (local.get $fh)) (local.get $rowBytes))
+                      (i32.mul (i32.mul (local.get $yc) (local.get $fw)) (local.get $pixelBytes)))))
+                (local.set $d (i32.const 0))
+                (block $channelsDone
+                  (loop $channelLoop
+                    (br_if $channelsDone (i32.ge_u (local.get $d) (local.get $chBytes)))
+                    ;; argmax over the window, four channels at a time
+                    (local.set $best (v128.load (i32.add (local.get $x) (i32.add (local.get $corner) (local.get $d)))))
+                    (local.set $index (v128.const i32x4 0 0 0 0))
+                    (local.set $pos (i32.const 0))
+                    (local.set $r (i32.const 0))
+                    (block $scanRowsDone
+                      (loop $scanRows
+                        (br_if $scanRowsDone (i32.ge_u (local.get $r) (local.get $fh)))
+                        (local.set $c (i32.const 0))
+                        (block $scanColsDone
+                          (loop $scanCols
+                            (br_if $scanColsDone (i32.ge_u (local.get $c) (local.get $fw)))
+                            (local.set $at
+                              (i32.add (local.get $corner)
+                                (i32.add (local.get $d)
+                                  (i32.add (i32.mul (local.get $r) (local.get $rowBytes))
+                                    (i32.mul (local.get $c) (local.get $pixelBytes))))))
+                            (local.set $v (v128.load (i32.add (local.get $x) (local.get $at))))
+                            (local.set $greater (f32x4.gt (local.get $v) (local.get $best)))
+                            (local.set $best (v128.bitselect (local.get $v) (local.get $best) (local.get $greater)))
+                            (local.set $index
+                              (v128.bitselect (i32x4.splat (local.get $pos)) (local.get $index) (local.get $greater)))
+                            (local.set $pos (i32.add (local.get $pos) (i32.const 1)))
+                            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+                            (br $scanCols)))
+                        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+                        (br $scanRows)))
+                    ;; route dy: each window position gets dy where it is the argmax, 0 elsewhere
+                    (local.set $g (v128.load (local.get $dyAt)))
+                    (local.set $pos (i32.const 0))
+                    (local.set $r (i32.const 0))
+                    (block $writeRowsDone
+                      (loop $writeRows
+                        (br_if $writeRowsDone (i32.ge_u (local.get $r) (local.get $fh)))
+                        (local.set $c (i32.const 0))
+                        (block $writeColsDone
+                          (loop $writeCols
+                            (br_if $writeColsDone (i32.ge_u (local.get $c) (local.get $fw)))
+                            (local.set $at
+                              (i32.add (local.get $corner)
+                                (i32.add (local.get $d)
+                                  (i32.add (i32.mul (local.get $r) (local.get $rowBytes))
+                                    (i32.mul (local.get $c) (local.get $pixelBytes))))))
+                            (v128.store (i32.add (local.get $dx) (local.get $at))
+                              (v128.and (local.get $g)
+                                (i32x4.eq (local.get $index) (i32x4.splat (local.get $pos)))))
+                            (local.set $pos (i32.add (local.get $pos) (i32.const 1)))
+                            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+                            (br $writeCols)))
+                        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+                        (br $writeRows)))
+                    (local.set $dyAt (i32.add (local.get $dyAt) (i32.const 16)))
+                    (local.set $d (i32.add (local.get $d) (i32.const 16)))
+                    (br $channelLoop)))
+                (local.set $yc (i32.add (local.get $yc) (i32.const 1)))
+                (br $colLoop)))
+            (local.set $yr (i32.add (local.get $yr) (i32.const 1)))
+            (br $rowLoop)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $batchLoop))))
+
+  ;; out[j] = (Σ_r x[r, j]) / divisor for x of [rows, cols] (row-major): the sum over leading axes (bias
+  ;; gradients, per-channel statistics). Rows are added in order, sixteen columns at a time in four
+  ;; vector accumulators, then four at a time, then the remaining columns one by one.
+  (func (export "columnSums")
+    (param $x i32) (param $out i32) (param $rows i32) (param $cols i32) (param $divisor f32)
+    (local $rowBytes i32) (local $j i32) (local $p i32) (local $end i32) (local $jBytes i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $s f32)
+    (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $end (i32.add (local.get $x) (i32.mul (local.get $rows) (local.get $rowBytes))))
+    (local.set $j (i32.const 0))
+    ;; sixteen columns at a time
+    (block $blocks16Done
+      (loop $blocks16
+        (br_if $blocks16Done (i32.gt_u (i32.add (local.get $j) (i32.const 16)) (local.get $cols)))
+        (local.set $jBytes (i32.shl (local.get $j) (i32.const 2)))
+        (local.set $a0 (v128.const i32x4 0 0 0 0))
+        (local.set $a1 (v128.const i32x4 0 0 0 0))
+        (local.set $a2 (v128.const i32x4 0 0 0 0))
+        (local.set $a3 (v128.const i32x4 0 0 0 0))
+        (local.set $p (i32.add (local.get $x) (local.get $jBytes)))
+        (block $rows16Done
+          (loop $rows16
+            (br_if $rows16Done (i32.ge_u (local.get $p) (local.get $end)))
+            (local.set $a0 (f32x4.add (local.get $a0) (v128.load offset=0 (local.get $p))))
+            (local.set $a1 (f32x4.add (local.get $a1) (v128.load offset=16 (local.get $p))))
+            (local.set $a2 (f32x4.add (local.get $a2) (v128.load offset=32 (local.get $p))))
+            (local.set $a3 (f32x4.add (local.get $a3) (v128.load offset=48 (local.get $p))))
+            (local.set $p (i32.add (local.get $p) (local.get $rowBytes)))
+            (br $rows16)))
+        (local.set $p (i32.add (local.get $out) (local.get $jBytes)))
+        (v128.store offset=0 (local.get $p) (f32x4.div (local.get $a0) (f32x4.splat (local.get $divisor))))
+        (v128.store offset=16 (local.get $p) (f32x4.div (local.get $a1) (f32x4.splat (local.get $divisor))))
+        (v128.store offset=32 (local.get $p) (f32x4.div (local.get $a2) (f32x4.splat (local.get $divisor))))
+        (v128.store offset=48 (local.get $p) (f32x4.div (local.get $a3) (f32x4.splat (local.get $divisor))))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $blocks16)))
+    ;; four columns at a time
+    (block $blocks4Done
+      (loop $blocks4
+        (br_if $blocks4Done (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $cols)))
+        (local.set $jBytes (i32.shl (local.get $j) (i32.const 2)))
+        (local.set $a0 (v128.const i32x4 0 0 0 0))
+        (local.set $p (i32.add (local.get $x) (local.get $jBytes)))
+        (block $rows4Done
+          (loop $rows4
+            (br_if $rows4Done (i32.ge_u (local.get $p) (local.get $end)))
+            (local.set $a0 (f32x4.add (local.get $a0) (v128.load (local.get $p))))
+            (local.set $p (i32.add (local.get $p) (local.get $rowBytes)))
+            (br $rows4)))
+        (v128.store (i32.add (local.get $out) (local.get $jBytes))
+          (f32x4.div (local.get $a0) (f32x4.splat (local.get $divisor))))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $blocks4)))
+    ;; the rest, one column at a time
+    (block $onesDone
+      (loop $ones
+        (br_if $onesDone (i32.ge_u (local.get $j) (local.get $cols)))
+        (local.set $jBytes (i32.shl (local.get $j) (i32.const 2)))
+        (local.set $s (f32.const 0))
+        (local.set $p (i32.add (local.get $x) (local.get $jBytes)))
+        (block $rows1Done
+          (loop $rows1
+            (br_if $rows1Done (i32.ge_u (local.get $p) (local.get $end)))
+            (local.set $s (f32.add (local.get $s) (f32.load (local.get $p))))
+            (local.set $p (i32.add (local.get $p) (local.get $rowBytes)))
+            (br $rows1)))
+        (f32.store (i32.add (local.get $out) (local.get $jBytes)) (f32.div (local.get $s) (local.get $divisor)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $ones))))
+
+  ;; Conv2DBackpropFilter as a product over pixels: dw[m, o] = Σ_p x[base(p) + offsets[m]] · dy[p, o],
+  ;; where m runs over the filter's (row, column, input channel) triples, offsets[m] is the byte offset
+  ;; of that tap from the pixel's window corner, and p over dy's pixels (n, y, x) in order, with
+  ;; base(p) = x + n·imageBytes + y·rowStepBytes + x·colStepBytes. x must already hold any padding.
+  ;; One image at a time (its x and dy stay in cache), tiles of 4 taps × 8 output channels (eight vector
+  ;; accumulators, carried over images in dw) sweep the image's pixels. `offsets` holds m rounded up to
+  ;; a multiple of 4 entries (the extra ones any valid offset); rows past m are neither read nor
+  ;; written. Output channels must be a multiple of 8.
+  (func (export "productAtB")
+    (param $x i32) (param $dy i32) (param $dw i32) (param $offsets i32) (param $m i32) (param $co i32)
+    (param $batch i32) (param $outH i32) (param $outW i32)
+    (param $imageBytes i32) (param $rowStepBytes i32) (param $colStepBytes i32)
+    (local $m0 i32) (local $c0 i32) (local $o0 i32) (local $o1 i32) (local $o2 i32) (local $o3 i32)
+    (local $n i32) (local $y i32) (local $xc i32) (local $image i32) (local $row i32) (local $px i32)
+    (local $dyAt i32) (local $dyImage i32) (local $dyRowBytes i32) (local $out i32) (local $at i32)
+    (local $a v128) (local $b0 v128) (local $b1 v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local.set $dyRowBytes (i32.shl (local.get $co) (i32.const 2)))
+    (local.set $image (local.get $x))
+    (local.set $dyImage (local.get $dy))
+    (local.set $n (i32.const 0))
+    (block $batchDone
+      (loop $batchLoop
+        (br_if $batchDone (i32.ge_u (local.get $n) (local.get $batch)))
+        (local.set $m0 (i32.const 0))
+        (block $tapsDone
+          (loop $taps
+            (br_if $tapsDone (i32.ge_u (local.get $m0) (local.get $m)))
+            (local.set $at (i32.add (local.get $offsets) (i32.shl (local.get $m0) (i32.const 2))))
+            (local.set $o0 (i32.load offset=0 (local.get $at)))
+            (local.set $o1 (i32.load offset=4 (local.get $at)))
+            (local.set $o2 (i32.load offset=8 (local.get $at)))
+            (local.set $o3 (i32.load offset=12 (local.get $at)))
+            (local.set $c0 (i32.const 0))
+            (block $channelsDone
+              (loop $channels
+                (br_if $channelsDone (i32.ge_u (local.get $c0) (local.get $co)))
+                (local.set $out
+                  (i32.add (local.get $dw)
+                    (i32.shl (i32.add (i32.mul (local.get $m0) (local.get $co)) (local.get $c0)) (i32.const 2))))
+                (local.set $c00 (v128.const i32x4 0 0 0 0)) (local.set $c01 (v128.const i32x4 0 0 0 0))
+                (local.set $c10 (v128.const i32x4 0 0 0 0)) (local.set $c11 (v128.const i32x4 0 0 0 0))
+                (local.set $c20 (v128.const i32x4 0 0 0 0)) (local.set $c21 (v128.const i32x4 0 0 0 0))
+                (local.set $c30 (v128.const i32x4 0 0 0 0)) (local.set $c31 (v128.const i32x4 0 0 0 0))
+                ;; after the first image, carry on from the sums so far
+                (if (i32.gt_u (local.get $n) (i32.const 0))
+                  (then
+                    (local.set $at (local.get $out))
+                    (local.set $c00 (v128.load offset=0 (local.get $at)))
+                    (local.set $c01 (v128.load offset=16 (local.get $at)))
+                    (if (i32.lt_u (i32.add (local.get $m0) (i32.const 1)) (local.get $m))
+                      (then
+                        (local.set $at (i32.add (local.get $at) (local.get $dyRowBytes)))
+                        (local.set $c10 (v128.load offset=0 (local.get $at)))
+                        (local.set $c11 (v128.load offset=16 (local.get $at)))))
+                    (if (i32.lt_u (i32.add (local.get $m0) (i32.const 2)) (local.get $m))
+                      (then
+                        (local.set $at (i32.add (local.get $at) (local.get $dyRowBytes)))
+                        (local.set $c20 (v128.load offset=0 (local.get $at)))
+                        (local.set $c21 (v128.load offset=16 (local.get $at)))))
+                    (if (i32.lt_u (i32.add (local.get $m0) (i32.const 3)) (local.get $m))
+                      (then
+                        (local.set $at (i32.add (local.get $at) (local.get $dyRowBytes)))
+                        (local.set $c30 (v128.load offset=0 (local.get $at)))
+                        (local.set $c31 (v128.load offset=16 (local.get $at)))))))
+                (local.set $dyAt (i32.add (local.get $dyImage) (i32.shl (local.get $c0) (i32.const 2))))
+                (local.set $row (local.get $image))
+                (local.set $y (i32.const 0))
+                (block $rowsDone
+                  (loop $rows
+                    (br_if $rowsDone (i32.ge_u (local.get $y) (local.get $outH)))
+                    (local.set $px (local.get $row))
+                    (local.set $xc (i32.const 0))
+                    (block $colsDone
+                      (loop $cols
+                        (br_if $colsDone (i32.ge_u (local.get $xc) (local.get $outW)))
+                        (local.set $b0 (v128.load offset=0 (local.get $dyAt)))
+                        (local.set $b1 (v128.load offset=16 (local.get $dyAt)))
+                        (local.set $a (v128.load32_splat (i32.add (local.get $px) (local.get $o0))))
+                        (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $a) (local.get $b0))))
+                        (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $a) (local.get $b1))))
+                        (local.set $a (v128.load32_splat (i32.add (local.get $px) (local.get $o1))))
+                        (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $a) (local.get $b0))))
+                        (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $a) (local.get $b1))))
+                        (local.set $a (v128.load32_splat (i32.add (local.get $px) (local.get $o2))))
+                        (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $a) (local.get $b0))))
+                        (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $a) (local.get $b1))))
+                        (local.set $a (v128.load32_splat (i32.add (local.get $px) (local.get $o3))))
+                        (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $a) (local.get $b0))))
+                        (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $a) (local.get $b1))))
+                        (local.set $dyAt (i32.add (local.get $dyAt) (local.get $dyRowBytes)))
+                        (local.set $px (i32.add (local.get $px) (local.get $colStepBytes)))
+                        (local.set $xc (i32.add (local.get $xc) (i32.const 1)))
+                        (br $cols)))
+                    (local.set $row (i32.add (local.get $row) (local.get $rowStepBytes)))
+                    (local.set $y (i32.add (local.get $y) (i32.const 1)))
+                    (br $rows)))
+                ;; write the tile's rows that exist
+                (v128.store offset=0 (local.get $out) (local.get $c00))
+                (v128.store offset=16 (local.get $out) (local.get $c01))
+                (if (i32.lt_u (i32.add (local.get $m0) (i32.const 1)) (local.get $m))
+                  (then
+                    (local.set $out (i32.add (local.get $out) (local.get $dyRowBytes)))
+                    (v128.store offset=0 (local.get $out) (local.get $c10))
+                    (v128.store offset=16 (local.get $out) (local.get $c11))))
+                (if (i32.lt_u (i32.add (local.get $m0) (i32.const 2)) (local.get $m))
+                  (then
+                    (local.set $out (i32.add (local.get $out) (local.get $dyRowBytes)))
+                    (v128.store offset=0 (local.get $out) (local.get $c20))
+                    (v128.store offset=16 (local.get $out) (local.get $c21))))
+                (if (i32.lt_u (i32.add (local.get $m0) (i32.const 3)) (local.get $m))
+                  (then
+                    (local.set $out (i32.add (local.get $out) (local.get $dyRowBytes)))
+                    (v128.store offset=0 (local.get $out) (local.get $c30))
+                    (v128.store offset=16 (local.get $out) (local.get $c31))))
+                (local.set $c0 (i32.add (local.get $c0) (i32.const 8)))
+                (br $channels)))
+            (local.set $m0 (i32.add (local.get $m0) (i32.const 4)))
+            (br $taps)))
+        (local.set $image (i32.add (local.get $image) (local.get $imageBytes)))
+        (local.set $dyImage
+          (i32.add (local.get $dyImage)
+            (i32.mul (i32.mul (local.get $outH) (local.get $outW)) (local.get $dyRowBytes))))
+        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (br $batchLoop))))
+)

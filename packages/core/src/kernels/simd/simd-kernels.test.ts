@@ -1,0 +1,354 @@
+/**
+ * gradwell's SIMD kernels: the committed binary is what the build script makes of `kernels.wat`; each
+ * function, on a plain and on a shared memory, equals a JavaScript reference bit for bit; and through
+ * tfjs, on the wasm backend, the kernels that use them equal their JavaScript loops and the cpu backend.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { readFileSync } from 'node:fs';
+import { expectTensorsClose } from '@gradwell/test-utils';
+import { afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { setupBackend } from '../../index';
+import { prefersDirect } from '../fast-mat-mul';
+import { directMatMulFits } from './direct-mat-mul';
+import { generateSimdModule } from '../../../scripts/build-simd.mjs';
+import { SIMD_KERNELS_PLAIN, SIMD_KERNELS_SHARED } from './simd-binary.generated';
+import { setSimdKernels, simdKernelsAvailable, simdKernelsFor, type SimdKernels } from './simd-kernels';
+
+const FLOAT_BYTES = 4;
+
+/** A seeded stream of floats in [-1, 1), with ties and NaNs where asked. */
+function values(count: number, seed: number, { ties = false, nans = false } = {}): Float32Array {
+  const out = new Float32Array(count);
+  let state = seed >>> 0;
+  for (let i = 0; i < count; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    const u = state / 2 ** 32;
+    out[i] = ties ? Math.floor(u * 4) / 4 - 0.5 : u * 2 - 1;
+    if (nans && state % 17 === 0) out[i] = Number.NaN;
+  }
+  return out;
+}
+
+function instantiate(shared: boolean): { kernels: SimdKernels; heap: () => Float32Array } {
+  const memory = new WebAssembly.Memory(
+    shared ? { initial: 64, maximum: 1024, shared: true } : { initial: 64 },
+  );
+  const bytes = Buffer.from(shared ? SIMD_KERNELS_SHARED : SIMD_KERNELS_PLAIN, 'base64');
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+  return { kernels: instance.exports as unknown as SimdKernels, heap: () => new Float32Array(memory.buffer) };
+}
+
+/** MaxPoolGrad of disjoint windows in JavaScript: dy to the first strict maximum in scan order. */
+function maxPoolGradReference(x: Float32Array, dy: Float32Array, shape: number[], fh: number, fw: number) {
+  const [batch, inH, inW, ch] = shape as [number, number, number, number];
+  const outH = Math.floor(inH / fh);
+  const outW = Math.floor(inW / fw);
+  const dx = new Float32Array(x.length);
+  let k = 0;
+  for (let b = 0; b < batch; b++)
+    for (let yr = 0; yr < outH; yr++)
+      for (let yc = 0; yc < outW; yc++)
+        for (let d = 0; d < ch; d++, k++) {
+          let bestAt = ((b * inH + yr * fh) * inW + yc * fw) * ch + d;
+          for (let r = 0; r < fh; r++)
+            for (let c = 0; c < fw; c++) {
+              const at = ((b * inH + yr * fh + r) * inW + yc * fw + c) * ch + d;
+              if ((x[at] as number) > (x[bestAt] as number)) bestAt = at;
+            }
+          dx[bestAt] = dy[k] as number;
+        }
+  return { dx, outH, outW };
+}
+
+describe.each([false, true])('the SIMD module (shared memory: %s)', (shared) => {
+  test.each([
+    { shape: [2, 4, 6, 4], fh: 2, fw: 2, ties: false, nans: false },
+    { shape: [1, 7, 5, 8], fh: 2, fw: 2, ties: true, nans: false }, // an uncovered row and column
+    { shape: [3, 6, 6, 12], fh: 3, fw: 2, ties: true, nans: true },
+  ])('maxPoolGradDisjoint equals the reference: $shape, $fh×$fw', ({ shape, fh, fw, ties, nans }) => {
+    const { kernels, heap } = instantiate(shared);
+    const size = shape.reduce((a, b) => a * b, 1);
+    const x = values(size, 7, { ties, nans });
+    const reference = maxPoolGradReference(x, values(size, 8), shape, fh, fw);
+    const dySize = (shape[0] as number) * reference.outH * reference.outW * (shape[3] as number);
+    const dy = values(size, 8).subarray(0, dySize);
+    const expected = maxPoolGradReference(x, dy, shape, fh, fw).dx;
+    const [xAt, dyAt, dxAt] = [0, size, 2 * size];
+    heap().set(x, xAt);
+    heap().set(dy, dyAt);
+    heap().fill(0, dxAt, dxAt + size);
+    kernels.maxPoolGradDisjoint(
+      xAt * FLOAT_BYTES,
+      dyAt * FLOAT_BYTES,
+      dxAt * FLOAT_BYTES,
+      ...(shape as [number, number, number, number]),
+      reference.outH,
+      reference.outW,
+      fh,
+      fw,
+    );
+    expect(Array.from(heap().subarray(dxAt, dxAt + size))).toEqual(Array.from(expected));
+  });
+
+  test.each([
+    [5, 1],
+    [3, 4],
+    [7, 16],
+    [9, 37],
+    [130, 64],
+  ])('columnSums equals sequential float32 sums: %i × %i', (rows, cols) => {
+    const { kernels, heap } = instantiate(shared);
+    const x = values(rows * cols, rows + cols);
+    heap().set(x, 256);
+    for (const divisor of [1, rows]) {
+      kernels.columnSums(256 * FLOAT_BYTES, 0, rows, cols, divisor);
+      const expected = Array.from({ length: cols }, (_, j) => {
+        let s = 0;
+        for (let r = 0; r < rows; r++) s = Math.fround(s + (x[r * cols + j] as number));
+        return Math.fround(s / divisor);
+      });
+      expect(Array.from(heap().subarray(0, cols))).toEqual(expected);
+    }
+  });
+});
+
+describe.each([false, true])('productAtB (shared memory: %s)', (shared) => {
+  test.each([
+    { x: [2, 6, 5, 3], k: [3, 2], stride: [1, 1], co: 8 }, // 18 taps: a partial last tile
+    { x: [1, 7, 7, 4], k: [3, 3], stride: [2, 2], co: 16 },
+    { x: [3, 5, 4, 1], k: [2, 2], stride: [1, 2], co: 8 },
+  ])('equals the sum over pixels in float64: x $x, kernel $k, stride $stride, $co outputs', (c) => {
+    const { kernels, heap } = instantiate(shared);
+    const [batch, height, width, ci] = c.x as [number, number, number, number];
+    const [kh, kw] = c.k as [number, number];
+    const [sh, sw] = c.stride as [number, number];
+    const outH = Math.floor((height - kh) / sh) + 1;
+    const outW = Math.floor((width - kw) / sw) + 1;
+    const taps = kh * kw * ci;
+    const x = values(batch * height * width * ci, 11);
+    const dy = values(batch * outH * outW * c.co, 12);
+    const offsets = new Int32Array(Math.ceil(taps / 4) * 4);
+    for (let i = 0, m = 0; i < kh; i++)
+      for (let j = 0; j < kw; j++)
+        for (let d = 0; d < ci; d++, m++) offsets[m] = ((i * width + j) * ci + d) * 4;
+    const [xAt, dyAt, offAt, dwAt] = [
+      0,
+      x.length,
+      x.length + dy.length,
+      x.length + dy.length + offsets.length,
+    ];
+    heap().set(x, xAt);
+    heap().set(dy, dyAt);
+    new Int32Array(heap().buffer).set(offsets, offAt);
+    heap().fill(Number.NaN, dwAt, dwAt + taps * c.co + 64); // rows past `taps` must stay untouched
+    kernels.productAtB(
+      xAt * 4,
+      dyAt * 4,
+      dwAt * 4,
+      offAt * 4,
+      taps,
+      c.co,
+      batch,
+      outH,
+      outW,
+      height * width * ci * 4,
+      sh * width * ci * 4,
+      sw * ci * 4,
+    );
+    const got = heap().subarray(dwAt, dwAt + taps * c.co);
+    for (let i = 0, m = 0; i < kh; i++)
+      for (let j = 0; j < kw; j++)
+        for (let d = 0; d < ci; d++, m++)
+          for (let o = 0; o < c.co; o++) {
+            let expected = 0;
+            for (let n = 0; n < batch; n++)
+              for (let y = 0; y < outH; y++)
+                for (let xc = 0; xc < outW; xc++)
+                  expected +=
+                    (x[((n * height + y * sh + i) * width + xc * sw + j) * ci + d] as number) *
+                    (dy[((n * outH + y) * outW + xc) * c.co + o] as number);
+            expect(got[m * c.co + o]).toBeCloseTo(expected, 4);
+          }
+    expect(Number.isNaN(heap()[dwAt + taps * c.co] as number)).toBe(true);
+  });
+});
+
+test('the committed binary is what build-simd.mjs makes of kernels.wat', async () => {
+  const committed = readFileSync(new URL('./simd-binary.generated.ts', import.meta.url), 'utf8');
+  expect(await generateSimdModule()).toBe(committed);
+});
+
+describe('through tfjs on the wasm backend, one thread', () => {
+  beforeAll(async () => {
+    await setupBackend({ backend: 'wasm', threads: 1 });
+  });
+  afterEach(() => setSimdKernels(true));
+
+  /** Runs `f` with the SIMD kernels on, then off; both results and the cpu backend's. */
+  async function onAndOff(f: () => tf.Tensor) {
+    const on = tf.tidy(() => f().dataSync().slice());
+    setSimdKernels(false);
+    const off = tf.tidy(() => f().dataSync().slice());
+    setSimdKernels(true);
+    await setupBackend({ backend: 'cpu' });
+    const cpu = tf.tidy(() => f().dataSync().slice());
+    await setupBackend({ backend: 'wasm', threads: 1 });
+    return { on, off, cpu };
+  }
+
+  test('the kernels are available on wasm, not on cpu, and setSimdKernels turns them off', async () => {
+    expect(simdKernelsAvailable(tf.backend())).toBe(true);
+    setSimdKernels(false);
+    expect(simdKernelsAvailable(tf.backend())).toBe(false);
+    expect(simdKernelsFor(tf.backend())).toBeUndefined();
+    setSimdKernels(true);
+    await setupBackend({ backend: 'cpu' });
+    expect(simdKernelsAvailable(tf.backend())).toBe(false);
+    await setupBackend({ backend: 'wasm', threads: 1 });
+  });
+
+  test('setSimdKernels names a wrong argument', () => {
+    expect(() => setSimdKernels('yes' as unknown as boolean)).toThrow(
+      "setSimdKernels: 'on' must be a boolean; got string (yes).",
+    );
+  });
+
+  test('MaxPoolGrad: SIMD = JavaScript loop = cpu, ties and all-negative windows included', async () => {
+    const x = tf.tensor4d(values(2 * 9 * 8 * 8, 3, { ties: true }), [2, 9, 8, 8]);
+    const dy = tf.tensor4d(values(2 * 4 * 4 * 8, 4), [2, 4, 4, 8]);
+    const before = tf.memory().numTensors;
+    const pool = () =>
+      tf
+        .engine()
+        .runKernel<tf.Tensor>(
+          'MaxPoolGrad',
+          { dy, input: x, output: x },
+          { filterSize: 2, strides: 2, pad: 'valid' },
+        );
+    const { on, off, cpu } = await onAndOff(pool);
+    expect(Array.from(on)).toEqual(Array.from(off));
+    expect(Array.from(on)).toEqual(Array.from(cpu));
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, dy]);
+  });
+
+  test.each([
+    { shape: [4, 5, 5, 32], axis: [0, 1, 2], keepDims: false },
+    { shape: [128, 37], axis: 0, keepDims: true },
+    { shape: [3, 4, 6], axis: [-2, 0], keepDims: false },
+  ])(
+    'Sum and Mean over leading axes $axis of $shape: SIMD = tfjs = cpu',
+    async ({ shape, axis, keepDims }) => {
+      const x = tf.tensor(
+        values(
+          shape.reduce((a, b) => a * b, 1),
+          5,
+        ),
+        shape,
+      );
+      for (const op of [tf.sum, tf.mean]) {
+        const { on, off, cpu } = await onAndOff(() => op(x, axis, keepDims));
+        expect(on.length).toBe(off.length);
+        on.forEach((v, i) => {
+          expect(v).toBeCloseTo(off[i] as number, 4);
+          expect(v).toBeCloseTo(cpu[i] as number, 4);
+        });
+        const expectedShape = tf.tidy(() => op(tf.add(x, 0), axis, keepDims).shape);
+        setSimdKernels(false);
+        expect(tf.tidy(() => op(x, axis, keepDims).shape)).toEqual(expectedShape);
+        setSimdKernels(true);
+      }
+      x.dispose();
+    },
+  );
+
+  test('Sum over other axes, of int32, and into fewer than four outputs goes to tfjs unchanged', () => {
+    const ints = tf.tensor2d([1, 2, 3, 4, 5, 6, 7, 8], [2, 4], 'int32');
+    const floats = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]);
+    const before = tf.memory().numTensors;
+    tf.tidy(() => {
+      expect(tf.sum(ints, 0).dtype).toBe('int32');
+      expect(Array.from(tf.sum(ints, 0).dataSync())).toEqual([6, 8, 10, 12]);
+      expect(Array.from(tf.sum(floats, 0).dataSync())).toEqual([5, 7, 9]);
+      expect(Array.from(tf.sum(floats, 1).dataSync())).toEqual([6, 15]);
+      expect(Array.from(tf.mean(floats).dataSync())).toEqual([3.5]);
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([ints, floats]);
+  });
+
+  test('products go direct on one thread (as here) and to XNNPACK on more', () => {
+    expect(getThreadsCount()).toBe(1);
+    expect(prefersDirect(1)).toBe(true);
+    expect(prefersDirect(2)).toBe(false);
+    const t = (shape: number[], dtype: 'float32' | 'int32' = 'float32') =>
+      ({ shape, dtype, dataId: {} }) as unknown as tf.TensorInfo;
+    expect(directMatMulFits(t([5, 7]), t([7, 8]), false)).toBe(true);
+    expect(directMatMulFits(t([1, 5, 7]), t([1, 16, 7]), true)).toBe(true);
+    expect(directMatMulFits(t([5, 7]), t([7, 6]), false)).toBe(false); // columns not a multiple of 8
+    expect(directMatMulFits(t([2, 5, 7]), t([7, 8]), false)).toBe(false); // a batch
+    expect(directMatMulFits(t([5, 7], 'int32'), t([7, 8]), false)).toBe(false);
+  });
+
+  test.each([
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ])('matMul transposeA %s transposeB %s (SIMD product) = XNNPACK = cpu', async (transposeA, transposeB) => {
+    const [m, k, n] = [37, 300, 24];
+    const a = tf.tensor2d(values(m * k, 21), transposeA ? [k, m] : [m, k]);
+    const b = tf.tensor2d(values(k * n, 22), transposeB ? [n, k] : [k, n]);
+    const bias = tf.tensor1d(values(n, 23));
+    for (const f of [
+      () => tf.matMul(a, b, transposeA, transposeB),
+      () => tf.fused.matMul({ a, b, transposeA, transposeB, bias, activation: 'relu' }),
+    ]) {
+      const { on, off, cpu } = await onAndOff(f);
+      expectTensorsClose(on, off, { rtol: 1e-5, atol: 1e-4 });
+      expectTensorsClose(on, cpu, { rtol: 1e-5, atol: 1e-4 });
+    }
+    tf.dispose([a, b, bias]);
+  });
+
+  test('no backend data outlives a call: products, fused products, filter gradients, pooling, sums', () => {
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const x = tf.tensor4d(values(2 * 8 * 8 * 4, 31), [2, 8, 8, 4]);
+    const w = tf.tensor4d(values(3 * 3 * 4 * 8, 32), [3, 3, 4, 8]);
+    const a = tf.tensor2d(values(6 * 10, 33), [6, 10]);
+    const b = tf.tensor2d(values(8 * 10, 34), [8, 10]);
+    const bias = tf.tensor1d(values(8, 35));
+    const before = backend.numDataIds();
+    const grads = tf.grads((xx: tf.Tensor, ww: tf.Tensor) =>
+      tf.sum(tf.maxPool(tf.conv2d(xx as tf.Tensor4D, ww as tf.Tensor4D, 1, 'same'), 2, 2, 'valid')),
+    )([x, w]);
+    tf.dispose(grads);
+    tf.dispose(tf.fused.matMul({ a, b, transposeB: true, bias, activation: 'relu' }));
+    tf.dispose(tf.mean(x, [0, 1, 2]));
+    expect(backend.numDataIds()).toBe(before);
+    tf.dispose([x, w, a, b, bias]);
+  });
+
+  test('empty products and empty batches give zeros, not whatever the heap held', () => {
+    const before = tf.memory().numTensors;
+    const garbage = () => tf.dispose(tf.fill([3, 3, 2, 8], 7)); // the next allocation of that size reuses it
+    tf.tidy(() => {
+      garbage();
+      const product = tf.matMul(tf.zeros([3, 0]), tf.zeros([0, 8]));
+      expect(product.shape).toEqual([3, 8]);
+      expect(Array.from(product.dataSync()).every((v) => v === 0)).toBe(true);
+      garbage();
+      const filter = tf
+        .engine()
+        .runKernel<tf.Tensor>(
+          'Conv2DBackpropFilter',
+          { x: tf.zeros([0, 5, 5, 2]), dy: tf.zeros([0, 3, 3, 8]) },
+          { strides: 1, pad: 'valid', dataFormat: 'NHWC', dilations: 1, filterShape: [3, 3, 2, 8] },
+        );
+      expect(filter.shape).toEqual([3, 3, 2, 8]);
+      expect(Array.from(filter.dataSync()).every((v) => v === 0)).toBe(true);
+    });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

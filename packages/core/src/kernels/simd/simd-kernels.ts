@@ -1,0 +1,145 @@
+/**
+ * gradwell's own WASM SIMD kernels (`kernels.wat`), instantiated on the wasm backend's own memory so
+ * they read and write its tensors in place. One instance per backend instance, made on first use; where
+ * it cannot be made (a runtime without SIMD, a backend whose memory is not reachable, `setSimdKernels(false)`)
+ * the kernels that use it fall back to their JavaScript loops, which compute the same values.
+ */
+import type { DataId, DataType, KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
+import { SIMD_KERNELS_PLAIN, SIMD_KERNELS_SHARED } from './simd-binary.generated';
+
+/** The functions `kernels.wat` exports; every pointer is a byte offset into the backend's memory. */
+export interface SimdKernels {
+  maxPoolGradDisjoint(
+    x: number,
+    dy: number,
+    dx: number,
+    batch: number,
+    inHeight: number,
+    inWidth: number,
+    channels: number,
+    outHeight: number,
+    outWidth: number,
+    filterHeight: number,
+    filterWidth: number,
+  ): void;
+  columnSums(x: number, out: number, rows: number, cols: number, divisor: number): void;
+  productAtB(
+    x: number,
+    dy: number,
+    dw: number,
+    offsets: number,
+    taps: number,
+    outChannels: number,
+    batch: number,
+    outHeight: number,
+    outWidth: number,
+    imageBytes: number,
+    rowStepBytes: number,
+    colStepBytes: number,
+  ): void;
+}
+
+/** The parts of tfjs's wasm backend this module reaches into. */
+interface WasmBackendInternals extends KernelBackend {
+  wasm: { wasmMemory?: unknown; asm?: Record<string, unknown> };
+  dataIdMap: { get(dataId: DataId): { memoryOffset: number } | undefined };
+  makeOutput(shape: number[], dtype: DataType): TensorInfo;
+  typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
+}
+
+let enabled = true;
+const instances = new WeakMap<object, SimdKernels | null>();
+
+/**
+ * Turns gradwell's SIMD kernels on (the default) or off. Off, the kernels that use them run their
+ * JavaScript loops instead: for benchmarks that measure the difference, and to rule them out.
+ */
+export function setSimdKernels(on: boolean): void {
+  if (typeof on !== 'boolean') {
+    throw new TypeError(`setSimdKernels: 'on' must be a boolean; got ${typeof on} (${String(on)}).`);
+  }
+  enabled = on;
+}
+
+/** Whether gradwell's SIMD kernels are on and run on `backend` (the wasm backend, on a runtime with SIMD). */
+export function simdKernelsAvailable(backend: KernelBackend): boolean {
+  return simdKernelsFor(backend) !== undefined;
+}
+
+function memoryOf(backend: object): WebAssembly.Memory | undefined {
+  const wasm = (backend as Partial<WasmBackendInternals>).wasm;
+  if (wasm === undefined || wasm === null) return undefined;
+  // The threaded build keeps its (shared) memory on the module; the single-threaded one exports it.
+  if (wasm.wasmMemory instanceof WebAssembly.Memory) return wasm.wasmMemory;
+  return Object.values(wasm.asm ?? {}).find((value) => value instanceof WebAssembly.Memory);
+}
+
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  const text = atob(base64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+function instantiate(memory: WebAssembly.Memory): SimdKernels | null {
+  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  try {
+    // The module is about 1 KB: small enough to compile synchronously, even on a browser's main thread.
+    const module = new WebAssembly.Module(decode(shared ? SIMD_KERNELS_SHARED : SIMD_KERNELS_PLAIN));
+    const instance = new WebAssembly.Instance(module, { env: { memory } });
+    return instance.exports as unknown as SimdKernels;
+  } catch {
+    return null; // no SIMD in this runtime: the JavaScript loops serve
+  }
+}
+
+/** The SIMD kernels bound to `backend`'s memory, or undefined where they are off or cannot run there. */
+export function simdKernelsFor(backend: KernelBackend): SimdKernels | undefined {
+  if (!enabled) return undefined;
+  let kernels = instances.get(backend);
+  if (kernels === undefined) {
+    const memory = memoryOf(backend);
+    kernels = memory === undefined ? null : instantiate(memory);
+    instances.set(backend, kernels);
+  }
+  return kernels ?? undefined;
+}
+
+/** The byte offset of a tensor's values in the wasm backend's memory. */
+export function heapOffset(backend: KernelBackend, info: TensorInfo): number {
+  const entry = (backend as WasmBackendInternals).dataIdMap.get(info.dataId);
+  if (entry === undefined)
+    throw new Error('gradwell: a kernel input is not on the wasm backend (disposed?).');
+  return entry.memoryOffset;
+}
+
+/**
+ * A new float32 output on the wasm backend and its byte offset (offsets stay valid when the heap grows:
+ * growing moves nothing). `zeroed` fills it with zeros first, for kernels that write only part of it.
+ */
+export function makeFloatOutput(
+  backend: KernelBackend,
+  shape: number[],
+  zeroed: boolean,
+): { out: TensorInfo; offset: number } {
+  const wasm = backend as WasmBackendInternals;
+  const out = wasm.makeOutput(shape, 'float32');
+  if (zeroed) wasm.typedArrayFromHeap(out).fill(0);
+  return { out, offset: heapOffset(backend, out) };
+}
+
+/** Runs `body` with `values` copied into a scratch int32 array on the wasm heap (its byte offset), freed after. */
+export function withInt32Scratch<T>(
+  backend: KernelBackend,
+  values: ArrayLike<number>,
+  body: (offset: number) => T,
+): T {
+  const wasm = backend as WasmBackendInternals;
+  const scratch = wasm.makeOutput([values.length], 'int32');
+  try {
+    (wasm.typedArrayFromHeap(scratch) as Int32Array).set(values);
+    return body(heapOffset(backend, scratch));
+  } finally {
+    wasm.disposeData(scratch.dataId);
+  }
+}
