@@ -63,9 +63,9 @@ export function prefersSwapped(
  * Whether gradwell's SIMD product (single-threaded, nothing packed) beats XNNPACK here. On one thread it
  * does for every shape measured (the benchmark MLP's products, 128×784·784×512 in each transposition:
  * 38–43 GFLOP/s vs XNNPACK's 26–31 with a new operand and 35 with one it has packed before; the MLP step
- * 17.3 → 12.8 ms). With more threads XNNPACK shares its work and ours does not; on two threads alone the
- * products were even, but inside a step the MLP took 18.8 ms direct vs 13.6 ms XNNPACK (measured on a
- * 2-vCPU VM: XNNPACK's pool worker spins between kernels on the other hyperthread of the same core).
+ * 17.3 → 12.8 ms). With more threads XNNPACK shares its work and ours does not: on two threads (a
+ * 2-vCPU VM) the products were even alone and the MLP step no faster direct (two models stepped
+ * alternately: 17.5 vs 19.9 ms, then 19.1 vs 17.7 ms), and on more cores XNNPACK pulls ahead.
  */
 export function prefersDirect(threads: number): boolean {
   return threads <= 1;
