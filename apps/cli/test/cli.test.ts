@@ -58,12 +58,14 @@ test('doctor --json: wasm with SIMD, threads, versions', () => {
     backend: string;
     simd: boolean;
     simdKernels: boolean;
+    simdKernelsFlavour: string;
     threads: number;
     versions: Record<string, string>;
   }>(run(['doctor', '--json']));
   expect(r.backend).toBe('wasm');
   expect(r.simd).toBe(true);
   expect(r.simdKernels).toBe(true);
+  expect(['simd', 'relaxed-simd']).toContain(r.simdKernelsFlavour);
   expect(r.threads).toBeGreaterThanOrEqual(1);
   expect(r.versions['@tensorflow/tfjs-core']).toBe('4.22.0');
   expectOneLineError(run(['doctor', '--threads', 'many']), 2, /--threads must be an integer/);

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 /**
  * Compiles gradwell's WASM SIMD kernels (`src/kernels/simd/kernels.wat`) with wabt (from npm) into
- * `src/kernels/simd/simd-binary.generated.ts`: two binaries, base64, one importing a plain memory (the
- * single-threaded wasm backend) and one a shared memory (the threaded build). The generated file is
+ * `src/kernels/simd/simd-binary.generated.ts`: binaries in base64 importing a plain memory (the
+ * single-threaded wasm backend) or a shared one (the threaded build), each also in a relaxed-SIMD
+ * flavour whose product accumulates with `f32x4.relaxed_madd` (a fused multiply-add where the CPU has
+ * one) instead of `f32x4.add(c, f32x4.mul(a, b))`, for runtimes that have relaxed SIMD. The generated file is
  * committed so that type checks, lint and tests need no build step; `simd-kernels.test.ts` fails when it
  * is not what this script makes of the current source.
  *
@@ -16,12 +18,15 @@ import initWabt from 'wabt';
 const sourceUrl = new URL('../src/kernels/simd/kernels.wat', import.meta.url);
 const outputUrl = new URL('../src/kernels/simd/simd-binary.generated.ts', import.meta.url);
 const MEMORY_LINE = /\(import "env" "memory" \(memory 0\)\) ;; @memory/;
+/** The product's accumulation `c += a·b`, which the relaxed flavour turns into one relaxed_madd. */
+const MULTIPLY_ADD =
+  /\(f32x4\.add \(local\.get (\$c\d\d)\) \(f32x4\.mul \(local\.get \$a\) \(local\.get (\$b\d)\)\)\)/g;
 
 export async function generateSimdModule(source = readFileSync(sourceUrl, 'utf8')) {
   if (!MEMORY_LINE.test(source)) throw new Error('kernels.wat: the `;; @memory` import line is missing.');
   const wabt = await initWabt();
   const compile = (text, name) => {
-    const features = { simd: true, threads: true };
+    const features = { simd: true, threads: true, relaxed_simd: true };
     const module = wabt.parseWat(name, text, features);
     try {
       module.validate(features);
@@ -30,11 +35,20 @@ export async function generateSimdModule(source = readFileSync(sourceUrl, 'utf8'
       module.destroy();
     }
   };
+  const sharedSource = source.replace(MEMORY_LINE, '(import "env" "memory" (memory 0 65536 shared))');
+  const relaxed = (text) => {
+    const out = text.replace(
+      MULTIPLY_ADD,
+      '(f32x4.relaxed_madd (local.get $a) (local.get $2) (local.get $1))',
+    );
+    if (out === text)
+      throw new Error('kernels.wat: no multiply-add of the product found for the relaxed flavour.');
+    return out;
+  };
   const plain = compile(source, 'kernels.wat');
-  const shared = compile(
-    source.replace(MEMORY_LINE, '(import "env" "memory" (memory 0 65536 shared))'),
-    'kernels-shared.wat',
-  );
+  const shared = compile(sharedSource, 'kernels-shared.wat');
+  const plainRelaxed = compile(relaxed(source), 'kernels-relaxed.wat');
+  const sharedRelaxed = compile(relaxed(sharedSource), 'kernels-shared-relaxed.wat');
   const wrap = (b64) =>
     b64
       .match(/.{1,100}/g)
@@ -46,6 +60,10 @@ export async function generateSimdModule(source = readFileSync(sourceUrl, 'utf8'
     `export const SIMD_KERNELS_PLAIN =\n${wrap(plain)};`,
     '/** The kernels compiled for a shared (threaded) wasm memory, base64. */',
     `export const SIMD_KERNELS_SHARED =\n${wrap(shared)};`,
+    '/** The plain-memory kernels with relaxed-SIMD multiply-adds in the product, base64. */',
+    `export const SIMD_KERNELS_PLAIN_RELAXED =\n${wrap(plainRelaxed)};`,
+    '/** The shared-memory kernels with relaxed-SIMD multiply-adds in the product, base64. */',
+    `export const SIMD_KERNELS_SHARED_RELAXED =\n${wrap(sharedRelaxed)};`,
     '',
   ].join('\n');
 }

@@ -11,7 +11,12 @@ export {
   trainingKernelsInstalled,
   listTrainingKernels,
 } from './kernels/install-training-kernels';
-export { setSimdKernels, simdKernelsAvailable } from './kernels/simd/simd-kernels';
+export {
+  setSimdKernels,
+  simdKernelsAvailable,
+  simdKernelsFlavour,
+  type SimdFlavour,
+} from './kernels/simd/simd-kernels';
 export {
   hasInitializationHint,
   serializeActivation,

@@ -2,7 +2,13 @@
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
-import { listGradientConfigs, listTrainingKernels, setupBackend, simdKernelsAvailable } from '@gradwell/core';
+import {
+  listGradientConfigs,
+  listTrainingKernels,
+  setupBackend,
+  simdKernelsAvailable,
+  simdKernelsFlavour,
+} from '@gradwell/core';
 import { backend as currentBackend } from '@tensorflow/tfjs-core';
 import { numberFlag } from '../errors';
 import { createOutput } from '../output';
@@ -49,6 +55,7 @@ export function doctorCommand(): Command {
         versions,
         trainingKernels: listTrainingKernels().length,
         simdKernels: simdKernelsAvailable(currentBackend()),
+        simdKernelsFlavour: simdKernelsFlavour(currentBackend()),
         gradients: listGradientConfigs().length,
       };
       const ok = (v: boolean) => (v ? out.color.green('yes') : out.color.yellow('no'));
@@ -60,7 +67,7 @@ export function doctorCommand(): Command {
       out.line(`${out.color.bold('cores')}     ${result.cores}`);
       out.line(`${out.color.bold('node')}      ${result.node} (${result.platform})`);
       out.line(
-        `${out.color.bold('kernels')}   ${result.trainingKernels} training kernels installed, ${result.gradients} gradients registered; gradwell's SIMD kernels ${result.simdKernels ? 'running' : 'not running (JavaScript loops instead)'}`,
+        `${out.color.bold('kernels')}   ${result.trainingKernels} training kernels installed, ${result.gradients} gradients registered; gradwell's SIMD kernels ${result.simdKernels ? `running (${result.simdKernelsFlavour})` : 'not running (JavaScript loops instead)'}`,
       );
       for (const [name, version] of Object.entries(versions)) out.line(`  ${name} ${version}`);
       out.result(result);

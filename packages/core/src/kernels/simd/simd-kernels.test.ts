@@ -12,8 +12,15 @@ import { setupBackend } from '../../index';
 import { prefersDirect } from '../fast-mat-mul';
 import { directMatMulFits } from './direct-mat-mul';
 import { generateSimdModule } from '../../../scripts/build-simd.mjs';
-import { SIMD_KERNELS_PLAIN, SIMD_KERNELS_SHARED } from './simd-binary.generated';
-import { setSimdKernels, simdKernelsAvailable, simdKernelsFor, type SimdKernels } from './simd-kernels';
+import { execFileSync } from 'node:child_process';
+import { SIMD_KERNELS_PLAIN, SIMD_KERNELS_PLAIN_RELAXED, SIMD_KERNELS_SHARED } from './simd-binary.generated';
+import {
+  setSimdKernels,
+  simdKernelsAvailable,
+  simdKernelsFlavour,
+  simdKernelsFor,
+  type SimdKernels,
+} from './simd-kernels';
 
 const FLOAT_BYTES = 4;
 
@@ -174,6 +181,52 @@ describe.each([false, true])('productAtB (shared memory: %s)', (shared) => {
   });
 });
 
+/**
+ * The relaxed-SIMD build's product, run where relaxed SIMD exists (this Node with V8's flag when it is not
+ * on by default): 37 × 24 outputs over k = 300 against float64 sums, and against the plain build.
+ */
+const RELAXED_CHILD = `
+const bytes = (b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+const [relaxed, plain] = [bytes(process.env.RELAXED), bytes(process.env.PLAIN)];
+const [m, k, n] = [37, 300, 24];
+const a = Float32Array.from({ length: m * k }, (_, i) => Math.sin(i * 0.37));
+const b = Float32Array.from({ length: k * n }, (_, i) => Math.cos(i * 0.11));
+const run = (wasm) => {
+  const memory = new WebAssembly.Memory({ initial: 4 });
+  const f32 = new Float32Array(memory.buffer);
+  const offsets = new Int32Array(memory.buffer, 0, 40);
+  for (let i = 0; i < m; i++) offsets[i] = i * k * 4;
+  f32.set(a, 64); f32.set(b, 64 + m * k);
+  const out = 64 + m * k + k * n;
+  const { productAtB } = new WebAssembly.Instance(new WebAssembly.Module(wasm), { env: { memory } }).exports;
+  productAtB(64 * 4, (64 + m * k) * 4, out * 4, 0, m, n, 3, 1, 100, 400, 0, 4);
+  return Array.from(f32.subarray(out, out + m * n));
+};
+const fused = run(relaxed);
+const separate = run(plain);
+let vsExact = 0, vsPlain = 0;
+for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+  let s = 0;
+  for (let p = 0; p < k; p++) s += a[i * k + p] * b[p * n + j];
+  vsExact = Math.max(vsExact, Math.abs(fused[i * n + j] - s));
+  vsPlain = Math.max(vsPlain, Math.abs(fused[i * n + j] - separate[i * n + j]));
+}
+console.log(JSON.stringify({ validates: WebAssembly.validate(relaxed), vsExact, vsPlain }));
+`;
+
+test('the relaxed-SIMD build computes the product (fused multiply-adds) where the runtime has it', () => {
+  const relaxed = Buffer.from(SIMD_KERNELS_PLAIN_RELAXED, 'base64');
+  const flags = WebAssembly.validate(relaxed) ? [] : ['--experimental-wasm-relaxed-simd'];
+  const out = execFileSync(process.execPath, [...flags, '-e', RELAXED_CHILD], {
+    encoding: 'utf8',
+    env: { ...process.env, RELAXED: SIMD_KERNELS_PLAIN_RELAXED, PLAIN: SIMD_KERNELS_PLAIN },
+  });
+  const result = JSON.parse(out) as { validates: boolean; vsExact: number; vsPlain: number };
+  expect(result.validates).toBe(true);
+  expect(result.vsExact).toBeLessThan(1e-3); // sums of 300 products of magnitude ≤ 1
+  expect(result.vsPlain).toBeLessThan(1e-3);
+});
+
 test('the committed binary is what build-simd.mjs makes of kernels.wat', async () => {
   const committed = readFileSync(new URL('./simd-binary.generated.ts', import.meta.url), 'utf8');
   expect(await generateSimdModule()).toBe(committed);
@@ -199,6 +252,8 @@ describe('through tfjs on the wasm backend, one thread', () => {
 
   test('the kernels are available on wasm, not on cpu, and setSimdKernels turns them off', async () => {
     expect(simdKernelsAvailable(tf.backend())).toBe(true);
+    const relaxed = WebAssembly.validate(Buffer.from(SIMD_KERNELS_PLAIN_RELAXED, 'base64'));
+    expect(simdKernelsFlavour(tf.backend())).toBe(relaxed ? 'relaxed-simd' : 'simd');
     setSimdKernels(false);
     expect(simdKernelsAvailable(tf.backend())).toBe(false);
     expect(simdKernelsFor(tf.backend())).toBeUndefined();

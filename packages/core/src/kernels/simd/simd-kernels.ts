@@ -5,7 +5,12 @@
  * the kernels that use it fall back to their JavaScript loops, which compute the same values.
  */
 import type { DataId, DataType, KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
-import { SIMD_KERNELS_PLAIN, SIMD_KERNELS_SHARED } from './simd-binary.generated';
+import {
+  SIMD_KERNELS_PLAIN,
+  SIMD_KERNELS_PLAIN_RELAXED,
+  SIMD_KERNELS_SHARED,
+  SIMD_KERNELS_SHARED_RELAXED,
+} from './simd-binary.generated';
 
 /** The functions `kernels.wat` exports; every pointer is a byte offset into the backend's memory. */
 export interface SimdKernels {
@@ -81,16 +86,34 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
+/** Which build of the kernels runs: with relaxed-SIMD multiply-adds where the runtime has them. */
+export type SimdFlavour = 'relaxed-simd' | 'simd';
+
+const flavours = new WeakMap<SimdKernels, SimdFlavour>();
+
 function instantiate(memory: WebAssembly.Memory): SimdKernels | null {
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  const relaxed = decode(shared ? SIMD_KERNELS_SHARED_RELAXED : SIMD_KERNELS_PLAIN_RELAXED);
+  // Relaxed SIMD (Chrome ≥ 114, Node ≥ 22) gives the product a fused multiply-add; elsewhere the plain
+  // SIMD build computes the same sums with a separate multiply and add.
+  const [bytes, flavour]: [Uint8Array<ArrayBuffer>, SimdFlavour] = WebAssembly.validate(relaxed)
+    ? [relaxed, 'relaxed-simd']
+    : [decode(shared ? SIMD_KERNELS_SHARED : SIMD_KERNELS_PLAIN), 'simd'];
   try {
-    // The module is about 1 KB: small enough to compile synchronously, even on a browser's main thread.
-    const module = new WebAssembly.Module(decode(shared ? SIMD_KERNELS_SHARED : SIMD_KERNELS_PLAIN));
-    const instance = new WebAssembly.Instance(module, { env: { memory } });
-    return instance.exports as unknown as SimdKernels;
+    // The module is about 2 KB: small enough to compile synchronously, even on a browser's main thread.
+    const module = new WebAssembly.Module(bytes);
+    const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SimdKernels;
+    flavours.set(kernels, flavour);
+    return kernels;
   } catch {
     return null; // no SIMD in this runtime: the JavaScript loops serve
   }
+}
+
+/** The flavour of gradwell's SIMD kernels running on `backend`, or undefined where none run. */
+export function simdKernelsFlavour(backend: KernelBackend): SimdFlavour | undefined {
+  const kernels = simdKernelsFor(backend);
+  return kernels === undefined ? undefined : flavours.get(kernels);
 }
 
 /** The SIMD kernels bound to `backend`'s memory, or undefined where they are off or cannot run there. */
