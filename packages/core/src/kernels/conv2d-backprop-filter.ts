@@ -24,14 +24,13 @@ import {
 import { convInfoOf, filterGradientWindow, type ConvAttrs } from './conv-info';
 import { type KernelArgs, type KernelCalls, composeKernels } from './kernel-calls';
 import {
+  FLOAT_BYTES,
   heapOffset,
   makeFloatOutput,
   simdKernelsFor,
   withInt32Scratch,
   type SimdKernels,
 } from './simd/simd-kernels';
-
-const FLOAT_BYTES = 4;
 
 function directFilterGradient(
   calls: KernelCalls,

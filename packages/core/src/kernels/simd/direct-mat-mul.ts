@@ -8,9 +8,8 @@
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { KernelCalls } from '../kernel-calls';
-import { heapOffset, makeFloatOutput, withInt32Scratch, type SimdKernels } from './simd-kernels';
+import { FLOAT_BYTES, heapOffset, makeFloatOutput, withInt32Scratch, type SimdKernels } from './simd-kernels';
 
-const FLOAT_BYTES = 4;
 /** k per chunk, at most: a chunk's rows of B' (k × 8 floats per tile) and of A' stay in L1. */
 const K_CHUNK = 128;
 

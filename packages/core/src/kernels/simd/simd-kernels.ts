@@ -28,21 +28,29 @@ export interface SimdKernels {
     filterWidth: number,
   ): void;
   columnSums(x: number, out: number, rows: number, cols: number, divisor: number): void;
+  /**
+   * out[m, o] = Σ_p A(m, p)·B[p, o]: A's element (m, p) at `a + offsets[m]` plus p's position, B row-major
+   * with `columns` (a multiple of 8) per row. p runs over `chunks` chunks ("images", `chunkBytes` apart in
+   * A) of `chunkRows` × `chunkColumns` positions (`rowStepBytes` / `colStepBytes` apart in A).
+   */
   productAtB(
-    x: number,
-    dy: number,
-    dw: number,
+    a: number,
+    b: number,
+    out: number,
     offsets: number,
-    taps: number,
-    outChannels: number,
-    batch: number,
-    outHeight: number,
-    outWidth: number,
-    imageBytes: number,
+    rows: number,
+    columns: number,
+    chunks: number,
+    chunkRows: number,
+    chunkColumns: number,
+    chunkBytes: number,
     rowStepBytes: number,
     colStepBytes: number,
   ): void;
 }
+
+/** Bytes per float32 value: the kernels take byte offsets. */
+export const FLOAT_BYTES = 4;
 
 /** The parts of tfjs's wasm backend this module reaches into. */
 interface WasmBackendInternals extends KernelBackend {
@@ -53,7 +61,15 @@ interface WasmBackendInternals extends KernelBackend {
 }
 
 let enabled = true;
-const instances = new WeakMap<object, SimdKernels | null>();
+/** Which build of the kernels runs: with relaxed-SIMD multiply-adds where the runtime has them. */
+export type SimdFlavour = 'relaxed-simd' | 'simd';
+
+interface Instance {
+  kernels: SimdKernels;
+  flavour: SimdFlavour;
+}
+
+const instances = new WeakMap<object, Instance | null>();
 
 /**
  * Turns gradwell's SIMD kernels on (the default) or off. Off, the kernels that use them run their
@@ -86,12 +102,7 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-/** Which build of the kernels runs: with relaxed-SIMD multiply-adds where the runtime has them. */
-export type SimdFlavour = 'relaxed-simd' | 'simd';
-
-const flavours = new WeakMap<SimdKernels, SimdFlavour>();
-
-function instantiate(memory: WebAssembly.Memory): SimdKernels | null {
+function instantiate(memory: WebAssembly.Memory): Instance | null {
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
   const relaxed = decode(shared ? SIMD_KERNELS_SHARED_RELAXED : SIMD_KERNELS_PLAIN_RELAXED);
   // Relaxed SIMD (Chrome ≥ 114, Node ≥ 22) gives the product a fused multiply-add; elsewhere the plain
@@ -103,8 +114,7 @@ function instantiate(memory: WebAssembly.Memory): SimdKernels | null {
     // The module is about 2 KB: small enough to compile synchronously, even on a browser's main thread.
     const module = new WebAssembly.Module(bytes);
     const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SimdKernels;
-    flavours.set(kernels, flavour);
-    return kernels;
+    return { kernels, flavour };
   } catch {
     return null; // no SIMD in this runtime: the JavaScript loops serve
   }
@@ -112,20 +122,23 @@ function instantiate(memory: WebAssembly.Memory): SimdKernels | null {
 
 /** The flavour of gradwell's SIMD kernels running on `backend`, or undefined where none run. */
 export function simdKernelsFlavour(backend: KernelBackend): SimdFlavour | undefined {
-  const kernels = simdKernelsFor(backend);
-  return kernels === undefined ? undefined : flavours.get(kernels);
+  return instanceFor(backend)?.flavour;
 }
 
 /** The SIMD kernels bound to `backend`'s memory, or undefined where they are off or cannot run there. */
 export function simdKernelsFor(backend: KernelBackend): SimdKernels | undefined {
+  return instanceFor(backend)?.kernels;
+}
+
+function instanceFor(backend: KernelBackend): Instance | undefined {
   if (!enabled) return undefined;
-  let kernels = instances.get(backend);
-  if (kernels === undefined) {
+  let instance = instances.get(backend);
+  if (instance === undefined) {
     const memory = memoryOf(backend);
-    kernels = memory === undefined ? null : instantiate(memory);
-    instances.set(backend, kernels);
+    instance = memory === undefined ? null : instantiate(memory);
+    instances.set(backend, instance);
   }
-  return kernels ?? undefined;
+  return instance ?? undefined;
 }
 
 /** The byte offset of a tensor's values in the wasm backend's memory. */
