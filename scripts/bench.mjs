@@ -2,7 +2,8 @@
 /**
  * Runs the workspace benchmarks: every `packages/<name>/bench/*.bench.mjs`, each in its own process
  * (so one suite's kernel set-up cannot affect another's). Each suite writes JSON rows to the file named
- * by BENCH_OUTPUT. Writes bench-results.json and bench-results.md at the root and prints the table.
+ * by BENCH_OUTPUT. Writes bench-results.json and bench-results.md at the root (the suites run now
+ * replace their rows; the others' rows stay, each with when it was measured) and prints the table.
  *
  *   pnpm bench                 all suites
  *   pnpm bench -- core         suites whose package or file name contains "core"
@@ -42,19 +43,37 @@ for (const file of suites) {
   rows.push(...JSON.parse(readFileSync(output, 'utf8')));
 }
 
+// A run of some suites keeps the other suites' rows from the previous results (each row says when and
+// where it was measured), so bench-results.md always holds every suite's latest rows.
+const ranSuites = new Set(rows.map((r) => r.suite));
+const previousFile = path.join(root, 'bench-results.json');
+let previous;
+try {
+  previous = existsSync(previousFile) ? JSON.parse(readFileSync(previousFile, 'utf8')) : undefined;
+} catch (error) {
+  console.error(`(previous ${path.basename(previousFile)} unreadable, not merged: ${error.message})`);
+}
+const kept = (previous?.rows ?? [])
+  .filter((r) => !ranSuites.has(r.suite))
+  .map((r) => ({ measured: previous.machine, ...r }));
+
 const machine = {
   node: process.version,
   platform: `${process.platform}-${process.arch}`,
   date: new Date().toISOString(),
 };
-writeFileSync(path.join(root, 'bench-results.json'), `${JSON.stringify({ machine, rows }, null, 2)}\n`);
+const allRows = [...kept, ...rows.map((r) => ({ measured: machine, ...r }))];
+writeFileSync(
+  path.join(root, 'bench-results.json'),
+  `${JSON.stringify({ machine, rows: allRows }, null, 2)}\n`,
+);
 
 const format = (v, digits = 2) =>
   v === undefined || v === null ? '' : typeof v === 'number' ? v.toFixed(digits) : String(v);
 const lines = [
-  `| suite | benchmark | median ms | runs | reference | reference ms | speed-up | target | met | note |`,
-  `|---|---|---:|---:|---|---:|---:|---|---|---|`,
-  ...rows.map((r) =>
+  `| suite | benchmark | median ms | runs | reference | reference ms | speed-up | target | met | note | measured |`,
+  `|---|---|---:|---:|---|---:|---:|---|---|---|---|`,
+  ...allRows.map((r) =>
     [
       r.suite,
       r.name,
@@ -66,6 +85,7 @@ const lines = [
       r.target ?? '',
       r.met === undefined ? '' : r.met ? 'yes' : 'no',
       r.note ?? '',
+      `${r.measured.date.slice(0, 16).replace('T', ' ')} UTC, Node ${r.measured.node}`,
     ]
       .join(' | ')
       .replace(/^/, '| ')

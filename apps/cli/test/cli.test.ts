@@ -59,6 +59,7 @@ test('doctor --json: wasm with SIMD, threads, versions', () => {
     simd: boolean;
     simdKernels: boolean;
     simdKernelsFlavour: string;
+    simdKernelThreads: number;
     threads: number;
     versions: Record<string, string>;
   }>(run(['doctor', '--json']));
@@ -67,6 +68,8 @@ test('doctor --json: wasm with SIMD, threads, versions', () => {
   expect(r.simdKernels).toBe(true);
   expect(['simd', 'relaxed-simd']).toContain(r.simdKernelsFlavour);
   expect(r.threads).toBeGreaterThanOrEqual(1);
+  // gradwell's kernel workers take the products and convolutions on every thread of the backend
+  expect(r.simdKernelThreads).toBe(r.threads);
   expect(r.versions['@tensorflow/tfjs-core']).toBe('4.22.0');
   expectOneLineError(run(['doctor', '--threads', 'many']), 2, /--threads must be an integer/);
 });

@@ -204,6 +204,9 @@ describe('the site', () => {
     const two = await backendInfo();
     expect(two.worker).toMatchObject({ backend: 'wasm', simd: true, threads: 2, crossOriginIsolated: true });
     expect(two.worker!.threadsNote).toBeUndefined();
+    // gradwell's own kernel workers (Web Workers from a Blob URL, nested in the training worker) started
+    expect(two.worker).toMatchObject({ simdKernelThreads: 2 });
+    expect(two.worker!.simdKernelThreadsNote).toBeUndefined();
   });
 
   test('augmentation: the original beside eight samples of a colourful photo; grayscale greys them; jitter sliders act only with jitter; no flips for digits', async () => {

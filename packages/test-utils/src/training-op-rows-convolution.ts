@@ -87,6 +87,23 @@ export const CONVOLUTION_ROWS: readonly TrainingOpRow[] = [
     inputs: () => [u([3, 6, 5, 2], 137), u([2, 3, 2, 16], 138)],
     f: (x, w) => tf.conv2d(as4(x), as4(w), [1, 2], 'valid'),
   },
+  {
+    name: 'conv2d 8→16 channels, valid (direct conv forward, backward-input and filter gradient)',
+    inputs: () => [u([2, 6, 6, 8], 139), u([3, 3, 8, 16], 140)],
+    f: (x, w) => tf.conv2d(as4(x), as4(w), 1, 'valid'),
+  },
+  {
+    name: 'conv2d 4→8 channels, 2×3 kernel, strides [2, 1], same (direct conv forward)',
+    inputs: () => [u([2, 7, 6, 4], 141), u([2, 3, 4, 8], 142)],
+    f: (x, w) => tf.conv2d(as4(x), as4(w), [2, 1], 'same'),
+  },
+  // tfjs defines no gradient for dilated convs; the forward is still checked.
+  {
+    name: 'conv2d 4→8 channels, dilation 2, same (direct conv forward)',
+    inputs: () => [u([1, 8, 7, 4], 143), u([3, 3, 4, 8], 144)],
+    f: (x, w) => tf.conv2d(as4(x), as4(w), 1, 'same', 'NHWC', 2),
+    differentiable: false,
+  },
   // Pooling.
   {
     name: 'maxPool 2x2',

@@ -56,6 +56,8 @@ export function doctorCommand(): Command {
         trainingKernels: listTrainingKernels().length,
         simdKernels: simdKernelsAvailable(currentBackend()),
         simdKernelsFlavour: simdKernelsFlavour(currentBackend()),
+        simdKernelThreads: report.simdKernelThreads,
+        simdKernelThreadsNote: report.simdKernelThreadsNote,
         gradients: listGradientConfigs().length,
       };
       const ok = (v: boolean) => (v ? out.color.green('yes') : out.color.yellow('no'));
@@ -67,7 +69,7 @@ export function doctorCommand(): Command {
       out.line(`${out.color.bold('cores')}     ${result.cores}`);
       out.line(`${out.color.bold('node')}      ${result.node} (${result.platform})`);
       out.line(
-        `${out.color.bold('kernels')}   ${result.trainingKernels} training kernels installed, ${result.gradients} gradients registered; gradwell's SIMD kernels ${result.simdKernels ? `running (${result.simdKernelsFlavour})` : 'not running (JavaScript loops instead)'}`,
+        `${out.color.bold('kernels')}   ${result.trainingKernels} training kernels installed, ${result.gradients} gradients registered; gradwell's SIMD kernels ${result.simdKernels ? `running (${result.simdKernelsFlavour}; products and convolutions on ${result.simdKernelThreads ?? 1} thread${result.simdKernelThreads === 1 ? '' : 's'}${result.simdKernelThreadsNote ? `: ${result.simdKernelThreadsNote}` : ''})` : 'not running (JavaScript loops instead)'}`,
       );
       for (const [name, version] of Object.entries(versions)) out.line(`  ${name} ${version}`);
       out.result(result);

@@ -31,7 +31,12 @@ test.each([
   ],
 ] as const)('Node %s: setupBackend runs wasm with SIMD', (_kind, args) => {
   const output = execFileSync(process.execPath, [...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
-  expect(JSON.parse(output.trim())).toEqual({ backend: 'wasm', simd: true, threads: 1 });
+  expect(JSON.parse(output.trim())).toEqual({
+    backend: 'wasm',
+    simd: true,
+    threads: 1,
+    simdKernelThreads: 1,
+  });
 });
 
 test('a browser bundle builds without Node built-ins and takes the browser path', async () => {

@@ -18,8 +18,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { createRequire } from 'node:module';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { engine, registerBackend, removeBackend, type KernelBackend } from '@tensorflow/tfjs-core';
 import { BackendWasm, setThreadsCount, version_wasm } from '@tensorflow/tfjs-backend-wasm';
+import type { KernelWorker } from '../kernels/simd/kernel-pool';
 
 const SUPPORTED_VERSION = '4.22.0';
 const PREFIX = 'tfjs-backend-wasm-threaded-simd';
@@ -127,4 +129,26 @@ export function registerThreadedWasmForNode(threads: number): void {
     2,
   );
   setThreadsCount(threads);
+}
+
+/**
+ * A worker for gradwell's SIMD kernel pool (kernel-pool.ts): `source` defines `start`, which gets the
+ * first message. Unref'd, so it never keeps the process alive (again after each listener: adding a
+ * 'message' listener refs a worker's port).
+ */
+export function spawnKernelWorker(source: string): KernelWorker {
+  // An ES module from a data: URL: what an eval'd worker is (CommonJS or ESM) depends on the parent's
+  // flags (`--input-type`), a data: URL is a module everywhere.
+  const shim =
+    "import { parentPort } from 'node:worker_threads';\n" +
+    'const post = (message) => parentPort.postMessage(message);\n' +
+    "parentPort.once('message', (message) => start(message));\n";
+  const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(shim + source)}`));
+  worker.unref();
+  return {
+    post: (message) => worker.postMessage(message),
+    onMessage: (listener) => worker.on('message', listener).unref(),
+    onError: (listener) => worker.on('error', listener).unref(),
+    terminate: () => void worker.terminate(),
+  };
 }

@@ -19,6 +19,8 @@ describe('setupBackend', () => {
       backend: 'wasm',
       simd: true,
       threads: Math.min(availableParallelism(), MAX_THREADS),
+      // gradwell's kernel workers share the products and convolutions among all of them
+      simdKernelThreads: Math.min(availableParallelism(), MAX_THREADS),
     });
     expect(tf.getBackend()).toBe('wasm');
     expect(trainingKernelsInstalled()).toBe(true);

@@ -7,6 +7,7 @@ import { engine, env, getBackend, ready, setBackend } from '@tensorflow/tfjs-cor
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerGradients } from '../gradients/register-gradients';
 import { installTrainingKernels } from '../kernels/install-training-kernels';
+import { startSimdKernelThreads, stopSimdKernelThreads } from '../kernels/simd/simd-kernels';
 import { assertOneOf, assertPositiveInteger } from '../validation';
 
 export type BackendName = 'wasm' | 'cpu';
@@ -35,6 +36,13 @@ export interface BackendReport {
   threads: number;
   /** Why fewer threads than asked for run, when that happens. */
   threadsNote?: string;
+  /**
+   * Threads gradwell's SIMD product (matrix products, filter gradients) runs on: the backend's threads
+   * where its kernel pool runs, 1 without, 0 where the kernels do not run (cpu, no SIMD).
+   */
+  simdKernelThreads?: number;
+  /** Why the SIMD product runs on fewer threads than the backend, when that happens. */
+  simdKernelThreadsNote?: string;
 }
 
 let current: BackendReport | undefined;
@@ -173,6 +181,22 @@ async function withoutEmscriptenProcessHandlers<T>(start: () => Promise<T>): Pro
 }
 
 /**
+ * Shares gradwell's SIMD product among the backend's threads (kernel-pool.ts). Where its workers cannot
+ * start, products run on XNNPACK's threads as before and the note says why.
+ */
+async function startKernelPool(threads: number): Promise<{ threads: number; note?: string }> {
+  const { spawnKernelWorker } = await import('#node-threads');
+  try {
+    return { threads: await startSimdKernelThreads(engine().backend, threads, spawnKernelWorker) };
+  } catch (error) {
+    return {
+      threads: 1,
+      note: `gradwell's SIMD kernel workers could not start (${(error as Error).message}); matrix products run on XNNPACK's threads.`,
+    };
+  }
+}
+
+/**
  * Selects and initialises the backend; returns what runs. Throws, saying what failed and what to do,
  * when the wasm binaries cannot load.
  */
@@ -193,9 +217,10 @@ export async function setupBackend(options: SetupBackendOptions = {}): Promise<B
       return { ...current };
     }
   }
+  stopSimdKernelThreads(); // the backend changes (the pool is started again below for threaded wasm)
   if (backend === 'cpu') {
     if (!(await setBackend('cpu'))) throw new Error('setupBackend: the cpu backend failed to initialise.');
-    current = { backend: 'cpu', simd: false, threads: 1 };
+    current = { backend: 'cpu', simd: false, threads: 1, simdKernelThreads: 0 };
     return { ...current };
   }
 
@@ -233,6 +258,14 @@ export async function setupBackend(options: SetupBackendOptions = {}): Promise<B
     (threads < plan.threads
       ? `tfjs started ${threads} of the ${plan.threads} threads asked for.`
       : undefined);
-  current = { backend: 'wasm', simd, threads, ...(note === undefined ? {} : { threadsNote: note }) };
+  const simdThreads = await startKernelPool(threads);
+  current = {
+    backend: 'wasm',
+    simd,
+    threads,
+    simdKernelThreads: simdThreads.threads,
+    ...(note === undefined ? {} : { threadsNote: note }),
+    ...(simdThreads.note === undefined ? {} : { simdKernelThreadsNote: simdThreads.note }),
+  };
   return { ...current };
 }

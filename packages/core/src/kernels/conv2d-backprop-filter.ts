@@ -11,8 +11,8 @@
  * instead: dW[(i, j, ci), co] = Σ_pixels x[pixel + tap(i, j, ci)] · dy[pixel, co], tiles of 4 taps × 8
  * output channels, one image at a time (so its x and dy stay in cache), with no transposes and no
  * packing of the (new every step) dy: 5–7× the composed conv on one thread for a first layer (9 taps),
- * 2× for the benchmark CNN's second (288 taps, 45 GFLOP/s), and faster than the composed conv on two
- * threads too (measured on 2 cores; see docs/measurements).
+ * 2× for the benchmark CNN's second (288 taps, 45 GFLOP/s); on a threaded backend its taps are shared
+ * among gradwell's kernel workers (kernel-pool.ts; see docs/measurements).
  */
 import {
   type backend_util,

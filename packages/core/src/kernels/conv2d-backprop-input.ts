@@ -1,6 +1,6 @@
 /**
  * `Conv2DBackpropInput` for wasm. tfjs 4.22's wasm kernel is a scalar loop (~10× slower than a forward
- * conv); this one is a forward conv that XNNPACK runs:
+ * conv); this one is a forward conv (gradwell's SIMD `Conv2D` where it fits, XNNPACK's elsewhere):
  *
  * dx = conv2d(dy with s−1 zeros inserted between rows/columns, W rotated 180° with in/out channels
  * swapped), stride 1, padding (k − 1 − pad) on each side.

@@ -18,7 +18,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { type KernelArgs, composeKernels, type KernelCalls } from './kernel-calls';
 import { directMatMul, directMatMulFits } from './simd/direct-mat-mul';
-import { simdKernelsFor } from './simd/simd-kernels';
+import { simdKernelThreads, simdKernelsFor } from './simd/simd-kernels';
 
 /** Below this many multiply-adds per matrix, the original batched loop beats slicing per batch. */
 const PER_BATCH_MIN_WORK = 16_384;
@@ -60,15 +60,15 @@ export function prefersSwapped(
 }
 
 /**
- * Whether gradwell's SIMD product (single-threaded, nothing packed) beats XNNPACK here. On one thread it
- * does for every shape measured (the benchmark MLP's products, 128×784·784×512 in each transposition:
- * 38–43 GFLOP/s vs XNNPACK's 26–31 with a new operand and 35 with one it has packed before; the MLP step
- * 17.3 → 12.8 ms). With more threads XNNPACK shares its work and ours does not: on two threads (a
- * 2-vCPU VM) the products were even alone and the MLP step no faster direct (two models stepped
- * alternately: 17.5 vs 19.9 ms, then 19.1 vs 17.7 ms), and on more cores XNNPACK pulls ahead.
+ * Whether gradwell's SIMD product beats XNNPACK here: when it runs on as many threads as the backend
+ * (`productThreads`, from its kernel pool). On one thread it does for every shape measured (the benchmark
+ * MLP's products, 128×784·784×512 in each transposition: 38–43 GFLOP/s vs XNNPACK's 26–31 with a new
+ * operand and 35 with one it has packed before; the MLP step 17.3 → 12.8 ms), since nothing is packed.
+ * On one thread against XNNPACK's two (no pool) it was even alone and no faster in a step (two models
+ * stepped alternately: 17.5 vs 19.9 ms, then 19.1 vs 17.7 ms), and on more cores XNNPACK pulls ahead.
  */
-export function prefersDirect(threads: number): boolean {
-  return threads <= 1;
+export function prefersDirect(threads: number, productThreads: number): boolean {
+  return productThreads >= threads;
 }
 
 type EpilogueStep = (calls: KernelCalls, x: TensorInfo) => TensorInfo;
@@ -127,7 +127,11 @@ export function createFastMatMulConfig(original: KernelConfig): KernelConfig {
     const epilogue = fused ? fusedEpilogue(inputs, attrs) : [];
     const simd =
       epilogue !== undefined && directMatMulFits(a, b, transposeB) ? simdKernelsFor(backend) : undefined;
-    if (simd !== undefined && epilogue !== undefined && prefersDirect(getThreadsCount())) {
+    if (
+      simd !== undefined &&
+      epilogue !== undefined &&
+      prefersDirect(getThreadsCount(), simdKernelThreads(backend))
+    ) {
       seenOperands.add(a.dataId);
       seenOperands.add(b.dataId);
       return composeKernels(backend, 'wasm', (calls) =>

@@ -14,6 +14,7 @@ import {
   depthwiseConv2dBackpropFilterConfig,
   depthwiseConv2dBackpropInputConfig,
 } from './depthwise-conv2d-backprop';
+import { createConv2DConfig } from './direct-conv2d';
 import { createFastMatMulConfig, FAST_MAT_MUL_KERNELS } from './fast-mat-mul';
 import { createGatherConfig } from './gather-batch-dims';
 import { maxPoolGradConfig } from './max-pool-grad';
@@ -42,6 +43,7 @@ export function listTrainingKernels(): string[] {
     ...FAST_MAT_MUL_KERNELS.map((name) => `wasm/${name}`),
     ...COLUMN_REDUCTION_KERNELS.map((name) => `wasm/${name}`),
     'wasm/GatherV2',
+    'wasm/Conv2D',
   ].sort();
 }
 
@@ -75,6 +77,8 @@ export function installTrainingKernels(): void {
   }
   const gather = getKernel('GatherV2', 'wasm');
   if (gather !== undefined) replaceKernel(createGatherConfig(gather), gather);
+  const conv = getKernel('Conv2D', 'wasm');
+  if (conv !== undefined) replaceKernel(createConv2DConfig(conv), conv);
 }
 
 /** Restores tfjs's own kernels (used by the benchmarks to measure stock tfjs side by side). */

@@ -333,10 +333,12 @@ describe('through tfjs on the wasm backend, one thread', () => {
     tf.dispose([ints, floats]);
   });
 
-  test('products go direct on one thread (as here) and to XNNPACK on more', () => {
+  test('products go direct where the SIMD product runs on all the threads (one, as here), to XNNPACK where not', () => {
     expect(getThreadsCount()).toBe(1);
-    expect(prefersDirect(1)).toBe(true);
-    expect(prefersDirect(2)).toBe(false);
+    expect(prefersDirect(1, 1)).toBe(true);
+    expect(prefersDirect(2, 2)).toBe(true);
+    expect(prefersDirect(2, 1)).toBe(false); // a threaded backend whose kernel workers did not start
+    expect(prefersDirect(1, 0)).toBe(false);
     const t = (shape: number[], dtype: 'float32' | 'int32' = 'float32') =>
       ({ shape, dtype, dataId: {} }) as unknown as tf.TensorInfo;
     expect(directMatMulFits(t([5, 7]), t([7, 8]), false)).toBe(true);

@@ -11,43 +11,10 @@ import {
   SIMD_KERNELS_SHARED,
   SIMD_KERNELS_SHARED_RELAXED,
 } from './simd-binary.generated';
+import { KernelPool, type SpawnKernelWorker } from './kernel-pool';
 
-/** The functions `kernels.wat` exports; every pointer is a byte offset into the backend's memory. */
-export interface SimdKernels {
-  maxPoolGradDisjoint(
-    x: number,
-    dy: number,
-    dx: number,
-    batch: number,
-    inHeight: number,
-    inWidth: number,
-    channels: number,
-    outHeight: number,
-    outWidth: number,
-    filterHeight: number,
-    filterWidth: number,
-  ): void;
-  columnSums(x: number, out: number, rows: number, cols: number, divisor: number): void;
-  /**
-   * out[m, o] = Σ_p A(m, p)·B[p, o]: A's element (m, p) at `a + offsets[m]` plus p's position, B row-major
-   * with `columns` (a multiple of 8) per row. p runs over `chunks` chunks ("images", `chunkBytes` apart in
-   * A) of `chunkRows` × `chunkColumns` positions (`rowStepBytes` / `colStepBytes` apart in A).
-   */
-  productAtB(
-    a: number,
-    b: number,
-    out: number,
-    offsets: number,
-    rows: number,
-    columns: number,
-    chunks: number,
-    chunkRows: number,
-    chunkColumns: number,
-    chunkBytes: number,
-    rowStepBytes: number,
-    colStepBytes: number,
-  ): void;
-}
+export type { SimdKernels } from './kernel-exports';
+import type { SimdKernels } from './kernel-exports';
 
 /** Bytes per float32 value: the kernels take byte offsets. */
 export const FLOAT_BYTES = 4;
@@ -65,9 +32,18 @@ let enabled = true;
 export type SimdFlavour = 'relaxed-simd' | 'simd';
 
 interface Instance {
+  /** The kernels on this thread; `productAtB` shared with the pool's workers once a pool runs. */
   kernels: SimdKernels;
+  /** The kernels on this thread alone. */
+  own: SimdKernels;
   flavour: SimdFlavour;
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  pool?: KernelPool;
 }
+
+/** The one running pool (of the current backend), stopped when another backend starts one or none. */
+let running: { backend: object; pool: KernelPool } | undefined;
 
 const instances = new WeakMap<object, Instance | null>();
 
@@ -114,7 +90,7 @@ function instantiate(memory: WebAssembly.Memory): Instance | null {
     // The module is about 2 KB: small enough to compile synchronously, even on a browser's main thread.
     const module = new WebAssembly.Module(bytes);
     const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SimdKernels;
-    return { kernels, flavour };
+    return { kernels, own: kernels, flavour, module, memory };
   } catch {
     return null; // no SIMD in this runtime: the JavaScript loops serve
   }
@@ -139,6 +115,55 @@ function instanceFor(backend: KernelBackend): Instance | undefined {
     instances.set(backend, instance);
   }
   return instance ?? undefined;
+}
+
+/**
+ * Shares the SIMD product (matrix products, `Conv2DBackpropFilter`) of a threaded wasm backend among
+ * `threads` threads: the caller and `threads − 1` workers on the backend's shared memory (see
+ * kernel-pool.ts). Stops the pool of any other backend. Resolves to the threads products run on (as
+ * `simdKernelThreads`); rejects, leaving products on one thread, when the
+ * workers cannot start.
+ */
+export async function startSimdKernelThreads(
+  backend: KernelBackend,
+  threads: number,
+  spawn: SpawnKernelWorker,
+): Promise<number> {
+  stopSimdKernelThreads(backend);
+  const instance = instanceFor(backend);
+  if (instance === undefined || instance.pool?.threads === threads) return simdKernelThreads(backend);
+  stopSimdKernelThreads(); // this backend's own pool, of another size
+  if (threads <= 1) return 1;
+  const pool = await KernelPool.start(instance.module, instance.memory, threads, spawn);
+  const { own } = instance;
+  instance.pool = pool;
+  instance.kernels = { ...own, productAtB: (...args) => pool.productAtB(own, ...args) };
+  running = { backend, pool };
+  return threads;
+}
+
+/** Stops the running kernel pool unless it belongs to `keep`; products of its backend run on one thread. */
+export function stopSimdKernelThreads(keep?: KernelBackend): void {
+  if (running === undefined || running.backend === keep) return;
+  const { backend, pool } = running;
+  running = undefined;
+  pool.stop();
+  const instance = instances.get(backend);
+  if (instance?.pool === pool) {
+    instance.pool = undefined;
+    instance.kernels = instance.own;
+  }
+}
+
+/** The kernel pool running for `backend`, if any (for tests and diagnostics). */
+export function simdKernelPoolFor(backend: KernelBackend): KernelPool | undefined {
+  return instanceFor(backend)?.pool;
+}
+
+/** Threads gradwell's SIMD product runs on for `backend`: 0 where the kernels do not run. */
+export function simdKernelThreads(backend: KernelBackend): number {
+  const instance = instanceFor(backend);
+  return instance === undefined ? 0 : (instance.pool?.threads ?? 1);
 }
 
 /** The byte offset of a tensor's values in the wasm backend's memory. */

@@ -1,0 +1,118 @@
+/**
+ * `Conv2D` on wasm through gradwell's SIMD product where it runs (float32, NHWC, output channels a
+ * multiple of 8, at least 4 input channels), tfjs's XNNPACK kernel elsewhere. A convolution is a product over the filter's taps:
+ *
+ * y[(n, oy, ox), co] = Σ_{i, j, ci} x[n, oy·sh + i·dh, ox·sw + j·dw, ci] · W[(i, j, ci), co]
+ *
+ * `productAtB` computes it in place: the output pixels are its rows (each row's offset is the pixel's
+ * window corner in the padded input), the taps its k, walked as kh chunks of kw × ci positions, and the
+ * filter, stored [kh, kw, ci, co], is already its right operand row by row. Nothing is packed (XNNPACK
+ * packs every new filter, and in training every filter is new after each update) and, on a threaded
+ * backend, the pixels are shared among gradwell's kernel workers. `Conv2DBackpropInput` (a stride-1 conv
+ * of the padded dy with the rotated filter) runs through this kernel too.
+ */
+import type { backend_util, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { convInfoOf, filterGradientWindow, type ConvAttrs } from './conv-info';
+import { type KernelArgs, type KernelCalls, composeKernels } from './kernel-calls';
+import {
+  FLOAT_BYTES,
+  heapOffset,
+  makeFloatOutput,
+  simdKernelsFor,
+  withInt32Scratch,
+  type SimdKernels,
+} from './simd/simd-kernels';
+
+/**
+ * Input channels below which XNNPACK keeps the conv: with one input channel the product's k runs in
+ * chunks of kw, too short to pay for its tiles (the benchmark CNN's first layer: 1.45 vs 1.39 ms on one
+ * thread; its second, 32 channels: 5.8 vs 8.0 ms, and the 64-channel backward-input conv 7.9 vs 11.1).
+ */
+const MIN_IN_CHANNELS = 4;
+
+/** Row offsets by geometry: the same conv (every step of a training run) reuses its table. */
+const offsetTables = new Map<string, Int32Array>();
+const MAX_TABLES = 64;
+
+/** Byte offsets of each output pixel's window corner in the padded input [n, height, width, ci]. */
+function pixelOffsets(
+  info: backend_util.Conv2DInfo,
+  height: number,
+  width: number,
+  inChannels: number,
+): Int32Array {
+  const { batchSize, outHeight, outWidth, strideHeight: sh, strideWidth: sw } = info;
+  const key = [batchSize, outHeight, outWidth, height, width, inChannels, sh, sw].join(',');
+  let table = offsetTables.get(key);
+  if (table === undefined) {
+    const pixels = batchSize * outHeight * outWidth;
+    table = new Int32Array(Math.ceil(pixels / 4) * 4); // the padding entries stay 0, a valid offset
+    for (let n = 0, m = 0; n < batchSize; n++)
+      for (let oy = 0; oy < outHeight; oy++)
+        for (let ox = 0; ox < outWidth; ox++, m++)
+          table[m] = ((n * height + oy * sh) * width + ox * sw) * inChannels * FLOAT_BYTES;
+    if (offsetTables.size >= MAX_TABLES) offsetTables.clear();
+    offsetTables.set(key, table);
+  }
+  return table;
+}
+
+export function directConv2D(
+  calls: KernelCalls,
+  simd: SimdKernels,
+  x: TensorInfo,
+  filter: TensorInfo,
+  info: backend_util.Conv2DInfo,
+): TensorInfo {
+  const { backend } = calls;
+  const [, inHeight, inWidth, inChannels] = x.shape as [number, number, number, number];
+  const { filterHeight: kh, filterWidth: kw, dilationHeight: dh, dilationWidth: dw } = info;
+  const pixels = info.batchSize * info.outHeight * info.outWidth;
+  const taps = kh * kw * inChannels;
+  // No taps: the output is all zeros and the kernel writes nothing.
+  const { out, offset } = makeFloatOutput(backend, info.outShape, taps === 0);
+  calls.track(out); // freed if anything below throws
+  if (pixels === 0 || taps === 0) return out;
+  const window = filterGradientWindow(calls, x, info, inHeight, inWidth);
+  const padded = window.pad.flat().some((p) => p > 0) ? calls.pad(window.x, window.pad) : window.x;
+  const [, height, width] = padded.shape as [number, number, number, number];
+  withInt32Scratch(backend, pixelOffsets(info, height, width, inChannels), (offsetsAt) =>
+    simd.productAtB(
+      heapOffset(backend, padded),
+      heapOffset(backend, filter),
+      offset,
+      offsetsAt,
+      pixels,
+      info.outChannels,
+      kh, // chunks: filter rows
+      kw, // chunk rows: filter columns
+      inChannels, // chunk columns: input channels
+      dh * width * inChannels * FLOAT_BYTES,
+      dw * inChannels * FLOAT_BYTES,
+      FLOAT_BYTES,
+    ),
+  );
+  return out;
+}
+
+/** `Conv2D` that takes gradwell's SIMD product where it fits and `original` (XNNPACK) elsewhere. */
+export function createConv2DConfig(original: KernelConfig): KernelConfig {
+  const kernelFunc = (args: KernelArgs): TensorInfo => {
+    const { inputs, attrs, backend } = args;
+    const { x, filter } = inputs as { x: TensorInfo; filter: TensorInfo };
+    const simd =
+      x.dtype === 'float32' &&
+      filter.dtype === 'float32' &&
+      x.shape.length === 4 &&
+      filter.shape.length === 4 &&
+      (filter.shape[3] as number) % 8 === 0 &&
+      (filter.shape[2] as number) >= MIN_IN_CHANNELS &&
+      (attrs as unknown as ConvAttrs).dataFormat !== 'NCHW'
+        ? simdKernelsFor(backend)
+        : undefined;
+    if (simd === undefined) return original.kernelFunc(args) as TensorInfo;
+    const info = convInfoOf('Conv2D', x.shape, filter.shape, attrs as unknown as ConvAttrs);
+    return composeKernels(backend, 'wasm', (calls) => directConv2D(calls, simd, x, filter, info));
+  };
+  return { ...original, kernelFunc: kernelFunc as unknown as KernelFunc };
+}

@@ -1,0 +1,38 @@
+/** The interface of gradwell's SIMD kernels module (`kernels.wat`), shared by its loader and its pool. */
+
+/** The functions `kernels.wat` exports; every pointer is a byte offset into the backend's memory. */
+export interface SimdKernels {
+  maxPoolGradDisjoint(
+    x: number,
+    dy: number,
+    dx: number,
+    batch: number,
+    inHeight: number,
+    inWidth: number,
+    channels: number,
+    outHeight: number,
+    outWidth: number,
+    filterHeight: number,
+    filterWidth: number,
+  ): void;
+  columnSums(x: number, out: number, rows: number, cols: number, divisor: number): void;
+  /**
+   * out[m, o] = Σ_p A(m, p)·B[p, o]: A's element (m, p) at `a + offsets[m]` plus p's position, B row-major
+   * with `columns` (a multiple of 8) per row. p runs over `chunks` chunks ("images", `chunkBytes` apart in
+   * A) of `chunkRows` × `chunkColumns` positions (`rowStepBytes` / `colStepBytes` apart in A).
+   */
+  productAtB(
+    a: number,
+    b: number,
+    out: number,
+    offsets: number,
+    rows: number,
+    columns: number,
+    chunks: number,
+    chunkRows: number,
+    chunkColumns: number,
+    chunkBytes: number,
+    rowStepBytes: number,
+    colStepBytes: number,
+  ): void;
+}

@@ -1,0 +1,228 @@
+/**
+ * gradwell's SIMD kernel pool: a product shared among workers equals the single-thread product bit for
+ * bit (every output element is summed by one thread in the same order); rows are split in whole tiles
+ * and covered once; failures (a worker that cannot start, a kernel that traps) are errors that say so
+ * and leave nothing running; and through tfjs on a two-thread backend the pool really takes the
+ * products and convolutions, with values as the cpu backend's and no tensors left behind.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { expectTensorsClose } from '@gradwell/test-utils';
+import { setupBackend } from '../../index';
+import { spawnKernelWorker } from '../../backend/node-threads';
+import { KernelPool, partRows, type KernelWorker } from './kernel-pool';
+import { SIMD_KERNELS_SHARED } from './simd-binary.generated';
+import { simdKernelPoolFor, simdKernelThreads, type SimdKernels } from './simd-kernels';
+
+const FLOAT_BYTES = 4;
+
+function seeded(count: number, seed: number): Float32Array {
+  const out = new Float32Array(count);
+  let state = seed >>> 0;
+  for (let i = 0; i < count; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    out[i] = (state / 2 ** 32) * 2 - 1;
+  }
+  return out;
+}
+
+describe('partRows', () => {
+  test('splits rows into whole tiles of 4, covering each row once, the last part short', () => {
+    for (let rows = 1; rows <= 300; rows++)
+      for (let parts = 1; parts <= 8; parts++) {
+        let next = 0;
+        for (let part = 0; part < parts; part++) {
+          const { first, count } = partRows(rows, parts, part);
+          if (count === 0) continue;
+          expect(first).toBe(next);
+          expect(first % 4).toBe(0);
+          next = first + count;
+        }
+        expect(next).toBe(rows);
+      }
+    expect(partRows(10, 2, 0)).toEqual({ first: 0, count: 8 });
+    expect(partRows(10, 2, 1)).toEqual({ first: 8, count: 2 });
+    expect(partRows(4, 3, 2)).toEqual({ first: 8, count: 0 });
+  });
+});
+
+describe('a pool on a shared memory of its own', () => {
+  const memory = new WebAssembly.Memory({ initial: 256, maximum: 1024, shared: true });
+  const module = new WebAssembly.Module(Buffer.from(SIMD_KERNELS_SHARED, 'base64'));
+  const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SimdKernels;
+  let pool: KernelPool;
+
+  beforeAll(async () => {
+    pool = await KernelPool.start(module, memory, 3, spawnKernelWorker);
+  });
+  afterAll(() => pool.stop());
+
+  /**
+   * A product laid out as the conv-filter gradient: A [chunks, chunkRows, chunkColumns, rows] read with
+   * row offsets, B [positions, columns]; returns the single-thread and the pooled output.
+   */
+  function both(rows: number, columns: number, chunks: number, chunkRows: number, chunkColumns: number) {
+    const positions = chunks * chunkRows * chunkColumns;
+    const heap = new Float32Array(memory.buffer);
+    const aAt = 1024;
+    const bAt = aAt + positions * rows * FLOAT_BYTES;
+    const offsetsAt = bAt + positions * columns * FLOAT_BYTES;
+    const outAt = offsetsAt + Math.ceil(rows / 4) * 4 * FLOAT_BYTES;
+    heap.set(seeded(positions * rows, rows), aAt / FLOAT_BYTES);
+    heap.set(seeded(positions * columns, columns), bAt / FLOAT_BYTES);
+    new Int32Array(memory.buffer).set(
+      Array.from({ length: Math.ceil(rows / 4) * 4 }, (_, i) => (i < rows ? i * FLOAT_BYTES : 0)),
+      offsetsAt / FLOAT_BYTES,
+    );
+    const args = [
+      aAt,
+      bAt,
+      outAt,
+      offsetsAt,
+      rows,
+      columns,
+      chunks,
+      chunkRows,
+      chunkColumns,
+      chunkRows * chunkColumns * rows * FLOAT_BYTES,
+      chunkColumns * rows * FLOAT_BYTES,
+      rows * FLOAT_BYTES,
+    ] as Parameters<SimdKernels['productAtB']>;
+    const read = () => new Float32Array(memory.buffer, outAt, rows * columns).slice();
+    kernels.productAtB(...args);
+    const single = read();
+    new Float32Array(memory.buffer, outAt, rows * columns).fill(Number.NaN);
+    pool.productAtB(kernels, ...args);
+    return { single, pooled: read() };
+  }
+
+  test.each([
+    [128, 64, 2, 8, 8], // rows a multiple of 4, several chunks
+    [101, 32, 1, 16, 40], // rows not a multiple of 4
+    [9, 512, 3, 4, 30], // three tiles for three threads
+    [700, 8, 4, 6, 5],
+  ])('rows %i × columns %i (chunks %i × %i × %i): pooled = single thread, bit for bit', (...shape) => {
+    const jobs = pool.jobs;
+    const { single, pooled } = both(...shape);
+    expect(pool.jobs).toBe(jobs + 1); // shared with the workers, not run on the caller alone
+    expect(Array.from(pooled)).toEqual(Array.from(single));
+  });
+
+  test('a small product runs on the calling thread alone, with the same result', () => {
+    const jobs = pool.jobs;
+    const { single, pooled } = both(12, 8, 1, 2, 3);
+    expect(pool.jobs).toBe(jobs);
+    expect(Array.from(pooled)).toEqual(Array.from(single));
+  });
+
+  test("a worker's failing kernel is an error that names it; the pool goes on serving", () => {
+    // 64 rows on three threads: rows 0–23 on the caller, fitting just below the end of the memory;
+    // the workers' rows 24–63 fall outside it.
+    const out = memory.buffer.byteLength - 24 * 64 * FLOAT_BYTES;
+    const args = [0, 0, out, 0, 64, 64, 1, 1, 64, 0, 0, 4] as Parameters<SimdKernels['productAtB']>;
+    expect(() => pool.productAtB(kernels, ...args)).toThrow(
+      /a SIMD kernel worker failed: RuntimeError: memory access out of bounds/,
+    );
+    const { single, pooled } = both(64, 64, 1, 8, 8);
+    expect(Array.from(pooled)).toEqual(Array.from(single));
+  });
+
+  test('start rejects, terminating every worker it spawned, when one cannot start', async () => {
+    const terminated: number[] = [];
+    const broken = (index: number): KernelWorker => ({
+      post: () => undefined,
+      onMessage: (listener) => {
+        if (index === 1) queueMicrotask(() => listener('cannot instantiate: no SIMD'));
+        else queueMicrotask(() => listener('ready'));
+      },
+      onError: () => undefined,
+      terminate: () => terminated.push(index),
+    });
+    let spawned = 0;
+    await expect(KernelPool.start(module, memory, 3, () => broken(spawned++))).rejects.toThrow(
+      /cannot instantiate: no SIMD/,
+    );
+    expect(terminated.sort()).toEqual([0, 1]);
+  });
+
+  test('start refuses a memory that is not shared', async () => {
+    const plain = new WebAssembly.Memory({ initial: 1 });
+    await expect(KernelPool.start(module, plain, 2, spawnKernelWorker)).rejects.toThrow(/not shared/);
+  });
+});
+
+describe('through tfjs on two threads', () => {
+  beforeAll(async () => {
+    const report = await setupBackend({ backend: 'wasm', threads: 2 });
+    expect(report).toMatchObject({ threads: 2, simdKernelThreads: 2 });
+    expect(report.simdKernelThreadsNote).toBeUndefined();
+  });
+  afterAll(async () => {
+    await setupBackend({ backend: 'wasm', threads: 1 });
+  });
+
+  test('matrix products and convolutions share their work with the pool and equal the cpu backend', async () => {
+    const pool = simdKernelPoolFor(tf.backend());
+    expect(pool?.threads).toBe(2);
+    expect(simdKernelThreads(tf.backend())).toBe(2);
+    const make = () => {
+      const a = tf.randomUniform([96, 200], -1, 1, 'float32', 1);
+      const b = tf.randomUniform([200, 64], -1, 1, 'float32', 2);
+      const x = tf.randomUniform([4, 12, 12, 8], -1, 1, 'float32', 3);
+      const w = tf.randomUniform([3, 3, 8, 16], -1, 1, 'float32', 4);
+      const dy = tf.randomUniform([4, 10, 10, 16], -1, 1, 'float32', 5);
+      return [
+        tf.matMul(a, b),
+        tf.slice(tf.matMul(a, a, false, true), [0, 0], [96, 64]),
+        tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'valid'),
+        tf.conv2dTranspose(dy as tf.Tensor4D, w as tf.Tensor4D, [4, 12, 12, 8], 1, 'valid'),
+        tf.grad((f) => tf.sum(tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, 'valid')))(w),
+      ];
+    };
+    const before = tf.memory().numTensors;
+    const jobs = pool!.jobs;
+    const onWasm = tf.tidy(() => make().map((t) => t.arraySync()));
+    expect(pool!.jobs - jobs).toBeGreaterThanOrEqual(4);
+    expect(tf.memory().numTensors).toBe(before);
+    await setupBackend({ backend: 'cpu' });
+    const onCpu = tf.tidy(() => make().map((t) => t.arraySync()));
+    await setupBackend({ backend: 'wasm', threads: 2 });
+    onWasm.forEach((values, i) =>
+      expectTensorsClose(tf.tensor(values), tf.tensor(onCpu[i]!), { rtol: 1e-4, atol: 1e-4 }),
+    );
+  });
+
+  test('switching to one thread stops the pool; products then run on the caller', async () => {
+    const pool = simdKernelPoolFor(tf.backend());
+    await setupBackend({ backend: 'wasm', threads: 1 });
+    expect(simdKernelThreads(tf.backend())).toBe(1);
+    expect(simdKernelPoolFor(tf.backend())).toBeUndefined();
+    const jobs = pool?.jobs;
+    tf.tidy(() => tf.matMul(tf.ones([64, 256]), tf.ones([256, 64])).dataSync());
+    expect(pool?.jobs).toBe(jobs);
+    await setupBackend({ backend: 'wasm', threads: 2 });
+  });
+});
+
+test('a Node program with a two-thread backend and its kernel workers exits on its own', () => {
+  const dist = fileURLToPath(new URL('../../../dist/index.js', import.meta.url));
+  if (!existsSync(dist)) throw new Error(`build @gradwell/core first: ${dist} is missing`);
+  const script = `
+    const tf = await import('@tensorflow/tfjs-core');
+    const { setupBackend } = await import(${JSON.stringify(dist)});
+    const report = await setupBackend({ threads: 2 });
+    tf.matMul(tf.ones([128, 256]), tf.ones([256, 64])).dataSync();
+    console.log(JSON.stringify(report));
+  `;
+  const started = Date.now();
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: fileURLToPath(new URL('../../..', import.meta.url)),
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  expect(JSON.parse(out.trim().split('\n').pop()!)).toMatchObject({ threads: 2, simdKernelThreads: 2 });
+  expect(Date.now() - started).toBeLessThan(30_000);
+});
