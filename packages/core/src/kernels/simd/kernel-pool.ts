@@ -60,8 +60,9 @@ export const KERNEL_WORKER_SOURCE = `
 function start({ module, memory, control, message, part }) {
   const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports;
   const c = new Int32Array(control);
-  post('ready');
+  // read before 'ready': the caller posts its first job only after every worker is ready
   let seen = Atomics.load(c, ${GENERATION});
+  post('ready');
   for (;;) {
     Atomics.wait(c, ${GENERATION}, seen);
     const now = Atomics.load(c, ${GENERATION});
