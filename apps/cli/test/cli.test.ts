@@ -60,6 +60,7 @@ test('doctor --json: wasm with SIMD, threads, versions', () => {
     simdKernels: boolean;
     simdKernelsFlavour: string;
     simdKernelThreads: number;
+    xnnpackThreads: number;
     threads: number;
     versions: Record<string, string>;
   }>(run(['doctor', '--json']));
@@ -70,6 +71,8 @@ test('doctor --json: wasm with SIMD, threads, versions', () => {
   expect(r.threads).toBeGreaterThanOrEqual(1);
   // gradwell's kernel workers take the products and convolutions on every thread of the backend
   expect(r.simdKernelThreads).toBe(r.threads);
+  // and XNNPACK's own kernels on one thread beside them
+  expect(r.xnnpackThreads).toBe(1);
   expect(r.versions['@tensorflow/tfjs-core']).toBe('4.22.0');
   expectOneLineError(run(['doctor', '--threads', 'many']), 2, /--threads must be an integer/);
 });

@@ -205,7 +205,7 @@ describe('the site', () => {
     expect(two.worker).toMatchObject({ backend: 'wasm', simd: true, threads: 2, crossOriginIsolated: true });
     expect(two.worker!.threadsNote).toBeUndefined();
     // gradwell's own kernel workers (Web Workers from a Blob URL, nested in the training worker) started
-    expect(two.worker).toMatchObject({ simdKernelThreads: 2 });
+    expect(two.worker).toMatchObject({ simdKernelThreads: 2, xnnpackThreads: 1 });
     expect(two.worker!.simdKernelThreadsNote).toBeUndefined();
   });
 

@@ -33,7 +33,7 @@ async function profileStep(name, makeModel, shape) {
   const model = makeModel();
   const batch = makeBatch(shape);
   const step = makeStep(model, batch);
-  for (let i = 0; i < 3; i++) step();
+  for (let i = 0; i < 40; i++) step(); // to its steady speed (see targets-child.mjs)
   const walls = [];
   const perKernel = new Map();
   for (let r = 0; r < runs; r++) {

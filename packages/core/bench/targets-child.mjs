@@ -15,7 +15,10 @@ import { medianMs } from '@gradwell/bench-kit';
 import { makeBatch, makeCnn, makeMlp, makeStep } from './models.mjs';
 
 const [mode, speed] = process.argv.slice(2);
-const runs = { warmup: 3, runs: speed === 'quick' ? 5 : 15 };
+// A training step reaches its steady speed only after tens of steps (V8 optimises tfjs's and gradwell's
+// JavaScript as it runs: the MLP step measured 11.5 ms over its first 30 steps, 7.3–7.6 from the 150th,
+// on two threads here), so every step — gradwell's and tfjs-layers' alike — is warmed up that long first.
+const runs = speed === 'quick' ? { warmup: 3, runs: 5 } : { warmup: 40, runs: 20 };
 
 const median = (values) => {
   const v = [...values].sort((a, b) => a - b);

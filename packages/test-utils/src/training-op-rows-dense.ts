@@ -64,6 +64,11 @@ export const DENSE_ROWS: readonly TrainingOpRow[] = [
     f: (a, b) => tf.matMul(a, b, false, true),
   },
   {
+    name: 'matMul transposeB, B 24 × 22 (SIMD product)',
+    inputs: () => [u([6, 22], 205), u([24, 22], 206)],
+    f: (a, b) => tf.matMul(as2(a), as2(b), false, true),
+  },
+  {
     name: 'fused matMul bias+leakyrelu, 8 columns (SIMD product)',
     inputs: () => [u([6, 5], 147), u([5, 8], 148), awayFromZero([8], 149)],
     f: (a, b, bias) =>

@@ -58,6 +58,7 @@ export function doctorCommand(): Command {
         simdKernelsFlavour: simdKernelsFlavour(currentBackend()),
         simdKernelThreads: report.simdKernelThreads,
         simdKernelThreadsNote: report.simdKernelThreadsNote,
+        xnnpackThreads: report.xnnpackThreads,
         gradients: listGradientConfigs().length,
       };
       const ok = (v: boolean) => (v ? out.color.green('yes') : out.color.yellow('no'));
@@ -69,7 +70,7 @@ export function doctorCommand(): Command {
       out.line(`${out.color.bold('cores')}     ${result.cores}`);
       out.line(`${out.color.bold('node')}      ${result.node} (${result.platform})`);
       out.line(
-        `${out.color.bold('kernels')}   ${result.trainingKernels} training kernels installed, ${result.gradients} gradients registered; gradwell's SIMD kernels ${result.simdKernels ? `running (${result.simdKernelsFlavour}; products and convolutions on ${result.simdKernelThreads ?? 1} thread${result.simdKernelThreads === 1 ? '' : 's'}${result.simdKernelThreadsNote ? `: ${result.simdKernelThreadsNote}` : ''})` : 'not running (JavaScript loops instead)'}`,
+        `${out.color.bold('kernels')}   ${result.trainingKernels} training kernels installed, ${result.gradients} gradients registered; gradwell's SIMD kernels ${result.simdKernels ? `running (${result.simdKernelsFlavour}; products and convolutions on ${result.simdKernelThreads ?? 1} thread${result.simdKernelThreads === 1 ? '' : 's'}${result.simdKernelThreadsNote ? `: ${result.simdKernelThreadsNote}` : ''})` : 'not running (JavaScript loops instead)'}; XNNPACK's kernels on ${result.xnnpackThreads ?? 0} thread${result.xnnpackThreads === 1 ? '' : 's'}`,
       );
       for (const [name, version] of Object.entries(versions)) out.line(`  ${name} ${version}`);
       out.result(result);

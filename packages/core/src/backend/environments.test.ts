@@ -36,6 +36,7 @@ test.each([
     simd: true,
     threads: 1,
     simdKernelThreads: 1,
+    xnnpackThreads: 1,
   });
 });
 

@@ -9,6 +9,7 @@ import { TRAINING_OP_TABLE, expectTensorsClose } from '@gradwell/test-utils';
 import { describe, expect, test } from 'vitest';
 import { trainingKernelsInstalled } from '../kernels/install-training-kernels';
 import { MAX_THREADS, setupBackend } from './setup-backend';
+import { simdKernelPoolFor, xnnpackThreads } from '../kernels/simd/simd-kernels';
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 
@@ -21,6 +22,8 @@ describe('setupBackend', () => {
       threads: Math.min(availableParallelism(), MAX_THREADS),
       // gradwell's kernel workers share the products and convolutions among all of them
       simdKernelThreads: Math.min(availableParallelism(), MAX_THREADS),
+      // and XNNPACK's own kernels run on one (its workers' spinning would take their cores)
+      xnnpackThreads: 1,
     });
     expect(tf.getBackend()).toBe('wasm');
     expect(trainingKernelsInstalled()).toBe(true);
@@ -28,7 +31,11 @@ describe('setupBackend', () => {
 
   test('is idempotent and switches between wasm and cpu', async () => {
     expect(await setupBackend()).toEqual(await setupBackend());
-    expect((await setupBackend({ backend: 'cpu' })).backend).toBe('cpu');
+    expect(await setupBackend({ backend: 'cpu' })).toMatchObject({
+      backend: 'cpu',
+      simdKernelThreads: 0,
+      xnnpackThreads: 0,
+    });
     expect(tf.getBackend()).toBe('cpu');
     expect((await setupBackend({ backend: 'wasm' })).backend).toBe('wasm');
   });
@@ -45,6 +52,12 @@ describe('setupBackend', () => {
     );
     await expect(setupBackend({ threads: 0 })).rejects.toThrow(
       "argument 'threads' must be a positive integer, got 0",
+    );
+    await expect(setupBackend({ xnnpackThreads: 1.5 })).rejects.toThrow(
+      "argument 'xnnpackThreads' must be a positive integer, got 1.5",
+    );
+    await expect(setupBackend({ threads: 2, xnnpackThreads: 3 })).rejects.toThrow(
+      "argument 'xnnpackThreads' must be an integer from 1 to threads (2), got 3",
     );
   });
 });
@@ -138,6 +151,54 @@ describe('multithreaded wasm in Node', () => {
     expect(single[9] as number).toBeLessThan(single[0] as number);
   });
 
+  test('XNNPACK runs on one thread beside the kernel workers unless asked for more; products stay direct', async () => {
+    const report = await setupBackend({ threads: 2 });
+    expect(report).toMatchObject({ threads: 2, simdKernelThreads: 2, xnnpackThreads: 1 });
+    expect(xnnpackThreads(tf.backend())).toBe(1);
+    const x = tf.randomUniform<tf.Rank.R4>([4, 12, 12, 3], -1, 1, 'float32', 1); // XNNPACK's conv (5 filters)
+    const w = tf.randomUniform<tf.Rank.R4>([3, 3, 3, 5], -1, 1, 'float32', 2);
+    const a = tf.randomUniform([64, 96], -1, 1, 'float32', 3);
+    const compute = () =>
+      tf.tidy(() => [tf.conv2d(x, w, 1, 'same'), tf.matMul(a, a, true)].map((t) => t.dataSync()));
+    const onOne = compute();
+    const jobs = simdKernelPoolFor(tf.backend())?.jobs;
+    expect(await setupBackend({ threads: 2, xnnpackThreads: 2 })).toMatchObject({ xnnpackThreads: 2 });
+    expect(xnnpackThreads(tf.backend())).toBe(2);
+    const onTwo = compute();
+    expect(simdKernelPoolFor(tf.backend())?.jobs).toBe(jobs); // the same pool: nothing restarted
+    onTwo.forEach((values, i) => expectTensorsClose(values, onOne[i]!, { rtol: 1e-5, atol: 1e-6 }));
+    expect(await setupBackend({ threads: 2, xnnpackThreads: 1 })).toMatchObject({ xnnpackThreads: 1 });
+    expect(await setupBackend({ threads: 2 })).toMatchObject({ xnnpackThreads: 1 });
+    tf.dispose([x, w, a]);
+  });
+
+  test('a larger XNNPACK pool than the free pthread workers allow is an error that changes nothing', () => {
+    // In a child process: each larger pool takes a free worker for good (tfjs cannot destroy a pool).
+    const script = [
+      "const tf = await import('@tensorflow/tfjs-core');",
+      "const { setupBackend } = await import('@gradwell/core');",
+      'await setupBackend({ threads: 2 });',
+      'let message = "";',
+      'for (let i = 0; i < 20 && message === ""; i++) {',
+      '  try {',
+      '    await setupBackend({ threads: 2, xnnpackThreads: 2 });',
+      '    await setupBackend({ threads: 2, xnnpackThreads: 1 });',
+      '  } catch (error) { message = error.message; }',
+      '}',
+      'const report = await setupBackend({ threads: 2 });',
+      'const sum = tf.add(tf.ones([300, 300]), 1).dataSync()[0];',
+      'console.log(JSON.stringify({ message, xnnpackThreads: report.xnnpackThreads, sum }));',
+    ].join('\n');
+    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: repositoryRoot,
+      timeout: 60_000,
+      encoding: 'utf8',
+    });
+    const result = JSON.parse(output.trim().split('\n').pop() as string) as Record<string, unknown>;
+    expect(result.message).toMatch(/XNNPACK cannot get a pool of 2 threads: .* 0 free pthread workers/);
+    expect(result).toMatchObject({ xnnpackThreads: 1, sum: 2 });
+  });
+
   test('a process that used 2 threads exits on its own, and its temporary files are gone', () => {
     // The child gets a private temporary folder, so other test processes' files cannot interfere.
     const privateTmp = mkdtempSync(path.join(tmpdir(), 'gradwell-exit-test-'));
@@ -145,6 +206,9 @@ describe('multithreaded wasm in Node', () => {
       "const tf = await import('@tensorflow/tfjs-core');",
       "const { setupBackend } = await import('@gradwell/core');",
       'const report = await setupBackend({ threads: 2 });',
+      // a larger XNNPACK pool after set-up starts a pthread, which must not hold the process either
+      'await setupBackend({ threads: 2, xnnpackThreads: 2 });',
+      'tf.add(tf.ones([512, 512]), 1).dataSync();',
       'const y = tf.matMul(tf.ones([256, 256]), tf.ones([256, 256]));',
       'console.log(JSON.stringify({ threads: report.threads, value: y.dataSync()[0] }));',
     ].join('\n');

@@ -7,8 +7,12 @@ import { engine, env, getBackend, ready, setBackend } from '@tensorflow/tfjs-cor
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerGradients } from '../gradients/register-gradients';
 import { installTrainingKernels } from '../kernels/install-training-kernels';
-import { startSimdKernelThreads, stopSimdKernelThreads } from '../kernels/simd/simd-kernels';
-import { assertOneOf, assertPositiveInteger } from '../validation';
+import {
+  setXnnpackThreads,
+  startSimdKernelThreads,
+  stopSimdKernelThreads,
+} from '../kernels/simd/simd-kernels';
+import { assertOneOf, assertPositiveInteger, GradwellArgumentError } from '../validation';
 
 export type BackendName = 'wasm' | 'cpu';
 
@@ -21,6 +25,15 @@ export interface SetupBackendOptions {
    * loaded from tfjs's package files (tfjs itself switches threads off there; see node-threads.ts).
    */
   threads?: number;
+  /**
+   * Threads XNNPACK (tfjs's own wasm kernels: element-wise ops, pooling, and the products and convolutions
+   * gradwell's SIMD product does not take) runs on, 1 to `threads`. Default: 1 while gradwell's kernel
+   * workers share the products and convolutions among the threads (XNNPACK's workers spin after each op
+   * and took the cores those workers needed: the benchmark steps ran faster with it on one thread),
+   * all threads otherwise. Ask for more where a model's heavy ops stay on XNNPACK (depthwise convs,
+   * output channels not a multiple of 8).
+   */
+  xnnpackThreads?: number;
   /**
    * Where the browser fetches the wasm binaries: a folder URL ending in '/', or a map from file name to
    * URL (tfjs's `setWasmPaths`). Node finds them in the installed package.
@@ -43,6 +56,8 @@ export interface BackendReport {
   simdKernelThreads?: number;
   /** Why the SIMD product runs on fewer threads than the backend, when that happens. */
   simdKernelThreadsNote?: string;
+  /** Threads XNNPACK's kernels run on (wasm; 0 on cpu): see `SetupBackendOptions.xnnpackThreads`. */
+  xnnpackThreads?: number;
 }
 
 let current: BackendReport | undefined;
@@ -204,6 +219,17 @@ export async function setupBackend(options: SetupBackendOptions = {}): Promise<B
   const backend = options.backend ?? 'wasm';
   assertOneOf('setupBackend', 'backend', backend, ['wasm', 'cpu']);
   if (options.threads !== undefined) assertPositiveInteger('setupBackend', 'threads', options.threads);
+  if (options.xnnpackThreads !== undefined) {
+    assertPositiveInteger('setupBackend', 'xnnpackThreads', options.xnnpackThreads);
+    if (options.threads !== undefined && options.xnnpackThreads > options.threads) {
+      throw new GradwellArgumentError(
+        'setupBackend',
+        'xnnpackThreads',
+        `an integer from 1 to threads (${options.threads})`,
+        options.xnnpackThreads,
+      );
+    }
+  }
   registerGradients();
   installTrainingKernels();
   quietCpuBackend();
@@ -214,13 +240,23 @@ export async function setupBackend(options: SetupBackendOptions = {}): Promise<B
       options.threads === current.threads ||
       current.threadsNote !== undefined
     ) {
+      if (
+        backend === 'wasm' &&
+        options.xnnpackThreads !== undefined &&
+        options.xnnpackThreads !== current.xnnpackThreads
+      ) {
+        current.xnnpackThreads = setXnnpackThreads(
+          engine().backend,
+          Math.min(options.xnnpackThreads, current.threads),
+        );
+      }
       return { ...current };
     }
   }
   stopSimdKernelThreads(); // the backend changes (the pool is started again below for threaded wasm)
   if (backend === 'cpu') {
     if (!(await setBackend('cpu'))) throw new Error('setupBackend: the cpu backend failed to initialise.');
-    current = { backend: 'cpu', simd: false, threads: 1, simdKernelThreads: 0 };
+    current = { backend: 'cpu', simd: false, threads: 1, simdKernelThreads: 0, xnnpackThreads: 0 };
     return { ...current };
   }
 
@@ -259,11 +295,14 @@ export async function setupBackend(options: SetupBackendOptions = {}): Promise<B
       ? `tfjs started ${threads} of the ${plan.threads} threads asked for.`
       : undefined);
   const simdThreads = await startKernelPool(threads);
+  const xnnpackWanted = options.xnnpackThreads ?? (simdThreads.threads > 1 ? 1 : threads);
+  const xnnpackThreads = setXnnpackThreads(engine().backend, Math.min(xnnpackWanted, threads));
   current = {
     backend: 'wasm',
     simd,
     threads,
     simdKernelThreads: simdThreads.threads,
+    xnnpackThreads,
     ...(note === undefined ? {} : { threadsNote: note }),
     ...(simdThreads.note === undefined ? {} : { simdKernelThreadsNote: simdThreads.note }),
   };

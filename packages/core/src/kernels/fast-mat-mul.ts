@@ -8,7 +8,6 @@
  * when each matrix is big enough to pay for it, and hands anything else to the original kernel. The
  * arithmetic of each product is unchanged.
  */
-import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import {
   BatchMatMul,
   _FusedMatMul,
@@ -18,7 +17,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { type KernelArgs, composeKernels, type KernelCalls } from './kernel-calls';
 import { directMatMul, directMatMulFits } from './simd/direct-mat-mul';
-import { simdKernelThreads, simdKernelsFor } from './simd/simd-kernels';
+import { simdKernelThreads, simdKernelsFor, xnnpackThreads } from './simd/simd-kernels';
 
 /** Below this many multiply-adds per matrix, the original batched loop beats slicing per batch. */
 const PER_BATCH_MIN_WORK = 16_384;
@@ -60,15 +59,16 @@ export function prefersSwapped(
 }
 
 /**
- * Whether gradwell's SIMD product beats XNNPACK here: when it runs on as many threads as the backend
- * (`productThreads`, from its kernel pool). On one thread it does for every shape measured (the benchmark
- * MLP's products, 128×784·784×512 in each transposition: 38–43 GFLOP/s vs XNNPACK's 26–31 with a new
- * operand and 35 with one it has packed before; the MLP step 17.3 → 12.8 ms), since nothing is packed.
- * On one thread against XNNPACK's two (no pool) it was even alone and no faster in a step (two models
- * stepped alternately: 17.5 vs 19.9 ms, then 19.1 vs 17.7 ms), and on more cores XNNPACK pulls ahead.
+ * Whether gradwell's SIMD product beats XNNPACK here: when it runs on at least as many threads
+ * (`productThreads`, from its kernel pool) as XNNPACK (`xnnpackThreads`). On one thread each it does for
+ * every shape measured (the benchmark MLP's products, 128×784·784×512 in each transposition: 38–43
+ * GFLOP/s vs XNNPACK's 26–31 with a new operand and 35 with one it has packed before; the MLP step
+ * 17.3 → 12.8 ms), since nothing is packed. On one thread against XNNPACK's two (no pool) it was even
+ * alone and no faster in a step (two models stepped alternately: 17.5 vs 19.9 ms, then 19.1 vs 17.7 ms),
+ * and on more cores XNNPACK pulls ahead.
  */
-export function prefersDirect(threads: number, productThreads: number): boolean {
-  return productThreads >= threads;
+export function prefersDirect(xnnpackThreads: number, productThreads: number): boolean {
+  return productThreads >= xnnpackThreads;
 }
 
 type EpilogueStep = (calls: KernelCalls, x: TensorInfo) => TensorInfo;
@@ -130,7 +130,7 @@ export function createFastMatMulConfig(original: KernelConfig): KernelConfig {
     if (
       simd !== undefined &&
       epilogue !== undefined &&
-      prefersDirect(getThreadsCount(), simdKernelThreads(backend))
+      prefersDirect(xnnpackThreads(backend), simdKernelThreads(backend))
     ) {
       seenOperands.add(a.dataId);
       seenOperands.add(b.dataId);

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { expectTensorsClose } from '@gradwell/test-utils';
 import { setupBackend } from '../../index';
 import { spawnKernelWorker } from '../../backend/node-threads';
-import { KernelPool, partRows, type KernelWorker } from './kernel-pool';
+import { KernelPool, MIN_SHARED_WORK, partRows, type KernelWorker } from './kernel-pool';
 import { SIMD_KERNELS_SHARED } from './simd-binary.generated';
 import { simdKernelPoolFor, simdKernelThreads, type SimdKernels } from './simd-kernels';
 
@@ -100,12 +100,15 @@ describe('a pool on a shared memory of its own', () => {
   }
 
   test.each([
-    [128, 64, 2, 8, 8], // rows a multiple of 4, several chunks
-    [101, 32, 1, 16, 40], // rows not a multiple of 4
-    [9, 512, 3, 4, 30], // three tiles for three threads
-    [700, 8, 4, 6, 5],
+    // each at least MIN_SHARED_WORK multiply-adds, so that the workers take part
+    [128, 64, 4, 8, 8], // rows a multiple of 4, several chunks
+    [101, 32, 1, 16, 42], // rows not a multiple of 4
+    [9, 512, 3, 4, 40], // three tiles for three threads
+    [700, 8, 4, 6, 16],
   ])('rows %i × columns %i (chunks %i × %i × %i): pooled = single thread, bit for bit', (...shape) => {
     const jobs = pool.jobs;
+    const [rows, columns, chunks, chunkRows, chunkColumns] = shape;
+    expect(rows * columns * chunks * chunkRows * chunkColumns).toBeGreaterThanOrEqual(MIN_SHARED_WORK);
     const { single, pooled } = both(...shape);
     expect(pool.jobs).toBe(jobs + 1); // shared with the workers, not run on the caller alone
     expect(Array.from(pooled)).toEqual(Array.from(single));
@@ -119,10 +122,10 @@ describe('a pool on a shared memory of its own', () => {
   });
 
   test("a worker's failing kernel is an error that names it; the pool goes on serving", () => {
-    // 64 rows on three threads: rows 0–23 on the caller, fitting just below the end of the memory;
-    // the workers' rows 24–63 fall outside it.
+    // 64 rows (× 64 columns × 512 positions: shared) on three threads: rows 0–23 on the caller, fitting
+    // just below the end of the memory; the workers' rows 24–63 fall outside it.
     const out = memory.buffer.byteLength - 24 * 64 * FLOAT_BYTES;
-    const args = [0, 0, out, 0, 64, 64, 1, 1, 64, 0, 0, 4] as Parameters<SimdKernels['productAtB']>;
+    const args = [0, 0, out, 0, 64, 64, 1, 1, 512, 0, 0, 4] as Parameters<SimdKernels['productAtB']>;
     expect(() => pool.productAtB(kernels, ...args)).toThrow(
       /a SIMD kernel worker failed: RuntimeError: memory access out of bounds/,
     );
@@ -169,16 +172,17 @@ describe('through tfjs on two threads', () => {
     expect(pool?.threads).toBe(2);
     expect(simdKernelThreads(tf.backend())).toBe(2);
     const make = () => {
-      const a = tf.randomUniform([96, 200], -1, 1, 'float32', 1);
-      const b = tf.randomUniform([200, 64], -1, 1, 'float32', 2);
-      const x = tf.randomUniform([4, 12, 12, 8], -1, 1, 'float32', 3);
+      // each product at least MIN_SHARED_WORK multiply-adds
+      const a = tf.randomUniform([128, 256], -1, 1, 'float32', 1);
+      const b = tf.randomUniform([256, 64], -1, 1, 'float32', 2);
+      const x = tf.randomUniform([8, 20, 20, 8], -1, 1, 'float32', 3);
       const w = tf.randomUniform([3, 3, 8, 16], -1, 1, 'float32', 4);
-      const dy = tf.randomUniform([4, 10, 10, 16], -1, 1, 'float32', 5);
+      const dy = tf.randomUniform([8, 18, 18, 16], -1, 1, 'float32', 5);
       return [
         tf.matMul(a, b),
-        tf.slice(tf.matMul(a, a, false, true), [0, 0], [96, 64]),
+        tf.slice(tf.matMul(a, a, false, true), [0, 0], [128, 64]),
         tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'valid'),
-        tf.conv2dTranspose(dy as tf.Tensor4D, w as tf.Tensor4D, [4, 12, 12, 8], 1, 'valid'),
+        tf.conv2dTranspose(dy as tf.Tensor4D, w as tf.Tensor4D, [8, 20, 20, 8], 1, 'valid'),
         tf.grad((f) => tf.sum(tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, 'valid')))(w),
       ];
     };
@@ -201,7 +205,7 @@ describe('through tfjs on two threads', () => {
     expect(simdKernelThreads(tf.backend())).toBe(1);
     expect(simdKernelPoolFor(tf.backend())).toBeUndefined();
     const jobs = pool?.jobs;
-    tf.tidy(() => tf.matMul(tf.ones([64, 256]), tf.ones([256, 64])).dataSync());
+    tf.tidy(() => tf.matMul(tf.ones([128, 256]), tf.ones([256, 64])).dataSync());
     expect(pool?.jobs).toBe(jobs);
     await setupBackend({ backend: 'wasm', threads: 2 });
   });

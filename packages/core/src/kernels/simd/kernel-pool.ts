@@ -42,8 +42,14 @@ const MESSAGE_BYTES = 512;
 /** Rows per tile of the product: a part's rows start at a multiple of it. */
 const TILE_ROWS = 4;
 
-/** Multiply-adds below which a product runs on the calling thread alone (≈ 10 µs of work). */
-const MIN_SHARED_WORK = 1 << 18;
+/**
+ * Multiply-adds below which a product runs on the calling thread alone (≈ 100 µs of work). Measured on
+ * two threads of the 2-vCPU benchmark VM, products A·Bᵀ of 128 × k × 256 one after another, alone vs
+ * shared: 64 vs 86 µs at 0.3 M multiply-adds, 83 vs 101 at 1 M, 101–106 vs 119–123 at 2 M, 190–201 vs
+ * 194–199 at 4 M (a sleeping worker wakes in 80–130 µs there; a machine that wakes it faster gains below
+ * this too, but only a few tens of µs a product).
+ */
+export const MIN_SHARED_WORK = 1 << 21;
 
 /** How long a caller waits for the workers of one product before it calls the pool broken. */
 const JOB_TIMEOUT_MS = 60_000;

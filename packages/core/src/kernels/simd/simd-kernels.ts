@@ -21,7 +21,13 @@ export const FLOAT_BYTES = 4;
 
 /** The parts of tfjs's wasm backend this module reaches into. */
 interface WasmBackendInternals extends KernelBackend {
-  wasm: { wasmMemory?: unknown; asm?: Record<string, unknown> };
+  wasm: {
+    wasmMemory?: unknown;
+    asm?: Record<string, unknown>;
+    tfjs?: { initWithThreadsCount(threads: number): void; getThreadsCount(): number };
+    /** Emscripten's pthread workers (the threaded build). */
+    PThread?: { unusedWorkers: unknown[]; runningWorkers: Array<{ unref?: () => void }> };
+  };
   dataIdMap: { get(dataId: DataId): { memoryOffset: number } | undefined };
   makeOutput(shape: number[], dtype: DataType): TensorInfo;
   typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
@@ -203,4 +209,41 @@ export function withInt32Scratch<T>(
   } finally {
     wasm.disposeData(scratch.dataId);
   }
+}
+
+/**
+ * Threads XNNPACK (tfjs's wasm kernels: element-wise ops, pooling, the products and convolutions
+ * gradwell's product does not take) runs on for `backend`; 0 for a backend that is not tfjs's wasm.
+ * Read from the backend itself: tfjs's `getThreadsCount()` keeps the count its backend started with.
+ */
+export function xnnpackThreads(backend: KernelBackend): number {
+  return (backend as Partial<WasmBackendInternals>).wasm?.tfjs?.getThreadsCount() ?? 0;
+}
+
+/**
+ * Gives XNNPACK a new thread pool of `threads` threads (tfjs's `init_with_threads_count`, which caps it
+ * at the pool the backend was built for). XNNPACK's workers spin for a while after each op before they
+ * sleep; while gradwell's kernel workers share the products, a one-thread XNNPACK leaves them the cores
+ * (setupBackend's `xnnpackThreads`). The previous pool's threads stay parked, asleep: tfjs does not
+ * export pthreadpool's destroy. A larger pool takes `threads − 1` of the module's free pthread workers;
+ * where too few are left this throws and changes nothing (a pool waiting for a worker still loading
+ * would block forever). Returns the threads XNNPACK now runs on.
+ */
+export function setXnnpackThreads(backend: KernelBackend, threads: number): number {
+  const wasm = (backend as Partial<WasmBackendInternals>).wasm;
+  const xnnpack = wasm?.tfjs;
+  if (wasm === undefined || xnnpack === undefined) return 0;
+  if (xnnpack.getThreadsCount() === threads) return threads;
+  const free = wasm.PThread?.unusedWorkers.length ?? 0;
+  if (threads > 1 && free < threads - 1) {
+    throw new Error(
+      `gradwell: XNNPACK cannot get a pool of ${threads} threads: tfjs's wasm module has ${free} free ` +
+        `pthread workers left and a new pool needs ${threads - 1}. Ask for xnnpackThreads in the first ` +
+        'setupBackend call of the process (or of a new thread count).',
+    );
+  }
+  xnnpack.initWithThreadsCount(threads);
+  // Emscripten refs a worker when a pthread starts on it; gradwell never keeps a Node process alive.
+  for (const worker of wasm.PThread?.runningWorkers ?? []) worker.unref?.();
+  return xnnpack.getThreadsCount();
 }
