@@ -97,18 +97,7 @@ export const CONVOLUTION_ROWS: readonly TrainingOpRow[] = [
     inputs: () => [u([2, 7, 6, 4], 141), u([2, 3, 4, 8], 142)],
     f: (x, w) => tf.conv2d(as4(x), as4(w), [2, 1], 'same'),
   },
-  {
-    name: 'conv2d 1→8 channels, 3×3, valid (direct conv forward: a filter row of 3 taps in one run)',
-    inputs: () => [u([2, 9, 7, 1], 201), u([3, 3, 1, 8], 202)],
-    f: (x, w) => tf.conv2d(as4(x), as4(w), 1, 'valid'),
-  },
   // tfjs defines no gradient for dilated convs; the forward is still checked.
-  {
-    name: 'conv2d 1→8 channels, dilation 2 (XNNPACK: one tap per chunk row)',
-    inputs: () => [u([1, 9, 8, 1], 203), u([3, 3, 1, 8], 204)],
-    f: (x, w) => tf.conv2d(as4(x), as4(w), 1, 'same', 'NHWC', 2),
-    differentiable: false,
-  },
   {
     name: 'conv2d 4→8 channels, dilation 2, same (direct conv forward)',
     inputs: () => [u([1, 8, 7, 4], 143), u([3, 3, 4, 8], 144)],

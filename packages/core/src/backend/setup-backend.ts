@@ -7,12 +7,9 @@ import { engine, env, getBackend, ready, setBackend } from '@tensorflow/tfjs-cor
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerGradients } from '../gradients/register-gradients';
 import { installTrainingKernels } from '../kernels/install-training-kernels';
-import {
-  setXnnpackThreads,
-  startSimdKernelThreads,
-  stopSimdKernelThreads,
-} from '../kernels/simd/simd-kernels';
-import { assertOneOf, assertPositiveInteger, GradwellArgumentError } from '../validation';
+import { stopSimdKernelThreads } from '../kernels/simd/simd-kernels';
+import { assertOneOf, assertPositiveInteger } from '../validation';
+import { assertXnnpackThreads, changeXnnpackThreads, shareThreads } from './compute-threads';
 
 export type BackendName = 'wasm' | 'cpu';
 
@@ -196,22 +193,6 @@ async function withoutEmscriptenProcessHandlers<T>(start: () => Promise<T>): Pro
 }
 
 /**
- * Shares gradwell's SIMD product among the backend's threads (kernel-pool.ts). Where its workers cannot
- * start, products run on XNNPACK's threads as before and the note says why.
- */
-async function startKernelPool(threads: number): Promise<{ threads: number; note?: string }> {
-  const { spawnKernelWorker } = await import('#node-threads');
-  try {
-    return { threads: await startSimdKernelThreads(engine().backend, threads, spawnKernelWorker) };
-  } catch (error) {
-    return {
-      threads: 1,
-      note: `gradwell's SIMD kernel workers could not start (${(error as Error).message}); matrix products run on XNNPACK's threads.`,
-    };
-  }
-}
-
-/**
  * Selects and initialises the backend; returns what runs. Throws, saying what failed and what to do,
  * when the wasm binaries cannot load.
  */
@@ -219,17 +200,7 @@ export async function setupBackend(options: SetupBackendOptions = {}): Promise<B
   const backend = options.backend ?? 'wasm';
   assertOneOf('setupBackend', 'backend', backend, ['wasm', 'cpu']);
   if (options.threads !== undefined) assertPositiveInteger('setupBackend', 'threads', options.threads);
-  if (options.xnnpackThreads !== undefined) {
-    assertPositiveInteger('setupBackend', 'xnnpackThreads', options.xnnpackThreads);
-    if (options.threads !== undefined && options.xnnpackThreads > options.threads) {
-      throw new GradwellArgumentError(
-        'setupBackend',
-        'xnnpackThreads',
-        `an integer from 1 to threads (${options.threads})`,
-        options.xnnpackThreads,
-      );
-    }
-  }
+  assertXnnpackThreads(options.xnnpackThreads, options.threads);
   registerGradients();
   installTrainingKernels();
   quietCpuBackend();
@@ -245,10 +216,7 @@ export async function setupBackend(options: SetupBackendOptions = {}): Promise<B
         options.xnnpackThreads !== undefined &&
         options.xnnpackThreads !== current.xnnpackThreads
       ) {
-        current.xnnpackThreads = setXnnpackThreads(
-          engine().backend,
-          Math.min(options.xnnpackThreads, current.threads),
-        );
+        current.xnnpackThreads = changeXnnpackThreads(options.xnnpackThreads, current.threads);
       }
       return { ...current };
     }
@@ -294,17 +262,13 @@ export async function setupBackend(options: SetupBackendOptions = {}): Promise<B
     (threads < plan.threads
       ? `tfjs started ${threads} of the ${plan.threads} threads asked for.`
       : undefined);
-  const simdThreads = await startKernelPool(threads);
-  const xnnpackWanted = options.xnnpackThreads ?? (simdThreads.threads > 1 ? 1 : threads);
-  const xnnpackThreads = setXnnpackThreads(engine().backend, Math.min(xnnpackWanted, threads));
+  const shares = await shareThreads(threads, options.xnnpackThreads);
   current = {
     backend: 'wasm',
     simd,
     threads,
-    simdKernelThreads: simdThreads.threads,
-    xnnpackThreads,
     ...(note === undefined ? {} : { threadsNote: note }),
-    ...(simdThreads.note === undefined ? {} : { simdKernelThreadsNote: simdThreads.note }),
+    ...shares,
   };
   return { ...current };
 }

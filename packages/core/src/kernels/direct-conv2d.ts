@@ -1,7 +1,6 @@
 /**
  * `Conv2D` on wasm through gradwell's SIMD product where it runs (float32, NHWC, output channels a
- * multiple of 8, a filter row of at least 3 taps), tfjs's XNNPACK kernel elsewhere. A convolution is a
- * product over the filter's taps:
+ * multiple of 8, at least 4 input channels), tfjs's XNNPACK kernel elsewhere. A convolution is a product over the filter's taps:
  *
  * y[(n, oy, ox), co] = Σ_{i, j, ci} x[n, oy·sh + i·dh, ox·sw + j·dw, ci] · W[(i, j, ci), co]
  *
@@ -25,13 +24,11 @@ import {
 } from './simd/simd-kernels';
 
 /**
- * Taps per chunk row (a filter row's kw × ci without dilation across, ci with it) below which XNNPACK
- * keeps the conv: the product's inner run is then too short to pay for its tiles. Measured on the
- * benchmark CNN's first layer (3×3, one input channel: a run of 3) on one thread, 1.23–1.33 ms vs
- * XNNPACK's 1.39–1.41, and 1.45 vs 1.39 when each chunk row was a single channel; its second layer
- * (32 channels) 5.7–5.9 vs 5.8–7.4 ms.
+ * Input channels below which XNNPACK keeps the conv: with one input channel the product's k runs in
+ * chunks of kw, too short to pay for its tiles (the benchmark CNN's first layer: 1.45 vs 1.39 ms on one
+ * thread; its second, 32 channels: 5.8 vs 8.0 ms, and the 64-channel backward-input conv 7.9 vs 11.1).
  */
-const MIN_RUN = 3;
+const MIN_IN_CHANNELS = 4;
 
 /** Row offsets by geometry: the same conv (every step of a training run) reuses its table. */
 const offsetTables = new Map<string, Int32Array>();
@@ -79,12 +76,6 @@ export function directConv2D(
   const window = filterGradientWindow(calls, x, info, inHeight, inWidth);
   const padded = window.pad.flat().some((p) => p > 0) ? calls.pad(window.x, window.pad) : window.x;
   const [, height, width] = padded.shape as [number, number, number, number];
-  // A filter row's kw × ci taps; without dilation across, one contiguous run of the padded input (one
-  // long chunk row instead of kw short ones: the same sums in the same order).
-  const rowTaps =
-    dw === 1
-      ? { rows: 1, columns: kw * inChannels, rowStep: 0 }
-      : { rows: kw, columns: inChannels, rowStep: dw * inChannels * FLOAT_BYTES };
   withInt32Scratch(backend, pixelOffsets(info, height, width, inChannels), (offsetsAt) =>
     simd.productAtB(
       heapOffset(backend, padded),
@@ -94,10 +85,10 @@ export function directConv2D(
       pixels,
       info.outChannels,
       kh, // chunks: filter rows
-      rowTaps.rows,
-      rowTaps.columns,
+      kw, // chunk rows: filter columns
+      inChannels, // chunk columns: input channels
       dh * width * inChannels * FLOAT_BYTES,
-      rowTaps.rowStep,
+      dw * inChannels * FLOAT_BYTES,
       FLOAT_BYTES,
     ),
   );
@@ -109,19 +100,18 @@ export function createConv2DConfig(original: KernelConfig): KernelConfig {
   const kernelFunc = (args: KernelArgs): TensorInfo => {
     const { inputs, attrs, backend } = args;
     const { x, filter } = inputs as { x: TensorInfo; filter: TensorInfo };
-    const convAttrs = attrs as unknown as ConvAttrs;
-    const fits =
+    const simd =
       x.dtype === 'float32' &&
       filter.dtype === 'float32' &&
       x.shape.length === 4 &&
       filter.shape.length === 4 &&
       (filter.shape[3] as number) % 8 === 0 &&
-      convAttrs.dataFormat !== 'NCHW';
-    const simd = fits ? simdKernelsFor(backend) : undefined;
+      (filter.shape[2] as number) >= MIN_IN_CHANNELS &&
+      (attrs as unknown as ConvAttrs).dataFormat !== 'NCHW'
+        ? simdKernelsFor(backend)
+        : undefined;
     if (simd === undefined) return original.kernelFunc(args) as TensorInfo;
-    const info = convInfoOf('Conv2D', x.shape, filter.shape, convAttrs);
-    const run = info.dilationWidth === 1 ? info.filterWidth * info.inChannels : info.inChannels;
-    if (run < MIN_RUN) return original.kernelFunc(args) as TensorInfo;
+    const info = convInfoOf('Conv2D', x.shape, filter.shape, attrs as unknown as ConvAttrs);
     return composeKernels(backend, 'wasm', (calls) => directConv2D(calls, simd, x, filter, info));
   };
   return { ...original, kernelFunc: kernelFunc as unknown as KernelFunc };
