@@ -68,6 +68,17 @@ export const DENSE_ROWS: readonly TrainingOpRow[] = [
     inputs: () => [u([6, 22], 205), u([24, 22], 206)],
     f: (a, b) => tf.matMul(as2(a), as2(b), false, true),
   },
+  // Transposes of the last two axes: gradwell's SIMD transpose on wasm (its gradient is one too).
+  {
+    name: 'transpose 13 × 18 (SIMD transpose)',
+    inputs: () => [u([13, 18], 207)],
+    f: (x) => tf.transpose(x),
+  },
+  {
+    name: 'transpose of the last two axes, 2 × 9 × 6 (SIMD transpose)',
+    inputs: () => [u([2, 9, 6], 208)],
+    f: (x) => tf.transpose(x, [0, 2, 1]),
+  },
   {
     name: 'fused matMul bias+leakyrelu, 8 columns (SIMD product)',
     inputs: () => [u([6, 5], 147), u([5, 8], 148), awayFromZero([8], 149)],

@@ -20,6 +20,7 @@ import { createGatherConfig } from './gather-batch-dims';
 import { maxPoolGradConfig } from './max-pool-grad';
 import { oneHotConfig } from './one-hot';
 import { resizeBilinearGradConfig } from './resize-bilinear-grad';
+import { createTransposeConfig, TRANSPOSE_KERNEL } from './transpose';
 import { resizeNearestNeighborGradConfigs } from './resize-nearest-neighbor-grad';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 
@@ -44,6 +45,7 @@ export function listTrainingKernels(): string[] {
     ...COLUMN_REDUCTION_KERNELS.map((name) => `wasm/${name}`),
     'wasm/GatherV2',
     'wasm/Conv2D',
+    `wasm/${TRANSPOSE_KERNEL}`,
   ].sort();
 }
 
@@ -79,6 +81,8 @@ export function installTrainingKernels(): void {
   if (gather !== undefined) replaceKernel(createGatherConfig(gather), gather);
   const conv = getKernel('Conv2D', 'wasm');
   if (conv !== undefined) replaceKernel(createConv2DConfig(conv), conv);
+  const transpose = getKernel(TRANSPOSE_KERNEL, 'wasm');
+  if (transpose !== undefined) replaceKernel(createTransposeConfig(transpose), transpose);
 }
 
 /** Restores tfjs's own kernels (used by the benchmarks to measure stock tfjs side by side). */

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { setupBackend } from '@gradwell/core';
 import { encodeIdx as idx, expectNoLeakedTensors } from '@gradwell/test-utils';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { arrayDataset, batchStream, tensorDataset } from './dataset';
+import { arrayDataset, batchStream, hostDataset, tensorDataset } from './dataset';
 import { splitDataset, subset } from './subsets';
 import { datasetFromIdx } from './digits';
 import { decodeIdx, parseIdxHeader } from './idx';
@@ -63,6 +63,33 @@ describe('tensorDataset and friends', () => {
       for (const d of [ds, part, s1.train, s1.validation, s2.train, s2.validation, regression]) d.dispose();
     });
   });
+
+  test.each(['wasm', 'cpu'] as const)(
+    'on %s, each batch keeps its own values when later batches reuse the scratch array',
+    async (backend) => {
+      await setupBackend({ backend });
+      try {
+        await expectNoLeakedTensors(() => {
+          const ds = hostDataset(
+            Float32Array.from({ length: 12 }, (_, i) => i),
+            Int32Array.from([0, 1, 2, 0, 1, 2]),
+            [2],
+          );
+          const first = ds.batch([5, 0, 3]);
+          const second = ds.batch([1, 2]);
+          const third = ds.batch([4, 4, 4]);
+          expect(Array.from(first.x.dataSync())).toEqual([10, 11, 0, 1, 6, 7]);
+          expect(Array.from(first.y.dataSync())).toEqual([2, 0, 0]);
+          expect(Array.from(second.x.dataSync())).toEqual([2, 3, 4, 5]);
+          expect(Array.from(third.x.dataSync())).toEqual([8, 9, 8, 9, 8, 9]);
+          tf.dispose([first.x, first.y, second.x, second.y, third.x, third.y]);
+          ds.dispose();
+        });
+      } finally {
+        await setupBackend();
+      }
+    },
+  );
 
   test('batchStream checks its argument', () => {
     expect(() => batchStream(42 as never, { inputShape: [2] })).toThrow(/batches/);

@@ -16,6 +16,8 @@ export interface SimdKernels {
     filterWidth: number,
   ): void;
   columnSums(x: number, out: number, rows: number, cols: number, divisor: number): void;
+  /** out = xᵀ: x of [rows, cols] into out of [cols, rows], 4-byte values; the two must not overlap. */
+  transpose(x: number, out: number, rows: number, cols: number): void;
   /**
    * out[m, o] = Σ_p A(m, p)·B[p, o]: A's element (m, p) at `a + offsets[m]` plus p's position, B row-major
    * with `columns` (a multiple of 8) per row. p runs over `chunks` chunks ("images", `chunkBytes` apart in

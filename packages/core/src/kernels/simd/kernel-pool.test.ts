@@ -1,7 +1,7 @@
 /**
  * gradwell's SIMD kernel pool: a product shared among workers equals the single-thread product bit for
- * bit (every output element is summed by one thread in the same order); rows are split in whole tiles
- * and covered once; failures (a worker that cannot start, a kernel that traps) are errors that say so
+ * bit (every output element is summed by one thread in the same order); rows are cut into blocks of whole
+ * tiles, each claimed by one thread, so a slow thread takes fewer; failures (a worker that cannot start, a kernel that traps) are errors that say so
  * and leave nothing running; and through tfjs on a two-thread backend the pool really takes the
  * products and convolutions, with values as the cpu backend's and no tensors left behind.
  */
@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { expectTensorsClose } from '@gradwell/test-utils';
 import { setupBackend } from '../../index';
 import { spawnKernelWorker } from '../../backend/node-threads';
-import { KernelPool, MIN_SHARED_WORK, partRows, type KernelWorker } from './kernel-pool';
+import { blockRows, KernelPool, MIN_SHARED_WORK, type KernelWorker } from './kernel-pool';
 import { SIMD_KERNELS_SHARED } from './simd-binary.generated';
 import { simdKernelPoolFor, simdKernelThreads, type SimdKernels } from './simd-kernels';
 
@@ -29,23 +29,20 @@ function seeded(count: number, seed: number): Float32Array {
   return out;
 }
 
-describe('partRows', () => {
-  test('splits rows into whole tiles of 4, covering each row once, the last part short', () => {
-    for (let rows = 1; rows <= 300; rows++)
-      for (let parts = 1; parts <= 8; parts++) {
-        let next = 0;
-        for (let part = 0; part < parts; part++) {
-          const { first, count } = partRows(rows, parts, part);
-          if (count === 0) continue;
-          expect(first).toBe(next);
-          expect(first % 4).toBe(0);
-          next = first + count;
-        }
-        expect(next).toBe(rows);
+describe('blockRows', () => {
+  test('whole tiles of at least 2^18 multiply-adds, never more rows than the product has (rounded to a tile)', () => {
+    for (const rows of [1, 3, 4, 5, 64, 101, 784, 5000])
+      for (const rowWork of [1, 10, 1000, 65_536, 1 << 20]) {
+        const per = blockRows(rows, rowWork);
+        expect(per % 4).toBe(0);
+        expect(per).toBeGreaterThanOrEqual(4);
+        expect(per).toBeLessThanOrEqual(Math.ceil(rows / 4) * 4);
+        if (per < Math.ceil(rows / 4) * 4) expect(per * rowWork).toBeGreaterThanOrEqual(1 << 18);
+        if (per > 4) expect((per - 4) * rowWork).toBeLessThan(1 << 18);
       }
-    expect(partRows(10, 2, 0)).toEqual({ first: 0, count: 8 });
-    expect(partRows(10, 2, 1)).toEqual({ first: 8, count: 2 });
-    expect(partRows(4, 3, 2)).toEqual({ first: 8, count: 0 });
+    expect(blockRows(128, 512 * 784)).toBe(4); // the MLP's first product: one tile (1.6 M) a block
+    expect(blockRows(784, 512 * 128)).toBe(4); // its weight gradient: 4 × 65 536 = 2^18
+    expect(blockRows(100, 8)).toBe(100); // a small product: one block
   });
 });
 
@@ -64,7 +61,14 @@ describe('a pool on a shared memory of its own', () => {
    * A product laid out as the conv-filter gradient: A [chunks, chunkRows, chunkColumns, rows] read with
    * row offsets, B [positions, columns]; returns the single-thread and the pooled output.
    */
-  function both(rows: number, columns: number, chunks: number, chunkRows: number, chunkColumns: number) {
+  function both(
+    rows: number,
+    columns: number,
+    chunks: number,
+    chunkRows: number,
+    chunkColumns: number,
+    caller: SimdKernels = kernels,
+  ) {
     const positions = chunks * chunkRows * chunkColumns;
     const heap = new Float32Array(memory.buffer);
     const aAt = 1024;
@@ -95,7 +99,7 @@ describe('a pool on a shared memory of its own', () => {
     kernels.productAtB(...args);
     const single = read();
     new Float32Array(memory.buffer, outAt, rows * columns).fill(Number.NaN);
-    pool.productAtB(kernels, ...args);
+    pool.productAtB(caller, ...args);
     return { single, pooled: read() };
   }
 
@@ -121,14 +125,75 @@ describe('a pool on a shared memory of its own', () => {
     expect(Array.from(pooled)).toEqual(Array.from(single));
   });
 
+  /** The caller's kernels, slowed down: each product it runs first waits `ms`, and is counted. */
+  function slowCaller(ms: number): { kernels: SimdKernels; rowsRun: () => number } {
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    let rows = 0;
+    return {
+      kernels: {
+        ...kernels,
+        productAtB: (...args: Parameters<SimdKernels['productAtB']>) => {
+          Atomics.wait(pause, 0, 0, ms);
+          rows += args[4];
+          kernels.productAtB(...args);
+        },
+      },
+      rowsRun: () => rows,
+    };
+  }
+
+  test('a slow caller takes fewer blocks: the workers claim the rest, and the product is still bit for bit', () => {
+    // 256 rows of 64 × 4096 multiply-adds: blocks of one tile, 64 of them; the caller spends 40 ms on each
+    // of its own, so with the rows split in even thirds it would run 85 of them and take ≥ 0.8 s.
+    const slow = slowCaller(40);
+    const started = Date.now();
+    const { single, pooled } = both(256, 64, 1, 64, 64, slow.kernels);
+    expect(Array.from(pooled)).toEqual(Array.from(single));
+    // (none at all when the woken workers took the caller's core and every block before it claimed one)
+    expect(slow.rowsRun()).toBeLessThan(85);
+    expect(slow.rowsRun() % 4).toBe(0);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
   test("a worker's failing kernel is an error that names it; the pool goes on serving", () => {
-    // 64 rows (× 64 columns × 512 positions: shared) on three threads: rows 0–23 on the caller, fitting
-    // just below the end of the memory; the workers' rows 24–63 fall outside it.
-    const out = memory.buffer.byteLength - 24 * 64 * FLOAT_BYTES;
+    // 64 rows (× 64 columns × 512 positions: shared, blocks of 8 rows) whose output lies past the end of
+    // the memory. The caller's own kernel is slowed down and writes nothing, so the workers claim the
+    // blocks, and theirs trap.
+    const out = memory.buffer.byteLength + 4096;
     const args = [0, 0, out, 0, 64, 64, 1, 1, 512, 0, 0, 4] as Parameters<SimdKernels['productAtB']>;
-    expect(() => pool.productAtB(kernels, ...args)).toThrow(
-      /a SIMD kernel worker failed: RuntimeError: memory access out of bounds/,
+    const idle = {
+      ...kernels,
+      productAtB: () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100),
+    };
+    expect(() => pool.productAtB(idle as unknown as SimdKernels, ...args)).toThrow(
+      /a SIMD kernel worker failed: worker \d: RuntimeError: memory access out of bounds/,
     );
+    const { single, pooled } = both(64, 64, 1, 8, 8);
+    expect(Array.from(pooled)).toEqual(Array.from(single));
+  });
+
+  test("the caller's own failing kernel is thrown as it came, once every block is accounted for", () => {
+    // The workers' blocks succeed; whether the caller claims one is up to the scheduler, so the product
+    // is run until it has (almost always the first time).
+    let calls = 0;
+    const failing = {
+      ...kernels,
+      productAtB: () => {
+        calls++;
+        throw new RangeError('the caller failed');
+      },
+    };
+    for (let run = 0; run < 50 && calls === 0; run++) {
+      let thrown: unknown;
+      try {
+        both(128, 64, 4, 8, 8, failing);
+      } catch (error) {
+        thrown = error;
+      }
+      if (calls > 0) expect(thrown).toEqual(new RangeError('the caller failed'));
+      else expect(thrown).toBeUndefined();
+    }
+    expect(calls).toBeGreaterThan(0);
     const { single, pooled } = both(64, 64, 1, 8, 8);
     expect(Array.from(pooled)).toEqual(Array.from(single));
   });

@@ -1,17 +1,19 @@
 /**
  * Threads for gradwell's SIMD product. The threaded wasm backend keeps its heap in a shared
  * `WebAssembly.Memory`; each worker of this pool instantiates the same kernels module on that memory, so
- * all of them read and write tfjs's tensors in place. A product's output rows are split between the
- * calling thread and the workers in whole tiles (4 rows): every output element is summed by one thread
- * in the same order as on one thread, so the result is bit-identical whatever the thread count.
+ * all of them read and write tfjs's tensors in place. A product's output rows are cut into blocks of
+ * whole tiles (4 rows), and the calling thread and the workers claim blocks one at a time from a shared
+ * ticket until none is left: a thread that starts late (a sleeping worker wakes in 80–200 µs) or runs
+ * slower (its core shared with another process) simply takes fewer. Every output element is summed by one
+ * thread in the same order as on one thread, so the result is bit-identical whatever the thread count or
+ * the claiming order.
  *
  * The workers sleep in `Atomics.wait` on a small shared control block between products and are woken by
- * `Atomics.notify` (measured on a 2-vCPU VM: 80–130 µs from notify to work, ≈ 30 µs per product in all;
- * a worker that spun before sleeping saved that, but stalled the caller by 4–5 ms in one job of ten, its
- * spinning taking the core the caller needed). The caller computes its own share, then waits for the
- * others; products too small to pay for the hand-over run on the caller alone. Workers are spawned by
- * the environment seam `#node-threads` (Node's `worker_threads`, or a `Worker` from a Blob URL in a
- * browser) and never keep a Node process alive.
+ * `Atomics.notify` (a worker that spun before sleeping saved the wake-up, but stalled the caller by
+ * 4–5 ms in one job of ten on a 2-vCPU VM, its spinning taking the core the caller needed). Products too
+ * small to pay for the hand-over run on the caller alone. Workers are spawned by the environment seam
+ * `#node-threads` (Node's `worker_threads`, or a `Worker` from a Blob URL in a browser) and never keep a
+ * Node process alive.
  */
 import type { SimdKernels } from './kernel-exports';
 
@@ -28,19 +30,29 @@ export type SpawnKernelWorker = (source: string) => KernelWorker;
 
 /** Slots of the control block (int32). */
 const GENERATION = 0; // bumped once per job; workers wait on it
-const PENDING = 1; // workers that have not finished the current job; the caller waits on it
+const DONE = 1; // blocks of the current job finished; the caller waits on it
 const STOP = 2; // 1: workers leave their loop
 const FAILED = 3; // 1: a worker's kernel threw (the first one's message is in the message buffer)
-const MESSAGE_LENGTH = 5; // bytes of that message
-const PARTS = 4; // threads taking part in the current job (the caller is part 0)
+const MESSAGE_LENGTH = 4; // bytes of that message
+const BLOCKS = 5; // blocks in the current job
+const BLOCK_ROWS = 6; // rows per block, a multiple of TILE_ROWS
 const ARGS = 8; // the product's 12 arguments
 const CONTROL_SLOTS = ARGS + 12;
+/**
+ * Byte offset of the ticket (one int64 after the int32 slots): the job's number in the high 32 bits and
+ * the next unclaimed block in the low 32. A thread claims a block by a compare-exchange of the whole
+ * ticket, so a claim can only succeed for the job whose arguments it read.
+ */
+const TICKET_BYTE = CONTROL_SLOTS * 4;
+const CONTROL_BYTES = TICKET_BYTE + 8;
 
 /** Bytes kept of a failing worker's error message. */
 const MESSAGE_BYTES = 512;
-
-/** Rows per tile of the product: a part's rows start at a multiple of it. */
+/** Rows per tile of the product: a block's rows start at a multiple of it. */
 const TILE_ROWS = 4;
+
+/** Multiply-adds per block, at least (≈ 10 µs; a claim costs well under 1 µs; the last block is the wait). */
+const MIN_BLOCK_WORK = 1 << 18;
 
 /**
  * Multiply-adds below which a product runs on the calling thread alone (≈ 100 µs of work). Measured on
@@ -65,37 +77,48 @@ const START_TIMEOUT_MS = 15_000;
 export const KERNEL_WORKER_SOURCE = `
 function start({ module, memory, control, message, part }) {
   const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports;
-  const c = new Int32Array(control);
+  const c = new Int32Array(control, 0, ${CONTROL_SLOTS});
+  const ticket = new BigInt64Array(control, ${TICKET_BYTE}, 1);
   // read before 'ready': the caller posts its first job only after every worker is ready
   let seen = Atomics.load(c, ${GENERATION});
   post('ready');
+  const a = [];
+  let job = -1n;
+  let blocks = 0;
+  let per = 0;
   for (;;) {
     Atomics.wait(c, ${GENERATION}, seen);
     const now = Atomics.load(c, ${GENERATION});
     if (now === seen) continue;
     seen = now;
     if (Atomics.load(c, ${STOP}) !== 0) return;
-    const parts = Atomics.load(c, ${PARTS});
-    if (part < parts) {
+    for (;;) {
+      const t = Atomics.load(ticket, 0);
+      if (t >> 32n !== job) {
+        // a new job's arguments: they count only if the ticket still names that job afterwards (the
+        // caller writes the next job's arguments only once every block of this one is claimed and done)
+        job = t >> 32n;
+        for (let i = 0; i < 12; i++) a[i] = Atomics.load(c, ${ARGS} + i);
+        blocks = Atomics.load(c, ${BLOCKS});
+        per = Atomics.load(c, ${BLOCK_ROWS});
+        continue;
+      }
+      const block = Number(t & 0xffffffffn);
+      if (block >= blocks) break;
+      if (Atomics.compareExchange(ticket, 0, t, t + 1n) !== t) continue;
       try {
-        const a = [];
-        for (let i = 0; i < 12; i++) a.push(Atomics.load(c, ${ARGS} + i));
-        const rows = a[4];
-        const per = Math.ceil(Math.ceil(rows / ${TILE_ROWS}) / parts) * ${TILE_ROWS};
-        const first = part * per;
-        const count = Math.min(rows, first + per) - first;
-        if (count > 0)
-          kernels.productAtB(a[0], a[1], a[2] + first * a[5] * 4, a[3] + first * 4, count, a[5],
-            a[6], a[7], a[8], a[9], a[10], a[11]);
+        const first = block * per;
+        kernels.productAtB(a[0], a[1], a[2] + first * a[5] * 4, a[3] + first * 4,
+          Math.min(per, a[4] - first), a[5], a[6], a[7], a[8], a[9], a[10], a[11]);
       } catch (error) {
         if (Atomics.compareExchange(c, ${FAILED}, 0, 1) === 0) {
-          const text = new TextEncoder().encode(String(error)).slice(0, ${MESSAGE_BYTES});
+          const text = new TextEncoder().encode('worker ' + part + ': ' + String(error)).slice(0, ${MESSAGE_BYTES});
           new Uint8Array(message).set(text);
           Atomics.store(c, ${MESSAGE_LENGTH}, text.length);
         }
       }
+      if (Atomics.add(c, ${DONE}, 1) + 1 === blocks) Atomics.notify(c, ${DONE});
     }
-    if (Atomics.sub(c, ${PENDING}, 1) === 1) Atomics.notify(c, ${PENDING});
   }
 }
 `;
@@ -110,15 +133,18 @@ function canBlock(control: Int32Array): boolean {
   }
 }
 
-/** The rows of part `part` of `parts` for a product of `rows` rows: whole tiles, the last part short. */
-export function partRows(rows: number, parts: number, part: number): { first: number; count: number } {
-  const per = Math.ceil(Math.ceil(rows / TILE_ROWS) / parts) * TILE_ROWS;
-  const first = part * per;
-  return { first, count: Math.max(0, Math.min(rows, first + per) - first) };
+/**
+ * Rows per block for a product of `rows` rows of `rowWork` multiply-adds each: whole tiles, at least
+ * MIN_BLOCK_WORK multiply-adds.
+ */
+export function blockRows(rows: number, rowWork: number): number {
+  const tiles = Math.ceil(MIN_BLOCK_WORK / Math.max(1, TILE_ROWS * rowWork));
+  return Math.min(Math.ceil(rows / TILE_ROWS), tiles) * TILE_ROWS;
 }
 
 export class KernelPool {
   private readonly blocking: boolean;
+  private readonly ticket: BigInt64Array;
   private stopped = false;
   private shared = 0;
 
@@ -128,6 +154,7 @@ export class KernelPool {
     private readonly workers: KernelWorker[],
   ) {
     this.blocking = canBlock(control);
+    this.ticket = new BigInt64Array(control.buffer, TICKET_BYTE, 1);
   }
 
   /** Products shared with the workers so far (the others ran on the caller alone). */
@@ -152,7 +179,7 @@ export class KernelPool {
   ): Promise<KernelPool> {
     if (!(memory.buffer instanceof SharedArrayBuffer))
       throw new Error('the wasm heap is not shared memory (the single-threaded build)');
-    const control = new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 4));
+    const control = new Int32Array(new SharedArrayBuffer(CONTROL_BYTES), 0, CONTROL_SLOTS);
     const message = new Uint8Array(new SharedArrayBuffer(MESSAGE_BYTES));
     const workers: KernelWorker[] = [];
     try {
@@ -193,28 +220,36 @@ export class KernelPool {
   productAtB(kernels: SimdKernels, ...args: Parameters<SimdKernels['productAtB']>): void {
     const [a, b, out, offsets, rows, columns, ...rest] = args;
     const [chunks, chunkRows, chunkColumns] = rest;
-    const work = rows * columns * chunks * chunkRows * chunkColumns;
-    const parts = Math.min(this.threads, Math.ceil(rows / TILE_ROWS));
-    if (parts <= 1 || work < MIN_SHARED_WORK || this.stopped) {
+    const rowWork = columns * chunks * chunkRows * chunkColumns;
+    if (rows <= TILE_ROWS || rows * rowWork < MIN_SHARED_WORK || this.stopped) {
       kernels.productAtB(...args);
       return;
     }
     const c = this.control;
+    const per = blockRows(rows, rowWork);
+    const blocks = Math.ceil(rows / per);
     this.shared++;
     for (let i = 0; i < args.length; i++) Atomics.store(c, ARGS + i, args[i] as number);
-    Atomics.store(c, PARTS, parts);
-    Atomics.store(c, PENDING, this.workers.length);
+    Atomics.store(c, BLOCKS, blocks);
+    Atomics.store(c, BLOCK_ROWS, per);
+    Atomics.store(c, DONE, 0);
+    // The new job's ticket (its number, block 0) goes out only now that its arguments are in place.
+    Atomics.store(this.ticket, 0, BigInt(this.shared) << 32n);
     Atomics.add(c, GENERATION, 1);
     Atomics.notify(c, GENERATION);
-    const own = partRows(rows, parts, 0);
     let error: Error | undefined;
-    try {
-      kernels.productAtB(a, b, out, offsets, own.count, columns, ...rest);
-    } catch (thrown) {
-      // still wait: the workers are writing into the same output
-      error = thrown instanceof Error ? thrown : new Error(String(thrown));
+    for (let block = this.claim(blocks); block >= 0; block = this.claim(blocks)) {
+      const first = block * per;
+      try {
+        const count = Math.min(per, rows - first);
+        kernels.productAtB(a, b, out + first * columns * 4, offsets + first * 4, count, columns, ...rest);
+      } catch (thrown) {
+        // go on: the workers are writing into the same output, and every block must be accounted for
+        error ??= thrown instanceof Error ? thrown : new Error(String(thrown));
+      }
+      Atomics.add(c, DONE, 1);
     }
-    this.awaitWorkers();
+    this.awaitWorkers(blocks);
     const failed = Atomics.load(c, FAILED) !== 0;
     if (failed) {
       // slice: a copy on an unshared buffer, which TextDecoder takes everywhere
@@ -225,10 +260,21 @@ export class KernelPool {
     if (error !== undefined) throw error;
   }
 
-  private awaitWorkers(): void {
+  /** Claims the current job's next block for the calling thread; -1 when every block is taken. */
+  private claim(blocks: number): number {
+    for (;;) {
+      const t = Atomics.load(this.ticket, 0);
+      const block = Number(t & 0xffffffffn);
+      if (block >= blocks) return -1;
+      if (Atomics.compareExchange(this.ticket, 0, t, t + 1n) === t) return block;
+    }
+  }
+
+  /** Waits until every block of the current job is done (the workers finish the ones they claimed). */
+  private awaitWorkers(blocks: number): void {
     const c = this.control;
     const deadline = Date.now() + JOB_TIMEOUT_MS;
-    for (let pending = Atomics.load(c, PENDING); pending !== 0; pending = Atomics.load(c, PENDING)) {
+    for (let done = Atomics.load(c, DONE); done !== blocks; done = Atomics.load(c, DONE)) {
       if (Date.now() > deadline) {
         this.stop();
         throw new Error(
@@ -236,7 +282,7 @@ export class KernelPool {
             'the pool is stopped and products run on one thread from now on.',
         );
       }
-      if (this.blocking) Atomics.wait(c, PENDING, pending, 100);
+      if (this.blocking) Atomics.wait(c, DONE, done, 100);
     }
   }
 

@@ -181,6 +181,110 @@
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $ones))))
 
+  ;; out = xᵀ for x of [rows, cols] (row-major) into out of [cols, rows]; x and out must not overlap.
+  ;; 4 × 4 blocks are transposed in registers by two rounds of shuffles, in strips of 16 columns: a
+  ;; strip's 16 output rows are written front to back while its input rows stream past. The rows past the
+  ;; last multiple of 4, then the columns past it, are copied one value at a time.
+  (func (export "transpose")
+    (param $x i32) (param $out i32) (param $rows i32) (param $cols i32)
+    (local $rowBytes i32) (local $outRowBytes i32) (local $rows4 i32) (local $cols4 i32)
+    (local $j0 i32) (local $jEnd i32) (local $i i32) (local $j i32) (local $src i32) (local $dst i32)
+    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $outRowBytes (i32.shl (local.get $rows) (i32.const 2)))
+    (local.set $rows4 (i32.and (local.get $rows) (i32.const -4)))
+    (local.set $cols4 (i32.and (local.get $cols) (i32.const -4)))
+    (local.set $j0 (i32.const 0))
+    (block $stripsDone
+      (loop $strips
+        (br_if $stripsDone (i32.ge_u (local.get $j0) (local.get $cols4)))
+        (local.set $jEnd (i32.add (local.get $j0) (i32.const 16)))
+        (if (i32.gt_u (local.get $jEnd) (local.get $cols4)) (then (local.set $jEnd (local.get $cols4))))
+        (local.set $i (i32.const 0))
+        (block $bandsDone
+          (loop $bands
+            (br_if $bandsDone (i32.ge_u (local.get $i) (local.get $rows4)))
+            (local.set $j (local.get $j0))
+            (block $blocksDone
+              (loop $blocks
+                (br_if $blocksDone (i32.ge_u (local.get $j) (local.get $jEnd)))
+                ;; rows a, b, c, d of the block: four values each
+                (local.set $src (i32.add (local.get $x)
+                  (i32.add (i32.mul (local.get $i) (local.get $rowBytes)) (i32.shl (local.get $j) (i32.const 2)))))
+                (local.set $v0 (v128.load (local.get $src)))
+                (local.set $src (i32.add (local.get $src) (local.get $rowBytes)))
+                (local.set $v1 (v128.load (local.get $src)))
+                (local.set $src (i32.add (local.get $src) (local.get $rowBytes)))
+                (local.set $v2 (v128.load (local.get $src)))
+                (local.set $src (i32.add (local.get $src) (local.get $rowBytes)))
+                (local.set $v3 (v128.load (local.get $src)))
+                ;; a0 b0 a1 b1 | a2 b2 a3 b3 | c0 d0 c1 d1 | c2 d2 c3 d3
+                (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23
+                  (local.get $v0) (local.get $v1)))
+                (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31
+                  (local.get $v0) (local.get $v1)))
+                (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23
+                  (local.get $v2) (local.get $v3)))
+                (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31
+                  (local.get $v2) (local.get $v3)))
+                ;; output rows j … j + 3: a0 b0 c0 d0, a1 b1 c1 d1, a2 b2 c2 d2, a3 b3 c3 d3
+                (local.set $dst (i32.add (local.get $out)
+                  (i32.add (i32.mul (local.get $j) (local.get $outRowBytes)) (i32.shl (local.get $i) (i32.const 2)))))
+                (v128.store (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                  (local.get $t0) (local.get $t2)))
+                (local.set $dst (i32.add (local.get $dst) (local.get $outRowBytes)))
+                (v128.store (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31
+                  (local.get $t0) (local.get $t2)))
+                (local.set $dst (i32.add (local.get $dst) (local.get $outRowBytes)))
+                (v128.store (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                  (local.get $t1) (local.get $t3)))
+                (local.set $dst (i32.add (local.get $dst) (local.get $outRowBytes)))
+                (v128.store (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31
+                  (local.get $t1) (local.get $t3)))
+                (local.set $j (i32.add (local.get $j) (i32.const 4)))
+                (br $blocks)))
+            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+            (br $bands)))
+        (local.set $j0 (local.get $jEnd))
+        (br $strips)))
+    ;; the rows past rows4, every column
+    (local.set $i (local.get $rows4))
+    (block $tailRowsDone
+      (loop $tailRows
+        (br_if $tailRowsDone (i32.ge_u (local.get $i) (local.get $rows)))
+        (local.set $j (i32.const 0))
+        (block $tailRowDone
+          (loop $tailRow
+            (br_if $tailRowDone (i32.ge_u (local.get $j) (local.get $cols)))
+            (f32.store
+              (i32.add (local.get $out)
+                (i32.shl (i32.add (i32.mul (local.get $j) (local.get $rows)) (local.get $i)) (i32.const 2)))
+              (f32.load (i32.add (local.get $x)
+                (i32.shl (i32.add (i32.mul (local.get $i) (local.get $cols)) (local.get $j)) (i32.const 2)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $tailRow)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $tailRows)))
+    ;; the columns past cols4, in the rows before rows4
+    (local.set $i (i32.const 0))
+    (block $tailColsDone
+      (loop $tailCols
+        (br_if $tailColsDone (i32.ge_u (local.get $i) (local.get $rows4)))
+        (local.set $j (local.get $cols4))
+        (block $tailColDone
+          (loop $tailCol
+            (br_if $tailColDone (i32.ge_u (local.get $j) (local.get $cols)))
+            (f32.store
+              (i32.add (local.get $out)
+                (i32.shl (i32.add (i32.mul (local.get $j) (local.get $rows)) (local.get $i)) (i32.const 2)))
+              (f32.load (i32.add (local.get $x)
+                (i32.shl (i32.add (i32.mul (local.get $i) (local.get $cols)) (local.get $j)) (i32.const 2)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $tailCol)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $tailCols))))
+
   ;; Conv2DBackpropFilter as a product over pixels: dw[m, o] = Σ_p x[base(p) + offsets[m]] · dy[p, o],
   ;; where m runs over the filter's (row, column, input channel) triples, offsets[m] is the byte offset
   ;; of that tap from the pixel's window corner, and p over dy's pixels (n, y, x) in order, with

@@ -11,6 +11,7 @@ import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { setupBackend } from '../../index';
 import { prefersDirect } from '../fast-mat-mul';
 import { directMatMulFits } from './direct-mat-mul';
+import { swapsLastTwo } from '../transpose';
 import { generateSimdModule } from '../../../scripts/build-simd.mjs';
 import { execFileSync } from 'node:child_process';
 import { SIMD_KERNELS_PLAIN, SIMD_KERNELS_PLAIN_RELAXED, SIMD_KERNELS_SHARED } from './simd-binary.generated';
@@ -117,6 +118,34 @@ describe.each([false, true])('the SIMD module (shared memory: %s)', (shared) => 
       });
       expect(Array.from(heap().subarray(0, cols))).toEqual(expected);
     }
+  });
+});
+
+describe.each([false, true])('transpose (shared memory: %s)', (shared) => {
+  test.each([
+    [1, 1],
+    [3, 5], // no whole 4 × 4 block
+    [4, 4],
+    [5, 16], // a row past the blocks
+    [16, 6], // two columns past them
+    [17, 33], // both, and a strip of 16 columns cut short
+    [64, 20],
+    [130, 7],
+  ])('moves every value of a %i × %i matrix to its mirror place, NaN and -0 included', (rows, cols) => {
+    const { kernels, heap } = instantiate(shared);
+    const x = values(rows * cols, rows * 100 + cols);
+    x[x.length - 1] = Number.NaN;
+    x[0] = -0;
+    const [xAt, outAt] = [64, 64 + rows * cols + 7]; // the output not 16-byte aligned
+    heap().set(x, xAt);
+    heap().fill(7, outAt, outAt + rows * cols + 4);
+    kernels.transpose(xAt * FLOAT_BYTES, outAt * FLOAT_BYTES, rows, cols);
+    const expected = new Float32Array(rows * cols);
+    for (let i = 0; i < rows; i++)
+      for (let j = 0; j < cols; j++) expected[j * rows + i] = x[i * cols + j] as number;
+    expect(Array.from(heap().subarray(outAt, outAt + rows * cols))).toEqual(Array.from(expected));
+    expect(Object.is(heap()[outAt], -0)).toBe(true);
+    expect(Array.from(heap().subarray(outAt + rows * cols, outAt + rows * cols + 4))).toEqual([7, 7, 7, 7]);
   });
 });
 
@@ -333,6 +362,53 @@ describe('through tfjs on the wasm backend, one thread', () => {
     tf.dispose([ints, floats]);
   });
 
+  test.each([
+    [
+      [37, 24],
+      [1, 0],
+    ],
+    [
+      [3, 2, 9, 17],
+      [0, 1, 3, 2],
+    ],
+    [
+      [1, 256, 10],
+      [0, 2, 1],
+    ],
+  ])('Transpose %j by %j (SIMD) = tfjs = cpu, bit for bit', async (shape, perm) => {
+    const x = tf.tensor(
+      values(
+        shape.reduce((a, b) => a * b, 1),
+        41,
+      ),
+      shape,
+    );
+    const { on, off, cpu } = await onAndOff(() => tf.transpose(x, perm));
+    expect(Array.from(on)).toEqual(Array.from(off));
+    expect(Array.from(on)).toEqual(Array.from(cpu));
+    tf.dispose(x);
+  });
+
+  test('other permutations, int32 and tiny matrices go to tfjs unchanged', () => {
+    expect(swapsLastTwo([1, 0])).toBe(true);
+    expect(swapsLastTwo([0, 2, 1])).toBe(true);
+    expect(swapsLastTwo([1, 0, 2])).toBe(false);
+    expect(swapsLastTwo([2, 1, 0])).toBe(false);
+    expect(swapsLastTwo([0])).toBe(false);
+    const before = tf.memory().numTensors;
+    tf.tidy(() => {
+      const cube = tf.reshape(tf.range(0, 24), [2, 3, 4]);
+      expect(Array.from(tf.transpose(cube, [2, 0, 1]).dataSync()).slice(0, 6)).toEqual([0, 4, 8, 12, 16, 20]);
+      const ints = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3], 'int32');
+      expect(tf.transpose(ints).dtype).toBe('int32');
+      expect(Array.from(tf.transpose(ints).dataSync())).toEqual([1, 4, 2, 5, 3, 6]);
+      expect(Array.from(tf.transpose(tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2])).dataSync())).toEqual([
+        1, 3, 5, 2, 4, 6,
+      ]);
+    });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   test('products go direct where the SIMD product runs on all the threads (one, as here), to XNNPACK where not', () => {
     expect(getThreadsCount()).toBe(1);
     expect(prefersDirect(1, 1)).toBe(true);
@@ -369,7 +445,7 @@ describe('through tfjs on the wasm backend, one thread', () => {
     tf.dispose([a, b, bias]);
   });
 
-  test('no backend data outlives a call: products, fused products, filter gradients, pooling, sums', () => {
+  test('no backend data outlives a call: products, fused products, filter gradients, pooling, sums, transposes', () => {
     const backend = tf.backend() as unknown as { numDataIds(): number };
     const x = tf.tensor4d(values(2 * 8 * 8 * 4, 31), [2, 8, 8, 4]);
     const w = tf.tensor4d(values(3 * 3 * 4 * 8, 32), [3, 3, 4, 8]);
@@ -383,6 +459,7 @@ describe('through tfjs on the wasm backend, one thread', () => {
     tf.dispose(grads);
     tf.dispose(tf.fused.matMul({ a, b, transposeB: true, bias, activation: 'relu' }));
     tf.dispose(tf.mean(x, [0, 1, 2]));
+    tf.dispose(tf.transpose(a));
     expect(backend.numDataIds()).toBe(before);
     tf.dispose([x, w, a, b, bias]);
   });
