@@ -16,6 +16,22 @@
  * Node process alive.
  */
 import type { SimdKernels } from './kernel-exports';
+import {
+  ARGS,
+  BLOCK_ROWS,
+  BLOCKS,
+  CLOSED,
+  CONTROL_BYTES,
+  CONTROL_SLOTS,
+  DONE,
+  FAILED,
+  GENERATION,
+  MESSAGE_BYTES,
+  MESSAGE_LENGTH,
+  STOP,
+  KERNEL_WORKER_SOURCE,
+  TICKET_BYTE,
+} from './kernel-worker-source';
 
 /** What the pool needs from a worker, whichever environment spawned it. */
 export interface KernelWorker {
@@ -28,26 +44,6 @@ export interface KernelWorker {
 /** Spawns a worker that runs `source` (which ends by calling `start(firstMessage)` through the seam's shim). */
 export type SpawnKernelWorker = (source: string) => KernelWorker;
 
-/** Slots of the control block (int32). */
-const GENERATION = 0; // bumped once per job; workers wait on it
-const DONE = 1; // blocks of the current job finished; the caller waits on it
-const STOP = 2; // 1: workers leave their loop
-const FAILED = 3; // 1: a worker's kernel threw (the first one's message is in the message buffer)
-const MESSAGE_LENGTH = 4; // bytes of that message
-const BLOCKS = 5; // blocks in the current job
-const BLOCK_ROWS = 6; // rows per block, a multiple of TILE_ROWS
-const ARGS = 8; // the product's 12 arguments
-const CONTROL_SLOTS = ARGS + 12;
-/**
- * Byte offset of the ticket (one int64 after the int32 slots): the job's number in the high 32 bits and
- * the next unclaimed block in the low 32. A thread claims a block by a compare-exchange of the whole
- * ticket, so a claim can only succeed for the job whose arguments it read.
- */
-const TICKET_BYTE = CONTROL_SLOTS * 4;
-const CONTROL_BYTES = TICKET_BYTE + 8;
-
-/** Bytes kept of a failing worker's error message. */
-const MESSAGE_BYTES = 512;
 /** Rows per tile of the product: a block's rows start at a multiple of it. */
 const TILE_ROWS = 4;
 
@@ -68,60 +64,6 @@ const JOB_TIMEOUT_MS = 60_000;
 
 /** How long the workers may take to start. */
 const START_TIMEOUT_MS = 15_000;
-
-/**
- * The worker's program (plain JavaScript, the same in every environment). `start` receives the kernels
- * module, the shared memory, the control block and the worker's part number, reports 'ready', then
- * serves products until told to stop.
- */
-export const KERNEL_WORKER_SOURCE = `
-function start({ module, memory, control, message, part }) {
-  const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports;
-  const c = new Int32Array(control, 0, ${CONTROL_SLOTS});
-  const ticket = new BigInt64Array(control, ${TICKET_BYTE}, 1);
-  // read before 'ready': the caller posts its first job only after every worker is ready
-  let seen = Atomics.load(c, ${GENERATION});
-  post('ready');
-  const a = [];
-  let job = -1n;
-  let blocks = 0;
-  let per = 0;
-  for (;;) {
-    Atomics.wait(c, ${GENERATION}, seen);
-    const now = Atomics.load(c, ${GENERATION});
-    if (now === seen) continue;
-    seen = now;
-    if (Atomics.load(c, ${STOP}) !== 0) return;
-    for (;;) {
-      const t = Atomics.load(ticket, 0);
-      if (t >> 32n !== job) {
-        // a new job's arguments: they count only if the ticket still names that job afterwards (the
-        // caller writes the next job's arguments only once every block of this one is claimed and done)
-        job = t >> 32n;
-        for (let i = 0; i < 12; i++) a[i] = Atomics.load(c, ${ARGS} + i);
-        blocks = Atomics.load(c, ${BLOCKS});
-        per = Atomics.load(c, ${BLOCK_ROWS});
-        continue;
-      }
-      const block = Number(t & 0xffffffffn);
-      if (block >= blocks) break;
-      if (Atomics.compareExchange(ticket, 0, t, t + 1n) !== t) continue;
-      try {
-        const first = block * per;
-        kernels.productAtB(a[0], a[1], a[2] + first * a[5] * 4, a[3] + first * 4,
-          Math.min(per, a[4] - first), a[5], a[6], a[7], a[8], a[9], a[10], a[11]);
-      } catch (error) {
-        if (Atomics.compareExchange(c, ${FAILED}, 0, 1) === 0) {
-          const text = new TextEncoder().encode('worker ' + part + ': ' + String(error)).slice(0, ${MESSAGE_BYTES});
-          new Uint8Array(message).set(text);
-          Atomics.store(c, ${MESSAGE_LENGTH}, text.length);
-        }
-      }
-      if (Atomics.add(c, ${DONE}, 1) + 1 === blocks) Atomics.notify(c, ${DONE});
-    }
-  }
-}
-`;
 
 /** Whether this thread may block in `Atomics.wait` (a browser page's main thread may not). */
 function canBlock(control: Int32Array): boolean {
@@ -155,6 +97,7 @@ export class KernelPool {
   ) {
     this.blocking = canBlock(control);
     this.ticket = new BigInt64Array(control.buffer, TICKET_BYTE, 1);
+    Atomics.store(this.ticket, 0, CLOSED);
   }
 
   /** Products shared with the workers so far (the others ran on the caller alone). */
@@ -218,8 +161,7 @@ export class KernelPool {
    * result). Runs on the calling thread alone when the product is small or has a single tile of rows.
    */
   productAtB(kernels: SimdKernels, ...args: Parameters<SimdKernels['productAtB']>): void {
-    const [a, b, out, offsets, rows, columns, ...rest] = args;
-    const [chunks, chunkRows, chunkColumns] = rest;
+    const [, , , , rows, columns, chunks, chunkRows, chunkColumns] = args;
     const rowWork = columns * chunks * chunkRows * chunkColumns;
     if (rows <= TILE_ROWS || rows * rowWork < MIN_SHARED_WORK || this.stopped) {
       kernels.productAtB(...args);
@@ -238,6 +180,31 @@ export class KernelPool {
     Atomics.add(c, GENERATION, 1);
     Atomics.notify(c, GENERATION);
     let error: Error | undefined;
+    try {
+      error = this.runBlocks(kernels, args, per, blocks);
+      this.awaitWorkers(blocks);
+    } finally {
+      Atomics.store(this.ticket, 0, (BigInt(this.shared) << 32n) | CLOSED);
+    }
+    const failed = Atomics.load(c, FAILED) !== 0;
+    if (failed) {
+      // slice: a copy on an unshared buffer, which TextDecoder takes everywhere
+      const text = new TextDecoder().decode(this.message.slice(0, Atomics.load(c, MESSAGE_LENGTH)));
+      Atomics.store(c, FAILED, 0);
+      if (error === undefined) throw new Error(`gradwell: a SIMD kernel worker failed: ${text}`);
+    }
+    if (error !== undefined) throw error;
+  }
+
+  /** The caller's share: blocks claimed until none is left; the first error of its own, if any. */
+  private runBlocks(
+    kernels: SimdKernels,
+    args: Parameters<SimdKernels['productAtB']>,
+    per: number,
+    blocks: number,
+  ): Error | undefined {
+    const [a, b, out, offsets, rows, columns, ...rest] = args;
+    let error: Error | undefined;
     for (let block = this.claim(blocks); block >= 0; block = this.claim(blocks)) {
       const first = block * per;
       try {
@@ -247,17 +214,9 @@ export class KernelPool {
         // go on: the workers are writing into the same output, and every block must be accounted for
         error ??= thrown instanceof Error ? thrown : new Error(String(thrown));
       }
-      Atomics.add(c, DONE, 1);
+      Atomics.add(this.control, DONE, 1);
     }
-    this.awaitWorkers(blocks);
-    const failed = Atomics.load(c, FAILED) !== 0;
-    if (failed) {
-      // slice: a copy on an unshared buffer, which TextDecoder takes everywhere
-      const text = new TextDecoder().decode(this.message.slice(0, Atomics.load(c, MESSAGE_LENGTH)));
-      Atomics.store(c, FAILED, 0);
-      if (error === undefined) throw new Error(`gradwell: a SIMD kernel worker failed: ${text}`);
-    }
-    if (error !== undefined) throw error;
+    return error;
   }
 
   /** Claims the current job's next block for the calling thread; -1 when every block is taken. */
