@@ -28,6 +28,8 @@ export interface RunRecord {
 export interface RunHandle {
   readonly record: RunRecord;
   progress(x: number, loss: number): void;
+  /** The validation figures before the first step: epoch 0 of the validation curves. */
+  initial(valLoss: number, valAccuracy: number): void;
   epoch(epoch: number, logs: TrainingLogs): void;
   finish(summary: string, bestEpoch?: number): void;
 }
@@ -98,6 +100,11 @@ export class RunBoard {
       progress: (x, loss) => {
         record.running.push({ x, y: loss });
         this.redraw('loss');
+      },
+      initial: (valLoss, valAccuracy) => {
+        record.validationLoss.push({ x: 0, y: valLoss });
+        record.validationAccuracy.push({ x: 0, y: valAccuracy });
+        this.redraw('both');
       },
       epoch: (epoch, logs) => {
         const x = epoch + 1;
@@ -185,7 +192,7 @@ export class RunBoard {
         { label: `${r.name} · validation`, points: r.validationAccuracy, color: r.colour },
       );
       if (r.bestEpoch !== undefined) {
-        const best = r.validationLoss[r.bestEpoch - 1];
+        const best = r.validationLoss.find((p) => p.x === r.bestEpoch);
         if (best !== undefined)
           loss.push({
             label: `${r.name} · restored (epoch ${r.bestEpoch})`,

@@ -2,6 +2,7 @@
  * The training lab: the full recipe (architecture, initialiser, activation, batch norm, dropout, label
  * smoothing, augmentation, optimiser) trained on MNIST in the training worker — the page keeps drawing at
  * full frame rate — with start, pause, stop; every run kept and overlaid (named by its recipe, removable);
+ * each run's epoch 0 (the validation loss and the diagnostics of the network as initialised, before a step);
  * the per-layer diagnostics after every epoch with their advice; the trained model downloaded in the
  * TensorFlow.js layers format.
  */
@@ -15,6 +16,18 @@ import { trainingWorker, trainInWorker } from '../worker/client';
 import type { Recipe } from '../worker/protocol';
 
 const PAIRED = 'paired with the activation';
+/** The diagnostics table's columns. */
+const COLUMNS = [
+  'layer',
+  'act. mean',
+  'act. std',
+  'dead',
+  'saturated',
+  '‖grad‖',
+  'grad vs output',
+  'update/weight',
+  'flags',
+];
 
 /** A short name for a run from its recipe: "cnn · relu · He · BN · dropout 0.2 · adam 0.001". */
 function recipeName(r: Recipe): string {
@@ -124,31 +137,36 @@ export function mountLab(root: HTMLElement): () => void {
     };
   }
 
-  function showDiagnostics(report: DiagnosticsReport | undefined, epochLabel = ''): void {
+  const head = document.createElement('thead');
+  head.innerHTML = `<tr>${COLUMNS.map((c) => `<th>${c}</th>`).join('')}</tr>`;
+  const body = document.createElement('tbody');
+  table.append(head, body);
+
+  /**
+   * The table and its advice. While no epoch has ended they show a row of dashes and a placeholder: the
+   * header and the cells' fonts are laid out before training starts, not in the frame of the first epoch's
+   * report (a first use of a font size waits on the browser's font service, ≈ 10 ms on a 2-core machine).
+   */
+  function showDiagnostics(report: DiagnosticsReport | undefined, when = ''): void {
     title.textContent =
-      report === undefined
-        ? 'Diagnostics — waiting for the first epoch'
-        : `Diagnostics after epoch ${epochLabel}`;
+      report === undefined ? 'Diagnostics — waiting for the first epoch' : `Diagnostics ${when}`;
     if (report === undefined) {
-      table.innerHTML = '';
-      advice.replaceChildren();
+      body.innerHTML = `<tr class="waiting">${COLUMNS.map((_, i) => `<td>${i === 0 ? 'after the first epoch' : '—'}</td>`).join('')}</tr>`;
+      const li = document.createElement('li');
+      li.textContent = 'Advice follows the first epoch’s diagnostics.';
+      advice.replaceChildren(li);
       return;
     }
-    table.innerHTML =
-      '<thead><tr><th>layer</th><th>act. mean</th><th>act. std</th><th>dead</th><th>saturated</th><th>‖grad‖</th><th>grad vs output</th><th>update/weight</th><th>flags</th></tr></thead><tbody>' +
-      report.layers
-        .filter(
-          (l) =>
-            l.gradientNorm !== undefined ||
-            l.deadFraction !== undefined ||
-            l.saturationFraction !== undefined,
-        )
-        .map(
-          (l) =>
-            `<tr><td>${l.layer}</td><td>${fmt(l.activationMean)}</td><td>${fmt(l.activationStd)}</td><td>${fmt(l.deadFraction, true)}</td><td>${fmt(l.saturationFraction, true)}</td><td>${fmt(l.gradientNorm)}</td><td>${fmt(l.relativeGradient)}</td><td>${fmt(l.updateRatio)}</td><td class="${l.flags.length ? 'flag' : 'ok'}">${l.flags.join(' ') || 'ok'}</td></tr>`,
-        )
-        .join('') +
-      '</tbody>';
+    body.innerHTML = report.layers
+      .filter(
+        (l) =>
+          l.gradientNorm !== undefined || l.deadFraction !== undefined || l.saturationFraction !== undefined,
+      )
+      .map(
+        (l) =>
+          `<tr><td>${l.layer}</td><td>${fmt(l.activationMean)}</td><td>${fmt(l.activationStd)}</td><td>${fmt(l.deadFraction, true)}</td><td>${fmt(l.saturationFraction, true)}</td><td>${fmt(l.gradientNorm)}</td><td>${fmt(l.relativeGradient)}</td><td>${fmt(l.updateRatio)}</td><td class="${l.flags.length ? 'flag' : 'ok'}">${l.flags.join(' ') || 'ok'}</td></tr>`,
+      )
+      .join('');
     advice.replaceChildren(
       ...(report.warnings.length === 0
         ? ['No layer is flagged: signal and gradients are in a healthy range.']
@@ -188,6 +206,16 @@ export function mountLab(root: HTMLElement): () => void {
         started: (info) => {
           status.textContent = `training ${info.totalParams.toLocaleString()} parameters on ${info.trainExamples} digits…`;
         },
+        initial: ({ valLoss, valAccuracy, report }) => {
+          handle.initial(valLoss, valAccuracy);
+          status.textContent = `at initialisation: validation loss ${valLoss.toFixed(3)} (ln 10 = 2.303 when the outputs start out uniform), accuracy ${(valAccuracy * 100).toFixed(1)}%; training…`;
+          if (report !== undefined) showDiagnostics(report, 'at initialisation (no step taken)');
+          setStatus({
+            initialValLoss: valLoss,
+            initialValAccuracy: valAccuracy,
+            initialDiagnosed: report !== undefined,
+          });
+        },
         progress: (x, loss) => {
           handle.progress(x, loss);
           window.gradwell.status.progress = x;
@@ -198,7 +226,7 @@ export function mountLab(root: HTMLElement): () => void {
         },
         diagnostics: (report) => {
           diagnosedEpochs++;
-          showDiagnostics(report, String(report.epoch + 1));
+          showDiagnostics(report, `after epoch ${report.epoch + 1}`);
           setStatus({
             diagnosedEpochs,
             warnings: report.warnings,

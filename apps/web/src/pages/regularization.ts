@@ -117,6 +117,7 @@ export function mountRegularization(root: HTMLElement): () => void {
     try {
       const outcome = await trainInWorker(r, {
         started: () => {},
+        initial: ({ valLoss, valAccuracy }) => handle.initial(valLoss, valAccuracy),
         progress: (x, loss) => handle.progress(x, loss),
         epoch: (epoch, logs) => {
           handle.epoch(epoch, logs);

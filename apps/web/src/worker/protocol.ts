@@ -46,9 +46,20 @@ export interface RunStart {
   totalParams: number;
 }
 
+/** The network before its first step: the validation figures and (with diagnostics on) its diagnostics. */
+export interface InitialState {
+  /** Mean validation loss at initialisation: ≈ ln 10 for ten classes when the outputs start out uniform. */
+  valLoss: number;
+  valAccuracy: number;
+  /** `diagnoseModel` on the training digits: gradients a step would apply, with no update (epoch 0). */
+  report?: DiagnosticsReport;
+}
+
 /** Called by the worker as a run goes (comlink proxies). */
 export interface TrainEvents {
   started(info: RunStart): void;
+  /** Before the first step (epoch 0 on the charts). */
+  initial(state: InitialState): void;
   /** The running training loss, every few batches; `x` in epochs. */
   progress(x: number, loss: number): void;
   epoch(epoch: number, logs: TrainingLogs): void;

@@ -13,6 +13,7 @@ import {
   batchNormExperiment,
   cnnPreset,
   depthExperiment,
+  diagnoseModel,
   evaluate,
   fit,
   inputScaleExperiment,
@@ -115,6 +116,15 @@ const api: WorkerApi = {
         : earlyStopping({ monitor: 'valLoss', patience: recipe.earlyStopping, restoreBestWeights: true });
     const started = performance.now();
     try {
+      // Epoch 0: the network as initialised (the lecture's first check: the loss starts near ln 10). This also
+      // runs the evaluation and diagnostics passes once before training, so V8 compiles their wasm now, not
+      // at the first epoch's end while the page lays out that epoch's report.
+      const initial = await evaluate(net, validation);
+      events.initial({
+        valLoss: initial.loss,
+        valAccuracy: initial.accuracy ?? Number.NaN,
+        ...(recipe.diagnostics ? { report: diagnoseModel(net, trainSet) } : {}),
+      });
       const run = await fit(net, trainSet, {
         epochs: recipe.epochs,
         batchSize: recipe.batchSize,
