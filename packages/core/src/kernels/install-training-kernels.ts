@@ -17,6 +17,7 @@ import {
 import { createConv2DConfig } from './direct-conv2d';
 import { createFastMatMulConfig, FAST_MAT_MUL_KERNELS } from './fast-mat-mul';
 import { createGatherConfig } from './gather-batch-dims';
+import { createIdentityConfig, IDENTITY_KERNEL } from './identity';
 import { maxPoolGradConfig } from './max-pool-grad';
 import { oneHotConfig } from './one-hot';
 import { resizeBilinearGradConfig } from './resize-bilinear-grad';
@@ -46,6 +47,7 @@ export function listTrainingKernels(): string[] {
     'wasm/GatherV2',
     'wasm/Conv2D',
     `wasm/${TRANSPOSE_KERNEL}`,
+    `wasm/${IDENTITY_KERNEL}`,
   ].sort();
 }
 
@@ -83,6 +85,8 @@ export function installTrainingKernels(): void {
   if (conv !== undefined) replaceKernel(createConv2DConfig(conv), conv);
   const transpose = getKernel(TRANSPOSE_KERNEL, 'wasm');
   if (transpose !== undefined) replaceKernel(createTransposeConfig(transpose), transpose);
+  const identity = getKernel(IDENTITY_KERNEL, 'wasm');
+  if (identity !== undefined) replaceKernel(createIdentityConfig(identity), identity);
 }
 
 /** Restores tfjs's own kernels (used by the benchmarks to measure stock tfjs side by side). */
