@@ -6,7 +6,7 @@
 import { any, dispose, isFinite as isFiniteOp, logicalNot, tidy, type Tensor } from '@tensorflow/tfjs-core';
 import { assertPositiveInteger, assertTensor, GradwellArgumentError } from '@gradwell/core';
 import type { Batch, BatchStream, TensorDataset, TensorDatasetOptions } from './dataset-types';
-import { hostDataset } from './host-dataset';
+import { checkClassIds, hostDataset } from './host-dataset';
 
 export type { Batch, BatchStream, Dataset, TensorDataset, TensorDatasetOptions } from './dataset-types';
 export { hostDataset } from './host-dataset';
@@ -41,23 +41,7 @@ export function tensorDataset(x: Tensor, y: Tensor, options: TensorDatasetOption
   if (bad) throw new GradwellArgumentError(context, 'x', 'finite values', 'NaN or ±Infinity among them');
   let numClasses = options.numClasses;
   if (y.rank === 1) {
-    // Every label, not just the extremes: 2.5 between 0 and 9 is no class id either.
-    const labels = y.dataSync();
-    let hi = 0;
-    for (let i = 0; i < labels.length; i++) {
-      const v = labels[i] as number;
-      if (!Number.isInteger(v) || v < 0)
-        throw new GradwellArgumentError(context, 'y', 'class ids (integers ≥ 0)', `${v} at example ${i}`);
-      if (v > hi) hi = v;
-    }
-    numClasses ??= hi + 1;
-    if (hi >= numClasses)
-      throw new GradwellArgumentError(
-        context,
-        'y',
-        `class ids below numClasses = ${numClasses}`,
-        `${hi} at example ${Array.from(labels).indexOf(hi)}`,
-      );
+    numClasses = checkClassIds(y.dataSync(), numClasses, context, 'y');
   } else if (y.rank === 2 && numClasses === undefined) {
     numClasses = y.shape[1];
   }

@@ -52,26 +52,7 @@ export function hostDataset(
   let numClasses = options.numClasses;
   const classIds = labelShape.length === 0;
   if (classIds) {
-    let hi = 0;
-    for (let i = 0; i < labels.length; i++) {
-      const v = labels[i] as number;
-      if (!Number.isInteger(v) || v < 0)
-        throw new GradwellArgumentError(
-          context,
-          'labels',
-          'class ids (integers ≥ 0)',
-          `${v} at example ${i}`,
-        );
-      if (v > hi) hi = v;
-    }
-    numClasses ??= hi + 1;
-    if (hi >= numClasses)
-      throw new GradwellArgumentError(
-        context,
-        'labels',
-        `class ids below numClasses = ${numClasses}`,
-        `${hi} at example ${labels.indexOf(hi)}`,
-      );
+    numClasses = checkClassIds(labels, numClasses, context, 'labels');
   } else if (numClasses === undefined && labelShape.length === 1) {
     numClasses = labelShape[0];
   }
@@ -124,4 +105,33 @@ export function hostDataset(
       yTensor = undefined;
     },
   };
+}
+
+/**
+ * Checks that every label is a class id (an integer ≥ 0: 2.5 between 0 and 9 is none either) below
+ * `numClasses`, or throws naming `argument` of `context` and the first offending example; returns
+ * `numClasses`, or the largest id + 1 when it is not given.
+ */
+export function checkClassIds(
+  labels: ArrayLike<number>,
+  numClasses: number | undefined,
+  context: string,
+  argument: string,
+): number {
+  let hi = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const v = labels[i] as number;
+    if (!Number.isInteger(v) || v < 0)
+      throw new GradwellArgumentError(context, argument, 'class ids (integers ≥ 0)', `${v} at example ${i}`);
+    if (v > hi) hi = v;
+  }
+  const classes = numClasses ?? hi + 1;
+  if (hi >= classes)
+    throw new GradwellArgumentError(
+      context,
+      argument,
+      `class ids below numClasses = ${classes}`,
+      `${hi} at example ${Array.prototype.indexOf.call(labels, hi)}`,
+    );
+  return classes;
 }
