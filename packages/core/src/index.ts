@@ -17,6 +17,7 @@ export {
   simdKernelsFlavour,
   type SimdFlavour,
 } from './kernels/simd/simd-kernels';
+export { fusedAdamUpdate, type AdamStepCoefficients } from './kernels/adam-update';
 export {
   hasInitializationHint,
   serializeActivation,

@@ -1,7 +1,7 @@
 /** Evaluation and prediction in inference mode, in batches. */
-import { concat, dispose, slice as sliceTensor, tidy, type Tensor } from '@tensorflow/tfjs-core';
+import { argMax, concat, dispose, slice as sliceTensor, tidy, type Tensor } from '@tensorflow/tfjs-core';
 import { assertPositiveInteger, createRandom, type Sequential } from '@gradwell/core';
-import { checkData, checkLabels, correctCount, epochBatches } from './training/batches';
+import { checkData, checkLabels, countCorrect, epochBatches } from './training/batches';
 import type { Dataset } from './data/dataset';
 import { lossOption, type Loss } from './losses';
 
@@ -33,7 +33,7 @@ export async function evaluate(
       const value = loss(batch.y, out);
       return [
         value.dataSync()[0] as number,
-        loss.classification ? (correctCount(batch.y, out).dataSync()[0] as number) : 0,
+        loss.classification ? countCorrect(batch.y, argMax(out, -1)) : 0,
       ];
     });
     const n = batch.x.shape[0];

@@ -47,6 +47,7 @@ export {
   type OptimizerName,
   type OptimizerSpec,
 } from './optimizers';
+export { FusedAdamOptimizer } from './fused-adam';
 export { clipByGlobalNorm, globalNormOf } from './gradient-clipping';
 export {
   cosineDecay,

@@ -6,6 +6,7 @@
 import { train, type Optimizer, type Tensor } from '@tensorflow/tfjs-core';
 import { assertInRange, assertOneOf } from '@gradwell/core';
 import { DecoupledWeightDecay, withDecoupledWeightDecay } from '@gradwell/regularizers';
+import { FusedAdamOptimizer } from './fused-adam';
 
 export const OPTIMIZER_NAMES = ['sgd', 'momentum', 'adam', 'rmsprop', 'adagrad'] as const;
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
@@ -63,7 +64,8 @@ export function createOptimizer(spec: OptimizerName | OptimizerSpec): Optimizer 
       const beta2 = s.beta2 ?? 0.999;
       assertInRange('createOptimizer', 'beta1', beta1, { min: 0, max: 1, maxInclusive: false });
       assertInRange('createOptimizer', 'beta2', beta2, { min: 0, max: 1, maxInclusive: false });
-      optimizer = train.adam(lr, beta1, beta2, epsilon);
+      // tfjs's Adam, each variable's update one fused pass where gradwell's SIMD kernels run
+      optimizer = new FusedAdamOptimizer(lr, beta1, beta2, epsilon);
       break;
     }
     case 'rmsprop': {

@@ -2,9 +2,9 @@
  * One optimisation step, as the algorithm reads: forward and objective, gradients, the NaN guard,
  * clipping, update. Everything it makes is freed before it returns; the batch is the caller's.
  */
-import { dispose, keep, variableGrads, type Optimizer, type Tensor } from '@tensorflow/tfjs-core';
+import { argMax, dispose, keep, variableGrads, type Optimizer, type Tensor } from '@tensorflow/tfjs-core';
 import type { TrainingLogs } from '@gradwell/core';
-import { correctCount } from './batches';
+import { countCorrect } from './batches';
 import { clipByGlobalNorm } from '../gradient-clipping';
 import { checkLossIsFinite } from '../nan-guard';
 import type { ModelParts } from './model-parts';
@@ -43,11 +43,11 @@ export interface StepPlace {
 
 export function trainStep(setup: StepSetup, x: Tensor, y: Tensor, place: StepPlace): StepResult {
   const { parts, optimizer } = setup;
-  let correct: Tensor | undefined;
+  let predicted: Tensor | undefined;
   const { value, grads } = variableGrads(
     () => {
       const { total, output } = setup.objective(x, y);
-      if (setup.countsCorrect) correct = keep(correctCount(y, output));
+      if (setup.countsCorrect) predicted = keep(argMax(output, -1));
       return total;
     },
     parts.trainable.map((w) => w.variable),
@@ -59,10 +59,10 @@ export function trainStep(setup: StepSetup, x: Tensor, y: Tensor, place: StepPla
     if (setup.clipNorm !== undefined) gradients = clipGradients(grads, setup.clipNorm);
     const observation = place.observe ? observeStep(parts, gradients) : undefined;
     optimizer.applyGradients(gradients);
-    const correctValue = correct === undefined ? undefined : (correct.dataSync()[0] as number);
-    return { loss, correct: correctValue, size: x.shape[0], observation };
+    const correct = predicted === undefined ? undefined : countCorrect(y, predicted);
+    return { loss, correct, size: x.shape[0], observation };
   } finally {
-    dispose([value, correct, ...Object.values(grads)]);
+    dispose([value, predicted, ...Object.values(grads)]);
     if (gradients !== grads) dispose(Object.values(gradients));
   }
 }

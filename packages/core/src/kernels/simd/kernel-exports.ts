@@ -37,4 +37,27 @@ export interface SimdKernels {
     rowStepBytes: number,
     colStepBytes: number,
   ): void;
+  /**
+   * Adam's update of `count` values: m' = m·β₁ + g·(1 − β₁), v' = v·β₂ + (g·g)·(1 − β₂),
+   * w' = ((m'/c₁) / (√(v'/c₂) + ε))·(−η) + w, each step rounded to float32 in tfjs's order. An output may be
+   * its own input (in place); otherwise outputs must not overlap inputs.
+   */
+  adamUpdate(
+    w: number,
+    g: number,
+    m: number,
+    v: number,
+    wOut: number,
+    mOut: number,
+    vOut: number,
+    count: number,
+    beta1: number,
+    oneMinusBeta1: number,
+    beta2: number,
+    oneMinusBeta2: number,
+    c1: number,
+    c2: number,
+    epsilon: number,
+    negRate: number,
+  ): void;
 }

@@ -1,0 +1,83 @@
+/**
+ * `createOptimizer('adam')` is tfjs's Adam with each variable's update fused into one SIMD pass on wasm:
+ * the same losses, weights and moments as `tf.train.adam` bit for bit, with the kernels on or off, with a
+ * gradient left out, and with a broadcast gradient (which the fused pass leaves to tfjs's operations).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { setSimdKernels, setupBackend } from '@gradwell/core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { FusedAdamOptimizer } from './fused-adam';
+import { dense } from './layers';
+import { model } from './model';
+import { createOptimizer } from './optimizers';
+
+beforeAll(async () => {
+  await setupBackend();
+});
+afterAll(() => setSimdKernels(true));
+
+const make = () =>
+  model([dense({ units: 9, activation: 'relu' }), dense({ units: 3 })], { inputShape: [5], seed: 4 });
+
+/** Losses of `steps` Adam steps of a small model on a fixed batch, its weights and the optimiser's state after. */
+async function train(optimizer: tf.Optimizer, steps: number) {
+  const m = make();
+  const x = tf.randomNormal([16, 5], 0, 1, 'float32', 7);
+  const losses: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const loss = optimizer.minimize(
+      () => tf.mean<tf.Scalar>(tf.square(m.apply(x))),
+      true,
+      m.trainableWeights.map((w) => w.variable),
+    ) as tf.Scalar;
+    losses.push(loss.dataSync()[0] as number);
+    loss.dispose();
+  }
+  const weights = m.weights.map((w) => Array.from(w.variable.dataSync()));
+  const [iterations, ...slots] = await optimizer.getWeights();
+  const state = [iterations, ...slots].map((w) => Array.from(w!.tensor.dataSync()));
+  iterations?.tensor.dispose(); // made by getWeights; the slots are the optimiser's own variables
+  x.dispose();
+  m.dispose();
+  return { losses, weights, state };
+}
+
+describe('FusedAdamOptimizer', () => {
+  test("createOptimizer('adam') makes one; it trains bit-identically to tf.train.adam, kernels on or off", async () => {
+    const tfjsAdam = tf.train.adam(0.01, 0.9, 0.999, 1e-7);
+    const reference = await train(tfjsAdam, 12);
+    tfjsAdam.dispose();
+    const before = tf.memory().numTensors;
+    const fused = createOptimizer({ name: 'adam', learningRate: 0.01 });
+    expect(fused).toBeInstanceOf(FusedAdamOptimizer);
+    expect((fused.constructor as unknown as { className: string }).className).toBe('Adam');
+    const ours = await train(fused, 12);
+    fused.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    expect(ours).toEqual(reference);
+    expect(ours.losses[11]).toBeLessThan(ours.losses[0] as number);
+    setSimdKernels(false);
+    const plain = createOptimizer({ name: 'adam', learningRate: 0.01 });
+    const off = await train(plain, 12);
+    setSimdKernels(true);
+    plain.dispose();
+    expect(off).toEqual(reference);
+  });
+
+  test('a variable without a gradient keeps its value; a broadcast gradient goes to tfjs’s operations', () => {
+    const run = (optimizer: tf.Optimizer) => {
+      const [a, b] = [tf.variable(tf.ones([2, 3])), tf.variable(tf.ones([4]))];
+      const g = tf.tensor1d([0.5, -1, 2]); // broadcast over a's rows, as tfjs's Adam allows
+      for (let i = 0; i < 3; i++) optimizer.applyGradients([{ name: a.name, tensor: g }]);
+      const out = [Array.from(a.dataSync()), Array.from(b.dataSync())];
+      tf.dispose([a, b, g]);
+      optimizer.dispose();
+      return out;
+    };
+    const ours = run(createOptimizer({ name: 'adam', learningRate: 0.1 }));
+    const reference = run(tf.train.adam(0.1, 0.9, 0.999, 1e-7));
+    expect(ours).toEqual(reference);
+    expect(ours[1]).toEqual([1, 1, 1, 1]);
+    expect(ours[0]?.[0]).toBeLessThan(1);
+  });
+});
