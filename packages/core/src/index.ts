@@ -17,7 +17,12 @@ export {
   simdKernelsFlavour,
   type SimdFlavour,
 } from './kernels/simd/simd-kernels';
-export { fusedAdamUpdate, type AdamStepCoefficients } from './kernels/adam-update';
+export {
+  fusedAdamUpdate,
+  fusedMomentumUpdate,
+  type AdamStepCoefficients,
+  type MomentumStepCoefficients,
+} from './kernels/fused-updates';
 export {
   hasInitializationHint,
   serializeActivation,

@@ -9,7 +9,8 @@
  * full one). gradwell's epochs alternate with tfjs-layers' (a run of their own); the row is the median
  * epoch time. gradwell's side trains with gradwell's Adam (fused update), tfjs-layers with tfjs-core's.
  *
- * Before them, the MLP's Adam step with gradwell's Adam against tfjs-core's, alternated (`adamComparison`).
+ * Before them, the MLP's Adam and momentum steps with gradwell's optimisers against tfjs-core's, alternated
+ * (`optimizerComparison`).
  *
  * And Ioffe & Szegedy's MNIST experiment on the full set (60k train / 10k test): the 3×100 sigmoid MLP
  * with vs without batch norm (`batchNormExperiment`).
@@ -21,6 +22,7 @@ import {
   batchNormExperiment,
   cnnPreset,
   createOptimizer,
+  disposeOptimizer,
   fit,
   hostDataset,
   mlpPreset,
@@ -201,12 +203,12 @@ async function compare(name, makeGradwell, makeLayers, data, epochs, batchSize) 
 }
 
 /**
- * gradwell's Adam (`createOptimizer('adam')`: each variable's update one SIMD pass) against tfjs-core's
- * `tf.train.adam` (fourteen element-wise kernels per variable), the same MLP step on the same batch:
- * rounds alternating the two, the row the median of the rounds' ratios (the VM's speed drifts between
- * minutes; side by side, the drift cancels).
+ * gradwell's optimiser (`createOptimizer(spec)`: each variable's update one SIMD pass) against tfjs-core's
+ * own (`tf.train.*`: fourteen element-wise kernels per variable for Adam, four for momentum), the same MLP
+ * step on the same batch: rounds alternating the two, the row the median of the rounds' ratios (the VM's
+ * speed drifts between minutes; side by side, the drift cancels).
  */
-function adamComparison(data, rounds) {
+function optimizerComparison(data, rounds, label, spec, tfjsOptimizer) {
   const batch = data.batch(Int32Array.from({ length: 128 }, (_, i) => i));
   const labels = tf.oneHot(batch.y, 10);
   const stepper = (optimizer) => {
@@ -222,10 +224,10 @@ function adamComparison(data, rounds) {
       loss.dataSync();
       loss.dispose();
     };
-    return { step, dispose: () => (optimizer.dispose(), model.dispose()) };
+    return { step, dispose: () => (disposeOptimizer(optimizer), model.dispose()) };
   };
-  const ours = stepper(createOptimizer({ name: 'adam', learningRate: 1e-3 }));
-  const theirs = stepper(tf.train.adam(1e-3, 0.9, 0.999, 1e-7));
+  const ours = stepper(createOptimizer(spec));
+  const theirs = stepper(tfjsOptimizer);
   const pairs = [];
   for (let r = 0; r < rounds; r++) {
     const t = medianMs(theirs.step, { warmup: 3, runs: 30 });
@@ -235,11 +237,11 @@ function adamComparison(data, rounds) {
   tf.dispose([batch.x, batch.y, labels]);
   const speedUp = median(pairs.map((p) => p.theirs / p.ours));
   report.add({
-    name: 'MLP 784-512-256-10 Adam step, batch 128: gradwell’s fused Adam update (wasm)',
+    name: `MLP 784-512-256-10 ${label} step, batch 128: gradwell’s fused update (wasm)`,
     medianMs: median(pairs.map((p) => p.ours)),
     runs: rounds,
     reference: {
-      name: 'tfjs-core tf.train.adam, same step, alternated',
+      name: `tfjs-core's own ${label}, same step, alternated`,
       medianMs: median(pairs.map((p) => p.theirs)),
     },
     target: 'faster',
@@ -249,7 +251,21 @@ function adamComparison(data, rounds) {
 }
 
 const mlpData = loadMnist('train', { flat: true, limit: quick ? 12_000 : undefined });
-adamComparison(mlpData, quick ? 3 : 8);
+const rounds = quick ? 3 : 8;
+optimizerComparison(
+  mlpData,
+  rounds,
+  'Adam',
+  { name: 'adam', learningRate: 1e-3 },
+  tf.train.adam(1e-3, 0.9, 0.999, 1e-7),
+);
+optimizerComparison(
+  mlpData,
+  rounds,
+  'momentum',
+  { name: 'momentum', learningRate: 0.01, momentum: 0.9 },
+  tf.train.momentum(0.01, 0.9),
+);
 await compare(
   `MLP 784-512-256-10 epoch of ${mlpData.size} digits, Adam, batch 128 (wasm)`,
   () => mlpPreset({ inputShape: [784], init: 'heNormal', seed: 1 }),

@@ -6,7 +6,7 @@
 import { train, type Optimizer, type Tensor } from '@tensorflow/tfjs-core';
 import { assertInRange, assertOneOf } from '@gradwell/core';
 import { DecoupledWeightDecay, withDecoupledWeightDecay } from '@gradwell/regularizers';
-import { FusedAdamOptimizer } from './fused-adam';
+import { FusedAdamOptimizer, FusedMomentumOptimizer } from './fused-optimizers';
 
 export const OPTIMIZER_NAMES = ['sgd', 'momentum', 'adam', 'rmsprop', 'adagrad'] as const;
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
@@ -56,7 +56,7 @@ export function createOptimizer(spec: OptimizerName | OptimizerSpec): Optimizer 
     case 'momentum': {
       const momentum = s.momentum ?? 0.9;
       assertInRange('createOptimizer', 'momentum', momentum, { min: 0, max: 1, maxInclusive: false });
-      optimizer = train.momentum(lr, momentum, s.nesterov ?? false);
+      optimizer = new FusedMomentumOptimizer(lr, momentum, s.nesterov ?? false);
       break;
     }
     case 'adam': {

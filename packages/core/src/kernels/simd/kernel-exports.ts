@@ -60,4 +60,19 @@ export interface SimdKernels {
     epsilon: number,
     negRate: number,
   ): void;
+  /**
+   * Momentum's update of `count` values: a' = μ·a + g, w' = (−η)·a' + w (Nesterov: w' = (−η)·(g + a'·μ) + w
+   * when `nesterov` is 1), each step rounded to float32 in tfjs's order. Outputs must not overlap inputs.
+   */
+  momentumUpdate(
+    w: number,
+    g: number,
+    a: number,
+    wOut: number,
+    aOut: number,
+    count: number,
+    momentum: number,
+    negRate: number,
+    nesterov: number,
+  ): void;
 }

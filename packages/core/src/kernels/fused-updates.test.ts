@@ -1,12 +1,12 @@
 /**
- * `fusedAdamUpdate`: Adam's step in one SIMD pass, against its closed form on a first step and against
+ * `fusedAdamUpdate` and `fusedMomentumUpdate`: an optimiser's step in one SIMD pass, against its closed form on a first step and against
  * tfjs's own operations (bit for bit on wasm) over many; new buffers, never writes in place (a clone and
  * tfjs's per-tensor caches stay right); nothing changed and false where it cannot run.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createRandom, fusedAdamUpdate, setSimdKernels, setupBackend } from '../index';
-import type { AdamStepCoefficients } from './adam-update';
+import { createRandom, fusedAdamUpdate, fusedMomentumUpdate, setSimdKernels, setupBackend } from '../index';
+import type { AdamStepCoefficients, MomentumStepCoefficients } from './fused-updates';
 
 beforeAll(async () => {
   await setupBackend({ backend: 'wasm', threads: 1 });
@@ -130,5 +130,78 @@ describe('fusedAdamUpdate on wasm', () => {
     expect(fusedAdamUpdate(e, z, e, e, coefficients(1))).toBe(true);
     tf.dispose([ints, other, g, w, m, v, e, z]);
     expect(tf.memory().numTensors).toBe(before - 3);
+  });
+});
+
+/** tfjs-core's MomentumOptimizer.applyGradients for one variable, as its source writes it. */
+function tfjsMomentum(w: tf.Variable, g: tf.Tensor, a: tf.Variable, s: MomentumStepCoefficients): void {
+  tf.tidy(() => {
+    const [m, c] = [tf.scalar(s.momentum), tf.scalar(-s.learningRate)];
+    const next = tf.add(tf.mul(m, a), g);
+    const value = s.nesterov ? tf.add(tf.mul(c, tf.add(g, tf.mul(next, m))), w) : tf.add(tf.mul(c, next), w);
+    a.assign(next);
+    w.assign(value);
+  });
+}
+
+describe('fusedMomentumUpdate on wasm', () => {
+  test('a first step from a zero accumulation is w − η·g, or w − η·(1 + μ)·g with Nesterov', () => {
+    const before = tf.memory().numTensors;
+    for (const nesterov of [false, true]) {
+      const w = variable(() => tf.tensor1d([1, 2, 3, 4, 5]));
+      const a = variable(() => tf.zeros([5]));
+      const g0 = [0.5, -2, 1e-3, 3, -0.25];
+      const g = tf.tensor1d(g0);
+      expect(fusedMomentumUpdate(w, g, a, { learningRate: 0.1, momentum: 0.9, nesterov })).toBe(true);
+      values(a).forEach((x, i) => expect(x).toBeCloseTo(g0[i] as number, 6));
+      const factor = nesterov ? 1.9 : 1;
+      values(w).forEach((x, i) => expect(x).toBeCloseTo(i + 1 - 0.1 * factor * (g0[i] as number), 6));
+      tf.dispose([w, a, g]);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  test('thirty steps equal tfjs’s operations bit for bit, plain and Nesterov, with and without a tail', () => {
+    const random = createRandom(12);
+    for (const nesterov of [false, true]) {
+      for (const shape of [[128, 9], [7, 5], [2]]) {
+        const start = random.uniformTensor(shape);
+        const [w1, w2] = [tf.variable(start), tf.variable(start)];
+        const [a1, a2] = [variable(() => tf.zeros(shape)), variable(() => tf.zeros(shape))];
+        const s = { learningRate: 0.05, momentum: 0.9, nesterov };
+        for (let t = 0; t < 30; t++) {
+          const g = tf.tidy(() => tf.sub(random.uniformTensor(shape), 0.5));
+          tfjsMomentum(w1, g, a1, s);
+          expect(fusedMomentumUpdate(w2, g, a2, s)).toBe(true);
+          g.dispose();
+        }
+        expect(values(w2)).toEqual(values(w1));
+        expect(values(a2)).toEqual(values(a1));
+        tf.dispose([start, w1, w2, a1, a2]);
+      }
+    }
+  });
+
+  test('false and nothing changed where it cannot run; a clone of the variable keeps its values', () => {
+    const before = tf.memory().numTensors;
+    const w = variable(() => tf.tensor1d([1, 2, 3, 4]));
+    const a = variable(() => tf.zeros([4]));
+    const s = { learningRate: 0.5, momentum: 0.5, nesterov: false };
+    const ints = tf.tensor1d([1, 1, 1, 1], 'int32');
+    const other = tf.ones([2, 2]);
+    const g = tf.ones([4]);
+    expect(fusedMomentumUpdate(w, ints, a, s)).toBe(false);
+    expect(fusedMomentumUpdate(w, other, a, s)).toBe(false);
+    setSimdKernels(false);
+    expect(fusedMomentumUpdate(w, g, a, s)).toBe(false);
+    setSimdKernels(true);
+    expect(values(w)).toEqual([1, 2, 3, 4]);
+    expect(values(a)).toEqual([0, 0, 0, 0]);
+    const snapshot = tf.clone(w);
+    expect(fusedMomentumUpdate(w, g, a, s)).toBe(true);
+    expect(values(snapshot)).toEqual([1, 2, 3, 4]);
+    expect(values(w)).toEqual([0.5, 1.5, 2.5, 3.5]);
+    tf.dispose([w, a, ints, other, snapshot, g]);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -1,11 +1,13 @@
 /**
- * tfjs-core's Adam with each variable's update fused into one pass where gradwell's SIMD kernels run
- * (core's `fusedAdamUpdate`: one read of w, g, m, v and one write of w, m, v instead of fourteen
- * kernels), and tfjs's own operations everywhere else. Same state, the same values (bit for bit on wasm),
- * the same class name, weights and checkpoints as `tf.train.adam`.
+ * tfjs-core's Adam and momentum optimisers with each variable's update fused into one pass where
+ * gradwell's SIMD kernels run (core's `fusedAdamUpdate`: one read of w, g, m, v and one write of w, m, v
+ * instead of fourteen kernels; `fusedMomentumUpdate`: one pass instead of four, or six with Nesterov),
+ * and tfjs's own operations everywhere else. Same state, the same values (bit for bit on wasm), the same
+ * class names, weights and checkpoints as `tf.train.adam` and `tf.train.momentum`.
  */
 import {
   AdamOptimizer,
+  MomentumOptimizer,
   add,
   div,
   engine,
@@ -18,7 +20,12 @@ import {
   type Tensor,
   type Variable,
 } from '@tensorflow/tfjs-core';
-import { fusedAdamUpdate, simdKernelsAvailable, type AdamStepCoefficients } from '@gradwell/core';
+import {
+  fusedAdamUpdate,
+  fusedMomentumUpdate,
+  simdKernelsAvailable,
+  type AdamStepCoefficients,
+} from '@gradwell/core';
 
 /** tfjs-core's NamedTensor (not exported from its index). */
 type NamedTensor = Parameters<AdamOptimizer['setWeights']>[0][number];
@@ -94,5 +101,53 @@ export class FusedAdamOptimizer extends AdamOptimizer {
       v.assign(newV);
       value.assign(add(mul(div(mHat, add(sqrt(vHat), this.epsilon)), -this.learningRate), value));
     });
+  }
+}
+
+/** The parts of tfjs's MomentumOptimizer that it keeps private. */
+interface MomentumState {
+  accumulations: Array<{ originalName: string; variable: Variable } | undefined>;
+  momentum: number;
+  useNesterov: boolean;
+}
+
+export class FusedMomentumOptimizer extends MomentumOptimizer {
+  override applyGradients(variableGradients: NamedTensorMap | NamedTensor[]): void {
+    if (!simdKernelsAvailable(engine().backend)) {
+      super.applyGradients(variableGradients as Parameters<MomentumOptimizer['applyGradients']>[0]);
+      return;
+    }
+    const state = this as unknown as MomentumState;
+    const names = Array.isArray(variableGradients)
+      ? variableGradients.map((v) => v.name)
+      : Object.keys(variableGradients);
+    const step = {
+      learningRate: this.learningRate,
+      momentum: state.momentum,
+      nesterov: state.useNesterov,
+    };
+    names.forEach((name, i) => {
+      const value = engine().registeredVariables[name] as Variable;
+      // made, and indexed, as tfjs's momentum optimiser makes them: by the gradient's position
+      state.accumulations[i] ??= {
+        originalName: `${name}/momentum`,
+        variable: tidy(() => zerosLike(value).variable(false)),
+      };
+      const gradient = Array.isArray(variableGradients)
+        ? variableGradients[i]?.tensor
+        : variableGradients[name];
+      if (gradient == null) return;
+      const accumulation = state.accumulations[i].variable;
+      if (fusedMomentumUpdate(value, gradient, accumulation, step)) return;
+      // tfjs's operations, where the fused kernel cannot run
+      tidy(() => {
+        const m = state.momentum;
+        const next = add(mul(m, accumulation), gradient);
+        const direction = step.nesterov ? add(gradient, mul(next, m)) : next;
+        accumulation.assign(next);
+        value.assign(add(mul(-this.learningRate, direction), value));
+      });
+    });
+    this.incrementIterations();
   }
 }

@@ -1,15 +1,16 @@
 /**
- * `createOptimizer('adam')` is tfjs's Adam with each variable's update fused into one SIMD pass on wasm:
- * the same losses, weights and moments as `tf.train.adam` bit for bit, with the kernels on or off, with a
- * gradient left out, and with a broadcast gradient (which the fused pass leaves to tfjs's operations).
+ * `createOptimizer('adam')` and `createOptimizer('momentum')` are tfjs's optimisers with each variable's
+ * update fused into one SIMD pass on wasm: the same losses, weights and state as `tf.train.adam` and
+ * `tf.train.momentum` bit for bit, with the kernels on or off, with a gradient left out, and with a
+ * broadcast gradient (which the fused pass leaves to tfjs's operations).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { setSimdKernels, setupBackend } from '@gradwell/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { FusedAdamOptimizer } from './fused-adam';
+import { FusedAdamOptimizer, FusedMomentumOptimizer } from './fused-optimizers';
 import { dense } from './layers';
 import { model } from './model';
-import { createOptimizer } from './optimizers';
+import { createOptimizer, disposeOptimizer } from './optimizers';
 
 beforeAll(async () => {
   await setupBackend();
@@ -76,6 +77,49 @@ describe('FusedAdamOptimizer', () => {
     };
     const ours = run(createOptimizer({ name: 'adam', learningRate: 0.1 }));
     const reference = run(tf.train.adam(0.1, 0.9, 0.999, 1e-7));
+    expect(ours).toEqual(reference);
+    expect(ours[1]).toEqual([1, 1, 1, 1]);
+    expect(ours[0]?.[0]).toBeLessThan(1);
+  });
+});
+
+describe('FusedMomentumOptimizer', () => {
+  for (const nesterov of [false, true]) {
+    test(`createOptimizer('momentum'${nesterov ? ', Nesterov' : ''}) trains bit-identically to tf.train.momentum, kernels on or off`, async () => {
+      const spec = { name: 'momentum', learningRate: 0.05, momentum: 0.9, nesterov } as const;
+      const tfjsMomentum = tf.train.momentum(0.05, 0.9, nesterov);
+      const reference = await train(tfjsMomentum, 12);
+      disposeOptimizer(tfjsMomentum);
+      const before = tf.memory().numTensors;
+      const fused = createOptimizer(spec);
+      expect(fused).toBeInstanceOf(FusedMomentumOptimizer);
+      expect((fused.constructor as unknown as { className: string }).className).toBe('Momentum');
+      const ours = await train(fused, 12);
+      disposeOptimizer(fused);
+      expect(tf.memory().numTensors).toBe(before);
+      expect(ours).toEqual(reference);
+      expect(ours.losses[11]).toBeLessThan(ours.losses[0] as number);
+      setSimdKernels(false);
+      const plain = createOptimizer(spec);
+      const off = await train(plain, 12);
+      setSimdKernels(true);
+      disposeOptimizer(plain);
+      expect(off).toEqual(reference);
+    });
+  }
+
+  test('a variable without a gradient keeps its value; a broadcast gradient goes to tfjs’s operations', () => {
+    const run = (optimizer: tf.Optimizer) => {
+      const [a, b] = [tf.variable(tf.ones([2, 3])), tf.variable(tf.ones([4]))];
+      const g = tf.tensor1d([0.5, -1, 2]);
+      for (let i = 0; i < 3; i++) optimizer.applyGradients([{ name: a.name, tensor: g }]);
+      const out = [Array.from(a.dataSync()), Array.from(b.dataSync())];
+      tf.dispose([a, b, g]);
+      disposeOptimizer(optimizer);
+      return out;
+    };
+    const ours = run(createOptimizer({ name: 'momentum', learningRate: 0.1, nesterov: true }));
+    const reference = run(tf.train.momentum(0.1, 0.9, true));
     expect(ours).toEqual(reference);
     expect(ours[1]).toEqual([1, 1, 1, 1]);
     expect(ours[0]?.[0]).toBeLessThan(1);
