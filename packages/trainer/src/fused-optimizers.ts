@@ -30,12 +30,35 @@ import {
 /** tfjs-core's NamedTensor (not exported from its index). */
 type NamedTensor = Parameters<AdamOptimizer['setWeights']>[0][number];
 
+/** An optimiser's per-variable state, as tfjs keeps it. */
+interface Slot {
+  originalName: string;
+  variable: Variable;
+}
+
+/** Each variable's name and gradient (undefined where none is given), from either form tfjs takes. */
+function gradientsOf(
+  variableGradients: NamedTensorMap | NamedTensor[],
+): Array<{ name: string; gradient: Tensor | undefined }> {
+  return Array.isArray(variableGradients)
+    ? variableGradients.map((v) => ({ name: v.name, gradient: v.tensor ?? undefined }))
+    : Object.keys(variableGradients).map((name) => ({
+        name,
+        gradient: variableGradients[name] ?? undefined,
+      }));
+}
+
+/** A zero slot shaped like `value` (not trainable), made as tfjs's optimisers make theirs. */
+function zeroSlot(value: Variable, originalName: string): Slot {
+  return { originalName, variable: tidy(() => zerosLike(value).variable(false)) };
+}
+
 /** The parts of tfjs's AdamOptimizer that it keeps private. */
 interface AdamState {
   accBeta1: Variable;
   accBeta2: Variable;
-  accumulatedFirstMoment: Array<{ originalName: string; variable: Variable } | undefined>;
-  accumulatedSecondMoment: Array<{ originalName: string; variable: Variable } | undefined>;
+  accumulatedFirstMoment: Array<Slot | undefined>;
+  accumulatedSecondMoment: Array<Slot | undefined>;
 }
 
 export class FusedAdamOptimizer extends AdamOptimizer {
@@ -45,9 +68,6 @@ export class FusedAdamOptimizer extends AdamOptimizer {
       return;
     }
     const state = this as unknown as AdamState;
-    const names = Array.isArray(variableGradients)
-      ? variableGradients.map((v) => v.name)
-      : Object.keys(variableGradients);
     const f = Math.fround;
     // 1 − β₁ᵗ and 1 − β₂ᵗ as tfjs's float32 `sub(1, accBeta)` computes them
     const step: AdamStepCoefficients = {
@@ -58,21 +78,12 @@ export class FusedAdamOptimizer extends AdamOptimizer {
       c1: f(1 - (state.accBeta1.dataSync()[0] as number)),
       c2: f(1 - (state.accBeta2.dataSync()[0] as number)),
     };
-    names.forEach((name, i) => {
+    gradientsOf(variableGradients).forEach(({ name, gradient }, i) => {
       const value = engine().registeredVariables[name] as Variable;
       // The moments are made, and indexed, as tfjs's Adam makes them: by the gradient's position.
-      state.accumulatedFirstMoment[i] ??= {
-        originalName: `${name}/m`,
-        variable: tidy(() => zerosLike(value).variable(false)),
-      };
-      state.accumulatedSecondMoment[i] ??= {
-        originalName: `${name}/v`,
-        variable: tidy(() => zerosLike(value).variable(false)),
-      };
-      const gradient = Array.isArray(variableGradients)
-        ? variableGradients[i]?.tensor
-        : variableGradients[name];
-      if (gradient == null) return;
+      state.accumulatedFirstMoment[i] ??= zeroSlot(value, `${name}/m`);
+      state.accumulatedSecondMoment[i] ??= zeroSlot(value, `${name}/v`);
+      if (gradient === undefined) return;
       const m = state.accumulatedFirstMoment[i].variable;
       const v = state.accumulatedSecondMoment[i].variable;
       if (!fusedAdamUpdate(value, gradient, m, v, step)) this.composedUpdate(value, gradient, m, v, step);
@@ -106,7 +117,7 @@ export class FusedAdamOptimizer extends AdamOptimizer {
 
 /** The parts of tfjs's MomentumOptimizer that it keeps private. */
 interface MomentumState {
-  accumulations: Array<{ originalName: string; variable: Variable } | undefined>;
+  accumulations: Array<Slot | undefined>;
   momentum: number;
   useNesterov: boolean;
 }
@@ -118,25 +129,16 @@ export class FusedMomentumOptimizer extends MomentumOptimizer {
       return;
     }
     const state = this as unknown as MomentumState;
-    const names = Array.isArray(variableGradients)
-      ? variableGradients.map((v) => v.name)
-      : Object.keys(variableGradients);
     const step = {
       learningRate: this.learningRate,
       momentum: state.momentum,
       nesterov: state.useNesterov,
     };
-    names.forEach((name, i) => {
+    gradientsOf(variableGradients).forEach(({ name, gradient }, i) => {
       const value = engine().registeredVariables[name] as Variable;
       // made, and indexed, as tfjs's momentum optimiser makes them: by the gradient's position
-      state.accumulations[i] ??= {
-        originalName: `${name}/momentum`,
-        variable: tidy(() => zerosLike(value).variable(false)),
-      };
-      const gradient = Array.isArray(variableGradients)
-        ? variableGradients[i]?.tensor
-        : variableGradients[name];
-      if (gradient == null) return;
+      state.accumulations[i] ??= zeroSlot(value, `${name}/momentum`);
+      if (gradient === undefined) return;
       const accumulation = state.accumulations[i].variable;
       if (fusedMomentumUpdate(value, gradient, accumulation, step)) return;
       // tfjs's operations, where the fused kernel cannot run
