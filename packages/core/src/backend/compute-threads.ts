@@ -8,6 +8,19 @@ import { engine } from '@tensorflow/tfjs-core';
 import { setXnnpackThreads, startSimdKernelThreads } from '../kernels/simd/simd-kernels';
 import { assertPositiveInteger, GradwellArgumentError } from '../validation';
 
+/**
+ * How long the kernel workers poll for the next product before they sleep, where the machine has more
+ * cores than the pool has threads (kernel-pool.ts); with none to spare they sleep at once. On a 16-core
+ * VM, the MLP step on 8 threads took 5.01 ms polling 1 ms, 5.31 not polling and 5.23 polling 10 ms
+ * (medians of three processes each, one run: docs/measurements/threads-16-core.md).
+ */
+export const POLL_US = 1000;
+
+/** The kernel workers' poll between products (µs) for a pool of `threads` on a machine of `cores`. */
+export function workerPollMicroseconds(cores: number, threads: number): number {
+  return cores > threads ? POLL_US : 0;
+}
+
 export interface ThreadShares {
   simdKernelThreads: number;
   simdKernelThreadsNote?: string;
@@ -34,10 +47,11 @@ export function assertXnnpackThreads(xnnpackThreads: unknown, threads: number | 
  * note says why.
  */
 export async function shareThreads(threads: number, xnnpackThreads?: number): Promise<ThreadShares> {
-  const { spawnKernelWorker } = await import('#node-threads');
+  const { availableCores, spawnKernelWorker } = await import('#node-threads');
   let pool: { threads: number; note?: string };
+  const poll = workerPollMicroseconds(availableCores(), threads);
   try {
-    pool = { threads: await startSimdKernelThreads(engine().backend, threads, spawnKernelWorker) };
+    pool = { threads: await startSimdKernelThreads(engine().backend, threads, spawnKernelWorker, poll) };
   } catch (error) {
     pool = {
       threads: 1,

@@ -68,6 +68,7 @@ describe('a pool on a shared memory of its own', () => {
     chunkRows: number,
     chunkColumns: number,
     caller: SimdKernels = kernels,
+    through: KernelPool = pool,
   ) {
     const positions = chunks * chunkRows * chunkColumns;
     const heap = new Float32Array(memory.buffer);
@@ -99,7 +100,7 @@ describe('a pool on a shared memory of its own', () => {
     kernels.productAtB(...args);
     const single = read();
     new Float32Array(memory.buffer, outAt, rows * columns).fill(Number.NaN);
-    pool.productAtB(caller, ...args);
+    through.productAtB(caller, ...args);
     return { single, pooled: read() };
   }
 
@@ -234,6 +235,34 @@ describe('a pool on a shared memory of its own', () => {
       /cannot instantiate: no SIMD/,
     );
     expect(terminated.sort()).toEqual([0, 1]);
+  });
+
+  test('workers that poll between products (spinMicroseconds) serve products back to back, bit for bit', async () => {
+    const polling = await KernelPool.start(module, memory, 3, spawnKernelWorker, 20_000);
+    try {
+      for (let round = 0; round < 20; round++) {
+        const { single, pooled } = both(128, 64, 4, 8, 8, kernels, polling);
+        expect(Array.from(pooled)).toEqual(Array.from(single));
+      }
+      expect(polling.jobs).toBe(20);
+      // a product after the poll has run out (the workers sleep again) is served as well
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      const { single, pooled } = both(101, 32, 1, 16, 42, kernels, polling);
+      expect(Array.from(pooled)).toEqual(Array.from(single));
+    } finally {
+      polling.stop();
+    }
+    // stopped while its workers polled: products run on the caller alone, with the same result
+    const { single, pooled } = both(128, 64, 4, 8, 8, kernels, polling);
+    expect(polling.jobs).toBe(21);
+    expect(Array.from(pooled)).toEqual(Array.from(single));
+  });
+
+  test('start refuses a poll that is not an integer number of µs from 0 to a second', async () => {
+    for (const spin of [-1, 0.5, Number.NaN, 1_000_001])
+      await expect(KernelPool.start(module, memory, 2, spawnKernelWorker, spin)).rejects.toThrow(
+        `KernelPool.start: spinMicroseconds must be an integer from 0 to 1000000, got ${String(spin)}`,
+      );
   });
 
   test('start refuses a memory that is not shared', async () => {

@@ -8,9 +8,12 @@
  * thread in the same order as on one thread, so the result is bit-identical whatever the thread count or
  * the claiming order.
  *
- * The workers sleep in `Atomics.wait` on a small shared control block between products and are woken by
- * `Atomics.notify` (a worker that spun before sleeping saved the wake-up, but stalled the caller by
- * 4–5 ms in one job of ten on a 2-vCPU VM, its spinning taking the core the caller needed). Products too
+ * Between products the workers wait on a small shared control block: they poll it for `spinMicroseconds`
+ * (and the caller polls for their last blocks as long), then sleep in `Atomics.wait` until woken by
+ * `Atomics.notify`. Polling pays only where the machine has cores to spare: a sleeping thread of a
+ * virtual machine can take hundreds of µs to wake, the better part of a product's share on eight threads,
+ * while on a 2-vCPU VM a polling worker stalled the caller by 4–5 ms in one job of ten, its polling
+ * taking the core the caller needed (so `setupBackend` polls only with cores to spare). Products too
  * small to pay for the hand-over run on the caller alone. Workers are spawned by the environment seam
  * `#node-threads` (Node's `worker_threads`, or a `Worker` from a Blob URL in a browser) and never keep a
  * Node process alive.
@@ -28,6 +31,7 @@ import {
   GENERATION,
   MESSAGE_BYTES,
   MESSAGE_LENGTH,
+  SPIN_US,
   STOP,
   KERNEL_WORKER_SOURCE,
   TICKET_BYTE,
@@ -58,6 +62,9 @@ const MIN_BLOCK_WORK = 1 << 18;
  * this too, but only a few tens of µs a product).
  */
 export const MIN_SHARED_WORK = 1 << 21;
+
+/** The longest poll between products a pool takes (a second: past it, sleeping costs nothing that counts). */
+export const MAX_SPIN_US = 1_000_000;
 
 /** How long a caller waits for the workers of one product before it calls the pool broken. */
 const JOB_TIMEOUT_MS = 60_000;
@@ -94,6 +101,7 @@ export class KernelPool {
     private readonly control: Int32Array,
     private readonly message: Uint8Array,
     private readonly workers: KernelWorker[],
+    private readonly spinMs: number,
   ) {
     this.blocking = canBlock(control);
     this.ticket = new BigInt64Array(control.buffer, TICKET_BYTE, 1);
@@ -111,18 +119,25 @@ export class KernelPool {
   }
 
   /**
-   * Starts `threads − 1` workers on `memory` (which must be shared) running `module`'s kernels; rejects,
-   * with every spawned worker terminated, when one cannot start.
+   * Starts `threads − 1` workers on `memory` (which must be shared) running `module`'s kernels, polling
+   * `spinMicroseconds` between products before they sleep; rejects, with every spawned worker
+   * terminated, when one cannot start.
    */
   static async start(
     module: WebAssembly.Module,
     memory: WebAssembly.Memory,
     threads: number,
     spawn: SpawnKernelWorker,
+    spinMicroseconds = 0,
   ): Promise<KernelPool> {
     if (!(memory.buffer instanceof SharedArrayBuffer))
       throw new Error('the wasm heap is not shared memory (the single-threaded build)');
+    if (!Number.isInteger(spinMicroseconds) || spinMicroseconds < 0 || spinMicroseconds > MAX_SPIN_US)
+      throw new RangeError(
+        `KernelPool.start: spinMicroseconds must be an integer from 0 to ${MAX_SPIN_US}, got ${String(spinMicroseconds)}`,
+      );
     const control = new Int32Array(new SharedArrayBuffer(CONTROL_BYTES), 0, CONTROL_SLOTS);
+    Atomics.store(control, SPIN_US, spinMicroseconds);
     const message = new Uint8Array(new SharedArrayBuffer(MESSAGE_BYTES));
     const workers: KernelWorker[] = [];
     try {
@@ -149,7 +164,7 @@ export class KernelPool {
       } finally {
         clearTimeout(timer);
       }
-      return new KernelPool(control, message, workers);
+      return new KernelPool(control, message, workers, spinMicroseconds / 1000);
     } catch (error) {
       for (const worker of workers) worker.terminate();
       throw error;
@@ -232,6 +247,10 @@ export class KernelPool {
   /** Waits until every block of the current job is done (the workers finish the ones they claimed). */
   private awaitWorkers(blocks: number): void {
     const c = this.control;
+    if (this.spinMs > 0) {
+      const until = performance.now() + this.spinMs;
+      while (Atomics.load(c, DONE) !== blocks && performance.now() < until);
+    }
     const deadline = Date.now() + JOB_TIMEOUT_MS;
     for (let done = Atomics.load(c, DONE); done !== blocks; done = Atomics.load(c, DONE)) {
       if (Date.now() > deadline) {

@@ -11,6 +11,7 @@ export const FAILED = 3; // 1: a worker's kernel threw (the first one's message 
 export const MESSAGE_LENGTH = 4; // bytes of that message
 export const BLOCKS = 5; // blocks in the current job
 export const BLOCK_ROWS = 6; // rows per block, a multiple of the product's 4-row tile
+export const SPIN_US = 7; // µs a worker polls for the next job before it sleeps (0: it sleeps at once)
 export const ARGS = 8; // the product's 12 arguments
 export const CONTROL_SLOTS = ARGS + 12;
 /**
@@ -45,6 +46,13 @@ function start({ module, memory, control, message, part }) {
   let blocks = 0;
   let per = 0;
   for (;;) {
+    // Poll a while before sleeping where the pool has cores to spare: a sleeping thread of a virtual
+    // machine can take hundreds of µs to wake, longer than a product's share.
+    const spin = Atomics.load(c, ${SPIN_US});
+    if (spin > 0) {
+      const until = performance.now() + spin / 1000;
+      while (Atomics.load(c, ${GENERATION}) === seen && performance.now() < until);
+    }
     Atomics.wait(c, ${GENERATION}, seen);
     const now = Atomics.load(c, ${GENERATION});
     if (now === seen) continue;

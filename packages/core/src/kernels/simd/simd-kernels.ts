@@ -134,13 +134,14 @@ export async function startSimdKernelThreads(
   backend: KernelBackend,
   threads: number,
   spawn: SpawnKernelWorker,
+  spinMicroseconds = 0,
 ): Promise<number> {
   stopSimdKernelThreads(backend);
   const instance = instanceFor(backend);
   if (instance === undefined || instance.pool?.threads === threads) return simdKernelThreads(backend);
   stopSimdKernelThreads(); // this backend's own pool, of another size
   if (threads <= 1) return 1;
-  const pool = await KernelPool.start(instance.module, instance.memory, threads, spawn);
+  const pool = await KernelPool.start(instance.module, instance.memory, threads, spawn, spinMicroseconds);
   const { own } = instance;
   instance.pool = pool;
   instance.kernels = { ...own, productAtB: (...args) => pool.productAtB(own, ...args) };
