@@ -11,12 +11,14 @@ import { batchMatMulGradConfig } from './batch-mat-mul-grad';
 import { gatherGradConfig } from './gather-grad';
 import { mirrorPadGradConfig } from './mirror-pad-grad';
 import { prodGradConfig } from './prod-grad';
+import { reluGradConfigs } from './relu-grad';
 import { zeroGradientConfigs } from './zero-gradients';
 
 /**
  * gradwell's own gradients: replacements for tfjs-core's `Prod` and `GatherV2` (they call chained tensor
  * methods tfjs-core alone lacks), `BatchMatMul` (broadcast batches) and `MirrorPad` (drops the reflected
- * parts), and the zero gradients of comparisons.
+ * parts), the zero gradients of comparisons, and `Relu`'s in one kernel where the backend has it (the
+ * same values as tfjs-core's).
  */
 export const CORRECTED_GRADIENTS: readonly GradConfig[] = [
   prodGradConfig,
@@ -24,6 +26,7 @@ export const CORRECTED_GRADIENTS: readonly GradConfig[] = [
   batchMatMulGradConfig,
   mirrorPadGradConfig,
   ...zeroGradientConfigs,
+  ...reluGradConfigs,
 ];
 
 export function listGradientConfigs(): readonly GradConfig[] {

@@ -6,6 +6,7 @@
  */
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { avgPoolGradConfigs } from './avg-pool-grad';
+import { BIAS_ADD_KERNEL, createBiasAddConfig } from './bias-add';
 import { COLUMN_REDUCTION_KERNELS, createColumnReductionConfig } from './column-reductions';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input';
@@ -20,6 +21,7 @@ import { createGatherConfig } from './gather-batch-dims';
 import { createIdentityConfig, IDENTITY_KERNEL } from './identity';
 import { maxPoolGradConfig } from './max-pool-grad';
 import { oneHotConfig } from './one-hot';
+import { reluGradConfig } from './relu-grad';
 import { resizeBilinearGradConfig } from './resize-bilinear-grad';
 import { createTransposeConfig, TRANSPOSE_KERNEL } from './transpose';
 import { resizeNearestNeighborGradConfigs } from './resize-nearest-neighbor-grad';
@@ -46,6 +48,7 @@ export function listTrainingKernels(): string[] {
     ...COLUMN_REDUCTION_KERNELS.map((name) => `wasm/${name}`),
     'wasm/GatherV2',
     'wasm/Conv2D',
+    `wasm/${BIAS_ADD_KERNEL}`,
     `wasm/${TRANSPOSE_KERNEL}`,
     `wasm/${IDENTITY_KERNEL}`,
   ].sort();
@@ -59,6 +62,7 @@ function staticConfigs(): KernelConfig[] {
     depthwiseConv2dBackpropFilterConfig,
     unsortedSegmentSumConfig,
     maxPoolGradConfig,
+    reluGradConfig,
     oneHotConfig,
     ...resizeNearestNeighborGradConfigs,
     resizeBilinearGradConfig,
@@ -85,6 +89,8 @@ export function installTrainingKernels(): void {
   if (conv !== undefined) replaceKernel(createConv2DConfig(conv), conv);
   const transpose = getKernel(TRANSPOSE_KERNEL, 'wasm');
   if (transpose !== undefined) replaceKernel(createTransposeConfig(transpose), transpose);
+  const add = getKernel(BIAS_ADD_KERNEL, 'wasm');
+  if (add !== undefined) replaceKernel(createBiasAddConfig(add), add);
   const identity = getKernel(IDENTITY_KERNEL, 'wasm');
   if (identity !== undefined) replaceKernel(createIdentityConfig(identity), identity);
 }

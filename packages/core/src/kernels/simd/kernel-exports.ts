@@ -38,6 +38,16 @@ export interface SimdKernels {
     colStepBytes: number,
   ): void;
   /**
+   * out[r, c] = x[r, c] + bias[c] over `rows` rows of `cols` values (one float32 addition each); `out`
+   * may be `x`.
+   */
+  biasAdd(x: number, bias: number, out: number, rows: number, cols: number): void;
+  /**
+   * ReLU's gradient, out = dy · step(x) (step: 1 where x > 0, NaN where x is NaN, 0 elsewhere; one
+   * float32 product each), over `count` values; `out` may be `dy`.
+   */
+  reluGrad(dy: number, x: number, out: number, count: number): void;
+  /**
    * Adam's update of `count` values: m' = m·β₁ + g·(1 − β₁), v' = v·β₂ + (g·g)·(1 − β₂),
    * w' = ((m'/c₁) / (√(v'/c₂) + ε))·(−η) + w, each step rounded to float32 in tfjs's order. An output may be
    * its own input (in place); otherwise outputs must not overlap inputs.

@@ -544,4 +544,83 @@
         (f32.store (i32.add (local.get $aOut) (local.get $i)) (local.get $as))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $ones))))
+
+  ;; Add with a bias along the last axis: out[r, c] = x[r, c] + bias[c] for `rows` rows of `cols`
+  ;; values, one float32 addition each (tfjs's Add of a [..., cols] tensor and a [cols] one, which its
+  ;; wasm kernel broadcasts element by element). Four columns at a time, then the rest of the row one by
+  ;; one. `out` may be `x`.
+  (func (export "biasAdd")
+    (param $x i32) (param $bias i32) (param $out i32) (param $rows i32) (param $cols i32)
+    (local $r i32) (local $j i32) (local $rowBytes i32) (local $rowEnd4 i32) (local $xRow i32)
+    (local $outRow i32)
+    (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $rowEnd4 (i32.and (local.get $rowBytes) (i32.const -16)))
+    (local.set $xRow (local.get $x))
+    (local.set $outRow (local.get $out))
+    (local.set $r (i32.const 0))
+    (block $rowsDone
+      (loop $rowLoop
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $j (i32.const 0))
+        (block $vectorsDone
+          (loop $vectors
+            (br_if $vectorsDone (i32.ge_u (local.get $j) (local.get $rowEnd4)))
+            (v128.store (i32.add (local.get $outRow) (local.get $j))
+              (f32x4.add
+                (v128.load (i32.add (local.get $xRow) (local.get $j)))
+                (v128.load (i32.add (local.get $bias) (local.get $j)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $vectors)))
+        (block $onesDone
+          (loop $ones
+            (br_if $onesDone (i32.ge_u (local.get $j) (local.get $rowBytes)))
+            (f32.store (i32.add (local.get $outRow) (local.get $j))
+              (f32.add
+                (f32.load (i32.add (local.get $xRow) (local.get $j)))
+                (f32.load (i32.add (local.get $bias) (local.get $j)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $ones)))
+        (local.set $xRow (i32.add (local.get $xRow) (local.get $rowBytes)))
+        (local.set $outRow (i32.add (local.get $outRow) (local.get $rowBytes)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rowLoop))))
+
+  ;; ReLU's gradient: out = dy · s with s = step(x) = 1 where x > 0, NaN where x is NaN, 0 elsewhere —
+  ;; tfjs's mul(dy, cast(step(x), 'float32')), one float32 product each (so dy = ±∞ or NaN against
+  ;; s = 0 gives NaN, and a negative dy against s = 0 gives −0, as there), in one pass instead of
+  ;; three. Four values at a time, then the rest one by one. `out` may be `dy`.
+  (func (export "reluGrad")
+    (param $dy i32) (param $x i32) (param $out i32) (param $count i32)
+    (local $i i32) (local $end i32) (local $end4 i32) (local $xv v128) (local $sv v128) (local $xs f32)
+    (local.set $end (i32.shl (local.get $count) (i32.const 2)))
+    (local.set $end4 (i32.and (local.get $end) (i32.const -16)))
+    (local.set $i (i32.const 0))
+    (block $vectorsDone
+      (loop $vectors
+        (br_if $vectorsDone (i32.ge_u (local.get $i) (local.get $end4)))
+        (local.set $xv (v128.load (i32.add (local.get $x) (local.get $i))))
+        (local.set $sv
+          (v128.and
+            (f32x4.gt (local.get $xv) (v128.const f32x4 0 0 0 0))
+            (v128.const f32x4 1 1 1 1)))
+        ;; x itself (a NaN) where x is NaN
+        (local.set $sv
+          (v128.bitselect (local.get $xv) (local.get $sv) (f32x4.ne (local.get $xv) (local.get $xv))))
+        (v128.store (i32.add (local.get $out) (local.get $i))
+          (f32x4.mul (v128.load (i32.add (local.get $dy) (local.get $i))) (local.get $sv)))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $vectors)))
+    (block $onesDone
+      (loop $ones
+        (br_if $onesDone (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $xs (f32.load (i32.add (local.get $x) (local.get $i))))
+        (f32.store (i32.add (local.get $out) (local.get $i))
+          (f32.mul
+            (f32.load (i32.add (local.get $dy) (local.get $i)))
+            (select (result f32)
+              (local.get $xs)
+              (select (result f32) (f32.const 1) (f32.const 0) (f32.gt (local.get $xs) (f32.const 0)))
+              (f32.ne (local.get $xs) (local.get $xs)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $ones))))
 )
