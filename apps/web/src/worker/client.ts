@@ -3,7 +3,7 @@
  * inside it), wrapped by comlink. Events from a run come back through a comlink proxy.
  */
 import * as Comlink from 'comlink';
-import type { BackendInfo, Recipe, TrainEvents, TrainOutcome, WorkerApi } from './protocol';
+import type { BackendInfo, Recipe, RunEvents, TrainEvents, TrainOutcome, WorkerApi } from './protocol';
 
 let worker: Comlink.Remote<WorkerApi> | undefined;
 
@@ -37,5 +37,6 @@ export function trainingWorker(): { api: Comlink.Remote<WorkerApi>; ready: Promi
 export async function trainInWorker(recipe: Recipe, events: TrainEvents): Promise<TrainOutcome> {
   const { api, ready: started } = trainingWorker();
   await started;
-  return api.train(recipe, Comlink.proxy(events));
+  const run: RunEvents = { ...events, finished: () => undefined };
+  return api.train(recipe, Comlink.proxy(run));
 }

@@ -66,6 +66,16 @@ export interface TrainEvents {
   diagnostics(report: DiagnosticsReport): void;
 }
 
+/**
+ * What the worker calls during a run: the page's events and, last, `finished`, which the client adds.
+ * The events travel on a comlink proxy's own message port and the outcome on the worker's, in no set
+ * order between the two; the worker awaits `finished` before it returns, so that every event has reached
+ * the page before the outcome does (a late last epoch once overwrote the page's final status).
+ */
+export interface RunEvents extends TrainEvents {
+  finished(): void;
+}
+
 export interface TrainOutcome {
   history: TrainingLogs[];
   stopReason: string | undefined;
@@ -85,7 +95,7 @@ export interface BackendInfo extends BackendReport {
 export interface WorkerApi {
   /** Starts the backend in the worker with `threads` wasm threads (the worker's own thread included). */
   init(base: string, threads: number): Promise<BackendInfo>;
-  train(recipe: Recipe, events: TrainEvents): Promise<TrainOutcome>;
+  train(recipe: Recipe, events: RunEvents): Promise<TrainOutcome>;
   pause(): void;
   resume(): void;
   stop(): void;

@@ -25,7 +25,7 @@ import {
   type TensorDataset,
 } from '@gradwell/trainer';
 import { loadMnist } from '../data';
-import type { Recipe, TrainOutcome, WorkerApi } from './protocol';
+import type { Recipe, RunEvents, TrainOutcome, WorkerApi } from './protocol';
 
 let base = '';
 let trained: Model | undefined;
@@ -154,6 +154,8 @@ const api: WorkerApi = {
           stoppedAfter: run.history.length,
           fired: stopper.stoppedEpoch >= 0,
         };
+      // every event on the page before the outcome (see RunEvents)
+      await (events as unknown as Comlink.Remote<RunEvents>).finished();
       trained = net;
       return outcome;
     } catch (error) {
