@@ -20,8 +20,10 @@ export {
 export {
   fusedAdamUpdate,
   fusedMomentumUpdate,
+  fusedSgdUpdate,
   type AdamStepCoefficients,
   type MomentumStepCoefficients,
+  type SgdStepCoefficients,
 } from './kernels/fused-updates';
 export {
   hasInitializationHint,

@@ -9,8 +9,8 @@
  * full one). gradwell's epochs alternate with tfjs-layers' (a run of their own); the row is the median
  * epoch time. gradwell's side trains with gradwell's Adam (fused update), tfjs-layers with tfjs-core's.
  *
- * Before them, the MLP's Adam and momentum steps with gradwell's optimisers against tfjs-core's, alternated
- * (`optimizerComparison`).
+ * Before them, the MLP's Adam, momentum and SGD steps with gradwell's optimisers against tfjs-core's, alternated
+ * (`optimizerComparison`, in optimizer-comparison.mjs).
  *
  * And Ioffe & Szegedy's MNIST experiment on the full set (60k train / 10k test): the 3×100 sigmoid MLP
  * with vs without batch norm (`batchNormExperiment`).
@@ -22,12 +22,12 @@ import {
   batchNormExperiment,
   cnnPreset,
   createOptimizer,
-  disposeOptimizer,
   fit,
   hostDataset,
   mlpPreset,
 } from '@gradwell/trainer';
-import { createReport, loadMnistSplit, medianMs, quick } from '@gradwell/bench-kit';
+import { createReport, loadMnistSplit, quick } from '@gradwell/bench-kit';
+import { optimizerComparison } from './optimizer-comparison.mjs';
 
 const backend = await setupBackend({ backend: 'wasm' });
 const report = createReport('trainer');
@@ -202,57 +202,11 @@ async function compare(name, makeGradwell, makeLayers, data, epochs, batchSize) 
   });
 }
 
-/**
- * gradwell's optimiser (`createOptimizer(spec)`: each variable's update one SIMD pass) against tfjs-core's
- * own (`tf.train.*`: fourteen element-wise kernels per variable for Adam, four for momentum), the same MLP
- * step on the same batch: rounds alternating the two, the row the median of the rounds' ratios (the VM's
- * speed drifts between minutes; side by side, the drift cancels).
- */
-function optimizerComparison(data, rounds, label, spec, tfjsOptimizer) {
-  const batch = data.batch(Int32Array.from({ length: 128 }, (_, i) => i));
-  const labels = tf.oneHot(batch.y, 10);
-  const stepper = (optimizer) => {
-    const model = mlpPreset({ inputShape: [784], init: 'heNormal', seed: 1 });
-    model.build([784]);
-    const variables = model.trainableWeights.map((w) => w.variable);
-    const step = () => {
-      const loss = optimizer.minimize(
-        () => tf.losses.softmaxCrossEntropy(labels, model.apply(batch.x, { training: true })),
-        true,
-        variables,
-      );
-      loss.dataSync();
-      loss.dispose();
-    };
-    return { step, dispose: () => (disposeOptimizer(optimizer), model.dispose()) };
-  };
-  const ours = stepper(createOptimizer(spec));
-  const theirs = stepper(tfjsOptimizer);
-  const pairs = [];
-  for (let r = 0; r < rounds; r++) {
-    const t = medianMs(theirs.step, { warmup: 3, runs: 30 });
-    pairs.push({ ours: medianMs(ours.step, { warmup: 3, runs: 30 }), theirs: t });
-  }
-  [ours, theirs].forEach((s) => s.dispose());
-  tf.dispose([batch.x, batch.y, labels]);
-  const speedUp = median(pairs.map((p) => p.theirs / p.ours));
-  report.add({
-    name: `MLP 784-512-256-10 ${label} step, batch 128: gradwell’s fused update (wasm)`,
-    medianMs: median(pairs.map((p) => p.ours)),
-    runs: rounds,
-    reference: {
-      name: `tfjs-core's own ${label}, same step, alternated`,
-      medianMs: median(pairs.map((p) => p.theirs)),
-    },
-    target: 'faster',
-    met: speedUp > 1,
-    note: `${speedUp.toFixed(2)}× faster, median of ${rounds} alternated rounds (ms ours/tfjs: ${pairs.map((p) => `${p.ours.toFixed(2)}/${p.theirs.toFixed(2)}`).join(', ')}); ${backend.threads} thread(s)`,
-  });
-}
-
 const mlpData = loadMnist('train', { flat: true, limit: quick ? 12_000 : undefined });
 const rounds = quick ? 3 : 8;
 optimizerComparison(
+  report,
+  backend.threads,
   mlpData,
   rounds,
   'Adam',
@@ -260,11 +214,22 @@ optimizerComparison(
   tf.train.adam(1e-3, 0.9, 0.999, 1e-7),
 );
 optimizerComparison(
+  report,
+  backend.threads,
   mlpData,
   rounds,
   'momentum',
   { name: 'momentum', learningRate: 0.01, momentum: 0.9 },
   tf.train.momentum(0.01, 0.9),
+);
+optimizerComparison(
+  report,
+  backend.threads,
+  mlpData,
+  rounds,
+  'SGD',
+  { name: 'sgd', learningRate: 0.01 },
+  tf.train.sgd(0.01),
 );
 await compare(
   `MLP 784-512-256-10 epoch of ${mlpData.size} digits, Adam, batch 128 (wasm)`,

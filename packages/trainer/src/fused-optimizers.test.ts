@@ -1,13 +1,13 @@
 /**
- * `createOptimizer('adam')` and `createOptimizer('momentum')` are tfjs's optimisers with each variable's
- * update fused into one SIMD pass on wasm: the same losses, weights and state as `tf.train.adam` and
- * `tf.train.momentum` bit for bit, with the kernels on or off, with a gradient left out, and with a
+ * `createOptimizer('adam')`, `createOptimizer('momentum')` and `createOptimizer('sgd')` are tfjs's
+ * optimisers with each variable's update fused into one SIMD pass on wasm: the same losses, weights and
+ * state as `tf.train.adam`, `tf.train.momentum` and `tf.train.sgd` bit for bit, with the kernels on or off, with a gradient left out, and with a
  * broadcast gradient (which the fused pass leaves to tfjs's operations).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { setSimdKernels, setupBackend } from '@gradwell/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { FusedAdamOptimizer, FusedMomentumOptimizer } from './fused-optimizers';
+import { FusedAdamOptimizer, FusedMomentumOptimizer, FusedSgdOptimizer } from './fused-optimizers';
 import { dense } from './layers';
 import { model } from './model';
 import { createOptimizer, disposeOptimizer } from './optimizers';
@@ -120,6 +120,53 @@ describe('FusedMomentumOptimizer', () => {
     };
     const ours = run(createOptimizer({ name: 'momentum', learningRate: 0.1, nesterov: true }));
     const reference = run(tf.train.momentum(0.1, 0.9, true));
+    expect(ours).toEqual(reference);
+    expect(ours[1]).toEqual([1, 1, 1, 1]);
+    expect(ours[0]?.[0]).toBeLessThan(1);
+  });
+});
+
+describe('FusedSgdOptimizer', () => {
+  test("createOptimizer('sgd') trains bit-identically to tf.train.sgd, kernels on or off, a changed rate too", async () => {
+    const tfjsSgd = tf.train.sgd(0.05);
+    const reference = await train(tfjsSgd, 12);
+    disposeOptimizer(tfjsSgd);
+    const before = tf.memory().numTensors;
+    const fused = createOptimizer({ name: 'sgd', learningRate: 0.05 });
+    expect(fused).toBeInstanceOf(FusedSgdOptimizer);
+    expect((fused.constructor as unknown as { className: string }).className).toBe('SGD');
+    const ours = await train(fused, 12);
+    disposeOptimizer(fused);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(ours).toEqual(reference);
+    expect(ours.losses[11]).toBeLessThan(ours.losses[0] as number);
+    setSimdKernels(false);
+    const plain = createOptimizer({ name: 'sgd', learningRate: 0.05 });
+    const off = await train(plain, 12);
+    setSimdKernels(true);
+    disposeOptimizer(plain);
+    expect(off).toEqual(reference);
+    // setLearningRate (what learning-rate schedules call) reaches the fused pass
+    const changed = createOptimizer({ name: 'sgd', learningRate: 0.05 }) as FusedSgdOptimizer;
+    changed.setLearningRate(0.2);
+    const tfjsChanged = tf.train.sgd(0.2);
+    expect(await train(changed, 4)).toEqual(await train(tfjsChanged, 4));
+    disposeOptimizer(changed);
+    disposeOptimizer(tfjsChanged);
+  });
+
+  test('a variable without a gradient keeps its value; a broadcast gradient goes to tfjs’s operations', () => {
+    const run = (optimizer: tf.Optimizer) => {
+      const [a, b] = [tf.variable(tf.ones([2, 3])), tf.variable(tf.ones([4]))];
+      const g = tf.tensor1d([0.5, -1, 2]);
+      for (let i = 0; i < 3; i++) optimizer.applyGradients([{ name: a.name, tensor: g }]);
+      const out = [Array.from(a.dataSync()), Array.from(b.dataSync())];
+      tf.dispose([a, b, g]);
+      disposeOptimizer(optimizer);
+      return out;
+    };
+    const ours = run(createOptimizer({ name: 'sgd', learningRate: 0.1 }));
+    const reference = run(tf.train.sgd(0.1));
     expect(ours).toEqual(reference);
     expect(ours[1]).toEqual([1, 1, 1, 1]);
     expect(ours[0]?.[0]).toBeLessThan(1);

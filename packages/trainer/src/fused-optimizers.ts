@@ -1,13 +1,15 @@
 /**
- * tfjs-core's Adam and momentum optimisers with each variable's update fused into one pass where
- * gradwell's SIMD kernels run (core's `fusedAdamUpdate`: one read of w, g, m, v and one write of w, m, v
- * instead of fourteen kernels; `fusedMomentumUpdate`: one pass instead of four, or six with Nesterov),
- * and tfjs's own operations everywhere else. Same state, the same values (bit for bit on wasm), the same
- * class names, weights and checkpoints as `tf.train.adam` and `tf.train.momentum`.
+ * tfjs-core's Adam, momentum and plain SGD optimisers with each variable's update fused into one pass
+ * where gradwell's SIMD kernels run (core's `fusedAdamUpdate`: one read of w, g, m, v and one write of
+ * w, m, v instead of fourteen kernels; `fusedMomentumUpdate`: one pass instead of four, or six with
+ * Nesterov; `fusedSgdUpdate`: one instead of two), and tfjs's own operations everywhere else. Same state,
+ * the same values (bit for bit on wasm), the same class names, weights and checkpoints as
+ * `tf.train.adam`, `tf.train.momentum` and `tf.train.sgd`.
  */
 import {
   AdamOptimizer,
   MomentumOptimizer,
+  SGDOptimizer,
   add,
   div,
   engine,
@@ -23,6 +25,7 @@ import {
 import {
   fusedAdamUpdate,
   fusedMomentumUpdate,
+  fusedSgdUpdate,
   simdKernelsAvailable,
   type AdamStepCoefficients,
 } from '@gradwell/core';
@@ -150,6 +153,24 @@ export class FusedMomentumOptimizer extends MomentumOptimizer {
         value.assign(add(mul(-this.learningRate, direction), value));
       });
     });
+    this.incrementIterations();
+  }
+}
+
+export class FusedSgdOptimizer extends SGDOptimizer {
+  override applyGradients(variableGradients: NamedTensorMap | NamedTensor[]): void {
+    if (!simdKernelsAvailable(engine().backend)) {
+      super.applyGradients(variableGradients);
+      return;
+    }
+    const step = { learningRate: this.learningRate };
+    for (const { name, gradient } of gradientsOf(variableGradients)) {
+      if (gradient === undefined) continue;
+      const value = engine().registeredVariables[name] as Variable;
+      if (fusedSgdUpdate(value, gradient, step)) continue;
+      // tfjs's operations, where the fused kernel cannot run
+      tidy(() => value.assign(add(mul(this.c, gradient), value)));
+    }
     this.incrementIterations();
   }
 }

@@ -47,7 +47,7 @@ export {
   type OptimizerName,
   type OptimizerSpec,
 } from './optimizers';
-export { FusedAdamOptimizer, FusedMomentumOptimizer } from './fused-optimizers';
+export { FusedAdamOptimizer, FusedMomentumOptimizer, FusedSgdOptimizer } from './fused-optimizers';
 export { clipByGlobalNorm, globalNormOf } from './gradient-clipping';
 export {
   cosineDecay,

@@ -6,7 +6,7 @@
 import { train, type Optimizer, type Tensor } from '@tensorflow/tfjs-core';
 import { assertInRange, assertOneOf } from '@gradwell/core';
 import { DecoupledWeightDecay, withDecoupledWeightDecay } from '@gradwell/regularizers';
-import { FusedAdamOptimizer, FusedMomentumOptimizer } from './fused-optimizers';
+import { FusedAdamOptimizer, FusedMomentumOptimizer, FusedSgdOptimizer } from './fused-optimizers';
 
 export const OPTIMIZER_NAMES = ['sgd', 'momentum', 'adam', 'rmsprop', 'adagrad'] as const;
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
@@ -51,7 +51,8 @@ export function createOptimizer(spec: OptimizerName | OptimizerSpec): Optimizer 
   let optimizer: Optimizer;
   switch (s.name) {
     case 'sgd':
-      optimizer = train.sgd(lr);
+      // tfjs's SGD, each variable's update one fused pass where gradwell's SIMD kernels run
+      optimizer = new FusedSgdOptimizer(lr);
       break;
     case 'momentum': {
       const momentum = s.momentum ?? 0.9;

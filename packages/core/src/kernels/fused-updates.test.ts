@@ -1,11 +1,18 @@
 /**
- * `fusedAdamUpdate` and `fusedMomentumUpdate`: an optimiser's step in one SIMD pass, against its closed form on a first step and against
+ * `fusedAdamUpdate`, `fusedMomentumUpdate` and `fusedSgdUpdate`: an optimiser's step in one SIMD pass, against its closed form on a first step and against
  * tfjs's own operations (bit for bit on wasm) over many; new buffers, never writes in place (a clone and
  * tfjs's per-tensor caches stay right); nothing changed and false where it cannot run.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createRandom, fusedAdamUpdate, fusedMomentumUpdate, setSimdKernels, setupBackend } from '../index';
+import {
+  createRandom,
+  fusedAdamUpdate,
+  fusedMomentumUpdate,
+  fusedSgdUpdate,
+  setSimdKernels,
+  setupBackend,
+} from '../index';
 import type { AdamStepCoefficients, MomentumStepCoefficients } from './fused-updates';
 
 beforeAll(async () => {
@@ -202,6 +209,55 @@ describe('fusedMomentumUpdate on wasm', () => {
     expect(values(snapshot)).toEqual([1, 2, 3, 4]);
     expect(values(w)).toEqual([0.5, 1.5, 2.5, 3.5]);
     tf.dispose([w, a, ints, other, snapshot, g]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('fusedSgdUpdate on wasm', () => {
+  test('a step is w − η·g; thirty equal tfjs’s add(mul(−η, g), w) bit for bit, with and without a tail', () => {
+    const before = tf.memory().numTensors;
+    const w = variable(() => tf.tensor1d([1, 2, 3, 4, 5]));
+    const g0 = [0.5, -2, 1e-3, 3, -0.25];
+    const g = tf.tensor1d(g0);
+    expect(fusedSgdUpdate(w, g, { learningRate: 0.1 })).toBe(true);
+    values(w).forEach((x, i) => expect(x).toBeCloseTo(i + 1 - 0.1 * (g0[i] as number), 6));
+    tf.dispose([w, g]);
+    expect(tf.memory().numTensors).toBe(before);
+    const random = createRandom(13);
+    for (const shape of [[128, 9], [7, 5], [2]]) {
+      const start = random.uniformTensor(shape);
+      const [w1, w2] = [tf.variable(start), tf.variable(start)];
+      for (let t = 0; t < 30; t++) {
+        const grad = tf.tidy(() => tf.sub(random.uniformTensor(shape), 0.5));
+        tf.tidy(() => w1.assign(tf.add(tf.mul(tf.scalar(-0.05), grad), w1)));
+        expect(fusedSgdUpdate(w2, grad, { learningRate: 0.05 })).toBe(true);
+        grad.dispose();
+      }
+      expect(values(w2)).toEqual(values(w1));
+      tf.dispose([start, w1, w2]);
+    }
+  });
+
+  test('false and nothing changed where it cannot run; a clone keeps its values; an empty variable is done', () => {
+    const before = tf.memory().numTensors;
+    const w = variable(() => tf.tensor1d([1, 2, 3, 4]));
+    const ints = tf.tensor1d([1, 1, 1, 1], 'int32');
+    const other = tf.ones([2, 2]);
+    const g = tf.ones([4]);
+    expect(fusedSgdUpdate(w, ints, { learningRate: 0.5 })).toBe(false);
+    expect(fusedSgdUpdate(w, other, { learningRate: 0.5 })).toBe(false);
+    setSimdKernels(false);
+    expect(fusedSgdUpdate(w, g, { learningRate: 0.5 })).toBe(false);
+    setSimdKernels(true);
+    expect(values(w)).toEqual([1, 2, 3, 4]);
+    const snapshot = tf.clone(w);
+    expect(fusedSgdUpdate(w, g, { learningRate: 0.5 })).toBe(true);
+    expect(values(snapshot)).toEqual([1, 2, 3, 4]);
+    expect(values(w)).toEqual([0.5, 1.5, 2.5, 3.5]);
+    const e = variable(() => tf.zeros([0, 3]));
+    const z = tf.zeros([0, 3]);
+    expect(fusedSgdUpdate(e, z, { learningRate: 0.5 })).toBe(true);
+    tf.dispose([w, ints, other, snapshot, g, e, z]);
     expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -1,8 +1,8 @@
 /**
- * Optimiser updates of one variable as a single SIMD pass on the wasm backend (`adamUpdate` and
- * `momentumUpdate` in kernels.wat). tfjs-core's AdamOptimizer runs fourteen element-wise kernels per
- * variable and its MomentumOptimizer four (six with Nesterov), each a pass over the variable's size with a
- * new buffer: for the benchmark MLP's 784 × 512 kernel, Adam's is ≈ 40 MB of memory traffic and three
+ * Optimiser updates of one variable as a single SIMD pass on the wasm backend (`adamUpdate`,
+ * `momentumUpdate` and `sgdUpdate` in kernels.wat). tfjs-core's AdamOptimizer runs fourteen element-wise
+ * kernels per variable, its MomentumOptimizer four (six with Nesterov) and its SGDOptimizer two, each a
+ * pass over the variable's size with a new buffer: for the benchmark MLP's 784 × 512 kernel, Adam's is ≈ 40 MB of memory traffic and three
  * allocations a step. A fused pass reads each input once and writes each output once, with the same
  * float32 operations in the same order (the values match tfjs's to the last bit on wasm).
  *
@@ -24,6 +24,11 @@ export interface AdamStepCoefficients {
   epsilon: number;
   c1: number;
   c2: number;
+}
+
+/** One plain SGD step's coefficient (tfjs's `train.sgd(learningRate)`). */
+export interface SgdStepCoefficients {
+  learningRate: number;
 }
 
 /** One momentum step's coefficients (tfjs's `train.momentum(learningRate, momentum, useNesterov)`). */
@@ -141,6 +146,22 @@ export function fusedMomentumUpdate(
       w, g, a, wOut, aOut, variable.size,
       f(step.momentum), f(-step.learningRate), step.nesterov ? 1 : 0,
     );
+  }
+  pass.commit();
+  return true;
+}
+
+/**
+ * Updates `variable` by one plain SGD step with `gradient` on gradwell's SIMD kernel; false, having
+ * changed nothing, where the kernel cannot run (as {@link fusedAdamUpdate}).
+ */
+export function fusedSgdUpdate(variable: Variable, gradient: Tensor, step: SgdStepCoefficients): boolean {
+  const pass = preparePass(variable, gradient, []);
+  if (pass === undefined) return false;
+  if (variable.size > 0) {
+    const [w, g] = pass.inputs as [number, number];
+    const [wOut] = pass.outputs as [number];
+    pass.kernels.sgdUpdate(w, g, wOut, variable.size, Math.fround(-step.learningRate));
   }
   pass.commit();
   return true;

@@ -71,6 +71,11 @@ export interface SimdKernels {
     negRate: number,
   ): void;
   /**
+   * Plain SGD's update of `count` values: w' = (−η)·g + w, each step rounded to float32 in tfjs's order.
+   * `wOut` may be `w`.
+   */
+  sgdUpdate(w: number, g: number, wOut: number, count: number, negRate: number): void;
+  /**
    * Momentum's update of `count` values: a' = μ·a + g, w' = (−η)·a' + w (Nesterov: w' = (−η)·(g + a'·μ) + w
    * when `nesterov` is 1), each step rounded to float32 in tfjs's order. Outputs must not overlap inputs.
    */

@@ -623,4 +623,34 @@
               (f32.ne (local.get $xs) (local.get $xs)))))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $ones))))
+
+  ;; Plain SGD's update of one variable (η the learning rate): w' = (−η)·g + w, tfjs's SGDOptimizer's
+  ;; add(mul(c, g), w) with c = −η, each step rounded to float32 as its kernels round them, in one pass
+  ;; instead of two. `wOut` must not overlap `g` unless it is `g`; it may be `w`. Four values at a time,
+  ;; then the rest one by one.
+  (func (export "sgdUpdate")
+    (param $w i32) (param $g i32) (param $wOut i32) (param $count i32) (param $negRate f32)
+    (local $i i32) (local $end i32) (local $end4 i32) (local $r v128)
+    (local.set $r (f32x4.splat (local.get $negRate)))
+    (local.set $end (i32.shl (local.get $count) (i32.const 2)))
+    (local.set $end4 (i32.and (local.get $end) (i32.const -16)))
+    (local.set $i (i32.const 0))
+    (block $vectorsDone
+      (loop $vectors
+        (br_if $vectorsDone (i32.ge_u (local.get $i) (local.get $end4)))
+        (v128.store (i32.add (local.get $wOut) (local.get $i))
+          (f32x4.add
+            (f32x4.mul (local.get $r) (v128.load (i32.add (local.get $g) (local.get $i))))
+            (v128.load (i32.add (local.get $w) (local.get $i)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $vectors)))
+    (block $onesDone
+      (loop $ones
+        (br_if $onesDone (i32.ge_u (local.get $i) (local.get $end)))
+        (f32.store (i32.add (local.get $wOut) (local.get $i))
+          (f32.add
+            (f32.mul (local.get $negRate) (f32.load (i32.add (local.get $g) (local.get $i))))
+            (f32.load (i32.add (local.get $w) (local.get $i)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $ones))))
 )
