@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { FusedAdamOptimizer, FusedMomentumOptimizer, FusedSgdOptimizer } from './fused-optimizers';
 import { dense } from './layers';
 import { model } from './model';
-import { createOptimizer, disposeOptimizer } from './optimizers';
+import { createOptimizer, disposeOptimizer, type OptimizerSpec } from './optimizers';
 
 beforeAll(async () => {
   await setupBackend();
@@ -43,109 +43,102 @@ async function train(optimizer: tf.Optimizer, steps: number) {
   return { losses, weights, state };
 }
 
+/**
+ * Trains with `createOptimizer(spec)` (kernels on, then off) and with tfjs's own optimiser: the same
+ * losses, weights and state, bit for bit; the fused one is a `Class` of tfjs's class name, leaks nothing.
+ */
+async function expectTrainsLikeTfjs(
+  spec: OptimizerSpec,
+  tfjsOptimizer: tf.Optimizer,
+  Class: new (...args: never[]) => tf.Optimizer,
+  className: string,
+): Promise<void> {
+  const reference = await train(tfjsOptimizer, 12);
+  disposeOptimizer(tfjsOptimizer);
+  const before = tf.memory().numTensors;
+  const fused = createOptimizer(spec);
+  expect(fused).toBeInstanceOf(Class);
+  expect((fused.constructor as unknown as { className: string }).className).toBe(className);
+  const ours = await train(fused, 12);
+  disposeOptimizer(fused);
+  expect(tf.memory().numTensors).toBe(before);
+  expect(ours).toEqual(reference);
+  expect(ours.losses[11]).toBeLessThan(ours.losses[0] as number);
+  setSimdKernels(false);
+  const plain = createOptimizer(spec);
+  const off = await train(plain, 12);
+  setSimdKernels(true);
+  disposeOptimizer(plain);
+  expect(off).toEqual(reference);
+}
+
+/**
+ * Three steps of `ours` and of tfjs's `reference` with a gradient for one of two variables only, broadcast
+ * over its rows (tfjs's optimisers allow it; the fused pass leaves it to tfjs's operations): the same
+ * values, the other variable untouched, the first one moved.
+ */
+function expectGradientCasesLikeTfjs(ours: tf.Optimizer, reference: tf.Optimizer): void {
+  const run = (optimizer: tf.Optimizer) => {
+    const [a, b] = [tf.variable(tf.ones([2, 3])), tf.variable(tf.ones([4]))];
+    const g = tf.tensor1d([0.5, -1, 2]);
+    for (let i = 0; i < 3; i++) optimizer.applyGradients([{ name: a.name, tensor: g }]);
+    const out = [Array.from(a.dataSync()), Array.from(b.dataSync())];
+    tf.dispose([a, b, g]);
+    disposeOptimizer(optimizer);
+    return out;
+  };
+  const fused = run(ours);
+  expect(fused).toEqual(run(reference));
+  expect(fused[1]).toEqual([1, 1, 1, 1]);
+  expect(fused[0]?.[0]).toBeLessThan(1);
+}
+
 describe('FusedAdamOptimizer', () => {
   test("createOptimizer('adam') makes one; it trains bit-identically to tf.train.adam, kernels on or off", async () => {
-    const tfjsAdam = tf.train.adam(0.01, 0.9, 0.999, 1e-7);
-    const reference = await train(tfjsAdam, 12);
-    tfjsAdam.dispose();
-    const before = tf.memory().numTensors;
-    const fused = createOptimizer({ name: 'adam', learningRate: 0.01 });
-    expect(fused).toBeInstanceOf(FusedAdamOptimizer);
-    expect((fused.constructor as unknown as { className: string }).className).toBe('Adam');
-    const ours = await train(fused, 12);
-    fused.dispose();
-    expect(tf.memory().numTensors).toBe(before);
-    expect(ours).toEqual(reference);
-    expect(ours.losses[11]).toBeLessThan(ours.losses[0] as number);
-    setSimdKernels(false);
-    const plain = createOptimizer({ name: 'adam', learningRate: 0.01 });
-    const off = await train(plain, 12);
-    setSimdKernels(true);
-    plain.dispose();
-    expect(off).toEqual(reference);
+    await expectTrainsLikeTfjs(
+      { name: 'adam', learningRate: 0.01 },
+      tf.train.adam(0.01, 0.9, 0.999, 1e-7),
+      FusedAdamOptimizer,
+      'Adam',
+    );
   });
 
   test('a variable without a gradient keeps its value; a broadcast gradient goes to tfjs’s operations', () => {
-    const run = (optimizer: tf.Optimizer) => {
-      const [a, b] = [tf.variable(tf.ones([2, 3])), tf.variable(tf.ones([4]))];
-      const g = tf.tensor1d([0.5, -1, 2]); // broadcast over a's rows, as tfjs's Adam allows
-      for (let i = 0; i < 3; i++) optimizer.applyGradients([{ name: a.name, tensor: g }]);
-      const out = [Array.from(a.dataSync()), Array.from(b.dataSync())];
-      tf.dispose([a, b, g]);
-      optimizer.dispose();
-      return out;
-    };
-    const ours = run(createOptimizer({ name: 'adam', learningRate: 0.1 }));
-    const reference = run(tf.train.adam(0.1, 0.9, 0.999, 1e-7));
-    expect(ours).toEqual(reference);
-    expect(ours[1]).toEqual([1, 1, 1, 1]);
-    expect(ours[0]?.[0]).toBeLessThan(1);
+    expectGradientCasesLikeTfjs(
+      createOptimizer({ name: 'adam', learningRate: 0.1 }),
+      tf.train.adam(0.1, 0.9, 0.999, 1e-7),
+    );
   });
 });
 
 describe('FusedMomentumOptimizer', () => {
   for (const nesterov of [false, true]) {
     test(`createOptimizer('momentum'${nesterov ? ', Nesterov' : ''}) trains bit-identically to tf.train.momentum, kernels on or off`, async () => {
-      const spec = { name: 'momentum', learningRate: 0.05, momentum: 0.9, nesterov } as const;
-      const tfjsMomentum = tf.train.momentum(0.05, 0.9, nesterov);
-      const reference = await train(tfjsMomentum, 12);
-      disposeOptimizer(tfjsMomentum);
-      const before = tf.memory().numTensors;
-      const fused = createOptimizer(spec);
-      expect(fused).toBeInstanceOf(FusedMomentumOptimizer);
-      expect((fused.constructor as unknown as { className: string }).className).toBe('Momentum');
-      const ours = await train(fused, 12);
-      disposeOptimizer(fused);
-      expect(tf.memory().numTensors).toBe(before);
-      expect(ours).toEqual(reference);
-      expect(ours.losses[11]).toBeLessThan(ours.losses[0] as number);
-      setSimdKernels(false);
-      const plain = createOptimizer(spec);
-      const off = await train(plain, 12);
-      setSimdKernels(true);
-      disposeOptimizer(plain);
-      expect(off).toEqual(reference);
+      await expectTrainsLikeTfjs(
+        { name: 'momentum', learningRate: 0.05, momentum: 0.9, nesterov },
+        tf.train.momentum(0.05, 0.9, nesterov),
+        FusedMomentumOptimizer,
+        'Momentum',
+      );
     });
   }
 
   test('a variable without a gradient keeps its value; a broadcast gradient goes to tfjs’s operations', () => {
-    const run = (optimizer: tf.Optimizer) => {
-      const [a, b] = [tf.variable(tf.ones([2, 3])), tf.variable(tf.ones([4]))];
-      const g = tf.tensor1d([0.5, -1, 2]);
-      for (let i = 0; i < 3; i++) optimizer.applyGradients([{ name: a.name, tensor: g }]);
-      const out = [Array.from(a.dataSync()), Array.from(b.dataSync())];
-      tf.dispose([a, b, g]);
-      disposeOptimizer(optimizer);
-      return out;
-    };
-    const ours = run(createOptimizer({ name: 'momentum', learningRate: 0.1, nesterov: true }));
-    const reference = run(tf.train.momentum(0.1, 0.9, true));
-    expect(ours).toEqual(reference);
-    expect(ours[1]).toEqual([1, 1, 1, 1]);
-    expect(ours[0]?.[0]).toBeLessThan(1);
+    expectGradientCasesLikeTfjs(
+      createOptimizer({ name: 'momentum', learningRate: 0.1, nesterov: true }),
+      tf.train.momentum(0.1, 0.9, true),
+    );
   });
 });
 
 describe('FusedSgdOptimizer', () => {
   test("createOptimizer('sgd') trains bit-identically to tf.train.sgd, kernels on or off, a changed rate too", async () => {
-    const tfjsSgd = tf.train.sgd(0.05);
-    const reference = await train(tfjsSgd, 12);
-    disposeOptimizer(tfjsSgd);
-    const before = tf.memory().numTensors;
-    const fused = createOptimizer({ name: 'sgd', learningRate: 0.05 });
-    expect(fused).toBeInstanceOf(FusedSgdOptimizer);
-    expect((fused.constructor as unknown as { className: string }).className).toBe('SGD');
-    const ours = await train(fused, 12);
-    disposeOptimizer(fused);
-    expect(tf.memory().numTensors).toBe(before);
-    expect(ours).toEqual(reference);
-    expect(ours.losses[11]).toBeLessThan(ours.losses[0] as number);
-    setSimdKernels(false);
-    const plain = createOptimizer({ name: 'sgd', learningRate: 0.05 });
-    const off = await train(plain, 12);
-    setSimdKernels(true);
-    disposeOptimizer(plain);
-    expect(off).toEqual(reference);
+    await expectTrainsLikeTfjs(
+      { name: 'sgd', learningRate: 0.05 },
+      tf.train.sgd(0.05),
+      FusedSgdOptimizer,
+      'SGD',
+    );
     // setLearningRate (what learning-rate schedules call) reaches the fused pass
     const changed = createOptimizer({ name: 'sgd', learningRate: 0.05 }) as FusedSgdOptimizer;
     changed.setLearningRate(0.2);
@@ -156,19 +149,6 @@ describe('FusedSgdOptimizer', () => {
   });
 
   test('a variable without a gradient keeps its value; a broadcast gradient goes to tfjs’s operations', () => {
-    const run = (optimizer: tf.Optimizer) => {
-      const [a, b] = [tf.variable(tf.ones([2, 3])), tf.variable(tf.ones([4]))];
-      const g = tf.tensor1d([0.5, -1, 2]);
-      for (let i = 0; i < 3; i++) optimizer.applyGradients([{ name: a.name, tensor: g }]);
-      const out = [Array.from(a.dataSync()), Array.from(b.dataSync())];
-      tf.dispose([a, b, g]);
-      disposeOptimizer(optimizer);
-      return out;
-    };
-    const ours = run(createOptimizer({ name: 'sgd', learningRate: 0.1 }));
-    const reference = run(tf.train.sgd(0.1));
-    expect(ours).toEqual(reference);
-    expect(ours[1]).toEqual([1, 1, 1, 1]);
-    expect(ours[0]?.[0]).toBeLessThan(1);
+    expectGradientCasesLikeTfjs(createOptimizer({ name: 'sgd', learningRate: 0.1 }), tf.train.sgd(0.1));
   });
 });
