@@ -2,9 +2,10 @@
  * Optimiser updates of one variable as a single SIMD pass on the wasm backend (`adamUpdate`,
  * `momentumUpdate` and `sgdUpdate` in kernels.wat). tfjs-core's AdamOptimizer runs fourteen element-wise
  * kernels per variable, its MomentumOptimizer four (six with Nesterov) and its SGDOptimizer two, each a
- * pass over the variable's size with a new buffer: for the benchmark MLP's 784 × 512 kernel, Adam's is ≈ 40 MB of memory traffic and three
- * allocations a step. A fused pass reads each input once and writes each output once, with the same
- * float32 operations in the same order (the values match tfjs's to the last bit on wasm).
+ * pass over the variable's size with a new buffer: for the benchmark MLP's 784 × 512 kernel, Adam's is
+ * ≈ 40 MB of memory traffic and three allocations a step. A fused pass reads each input once and writes
+ * each output once, with the same float32 operations in the same order (the values match tfjs's to the
+ * last bit on wasm).
  *
  * The results go to new buffers that the variables then take, as `assign` does; nothing is written in
  * place. tfjs's wasm backend caches per tensor what it derives from a constant operand (XNNPACK's packed
