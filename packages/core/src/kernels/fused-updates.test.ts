@@ -1,7 +1,8 @@
 /**
- * `fusedAdamUpdate`, `fusedMomentumUpdate` and `fusedSgdUpdate`: an optimiser's step in one SIMD pass, against its closed form on a first step and against
- * tfjs's own operations (bit for bit on wasm) over many; new buffers, never writes in place (a clone and
- * tfjs's per-tensor caches stay right); nothing changed and false where it cannot run.
+ * `fusedAdamUpdate`, `fusedMomentumUpdate` and `fusedSgdUpdate`: an optimiser's step in one SIMD pass,
+ * against its closed form on a first step and against tfjs's own operations (bit for bit on wasm) over
+ * many; new buffers, never writes in place (a clone and tfjs's per-tensor caches stay right); nothing
+ * changed and false where it cannot run.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
