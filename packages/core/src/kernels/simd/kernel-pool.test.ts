@@ -1,9 +1,10 @@
 /**
  * gradwell's SIMD kernel pool: a product shared among workers equals the single-thread product bit for
- * bit (every output element is summed by one thread in the same order); rows are cut into blocks of whole
- * tiles, each claimed by one thread, so a slow thread takes fewer; failures (a worker that cannot start, a kernel that traps) are errors that say so
- * and leave nothing running; and through tfjs on a two-thread backend the pool really takes the
- * products and convolutions, with values as the cpu backend's and no tensors left behind.
+ * bit (every output element is summed by one thread in the same order); the output is cut into blocks of
+ * whole tiles (product-blocks.ts), each claimed by one thread, so a slow thread takes fewer; failures (a
+ * worker that cannot start, a kernel that traps) are errors that say so and leave nothing running; and
+ * through tfjs on a two-thread backend the pool really takes the products and convolutions, with values
+ * as the cpu backend's and no tensors left behind.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { execFileSync } from 'node:child_process';
@@ -13,7 +14,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { expectTensorsClose } from '@gradwell/test-utils';
 import { setupBackend } from '../../index';
 import { spawnKernelWorker } from '../../backend/node-threads';
-import { blockRows, KernelPool, MIN_SHARED_WORK, type KernelWorker } from './kernel-pool';
+import { KernelPool, type KernelWorker } from './kernel-pool';
+import { MIN_SHARED_WORK } from './product-blocks';
 import { SIMD_KERNELS_SHARED } from './simd-binary.generated';
 import { simdKernelPoolFor, simdKernelThreads, type SimdKernels } from './simd-kernels';
 
@@ -28,23 +30,6 @@ function seeded(count: number, seed: number): Float32Array {
   }
   return out;
 }
-
-describe('blockRows', () => {
-  test('whole tiles of at least 2^18 multiply-adds, never more rows than the product has (rounded to a tile)', () => {
-    for (const rows of [1, 3, 4, 5, 64, 101, 784, 5000])
-      for (const rowWork of [1, 10, 1000, 65_536, 1 << 20]) {
-        const per = blockRows(rows, rowWork);
-        expect(per % 4).toBe(0);
-        expect(per).toBeGreaterThanOrEqual(4);
-        expect(per).toBeLessThanOrEqual(Math.ceil(rows / 4) * 4);
-        if (per < Math.ceil(rows / 4) * 4) expect(per * rowWork).toBeGreaterThanOrEqual(1 << 18);
-        if (per > 4) expect((per - 4) * rowWork).toBeLessThan(1 << 18);
-      }
-    expect(blockRows(128, 512 * 784)).toBe(4); // the MLP's first product: one tile (1.6 M) a block
-    expect(blockRows(784, 512 * 128)).toBe(4); // its weight gradient: 4 × 65 536 = 2^18
-    expect(blockRows(100, 8)).toBe(100); // a small product: one block
-  });
-});
 
 describe('a pool on a shared memory of its own', () => {
   const memory = new WebAssembly.Memory({ initial: 256, maximum: 1024, shared: true });
@@ -106,10 +91,10 @@ describe('a pool on a shared memory of its own', () => {
 
   test.each([
     // each at least MIN_SHARED_WORK multiply-adds, so that the workers take part
-    [128, 64, 4, 8, 8], // rows a multiple of 4, several chunks
-    [101, 32, 1, 16, 42], // rows not a multiple of 4
-    [9, 512, 3, 4, 40], // three tiles for three threads
-    [700, 8, 4, 6, 16],
+    [128, 64, 4, 8, 8], // rows a multiple of 4, several chunks: 8 blocks of 32 × 32
+    [101, 32, 1, 16, 42], // rows not a multiple of 4: 8 blocks of 28 × 16, the last row of them short
+    [9, 512, 3, 4, 40], // three tiles of rows: 8 blocks of 12 × 64
+    [700, 8, 4, 6, 16], // one tile of columns: 8 blocks of 88 rows
   ])('rows %i × columns %i (chunks %i × %i × %i): pooled = single thread, bit for bit', (...shape) => {
     const jobs = pool.jobs;
     const [rows, columns, chunks, chunkRows, chunkColumns] = shape;
@@ -120,14 +105,14 @@ describe('a pool on a shared memory of its own', () => {
   });
 
   test('products back to back with different blocks: each equals its single-thread product', () => {
-    // Shared jobs of 64, 8, 7 and 8 blocks in turn, 60 in a row. (A worker still looping from one product
+    // Shared jobs of 12, 8, 8 and 8 blocks in turn, 60 in a row. (A worker still looping from one product
     // while the next one's arguments are written can claim nothing with the mix: the ticket is closed
     // between products. That window is too narrow for this test to provoke; it guards the sequencing.)
     const shapes: Array<[number, number, number, number, number]> = [
-      [256, 64, 1, 64, 64], // 64 blocks of 4 rows
-      [128, 64, 4, 8, 8], // 8 blocks of 16 rows
-      [101, 32, 1, 16, 42], // 7 blocks of 16 rows, the last short
-      [700, 8, 4, 6, 16], // 8 blocks of 88 rows
+      [256, 64, 1, 64, 64], // 12 blocks of 44 × 32
+      [128, 64, 4, 8, 8], // 8 blocks of 32 × 32
+      [101, 32, 1, 16, 42], // 8 blocks of 28 × 16
+      [700, 8, 4, 6, 16], // 8 blocks of 88 × 8
     ];
     const jobs = pool.jobs;
     for (let round = 0; round < 60; round++) {
@@ -146,45 +131,44 @@ describe('a pool on a shared memory of its own', () => {
     expect(Array.from(pooled)).toEqual(Array.from(single));
   });
 
-  /** The caller's kernels, slowed down: each product it runs first waits `ms`, and is counted. */
-  function slowCaller(ms: number): { kernels: SimdKernels; rowsRun: () => number } {
+  /** The caller's kernels, slowed down: each block it runs first waits `ms`, and is counted. */
+  function slowCaller(ms: number): { kernels: SimdKernels; blocksRun: () => number } {
     const pause = new Int32Array(new SharedArrayBuffer(4));
-    let rows = 0;
+    let blocks = 0;
     return {
       kernels: {
         ...kernels,
-        productAtB: (...args: Parameters<SimdKernels['productAtB']>) => {
+        productBlock: (...args: Parameters<SimdKernels['productBlock']>) => {
           Atomics.wait(pause, 0, 0, ms);
-          rows += args[4];
-          kernels.productAtB(...args);
+          blocks++;
+          kernels.productBlock(...args);
         },
       },
-      rowsRun: () => rows,
+      blocksRun: () => blocks,
     };
   }
 
   test('a slow caller takes fewer blocks: the workers claim the rest, and the product is still bit for bit', () => {
-    // 256 rows of 64 × 4096 multiply-adds: blocks of one tile, 64 of them; the caller spends 40 ms on each
-    // of its own, so with the rows split in even thirds it would run 85 of them and take ≥ 0.8 s.
-    const slow = slowCaller(40);
+    // 256 × 64 outputs of 4096 multiply-adds: 12 blocks of 44 × 32; the caller spends 200 ms on each of
+    // its own, so with the blocks split in even thirds it would run 4 of them and take ≥ 0.8 s.
+    const slow = slowCaller(200);
     const started = Date.now();
     const { single, pooled } = both(256, 64, 1, 64, 64, slow.kernels);
     expect(Array.from(pooled)).toEqual(Array.from(single));
     // (none at all when the woken workers took the caller's core and every block before it claimed one)
-    expect(slow.rowsRun()).toBeLessThan(85);
-    expect(slow.rowsRun() % 4).toBe(0);
+    expect(slow.blocksRun()).toBeLessThan(4);
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   test("a worker's failing kernel is an error that names it; the pool goes on serving", () => {
-    // 64 rows (× 64 columns × 512 positions: shared, blocks of 8 rows) whose output lies past the end of
-    // the memory. The caller's own kernel is slowed down and writes nothing, so the workers claim the
+    // 64 rows × 64 columns × 512 positions (shared: 9 blocks of 24 × 24) whose output lies past the end
+    // of the memory. The caller's own kernel is slowed down and writes nothing, so the workers claim the
     // blocks, and theirs trap.
     const out = memory.buffer.byteLength + 4096;
     const args = [0, 0, out, 0, 64, 64, 1, 1, 512, 0, 0, 4] as Parameters<SimdKernels['productAtB']>;
     const idle = {
       ...kernels,
-      productAtB: () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100),
+      productBlock: () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100),
     };
     expect(() => pool.productAtB(idle as unknown as SimdKernels, ...args)).toThrow(
       /a SIMD kernel worker failed: worker \d: RuntimeError: memory access out of bounds/,
@@ -199,7 +183,7 @@ describe('a pool on a shared memory of its own', () => {
     let calls = 0;
     const failing = {
       ...kernels,
-      productAtB: () => {
+      productBlock: () => {
         calls++;
         throw new RangeError('the caller failed');
       },
@@ -304,6 +288,29 @@ describe('through tfjs on two threads', () => {
     const jobs = pool!.jobs;
     const onWasm = tf.tidy(() => make().map((t) => t.arraySync()));
     expect(pool!.jobs - jobs).toBeGreaterThanOrEqual(4);
+    expect(tf.memory().numTensors).toBe(before);
+    await setupBackend({ backend: 'cpu' });
+    const onCpu = tf.tidy(() => make().map((t) => t.arraySync()));
+    await setupBackend({ backend: 'wasm', threads: 2 });
+    onWasm.forEach((values, i) =>
+      expectTensorsClose(tf.tensor(values), tf.tensor(onCpu[i]!), { rtol: 1e-4, atol: 1e-4 }),
+    );
+  });
+
+  test("a large activation's bias add, ReLU gradient and MaxPoolGrad share their passes and equal the cpu backend", async () => {
+    const pool = simdKernelPoolFor(tf.backend());
+    // [32, 26, 26, 32]: 692 224 values, each pass 5.5–8.3 MB (sliced-kernels.ts shares from 4 MB)
+    const make = () => {
+      const x = tf.randomUniform([32, 26, 26, 32], -1, 1, 'float32', 6);
+      const bias = tf.randomUniform([32], -0.5, 0.5, 'float32', 7);
+      const loss = (input: tf.Tensor, b: tf.Tensor) =>
+        tf.sum(tf.mul(tf.maxPool(tf.relu(tf.add(input, b)) as tf.Tensor4D, 2, 2, 'valid'), 0.5));
+      return tf.grads(loss)([x, bias]);
+    };
+    const before = tf.memory().numTensors;
+    const jobs = pool!.jobs;
+    const onWasm = tf.tidy(() => make().map((t) => t.arraySync()));
+    expect(pool!.jobs - jobs).toBeGreaterThanOrEqual(3);
     expect(tf.memory().numTensors).toBe(before);
     await setupBackend({ backend: 'cpu' });
     const onCpu = tf.tidy(() => make().map((t) => t.arraySync()));

@@ -1,14 +1,15 @@
 /**
- * Threads for gradwell's SIMD product. The threaded wasm backend keeps its heap in a shared
+ * Threads for gradwell's SIMD kernels. The threaded wasm backend keeps its heap in a shared
  * `WebAssembly.Memory`; each worker of this pool instantiates the same kernels module on that memory, so
- * all of them read and write tfjs's tensors in place. A product's output rows are cut into blocks of
- * whole tiles (4 rows), and the calling thread and the workers claim blocks one at a time from a shared
- * ticket until none is left: a thread that starts late (a sleeping worker wakes in 80–200 µs) or runs
- * slower (its core shared with another process) simply takes fewer. Every output element is summed by one
- * thread in the same order as on one thread, so the result is bit-identical whatever the thread count or
- * the claiming order.
+ * all of them read and write tfjs's tensors in place. A job is one kernel call cut into blocks: a
+ * product's output into blocks of whole tiles, rows by columns (product-blocks.ts), an element-wise
+ * pass into blocks of values, rows or images (sliced-kernels.ts). The calling thread and the workers
+ * claim blocks one at a time from a shared ticket until none is left: a thread that starts late (a
+ * sleeping worker wakes in 80–200 µs) or runs slower (its core shared with another process) simply takes
+ * fewer. Every output element is computed by one thread in the same order as on one thread, so the
+ * result is bit-identical whatever the thread count or the claiming order.
  *
- * Between products the workers wait on a small shared control block: they poll it for `spinMicroseconds`
+ * Between jobs the workers wait on a small shared control block: they poll it for `spinMicroseconds`
  * (and the caller polls for their last blocks as long), then sleep in `Atomics.wait` until woken by
  * `Atomics.notify`. Polling pays only where the machine has cores to spare: a sleeping thread of a
  * virtual machine can take hundreds of µs to wake, the better part of a product's share on eight threads,
@@ -19,9 +20,10 @@
  * Node process alive.
  */
 import type { SimdKernels } from './kernel-exports';
+import { blockShape, MIN_SHARED_WORK } from './product-blocks';
 import {
-  ARGS,
-  BLOCK_ROWS,
+  ARG_COUNT,
+  ARGS_BYTE,
   BLOCKS,
   CLOSED,
   CONTROL_BYTES,
@@ -29,12 +31,19 @@ import {
   DONE,
   FAILED,
   GENERATION,
+  JOB_KERNELS,
+  KERNEL,
+  LAYOUT,
+  MAX_ARGS,
   MESSAGE_BYTES,
   MESSAGE_LENGTH,
   SPIN_US,
+  STEPS,
   STOP,
   KERNEL_WORKER_SOURCE,
+  runBlock,
   TICKET_BYTE,
+  type JobKernel,
 } from './kernel-worker-source';
 
 /** What the pool needs from a worker, whichever environment spawned it. */
@@ -47,21 +56,6 @@ export interface KernelWorker {
 
 /** Spawns a worker that runs `source` (which ends by calling `start(firstMessage)` through the seam's shim). */
 export type SpawnKernelWorker = (source: string) => KernelWorker;
-
-/** Rows per tile of the product: a block's rows start at a multiple of it. */
-const TILE_ROWS = 4;
-
-/** Multiply-adds per block, at least (≈ 10 µs; a claim costs well under 1 µs; the last block is the wait). */
-const MIN_BLOCK_WORK = 1 << 18;
-
-/**
- * Multiply-adds below which a product runs on the calling thread alone (≈ 100 µs of work). Measured on
- * two threads of the 2-vCPU benchmark VM, products A·Bᵀ of 128 × k × 256 one after another, alone vs
- * shared: 64 vs 86 µs at 0.3 M multiply-adds, 83 vs 101 at 1 M, 101–106 vs 119–123 at 2 M, 190–201 vs
- * 194–199 at 4 M (a sleeping worker wakes in 80–130 µs there; a machine that wakes it faster gains below
- * this too, but only a few tens of µs a product).
- */
-export const MIN_SHARED_WORK = 1 << 21;
 
 /** The longest poll between products a pool takes (a second: past it, sleeping costs nothing that counts). */
 export const MAX_SPIN_US = 1_000_000;
@@ -82,18 +76,10 @@ function canBlock(control: Int32Array): boolean {
   }
 }
 
-/**
- * Rows per block for a product of `rows` rows of `rowWork` multiply-adds each: whole tiles, at least
- * MIN_BLOCK_WORK multiply-adds.
- */
-export function blockRows(rows: number, rowWork: number): number {
-  const tiles = Math.ceil(MIN_BLOCK_WORK / Math.max(1, TILE_ROWS * rowWork));
-  return Math.min(Math.ceil(rows / TILE_ROWS), tiles) * TILE_ROWS;
-}
-
 export class KernelPool {
   private readonly blocking: boolean;
   private readonly ticket: BigInt64Array;
+  private readonly args: Float64Array;
   private stopped = false;
   private shared = 0;
 
@@ -105,10 +91,11 @@ export class KernelPool {
   ) {
     this.blocking = canBlock(control);
     this.ticket = new BigInt64Array(control.buffer, TICKET_BYTE, 1);
+    this.args = new Float64Array(control.buffer, ARGS_BYTE, MAX_ARGS);
     Atomics.store(this.ticket, 0, CLOSED);
   }
 
-  /** Products shared with the workers so far (the others ran on the caller alone). */
+  /** Jobs shared with the workers so far (the others ran on the caller alone). */
   get jobs(): number {
     return this.shared;
   }
@@ -172,23 +159,67 @@ export class KernelPool {
   }
 
   /**
-   * `kernels.productAtB` with its output rows shared among the pool's threads (same arguments, same
-   * result). Runs on the calling thread alone when the product is small or has a single tile of rows.
+   * `kernels.productAtB` with its output shared among the pool's threads (same arguments, same result).
+   * Runs on the calling thread alone when the product is small or makes a single block.
    */
   productAtB(kernels: SimdKernels, ...args: Parameters<SimdKernels['productAtB']>): void {
     const [, , , , rows, columns, chunks, chunkRows, chunkColumns] = args;
-    const rowWork = columns * chunks * chunkRows * chunkColumns;
-    if (rows <= TILE_ROWS || rows * rowWork < MIN_SHARED_WORK || this.stopped) {
+    const depth = chunks * chunkRows * chunkColumns;
+    const shape = blockShape(rows, columns, depth, this.threads);
+    if (rows * columns * depth < MIN_SHARED_WORK || shape.count <= 1 || this.stopped) {
       kernels.productAtB(...args);
       return;
     }
+    this.share(kernels, 'productBlock', args, [], [shape.rows, shape.columns, shape.across], shape.count);
+  }
+
+  /**
+   * Runs `kernels[kernel](...args)` with its items shared among the pool's threads (same result: each
+   * item is computed by one thread as on one thread). Block b takes items [b·per, (b + 1)·per): each
+   * argument i advanced by the block's first item times `steps[i]`, and argument `countArg` its number
+   * of items. Runs on the calling thread alone where there is a single block.
+   */
+  sliced(
+    kernels: SimdKernels,
+    kernel: Exclude<JobKernel, 'productBlock'>,
+    args: readonly number[],
+    { steps, countArg, per }: { steps: readonly number[]; countArg: number; per: number },
+  ): void {
+    if (!Number.isInteger(per) || per < 1 || args.length > MAX_ARGS || steps.length !== args.length) {
+      const got = `got ${per} items a block, ${args.length} arguments, ${steps.length} steps`;
+      throw new RangeError(
+        `KernelPool.sliced: ${kernel} needs whole items a block, a step an argument; ${got}`,
+      );
+    }
+    const items = args[countArg] as number;
+    const blocks = Math.ceil(items / per);
+    if (blocks <= 1 || this.stopped) {
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- a wasm export has no receiver
+      Reflect.apply(kernels[kernel], undefined, args);
+      return;
+    }
+    this.share(kernels, kernel, args, steps, [items, per, countArg], blocks);
+  }
+
+  /** Posts a job of `blocks` blocks to the workers, runs the caller's share, and waits for theirs. */
+  private share(
+    kernels: SimdKernels,
+    kernel: JobKernel,
+    args: readonly number[],
+    steps: readonly number[],
+    layout: readonly [number, number, number],
+    blocks: number,
+  ): void {
     const c = this.control;
-    const per = blockRows(rows, rowWork);
-    const blocks = Math.ceil(rows / per);
     this.shared++;
-    for (let i = 0; i < args.length; i++) Atomics.store(c, ARGS + i, args[i] as number);
+    for (let i = 0; i < args.length; i++) {
+      this.args[i] = args[i] as number;
+      Atomics.store(c, STEPS + i, steps[i] ?? 0);
+    }
+    Atomics.store(c, KERNEL, JOB_KERNELS.indexOf(kernel));
+    Atomics.store(c, ARG_COUNT, args.length);
+    layout.forEach((value, i) => Atomics.store(c, LAYOUT + i, value));
     Atomics.store(c, BLOCKS, blocks);
-    Atomics.store(c, BLOCK_ROWS, per);
     Atomics.store(c, DONE, 0);
     // The new job's ticket (its number, block 0) goes out only now that its arguments are in place.
     Atomics.store(this.ticket, 0, BigInt(this.shared) << 32n);
@@ -196,7 +227,16 @@ export class KernelPool {
     Atomics.notify(c, GENERATION);
     let error: Error | undefined;
     try {
-      error = this.runBlocks(kernels, args, per, blocks);
+      const job = { kernels, kernel, args, steps, layout };
+      for (let block = this.claim(blocks); block >= 0; block = this.claim(blocks)) {
+        try {
+          runBlock(job, block);
+        } catch (thrown) {
+          // go on: the workers are writing into the same output, and every block must be accounted for
+          error ??= thrown instanceof Error ? thrown : new Error(String(thrown));
+        }
+        Atomics.add(c, DONE, 1);
+      }
       this.awaitWorkers(blocks);
     } finally {
       Atomics.store(this.ticket, 0, (BigInt(this.shared) << 32n) | CLOSED);
@@ -209,29 +249,6 @@ export class KernelPool {
       if (error === undefined) throw new Error(`gradwell: a SIMD kernel worker failed: ${text}`);
     }
     if (error !== undefined) throw error;
-  }
-
-  /** The caller's share: blocks claimed until none is left; the first error of its own, if any. */
-  private runBlocks(
-    kernels: SimdKernels,
-    args: Parameters<SimdKernels['productAtB']>,
-    per: number,
-    blocks: number,
-  ): Error | undefined {
-    const [a, b, out, offsets, rows, columns, ...rest] = args;
-    let error: Error | undefined;
-    for (let block = this.claim(blocks); block >= 0; block = this.claim(blocks)) {
-      const first = block * per;
-      try {
-        const count = Math.min(per, rows - first);
-        kernels.productAtB(a, b, out + first * columns * 4, offsets + first * 4, count, columns, ...rest);
-      } catch (thrown) {
-        // go on: the workers are writing into the same output, and every block must be accounted for
-        error ??= thrown instanceof Error ? thrown : new Error(String(thrown));
-      }
-      Atomics.add(this.control, DONE, 1);
-    }
-    return error;
   }
 
   /** Claims the current job's next block for the calling thread; -1 when every block is taken. */
@@ -256,8 +273,8 @@ export class KernelPool {
       if (Date.now() > deadline) {
         this.stop();
         throw new Error(
-          `gradwell: the SIMD kernel workers did not finish a product within ${JOB_TIMEOUT_MS / 1000} s; ` +
-            'the pool is stopped and products run on one thread from now on.',
+          `gradwell: the SIMD kernel workers did not finish a job within ${JOB_TIMEOUT_MS / 1000} s; ` +
+            'the pool is stopped and kernels run on one thread from now on.',
         );
       }
       if (this.blocking) Atomics.wait(c, DONE, done, 100);

@@ -297,13 +297,27 @@
     (param $x i32) (param $dy i32) (param $dw i32) (param $offsets i32) (param $m i32) (param $co i32)
     (param $batch i32) (param $outH i32) (param $outW i32)
     (param $imageBytes i32) (param $rowStepBytes i32) (param $colStepBytes i32)
+    (call $productBlock
+      (local.get $x) (local.get $dy) (local.get $dw) (local.get $offsets) (local.get $m) (local.get $co)
+      (local.get $batch) (local.get $outH) (local.get $outW)
+      (local.get $imageBytes) (local.get $rowStepBytes) (local.get $colStepBytes)
+      (i32.shl (local.get $co) (i32.const 2))))
+
+  ;; productAtB on a block of dw: its m rows (from `offsets`) and co columns (from `dy` and `dw`, which
+  ;; point at the block's first column) of a product whose dy and dw rows are `rowBytes` apart. Each of
+  ;; the block's sums runs over the same pixels in the same order as in the whole product, so a product
+  ;; cut into blocks equals the whole bit for bit (kernel-pool.ts shares the blocks among threads).
+  (func $productBlock (export "productBlock")
+    (param $x i32) (param $dy i32) (param $dw i32) (param $offsets i32) (param $m i32) (param $co i32)
+    (param $batch i32) (param $outH i32) (param $outW i32)
+    (param $imageBytes i32) (param $rowStepBytes i32) (param $colStepBytes i32) (param $rowBytes i32)
     (local $m0 i32) (local $c0 i32) (local $o0 i32) (local $o1 i32) (local $o2 i32) (local $o3 i32)
     (local $n i32) (local $y i32) (local $xc i32) (local $image i32) (local $row i32) (local $px i32)
     (local $dyAt i32) (local $dyImage i32) (local $dyRowBytes i32) (local $out i32) (local $at i32)
     (local $a v128) (local $b0 v128) (local $b1 v128)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
-    (local.set $dyRowBytes (i32.shl (local.get $co) (i32.const 2)))
+    (local.set $dyRowBytes (local.get $rowBytes))
     (local.set $image (local.get $x))
     (local.set $dyImage (local.get $dy))
     (local.set $n (i32.const 0))
@@ -325,7 +339,7 @@
                 (br_if $channelsDone (i32.ge_u (local.get $c0) (local.get $co)))
                 (local.set $out
                   (i32.add (local.get $dw)
-                    (i32.shl (i32.add (i32.mul (local.get $m0) (local.get $co)) (local.get $c0)) (i32.const 2))))
+                    (i32.add (i32.mul (local.get $m0) (local.get $dyRowBytes)) (i32.shl (local.get $c0) (i32.const 2)))))
                 (local.set $c00 (v128.const i32x4 0 0 0 0)) (local.set $c01 (v128.const i32x4 0 0 0 0))
                 (local.set $c10 (v128.const i32x4 0 0 0 0)) (local.set $c11 (v128.const i32x4 0 0 0 0))
                 (local.set $c20 (v128.const i32x4 0 0 0 0)) (local.set $c21 (v128.const i32x4 0 0 0 0))

@@ -208,6 +208,48 @@ describe.each([false, true])('productAtB (shared memory: %s)', (shared) => {
           }
     expect(Number.isNaN(heap()[dwAt + taps * c.co] as number)).toBe(true);
   });
+
+  test.each<{ rows: [number, number]; columns: [number, number] }>([
+    { rows: [0, 37], columns: [0, 24] }, // the whole product
+    { rows: [4, 16], columns: [8, 16] }, // an inner block
+    { rows: [32, 37], columns: [16, 24] }, // the corner: a short tile of rows
+    { rows: [0, 4], columns: [0, 24] }, // one tile of rows, every column
+  ])(
+    'productBlock computes rows $rows × columns $columns as the whole product does, bit for bit, and nothing else',
+    ({ rows: [r0, r1], columns: [c0, c1] }) => {
+      const { kernels, heap } = instantiate(shared);
+      // 37 × 24 outputs of A [37, 300] · B [300, 24], k in 3 chunks of 100 (as directMatMul lays it out)
+      const [m, k, n] = [37, 300, 24];
+      const [offAt, aAt] = [0, 64];
+      const [bAt, wholeAt] = [aAt + m * k, aAt + m * k + k * n];
+      const blockAt = wholeAt + m * n + 8;
+      heap().set(values(m * k, 21), aAt);
+      heap().set(values(k * n, 22), bAt);
+      new Int32Array(heap().buffer).set(
+        Array.from({ length: 40 }, (_, i) => (i < m ? i * k * FLOAT_BYTES : 0)),
+        offAt,
+      );
+      const geometry = [3, 1, 100, 100 * FLOAT_BYTES, 0, FLOAT_BYTES] as const;
+      kernels.productAtB(aAt * 4, bAt * 4, wholeAt * 4, offAt * 4, m, n, ...geometry);
+      heap().fill(Number.NaN, blockAt, blockAt + m * n);
+      kernels.productBlock(
+        aAt * 4,
+        (bAt + c0) * 4,
+        (blockAt + r0 * n + c0) * 4,
+        (offAt + r0) * 4,
+        r1 - r0,
+        c1 - c0,
+        ...geometry,
+        n * FLOAT_BYTES,
+      );
+      for (let i = 0; i < m; i++)
+        for (let j = 0; j < n; j++) {
+          const got = heap()[blockAt + i * n + j] as number;
+          if (i >= r0 && i < r1 && j >= c0 && j < c1) expect(got).toBe(heap()[wholeAt + i * n + j]);
+          else expect(got).toBeNaN();
+        }
+    },
+  );
 });
 
 /**

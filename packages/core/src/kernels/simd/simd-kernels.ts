@@ -12,6 +12,7 @@ import {
   SIMD_KERNELS_SHARED_RELAXED,
 } from './simd-binary.generated';
 import { KernelPool, type SpawnKernelWorker } from './kernel-pool';
+import { pooledKernels } from './sliced-kernels';
 
 export type { SimdKernels } from './kernel-exports';
 import type { SimdKernels } from './kernel-exports';
@@ -38,7 +39,7 @@ let enabled = true;
 export type SimdFlavour = 'relaxed-simd' | 'simd';
 
 interface Instance {
-  /** The kernels on this thread; `productAtB` shared with the pool's workers once a pool runs. */
+  /** The kernels on this thread; products and element-wise passes shared with the pool's workers once a pool runs. */
   kernels: SimdKernels;
   /** The kernels on this thread alone. */
   own: SimdKernels;
@@ -124,11 +125,11 @@ function instanceFor(backend: KernelBackend): Instance | undefined {
 }
 
 /**
- * Shares the SIMD product (matrix products, `Conv2DBackpropFilter`) of a threaded wasm backend among
- * `threads` threads: the caller and `threads − 1` workers on the backend's shared memory (see
- * kernel-pool.ts). Stops the pool of any other backend. Resolves to the threads products run on (as
- * `simdKernelThreads`); rejects, leaving products on one thread, when the
- * workers cannot start.
+ * Shares the SIMD product (matrix products, convolutions, `Conv2DBackpropFilter`) and the element-wise
+ * kernels (sliced-kernels.ts) of a threaded wasm backend among `threads` threads: the caller and
+ * `threads − 1` workers on the backend's shared memory (see kernel-pool.ts). Stops the pool of any other
+ * backend. Resolves to the threads products run on (as `simdKernelThreads`); rejects, leaving everything
+ * on one thread, when the workers cannot start.
  */
 export async function startSimdKernelThreads(
   backend: KernelBackend,
@@ -144,7 +145,7 @@ export async function startSimdKernelThreads(
   const pool = await KernelPool.start(instance.module, instance.memory, threads, spawn, spinMicroseconds);
   const { own } = instance;
   instance.pool = pool;
-  instance.kernels = { ...own, productAtB: (...args) => pool.productAtB(own, ...args) };
+  instance.kernels = pooledKernels(own, pool);
   running = { backend, pool };
   return threads;
 }

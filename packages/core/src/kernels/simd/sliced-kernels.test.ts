@@ -1,0 +1,189 @@
+/**
+ * The element-wise kernels shared among the pool's threads: each call big enough to share runs as
+ * several blocks and equals the single-thread call bit for bit, in place or not; a smaller one runs on
+ * the caller alone; and the blocks' sizes follow the thresholds.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { spawnKernelWorker } from '../../backend/node-threads';
+import { KernelPool } from './kernel-pool';
+import { BLOCKS_PER_THREAD } from './product-blocks';
+import { SIMD_KERNELS_SHARED } from './simd-binary.generated';
+import type { SimdKernels } from './simd-kernels';
+import { itemsPerBlock, MIN_SHARED_BYTES, MIN_SLICE_BYTES, pooledKernels } from './sliced-kernels';
+
+describe('itemsPerBlock', () => {
+  test('one block below MIN_SHARED_BYTES; above it, aligned blocks of at least MIN_SLICE_BYTES, at most 4 a thread', () => {
+    expect(itemsPerBlock(1000, 12, 2, 16)).toBe(1000);
+    expect(itemsPerBlock(0, 12, 2, 16)).toBe(1);
+    for (const [items, itemBytes, threads, align] of [
+      [400_000, 12, 2, 16],
+      [1_384_448, 12, 8, 16],
+      [401_408, 28, 16, 16],
+      [64, 194_688, 2, 1],
+      [5_000_000, 4, 3, 16],
+    ] as const) {
+      const per = itemsPerBlock(items, itemBytes, threads, align);
+      const blocks = Math.ceil(items / per);
+      expect(per % align).toBe(0);
+      expect(blocks).toBeGreaterThan(1);
+      expect(blocks).toBeLessThanOrEqual(BLOCKS_PER_THREAD * threads);
+      // rounding up to the alignment may leave a last block short of the minimum, never a whole one
+      expect(Math.floor(items / blocks) * itemBytes + align * itemBytes).toBeGreaterThanOrEqual(
+        MIN_SLICE_BYTES,
+      );
+    }
+    expect(itemsPerBlock(400_000, 12, 2, 16)).toBe(50_000); // 4.8 MB on two threads: 8 blocks
+  });
+});
+
+describe('pooledKernels on a pool of three threads', () => {
+  const memory = new WebAssembly.Memory({ initial: 1024, maximum: 2048, shared: true });
+  const module = new WebAssembly.Module(Buffer.from(SIMD_KERNELS_SHARED, 'base64'));
+  const own = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SimdKernels;
+  let pool: KernelPool;
+  let pooled: SimdKernels;
+  beforeAll(async () => {
+    pool = await KernelPool.start(module, memory, 3, spawnKernelWorker);
+    pooled = pooledKernels(own, pool);
+  });
+  afterAll(() => pool.stop());
+
+  const heap = () => new Float32Array(memory.buffer);
+  /** Fills `count` floats at byte `at` with a seeded stream in [-1, 1), a few zeros and a NaN. */
+  function fill(at: number, count: number, seed: number): void {
+    let state = seed >>> 0;
+    const values = heap();
+    for (let i = 0; i < count; i++) {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      values[at / 4 + i] = i % 97 === 0 ? 0 : (state / 2 ** 32) * 2 - 1;
+    }
+    values[at / 4 + 5] = Number.NaN;
+  }
+  /** The bytes of `count` floats at byte `at` (compared bit for bit, NaNs included). */
+  const read = (at: number, count: number) => Buffer.from(new Uint8Array(memory.buffer, at, count * 4));
+
+  /**
+   * Runs `call` with `own` and with `through` (the kernels pooled through `counted`) on inputs filled
+   * afresh at `inputs` (byte offsets of `sizes` floats); returns both results read at `outputs` (of
+   * `outputSize` floats each) and the jobs `counted` shared.
+   */
+  function both(
+    inputs: number[],
+    sizes: number[],
+    outputs: number[],
+    outputSize: number,
+    call: (kernels: SimdKernels) => void,
+    through = pooled,
+    counted = pool,
+  ) {
+    const run = (kernels: SimdKernels) => {
+      // a block left out would leave this in its outputs (in place, the inputs then overwrite it)
+      for (const at of outputs) heap().fill(12_345, at / 4, at / 4 + outputSize);
+      inputs.forEach((at, i) => fill(at, sizes[i] as number, i + 1));
+      call(kernels);
+      return outputs.map((at) => read(at, outputSize));
+    };
+    const single = run(own);
+    const jobs = counted.jobs;
+    const shared = run(through);
+    return { single, shared, jobs: counted.jobs - jobs };
+  }
+
+  const MB = 1 << 20;
+  const at = (megabytes: number) => megabytes * MB;
+
+  test.each([
+    ['reluGrad', 400_000, false],
+    ['reluGrad', 400_000, true],
+    ['sgdUpdate', 400_001, false],
+    ['sgdUpdate', 400_001, true],
+    ['momentumUpdate', 250_003, false],
+    ['adamUpdate', 160_007, false],
+    ['adamUpdate', 160_007, true],
+    ['reluGrad', 10_000, false], // 120 KB: the caller alone
+  ] as const)(
+    '%s of %i values (in place: %s) = the single-thread call, bit for bit',
+    (kernel, n, inPlace) => {
+      const arrays = { reluGrad: [2, 1], sgdUpdate: [2, 1], momentumUpdate: [3, 2], adamUpdate: [4, 3] }[
+        kernel
+      ];
+      const [reads, writes] = arrays as [number, number];
+      const inputs = Array.from({ length: reads }, (_, i) => at(2 * i + 1));
+      // in place: each output over the input it replaces (for reluGrad, dy)
+      const outputs = Array.from({ length: writes }, (_, i) =>
+        inPlace ? (inputs[i === 0 ? 0 : i + 1] ?? at(20 + 2 * i)) : at(20 + 2 * i),
+      );
+      const { single, shared, jobs } = both(
+        inputs,
+        inputs.map(() => n),
+        outputs,
+        n,
+        (k) => {
+          const [w, g, m, v] = inputs as [number, number, number, number];
+          const [wOut, mOut, vOut] = outputs as [number, number, number];
+          if (kernel === 'reluGrad') k.reluGrad(w, g, wOut, n);
+          else if (kernel === 'sgdUpdate') k.sgdUpdate(w, g, wOut, n, Math.fround(-0.01));
+          else if (kernel === 'momentumUpdate') k.momentumUpdate(w, g, m, wOut, mOut, n, 0.9, -0.01, 1);
+      // prettier-ignore
+      else k.adamUpdate(w, g, m, v, wOut, mOut, vOut, n, 0.9, 0.1, 0.999, Math.fround(0.001),
+        0.19, Math.fround(0.002), 1e-7, -0.001);
+        },
+      );
+      expect(jobs).toBe(n * 4 * (reads + writes) >= MIN_SHARED_BYTES ? 1 : 0);
+      expect(Buffer.concat(shared).equals(Buffer.concat(single))).toBe(true);
+    },
+  );
+
+  test('biasAdd over 8192 rows of 64 and maxPoolGradDisjoint over 32 images: shared, bit for bit', () => {
+    const [rows, cols] = [8192, 64];
+    const bias = at(1);
+    const x = at(2);
+    const biased = both([x, bias], [rows * cols, cols], [at(6)], rows * cols, (k) =>
+      k.biasAdd(x, bias, at(6), rows, cols),
+    );
+    expect(biased.jobs).toBe(1);
+    expect(Buffer.concat(biased.shared).equals(Buffer.concat(biased.single))).toBe(true);
+    // [32, 26, 26, 32] in 2 × 2 windows; dx zeroed first, as the kernel's caller does
+    const [batch, size, channels] = [32, 26, 32];
+    const image = size * size * channels;
+    const dyImage = (size / 2) * (size / 2) * channels;
+    const routed = both([at(1), at(8)], [batch * image, batch * dyImage], [at(12)], batch * image, (k) => {
+      heap().fill(0, at(12) / 4, at(12) / 4 + batch * image);
+      k.maxPoolGradDisjoint(at(1), at(8), at(12), batch, size, size, channels, size / 2, size / 2, 2, 2);
+    });
+    expect(routed.jobs).toBe(1);
+    expect(Buffer.concat(routed.shared).equals(Buffer.concat(routed.single))).toBe(true);
+  });
+
+  test('KernelPool.sliced refuses a block that is not a whole number of items, or arguments without steps', () => {
+    const refuse = (per: number, steps: number[]) =>
+      expect(() => pool.sliced(own, 'reluGrad', [0, 0, 0, 1000], { steps, countArg: 3, per })).toThrow(
+        new RangeError(
+          `KernelPool.sliced: reluGrad needs whole items a block, a step an argument; got ${per} items a ` +
+            `block, 4 arguments, ${steps.length} steps`,
+        ),
+      );
+    refuse(0, [4, 4, 4, 0]);
+    refuse(2.5, [4, 4, 4, 0]);
+    refuse(Number.NaN, [4, 4, 4, 0]);
+    refuse(100, [4, 4, 4]);
+    expect(pool.jobs).toBeGreaterThan(0); // (the pool itself is unharmed: the next test shares again)
+  });
+
+  test('a stopped pool runs them on the caller, with the same result', async () => {
+    const stopped = await KernelPool.start(module, memory, 2, spawnKernelWorker);
+    stopped.stop();
+    const n = 400_000;
+    const { single, shared, jobs } = both(
+      [at(1), at(3)],
+      [n, n],
+      [at(5)],
+      n,
+      (k) => k.reluGrad(at(1), at(3), at(5), n),
+      pooledKernels(own, stopped),
+      stopped,
+    );
+    expect(jobs).toBe(0);
+    expect(Buffer.concat(shared).equals(Buffer.concat(single))).toBe(true);
+  });
+});

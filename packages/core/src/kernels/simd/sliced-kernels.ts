@@ -1,0 +1,94 @@
+/**
+ * gradwell's element-wise SIMD kernels shared among the kernel pool's threads. Each is cut into blocks
+ * of items (values, rows or images) that are independent of one another: a block runs the same kernel
+ * on its items, every pointer argument advanced to its first item, so each value is computed by one
+ * thread exactly as on one thread (bit for bit). On a machine of many cores these passes were the part of
+ * a training step that did not scale (docs/measurements/threads-16-core.md): XNNPACK runs on one thread
+ * beside the pool, and so did they.
+ */
+import type { KernelPool } from './kernel-pool';
+import type { SimdKernels } from './kernel-exports';
+import { BLOCKS_PER_THREAD } from './product-blocks';
+
+/**
+ * Bytes a kernel call reads and writes, at least, for its items to be shared: about 100 µs of one
+ * thread's memory traffic, the most a sleeping worker takes to wake on the 2-vCPU VM. Below it the
+ * caller runs the call alone.
+ */
+export const MIN_SHARED_BYTES = 4 << 20;
+
+/** Bytes per block, at least (a claim costs well under 1 µs; a block of this many, several µs). */
+export const MIN_SLICE_BYTES = 256 << 10;
+
+/** How one kernel's call is cut: per item, the bytes each argument advances by, and the item count. */
+interface Slicing {
+  steps: number[];
+  /** The argument that counts the items. */
+  countArg: number;
+  /** Bytes read and written per item. */
+  itemBytes: number;
+  /** Items per block are a multiple of this (16 values: a 64-byte cache line). */
+  align: number;
+}
+
+type Sliced = 'maxPoolGradDisjoint' | 'reluGrad' | 'biasAdd' | 'sgdUpdate' | 'momentumUpdate' | 'adamUpdate';
+
+/** Values of `pointers` float32 arrays (read or written) counted by argument `countArg`, then `scalars`. */
+function values(pointers: number, countArg: number, scalars: number): Slicing {
+  return {
+    steps: [...Array<number>(pointers).fill(4), ...Array<number>(scalars + 1).fill(0)],
+    countArg,
+    itemBytes: pointers * 4,
+    align: 16,
+  };
+}
+
+const SLICINGS: { [K in Sliced]: (args: Parameters<SimdKernels[K]>) => Slicing } = {
+  // images: x, dy and dx advance by an image each
+  maxPoolGradDisjoint: ([, , , , inHeight, inWidth, channels, outHeight, outWidth]) => {
+    const image = inHeight * inWidth * channels * 4;
+    const dyImage = outHeight * outWidth * channels * 4;
+    const steps = [image, dyImage, image, 0, 0, 0, 0, 0, 0, 0, 0];
+    return { steps, countArg: 3, itemBytes: 2 * image + dyImage, align: 1 };
+  },
+  reluGrad: () => values(3, 3, 0),
+  // rows: x and out advance by a row, the bias stays
+  biasAdd: ([, , , , cols]) => ({
+    steps: [cols * 4, 0, cols * 4, 0, 0],
+    countArg: 3,
+    itemBytes: cols * 8,
+    align: 1,
+  }),
+  sgdUpdate: () => values(3, 3, 1),
+  momentumUpdate: () => values(5, 5, 3),
+  adamUpdate: () => values(7, 7, 8),
+};
+
+/** Items per block for `items` of `itemBytes` each on `threads` threads: all of them where not shared. */
+export function itemsPerBlock(items: number, itemBytes: number, threads: number, align: number): number {
+  const bytes = items * itemBytes;
+  if (bytes < MIN_SHARED_BYTES) return Math.max(1, items);
+  const blocks = Math.max(1, Math.min(BLOCKS_PER_THREAD * threads, Math.floor(bytes / MIN_SLICE_BYTES)));
+  return Math.ceil(items / blocks / align) * align;
+}
+
+/** `own` (the caller's kernels) with its products and element-wise kernels shared through `pool`. */
+export function pooledKernels(own: SimdKernels, pool: KernelPool): SimdKernels {
+  const share = <K extends Sliced>(kernel: K) =>
+    ((...args: Parameters<SimdKernels[K]>) => {
+      const { steps, countArg, itemBytes, align } = SLICINGS[kernel](args);
+      const items = args[countArg] as number;
+      const per = itemsPerBlock(items, itemBytes, pool.threads, align);
+      pool.sliced(own, kernel, args, { steps, countArg, per });
+    }) as unknown as SimdKernels[K];
+  return {
+    ...own,
+    productAtB: (...args) => pool.productAtB(own, ...args),
+    maxPoolGradDisjoint: share('maxPoolGradDisjoint'),
+    reluGrad: share('reluGrad'),
+    biasAdd: share('biasAdd'),
+    sgdUpdate: share('sgdUpdate'),
+    momentumUpdate: share('momentumUpdate'),
+    adamUpdate: share('adamUpdate'),
+  };
+}
