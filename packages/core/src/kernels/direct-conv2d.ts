@@ -1,6 +1,7 @@
 /**
  * `Conv2D` on wasm through gradwell's SIMD product where it runs (float32, NHWC, output channels a
- * multiple of 8, at least 4 input channels), tfjs's XNNPACK kernel elsewhere. A convolution is a product over the filter's taps:
+ * multiple of 8; at least 4 input channels, or fewer where the product has more threads than XNNPACK),
+ * tfjs's XNNPACK kernel elsewhere. A convolution is a product over the filter's taps:
  *
  * y[(n, oy, ox), co] = Σ_{i, j, ci} x[n, oy·sh + i·dh, ox·sw + j·dw, ci] · W[(i, j, ci), co]
  *
@@ -19,16 +20,29 @@ import {
   heapOffset,
   makeFloatOutput,
   simdKernelsFor,
+  simdKernelThreads,
   withInt32Scratch,
+  xnnpackThreads,
   type SimdKernels,
 } from './simd/simd-kernels';
 
 /**
- * Input channels below which XNNPACK keeps the conv: with one input channel the product's k runs in
- * chunks of kw, too short to pay for its tiles (the benchmark CNN's first layer: 1.45 vs 1.39 ms on one
- * thread; its second, 32 channels: 5.8 vs 8.0 ms, and the 64-channel backward-input conv 7.9 vs 11.1).
+ * Input channels below which XNNPACK keeps the conv on as many threads as the product's: with one input
+ * channel the product's k runs in chunks of kw, too short to pay for its tiles (the benchmark CNN's first
+ * layer: 1.45 vs 1.39 ms on one thread; its second, 32 channels: 5.8 vs 8.0 ms, and the 64-channel
+ * backward-input conv 7.9 vs 11.1).
  */
 const MIN_IN_CHANNELS = 4;
+
+/**
+ * Whether a conv of `inChannels` input channels takes gradwell's product, which runs on `productThreads`
+ * (its kernel pool), rather than XNNPACK on `xnnpackThreads`: always from MIN_IN_CHANNELS, and below it
+ * where the product has more threads (XNNPACK keeps one thread beside the kernel workers by default, so
+ * its first conv of a CNN did not scale at all: 2.39 ms on one thread, 2.17 on eight).
+ */
+export function convTakesDirect(inChannels: number, xnnpackThreads: number, productThreads: number): boolean {
+  return inChannels >= MIN_IN_CHANNELS || productThreads > xnnpackThreads;
+}
 
 /** Row offsets by geometry: the same conv (every step of a training run) reuses its table. */
 const offsetTables = new Map<string, Int32Array>();
@@ -106,7 +120,7 @@ export function createConv2DConfig(original: KernelConfig): KernelConfig {
       x.shape.length === 4 &&
       filter.shape.length === 4 &&
       (filter.shape[3] as number) % 8 === 0 &&
-      (filter.shape[2] as number) >= MIN_IN_CHANNELS &&
+      convTakesDirect(filter.shape[2] as number, xnnpackThreads(backend), simdKernelThreads(backend)) &&
       (attrs as unknown as ConvAttrs).dataFormat !== 'NCHW'
         ? simdKernelsFor(backend)
         : undefined;

@@ -297,6 +297,23 @@ describe('through tfjs on two threads', () => {
     );
   });
 
+  test('a conv of one input channel runs on the pool (XNNPACK has one thread here) and equals the cpu backend', async () => {
+    const pool = simdKernelPoolFor(tf.backend());
+    const conv = () =>
+      tf.tidy(() => {
+        const image = tf.randomUniform<tf.Rank.R4>([16, 28, 28, 1], -1, 1, 'float32', 8);
+        const filter = tf.randomUniform<tf.Rank.R4>([3, 3, 1, 32], -1, 1, 'float32', 9);
+        return tf.conv2d(image, filter, 1, 'valid').arraySync();
+      });
+    const jobs = pool!.jobs;
+    const onWasm = conv();
+    expect(pool!.jobs).toBe(jobs + 1);
+    await setupBackend({ backend: 'cpu' });
+    const onCpu = conv();
+    await setupBackend({ backend: 'wasm', threads: 2 });
+    expectTensorsClose(tf.tensor(onWasm), tf.tensor(onCpu), { rtol: 1e-4, atol: 1e-4 });
+  });
+
   test("a large activation's bias add, ReLU gradient and MaxPoolGrad share their passes and equal the cpu backend", async () => {
     const pool = simdKernelPoolFor(tf.backend());
     // [32, 26, 26, 32]: 692 224 values, each pass 5.5–8.3 MB (sliced-kernels.ts shares from 4 MB)

@@ -10,6 +10,7 @@ import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { setupBackend } from '../../index';
 import { prefersDirect } from '../fast-mat-mul';
+import { convTakesDirect } from '../direct-conv2d';
 import { directMatMulFits } from './direct-mat-mul';
 import { swapsLastTwo } from '../transpose';
 import { generateSimdModule } from '../../../scripts/build-simd.mjs';
@@ -464,6 +465,15 @@ describe('through tfjs on the wasm backend, one thread', () => {
     expect(directMatMulFits(t([5, 7]), t([7, 6]), false)).toBe(false); // columns not a multiple of 8
     expect(directMatMulFits(t([2, 5, 7]), t([7, 8]), false)).toBe(false); // a batch
     expect(directMatMulFits(t([5, 7], 'int32'), t([7, 8]), false)).toBe(false);
+  });
+
+  test('convolutions of 4 or more input channels go direct; of fewer, only where the product has more threads', () => {
+    expect(convTakesDirect(4, 1, 1)).toBe(true);
+    expect(convTakesDirect(32, 2, 1)).toBe(true); // (a threaded backend whose kernel workers did not start)
+    expect(convTakesDirect(1, 1, 1)).toBe(false); // one thread each: XNNPACK is as fast
+    expect(convTakesDirect(3, 1, 2)).toBe(true); // the kernel workers on two threads, XNNPACK on one
+    expect(convTakesDirect(1, 2, 2)).toBe(false);
+    expect(convTakesDirect(1, 1, 0)).toBe(false); // no SIMD kernels
   });
 
   test.each([
