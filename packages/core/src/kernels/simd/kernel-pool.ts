@@ -100,6 +100,11 @@ export class KernelPool {
     return this.shared;
   }
 
+  /** Whether the workers poll between jobs (rather than sleep at once). */
+  get polls(): boolean {
+    return this.spinMs > 0;
+  }
+
   /** Threads a product runs on: the caller and the workers. */
   get threads(): number {
     return this.workers.length + 1;

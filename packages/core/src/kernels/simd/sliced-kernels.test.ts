@@ -9,7 +9,13 @@ import { KernelPool } from './kernel-pool';
 import { BLOCKS_PER_THREAD } from './product-blocks';
 import { SIMD_KERNELS_SHARED } from './simd-binary.generated';
 import type { SimdKernels } from './simd-kernels';
-import { itemsPerBlock, MIN_SHARED_BYTES, MIN_SLICE_BYTES, pooledKernels } from './sliced-kernels';
+import {
+  itemsPerBlock,
+  MIN_SHARED_BYTES,
+  MIN_SHARED_BYTES_POLLING,
+  MIN_SLICE_BYTES,
+  pooledKernels,
+} from './sliced-kernels';
 
 describe('itemsPerBlock', () => {
   test('one block below MIN_SHARED_BYTES; above it, aligned blocks of at least MIN_SLICE_BYTES, at most 4 a thread', () => {
@@ -33,6 +39,15 @@ describe('itemsPerBlock', () => {
       );
     }
     expect(itemsPerBlock(400_000, 12, 2, 16)).toBe(50_000); // 4.8 MB on two threads: 8 blocks
+  });
+
+  test('workers that poll share from MIN_SHARED_BYTES_POLLING (1 MB), sleeping ones from MIN_SHARED_BYTES (4 MB)', () => {
+    const values = 131_072; // 1.5 MB of ReLU's gradient
+    expect(values * 12).toBeGreaterThan(MIN_SHARED_BYTES_POLLING);
+    expect(values * 12).toBeLessThan(MIN_SHARED_BYTES);
+    expect(itemsPerBlock(values, 12, 2, 16, false)).toBe(values);
+    // 1.5 MB in blocks of at least 256 KB: 6 blocks of 21 846 values, rounded up to 16
+    expect(itemsPerBlock(values, 12, 2, 16, true)).toBe(21_856);
   });
 });
 
@@ -168,6 +183,22 @@ describe('pooledKernels on a pool of three threads', () => {
     refuse(Number.NaN, [4, 4, 4, 0]);
     refuse(100, [4, 4, 4]);
     expect(pool.jobs).toBeGreaterThan(0); // (the pool itself is unharmed: the next test shares again)
+  });
+
+  test('a pool whose workers poll shares a 1.5 MB pass that a sleeping one runs on the caller', async () => {
+    const polling = await KernelPool.start(module, memory, 2, spawnKernelWorker, 1000);
+    try {
+      expect([polling.polls, pool.polls]).toEqual([true, false]);
+      const n = 131_072;
+      const call = (k: SimdKernels) => k.reluGrad(at(1), at(3), at(5), n);
+      const sleeping = both([at(1), at(3)], [n, n], [at(5)], n, call);
+      expect(sleeping.jobs).toBe(0);
+      const shared = both([at(1), at(3)], [n, n], [at(5)], n, call, pooledKernels(own, polling), polling);
+      expect(shared.jobs).toBe(1);
+      expect(Buffer.concat(shared.shared).equals(Buffer.concat(shared.single))).toBe(true);
+    } finally {
+      polling.stop();
+    }
   });
 
   test('a stopped pool runs them on the caller, with the same result', async () => {

@@ -11,11 +11,19 @@ import type { SimdKernels } from './kernel-exports';
 import { BLOCKS_PER_THREAD } from './product-blocks';
 
 /**
- * Bytes a kernel call reads and writes, at least, for its items to be shared: about 100 µs of one
- * thread's memory traffic, the most a sleeping worker takes to wake on the 2-vCPU VM. Below it the
- * caller runs the call alone.
+ * Bytes a kernel call reads and writes, at least, for its items to be shared with workers that sleep
+ * between jobs: about 100 µs of one thread's memory traffic, what waking a sleeping worker costs on the
+ * 2-vCPU VM. ReLU's gradient there, two threads against the caller alone: 55–57 against 55 µs at 3 MB,
+ * 80–82 against 105 at 6 MB. Below it the caller runs the call alone.
  */
 export const MIN_SHARED_BYTES = 4 << 20;
+
+/**
+ * The same for workers that poll between jobs (a machine with cores to spare, kernel-pool.ts), which
+ * start a job at once: ReLU's gradient on two threads against the caller alone, 12.4–13.3 against 12.7 µs
+ * at 0.75 MB, 15.8–16.6 against 26.2 at 1.5 MB, 52–54 against 102 at 6 MB (a pool made to poll on the 2-vCPU VM).
+ */
+export const MIN_SHARED_BYTES_POLLING = 1 << 20;
 
 /** Bytes per block, at least (a claim costs well under 1 µs; a block of this many, several µs). */
 export const MIN_SLICE_BYTES = 256 << 10;
@@ -64,10 +72,19 @@ const SLICINGS: { [K in Sliced]: (args: Parameters<SimdKernels[K]>) => Slicing }
   adamUpdate: () => values(7, 7, 8),
 };
 
-/** Items per block for `items` of `itemBytes` each on `threads` threads: all of them where not shared. */
-export function itemsPerBlock(items: number, itemBytes: number, threads: number, align: number): number {
+/**
+ * Items per block for `items` of `itemBytes` each on `threads` threads whose workers poll between jobs
+ * or not: all of them where not shared.
+ */
+export function itemsPerBlock(
+  items: number,
+  itemBytes: number,
+  threads: number,
+  align: number,
+  polls = false,
+): number {
   const bytes = items * itemBytes;
-  if (bytes < MIN_SHARED_BYTES) return Math.max(1, items);
+  if (bytes < (polls ? MIN_SHARED_BYTES_POLLING : MIN_SHARED_BYTES)) return Math.max(1, items);
   const blocks = Math.max(1, Math.min(BLOCKS_PER_THREAD * threads, Math.floor(bytes / MIN_SLICE_BYTES)));
   return Math.ceil(items / blocks / align) * align;
 }
@@ -78,7 +95,7 @@ export function pooledKernels(own: SimdKernels, pool: KernelPool): SimdKernels {
     ((...args: Parameters<SimdKernels[K]>) => {
       const { steps, countArg, itemBytes, align } = SLICINGS[kernel](args);
       const items = args[countArg] as number;
-      const per = itemsPerBlock(items, itemBytes, pool.threads, align);
+      const per = itemsPerBlock(items, itemBytes, pool.threads, align, pool.polls);
       pool.sliced(own, kernel, args, { steps, countArg, per });
     }) as unknown as SimdKernels[K];
   return {
