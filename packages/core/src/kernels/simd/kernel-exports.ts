@@ -41,21 +41,7 @@ export interface SimdKernels {
    * `productAtB` on a block of the output: its `rows` rows (from `offsets`) and `columns` columns (`b` and
    * `out` pointing at its first column) of a product whose B and out rows are `rowBytes` apart.
    */
-  productBlock(
-    a: number,
-    b: number,
-    out: number,
-    offsets: number,
-    rows: number,
-    columns: number,
-    chunks: number,
-    chunkRows: number,
-    chunkColumns: number,
-    chunkBytes: number,
-    rowStepBytes: number,
-    colStepBytes: number,
-    rowBytes: number,
-  ): void;
+  productBlock(...args: [...Parameters<SimdKernels['productAtB']>, rowBytes: number]): void;
   /**
    * out[r, c] = x[r, c] + bias[c] over `rows` rows of `cols` values (one float32 addition each); `out`
    * may be `x`.

@@ -265,6 +265,26 @@ describe('through tfjs on two threads', () => {
     await setupBackend({ backend: 'wasm', threads: 1 });
   });
 
+  /**
+   * `make`'s tensors on this backend, with no tensor left behind, against the cpu backend's (this backend
+   * restored after); returns the jobs the pool shared meanwhile.
+   */
+  async function againstCpu(make: () => tf.Tensor[]): Promise<number> {
+    const pool = simdKernelPoolFor(tf.backend())!;
+    const before = tf.memory().numTensors;
+    const jobs = pool.jobs;
+    const onWasm = tf.tidy(() => make().map((t) => t.arraySync()));
+    const shared = pool.jobs - jobs;
+    expect(tf.memory().numTensors).toBe(before);
+    await setupBackend({ backend: 'cpu' });
+    const onCpu = tf.tidy(() => make().map((t) => t.arraySync()));
+    await setupBackend({ backend: 'wasm', threads: 2 });
+    onWasm.forEach((values, i) =>
+      expectTensorsClose(tf.tensor(values), tf.tensor(onCpu[i]!), { rtol: 1e-4, atol: 1e-4 }),
+    );
+    return shared;
+  }
+
   test('matrix products and convolutions share their work with the pool and equal the cpu backend', async () => {
     const pool = simdKernelPoolFor(tf.backend());
     expect(pool?.threads).toBe(2);
@@ -284,38 +304,19 @@ describe('through tfjs on two threads', () => {
         tf.grad((f) => tf.sum(tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, 'valid')))(w),
       ];
     };
-    const before = tf.memory().numTensors;
-    const jobs = pool!.jobs;
-    const onWasm = tf.tidy(() => make().map((t) => t.arraySync()));
-    expect(pool!.jobs - jobs).toBeGreaterThanOrEqual(4);
-    expect(tf.memory().numTensors).toBe(before);
-    await setupBackend({ backend: 'cpu' });
-    const onCpu = tf.tidy(() => make().map((t) => t.arraySync()));
-    await setupBackend({ backend: 'wasm', threads: 2 });
-    onWasm.forEach((values, i) =>
-      expectTensorsClose(tf.tensor(values), tf.tensor(onCpu[i]!), { rtol: 1e-4, atol: 1e-4 }),
-    );
+    expect(await againstCpu(make)).toBeGreaterThanOrEqual(4);
   });
 
   test('a conv of one input channel runs on the pool (XNNPACK has one thread here) and equals the cpu backend', async () => {
-    const pool = simdKernelPoolFor(tf.backend());
-    const conv = () =>
-      tf.tidy(() => {
-        const image = tf.randomUniform<tf.Rank.R4>([16, 28, 28, 1], -1, 1, 'float32', 8);
-        const filter = tf.randomUniform<tf.Rank.R4>([3, 3, 1, 32], -1, 1, 'float32', 9);
-        return tf.conv2d(image, filter, 1, 'valid').arraySync();
-      });
-    const jobs = pool!.jobs;
-    const onWasm = conv();
-    expect(pool!.jobs).toBe(jobs + 1);
-    await setupBackend({ backend: 'cpu' });
-    const onCpu = conv();
-    await setupBackend({ backend: 'wasm', threads: 2 });
-    expectTensorsClose(tf.tensor(onWasm), tf.tensor(onCpu), { rtol: 1e-4, atol: 1e-4 });
+    const conv = () => {
+      const image = tf.randomUniform<tf.Rank.R4>([16, 28, 28, 1], -1, 1, 'float32', 8);
+      const filter = tf.randomUniform<tf.Rank.R4>([3, 3, 1, 32], -1, 1, 'float32', 9);
+      return [tf.conv2d(image, filter, 1, 'valid')];
+    };
+    expect(await againstCpu(conv)).toBe(1);
   });
 
   test("a large activation's bias add, ReLU gradient and MaxPoolGrad share their passes and equal the cpu backend", async () => {
-    const pool = simdKernelPoolFor(tf.backend());
     // [32, 26, 26, 32]: 692 224 values, each pass 5.5–8.3 MB (sliced-kernels.ts shares from 4 MB)
     const make = () => {
       const x = tf.randomUniform([32, 26, 26, 32], -1, 1, 'float32', 6);
@@ -324,17 +325,7 @@ describe('through tfjs on two threads', () => {
         tf.sum(tf.mul(tf.maxPool(tf.relu(tf.add(input, b)) as tf.Tensor4D, 2, 2, 'valid'), 0.5));
       return tf.grads(loss)([x, bias]);
     };
-    const before = tf.memory().numTensors;
-    const jobs = pool!.jobs;
-    const onWasm = tf.tidy(() => make().map((t) => t.arraySync()));
-    expect(pool!.jobs - jobs).toBeGreaterThanOrEqual(3);
-    expect(tf.memory().numTensors).toBe(before);
-    await setupBackend({ backend: 'cpu' });
-    const onCpu = tf.tidy(() => make().map((t) => t.arraySync()));
-    await setupBackend({ backend: 'wasm', threads: 2 });
-    onWasm.forEach((values, i) =>
-      expectTensorsClose(tf.tensor(values), tf.tensor(onCpu[i]!), { rtol: 1e-4, atol: 1e-4 }),
-    );
+    expect(await againstCpu(make)).toBeGreaterThanOrEqual(3);
   });
 
   test('switching to one thread stops the pool; products then run on the caller', async () => {
