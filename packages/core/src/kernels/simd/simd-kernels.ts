@@ -39,7 +39,7 @@ let enabled = true;
 export type SimdFlavour = 'relaxed-simd' | 'simd';
 
 interface Instance {
-  /** The kernels on this thread; products and element-wise passes shared with the pool's workers once a pool runs. */
+  /** The kernels on this thread; products and element-wise passes shared once a pool runs. */
   kernels: SimdKernels;
   /** The kernels on this thread alone. */
   own: SimdKernels;

@@ -8,6 +8,7 @@
  */
 import type { KernelPool } from './kernel-pool';
 import type { SimdKernels } from './kernel-exports';
+import type { JobKernel } from './kernel-worker-source';
 import { BLOCKS_PER_THREAD } from './product-blocks';
 
 /**
@@ -20,8 +21,9 @@ export const MIN_SHARED_BYTES = 4 << 20;
 
 /**
  * The same for workers that poll between jobs (a machine with cores to spare, kernel-pool.ts), which
- * start a job at once: ReLU's gradient on two threads against the caller alone, 12.4–13.3 against 12.7 µs
- * at 0.75 MB, 15.8–16.6 against 26.2 at 1.5 MB, 52–54 against 102 at 6 MB (a pool made to poll on the 2-vCPU VM).
+ * start a job at once. ReLU's gradient through a pool made to poll on the 2-vCPU VM, two threads against
+ * the caller alone: 12.4–13.3 against 12.7 µs at 0.75 MB, 15.8–16.6 against 26.2 at 1.5 MB, 52–54
+ * against 102 at 6 MB.
  */
 export const MIN_SHARED_BYTES_POLLING = 1 << 20;
 
@@ -39,7 +41,7 @@ interface Slicing {
   align: number;
 }
 
-type Sliced = 'maxPoolGradDisjoint' | 'reluGrad' | 'biasAdd' | 'sgdUpdate' | 'momentumUpdate' | 'adamUpdate';
+type Sliced = Exclude<JobKernel, 'productBlock'>;
 
 /** Values of `pointers` float32 arrays (read or written) counted by argument `countArg`, then `scalars`. */
 function values(pointers: number, countArg: number, scalars: number): Slicing {
