@@ -52,6 +52,18 @@ export function availableCores(): number {
   return typeof availableParallelism === 'function' ? availableParallelism() : cpus().length;
 }
 
+/** The emscripten pthread worker's file, written once a process (removed when it exits). */
+let pthreadWorker: string | undefined;
+
+function pthreadWorkerFile(workerSource: string): string {
+  if (pthreadWorker !== undefined && existsSync(pthreadWorker)) return pthreadWorker;
+  const directory = mkdtempSync(path.join(tmpdir(), 'gradwell-wasm-threads-'));
+  process.once('exit', () => rmSync(directory, { recursive: true, force: true }));
+  pthreadWorker = path.join(directory, `${PREFIX}.worker.js`);
+  writeFileSync(pthreadWorker, workerSource.replace(/\n/g, '\\n'));
+  return pthreadWorker;
+}
+
 /** Registers the threaded-SIMD build as the 'wasm' backend (not yet initialised: `setBackend` does that). */
 export function registerThreadedWasmForNode(threads: number): void {
   const installed: string = version_wasm;
@@ -72,10 +84,7 @@ export function registerThreadedWasmForNode(threads: number): void {
   const workerSource = (
     requireHere(path.join(wasmOut, `${PREFIX}.worker.js`)) as { wasmWorkerContents: string }
   ).wasmWorkerContents;
-  const directory = mkdtempSync(path.join(tmpdir(), 'gradwell-wasm-threads-'));
-  process.once('exit', () => rmSync(directory, { recursive: true, force: true }));
-  const workerFile = path.join(directory, `${PREFIX}.worker.js`);
-  writeFileSync(workerFile, workerSource.replace(/\n/g, '\\n'));
+  const workerFile = pthreadWorkerFile(workerSource);
   const wasmBytes = readFileSync(binary);
 
   const backends = (

@@ -199,6 +199,17 @@ describe('multithreaded wasm in Node', () => {
     expect(result).toMatchObject({ xnnpackThreads: 1, sum: 2 });
   });
 
+  test('switching back and forth writes the pthread worker file once: one exit handler, not one a switch', async () => {
+    await setupBackend({ backend: 'wasm', threads: 2 });
+    const handlers = process.listenerCount('exit');
+    for (let i = 0; i < 3; i++) {
+      await setupBackend({ backend: 'cpu' });
+      await setupBackend({ backend: 'wasm', threads: 2 });
+    }
+    expect(process.listenerCount('exit')).toBe(handlers);
+    await setupBackend({ backend: 'wasm', threads: 1 });
+  });
+
   test('a process that used 2 threads exits on its own, and its temporary files are gone', () => {
     // The child gets a private temporary folder, so other test processes' files cannot interfere.
     const privateTmp = mkdtempSync(path.join(tmpdir(), 'gradwell-exit-test-'));
