@@ -1,30 +1,40 @@
 #!/usr/bin/env node
 /**
- * The benchmark MLP's and CNN's SGD steps with gradwell's bias `Add` and ReLU-gradient kernels against
- * the same steps with tfjs's (`Add` back to tfjs's wasm kernel, `GradwellReluGrad` unregistered so the
- * gradient runs tfjs-core's `mul(dy, cast(step(x)))`), swapped between the steps of two copies of each
- * model, alternating in one process, so drift falls on both alike. Medians after 40 steps of warm-up.
+ * The benchmark MLP's and CNN's SGD steps with gradwell's bias-and-ReLU kernels against the same steps
+ * with tfjs's, swapped between the steps of two copies of each model, alternating in one process, so
+ * drift falls on both alike. Medians after 40 steps of warm-up.
  *
- *   pnpm build && node packages/core/bench/bias-relu-ab.mjs [threads]
+ * By default "tfjs's" is tfjs's all through: `Add` back to tfjs's wasm kernel, `GradwellBiasRelu`
+ * unregistered (so the layers' bias and ReLU under the tape run `Add` then `Relu`) and `GradwellReluGrad`
+ * unregistered (so ReLU's gradient runs tfjs-core's `mul(dy, cast(step(x)))`). With `--fused` only
+ * `GradwellBiasRelu` is taken away: the one pass against gradwell's own `Add` then tfjs's `Relu`.
+ *
+ *   pnpm build && node packages/core/bench/bias-relu-ab.mjs [threads] [--fused]
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { installTrainingKernels, setupBackend, uninstallTrainingKernels } from '@gradwell/core';
 import { makeBatch, makeCnn, makeMlp, makeStep } from './models.mjs';
 
-const threads = Number(process.argv[2] ?? 1);
+const threads = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 1);
+const fusedOnly = process.argv.includes('--fused');
 await setupBackend({ threads });
-const RELU_GRAD = 'GradwellReluGrad';
-const ours = { add: tf.getKernel('Add', 'wasm'), reluGrad: tf.getKernel(RELU_GRAD, 'wasm') };
+const OWN = ['GradwellReluGrad', 'GradwellBiasRelu'];
+const ours = { add: tf.getKernel('Add', 'wasm'), own: OWN.map((name) => tf.getKernel(name, 'wasm')) };
 uninstallTrainingKernels();
 const stockAdd = tf.getKernel('Add', 'wasm');
 installTrainingKernels();
 
 function useOurs(on) {
-  tf.unregisterKernel('Add', 'wasm');
-  tf.registerKernel(on ? ours.add : stockAdd);
-  const registered = tf.getKernel(RELU_GRAD, 'wasm') !== undefined;
-  if (on && !registered) tf.registerKernel(ours.reluGrad);
-  if (!on && registered) tf.unregisterKernel(RELU_GRAD, 'wasm');
+  if (!fusedOnly) {
+    tf.unregisterKernel('Add', 'wasm');
+    tf.registerKernel(on ? ours.add : stockAdd);
+  }
+  OWN.forEach((name, i) => {
+    if (fusedOnly && name !== 'GradwellBiasRelu') return;
+    const registered = tf.getKernel(name, 'wasm') !== undefined;
+    if (on && !registered) tf.registerKernel(ours.own[i]);
+    if (!on && registered) tf.unregisterKernel(name, 'wasm');
+  });
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
@@ -49,6 +59,6 @@ for (const [name, makeModel, shape, runs] of [
   tf.dispose([batch.x, batch.labels]);
   const [mine, theirs] = times.map(median);
   console.log(
-    `${name} step, ${threads} thread(s): gradwell's kernels ${mine.toFixed(2)} ms, tfjs's ${theirs.toFixed(2)} ms, ${(theirs / mine).toFixed(3)}×`,
+    `${name} step, ${threads} thread(s): ${fusedOnly ? 'one bias-ReLU pass' : "gradwell's kernels"} ${mine.toFixed(2)} ms, ${fusedOnly ? 'Add then Relu' : "tfjs's"} ${theirs.toFixed(2)} ms, ${(theirs / mine).toFixed(3)}×`,
   );
 }

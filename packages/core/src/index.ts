@@ -25,6 +25,7 @@ export {
   type MomentumStepCoefficients,
   type SgdStepCoefficients,
 } from './kernels/fused-updates';
+export { biasRelu } from './gradients/bias-relu';
 export {
   hasInitializationHint,
   serializeActivation,

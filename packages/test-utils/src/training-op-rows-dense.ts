@@ -1,5 +1,6 @@
 /** Training-op table rows: matrix products, normalisation, activations, shapes, reductions, resizing. */
 import * as tf from '@tensorflow/tfjs-core';
+import { biasRelu } from '@gradwell/core';
 import { awayFromZero, distinctValues, positiveValues } from './inputs';
 import { as2, as4, u, type TrainingOpRow } from './training-op-row';
 
@@ -115,6 +116,17 @@ export const DENSE_ROWS: readonly TrainingOpRow[] = [
   },
   // Activations.
   { name: 'relu', inputs: () => [awayFromZero([3, 5], 60)], f: (x) => tf.relu(x) },
+  // gradwell's bias-and-ReLU pass (a layer's bias and ReLU under a tape); sums at least 0.04 from the kink
+  {
+    name: 'biasRelu (rows)',
+    inputs: () => [distinctValues([6, 10], 191), distinctValues([10], 192, 0.002)],
+    f: (x, bias) => biasRelu(x, bias),
+  },
+  {
+    name: 'biasRelu (NHWC images)',
+    inputs: () => [distinctValues([2, 3, 3, 4], 193), distinctValues([4], 194, 0.002)],
+    f: (x, bias) => biasRelu(x, bias),
+  },
   { name: 'relu6', inputs: () => [distinctValues([4, 5], 61, 0.7, 3)], f: (x) => tf.relu6(x), epsilon: 1e-3 },
   { name: 'leakyRelu', inputs: () => [awayFromZero([3, 5], 62)], f: (x) => tf.leakyRelu(x, 0.1) },
   {

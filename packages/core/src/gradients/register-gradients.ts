@@ -8,6 +8,7 @@
 import { getGradient, registerGradient, type GradConfig } from '@tensorflow/tfjs-core';
 import { tfjsGradientConfigs } from '#tfjs-gradient-configs';
 import { batchMatMulGradConfig } from './batch-mat-mul-grad';
+import { biasReluGradConfig } from './bias-relu';
 import { gatherGradConfig } from './gather-grad';
 import { mirrorPadGradConfig } from './mirror-pad-grad';
 import { prodGradConfig } from './prod-grad';
@@ -17,8 +18,8 @@ import { zeroGradientConfigs } from './zero-gradients';
 /**
  * gradwell's own gradients: replacements for tfjs-core's `Prod` and `GatherV2` (they call chained tensor
  * methods tfjs-core alone lacks), `BatchMatMul` (broadcast batches) and `MirrorPad` (drops the reflected
- * parts), the zero gradients of comparisons, and `Relu`'s in one kernel where the backend has it (the
- * same values as tfjs-core's).
+ * parts), the zero gradients of comparisons, `Relu`'s in one kernel where the backend has it (the
+ * same values as tfjs-core's), and that of gradwell's own bias-and-ReLU kernel.
  */
 export const CORRECTED_GRADIENTS: readonly GradConfig[] = [
   prodGradConfig,
@@ -27,6 +28,7 @@ export const CORRECTED_GRADIENTS: readonly GradConfig[] = [
   mirrorPadGradConfig,
   ...zeroGradientConfigs,
   ...reluGradConfigs,
+  biasReluGradConfig,
 ];
 
 export function listGradientConfigs(): readonly GradConfig[] {

@@ -7,8 +7,15 @@
  * so the result is the same bit for bit. Either operand may be the bias: float32, of the other's last
  * dimension, its other dimensions (if any) 1, and of no higher rank. Every other `Add` goes to tfjs's
  * kernel unchanged.
+ *
+ * `GradwellBiasRelu` is the same pass with ReLU applied to each sum before it is stored: a dense or conv
+ * layer's bias and ReLU under a gradient tape, where tfjs runs them as `Add` then `Relu` (two passes over
+ * the activation and a buffer each). ReLU here is y where y > 0 or y is NaN, +0 elsewhere: tfjs's wasm
+ * `Relu` to the bit, except that it turns a NaN whose sign bit is set into 0 (XNNPACK takes the integer
+ * maximum of the bits) where this keeps it NaN, as tfjs's cpu backend does.
  */
 import { Add, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { makeOutput } from './backend-values';
 import type { KernelArgs } from './kernel-calls';
 import { heapOffset, makeFloatOutput, simdKernelsFor } from './simd/simd-kernels';
 
@@ -38,10 +45,45 @@ export function createBiasAddConfig(original: KernelConfig): KernelConfig {
     const cols = x.shape[x.shape.length - 1] as number;
     const rows = x.shape.slice(0, -1).reduce((p, d) => p * d, 1);
     const { out, offset } = makeFloatOutput(backend, [...x.shape], false);
-    if (rows > 0) simd.biasAdd(heapOffset(backend, x), heapOffset(backend, bias), offset, rows, cols);
+    if (rows > 0) simd.biasAdd(heapOffset(backend, x), heapOffset(backend, bias), offset, rows, cols, 0);
     return out;
   };
   return { ...original, kernelFunc: kernelFunc as unknown as KernelFunc };
 }
+
+/** The fused kernel's name: inputs `x` (float32, rank ≥ 2) and `bias` (its last dimension), no attributes. */
+export const BIAS_RELU = 'GradwellBiasRelu';
+
+const shapeOf = (info: TensorInfo) => `[${info.shape.join(', ')}]`;
+
+function biasReluKernel(args: KernelArgs): TensorInfo {
+  const { inputs, backend } = args;
+  const { x, bias } = inputs as { x: TensorInfo; bias: TensorInfo };
+  if (x.dtype !== 'float32' || bias.dtype !== 'float32')
+    throw new Error(`${BIAS_RELU}: x and bias must be float32, got ${x.dtype} and ${bias.dtype}.`);
+  if (!isLastAxisBias(x, bias))
+    throw new Error(
+      `${BIAS_RELU}: bias must be x's last dimension (x of rank ≥ 2), got x ${shapeOf(x)} and bias ${shapeOf(bias)}.`,
+    );
+  const cols = x.shape[x.shape.length - 1] as number;
+  const rows = x.shape.slice(0, -1).reduce((p, d) => p * d, 1);
+  const simd = simdKernelsFor(backend);
+  if (simd === undefined)
+    return makeOutput(backend, [...x.shape], 'float32', [x, bias], (out, xs, bs) => {
+      for (let i = 0; i < out.length; i++) {
+        const y = Math.fround((xs[i] as number) + (bs[i % cols] as number));
+        out[i] = y > 0 || Number.isNaN(y) ? y : 0;
+      }
+    });
+  const { out, offset } = makeFloatOutput(backend, [...x.shape], false);
+  if (rows > 0) simd.biasAdd(heapOffset(backend, x), heapOffset(backend, bias), offset, rows, cols, 1);
+  return out;
+}
+
+export const biasReluConfig: KernelConfig = {
+  kernelName: BIAS_RELU,
+  backendName: 'wasm',
+  kernelFunc: biasReluKernel as unknown as KernelFunc,
+};
 
 export const BIAS_ADD_KERNEL = Add;

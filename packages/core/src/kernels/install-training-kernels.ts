@@ -1,12 +1,13 @@
 /**
  * Installs (and, for benchmarks against stock tfjs, removes) gradwell's training kernels: the kernels
- * the wasm backend lacks, the ones it computes wrongly, the slow ones made fast, and the cpu backend's
- * wrong resize and average-pool gradients. Idempotent; replaced kernels keep their setup function, so this
+ * the wasm backend lacks, the ones it computes wrongly, the slow ones made fast, the large element-wise
+ * ones shared among gradwell's kernel threads, and the cpu backend's wrong resize and average-pool
+ * gradients. Idempotent; replaced kernels keep their setup function, so this
  * works before or after the backend is initialised.
  */
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { avgPoolGradConfigs } from './avg-pool-grad';
-import { BIAS_ADD_KERNEL, createBiasAddConfig } from './bias-add';
+import { BIAS_ADD_KERNEL, biasReluConfig, createBiasAddConfig } from './bias-add';
 import { COLUMN_REDUCTION_KERNELS, createColumnReductionConfig } from './column-reductions';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input';
@@ -23,6 +24,7 @@ import { maxPoolGradConfig } from './max-pool-grad';
 import { oneHotConfig } from './one-hot';
 import { reluGradConfig } from './relu-grad';
 import { resizeBilinearGradConfig } from './resize-bilinear-grad';
+import { createSharedBinaryConfig, SHARED_BINARY_OPS, type SharedBinaryKernel } from './shared-binary';
 import { createTransposeConfig, TRANSPOSE_KERNEL } from './transpose';
 import { resizeNearestNeighborGradConfigs } from './resize-nearest-neighbor-grad';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
@@ -40,6 +42,11 @@ function replaceKernel(config: KernelConfig, original: KernelConfig | undefined)
   replaced.set(keyOf(config), original);
 }
 
+/** The element-wise kernels gradwell wraps only to share them among threads (`Add` has more to it). */
+const SHARED_ONLY = (Object.keys(SHARED_BINARY_OPS) as SharedBinaryKernel[]).filter(
+  (name) => name !== BIAS_ADD_KERNEL,
+);
+
 /** The kernels gradwell installs, as `backend/kernel` names. */
 export function listTrainingKernels(): string[] {
   return [
@@ -51,6 +58,7 @@ export function listTrainingKernels(): string[] {
     `wasm/${BIAS_ADD_KERNEL}`,
     `wasm/${TRANSPOSE_KERNEL}`,
     `wasm/${IDENTITY_KERNEL}`,
+    ...SHARED_ONLY.map((name) => `wasm/${name}`),
   ].sort();
 }
 
@@ -63,6 +71,7 @@ function staticConfigs(): KernelConfig[] {
     unsortedSegmentSumConfig,
     maxPoolGradConfig,
     reluGradConfig,
+    biasReluConfig,
     oneHotConfig,
     ...resizeNearestNeighborGradConfigs,
     resizeBilinearGradConfig,
@@ -90,7 +99,11 @@ export function installTrainingKernels(): void {
   const transpose = getKernel(TRANSPOSE_KERNEL, 'wasm');
   if (transpose !== undefined) replaceKernel(createTransposeConfig(transpose), transpose);
   const add = getKernel(BIAS_ADD_KERNEL, 'wasm');
-  if (add !== undefined) replaceKernel(createBiasAddConfig(add), add);
+  if (add !== undefined) replaceKernel(createSharedBinaryConfig(createBiasAddConfig(add), 'Add'), add);
+  for (const name of SHARED_ONLY) {
+    const original = getKernel(name, 'wasm');
+    if (original !== undefined) replaceKernel(createSharedBinaryConfig(original, name), original);
+  }
   const identity = getKernel(IDENTITY_KERNEL, 'wasm');
   if (identity !== undefined) replaceKernel(createIdentityConfig(identity), identity);
 }

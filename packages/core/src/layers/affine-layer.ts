@@ -3,8 +3,9 @@
  * map with a kernel and an optional bias, each drawn from its own initialiser, and an optional activation.
  * The pre-activation `affine(x)` is what diagnostics and LSUV measure (`applyPreActivation`).
  */
-import { add, tidy, type Tensor } from '@tensorflow/tfjs-core';
+import { add, engine, tidy, type Tensor } from '@tensorflow/tfjs-core';
 import type { ActivationFunction, Initializer } from '../contracts';
+import { biasRelu } from '../gradients/bias-relu';
 import type { RandomSource } from '../random';
 import { glorotUniformInitializer, zerosInitializer } from './default-initializers';
 import { BaseLayer, type ApplyContext, type HasPreActivation } from './layer';
@@ -57,6 +58,17 @@ export abstract class AffineLayer extends BaseLayer implements HasPreActivation 
   protected affine(x: Tensor, context: ApplyContext): Tensor {
     const product = this.product(x, context);
     return this.useBias ? add(product, this.weight('bias')) : product;
+  }
+
+  /**
+   * relu(product + bias) as gradwell's one op (`biasRelu`) for a layer with a bias and ReLU under a
+   * gradient tape, where tfjs's fused ops run `Add` then `Relu`; undefined elsewhere (no tape: tfjs's
+   * fused kernel runs all three).
+   */
+  protected tapedBiasRelu(x: Tensor, context: ApplyContext): Tensor | undefined {
+    if (!this.useBias || this.activation?.fused !== 'relu' || engine().state.gradientDepth === 0)
+      return undefined;
+    return biasRelu(this.product(x, context), this.weight('bias'));
   }
 
   protected call(x: Tensor, context: ApplyContext): Tensor {

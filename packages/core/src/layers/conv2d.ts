@@ -1,6 +1,7 @@
 /**
  * A 2-D convolution over NHWC images: y = f(conv(x, W) + b), W of shape [kh, kw, in, filters]. With a
- * fusable activation (linear, relu) the conv, bias and activation are one fused kernel.
+ * fusable activation (linear, relu) the conv, bias and activation are one fused kernel; under a gradient
+ * tape, with ReLU, the conv and gradwell's one bias-and-ReLU pass (`biasRelu`).
  */
 import { conv2d as tfConv2d, fused, type Tensor, type Tensor4D } from '@tensorflow/tfjs-core';
 import type { ObjectResolvers } from '../contracts';
@@ -106,9 +107,11 @@ export class Conv2d extends AffineLayer {
     return tfConv2d(x as Tensor4D, kernel, this.strides, this.padding, 'NHWC', this.dilationRate);
   }
 
-  /** With an activation tfjs fuses (linear, relu), conv, bias and activation are one kernel. */
+  /** With an activation tfjs fuses (linear, relu), conv, bias and activation are one kernel (see above). */
   protected override call(x: Tensor, context: ApplyContext): Tensor {
     if (this.activation !== undefined && this.activation.fused === undefined) return super.call(x, context);
+    const taped = this.tapedBiasRelu(x, context);
+    if (taped !== undefined) return taped;
     return fused.conv2d({
       x: x as Tensor4D,
       filter: this.weight('kernel') as Tensor4D,

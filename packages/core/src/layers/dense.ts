@@ -1,7 +1,8 @@
 /**
  * A fully connected layer: y = f(x·W + b), W of shape [in, units]. Inputs of rank > 2 are transformed on
  * their last axis. When the activation is one tfjs fuses (linear, relu), the product, bias and
- * activation run as one fused kernel, forward and backward.
+ * activation run as one fused kernel; under a gradient tape, where tfjs runs a ReLU's bias and activation
+ * as two kernels, as the product and gradwell's one bias-and-ReLU pass (`biasRelu`).
  */
 import { fused, matMul, reshape, type Tensor, type Tensor2D } from '@tensorflow/tfjs-core';
 import type { ObjectResolvers } from '../contracts';
@@ -49,9 +50,11 @@ export class Dense extends AffineLayer {
     return this.onRows(x, (rows) => matMul(rows, this.weight('kernel') as Tensor2D));
   }
 
-  /** With an activation tfjs fuses (linear, relu), product, bias and activation are one kernel. */
+  /** With an activation tfjs fuses (linear, relu), product, bias and activation are one kernel (see above). */
   protected override call(x: Tensor, context: ApplyContext): Tensor {
     if (this.activation !== undefined && this.activation.fused === undefined) return super.call(x, context);
+    const taped = this.tapedBiasRelu(x, context);
+    if (taped !== undefined) return taped;
     const bias = this.useBias ? this.weight('bias') : undefined;
     const activation = this.activation?.fused ?? 'linear';
     return this.onRows(x, (rows) => fused.matMul({ a: rows, b: this.weight('kernel'), bias, activation }));

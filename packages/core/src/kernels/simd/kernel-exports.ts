@@ -43,10 +43,10 @@ export interface SimdKernels {
    */
   productBlock(...args: [...Parameters<SimdKernels['productAtB']>, rowBytes: number]): void;
   /**
-   * out[r, c] = x[r, c] + bias[c] over `rows` rows of `cols` values (one float32 addition each); `out`
-   * may be `x`.
+   * out[r, c] = x[r, c] + bias[c] over `rows` rows of `cols` values (one float32 addition each), then,
+   * where `relu` is 1, ReLU of each sum (the sum where it is > 0 or NaN, +0 elsewhere); `out` may be `x`.
    */
-  biasAdd(x: number, bias: number, out: number, rows: number, cols: number): void;
+  biasAdd(x: number, bias: number, out: number, rows: number, cols: number, relu: number): void;
   /**
    * ReLU's gradient, out = dy · step(x) (step: 1 where x > 0, NaN where x is NaN, 0 elsewhere; one
    * float32 product each), over `count` values; `out` may be `dy`.
@@ -80,6 +80,20 @@ export interface SimdKernels {
    * `wOut` may be `w`.
    */
   sgdUpdate(w: number, g: number, wOut: number, count: number, negRate: number): void;
+  /**
+   * out = a op b over `count` float32 values, `op` 0 add, 1 subtract, 2 multiply, 3 divide (one IEEE
+   * operation each); an operand whose `…Scalar` flag is 1 is a single value for every position. `out`
+   * may be an operand that is not a scalar.
+   */
+  binaryOp(
+    a: number,
+    b: number,
+    out: number,
+    count: number,
+    op: number,
+    aScalar: number,
+    bScalar: number,
+  ): void;
   /**
    * Momentum's update of `count` values: a' = μ·a + g, w' = (−η)·a' + w (Nesterov: w' = (−η)·(g + a'·μ) + w
    * when `nesterov` is 1), each step rounded to float32 in tfjs's order. Outputs must not overlap inputs.

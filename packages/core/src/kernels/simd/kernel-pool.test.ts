@@ -328,6 +328,42 @@ describe('through tfjs on two threads', () => {
     expect(await againstCpu(make)).toBeGreaterThanOrEqual(3);
   });
 
+  test('large float32 Add, Sub, Multiply and RealDiv (same shapes, or a scalar) are shared, bit for bit as on one thread', async () => {
+    // [700, 1000]: 2.8 MB a tensor, each pass 5.6–8.4 MB (shared from 4 MB)
+    const make = (size: number) => () => {
+      const a = tf.reshape(tf.sin(tf.linspace(-400, 400, size * 1000)), [size, 1000]);
+      const b = tf.reshape(tf.cos(tf.linspace(-300, 500, size * 1000)), [size, 1000]);
+      const c = tf.scalar(-0.01);
+      const k = tf.tensor([[3]]);
+      // tfjs's SGD update is mul(c, g) then add(·, w): the fifth, then the first
+      const ops = [tf.add(a, b), tf.sub(a, b), tf.mul(a, b), tf.div(a, b), tf.mul(c, a), tf.sub(c, a)];
+      return [...ops, tf.div(a, c), tf.add(a, k), tf.sub(k, b)]; // a [1, 1] operand is a single value too
+    };
+    const pool = simdKernelPoolFor(tf.backend())!;
+    /** The results' bytes (read outside `tidy`, which would walk every byte of a returned Buffer). */
+    const bits = (size: number) => {
+      const results = tf.tidy(make(size));
+      const bytes = results.map((t) => {
+        const values = t.dataSync() as Float32Array;
+        return Buffer.from(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+      });
+      tf.dispose(results);
+      return bytes;
+    };
+    const jobs = pool.jobs;
+    const before = tf.memory().numTensors;
+    const shared = bits(700);
+    expect(pool.jobs - jobs).toBe(9);
+    expect(tf.memory().numTensors).toBe(before);
+    bits(100); // 0.4 MB a tensor: each on the caller
+    tf.dispose(tf.tidy(() => tf.add(tf.ones([700, 1000], 'int32'), tf.ones([700, 1000], 'int32'))));
+    expect(pool.jobs - jobs).toBe(9);
+    await setupBackend({ backend: 'wasm', threads: 1 }); // XNNPACK's kernels, one thread
+    const single = bits(700);
+    await setupBackend({ backend: 'wasm', threads: 2 });
+    shared.forEach((values, i) => expect(values.equals(single[i]!)).toBe(true));
+  });
+
   test('switching to one thread stops the pool; products then run on the caller', async () => {
     const pool = simdKernelPoolFor(tf.backend());
     await setupBackend({ backend: 'wasm', threads: 1 });

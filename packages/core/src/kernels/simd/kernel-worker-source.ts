@@ -17,6 +17,7 @@ export const JOB_KERNELS = [
   'sgdUpdate',
   'momentumUpdate',
   'adamUpdate',
+  'binaryOp',
 ] as const;
 export type JobKernel = (typeof JOB_KERNELS)[number];
 

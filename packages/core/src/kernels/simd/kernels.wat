@@ -561,12 +561,15 @@
 
   ;; Add with a bias along the last axis: out[r, c] = x[r, c] + bias[c] for `rows` rows of `cols`
   ;; values, one float32 addition each (tfjs's Add of a [..., cols] tensor and a [cols] one, which its
-  ;; wasm kernel broadcasts element by element). Four columns at a time, then the rest of the row one by
-  ;; one. `out` may be `x`.
+  ;; wasm kernel broadcasts element by element). Where `relu` is 1, each sum y then goes through ReLU in
+  ;; the same pass: y where y > 0 or y is NaN, +0 elsewhere (so −0 gives +0 as XNNPACK's relu does,
+  ;; and a NaN stays NaN as on tfjs's cpu backend). Four columns at a time, then the rest of the row one
+  ;; by one. `out` may be `x`.
   (func (export "biasAdd")
     (param $x i32) (param $bias i32) (param $out i32) (param $rows i32) (param $cols i32)
+    (param $relu i32)
     (local $r i32) (local $j i32) (local $rowBytes i32) (local $rowEnd4 i32) (local $xRow i32)
-    (local $outRow i32)
+    (local $outRow i32) (local $y v128) (local $ys f32)
     (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 2)))
     (local.set $rowEnd4 (i32.and (local.get $rowBytes) (i32.const -16)))
     (local.set $xRow (local.get $x))
@@ -579,19 +582,37 @@
         (block $vectorsDone
           (loop $vectors
             (br_if $vectorsDone (i32.ge_u (local.get $j) (local.get $rowEnd4)))
-            (v128.store (i32.add (local.get $outRow) (local.get $j))
+            (local.set $y
               (f32x4.add
                 (v128.load (i32.add (local.get $xRow) (local.get $j)))
                 (v128.load (i32.add (local.get $bias) (local.get $j)))))
+            (if (local.get $relu)
+              (then
+                (local.set $y
+                  (v128.and (local.get $y)
+                    (v128.or
+                      (f32x4.gt (local.get $y) (v128.const f32x4 0 0 0 0))
+                      (f32x4.ne (local.get $y) (local.get $y)))))))
+            (v128.store (i32.add (local.get $outRow) (local.get $j)) (local.get $y))
             (local.set $j (i32.add (local.get $j) (i32.const 16)))
             (br $vectors)))
         (block $onesDone
           (loop $ones
             (br_if $onesDone (i32.ge_u (local.get $j) (local.get $rowBytes)))
-            (f32.store (i32.add (local.get $outRow) (local.get $j))
+            (local.set $ys
               (f32.add
                 (f32.load (i32.add (local.get $xRow) (local.get $j)))
                 (f32.load (i32.add (local.get $bias) (local.get $j)))))
+            (if (local.get $relu)
+              (then
+                (local.set $ys
+                  (select (result f32)
+                    (local.get $ys)
+                    (f32.const 0)
+                    (i32.or
+                      (f32.gt (local.get $ys) (f32.const 0))
+                      (f32.ne (local.get $ys) (local.get $ys)))))))
+            (f32.store (i32.add (local.get $outRow) (local.get $j)) (local.get $ys))
             (local.set $j (i32.add (local.get $j) (i32.const 4)))
             (br $ones)))
         (local.set $xRow (i32.add (local.get $xRow) (local.get $rowBytes)))
@@ -665,6 +686,57 @@
           (f32.add
             (f32.mul (local.get $negRate) (f32.load (i32.add (local.get $g) (local.get $i))))
             (f32.load (i32.add (local.get $w) (local.get $i)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $ones))))
+
+  ;; The float32 arithmetic of tfjs's `Add`, `Sub`, `Multiply` and `RealDiv` (`op` 0, 1, 2, 3):
+  ;; out = a op b over `count` values, where an operand with its `…Scalar` flag set is one value taken
+  ;; for every position (its pointer never advances). One IEEE operation a value, as XNNPACK computes
+  ;; it. Four values at a time, then the rest one by one. `out` may be a non-scalar operand.
+  (func (export "binaryOp")
+    (param $a i32) (param $b i32) (param $out i32) (param $count i32) (param $op i32)
+    (param $aScalar i32) (param $bScalar i32)
+    (local $i i32) (local $end i32) (local $end4 i32) (local $va v128) (local $vb v128)
+    (local $sa f32) (local $sb f32)
+    (local.set $end (i32.shl (local.get $count) (i32.const 2)))
+    (local.set $end4 (i32.and (local.get $end) (i32.const -16)))
+    (local.set $i (i32.const 0))
+    (block $vectorsDone
+      (loop $vectors
+        (br_if $vectorsDone (i32.ge_u (local.get $i) (local.get $end4)))
+        (local.set $va
+          (if (result v128) (local.get $aScalar)
+            (then (v128.load32_splat (local.get $a)))
+            (else (v128.load (i32.add (local.get $a) (local.get $i))))))
+        (local.set $vb
+          (if (result v128) (local.get $bScalar)
+            (then (v128.load32_splat (local.get $b)))
+            (else (v128.load (i32.add (local.get $b) (local.get $i))))))
+        (v128.store (i32.add (local.get $out) (local.get $i))
+          (if (result v128) (i32.eqz (local.get $op))
+            (then (f32x4.add (local.get $va) (local.get $vb)))
+            (else (if (result v128) (i32.eq (local.get $op) (i32.const 1))
+              (then (f32x4.sub (local.get $va) (local.get $vb)))
+              (else (if (result v128) (i32.eq (local.get $op) (i32.const 2))
+                (then (f32x4.mul (local.get $va) (local.get $vb)))
+                (else (f32x4.div (local.get $va) (local.get $vb)))))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $vectors)))
+    (block $onesDone
+      (loop $ones
+        (br_if $onesDone (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $sa
+          (f32.load (i32.add (local.get $a) (select (i32.const 0) (local.get $i) (local.get $aScalar)))))
+        (local.set $sb
+          (f32.load (i32.add (local.get $b) (select (i32.const 0) (local.get $i) (local.get $bScalar)))))
+        (f32.store (i32.add (local.get $out) (local.get $i))
+          (if (result f32) (i32.eqz (local.get $op))
+            (then (f32.add (local.get $sa) (local.get $sb)))
+            (else (if (result f32) (i32.eq (local.get $op) (i32.const 1))
+              (then (f32.sub (local.get $sa) (local.get $sb)))
+              (else (if (result f32) (i32.eq (local.get $op) (i32.const 2))
+                (then (f32.mul (local.get $sa) (local.get $sb)))
+                (else (f32.div (local.get $sa) (local.get $sb)))))))))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $ones))))
 )

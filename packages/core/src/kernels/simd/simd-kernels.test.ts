@@ -120,6 +120,39 @@ describe.each([false, true])('the SIMD module (shared memory: %s)', (shared) => 
       expect(Array.from(heap().subarray(0, cols))).toEqual(expected);
     }
   });
+
+  test.each([0, 1, 3, 4, 5, 67])(
+    'binaryOp over %i values: add, subtract, multiply, divide, either operand a scalar or none',
+    (count) => {
+      const { kernels, heap } = instantiate(shared);
+      const [a, b, out] = [64, 64 + count + 4, 64 + 2 * (count + 4)]; // in floats
+      const ops = [
+        (x: number, y: number) => x + y,
+        (x: number, y: number) => x - y,
+        (x: number, y: number) => x * y,
+        (x: number, y: number) => x / y,
+      ];
+      for (const [op, f] of ops.entries())
+        for (const [aScalar, bScalar] of [
+          [0, 0],
+          [1, 0],
+          [0, 1],
+        ] as const) {
+          const xa = values(count, 3 + op, { nans: true });
+          const xb = values(count, 5 + op);
+          xb[0] = 0; // ±∞ and NaN from a division by zero
+          heap().set(xa, a);
+          heap().set(xb, b);
+          heap().fill(7, out, out + count + 4);
+          kernels.binaryOp(a * 4, b * 4, out * 4, count, op, aScalar, bScalar);
+          const expected = Array.from({ length: count }, (_, i) =>
+            Math.fround(f(xa[aScalar ? 0 : i] as number, xb[bScalar ? 0 : i] as number)),
+          );
+          expect(Array.from(heap().subarray(out, out + count))).toEqual(expected);
+          expect(heap()[out + count]).toBe(7); // nothing past the end
+        }
+    },
+  );
 });
 
 describe.each([false, true])('transpose (shared memory: %s)', (shared) => {

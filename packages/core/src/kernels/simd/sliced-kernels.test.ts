@@ -149,15 +149,17 @@ describe('pooledKernels on a pool of three threads', () => {
     },
   );
 
-  test('biasAdd over 8192 rows of 64 and maxPoolGradDisjoint over 32 images: shared, bit for bit', () => {
+  test('biasAdd (with ReLU and without) over 8192 rows of 64 and maxPoolGradDisjoint over 32 images: shared, bit for bit', () => {
     const [rows, cols] = [8192, 64];
     const bias = at(1);
     const x = at(2);
-    const biased = both([x, bias], [rows * cols, cols], [at(6)], rows * cols, (k) =>
-      k.biasAdd(x, bias, at(6), rows, cols),
-    );
-    expect(biased.jobs).toBe(1);
-    expect(Buffer.concat(biased.shared).equals(Buffer.concat(biased.single))).toBe(true);
+    for (const relu of [0, 1]) {
+      const biased = both([x, bias], [rows * cols, cols], [at(6)], rows * cols, (k) =>
+        k.biasAdd(x, bias, at(6), rows, cols, relu),
+      );
+      expect(biased.jobs).toBe(1);
+      expect(Buffer.concat(biased.shared).equals(Buffer.concat(biased.single))).toBe(true);
+    }
     // [32, 26, 26, 32] in 2 × 2 windows; dx zeroed first, as the kernel's caller does
     const [batch, size, channels] = [32, 26, 32];
     const image = size * size * channels;
@@ -169,6 +171,26 @@ describe('pooledKernels on a pool of three threads', () => {
     expect(routed.jobs).toBe(1);
     expect(Buffer.concat(routed.shared).equals(Buffer.concat(routed.single))).toBe(true);
   });
+
+  test.each([
+    [0, 0, 0, false],
+    [1, 0, 0, true],
+    [2, 1, 0, false],
+    [3, 0, 1, false],
+    [2, 0, 1, true],
+  ])(
+    'binaryOp %i (a scalar: %i, b scalar: %i, in place: %s) over 600 003 values: shared, bit for bit',
+    (op, aScalar, bScalar, inPlace) => {
+      const n = 600_003; // 4.8 MB with a scalar operand, 7.2 MB without
+      const [a, b] = [at(1), at(4)];
+      const out = inPlace ? (aScalar ? b : a) : at(7);
+      const { single, shared, jobs } = both([a, b], [aScalar ? 1 : n, bScalar ? 1 : n], [out], n, (k) =>
+        k.binaryOp(a, b, out, n, op, aScalar, bScalar),
+      );
+      expect(jobs).toBe(1);
+      expect(Buffer.concat(shared).equals(Buffer.concat(single))).toBe(true);
+    },
+  );
 
   test('KernelPool.sliced refuses a block that is not a whole number of items, or arguments without steps', () => {
     const refuse = (per: number, steps: number[]) =>

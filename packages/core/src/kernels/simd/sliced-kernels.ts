@@ -64,7 +64,7 @@ const SLICINGS: { [K in Sliced]: (args: Parameters<SimdKernels[K]>) => Slicing }
   reluGrad: () => values(3, 3, 0),
   // rows: x and out advance by a row, the bias stays
   biasAdd: ([, , , , cols]) => ({
-    steps: [cols * 4, 0, cols * 4, 0, 0],
+    steps: [cols * 4, 0, cols * 4, 0, 0, 0],
     countArg: 3,
     itemBytes: cols * 8,
     align: 1,
@@ -72,7 +72,19 @@ const SLICINGS: { [K in Sliced]: (args: Parameters<SimdKernels[K]>) => Slicing }
   sgdUpdate: () => values(3, 3, 1),
   momentumUpdate: () => values(5, 5, 3),
   adamUpdate: () => values(7, 7, 8),
+  // values of a, b and out; a scalar operand stays
+  binaryOp: ([, , , , , aScalar, bScalar]) => ({
+    steps: [aScalar ? 0 : 4, bScalar ? 0 : 4, 4, 0, 0, 0, 0],
+    countArg: 3,
+    itemBytes: (aScalar ? 0 : 4) + (bScalar ? 0 : 4) + 4,
+    align: 16,
+  }),
 };
+
+/** Whether a pass of `bytes` read and written is shared on a pool whose workers poll or not. */
+export function sharesPass(bytes: number, polls: boolean): boolean {
+  return bytes >= (polls ? MIN_SHARED_BYTES_POLLING : MIN_SHARED_BYTES);
+}
 
 /**
  * Items per block for `items` of `itemBytes` each on `threads` threads whose workers poll between jobs
@@ -86,7 +98,7 @@ export function itemsPerBlock(
   polls = false,
 ): number {
   const bytes = items * itemBytes;
-  if (bytes < (polls ? MIN_SHARED_BYTES_POLLING : MIN_SHARED_BYTES)) return Math.max(1, items);
+  if (!sharesPass(bytes, polls)) return Math.max(1, items);
   const blocks = Math.max(1, Math.min(BLOCKS_PER_THREAD * threads, Math.floor(bytes / MIN_SLICE_BYTES)));
   return Math.ceil(items / blocks / align) * align;
 }
@@ -109,5 +121,6 @@ export function pooledKernels(own: SimdKernels, pool: KernelPool): SimdKernels {
     sgdUpdate: share('sgdUpdate'),
     momentumUpdate: share('momentumUpdate'),
     adamUpdate: share('adamUpdate'),
+    binaryOp: share('binaryOp'),
   };
 }
