@@ -26,7 +26,7 @@ export async function generateSimdModule(source = readFileSync(sourceUrl, 'utf8'
   if (!MEMORY_LINE.test(source)) throw new Error('kernels.wat: the `;; @memory` import line is missing.');
   const wabt = await initWabt();
   const compile = (text, name) => {
-    const features = { simd: true, threads: true, relaxed_simd: true };
+    const features = { simd: true, threads: true, relaxed_simd: true, bulk_memory: true };
     const module = wabt.parseWat(name, text, features);
     try {
       module.validate(features);

@@ -97,6 +97,33 @@ export const CONVOLUTION_ROWS: readonly TrainingOpRow[] = [
     inputs: () => [u([2, 7, 6, 4], 141), u([2, 3, 4, 8], 142)],
     f: (x, w) => tf.conv2d(as4(x), as4(w), [2, 1], 'same'),
   },
+  // Backward-input by a product and a scatter (col2im): kh·kw·ci a multiple of 8.
+  {
+    name: 'conv2d 8→8 channels, 3×3, stride 2, same (backward-input by columns)',
+    inputs: () => [u([2, 7, 7, 8], 195), u([3, 3, 8, 8], 196)],
+    f: (x, w) => tf.conv2d(as4(x), as4(w), 2, 'same'),
+  },
+  {
+    name: 'conv2d 8→4 channels, explicit padding (backward-input by columns)',
+    inputs: () => [u([1, 6, 5, 8], 197), u([3, 3, 8, 4], 198)],
+    f: (x, w) =>
+      tf.conv2d(as4(x), as4(w), 1, [
+        [0, 0],
+        [2, 1],
+        [0, 2],
+        [0, 0],
+      ]),
+  },
+  {
+    name: 'conv2d 2→5 channels, 2×2 kernel, stride 2 (backward-input by columns, 8 taps)',
+    inputs: () => [u([2, 7, 6, 2], 199), u([2, 2, 2, 5], 200)],
+    f: (x, w) => tf.conv2d(as4(x), as4(w), 2, 'valid'),
+  },
+  {
+    name: 'conv2dTranspose stride 2, 8 output channels (by columns)',
+    inputs: () => [u([2, 4, 4, 3], 201), u([3, 3, 8, 3], 202)],
+    f: (x, w) => tf.conv2dTranspose(as4(x), as4(w), [2, 8, 8, 8], 2, 'same'),
+  },
   // tfjs defines no gradient for dilated convs; the forward is still checked.
   {
     name: 'conv2d 4→8 channels, dilation 2, same (direct conv forward)',

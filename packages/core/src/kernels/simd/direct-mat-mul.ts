@@ -14,7 +14,7 @@ import { FLOAT_BYTES, heapOffset, makeFloatOutput, withInt32Scratch, type SimdKe
 const K_CHUNK = 128;
 
 /** The largest divisor of k that is at most K_CHUNK (k itself when k is small or prime-ish). */
-function chunkOf(k: number): number {
+export function chunkOf(k: number): number {
   if (k <= K_CHUNK) return k;
   for (let c = K_CHUNK; c >= 16; c--) if (k % c === 0) return c;
   return k;

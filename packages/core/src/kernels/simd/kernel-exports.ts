@@ -95,6 +95,29 @@ export interface SimdKernels {
     bScalar: number,
   ): void;
   /**
+   * A convolution's input gradient from its columns (col2im): per output pixel (n, oy, ox), per tap
+   * (ky, kx), `channels` values of `cols` summed into dx[n, oy·sh + ky·dh − top, ox·sw + kx·dw − left, :]
+   * where that is in the image; dx (`images` × inHeight × inWidth × channels) is zeroed first.
+   */
+  col2im(
+    cols: number,
+    dx: number,
+    images: number,
+    inHeight: number,
+    inWidth: number,
+    channels: number,
+    outHeight: number,
+    outWidth: number,
+    filterHeight: number,
+    filterWidth: number,
+    strideH: number,
+    strideW: number,
+    dilationH: number,
+    dilationW: number,
+    padTop: number,
+    padLeft: number,
+  ): void;
+  /**
    * Momentum's update of `count` values: a' = μ·a + g, w' = (−η)·a' + w (Nesterov: w' = (−η)·(g + a'·μ) + w
    * when `nesterov` is 1), each step rounded to float32 in tfjs's order. Outputs must not overlap inputs.
    */

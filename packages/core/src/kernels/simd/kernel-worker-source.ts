@@ -18,10 +18,11 @@ export const JOB_KERNELS = [
   'momentumUpdate',
   'adamUpdate',
   'binaryOp',
+  'col2im',
 ] as const;
 export type JobKernel = (typeof JOB_KERNELS)[number];
 
-/** The most arguments a job's kernel takes (adamUpdate's 16). */
+/** The most arguments a job's kernel takes (adamUpdate's and col2im's 16). */
 export const MAX_ARGS = 16;
 
 /** Slots of the control block (int32). */

@@ -739,4 +739,98 @@
                 (else (f32.div (local.get $sa) (local.get $sb)))))))))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $ones))))
+
+  ;; The gradient of a convolution's input from its columns, summed back into the image (col2im):
+  ;; `cols` holds, per output pixel (n, oy, ox) in row-major order, per tap (ky, kx), `channels` values
+  ;; (the product dy · Wᵀ), and each goes to dx[n, oy·sh + ky·dh − top, ox·sw + kx·dw − left, :] where
+  ;; that lies in the image. dx (of `images` images) is zeroed first, then summed in that order: pixel
+  ;; by pixel, tap by tap, one float32 addition a value, four channels at a time and the rest one by one.
+  (func (export "col2im")
+    (param $cols i32) (param $dx i32) (param $images i32) (param $inHeight i32) (param $inWidth i32)
+    (param $channels i32) (param $outHeight i32) (param $outWidth i32) (param $filterHeight i32)
+    (param $filterWidth i32) (param $strideH i32) (param $strideW i32) (param $dilationH i32)
+    (param $dilationW i32) (param $padTop i32) (param $padLeft i32)
+    (local $pixelBytes i32) (local $pixelEnd4 i32) (local $imageBytes i32) (local $image i32)
+    (local $n i32) (local $oy i32) (local $ox i32) (local $ky i32) (local $kx i32) (local $iy i32)
+    (local $ix i32) (local $dst i32) (local $j i32) (local $src i32)
+    (local.set $pixelBytes (i32.shl (local.get $channels) (i32.const 2)))
+    (local.set $pixelEnd4 (i32.and (local.get $pixelBytes) (i32.const -16)))
+    (local.set $imageBytes
+      (i32.mul (i32.mul (local.get $inHeight) (local.get $inWidth)) (local.get $pixelBytes)))
+    (memory.fill (local.get $dx) (i32.const 0) (i32.mul (local.get $images) (local.get $imageBytes)))
+    (local.set $src (local.get $cols))
+    (local.set $image (local.get $dx))
+    (local.set $n (i32.const 0))
+    (block $imageLoopDone
+      (loop $imageLoop
+        (br_if $imageLoopDone (i32.ge_u (local.get $n) (local.get $images)))
+        (local.set $oy (i32.const 0))
+        (block $rowsDone
+          (loop $rows
+            (br_if $rowsDone (i32.ge_u (local.get $oy) (local.get $outHeight)))
+            (local.set $ox (i32.const 0))
+            (block $pixelsDone
+              (loop $pixels
+                (br_if $pixelsDone (i32.ge_u (local.get $ox) (local.get $outWidth)))
+                (local.set $ky (i32.const 0))
+                (block $tapRowsDone
+                  (loop $tapRows
+                    (br_if $tapRowsDone (i32.ge_u (local.get $ky) (local.get $filterHeight)))
+                    (local.set $iy
+                      (i32.sub
+                        (i32.add
+                          (i32.mul (local.get $oy) (local.get $strideH))
+                          (i32.mul (local.get $ky) (local.get $dilationH)))
+                        (local.get $padTop)))
+                    (local.set $kx (i32.const 0))
+                    (block $tapsDone
+                      (loop $taps
+                        (br_if $tapsDone (i32.ge_u (local.get $kx) (local.get $filterWidth)))
+                        (local.set $ix
+                          (i32.sub
+                            (i32.add
+                              (i32.mul (local.get $ox) (local.get $strideW))
+                              (i32.mul (local.get $kx) (local.get $dilationW)))
+                            (local.get $padLeft)))
+                        ;; unsigned: a negative row or column is out of the image too
+                        (if (i32.and
+                              (i32.lt_u (local.get $iy) (local.get $inHeight))
+                              (i32.lt_u (local.get $ix) (local.get $inWidth)))
+                          (then
+                            (local.set $dst
+                              (i32.add (local.get $image)
+                                (i32.mul
+                                  (i32.add (i32.mul (local.get $iy) (local.get $inWidth)) (local.get $ix))
+                                  (local.get $pixelBytes))))
+                            (local.set $j (i32.const 0))
+                            (block $vectorsDone
+                              (loop $vectors
+                                (br_if $vectorsDone (i32.ge_u (local.get $j) (local.get $pixelEnd4)))
+                                (v128.store (i32.add (local.get $dst) (local.get $j))
+                                  (f32x4.add
+                                    (v128.load (i32.add (local.get $dst) (local.get $j)))
+                                    (v128.load (i32.add (local.get $src) (local.get $j)))))
+                                (local.set $j (i32.add (local.get $j) (i32.const 16)))
+                                (br $vectors)))
+                            (block $onesDone
+                              (loop $ones
+                                (br_if $onesDone (i32.ge_u (local.get $j) (local.get $pixelBytes)))
+                                (f32.store (i32.add (local.get $dst) (local.get $j))
+                                  (f32.add
+                                    (f32.load (i32.add (local.get $dst) (local.get $j)))
+                                    (f32.load (i32.add (local.get $src) (local.get $j)))))
+                                (local.set $j (i32.add (local.get $j) (i32.const 4)))
+                                (br $ones)))))
+                        (local.set $src (i32.add (local.get $src) (local.get $pixelBytes)))
+                        (local.set $kx (i32.add (local.get $kx) (i32.const 1)))
+                        (br $taps)))
+                    (local.set $ky (i32.add (local.get $ky) (i32.const 1)))
+                    (br $tapRows)))
+                (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+                (br $pixels)))
+            (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+            (br $rows)))
+        (local.set $image (i32.add (local.get $image) (local.get $imageBytes)))
+        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (br $imageLoop))))
 )

@@ -153,6 +153,40 @@ describe.each([false, true])('the SIMD module (shared memory: %s)', (shared) => 
         }
     },
   );
+
+  test.each([
+    // images, in h × w, channels, out h × w, filter h × w, strides, dilations, pad top/left
+    [2, 5, 5, 8, 3, 3, 3, 3, 1, 1, 1, 1, 0, 0],
+    [1, 7, 6, 6, 4, 3, 3, 2, 2, 2, 1, 1, 1, 0], // strides 2, padding, channels not a multiple of 4
+    [2, 6, 6, 3, 3, 3, 2, 2, 2, 2, 1, 1, 0, 0],
+    [1, 8, 7, 4, 4, 3, 3, 3, 1, 2, 2, 2, 2, 1], // dilations 2, taps off every edge
+  ])(
+    'col2im of %i images %i×%i×%i from %i×%i pixels of %i×%i taps equals the scatter in JavaScript',
+    (images, ih, iw, ch, oh, ow, kh, kw, sh, sw, dh, dw, top, left) => {
+      const { kernels, heap } = instantiate(shared);
+      const cols = values(images * oh * ow * kh * kw * ch, ih + ch, { nans: false });
+      const dxAt = 64 + cols.length + 4; // in floats
+      heap().set(cols, 64);
+      heap().fill(Number.NaN, dxAt, dxAt + images * ih * iw * ch + 4); // zeroed by the kernel
+      kernels.col2im(64 * 4, dxAt * 4, images, ih, iw, ch, oh, ow, kh, kw, sh, sw, dh, dw, top, left);
+      const expected = new Float32Array(images * ih * iw * ch);
+      let at = 0;
+      for (let n = 0; n < images; n++)
+        for (let oy = 0; oy < oh; oy++)
+          for (let ox = 0; ox < ow; ox++)
+            for (let ky = 0; ky < kh; ky++)
+              for (let kx = 0; kx < kw; kx++, at += ch) {
+                const [y, x] = [oy * sh + ky * dh - top, ox * sw + kx * dw - left];
+                if (y < 0 || y >= ih || x < 0 || x >= iw) continue;
+                for (let c = 0; c < ch; c++) {
+                  const i = ((n * ih + y) * iw + x) * ch + c;
+                  expected[i] = (expected[i] as number) + (cols[at + c] as number);
+                }
+              }
+      expect(Array.from(heap().subarray(dxAt, dxAt + expected.length))).toEqual(Array.from(expected));
+      expect(Number.isNaN(heap()[dxAt + expected.length] as number)).toBe(true); // nothing past the end
+    },
+  );
 });
 
 describe.each([false, true])('transpose (shared memory: %s)', (shared) => {

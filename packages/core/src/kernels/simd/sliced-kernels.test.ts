@@ -192,6 +192,17 @@ describe('pooledKernels on a pool of three threads', () => {
     },
   );
 
+  test("col2im over 32 images (the benchmark CNN's backward-input scatter): shared, bit for bit", () => {
+    const [images, size, channels, out, taps] = [32, 13, 32, 11, 9];
+    const colsSize = images * out * out * taps * channels;
+    const dxSize = images * size * size * channels;
+    const scattered = both([at(1)], [colsSize], [at(8)], dxSize, (k) =>
+      k.col2im(at(1), at(8), images, size, size, channels, out, out, 3, 3, 1, 1, 1, 1, 0, 0),
+    );
+    expect(scattered.jobs).toBe(1);
+    expect(Buffer.concat(scattered.shared).equals(Buffer.concat(scattered.single))).toBe(true);
+  });
+
   test('KernelPool.sliced refuses a block that is not a whole number of items, or arguments without steps', () => {
     const refuse = (per: number, steps: number[]) =>
       expect(() => pool.sliced(own, 'reluGrad', [0, 0, 0, 1000], { steps, countArg: 3, per })).toThrow(

@@ -72,6 +72,13 @@ const SLICINGS: { [K in Sliced]: (args: Parameters<SimdKernels[K]>) => Slicing }
   sgdUpdate: () => values(3, 3, 1),
   momentumUpdate: () => values(5, 5, 3),
   adamUpdate: () => values(7, 7, 8),
+  // images: the columns and dx advance by an image each
+  col2im: ([, , , inHeight, inWidth, channels, outHeight, outWidth, filterHeight, filterWidth]) => {
+    const colsImage = outHeight * outWidth * filterHeight * filterWidth * channels * 4;
+    const dxImage = inHeight * inWidth * channels * 4;
+    const steps = [colsImage, dxImage, ...Array<number>(14).fill(0)];
+    return { steps, countArg: 2, itemBytes: colsImage + dxImage, align: 1 };
+  },
   // values of a, b and out; a scalar operand stays
   binaryOp: ([, , , , , aScalar, bScalar]) => ({
     steps: [aScalar ? 0 : 4, bScalar ? 0 : 4, 4, 0, 0, 0, 0],
@@ -122,5 +129,6 @@ export function pooledKernels(own: SimdKernels, pool: KernelPool): SimdKernels {
     momentumUpdate: share('momentumUpdate'),
     adamUpdate: share('adamUpdate'),
     binaryOp: share('binaryOp'),
+    col2im: share('col2im'),
   };
 }
