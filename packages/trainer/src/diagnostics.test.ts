@@ -3,7 +3,13 @@ import { setupBackend } from '@gradwell/core';
 import { expectNoLeakedTensors } from '@gradwell/test-utils';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { spirals } from './data/synthetic';
-import { activationDiagnostics, flagChanges, type DiagnosticFlag } from './diagnostics';
+import {
+  activationDiagnostics,
+  DIAGNOSTICS_COLUMNS,
+  diagnosticsRows,
+  flagChanges,
+  type DiagnosticFlag,
+} from './diagnostics';
 import { locateNonFinite } from './nan-guard';
 import { fit } from './training/fit';
 import { dense } from './layers';
@@ -174,5 +180,44 @@ describe('flagChanges', () => {
       },
     ]);
     expect(() => flagChanges(reports, ['init'])).toThrow(/3 reports but 1 labels/);
+  });
+});
+
+describe('diagnosticsRows', () => {
+  test('one row per layer with something measured, in the columns’ order; `ok` without flags', () => {
+    const layers = [
+      { layer: 'conv', className: 'Conv2d', activationMean: 0.5, activationStd: 1.5, deadFraction: 0.25 },
+      { layer: 'pool', className: 'MaxPool2d', activationMean: 0.4, activationStd: 1.2 }, // nothing measured
+      {
+        layer: 'tanh',
+        className: 'Dense',
+        activationMean: -0.1,
+        activationStd: 0.9,
+        saturationFraction: 0.5,
+        gradientNorm: 2,
+        relativeGradient: 0.001,
+        updateRatio: 0.01,
+        flags: ['vanishing-gradient', 'saturated'] as DiagnosticFlag[],
+      },
+      { layer: 'out', className: 'Dense', activationMean: 0, activationStd: 1, gradientNorm: 3 },
+    ].map((l) => ({ flags: [] as DiagnosticFlag[], ...l }));
+    const rows = diagnosticsRows({ epoch: 1, step: 10, warnings: [], layers });
+    expect(DIAGNOSTICS_COLUMNS.map((c) => c.heading)).toEqual([
+      'layer',
+      'act. mean',
+      'act. std',
+      'dead',
+      'saturated',
+      '‖grad‖',
+      'grad vs output',
+      'update/weight',
+      'flags',
+    ]);
+    expect(rows).toEqual([
+      ['conv', 0.5, 1.5, 0.25, undefined, undefined, undefined, undefined, 'ok'],
+      ['tanh', -0.1, 0.9, undefined, 0.5, 2, 0.001, 0.01, 'vanishing-gradient saturated'],
+      ['out', 0, 1, undefined, undefined, 3, undefined, undefined, 'ok'],
+    ]);
+    expect(rows.every((row) => row.length === DIAGNOSTICS_COLUMNS.length)).toBe(true);
   });
 });

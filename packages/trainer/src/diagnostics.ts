@@ -249,3 +249,47 @@ export function flagChanges(
   }
   return result;
 }
+
+/** A column of the per-layer diagnostics table: its heading and how its values read. */
+export interface DiagnosticsColumn {
+  heading: string;
+  /** `text` (the layer), `number`, `fraction` (a share, shown as a percentage) or `flags` (`ok` if none). */
+  kind: 'text' | 'number' | 'fraction' | 'flags';
+}
+
+/** The per-layer diagnostics table, as the CLI prints it and the web lab shows it: its columns. */
+export const DIAGNOSTICS_COLUMNS: readonly DiagnosticsColumn[] = [
+  { heading: 'layer', kind: 'text' },
+  { heading: 'act. mean', kind: 'number' },
+  { heading: 'act. std', kind: 'number' },
+  { heading: 'dead', kind: 'fraction' },
+  { heading: 'saturated', kind: 'fraction' },
+  { heading: '‖grad‖', kind: 'number' },
+  { heading: 'grad vs output', kind: 'number' },
+  { heading: 'update/weight', kind: 'number' },
+  { heading: 'flags', kind: 'flags' },
+];
+
+/**
+ * The table's rows for `report`, in DIAGNOSTICS_COLUMNS' order: one per layer with a gradient or a
+ * dead or saturated share measured (not the reshapes and pools between them); undefined where a value
+ * does not apply, and `ok` for a layer with no flags.
+ */
+export function diagnosticsRows(report: DiagnosticsReport): Array<Array<string | number | undefined>> {
+  return report.layers
+    .filter(
+      (l) =>
+        l.gradientNorm !== undefined || l.deadFraction !== undefined || l.saturationFraction !== undefined,
+    )
+    .map((l) => [
+      l.layer,
+      l.activationMean,
+      l.activationStd,
+      l.deadFraction,
+      l.saturationFraction,
+      l.gradientNorm,
+      l.relativeGradient,
+      l.updateRatio,
+      l.flags.join(' ') || 'ok',
+    ]);
+}

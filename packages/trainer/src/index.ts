@@ -79,10 +79,13 @@ export { evaluate, predict, type EvaluateOptions } from './evaluate';
 export {
   activationDiagnostics,
   completeDiagnostics,
+  DIAGNOSTICS_COLUMNS,
+  diagnosticsRows,
   flagChanges,
   layerGradientNorms,
   layerUpdateRatios,
   type DiagnosticFlag,
+  type DiagnosticsColumn,
   type DiagnosticsReport,
   type DiagnosticThresholds,
   type LayerDiagnostics,

@@ -8,8 +8,11 @@ import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { TrainingCallback } from '@gradwell/core';
 import {
+  DIAGNOSTICS_COLUMNS,
+  diagnosticsRows,
   flagChanges,
   saveModel,
+  type DiagnosticsColumn,
   type DiagnosticsReport,
   type Model,
   type TrainingRun,
@@ -154,34 +157,17 @@ export function epochDiagnostics(
 /** The per-layer diagnostics of one report as a table, then its warnings. */
 export function printDiagnostics(out: Output, { label, report }: LabelledReport): void {
   out.line(out.color.bold(`diagnostics (${label}):`));
+  const cell = (value: string | number | undefined, kind: DiagnosticsColumn['kind']) =>
+    kind === 'text' || kind === 'flags'
+      ? String(value)
+      : kind === 'fraction'
+        ? percent(value as number | undefined, 1)
+        : num(value as number | undefined, 3);
   out.table(
-    [
-      'layer',
-      'act. mean',
-      'act. std',
-      'dead',
-      'saturated',
-      '‖grad‖',
-      'grad vs output',
-      'update/weight',
-      'flags',
-    ],
-    report.layers
-      .filter(
-        (l) =>
-          l.gradientNorm !== undefined || l.deadFraction !== undefined || l.saturationFraction !== undefined,
-      )
-      .map((l) => [
-        l.layer,
-        num(l.activationMean, 3),
-        num(l.activationStd, 3),
-        percent(l.deadFraction, 1),
-        percent(l.saturationFraction, 1),
-        num(l.gradientNorm, 3),
-        num(l.relativeGradient, 3),
-        num(l.updateRatio, 3),
-        l.flags.join(' ') || 'ok',
-      ]),
+    DIAGNOSTICS_COLUMNS.map((c) => c.heading),
+    diagnosticsRows(report).map((row) =>
+      row.map((v, i) => cell(v, (DIAGNOSTICS_COLUMNS[i] as DiagnosticsColumn).kind)),
+    ),
   );
   for (const warning of report.warnings) out.warn(warning);
 }

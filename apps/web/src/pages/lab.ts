@@ -9,26 +9,19 @@
 import { io } from '@tensorflow/tfjs-core';
 import { listActivations } from '@gradwell/activations';
 import { listInitializers } from '@gradwell/init';
-import { OPTIMIZER_NAMES, type DiagnosticsReport, type OptimizerName } from '@gradwell/trainer';
+import {
+  DIAGNOSTICS_COLUMNS,
+  diagnosticsRows,
+  OPTIMIZER_NAMES,
+  type DiagnosticsReport,
+  type OptimizerName,
+} from '@gradwell/trainer';
 import { RunBoard } from '../runs';
 import { checkbox, checkedInteger, checkedNumber, range, section, select, setStatus } from '../state';
 import { trainingWorker, trainInWorker } from '../worker/client';
 import type { Recipe } from '../worker/protocol';
 
 const PAIRED = 'paired with the activation';
-/** The diagnostics table's columns. */
-const COLUMNS = [
-  'layer',
-  'act. mean',
-  'act. std',
-  'dead',
-  'saturated',
-  '‖grad‖',
-  'grad vs output',
-  'update/weight',
-  'flags',
-];
-
 /** A short name for a run from its recipe: "cnn · relu · He · BN · dropout 0.2 · adam 0.001". */
 function recipeName(r: Recipe): string {
   return [
@@ -138,7 +131,7 @@ export function mountLab(root: HTMLElement): () => void {
   }
 
   const head = document.createElement('thead');
-  head.innerHTML = `<tr>${COLUMNS.map((c) => `<th>${c}</th>`).join('')}</tr>`;
+  head.innerHTML = `<tr>${DIAGNOSTICS_COLUMNS.map((c) => `<th>${c.heading}</th>`).join('')}</tr>`;
   const body = document.createElement('tbody');
   table.append(head, body);
 
@@ -151,21 +144,20 @@ export function mountLab(root: HTMLElement): () => void {
     title.textContent =
       report === undefined ? 'Diagnostics — waiting for the first epoch' : `Diagnostics ${when}`;
     if (report === undefined) {
-      body.innerHTML = `<tr class="waiting">${COLUMNS.map((_, i) => `<td>${i === 0 ? 'after the first epoch' : '—'}</td>`).join('')}</tr>`;
+      body.innerHTML = `<tr class="waiting">${DIAGNOSTICS_COLUMNS.map((_, i) => `<td>${i === 0 ? 'after the first epoch' : '—'}</td>`).join('')}</tr>`;
       const li = document.createElement('li');
       li.textContent = 'Advice follows the first epoch’s diagnostics.';
       advice.replaceChildren(li);
       return;
     }
-    body.innerHTML = report.layers
-      .filter(
-        (l) =>
-          l.gradientNorm !== undefined || l.deadFraction !== undefined || l.saturationFraction !== undefined,
-      )
-      .map(
-        (l) =>
-          `<tr><td>${l.layer}</td><td>${fmt(l.activationMean)}</td><td>${fmt(l.activationStd)}</td><td>${fmt(l.deadFraction, true)}</td><td>${fmt(l.saturationFraction, true)}</td><td>${fmt(l.gradientNorm)}</td><td>${fmt(l.relativeGradient)}</td><td>${fmt(l.updateRatio)}</td><td class="${l.flags.length ? 'flag' : 'ok'}">${l.flags.join(' ') || 'ok'}</td></tr>`,
-      )
+    const cell = (v: string | number | undefined, i: number) => {
+      const kind = DIAGNOSTICS_COLUMNS[i]?.kind;
+      if (kind === 'flags') return `<td class="${v === 'ok' ? 'ok' : 'flag'}">${String(v)}</td>`;
+      if (kind === 'text') return `<td>${String(v)}</td>`;
+      return `<td>${fmt(v as number | undefined, kind === 'fraction')}</td>`;
+    };
+    body.innerHTML = diagnosticsRows(report)
+      .map((row) => `<tr>${row.map(cell).join('')}</tr>`)
       .join('');
     advice.replaceChildren(
       ...(report.warnings.length === 0
