@@ -288,182 +288,174 @@ describe('through tfjs', () => {
     optimizer.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
-});
 
-describe('biasRelu: relu(x + bias) in one kernel under a tape', () => {
-  beforeAll(async () => {
-    await setupBackend({ backend: 'wasm', threads: 1 });
-  });
-  afterEach(async () => {
-    setSimdKernels(true);
-    await setupBackend({ backend: 'wasm', threads: 1 });
-  });
-
-  const shapes: Array<[number[], number[]]> = [
-    [[8, 13, 13, 32], [32]],
-    [[5, 7], [7]],
-    [
-      [3, 2, 5],
-      [1, 1, 5],
-    ],
-  ];
-  const size = (s: number[]) => s.reduce((p, d) => p * d, 1);
-  const operands = (xShape: number[], bShape: number[]) => ({
-    x: tf.tensor(values(size(xShape), 31), xShape),
-    b: tf.tensor(values(size(bShape), 32), bShape),
-    c: tf.tensor(values(size(xShape), 33), xShape),
-  });
-  /** The value and the gradients by x and bias of Σ c · g(x, bias). */
-  const withGrads = (g: (x: tf.Tensor, b: tf.Tensor) => tf.Tensor, xShape: number[], bShape: number[]) =>
-    tf.tidy(() => {
-      const { x, b, c } = operands(xShape, bShape);
-      const [dx, db] = tf.grads((u: tf.Tensor, v: tf.Tensor) => tf.sum(tf.mul(c, g(u, v))))([x, b]);
-      return [g(x, b), dx, db].map((t) => (t as tf.Tensor).dataSync().slice());
-    });
-
-  test.each(shapes)(
-    'x %j, bias %j: values and gradients of relu(add(x, bias)), bit for bit',
-    async (xs, bs) => {
-      const fused = withGrads(biasRelu, xs, bs);
-      const composed = withGrads((x, b) => tf.relu(tf.add(x, b)), xs, bs);
-      const sums = tf.tidy(() => {
-        const { x, b } = operands(xs, bs);
-        return tf.add(x, b).dataSync().slice();
-      });
-      setSimdKernels(false);
-      const loop = withGrads(biasRelu, xs, bs);
-      setSimdKernels(true);
-      await setupBackend({ backend: 'cpu' });
-      const cpu = withGrads((x, b) => tf.relu(tf.add(x, b)), xs, bs);
-      const cpuOp = withGrads(biasRelu, xs, bs); // no kernel on cpu: the composition itself
-      const [y, dx, db] = fused as [Float32Array, Float32Array, Float32Array];
-      loop.forEach((part, i) => expectSameFloats(part, fused[i] as Float32Array));
-      // tfjs's wasm Relu gives 0 for a NaN sum with its sign bit set (∞ − ∞ here); this keeps it NaN
-      const nan = Array.from(sums, Number.isNaN);
-      expectSameFloats(
-        y.map((v, i) => (nan[i] ? 0 : v)),
-        (composed[0] as Float32Array).map((v, i) => (nan[i] ? 0 : v)),
-      );
-      expect(nan.every((isNaN, i) => !isNaN || Number.isNaN(y[i] as number))).toBe(true);
-      // the gradients are tfjs's to the bit (on wasm the same kernels sum the bias's)
-      expectSameFloats(dx, composed[1] as Float32Array);
-      expectSameFloats(db, composed[2] as Float32Array);
-      // against the cpu backend: the values and x's gradient to the bit, the bias's summed in cpu's order
-      expectSameFloats(y, cpu[0] as Float32Array);
-      expectSameFloats(dx, cpu[1] as Float32Array);
-      cpuOp.forEach((part, i) => expectSameFloats(part, cpu[i] as Float32Array));
-      (cpu[2] as Float32Array).forEach((v, i) => {
-        const got = db[i] as number;
-        if (Number.isNaN(v) ? !Number.isNaN(got) : Math.abs(got - v) > 1e-3 * Math.max(1, Math.abs(v)))
-          throw new Error(`bias gradient ${i}: ${got} against cpu's ${v}`);
-      });
-    },
-  );
-
-  test('a NaN sum of either sign stays NaN, and so does its gradient (tfjs wasm’s Relu gives 0 for −NaN)', () => {
-    const negativeNaN = new Float32Array(
-      new Uint32Array([0xffc00000, 0x7fc00000, 0xbf800000, 0x3f800000]).buffer,
-    );
-    const x = tf.tensor2d(negativeNaN, [1, 4]);
-    const b = tf.zeros([4]);
-    const y = Array.from(biasRelu(x, b).dataSync());
-    expect(y.map((v) => (Number.isNaN(v) ? 'NaN' : v))).toEqual(['NaN', 'NaN', 0, 1]);
-    const dx = tf
-      .grad((u: tf.Tensor) => tf.sum(biasRelu(u, b)))(x)
-      .dataSync();
-    expect(Array.from(dx).map((v) => (Number.isNaN(v) ? 'NaN' : v))).toEqual(['NaN', 'NaN', 0, 1]);
-    expect(tf.relu(x).dataSync()[0]).toBe(0); // what it would be through tfjs's wasm Relu
-    tf.dispose([x, b]);
-  });
-
-  test('Dense and Conv2d with a bias and ReLU run it under a tape, tfjs’s fused kernel without one', async () => {
-    const dense = new Dense({
-      units: 8,
-      activation: { name: 'relu', apply: (t) => tf.relu(t), fused: 'relu' },
-    });
-    const conv = new Conv2d({
-      filters: 4,
-      kernelSize: 3,
-      activation: { name: 'relu', apply: (t) => tf.relu(t), fused: 'relu' },
-    });
-    const cases: Array<[Dense | Conv2d, tf.Tensor]> = [
-      [dense, tf.randomUniform([6, 5], -1, 1, 'float32', 41)],
-      [conv, tf.randomUniform([2, 6, 6, 3], -1, 1, 'float32', 42)],
+  describe('biasRelu: relu(x + bias) in one kernel under a tape', () => {
+    const shapes: Array<[number[], number[]]> = [
+      [[8, 13, 13, 32], [32]],
+      [[5, 7], [7]],
+      [
+        [3, 2, 5],
+        [1, 1, 5],
+      ],
     ];
-    for (const [layer, x] of cases) {
-      layer.build(x.shape.slice(1));
-      const kernelsOf = async (f: () => tf.Tensor | tf.Tensor[]) =>
-        (await tf.profile(f)).kernels.map((k) => k.name);
-      const taped = await kernelsOf(() => tf.grad((u: tf.Tensor) => tf.sum(layer.apply(u)))(x));
-      expect(taped).toContain(BIAS_RELU);
-      expect(taped).not.toContain('Relu');
-      const plain = await kernelsOf(() => layer.apply(x));
-      expect(plain).not.toContain(BIAS_RELU);
-      // the same values either way, and the gradients of the composition
-      const bias = layer.weights.find((w) => w.name.endsWith('bias'));
-      const kernel = layer.weights.find((w) => w.name.endsWith('kernel'));
-      if (bias === undefined || kernel === undefined) throw new Error('the layer has no kernel or bias');
-      const composed = (u: tf.Tensor, k: tf.Tensor, b: tf.Tensor) =>
-        tf.relu(
-          tf.add(
-            layer instanceof Dense
-              ? tf.matMul(u as tf.Tensor2D, k as tf.Tensor2D)
-              : tf.conv2d(u as tf.Tensor4D, k as tf.Tensor4D, 1, 'valid'),
-            b,
-          ),
+    const size = (s: number[]) => s.reduce((p, d) => p * d, 1);
+    const operands = (xShape: number[], bShape: number[]) => ({
+      x: tf.tensor(values(size(xShape), 31), xShape),
+      b: tf.tensor(values(size(bShape), 32), bShape),
+      c: tf.tensor(values(size(xShape), 33), xShape),
+    });
+    /** The value and the gradients by x and bias of Σ c · g(x, bias). */
+    const withGrads = (g: (x: tf.Tensor, b: tf.Tensor) => tf.Tensor, xShape: number[], bShape: number[]) =>
+      tf.tidy(() => {
+        const { x, b, c } = operands(xShape, bShape);
+        const [dx, db] = tf.grads((u: tf.Tensor, v: tf.Tensor) => tf.sum(tf.mul(c, g(u, v))))([x, b]);
+        return [g(x, b), dx, db].map((t) => (t as tf.Tensor).dataSync().slice());
+      });
+
+    test.each(shapes)(
+      'x %j, bias %j: values and gradients of relu(add(x, bias)), bit for bit',
+      async (xs, bs) => {
+        const fused = withGrads(biasRelu, xs, bs);
+        const composed = withGrads((x, b) => tf.relu(tf.add(x, b)), xs, bs);
+        const sums = tf.tidy(() => {
+          const { x, b } = operands(xs, bs);
+          return tf.add(x, b).dataSync().slice();
+        });
+        setSimdKernels(false);
+        const loop = withGrads(biasRelu, xs, bs);
+        setSimdKernels(true);
+        await setupBackend({ backend: 'cpu' });
+        const cpu = withGrads((x, b) => tf.relu(tf.add(x, b)), xs, bs);
+        const cpuOp = withGrads(biasRelu, xs, bs); // no kernel on cpu: the composition itself
+        const [y, dx, db] = fused as [Float32Array, Float32Array, Float32Array];
+        loop.forEach((part, i) => expectSameFloats(part, fused[i] as Float32Array));
+        // tfjs's wasm Relu gives 0 for a NaN sum with its sign bit set (∞ − ∞ here); this keeps it NaN
+        const nan = Array.from(sums, Number.isNaN);
+        expectSameFloats(
+          y.map((v, i) => (nan[i] ? 0 : v)),
+          (composed[0] as Float32Array).map((v, i) => (nan[i] ? 0 : v)),
         );
-      const [k, b] = [kernel.variable, bias.variable];
-      const viaLayer = tf.tidy(() =>
-        tf
-          .grads((u: tf.Tensor) => tf.sum(tf.square(layer.apply(u))))([x])
-          .map((g) => g.dataSync().slice()),
-      );
-      const viaOps = tf.tidy(() =>
-        tf
-          .grads((u: tf.Tensor) => tf.sum(tf.square(composed(u, k, b))))([x])
-          .map((g) => g.dataSync().slice()),
-      );
-      expectSameFloats(viaLayer[0] as Float32Array, viaOps[0] as Float32Array);
-      const values1 = tf.tidy(() => layer.apply(x).dataSync().slice());
-      const values2 = tf.tidy(() => composed(x, k, b).dataSync().slice());
-      values1.forEach((v, i) => expect(v).toBeCloseTo(values2[i] as number, 5));
-      x.dispose();
-    }
-    dense.dispose();
-    conv.dispose();
-  });
+        expect(nan.every((isNaN, i) => !isNaN || Number.isNaN(y[i] as number))).toBe(true);
+        // the gradients are tfjs's to the bit (on wasm the same kernels sum the bias's)
+        expectSameFloats(dx, composed[1] as Float32Array);
+        expectSameFloats(db, composed[2] as Float32Array);
+        // against the cpu backend: the values and x's gradient to the bit, the bias's summed in cpu's order
+        expectSameFloats(y, cpu[0] as Float32Array);
+        expectSameFloats(dx, cpu[1] as Float32Array);
+        cpuOp.forEach((part, i) => expectSameFloats(part, cpu[i] as Float32Array));
+        (cpu[2] as Float32Array).forEach((v, i) => {
+          const got = db[i] as number;
+          if (Number.isNaN(v) ? !Number.isNaN(got) : Math.abs(got - v) > 1e-3 * Math.max(1, Math.abs(v)))
+            throw new Error(`bias gradient ${i}: ${got} against cpu's ${v}`);
+        });
+      },
+    );
 
-  test('bad input is refused, naming what came', () => {
-    const x = tf.zeros([4, 3]);
-    expect(() => biasRelu(x, tf.zeros([4]))).toThrow(
-      "biasRelu: bias must have x's last dimension (x of rank ≥ 2); got x [4, 3] and bias [4].",
-    );
-    expect(() => biasRelu(tf.zeros([3]), tf.zeros([3]))).toThrow('got x [3] and bias [3]');
-    expect(() => biasRelu(x, tf.zeros([3], 'int32'))).toThrow(
-      'biasRelu: x and bias must be float32; got float32 and int32.',
-    );
-    expect(() => tf.engine().runKernel(BIAS_RELU, { x, bias: tf.zeros([2]) })).toThrow(
-      `${BIAS_RELU}: bias must be x's last dimension (x of rank ≥ 2), got x [4, 3] and bias [2].`,
-    );
-  });
+    test('a NaN sum of either sign stays NaN, and so does its gradient (tfjs wasm’s Relu gives 0 for −NaN)', () => {
+      const negativeNaN = new Float32Array(
+        new Uint32Array([0xffc00000, 0x7fc00000, 0xbf800000, 0x3f800000]).buffer,
+      );
+      const x = tf.tensor2d(negativeNaN, [1, 4]);
+      const b = tf.zeros([4]);
+      const y = Array.from(biasRelu(x, b).dataSync());
+      expect(y.map((v) => (Number.isNaN(v) ? 'NaN' : v))).toEqual(['NaN', 'NaN', 0, 1]);
+      const dx = tf
+        .grad((u: tf.Tensor) => tf.sum(biasRelu(u, b)))(x)
+        .dataSync();
+      expect(Array.from(dx).map((v) => (Number.isNaN(v) ? 'NaN' : v))).toEqual(['NaN', 'NaN', 0, 1]);
+      expect(tf.relu(x).dataSync()[0]).toBe(0); // what it would be through tfjs's wasm Relu
+      tf.dispose([x, b]);
+    });
 
-  test('no tensors left by the op, its gradient, or training steps of a layer through it', () => {
-    const before = tf.memory().numTensors;
-    const layer = new Dense({
-      units: 6,
-      activation: { name: 'relu', apply: (t) => tf.relu(t), fused: 'relu' },
+    test('Dense and Conv2d with a bias and ReLU run it under a tape, tfjs’s fused kernel without one', async () => {
+      const dense = new Dense({
+        units: 8,
+        activation: { name: 'relu', apply: (t) => tf.relu(t), fused: 'relu' },
+      });
+      const conv = new Conv2d({
+        filters: 4,
+        kernelSize: 3,
+        activation: { name: 'relu', apply: (t) => tf.relu(t), fused: 'relu' },
+      });
+      const cases: Array<[Dense | Conv2d, tf.Tensor]> = [
+        [dense, tf.randomUniform([6, 5], -1, 1, 'float32', 41)],
+        [conv, tf.randomUniform([2, 6, 6, 3], -1, 1, 'float32', 42)],
+      ];
+      for (const [layer, x] of cases) {
+        layer.build(x.shape.slice(1));
+        const kernelsOf = async (f: () => tf.Tensor | tf.Tensor[]) =>
+          (await tf.profile(f)).kernels.map((k) => k.name);
+        const taped = await kernelsOf(() => tf.grad((u: tf.Tensor) => tf.sum(layer.apply(u)))(x));
+        expect(taped).toContain(BIAS_RELU);
+        expect(taped).not.toContain('Relu');
+        const plain = await kernelsOf(() => layer.apply(x));
+        expect(plain).not.toContain(BIAS_RELU);
+        // the same values either way, and the gradients of the composition
+        const bias = layer.weights.find((w) => w.name.endsWith('bias'));
+        const kernel = layer.weights.find((w) => w.name.endsWith('kernel'));
+        if (bias === undefined || kernel === undefined) throw new Error('the layer has no kernel or bias');
+        const composed = (u: tf.Tensor, k: tf.Tensor, b: tf.Tensor) =>
+          tf.relu(
+            tf.add(
+              layer instanceof Dense
+                ? tf.matMul(u as tf.Tensor2D, k as tf.Tensor2D)
+                : tf.conv2d(u as tf.Tensor4D, k as tf.Tensor4D, 1, 'valid'),
+              b,
+            ),
+          );
+        const [k, b] = [kernel.variable, bias.variable];
+        const viaLayer = tf.tidy(() =>
+          tf
+            .grads((u: tf.Tensor) => tf.sum(tf.square(layer.apply(u))))([x])
+            .map((g) => g.dataSync().slice()),
+        );
+        const viaOps = tf.tidy(() =>
+          tf
+            .grads((u: tf.Tensor) => tf.sum(tf.square(composed(u, k, b))))([x])
+            .map((g) => g.dataSync().slice()),
+        );
+        expectSameFloats(viaLayer[0] as Float32Array, viaOps[0] as Float32Array);
+        const values1 = tf.tidy(() => layer.apply(x).dataSync().slice());
+        const values2 = tf.tidy(() => composed(x, k, b).dataSync().slice());
+        values1.forEach((v, i) => expect(v).toBeCloseTo(values2[i] as number, 5));
+        x.dispose();
+      }
+      dense.dispose();
+      conv.dispose();
     });
-    layer.build([4]);
-    const x = tf.tensor2d(values(20, 3), [5, 4]);
-    const optimizer = tf.train.sgd(0.1);
-    const variables = layer.trainableWeights.map((w) => w.variable);
-    for (let i = 0; i < 3; i++) optimizer.minimize(() => tf.sum(layer.apply(x)), false, variables);
-    tf.tidy(() => {
-      tf.grads((u: tf.Tensor, b: tf.Tensor) => tf.sum(biasRelu(u, b)))([x, tf.ones([4])]);
+
+    test('bad input is refused, naming what came', () => {
+      const x = tf.zeros([4, 3]);
+      expect(() => biasRelu(x, tf.zeros([4]))).toThrow(
+        "biasRelu: bias must have x's last dimension (x of rank ≥ 2); got x [4, 3] and bias [4].",
+      );
+      expect(() => biasRelu(tf.zeros([3]), tf.zeros([3]))).toThrow('got x [3] and bias [3]');
+      expect(() => biasRelu(x, tf.zeros([3], 'int32'))).toThrow(
+        'biasRelu: x and bias must be float32; got float32 and int32.',
+      );
+      expect(() => tf.engine().runKernel(BIAS_RELU, { x, bias: tf.zeros([2]) })).toThrow(
+        `${BIAS_RELU}: bias must be x's last dimension (x of rank ≥ 2), got x [4, 3] and bias [2].`,
+      );
     });
-    tf.dispose(x);
-    optimizer.dispose();
-    layer.dispose();
-    expect(tf.memory().numTensors).toBe(before);
+
+    test('no tensors left by the op, its gradient, or training steps of a layer through it', () => {
+      const before = tf.memory().numTensors;
+      const layer = new Dense({
+        units: 6,
+        activation: { name: 'relu', apply: (t) => tf.relu(t), fused: 'relu' },
+      });
+      layer.build([4]);
+      const x = tf.tensor2d(values(20, 3), [5, 4]);
+      const optimizer = tf.train.sgd(0.1);
+      const variables = layer.trainableWeights.map((w) => w.variable);
+      for (let i = 0; i < 3; i++) optimizer.minimize(() => tf.sum(layer.apply(x)), false, variables);
+      tf.tidy(() => {
+        tf.grads((u: tf.Tensor, b: tf.Tensor) => tf.sum(biasRelu(u, b)))([x, tf.ones([4])]);
+      });
+      tf.dispose(x);
+      optimizer.dispose();
+      layer.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    });
   });
 });
