@@ -2,8 +2,8 @@
  * Installs (and, for benchmarks against stock tfjs, removes) gradwell's training kernels: the kernels
  * the wasm backend lacks, the ones it computes wrongly, the slow ones made fast, the large element-wise
  * ones shared among gradwell's kernel threads, and the cpu backend's wrong resize and average-pool
- * gradients. Idempotent; replaced kernels keep their setup function, so this
- * works before or after the backend is initialised.
+ * gradients. Idempotent; replaced kernels keep their setup function, so this works before or after the
+ * backend is initialised.
  */
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { avgPoolGradConfigs } from './avg-pool-grad';
