@@ -67,7 +67,8 @@ test('doctor --json: wasm with SIMD, threads, versions', () => {
   expect(r.backend).toBe('wasm');
   expect(r.simd).toBe(true);
   expect(r.simdKernels).toBe(true);
-  expect(['simd', 'relaxed-simd']).toContain(r.simdKernelsFlavour);
+  // relaxed SIMD's fused multiply-add (Node 20: V8's flag, turned on by setupBackend)
+  expect(r.simdKernelsFlavour).toBe('relaxed-simd');
   expect(r.threads).toBeGreaterThanOrEqual(1);
   // gradwell's kernel workers take the products and convolutions on every thread of the backend
   expect(r.simdKernelThreads).toBe(r.threads);
@@ -75,6 +76,8 @@ test('doctor --json: wasm with SIMD, threads, versions', () => {
   expect(r.xnnpackThreads).toBe(1);
   expect(r.versions['@tensorflow/tfjs-core']).toBe('4.22.0');
   expectOneLineError(run(['doctor', '--threads', 'many']), 2, /--threads must be an integer/);
+  const plain = json<{ simdKernelsFlavour: string }>(run(['doctor', '--json', '--no-relaxed-simd']));
+  expect(plain.simdKernelsFlavour).toBe('simd');
 });
 
 describe('activations', () => {

@@ -2,9 +2,11 @@
  * One process of issue 20's target suite (targets.bench.mjs runs each in its own process: the thread
  * count is fixed when the wasm backend starts). Prints one JSON line.
  *
- *   node targets-child.mjs THREADS [quick]   gradwell on wasm: the plain matMul of the MLP's first layer
+ *   node targets-child.mjs THREADS [quick] [plain]
+ *                                            gradwell on wasm: the plain matMul of the MLP's first layer
  *                                            (GEMM rate), the MLP and CNN SGD steps, and both steps again
- *                                            with gradwell's SIMD kernels off (its previous JS kernels)
+ *                                            with gradwell's SIMD kernels off (its previous JS kernels);
+ *                                            `plain`: all with setupBackend({ relaxedSimd: false })
  *   node targets-child.mjs layers [quick]    tfjs-layers 4.22 `trainOnBatch` of the same MLP on stock wasm
  *                                            (tfjs's own kernels, its own single-threaded loader)
  */
@@ -14,7 +16,9 @@ import { setSimdKernels, setupBackend, uninstallTrainingKernels } from '@gradwel
 import { medianMs } from '@gradwell/bench-kit';
 import { makeBatch, makeCnn, makeMlp, makeStep } from './models.mjs';
 
-const [mode, speed] = process.argv.slice(2);
+const [mode, ...flags] = process.argv.slice(2);
+const speed = flags.includes('quick') ? 'quick' : 'full';
+const relaxedSimd = !flags.includes('plain');
 // A training step reaches its steady speed only after tens of steps (V8 optimises tfjs's and gradwell's
 // JavaScript as it runs: the MLP step measured 11.5 ms over its first 30 steps, 7.3–7.6 from the 150th,
 // on two threads here), so every step — gradwell's and tfjs-layers' alike — is warmed up that long first.
@@ -52,7 +56,8 @@ function measureStepOnOff(makeModel, shape) {
 }
 
 if (mode === 'layers') {
-  await setupBackend({ backend: 'wasm', threads: 1 });
+  // stock: V8's flags as Node starts (relaxedSimd: false) and tfjs's own kernels only
+  await setupBackend({ backend: 'wasm', threads: 1, relaxedSimd: false });
   uninstallTrainingKernels();
   const model = tfl.sequential({
     layers: [
@@ -72,7 +77,7 @@ if (mode === 'layers') {
   const ms = median(times);
   console.log(JSON.stringify({ layersMlpStepMs: ms }));
 } else {
-  const report = await setupBackend({ backend: 'wasm', threads: Number(mode) });
+  const report = await setupBackend({ backend: 'wasm', threads: Number(mode), relaxedSimd });
   const a = tf.randomUniform([128, 784], -1, 1, 'float32', 1);
   const b = tf.randomUniform([784, 512], -1, 1, 'float32', 2);
   // The floor's rate: the faster of gradwell's SIMD product and XNNPACK (which, with the same operand
@@ -90,6 +95,7 @@ if (mode === 'layers') {
   console.log(
     JSON.stringify({
       threads: report.threads,
+      flavour: report.simdFlavour,
       matMulMs,
       mlpStepMs: mlp.on,
       mlpStepNoSimdMs: mlp.off,

@@ -9,7 +9,8 @@
  *   here, never needed by CI);
  * - the MLP step with 2 threads ≥ 1.3× one thread; with 8 threads ≥ 4× on a machine with ≥ 16 cores;
  * - and, as information, each step with gradwell's SIMD kernels off (its previous kernels), measured
- *   alternately with them on: the before/after of the kernels.
+ *   alternately with them on: the before/after of the kernels; and each step with the plain SIMD build
+ *   (`relaxedSimd: false`, no fused multiply-add) in processes of its own, interleaved with the others.
  *
  * Every thread count runs in its own processes (targets-child.mjs), three of each, interleaved. `fit`'s epoch-time target is a row of
  * the trainer suite; the browser's is printed by the web app's e2e test (see docs/measurements).
@@ -70,9 +71,16 @@ const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1]
  */
 const rounds = quick ? 1 : 3;
 const runs = [];
-for (let round = 0; round < rounds; round++) for (const n of counts) runs.push(child(String(n)));
+const plainRuns = [];
+for (let round = 0; round < rounds; round++) {
+  for (const n of counts) {
+    runs.push(child(String(n)));
+    plainRuns.push(child(String(n), 'plain'));
+  }
+}
 const results = counts.map((threads) => {
   const processes = runs.filter((r) => r.threads === threads);
+  const plain = plainRuns.filter((r) => r.threads === threads);
   const ratio = (r) => r.mlpStepMs / r.matMulMs;
   const of = (key) => median(processes.map((r) => r[key]));
   return {
@@ -84,6 +92,10 @@ const results = counts.map((threads) => {
     mlpStepNoSimdMs: of('mlpStepNoSimdMs'),
     cnnStepMs: of('cnnStepMs'),
     cnnStepNoSimdMs: of('cnnStepNoSimdMs'),
+    flavour: processes[0].flavour,
+    plain,
+    plainMlpStepMs: median(plain.map((r) => r.mlpStepMs)),
+    plainCnnStepMs: median(plain.map((r) => r.cnnStepMs)),
   };
 });
 const layers = child('layers');
@@ -157,6 +169,17 @@ for (const r of results) {
       medianMs: on,
       reference: { name: 'the same with them off (setSimdKernels(false))', medianMs: off },
       note: 'measured alternately, one model each; medians over the processes',
+    });
+  }
+  for (const [label, ours, plain, key] of [
+    ['MLP 784-512-256-10 SGD step', r.mlpStepMs, r.plainMlpStepMs, 'mlpStepMs'],
+    ['CNN conv32-pool-conv64-pool-128-10 SGD step', r.cnnStepMs, r.plainCnnStepMs, 'cnnStepMs'],
+  ]) {
+    report.add({
+      name: `${label}, ${r.threads} thread(s), gradwell's kernels as built here: ${r.flavour} (wasm)`,
+      medianMs: ours,
+      reference: { name: 'the plain SIMD build (setupBackend({ relaxedSimd: false }))', medianMs: plain },
+      note: `medians of ${r.processes.length} processes each, interleaved (${list(r.processes.map((q) => q[key]))} ms; plain: ${list(r.plain.map((q) => q[key]))} ms)`,
     });
   }
 }

@@ -27,11 +27,15 @@ export function doctorCommand(): Command {
   return new Command('doctor')
     .description('show the backend (wasm SIMD, threads), versions and cores')
     .option('--threads <n>', 'ask for this many wasm threads')
+    .option('--no-relaxed-simd', "the plain SIMD build of gradwell's kernels (no fused multiply-add)")
     .option('--json', 'print the report as JSON on stdout')
-    .action(async (flags: { json?: boolean; threads?: string }) => {
+    .action(async (flags: { json?: boolean; threads?: string; relaxedSimd: boolean }) => {
       const out = createOutput({ json: flags.json });
       const threads = numberFlag('--threads', flags.threads, { min: 1, integer: true });
-      const report = await setupBackend(threads === undefined ? {} : { threads });
+      const report = await setupBackend({
+        ...(threads === undefined ? {} : { threads }),
+        relaxedSimd: flags.relaxedSimd,
+      });
       const own = (require('../package.json') as { version: string }).version;
       const versions: Record<string, string> = {
         ...Object.fromEntries(

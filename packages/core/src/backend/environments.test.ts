@@ -37,6 +37,7 @@ test.each([
     threads: 1,
     simdKernelThreads: 1,
     xnnpackThreads: 1,
+    simdFlavour: 'relaxed-simd',
   });
 });
 

@@ -11,6 +11,8 @@ const nodeOnly = (): never => {
 export const registerThreadedWasmForNode = (_threads: number): Promise<void> =>
   Promise.reject(new Error('gradwell: the Node.js threads loader is not available in this environment.'));
 export const restoreSingleThreadedWasm = (): void => nodeOnly();
+/** Browsers have relaxed SIMD on where they have it (Chrome ≥ 114); nothing to turn on. */
+export const allowRelaxedSimd = (): void => undefined;
 export const availableCores = (): number =>
   typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 1 : 1;
 

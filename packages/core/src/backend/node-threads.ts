@@ -18,6 +18,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { createRequire } from 'node:module';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { engine, registerBackend, removeBackend, type KernelBackend } from '@tensorflow/tfjs-core';
 import { BackendWasm, setThreadsCount, version_wasm } from '@tensorflow/tfjs-backend-wasm';
@@ -45,6 +46,24 @@ export function restoreSingleThreadedWasm(): void {
   if (originalFactory === undefined) return;
   removeBackend('wasm');
   registerBackend('wasm', originalFactory, 2);
+}
+
+/** V8's flag for relaxed SIMD, which Node 20's V8 (11.3) has implemented but not yet on by default. */
+const RELAXED_SIMD_FLAG = '--experimental-wasm-relaxed-simd';
+
+/**
+ * Turns on V8's relaxed SIMD in this process where V8 has it behind its flag (Node 20: V8 11.3 carries
+ * the finished proposal, the one Chrome 113 ran as an origin trial; Node 22 has it on by default), unless
+ * the process was started with `--no-experimental-wasm-relaxed-simd`. Older V8s (whose prototype used
+ * other opcodes) are left alone. Only modules compiled afterwards see it; gradwell's kernels are compiled
+ * after this and validated before use.
+ */
+export function allowRelaxedSimd(): void {
+  const major = Number(process.versions.v8.split('.')[0]);
+  const refused = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].includes(
+    '--no-experimental-wasm-relaxed-simd',
+  );
+  if (major >= 11 && !refused) setFlagsFromString(RELAXED_SIMD_FLAG);
 }
 
 /** Cores this process may use. */

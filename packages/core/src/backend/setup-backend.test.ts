@@ -9,7 +9,7 @@ import { TRAINING_OP_TABLE, expectTensorsClose } from '@gradwell/test-utils';
 import { describe, expect, test } from 'vitest';
 import { trainingKernelsInstalled } from '../kernels/install-training-kernels';
 import { MAX_THREADS, setupBackend } from './setup-backend';
-import { simdKernelPoolFor, xnnpackThreads } from '../kernels/simd/simd-kernels';
+import { simdKernelPoolFor, simdKernelsFlavour, xnnpackThreads } from '../kernels/simd/simd-kernels';
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 
@@ -24,6 +24,8 @@ describe('setupBackend', () => {
       simdKernelThreads: Math.min(availableParallelism(), MAX_THREADS),
       // and XNNPACK's own kernels run on one (its workers' spinning would take their cores)
       xnnpackThreads: 1,
+      // relaxed SIMD's fused multiply-add in the product (Node 20: V8's flag turned on by setupBackend)
+      simdFlavour: 'relaxed-simd',
     });
     expect(tf.getBackend()).toBe('wasm');
     expect(trainingKernelsInstalled()).toBe(true);
@@ -59,6 +61,67 @@ describe('setupBackend', () => {
     await expect(setupBackend({ threads: 2, xnnpackThreads: 3 })).rejects.toThrow(
       "argument 'xnnpackThreads' must be an integer from 1 to threads (2), got 3",
     );
+    await expect(setupBackend({ relaxedSimd: 'yes' as unknown as boolean })).rejects.toThrow(
+      'argument \'relaxedSimd\' must be a boolean, got "yes"',
+    );
+  });
+});
+
+describe('relaxed SIMD', () => {
+  const [m, k, n] = [64, 300, 48];
+  const aValues = Float32Array.from({ length: m * k }, (_, i) => Math.sin(i * 0.37));
+  const bValues = Float32Array.from({ length: k * n }, (_, i) => Math.cos(i * 0.11));
+  /** The largest distance of the wasm product from float64 sums. */
+  function productError(): number {
+    const got = tf.tidy(() =>
+      tf.matMul(tf.tensor2d(aValues, [m, k]), tf.tensor2d(bValues, [k, n])).dataSync(),
+    );
+    let worst = 0;
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < n; j++) {
+        let sum = 0;
+        for (let p = 0; p < k; p++) sum += (aValues[i * k + p] as number) * (bValues[p * n + j] as number);
+        worst = Math.max(worst, Math.abs((got[i * n + j] as number) - sum));
+      }
+    return worst;
+  }
+
+  test.each([1, 2])(
+    'on %i thread(s): on by default, off with relaxedSimd: false and on again; the product right in both',
+    async (threads) => {
+      const tensors = tf.memory().numTensors;
+      expect(await setupBackend({ threads })).toMatchObject({ simdFlavour: 'relaxed-simd' });
+      expect(productError()).toBeLessThan(1e-3); // sums of 300 products of magnitude ≤ 1
+      const plain = await setupBackend({ threads, relaxedSimd: false });
+      expect(plain).toMatchObject({ simdFlavour: 'simd', simdKernelThreads: threads });
+      expect(simdKernelsFlavour(tf.backend())).toBe('simd');
+      expect(productError()).toBeLessThan(1e-3);
+      expect(await setupBackend({ threads, relaxedSimd: false })).toEqual(plain); // idempotent
+      expect(await setupBackend({ threads })).toMatchObject({
+        simdFlavour: 'relaxed-simd',
+        simdKernelThreads: threads,
+      });
+      expect(simdKernelsFlavour(tf.backend())).toBe('relaxed-simd');
+      expect(tf.memory().numTensors).toBe(tensors);
+    },
+  );
+
+  test("a Node started with --no-experimental-wasm-relaxed-simd keeps V8's flag off: the plain build runs", () => {
+    const script = [
+      "const { setupBackend } = await import('@gradwell/core');",
+      'const report = await setupBackend({ threads: 1 });',
+      "const probe = 'AGFzbQEAAAABBQFgAAF7AwIBAAo9ATsA/QwAAAAAAAAAAAAAAAAAAAAA/QwAAAAAAAAAAAAAAAAAAAAA/QwAAAAAAAAAAAAAAAAAAAAA/YUCCw==';",
+      "console.log(JSON.stringify({ flavour: report.simdFlavour, relaxed: WebAssembly.validate(Buffer.from(probe, 'base64')) }));",
+    ].join('\n');
+    const output = execFileSync(
+      process.execPath,
+      ['--no-experimental-wasm-relaxed-simd', '--input-type=module', '-e', script],
+      { cwd: repositoryRoot, timeout: 60_000, encoding: 'utf8' },
+    );
+    expect(JSON.parse(output.trim().split('\n').pop() as string)).toEqual({
+      flavour: 'simd',
+      relaxed: false,
+    });
   });
 });
 

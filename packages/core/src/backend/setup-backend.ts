@@ -7,9 +7,16 @@ import { engine, env, getBackend, ready, setBackend } from '@tensorflow/tfjs-cor
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerGradients } from '../gradients/register-gradients';
 import { installTrainingKernels } from '../kernels/install-training-kernels';
-import { stopSimdKernelThreads } from '../kernels/simd/simd-kernels';
-import { assertOneOf, assertPositiveInteger } from '../validation';
+import {
+  preferRelaxedSimd,
+  relaxedSimdInRuntime,
+  simdKernelsFlavour,
+  stopSimdKernelThreads,
+  type SimdFlavour,
+} from '../kernels/simd/simd-kernels';
+import { assertOneOf, assertPositiveInteger, GradwellArgumentError } from '../validation';
 import { assertXnnpackThreads, changeXnnpackThreads, shareThreads } from './compute-threads';
+import { withoutEmscriptenProcessHandlers } from './emscripten-handlers';
 
 export type BackendName = 'wasm' | 'cpu';
 
@@ -36,6 +43,13 @@ export interface SetupBackendOptions {
    * URL (tfjs's `setWasmPaths`). Node finds them in the installed package.
    */
   wasmPaths?: string | Record<string, string>;
+  /**
+   * Default true: gradwell's SIMD product uses relaxed SIMD's fused multiply-add where the runtime has
+   * it (Chrome ≥ 114, Node ≥ 22), and in Node 20, whose V8 has it behind a flag, turns that flag on for
+   * the process (one or two tenths off a training step). false: the plain SIMD build everywhere, whose
+   * sums are the same on every machine and V8's flags untouched.
+   */
+  relaxedSimd?: boolean;
 }
 
 export interface BackendReport {
@@ -55,9 +69,13 @@ export interface BackendReport {
   simdKernelThreadsNote?: string;
   /** Threads XNNPACK's kernels run on (wasm; 0 on cpu): see `SetupBackendOptions.xnnpackThreads`. */
   xnnpackThreads?: number;
+  /** The build of gradwell's SIMD kernels that runs (wasm with SIMD; see `relaxedSimd`). */
+  simdFlavour?: SimdFlavour;
 }
 
 let current: BackendReport | undefined;
+/** The `relaxedSimd` the current backend was set up with. */
+let currentRelaxed = true;
 
 /** How long the threaded build may take to start before gradwell falls back to one thread. */
 const THREADED_START_TIMEOUT_MS = 30_000;
@@ -170,29 +188,6 @@ function planThreads(requested: number | undefined): { threads: number; note?: s
 }
 
 /**
- * Runs `start` and removes the `uncaughtException` and `unhandledRejection` listeners the wasm module's
- * emscripten glue installs in Node while it starts: they rethrow, so any later uncaught error of the
- * program printed the whole minified module (~55 KB) and exited with code 7. Without them Node reports
- * the program's own errors as usual (message and stack, exit 1).
- */
-async function withoutEmscriptenProcessHandlers<T>(start: () => Promise<T>): Promise<T> {
-  const listeners = () => ({
-    uncaught: process.listeners('uncaughtException'),
-    rejection: process.listeners('unhandledRejection'),
-  });
-  const before = listeners();
-  try {
-    return await start();
-  } finally {
-    const after = listeners();
-    for (const listener of after.uncaught)
-      if (!before.uncaught.includes(listener)) process.removeListener('uncaughtException', listener);
-    for (const listener of after.rejection)
-      if (!before.rejection.includes(listener)) process.removeListener('unhandledRejection', listener);
-  }
-}
-
-/**
  * Selects and initialises the backend; returns what runs. Throws, saying what failed and what to do,
  * when the wasm binaries cannot load.
  */
@@ -201,11 +196,20 @@ export async function setupBackend(options: SetupBackendOptions = {}): Promise<B
   assertOneOf('setupBackend', 'backend', backend, ['wasm', 'cpu']);
   if (options.threads !== undefined) assertPositiveInteger('setupBackend', 'threads', options.threads);
   assertXnnpackThreads(options.xnnpackThreads, options.threads);
+  const relaxed = options.relaxedSimd ?? true;
+  if (typeof relaxed !== 'boolean') {
+    throw new GradwellArgumentError('setupBackend', 'relaxedSimd', 'a boolean', options.relaxedSimd);
+  }
   registerGradients();
   installTrainingKernels();
   quietCpuBackend();
 
-  if (current !== undefined && current.backend === backend && getBackend() === backend) {
+  if (
+    current !== undefined &&
+    current.backend === backend &&
+    getBackend() === backend &&
+    (backend === 'cpu' || relaxed === currentRelaxed)
+  ) {
     if (
       options.threads === undefined ||
       options.threads === current.threads ||
@@ -222,6 +226,11 @@ export async function setupBackend(options: SetupBackendOptions = {}): Promise<B
     }
   }
   stopSimdKernelThreads(); // the backend changes (the pool is started again below for threaded wasm)
+  currentRelaxed = relaxed;
+  preferRelaxedSimd(relaxed);
+  if (relaxed && backend === 'wasm' && isNode() && !relaxedSimdInRuntime()) {
+    (await import('#node-threads')).allowRelaxedSimd();
+  }
   if (backend === 'cpu') {
     if (!(await setBackend('cpu'))) throw new Error('setupBackend: the cpu backend failed to initialise.');
     current = { backend: 'cpu', simd: false, threads: 1, simdKernelThreads: 0, xnnpackThreads: 0 };
@@ -263,12 +272,14 @@ export async function setupBackend(options: SetupBackendOptions = {}): Promise<B
       ? `tfjs started ${threads} of the ${plan.threads} threads asked for.`
       : undefined);
   const shares = await shareThreads(threads, options.xnnpackThreads);
+  const flavour = simdKernelsFlavour(engine().backend);
   current = {
     backend: 'wasm',
     simd,
     threads,
     ...(note === undefined ? {} : { threadsNote: note }),
     ...shares,
+    ...(flavour === undefined ? {} : { simdFlavour: flavour }),
   };
   return { ...current };
 }

@@ -35,6 +35,8 @@ interface WasmBackendInternals extends KernelBackend {
 }
 
 let enabled = true;
+/** Whether the relaxed-SIMD build may run where the runtime validates it (setupBackend's `relaxedSimd`). */
+let relaxedWanted = true;
 /** Which build of the kernels runs: with relaxed-SIMD multiply-adds where the runtime has them. */
 export type SimdFlavour = 'relaxed-simd' | 'simd';
 
@@ -52,7 +54,7 @@ interface Instance {
 /** The one running pool (of the current backend), stopped when another backend starts one or none. */
 let running: { backend: object; pool: KernelPool } | undefined;
 
-const instances = new WeakMap<object, Instance | null>();
+let instances = new WeakMap<object, Instance | null>();
 
 /**
  * Turns gradwell's SIMD kernels on (the default) or off. Off, the kernels that use them run their
@@ -85,14 +87,34 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
+/** Whether this runtime validates the relaxed-SIMD build of the kernels (true once it does). */
+export function relaxedSimdInRuntime(): boolean {
+  return WebAssembly.validate(decode(SIMD_KERNELS_PLAIN_RELAXED));
+}
+
+/**
+ * Lets the relaxed-SIMD build run where the runtime has it (`on`, the default) or keeps the plain SIMD
+ * build everywhere (its sums the same on every machine: relaxed SIMD fuses the multiply-add where the
+ * hardware can). A change stops the kernel pool and drops the instances, which are made again on first
+ * use; setupBackend restarts the pool.
+ */
+export function preferRelaxedSimd(on: boolean): void {
+  if (on === relaxedWanted) return;
+  relaxedWanted = on;
+  stopSimdKernelThreads();
+  instances = new WeakMap();
+}
+
 function instantiate(memory: WebAssembly.Memory): Instance | null {
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
   const relaxed = decode(shared ? SIMD_KERNELS_SHARED_RELAXED : SIMD_KERNELS_PLAIN_RELAXED);
-  // Relaxed SIMD (Chrome ≥ 114, Node ≥ 22) gives the product a fused multiply-add; elsewhere the plain
-  // SIMD build computes the same sums with a separate multiply and add.
-  const [bytes, flavour]: [Uint8Array<ArrayBuffer>, SimdFlavour] = WebAssembly.validate(relaxed)
-    ? [relaxed, 'relaxed-simd']
-    : [decode(shared ? SIMD_KERNELS_SHARED : SIMD_KERNELS_PLAIN), 'simd'];
+  // Relaxed SIMD (Chrome ≥ 114, Node ≥ 22; Node 20 once setupBackend turns on V8's flag) gives the
+  // product a fused multiply-add; elsewhere the plain SIMD build computes the same sums with a separate
+  // multiply and add.
+  const [bytes, flavour]: [Uint8Array<ArrayBuffer>, SimdFlavour] =
+    relaxedWanted && WebAssembly.validate(relaxed)
+      ? [relaxed, 'relaxed-simd']
+      : [decode(shared ? SIMD_KERNELS_SHARED : SIMD_KERNELS_PLAIN), 'simd'];
   try {
     // The module is about 2 KB: small enough to compile synchronously, even on a browser's main thread.
     const module = new WebAssembly.Module(bytes);
