@@ -52,11 +52,11 @@ export function restoreSingleThreadedWasm(): void {
 const RELAXED_SIMD_FLAG = '--experimental-wasm-relaxed-simd';
 
 /**
- * Turns on V8's relaxed SIMD in this process where V8 has it behind its flag (Node 20: V8 11.3 carries
- * the finished proposal, the one Chrome 113 ran as an origin trial; Node 22 has it on by default), unless
- * the process was started with `--no-experimental-wasm-relaxed-simd`. Older V8s (whose prototype used
- * other opcodes) are left alone. Only modules compiled afterwards see it; gradwell's kernels are compiled
- * after this and validated before use.
+ * Turns on V8's relaxed SIMD in this process where V8 has it behind its flag (Node 20: V8 11.3 implements
+ * the finished proposal, which V8 11.4 turned on by default; Node 22 has it on), unless the process was
+ * started with `--no-experimental-wasm-relaxed-simd`. Older V8s (whose prototype used other opcodes) are
+ * left alone. Only modules compiled afterwards see it; gradwell's kernels are compiled after this and
+ * validated before use.
  */
 export function allowRelaxedSimd(): void {
   const major = Number(process.versions.v8.split('.')[0]);
