@@ -64,7 +64,7 @@ if (process.env.GRADWELL_THROUGHPUT_CHILD === undefined) {
     ],
   });
   console.log(
-    `Node ${process.version}, wasm SIMD, ${report.threads} thread${report.threads === 1 ? '' : 's'}: ` +
+    `Node ${process.version}, wasm SIMD (${report.simdFlavour}), ${report.threads} thread${report.threads === 1 ? '' : 's'}: ` +
       `${Math.round(stepExamples / stepSeconds)} digits/s (lab CNN recipe, ${train.size} digits × 2 epochs)`,
   );
   net.dispose();

@@ -571,16 +571,18 @@ describe('through tfjs on the wasm backend, one thread', () => {
     const a = tf.tensor2d(values(6 * 10, 33), [6, 10]);
     const b = tf.tensor2d(values(8 * 10, 34), [8, 10]);
     const bias = tf.tensor1d(values(8, 35));
+    const c = tf.tensor2d(values(6 * 8, 36), [6, 8]);
     const before = backend.numDataIds();
     const grads = tf.grads((xx: tf.Tensor, ww: tf.Tensor) =>
       tf.sum(tf.maxPool(tf.conv2d(xx as tf.Tensor4D, ww as tf.Tensor4D, 1, 'same'), 2, 2, 'valid')),
     )([x, w]);
     tf.dispose(grads);
     tf.dispose(tf.fused.matMul({ a, b, transposeB: true, bias, activation: 'relu' }));
+    tf.dispose(tf.matMul(a, c, true, false)); // Aᵀ transposed first: that copy is freed
     tf.dispose(tf.mean(x, [0, 1, 2]));
     tf.dispose(tf.transpose(a));
     expect(backend.numDataIds()).toBe(before);
-    tf.dispose([x, w, a, b, bias]);
+    tf.dispose([x, w, a, b, bias, c]);
   });
 
   test('empty products and empty batches give zeros, not whatever the heap held', () => {
@@ -591,6 +593,10 @@ describe('through tfjs on the wasm backend, one thread', () => {
       const product = tf.matMul(tf.zeros([3, 0]), tf.zeros([0, 8]));
       expect(product.shape).toEqual([3, 8]);
       expect(Array.from(product.dataSync()).every((v) => v === 0)).toBe(true);
+      garbage();
+      const productAt = tf.matMul(tf.zeros([0, 3]), tf.zeros([0, 8]), true, false);
+      expect(productAt.shape).toEqual([3, 8]);
+      expect(Array.from(productAt.dataSync()).every((v) => v === 0)).toBe(true);
       garbage();
       const filter = tf
         .engine()
