@@ -1,16 +1,25 @@
 /**
  * A plain float32 product C = A'·B' (A' = A or Aᵀ, B' = B or Bᵀ, one matrix each) on gradwell's SIMD
- * kernel `productAtB`: C[i, j] = Σ_k A'[i, k]·B'[k, j] as a sweep over k with A' read by rows and B'
- * row by row. Aᵀ and Bᵀ are transposed first, one memory pass each (SIMD, in cache): A' read in place
- * down its stored columns ran the product at 24–28 GFLOP/s against 36–38 by rows (one thread,
- * relaxed SIMD, the MLP's weight gradients 784×128·128×512 and 512×128·128×256, against a transpose of
- * 14–21 µs). The sums run in the same order either way. Tiles of 4 rows × 8 columns in eight vector
- * accumulators; k in chunks so a chunk of A' and B' stays in cache. Nothing is packed, which is what makes it pay in training: XNNPACK packs the
- * right operand of every product, and in training every weight is a new tensor after each update.
+ * kernel `productAtB`: C[i, j] = Σ_k A'[i, k]·B'[k, j] as a sweep over k, B' row by row. A' is packed
+ * first into panels of four rows, each stored k-major ([k][4]: the four values a step of k broadcasts,
+ * side by side), and Bᵀ is transposed: one SIMD pass each, in cache (14–44 µs for the benchmark MLP's
+ * operands). Read from panels the product ran at 39–42 GFLOP/s, against 34–37 from A' by rows (V8 spends
+ * no additions on the broadcasts' addresses) and 24–28 down A's stored columns when transposed (one
+ * thread, relaxed SIMD; `docs/measurements/targets-2-core.md`). The sums run in the same order whichever
+ * way A' is read. Tiles of 4 rows × 8 columns in eight vector accumulators; k in chunks so a chunk of
+ * A' and B' stays in cache. Nothing is packed for later (XNNPACK packs the right operand of every
+ * product and caches it; in training every weight is a new tensor after each update).
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { KernelCalls } from '../kernel-calls';
-import { FLOAT_BYTES, heapOffset, makeFloatOutput, withInt32Scratch, type SimdKernels } from './simd-kernels';
+import {
+  copyHeapBytes,
+  FLOAT_BYTES,
+  heapOffset,
+  makeFloatOutput,
+  withInt32Scratch,
+  type SimdKernels,
+} from './simd-kernels';
 
 /** k per chunk, at most: a chunk's rows of B' (k × 8 floats per tile) and of A' stay in L1. */
 const K_CHUNK = 128;
@@ -39,6 +48,32 @@ export function directMatMulFits(a: TensorInfo, b: TensorInfo, transposeB: boole
   );
 }
 
+/** Values a panel of A' holds per step of k: its four rows side by side. */
+const PANEL_ROWS = 4;
+
+/**
+ * A' ([m, k], row-major) packed into panels of four rows, panel p holding rows 4p … 4p + 3 as [k][4];
+ * the rows of the last panel past m are zeros. Returns the panels' byte offset (freed with `calls`).
+ */
+function packPanels(calls: KernelCalls, simd: SimdKernels, left: TensorInfo, m: number, k: number): number {
+  const { backend } = calls;
+  const full = Math.floor(m / PANEL_ROWS);
+  const panelBytes = PANEL_ROWS * k * FLOAT_BYTES;
+  const panels = makeFloatOutput(backend, [Math.ceil(m / PANEL_ROWS) * PANEL_ROWS * k], false);
+  calls.track(panels.out);
+  const from = heapOffset(backend, left);
+  for (let p = 0; p < full; p++) {
+    simd.transpose(from + p * panelBytes, panels.offset + p * panelBytes, PANEL_ROWS, k);
+  }
+  if (full * PANEL_ROWS < m) {
+    const strip = makeFloatOutput(backend, [PANEL_ROWS * k], true); // the missing rows stay zero
+    calls.track(strip.out);
+    copyHeapBytes(backend, from + full * panelBytes, strip.offset, (m - full * PANEL_ROWS) * k * FLOAT_BYTES);
+    simd.transpose(strip.offset, panels.offset + full * panelBytes, PANEL_ROWS, k);
+  }
+  return panels.offset;
+}
+
 export function directMatMul(
   calls: KernelCalls,
   simd: SimdKernels,
@@ -56,13 +91,18 @@ export function directMatMul(
   // With k = 0 the product is all zeros and the kernel writes nothing.
   const { out, offset } = makeFloatOutput(backend, [...batchShape, m, n], k === 0);
   if (k === 0 || m === 0) return out;
-  const offsets = new Int32Array(Math.ceil(m / 4) * 4); // padding entries stay 0, a valid offset
-  for (let i = 0; i < m; i++) offsets[i] = i * k * FLOAT_BYTES; // row i of A'; k steps across it
-  const kStep = FLOAT_BYTES;
+  const panels = packPanels(calls, simd, left, m, k);
+  // Row i of A' (and each padding row of the last tile): lane i mod 4 of panel ⌊i / 4⌋; a step of k
+  // moves one panel row on, so every tile's offsets are o, o + 4, o + 8, o + 12 (the kernel's fast sweep).
+  const offsets = Int32Array.from(
+    { length: Math.ceil(m / PANEL_ROWS) * PANEL_ROWS },
+    (_, i) => (Math.floor(i / PANEL_ROWS) * PANEL_ROWS * k + (i % PANEL_ROWS)) * FLOAT_BYTES,
+  );
+  const kStep = PANEL_ROWS * FLOAT_BYTES;
   const chunk = chunkOf(k);
   withInt32Scratch(backend, offsets, (offsetsAt) =>
     simd.productAtB(
-      heapOffset(backend, left),
+      panels,
       heapOffset(backend, right),
       offset,
       offsetsAt,

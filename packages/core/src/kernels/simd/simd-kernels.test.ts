@@ -13,7 +13,7 @@ import { prefersDirect } from '../fast-mat-mul';
 import { convTakesDirect } from '../direct-conv2d';
 import { directMatMulFits } from './direct-mat-mul';
 import { swapsLastTwo } from '../transpose';
-import { generateSimdModule } from '../../../scripts/build-simd.mjs';
+import { generateSimdModule, withPanelSweep } from '../../../scripts/build-simd.mjs';
 import { execFileSync } from 'node:child_process';
 import { SIMD_KERNELS_PLAIN, SIMD_KERNELS_PLAIN_RELAXED, SIMD_KERNELS_SHARED } from './simd-binary.generated';
 import {
@@ -277,6 +277,39 @@ describe.each([false, true])('productAtB (shared memory: %s)', (shared) => {
     expect(Number.isNaN(heap()[dwAt + taps * c.co] as number)).toBe(true);
   });
 
+  test("A' packed in panels takes the panel sweep: the general sweep's sums bit for bit, and float64's", () => {
+    const { kernels, heap } = instantiate(shared);
+    // A [37, 300] · B [300, 24] with A packed as directMatMul packs it: panel p holds rows 4p … 4p + 3
+    // as [k][4] (rows past 37 zero), k in 3 chunks of 100
+    const [m, k, n] = [37, 300, 24];
+    const a = values(m * k, 41);
+    const b = values(k * n, 42);
+    const [offAt, panelsAt] = [0, 64];
+    const bAt = panelsAt + 40 * k;
+    const [panelOut, generalOut] = [bAt + k * n, bAt + k * n + m * n];
+    heap().fill(0, panelsAt, bAt);
+    for (let i = 0; i < m; i++)
+      for (let p = 0; p < k; p++)
+        heap()[panelsAt + (i >> 2) * 4 * k + p * 4 + (i & 3)] = a[i * k + p] as number;
+    heap().set(b, bAt);
+    const offsets = Array.from({ length: 40 }, (_, i) => ((i >> 2) * 4 * k + (i & 3)) * FLOAT_BYTES);
+    const run = (out: number) =>
+      kernels.productAtB(panelsAt * 4, bAt * 4, out * 4, offAt * 4, m, n, 3, 1, 100, 400 * 4, 0, 16);
+    new Int32Array(heap().buffer).set(offsets, offAt);
+    run(panelOut); // every tile's offsets o, o + 4, o + 8, o + 12: the panel sweep
+    // the last tile's unused fourth offset moved (its row is neither written nor used): the general sweep
+    new Int32Array(heap().buffer).set([offsets[36] as number], offAt + 39);
+    run(generalOut);
+    const got = Array.from(heap().subarray(panelOut, panelOut + m * n));
+    expect(got).toEqual(Array.from(heap().subarray(generalOut, generalOut + m * n)));
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < n; j++) {
+        let expected = 0;
+        for (let p = 0; p < k; p++) expected += (a[i * k + p] as number) * (b[p * n + j] as number);
+        expect(Math.abs((got[i * n + j] as number) - expected)).toBeLessThan(1e-3);
+      }
+  });
+
   test.each<{ rows: [number, number]; columns: [number, number] }>([
     { rows: [0, 37], columns: [0, 24] }, // the whole product
     { rows: [4, 16], columns: [8, 16] }, // an inner block
@@ -369,6 +402,20 @@ test('the relaxed-SIMD build computes the product (fused multiply-adds) where th
 test('the committed binary is what build-simd.mjs makes of kernels.wat', async () => {
   const committed = readFileSync(new URL('./simd-binary.generated.ts', import.meta.url), 'utf8');
   expect(await generateSimdModule()).toBe(committed);
+});
+
+test("build-simd.mjs makes the panel sweep from the general one: rows 1–3 broadcast from row 0's address", () => {
+  const source = readFileSync(new URL('./kernels.wat', import.meta.url), 'utf8');
+  const made = withPanelSweep(source);
+  const panels = made.slice(made.indexOf('(func $productBlockPanels'));
+  expect(panels.length).toBeLessThan(made.length);
+  for (const row of [1, 2, 3]) {
+    expect(panels).toContain(
+      `(v128.load32_splat offset=${4 * row} (i32.add (local.get $px) (local.get $o0)))`,
+    );
+    expect(panels).not.toContain(`(local.get $o${row})))`);
+  }
+  expect(() => withPanelSweep(source.replace(';; @product-block-end', ''))).toThrow(/markers are missing/);
 });
 
 describe('through tfjs on the wasm backend, one thread', () => {

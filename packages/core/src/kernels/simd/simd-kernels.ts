@@ -219,6 +219,13 @@ export function makeFloatOutput(
   return { out, offset: heapOffset(backend, out) };
 }
 
+/** Copies `bytes` bytes within the wasm backend's memory, from one byte offset to another. */
+export function copyHeapBytes(backend: KernelBackend, from: number, to: number, bytes: number): void {
+  const memory = memoryOf(backend);
+  if (memory === undefined) throw new Error("gradwell: the wasm backend's memory is not reachable.");
+  new Uint8Array(memory.buffer).copyWithin(to, from, from + bytes);
+}
+
 /** Runs `body` with `values` copied into a scratch int32 array on the wasm heap (its byte offset), freed after. */
 export function withInt32Scratch<T>(
   backend: KernelBackend,
