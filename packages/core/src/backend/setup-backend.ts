@@ -10,6 +10,7 @@ import { installTrainingKernels } from '../kernels/install-training-kernels';
 import {
   preferRelaxedSimd,
   relaxedSimdInRuntime,
+  relaxedSimdPreferred,
   simdKernelsFlavour,
   stopSimdKernelThreads,
   type SimdFlavour,
@@ -74,8 +75,6 @@ export interface BackendReport {
 }
 
 let current: BackendReport | undefined;
-/** The `relaxedSimd` the current backend was set up with. */
-let currentRelaxed = true;
 
 /** How long the threaded build may take to start before gradwell falls back to one thread. */
 const THREADED_START_TIMEOUT_MS = 30_000;
@@ -208,7 +207,7 @@ export async function setupBackend(options: SetupBackendOptions = {}): Promise<B
     current !== undefined &&
     current.backend === backend &&
     getBackend() === backend &&
-    (backend === 'cpu' || relaxed === currentRelaxed)
+    (backend === 'cpu' || relaxed === relaxedSimdPreferred())
   ) {
     if (
       options.threads === undefined ||
@@ -226,7 +225,6 @@ export async function setupBackend(options: SetupBackendOptions = {}): Promise<B
     }
   }
   stopSimdKernelThreads(); // the backend changes (the pool is started again below for threaded wasm)
-  currentRelaxed = relaxed;
   preferRelaxedSimd(relaxed);
   if (relaxed && backend === 'wasm' && isNode() && !relaxedSimdInRuntime()) {
     (await import('#node-threads')).allowRelaxedSimd();

@@ -92,6 +92,11 @@ export function relaxedSimdInRuntime(): boolean {
   return WebAssembly.validate(decode(SIMD_KERNELS_PLAIN_RELAXED));
 }
 
+/** Whether the relaxed-SIMD build may run (`preferRelaxedSimd`; setupBackend's `relaxedSimd`). */
+export function relaxedSimdPreferred(): boolean {
+  return relaxedWanted;
+}
+
 /**
  * Lets the relaxed-SIMD build run where the runtime has it (`on`, the default) or keeps the plain SIMD
  * build everywhere (its sums the same on every machine: relaxed SIMD fuses the multiply-add where the
