@@ -8,8 +8,10 @@
  *
  * — exactly the multiply-adds the gradient needs, where a conv of the padded dy also multiplies the
  * padding's zeros (1.4× the work for the benchmark CNN's 3×3 conv of 13×13 images; s² times it at stride
- * s). Both passes are shared among the kernel threads, the scatter by images. The columns are made a
- * group of images at a time, at most MAX_COLUMN_BYTES.
+ * s). Where there are images enough, both run for a few images at a time (`columnsToImages`), their
+ * columns still in cache when they are scattered, each thread on its own images; otherwise the product
+ * of all images is shared among the kernel threads, then the scatter by images. The columns are made
+ * for at most MAX_COLUMN_BYTES of images at a time.
  *
  * Elsewhere it is a forward conv (gradwell's SIMD `Conv2D` where it fits, XNNPACK's elsewhere):
  * dx = conv2d(dy with s−1 zeros inserted between rows/columns, W rotated 180° with in/out channels
@@ -36,6 +38,7 @@ import {
   heapOffset,
   makeFloatOutput,
   simdKernelsFor,
+  simdKernelThreads,
   withInt32Scratch,
   type SimdKernels,
 } from './simd/simd-kernels';
@@ -52,6 +55,40 @@ export function columnImages(info: backend_util.Conv2DInfo): number {
   return Math.min(batchSize, Math.floor(MAX_COLUMN_BYTES / imageBytes));
 }
 
+/**
+ * A group's columns (`columnsToImages`) at most, in bytes: whole images, at least one. Against the
+ * product of all 64 images of the benchmark CNN's second conv and then their scatter (8.9 MB of
+ * columns), groups of 4 images (557 KB) ran the op 1.05–1.20× as fast on one thread and 1.09–1.23× on
+ * two, bit for bit the same (2-vCPU VM, alternated in one process; docs/measurements/targets-2-core.md);
+ * groups of one image (139 KB) gained less (1.06×: 121 output pixels leave a tile of 4 rows part
+ * empty), and of 8 (1.1 MB) nothing on two threads.
+ */
+export const GROUP_COLUMN_BYTES = 640 << 10;
+
+/**
+ * Images per group of `columnsToImages` for `images` images of `imageBytes` bytes of columns each on
+ * `threads` threads: as many as GROUP_COLUMN_BYTES holds (at least one), and, on more than one thread,
+ * few enough that each thread has two groups at least; 0 where the images are too few for that (then the
+ * product of all images is shared, then the scatter).
+ */
+export function imagesPerGroup(imageBytes: number, images: number, threads: number): number {
+  const byCache = Math.max(1, Math.floor(GROUP_COLUMN_BYTES / imageBytes));
+  return Math.min(byCache, images, threads > 1 ? Math.floor(images / (2 * threads)) : images);
+}
+
+/** `col2im`'s arguments after `images`: inHeight … padLeft. */
+type ScatterGeometry =
+  Parameters<SimdKernels['col2im']> extends [number, number, number, ...infer R] ? R : never;
+
+function scatterGeometry(info: backend_util.Conv2DInfo): ScatterGeometry {
+  const { inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth } = info;
+  const { strideHeight, strideWidth, dilationHeight, dilationWidth, padInfo } = info;
+  return [
+    ...[inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth],
+    ...[strideHeight, strideWidth, dilationHeight, dilationWidth, padInfo.top, padInfo.left],
+  ] as ScatterGeometry;
+}
+
 function byColumns(
   calls: KernelCalls,
   simd: SimdKernels,
@@ -62,12 +99,19 @@ function byColumns(
 ): TensorInfo {
   const { backend } = calls;
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels: k } = info;
-  const { filterHeight: kh, filterWidth: kw, padInfo } = info;
-  const taps = kh * kw * inChannels;
-  const imageRows = outHeight * outWidth;
+  const taps = info.filterHeight * info.filterWidth * inChannels;
+  const pixels = outHeight * outWidth;
+  // bytes an image of dy, of columns and of dx
+  const [dyImage, colsImage, dxImage] = [pixels * k, pixels * taps, inHeight * inWidth * inChannels].map(
+    (floats) => floats * FLOAT_BYTES,
+  ) as [number, number, number];
   const weights = calls.track(makeFloatOutput(backend, [k, taps], false).out);
   simd.transpose(heapOffset(backend, filter), heapOffset(backend, weights), taps, k); // Wᵀ: [co, taps]
-  const cols = calls.track(makeFloatOutput(backend, [perGroup * imageRows, taps], false).out);
+  const threads = simdKernelThreads(backend);
+  const group = imagesPerGroup(colsImage, perGroup, threads);
+  // room for a group's columns on one thread; shared, each block's group starts at its first image's room
+  const roomImages = group > 0 && threads <= 1 ? group : perGroup;
+  const cols = calls.track(makeFloatOutput(backend, [roomImages * pixels, taps], false).out);
   const dx = calls.track(makeFloatOutput(backend, [batchSize, inHeight, inWidth, inChannels], false).out);
   const [dyAt, weightsAt, colsAt, dxAt] = [dy, weights, cols, dx].map((t) => heapOffset(backend, t)) as [
     number,
@@ -75,45 +119,32 @@ function byColumns(
     number,
     number,
   ];
-  const offsets = new Int32Array(Math.ceil((perGroup * imageRows) / 4) * 4);
-  for (let i = 0; i < perGroup * imageRows; i++) offsets[i] = i * k * FLOAT_BYTES;
   const chunk = chunkOf(k);
-  withInt32Scratch(backend, offsets, (offsetsAt) => {
+  // the byte offset in dy of each output pixel of a group (or of all images), rounded up to 4 entries
+  const rows = (group > 0 ? group : perGroup) * pixels;
+  const offsets = Array.from({ length: Math.ceil(rows / 4) * 4 }, (_, i) =>
+    i < rows ? i * k * FLOAT_BYTES : 0,
+  );
+  const geometry = scatterGeometry(info);
+  withInt32Scratch(backend, [...offsets, k / chunk, chunk, ...geometry], (offsetsAt) => {
     for (let first = 0; first < batchSize; first += perGroup) {
       const images = Math.min(perGroup, batchSize - first);
-      const rows = images * imageRows;
-      simd.productAtB(
-        dyAt + first * imageRows * k * FLOAT_BYTES,
-        weightsAt,
-        colsAt,
-        offsetsAt,
-        rows,
-        taps,
-        k / chunk,
-        1,
-        chunk,
-        chunk * FLOAT_BYTES,
-        0,
-        FLOAT_BYTES,
-      );
-      simd.col2im(
-        colsAt,
-        dxAt + first * inHeight * inWidth * inChannels * FLOAT_BYTES,
-        images,
-        inHeight,
-        inWidth,
-        inChannels,
-        outHeight,
-        outWidth,
-        kh,
-        kw,
-        info.strideHeight,
-        info.strideWidth,
-        info.dilationHeight,
-        info.dilationWidth,
-        padInfo.top,
-        padInfo.left,
-      );
+      const [dyFirst, dxFirst] = [dyAt + first * dyImage, dxAt + first * dxImage];
+      if (group > 0) {
+        // a group of images at a time, its columns scattered while in cache; whole groups per thread
+        const geometryAt = offsetsAt + offsets.length * 4;
+        // prettier-ignore
+        simd.columnsToImages(
+          dyFirst, weightsAt, colsAt, offsetsAt, dxFirst, images, group, geometryAt, taps, dyImage, colsImage, dxImage,
+        );
+      } else {
+        // too few images for two groups a thread: the product of all (shared), then the scatter
+        // prettier-ignore
+        simd.productAtB(
+          dyFirst, weightsAt, colsAt, offsetsAt, images * pixels, taps, k / chunk, 1, chunk, chunk * FLOAT_BYTES, 0, FLOAT_BYTES,
+        );
+        simd.col2im(colsAt, dxFirst, images, ...geometry);
+      }
     }
   });
   return dx;

@@ -118,6 +118,30 @@ export interface SimdKernels {
     padLeft: number,
   ): void;
   /**
+   * `Conv2DBackpropInput` a group of `group` images at a time: their columns (`productAtB` of their dy,
+   * `dyImageBytes` an image, by Wᵀ in `weights`, [k, taps]) into `cols` (room for a group, `colsImageBytes`
+   * an image, used again for each group), then `col2im` of those columns into their images of dx
+   * (`dxImageBytes` each), while they are in cache. `offsets`: the byte offset in dy of each of a group's
+   * output pixels (i·k·4), rounded up to a multiple of 4 entries. `geometry`: 15 int32s, k's chunks and
+   * k per chunk, then `col2im`'s arguments from inHeight to padLeft. Shared among threads by whole groups
+   * (sliced-kernels.ts), a block's group uses the room of the block's first image: `cols` then needs
+   * room for `images` images.
+   */
+  columnsToImages(
+    dy: number,
+    weights: number,
+    cols: number,
+    offsets: number,
+    dx: number,
+    images: number,
+    group: number,
+    geometry: number,
+    taps: number,
+    dyImageBytes: number,
+    colsImageBytes: number,
+    dxImageBytes: number,
+  ): void;
+  /**
    * Momentum's update of `count` values: a' = μ·a + g, w' = (−η)·a' + w (Nesterov: w' = (−η)·(g + a'·μ) + w
    * when `nesterov` is 1), each step rounded to float32 in tfjs's order. Outputs must not overlap inputs.
    */

@@ -16,7 +16,7 @@ import { setupBackend } from '../../index';
 import { spawnKernelWorker } from '../../backend/node-threads';
 import { KernelPool, type KernelWorker } from './kernel-pool';
 import { MIN_SHARED_WORK } from './product-blocks';
-import { columnImages, MAX_COLUMN_BYTES } from '../conv2d-backprop-input';
+import { columnImages, imagesPerGroup, MAX_COLUMN_BYTES } from '../conv2d-backprop-input';
 import { SIMD_KERNELS_SHARED } from './simd-binary.generated';
 import { simdKernelPoolFor, simdKernelThreads, type SimdKernels } from './simd-kernels';
 
@@ -365,18 +365,30 @@ describe('through tfjs on two threads', () => {
     shared.forEach((values, i) => expect(values.equals(single[i]!)).toBe(true));
   });
 
-  test("a conv's input gradient is a shared product and col2im, in groups of images, equal to the cpu backend", async () => {
-    // 2.88 MB of columns an image: 11 images a group (MAX_COLUMN_BYTES), then 1
+  test("a conv's input gradient: groups of images, a group's columns scattered while in cache, shared by groups and equal to the cpu backend", async () => {
+    // 2.88 MB of columns an image: 11 images at a time (MAX_COLUMN_BYTES), then 1; groups of one image
     const info = tf.backend_util.computeConv2DInfo([12, 102, 102, 8], [3, 3, 8, 8], 1, 1, 'valid');
     expect(columnImages(info)).toBe(Math.floor(MAX_COLUMN_BYTES / (100 * 100 * 72 * 4)));
     expect(columnImages(info)).toBe(11);
+    expect(imagesPerGroup(100 * 100 * 72 * 4, 11, 2)).toBe(1);
     const make = () => {
       const dy = tf.randomUniform<tf.Rank.R4>([12, 100, 100, 8], -1, 1, 'float32', 13);
       const w = tf.randomUniform<tf.Rank.R4>([3, 3, 8, 8], -1, 1, 'float32', 14);
       return [tf.conv2dTranspose(dy, w, [12, 102, 102, 8], 1, 'valid')];
     };
-    // two products and the first group's col2im (the second's, one image, is under 4 MB)
-    expect(await againstCpu(make)).toBe(3);
+    // one job of the first 11 images (in blocks of groups); the last image alone on the caller
+    expect(await againstCpu(make)).toBe(1);
+  });
+
+  test("a conv's input gradient of too few images for two groups a thread: the product of all, shared, then the scatter, shared", async () => {
+    expect(imagesPerGroup(100 * 100 * 72 * 4, 3, 2)).toBe(0);
+    const make = () => {
+      const dy = tf.randomUniform<tf.Rank.R4>([3, 100, 100, 8], -1, 1, 'float32', 15);
+      const w = tf.randomUniform<tf.Rank.R4>([3, 3, 8, 8], -1, 1, 'float32', 16);
+      return [tf.conv2dTranspose(dy, w, [3, 102, 102, 8], 1, 'valid')];
+    };
+    // the product (17 M multiply-adds) and col2im (9.6 MB read and written)
+    expect(await againstCpu(make)).toBe(2);
   });
 
   test('switching to one thread stops the pool; products then run on the caller', async () => {

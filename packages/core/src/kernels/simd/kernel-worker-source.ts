@@ -19,6 +19,7 @@ export const JOB_KERNELS = [
   'adamUpdate',
   'binaryOp',
   'col2im',
+  'columnsToImages',
 ] as const;
 export type JobKernel = (typeof JOB_KERNELS)[number];
 

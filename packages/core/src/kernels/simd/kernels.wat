@@ -778,7 +778,7 @@
   ;; (the product dy · Wᵀ), and each goes to dx[n, oy·sh + ky·dh − top, ox·sw + kx·dw − left, :] where
   ;; that lies in the image. dx (of `images` images) is zeroed first, then summed in that order: pixel
   ;; by pixel, tap by tap, one float32 addition a value, four channels at a time and the rest one by one.
-  (func (export "col2im")
+  (func $col2im (export "col2im")
     (param $cols i32) (param $dx i32) (param $images i32) (param $inHeight i32) (param $inWidth i32)
     (param $channels i32) (param $outHeight i32) (param $outWidth i32) (param $filterHeight i32)
     (param $filterWidth i32) (param $strideH i32) (param $strideW i32) (param $dilationH i32)
@@ -866,4 +866,46 @@
         (local.set $image (i32.add (local.get $image) (local.get $imageBytes)))
         (local.set $n (i32.add (local.get $n) (i32.const 1)))
         (br $imageLoop))))
+
+  ;; Conv2DBackpropInput as `columnsToImages`: the columns of a group of images (the product dy · Wᵀ,
+  ;; $productBlock over the group's output pixels), then their scatter into the group's images of dx
+  ;; ($col2im), group after group of `group` images. A group's columns stay in cache between the two,
+  ;; where the product of all images and then the scatter of all wrote and read them through memory.
+  ;; `dy` holds `images` images of `dyImageBytes` (output pixels × k values), `dx` as many of
+  ;; `dxImageBytes`; `weights` is Wᵀ ([k, `taps`], taps = filterHeight · filterWidth · channels); `cols` has room for a group's columns
+  ;; (`colsImageBytes` an image), used again for every group; `offsets` holds the byte offset in dy of
+  ;; each of a group's output pixels, rounded up to a multiple of 4 entries. `geometry` points at 15
+  ;; int32s: k's chunks and k per chunk (as productAtB takes them), then col2im's parameters from
+  ;; inHeight to padLeft. Each value is the same sum, in the same order, as the product of all images
+  ;; and then the scatter of all compute.
+  (func (export "columnsToImages")
+    (param $dy i32) (param $weights i32) (param $cols i32) (param $offsets i32) (param $dx i32)
+    (param $images i32) (param $group i32) (param $geometry i32) (param $taps i32)
+    (param $dyImageBytes i32) (param $colsImageBytes i32) (param $dxImageBytes i32)
+    (local $g i32) (local $n i32) (local $pixels i32)
+    (local.set $pixels (i32.mul (i32.load offset=20 (local.get $geometry)) (i32.load offset=24 (local.get $geometry))))
+    (block $done
+      (loop $groups
+        (br_if $done (i32.ge_u (local.get $n) (local.get $images)))
+        (local.set $g (i32.sub (local.get $images) (local.get $n)))
+        (if (i32.gt_u (local.get $g) (local.get $group)) (then (local.set $g (local.get $group))))
+        (call $productBlock
+          (local.get $dy) (local.get $weights) (local.get $cols) (local.get $offsets)
+          (i32.mul (local.get $g) (local.get $pixels)) (local.get $taps)
+          (i32.load offset=0 (local.get $geometry)) (i32.const 1) (i32.load offset=4 (local.get $geometry))
+          (i32.shl (i32.load offset=4 (local.get $geometry)) (i32.const 2)) (i32.const 0) (i32.const 4)
+          (i32.shl (local.get $taps) (i32.const 2)))
+        (call $col2im
+          (local.get $cols) (local.get $dx) (local.get $g)
+          (i32.load offset=8 (local.get $geometry)) (i32.load offset=12 (local.get $geometry))
+          (i32.load offset=16 (local.get $geometry)) (i32.load offset=20 (local.get $geometry))
+          (i32.load offset=24 (local.get $geometry)) (i32.load offset=28 (local.get $geometry))
+          (i32.load offset=32 (local.get $geometry)) (i32.load offset=36 (local.get $geometry))
+          (i32.load offset=40 (local.get $geometry)) (i32.load offset=44 (local.get $geometry))
+          (i32.load offset=48 (local.get $geometry)) (i32.load offset=52 (local.get $geometry))
+          (i32.load offset=56 (local.get $geometry)))
+        (local.set $dy (i32.add (local.get $dy) (i32.mul (local.get $g) (local.get $dyImageBytes))))
+        (local.set $dx (i32.add (local.get $dx) (i32.mul (local.get $g) (local.get $dxImageBytes))))
+        (local.set $n (i32.add (local.get $n) (local.get $g)))
+        (br $groups))))
 )

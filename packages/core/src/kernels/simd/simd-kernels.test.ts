@@ -189,6 +189,80 @@ describe.each([false, true])('the SIMD module (shared memory: %s)', (shared) => 
   );
 });
 
+describe.each([false, true])('columnsToImages (shared memory: %s)', (shared) => {
+  test.each([
+    // images, group, in h × w × channels, out h × w, filter h × w, strides, dilations, pad top/left, k
+    [5, 2, 9, 9, 8, 7, 7, 3, 3, 1, 1, 1, 1, 0, 0, 12], // a last group of one image
+    [3, 3, 7, 6, 2, 4, 3, 2, 2, 2, 2, 1, 1, 1, 0, 5], // strides 2, padding, 12 pixels an image
+    [4, 1, 8, 7, 8, 6, 5, 3, 3, 1, 1, 2, 2, 2, 1, 260], // dilations 2, k in 4 chunks of 65
+  ])(
+    '%i images in groups of %i (%i×%i×%i) equal the product of all images, then col2im of all, bit for bit',
+    (images, group, ih, iw, ci, oh, ow, kh, kw, sh, sw, dh, dw, top, left, k) => {
+      const { kernels, heap } = instantiate(shared);
+      const [pixels, taps] = [oh * ow, kh * kw * ci];
+      const chunk = k > 128 ? 65 : k;
+      const geometry = [ih, iw, ci, oh, ow, kh, kw, sh, sw, dh, dw, top, left] as const;
+      const offsets = (rows: number) =>
+        Array.from({ length: Math.ceil(rows / 4) * 4 }, (_, i) => (i < rows ? i * k * FLOAT_BYTES : 0));
+      const [dy, w] = [values(images * pixels * k, 31), values(k * taps, 32)];
+      const dxSize = images * ih * iw * ci;
+      // floats: dy, Wᵀ, all columns, the reference dx, a group's columns, dx, then the int32 offsets
+      const dyAt = 64;
+      const wAt = dyAt + dy.length;
+      const allColsAt = wAt + w.length;
+      const refAt = allColsAt + images * pixels * taps;
+      const groupColsAt = refAt + dxSize + 4;
+      const dxAt = groupColsAt + group * pixels * taps + 4;
+      const allOffAt = dxAt + dxSize + 4;
+      const offAt = allOffAt + Math.ceil((images * pixels) / 4) * 4;
+      heap().set(dy, dyAt);
+      heap().set(w, wAt);
+      const ints = new Int32Array(heap().buffer);
+      ints.set(offsets(images * pixels), allOffAt);
+      kernels.productAtB(
+        dyAt * 4,
+        wAt * 4,
+        allColsAt * 4,
+        allOffAt * 4,
+        images * pixels,
+        taps,
+        k / chunk,
+        1,
+        chunk,
+        chunk * 4,
+        0,
+        4,
+      );
+      kernels.col2im(allColsAt * 4, refAt * 4, images, ...geometry);
+      const groupOffsets = offsets(group * pixels);
+      ints.set([...groupOffsets, k / chunk, chunk, ...geometry], offAt);
+      heap().fill(Number.NaN, groupColsAt, dxAt + dxSize + 4); // sentinels past the group's room and dx
+      kernels.columnsToImages(
+        dyAt * 4,
+        wAt * 4,
+        groupColsAt * 4,
+        offAt * 4,
+        dxAt * 4,
+        images,
+        group,
+        (offAt + groupOffsets.length) * 4,
+        taps,
+        pixels * k * 4,
+        pixels * taps * 4,
+        ih * iw * ci * 4,
+      );
+      const dx = heap().slice(dxAt, dxAt + dxSize);
+      expect(Buffer.from(dx.buffer).equals(Buffer.from(heap().slice(refAt, refAt + dxSize).buffer))).toBe(
+        true,
+      );
+      expect(dx.some((v) => v !== 0)).toBe(true);
+      const roomEnd = groupColsAt + group * pixels * taps;
+      expect(Number.isNaN(heap()[roomEnd] as number)).toBe(true); // nothing past a group's columns
+      expect(Number.isNaN(heap()[dxAt + dxSize] as number)).toBe(true); // nor past dx
+    },
+  );
+});
+
 describe.each([false, true])('transpose (shared memory: %s)', (shared) => {
   test.each([
     [1, 1],

@@ -6,11 +6,12 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { spawnKernelWorker } from '../../backend/node-threads';
 import { KernelPool } from './kernel-pool';
-import { BLOCKS_PER_THREAD } from './product-blocks';
+import { BLOCKS_PER_THREAD, MIN_BLOCK_WORK, MIN_SHARED_WORK } from './product-blocks';
 import { SIMD_KERNELS_SHARED } from './simd-binary.generated';
 import type { SimdKernels } from './simd-kernels';
 import {
   itemsPerBlock,
+  itemsPerWorkBlock,
   MIN_SHARED_BYTES,
   MIN_SHARED_BYTES_POLLING,
   MIN_SLICE_BYTES,
@@ -48,6 +49,31 @@ describe('itemsPerBlock', () => {
     expect(itemsPerBlock(values, 12, 2, 16, false)).toBe(values);
     // 1.5 MB in blocks of at least 256 KB: 6 blocks of 21 846 values, rounded up to 16
     expect(itemsPerBlock(values, 12, 2, 16, true)).toBe(21_856);
+  });
+});
+
+describe('itemsPerWorkBlock', () => {
+  test('one block below MIN_SHARED_WORK; above it, whole groups of at least MIN_BLOCK_WORK, at most 4 a thread', () => {
+    expect(itemsPerWorkBlock(3, 600_000, 2, 1)).toBe(3); // 1.8 M multiply-adds
+    expect(itemsPerWorkBlock(0, 600_000, 2, 1)).toBe(1);
+    expect(3 * 600_000).toBeLessThan(MIN_SHARED_WORK);
+    // the benchmark CNN's second conv: 64 images of 121 pixels × 288 taps × 64 channels, groups of 4
+    expect(itemsPerWorkBlock(64, 121 * 288 * 64, 2, 4)).toBe(8);
+    expect(itemsPerWorkBlock(64, 121 * 288 * 64, 8, 4)).toBe(4);
+    for (const [items, itemWork, threads, align] of [
+      [64, 2_230_272, 2, 4],
+      [11, 5_760_000, 2, 1],
+      [1000, 3000, 3, 7],
+      [40, 200_000, 16, 3],
+    ] as const) {
+      const per = itemsPerWorkBlock(items, itemWork, threads, align);
+      const blocks = Math.ceil(items / per);
+      expect(per % align).toBe(0);
+      expect(blocks).toBeGreaterThan(1);
+      expect(blocks).toBeLessThanOrEqual(BLOCKS_PER_THREAD * threads);
+      expect((per - align) * itemWork).toBeLessThan(Math.max(MIN_BLOCK_WORK, (items * itemWork) / blocks));
+      expect(Math.floor(items / blocks) * itemWork + align * itemWork).toBeGreaterThanOrEqual(MIN_BLOCK_WORK);
+    }
   });
 });
 
@@ -198,6 +224,27 @@ describe('pooledKernels on a pool of three threads', () => {
     const dxSize = images * size * size * channels;
     const scattered = both([at(1)], [colsSize], [at(8)], dxSize, (k) =>
       k.col2im(at(1), at(8), images, size, size, channels, out, out, 3, 3, 1, 1, 1, 1, 0, 0),
+    );
+    expect(scattered.jobs).toBe(1);
+    expect(Buffer.concat(scattered.shared).equals(Buffer.concat(scattered.single))).toBe(true);
+  });
+
+  test("columnsToImages over 24 images in groups of 2 (the benchmark CNN's backward input): shared by groups, bit for bit", () => {
+    const [images, group, size, ci, out, k] = [24, 2, 13, 32, 11, 64];
+    const [pixels, taps] = [out * out, 9 * ci];
+    const [dy, w, cols, dx, ints] = [at(1), at(8), at(9), at(24), at(30)];
+    const geometry = [size, size, ci, out, out, 3, 3, 1, 1, 1, 1, 0, 0];
+    const offsets = Array.from({ length: Math.ceil((group * pixels) / 4) * 4 }, (_, i) =>
+      i < group * pixels ? i * k * 4 : 0,
+    );
+    new Int32Array(memory.buffer).set([...offsets, 1, k, ...geometry], ints / 4);
+    const geometryAt = ints + offsets.length * 4;
+    const dxSize = images * size * size * ci;
+    const scattered = both([dy, w], [images * pixels * k, k * taps], [dx], dxSize, (kernels) =>
+      // prettier-ignore
+      kernels.columnsToImages(
+        dy, w, cols, ints, dx, images, group, geometryAt, taps, pixels * k * 4, pixels * taps * 4, size * size * ci * 4,
+      ),
     );
     expect(scattered.jobs).toBe(1);
     expect(Buffer.concat(scattered.shared).equals(Buffer.concat(scattered.single))).toBe(true);

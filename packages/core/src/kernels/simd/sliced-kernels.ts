@@ -9,7 +9,7 @@
 import type { KernelPool } from './kernel-pool';
 import type { SimdKernels } from './kernel-exports';
 import type { JobKernel } from './kernel-worker-source';
-import { BLOCKS_PER_THREAD } from './product-blocks';
+import { BLOCKS_PER_THREAD, MIN_BLOCK_WORK, MIN_SHARED_WORK } from './product-blocks';
 
 /**
  * Bytes a kernel call reads and writes, at least, for its items to be shared with workers that sleep
@@ -39,6 +39,11 @@ interface Slicing {
   itemBytes: number;
   /** Items per block are a multiple of this (16 values: a 64-byte cache line). */
   align: number;
+  /**
+   * Multiply-adds per item, for a kernel whose items are products: then it is shared as a product is
+   * (product-blocks.ts), by its work rather than its bytes.
+   */
+  itemWork?: number;
 }
 
 type Sliced = Exclude<JobKernel, 'productBlock'>;
@@ -79,6 +84,14 @@ const SLICINGS: { [K in Sliced]: (args: Parameters<SimdKernels[K]>) => Slicing }
     const steps = [colsImage, dxImage, ...Array<number>(14).fill(0)];
     return { steps, countArg: 2, itemBytes: colsImage + dxImage, align: 1 };
   },
+  // images: dy, the group's columns (the block's first image's room) and dx advance by an image each
+  columnsToImages: ([, , , , , , group, , taps, dyImage, colsImage, dxImage]) => ({
+    steps: [dyImage, 0, colsImage, 0, dxImage, 0, 0, 0, 0, 0, 0, 0],
+    countArg: 5,
+    itemBytes: dyImage + 2 * colsImage + 2 * dxImage,
+    align: group,
+    itemWork: (dyImage / 4) * taps,
+  }),
   // values of a, b and out; a scalar operand stays
   binaryOp: ([, , , , , aScalar, bScalar]) => ({
     steps: [aScalar ? 0 : 4, bScalar ? 0 : 4, 4, 0, 0, 0, 0],
@@ -110,13 +123,27 @@ export function itemsPerBlock(
   return Math.ceil(items / blocks / align) * align;
 }
 
+/**
+ * Items per block for `items` of `itemWork` multiply-adds each on `threads` threads: all of them below
+ * MIN_SHARED_WORK in all, else about BLOCKS_PER_THREAD blocks a thread of at least MIN_BLOCK_WORK.
+ */
+export function itemsPerWorkBlock(items: number, itemWork: number, threads: number, align: number): number {
+  const work = items * itemWork;
+  if (work < MIN_SHARED_WORK) return Math.max(1, items);
+  const blocks = Math.max(1, Math.min(BLOCKS_PER_THREAD * threads, Math.floor(work / MIN_BLOCK_WORK)));
+  return Math.ceil(items / blocks / align) * align;
+}
+
 /** `own` (the caller's kernels) with its products and element-wise kernels shared through `pool`. */
 export function pooledKernels(own: SimdKernels, pool: KernelPool): SimdKernels {
   const share = <K extends Sliced>(kernel: K) =>
     ((...args: Parameters<SimdKernels[K]>) => {
-      const { steps, countArg, itemBytes, align } = SLICINGS[kernel](args);
+      const { steps, countArg, itemBytes, align, itemWork } = SLICINGS[kernel](args);
       const items = args[countArg] as number;
-      const per = itemsPerBlock(items, itemBytes, pool.threads, align, pool.polls);
+      const per =
+        itemWork === undefined
+          ? itemsPerBlock(items, itemBytes, pool.threads, align, pool.polls)
+          : itemsPerWorkBlock(items, itemWork, pool.threads, align);
       pool.sliced(own, kernel, args, { steps, countArg, per });
     }) as unknown as SimdKernels[K];
   return {
@@ -130,5 +157,6 @@ export function pooledKernels(own: SimdKernels, pool: KernelPool): SimdKernels {
     adamUpdate: share('adamUpdate'),
     binaryOp: share('binaryOp'),
     col2im: share('col2im'),
+    columnsToImages: share('columnsToImages'),
   };
 }
