@@ -3,9 +3,10 @@
  * count is fixed when the wasm backend starts). Prints one JSON line.
  *
  *   node targets-child.mjs THREADS [quick] [plain]
- *                                            gradwell on wasm: the plain matMul of the MLP's first layer
- *                                            (GEMM rate), the MLP and CNN SGD steps, and both steps again
- *                                            with gradwell's SIMD kernels off (its previous JS kernels);
+ *                                            gradwell on wasm: the MLP and CNN SGD steps, and both steps
+ *                                            again with gradwell's SIMD kernels off (its previous JS
+ *                                            kernels); the plain matMul of the MLP's first layer (GEMM
+ *                                            rate) timed in the same rounds as the MLP's steps;
  *                                            `plain`: all with setupBackend({ relaxedSimd: false })
  *   node targets-child.mjs layers [quick]    tfjs-layers 4.22 `trainOnBatch` of the same MLP on stock wasm
  *                                            (tfjs's own kernels, its own single-threaded loader)
@@ -13,7 +14,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { setSimdKernels, setupBackend, uninstallTrainingKernels } from '@gradwell/core';
-import { medianMs } from '@gradwell/bench-kit';
 import { makeBatch, makeCnn, makeMlp, makeStep } from './models.mjs';
 
 const [mode, ...flags] = process.argv.slice(2);
@@ -31,28 +31,42 @@ const median = (values) => {
 };
 
 /**
- * Median step times with gradwell's SIMD kernels on and off, measured alternately (on, off, on, …) on
- * two copies of the model, so drift on a shared machine falls on both alike.
+ * Median times of `tasks` (functions timed one call at a time), measured in rounds of one call each in
+ * turn, so drift on a shared machine falls on all alike. A task with `warm: true` is called once more,
+ * untimed, just before its timed call (its operands in cache, as in a loop of it alone).
  */
-function measureStepOnOff(makeModel, shape) {
-  const batch = makeBatch(shape);
-  const steps = [makeModel(), makeModel()].map((model) => ({ model, step: makeStep(model, batch) }));
-  const times = [[], []];
+function alternate(tasks) {
+  const times = tasks.map(() => []);
   for (let r = -runs.warmup; r < runs.runs; r++) {
-    steps.forEach(({ step }, i) => {
-      setSimdKernels(i === 0);
+    tasks.forEach((task, i) => {
+      if (task.warm) task();
       const start = performance.now();
-      step();
+      task();
       if (r >= 0) times[i].push(performance.now() - start);
     });
   }
+  return times.map(median);
+}
+
+/**
+ * Median step times with gradwell's SIMD kernels on and off, measured alternately (on, off, on, …) on
+ * two copies of the model, with `alongside` (more timed functions) in the same rounds.
+ */
+function measureStepOnOff(makeModel, shape, alongside = []) {
+  const batch = makeBatch(shape);
+  const steps = [makeModel(), makeModel()].map((model) => ({ model, step: makeStep(model, batch) }));
+  const stepWith = (on) => () => {
+    setSimdKernels(on);
+    steps[on ? 0 : 1].step();
+  };
+  const [on, off, ...others] = alternate([stepWith(true), stepWith(false), ...alongside]);
   setSimdKernels(true);
   for (const { model, step } of steps) {
     step.dispose();
     model.dispose();
   }
   tf.dispose([batch.x, batch.labels]);
-  return { on: median(times[0]), off: median(times[1]) };
+  return { on, off, others };
 }
 
 if (mode === 'layers') {
@@ -81,16 +95,20 @@ if (mode === 'layers') {
   const a = tf.randomUniform([128, 784], -1, 1, 'float32', 1);
   const b = tf.randomUniform([784, 512], -1, 1, 'float32', 2);
   // The floor's rate: the faster of gradwell's SIMD product and XNNPACK (which, with the same operand
-  // every call, packs it once and serves it from its cache: its best case).
-  const matMulMs = Math.min(
-    ...[true, false].map((on) => {
-      setSimdKernels(on);
-      return medianMs(() => tf.matMul(a, b).dispose(), runs);
-    }),
-  );
+  // every call, packs it once and serves it from its cache: its best case), timed in the same rounds as
+  // the MLP's steps, so the step's ratio to its floor holds however this machine's speed drifts.
+  const matMulWith = (on) =>
+    Object.assign(
+      () => {
+        setSimdKernels(on);
+        tf.matMul(a, b).dispose();
+      },
+      { warm: true },
+    );
+  const mlp = measureStepOnOff(makeMlp, [128, 784], [matMulWith(true), matMulWith(false)]);
+  const matMulMs = Math.min(...mlp.others);
   setSimdKernels(true);
   tf.dispose([a, b]);
-  const mlp = measureStepOnOff(makeMlp, [128, 784]);
   const cnn = measureStepOnOff(makeCnn, [64, 28, 28, 1]);
   console.log(
     JSON.stringify({

@@ -2,7 +2,8 @@
  * Issue 20's targets, each a row with its reference measured in the same run and whether it is met:
  *
  * - MLP 784-512-256-10 SGD step (batch 128) ≤ 1.25× its GEMM floor: the step's 411 MFLOP at the rate of
- *   the plain matMul 128×784·784×512 measured in the same process (the faster of gradwell's SIMD product and XNNPACK with its packing cached);
+ *   the plain matMul 128×784·784×512 measured in the same process, in the same rounds as the step (the
+ *   faster of gradwell's SIMD product and XNNPACK with its packing cached);
  * - the same step ≥ 12× tfjs-layers 4.22 `trainOnBatch` on stock wasm (tfjs's kernels and loader);
  * - CNN conv32-pool-conv64-pool-128-10 SGD step (batch 64) ≤ 0.8× PyTorch on the CPU at the same thread
  *   count (a row only where `/usr/bin/python3` imports torch — Debian's python3-torch; never installed
