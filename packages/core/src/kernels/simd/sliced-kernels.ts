@@ -30,21 +30,18 @@ export const MIN_SHARED_BYTES_POLLING = 1 << 20;
 /** Bytes per block, at least (a claim costs well under 1 µs; a block of this many, several µs). */
 export const MIN_SLICE_BYTES = 256 << 10;
 
-/** How one kernel's call is cut: per item, the bytes each argument advances by, and the item count. */
-interface Slicing {
+/**
+ * How one kernel's call is cut: per item, the bytes each argument advances by, and the item count; and
+ * what decides the blocks: the bytes an item reads and writes (a pass over memory), or, for a kernel whose
+ * items are products, its multiply-adds (then shared as a product is, product-blocks.ts).
+ */
+type Slicing = {
   steps: number[];
   /** The argument that counts the items. */
   countArg: number;
-  /** Bytes read and written per item. */
-  itemBytes: number;
   /** Items per block are a multiple of this (16 values: a 64-byte cache line). */
   align: number;
-  /**
-   * Multiply-adds per item, for a kernel whose items are products: then it is shared as a product is
-   * (product-blocks.ts), by its work rather than its bytes.
-   */
-  itemWork?: number;
-}
+} & ({ itemBytes: number; itemWork?: undefined } | { itemWork: number; itemBytes?: undefined });
 
 type Sliced = Exclude<JobKernel, 'productBlock'>;
 
@@ -88,7 +85,6 @@ const SLICINGS: { [K in Sliced]: (args: Parameters<SimdKernels[K]>) => Slicing }
   columnsToImages: ([, , , , , , group, , taps, dyImage, colsImage, dxImage]) => ({
     steps: [dyImage, 0, colsImage, 0, dxImage, 0, 0, 0, 0, 0, 0, 0],
     countArg: 5,
-    itemBytes: dyImage + 2 * colsImage + 2 * dxImage,
     align: group,
     itemWork: (dyImage / 4) * taps,
   }),
@@ -138,12 +134,13 @@ export function itemsPerWorkBlock(items: number, itemWork: number, threads: numb
 export function pooledKernels(own: SimdKernels, pool: KernelPool): SimdKernels {
   const share = <K extends Sliced>(kernel: K) =>
     ((...args: Parameters<SimdKernels[K]>) => {
-      const { steps, countArg, itemBytes, align, itemWork } = SLICINGS[kernel](args);
+      const slicing = SLICINGS[kernel](args);
+      const { steps, countArg, align } = slicing;
       const items = args[countArg] as number;
       const per =
-        itemWork === undefined
-          ? itemsPerBlock(items, itemBytes, pool.threads, align, pool.polls)
-          : itemsPerWorkBlock(items, itemWork, pool.threads, align);
+        slicing.itemWork === undefined
+          ? itemsPerBlock(items, slicing.itemBytes, pool.threads, align, pool.polls)
+          : itemsPerWorkBlock(items, slicing.itemWork, pool.threads, align);
       pool.sliced(own, kernel, args, { steps, countArg, per });
     }) as unknown as SimdKernels[K];
   return {
