@@ -58,7 +58,7 @@ export function columnImages(info: backend_util.Conv2DInfo): number {
 /**
  * A group's columns (`columnsToImages`) at most, in bytes: whole images, at least one. Against the
  * product of all 64 images of the benchmark CNN's second conv and then their scatter (8.9 MB of
- * columns), groups of 4 images (557 KB) ran the op 1.05–1.20× as fast on one thread and 1.09–1.23× on
+ * columns), groups of 4 images (557 KB) ran the op 1.05–1.20× as fast on one thread and 1.09–1.22× on
  * two, bit for bit the same (2-vCPU VM, alternated in one process; docs/measurements/targets-2-core.md);
  * groups of one image (139 KB) gained less (1.06×: 121 output pixels leave a tile of 4 rows part
  * empty), and of 8 (1.1 MB) nothing on two threads.
