@@ -126,7 +126,9 @@ function byColumns(
     i < rows ? i * k * FLOAT_BYTES : 0,
   );
   const geometry = scatterGeometry(info);
-  withInt32Scratch(backend, [...offsets, k / chunk, chunk, ...geometry], (offsetsAt) => {
+  // after the offsets, for `columnsToImages`: k's chunks, k per chunk and col2im's geometry
+  const scratch = group > 0 ? [...offsets, k / chunk, chunk, ...geometry] : offsets;
+  withInt32Scratch(backend, scratch, (offsetsAt) => {
     for (let first = 0; first < batchSize; first += perGroup) {
       const images = Math.min(perGroup, batchSize - first);
       const [dyFirst, dxFirst] = [dyAt + first * dyImage, dxAt + first * dxImage];

@@ -35,6 +35,14 @@ export const MIN_BLOCK_WORK = 1 << 18;
  */
 export const BLOCKS_PER_THREAD = 4;
 
+/**
+ * Blocks `work` multiply-adds are cut into on `threads` threads: about BLOCKS_PER_THREAD a thread, fewer
+ * where a block would fall under MIN_BLOCK_WORK, at least one.
+ */
+export function blocksForWork(work: number, threads: number): number {
+  return Math.max(1, Math.min(BLOCKS_PER_THREAD * threads, Math.floor(work / MIN_BLOCK_WORK)));
+}
+
 export interface BlockShape {
   /** Rows per block (a multiple of TILE_ROWS; the last block of a column may have fewer). */
   rows: number;
@@ -55,7 +63,7 @@ export function blockShape(rows: number, columns: number, depth: number, threads
   const rowTiles = Math.ceil(rows / TILE_ROWS);
   const columnTiles = Math.ceil(columns / TILE_COLUMNS);
   const work = rows * columns * depth;
-  const wanted = Math.max(1, Math.min(BLOCKS_PER_THREAD * threads, Math.floor(work / MIN_BLOCK_WORK)));
+  const wanted = blocksForWork(work, threads);
   // a block of rows·columns / wanted outputs, square where the product's rows and columns allow
   const cells = (rows * columns) / wanted;
   const height = Math.min(Math.max(Math.sqrt(cells), TILE_ROWS), rows);

@@ -9,7 +9,7 @@
 import type { KernelPool } from './kernel-pool';
 import type { SimdKernels } from './kernel-exports';
 import type { JobKernel } from './kernel-worker-source';
-import { BLOCKS_PER_THREAD, MIN_BLOCK_WORK, MIN_SHARED_WORK } from './product-blocks';
+import { BLOCKS_PER_THREAD, blocksForWork, MIN_SHARED_WORK } from './product-blocks';
 
 /**
  * Bytes a kernel call reads and writes, at least, for its items to be shared with workers that sleep
@@ -121,13 +121,12 @@ export function itemsPerBlock(
 
 /**
  * Items per block for `items` of `itemWork` multiply-adds each on `threads` threads: all of them below
- * MIN_SHARED_WORK in all, else about BLOCKS_PER_THREAD blocks a thread of at least MIN_BLOCK_WORK.
+ * MIN_SHARED_WORK in all, else as many blocks as a product of that work (`blocksForWork`).
  */
 export function itemsPerWorkBlock(items: number, itemWork: number, threads: number, align: number): number {
   const work = items * itemWork;
   if (work < MIN_SHARED_WORK) return Math.max(1, items);
-  const blocks = Math.max(1, Math.min(BLOCKS_PER_THREAD * threads, Math.floor(work / MIN_BLOCK_WORK)));
-  return Math.ceil(items / blocks / align) * align;
+  return Math.ceil(items / blocksForWork(work, threads) / align) * align;
 }
 
 /** `own` (the caller's kernels) with its products and element-wise kernels shared through `pool`. */
