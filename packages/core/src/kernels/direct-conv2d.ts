@@ -1,7 +1,7 @@
 /**
  * `Conv2D` on wasm through gradwell's SIMD product where it runs (float32, NHWC, output channels a
- * multiple of 8; at least 4 input channels, or fewer where the product has more threads than XNNPACK),
- * tfjs's XNNPACK kernel elsewhere. A convolution is a product over the filter's taps:
+ * multiple of 8; fewer than 4 input channels only where it has as many threads as XNNPACK), tfjs's XNNPACK
+ * kernel elsewhere. A convolution is a product over the filter's taps:
  *
  * y[(n, oy, ox), co] = Σ_{i, j, ci} x[n, oy·sh + i·dh, ox·sw + j·dw, ci] · W[(i, j, ci), co]
  *
@@ -27,21 +27,25 @@ import {
 } from './simd/simd-kernels';
 
 /**
- * Input channels below which XNNPACK keeps the conv on as many threads as the product's: with one input
- * channel the product's k runs in chunks of kw, too short to pay for its tiles (the benchmark CNN's first
- * layer: 1.45 vs 1.39 ms on one thread; its second, 32 channels: 5.8 vs 8.0 ms, and the 64-channel
- * backward-input conv 7.9 vs 11.1).
+ * Input channels from which a conv takes gradwell's product even where XNNPACK has more threads (a
+ * threaded backend whose kernel workers did not start): its second conv, 32 channels, 5.8 against 8.0 ms
+ * on one thread each, the 64-channel backward-input conv 7.9 against 11.1.
  */
 const MIN_IN_CHANNELS = 4;
 
 /**
  * Whether a conv of `inChannels` input channels takes gradwell's product, which runs on `productThreads`
- * (its kernel pool), rather than XNNPACK on `xnnpackThreads`: always from MIN_IN_CHANNELS, and below it
- * where the product has more threads (XNNPACK keeps one thread beside the kernel workers by default, so
- * its first conv of a CNN did not scale at all: 2.39 ms on one thread, 2.17 on eight).
+ * (its kernel pool), rather than XNNPACK on `xnnpackThreads`: from MIN_IN_CHANNELS always, and below it
+ * wherever the product runs on at least as many threads. So each output is summed in the same order at
+ * every thread count: XNNPACK's sums differ in their last bits, and a CNN whose first conv went to
+ * XNNPACK on one thread and to the product on two trained to other bits. With one input channel the
+ * product's k runs in chunks of kw, short for its tiles, and it still keeps pace with XNNPACK on one
+ * thread (the benchmark CNN's first layer 2.22–2.31 ms against 2.25–2.31 on the 2-vCPU Xeon; 1.45
+ * against 1.39 on the AMD EPYC VM); on more it shares them, where XNNPACK keeps one thread beside the
+ * kernel workers and its first conv did not scale (2.39 ms on one thread, 2.17 on eight).
  */
 export function convTakesDirect(inChannels: number, xnnpackThreads: number, productThreads: number): boolean {
-  return inChannels >= MIN_IN_CHANNELS || productThreads > xnnpackThreads;
+  return productThreads > 0 && (inChannels >= MIN_IN_CHANNELS || productThreads >= xnnpackThreads);
 }
 
 /** Row offsets by geometry: the same conv (every step of a training run) reuses its table. */

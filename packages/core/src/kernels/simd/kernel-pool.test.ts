@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { expectTensorsClose } from '@gradwell/test-utils';
-import { setupBackend } from '../../index';
+import { Conv2d, Dense, flatten, maxPool2d, sequential, setupBackend } from '../../index';
 import { spawnKernelWorker } from '../../backend/node-threads';
 import { KernelPool, type KernelWorker } from './kernel-pool';
 import { MIN_SHARED_WORK } from './product-blocks';
@@ -389,6 +389,63 @@ describe('through tfjs on two threads', () => {
     };
     // the product (17 M multiply-adds) and col2im (9.6 MB read and written)
     expect(await againstCpu(make)).toBe(2);
+  });
+
+  test('a seeded CNN whose first conv has one input channel trains to the same bits on two threads and on one', async () => {
+    // Each output of gradwell's kernels is summed in the same order at every thread count; a conv that
+    // went to XNNPACK on one thread and to the product on two (direct-conv2d.ts) broke this.
+    const train = () => {
+      const relu = { name: 'relu', apply: (x: tf.Tensor) => tf.relu(x), fused: 'relu' as const };
+      const model = sequential(
+        [
+          new Conv2d({ filters: 32, kernelSize: 3, activation: relu }),
+          maxPool2d(),
+          new Conv2d({ filters: 16, kernelSize: 3, activation: relu }),
+          flatten(),
+          new Dense({ units: 10 }),
+        ],
+        { inputShape: [28, 28, 1], seed: 5 },
+      );
+      const x = tf.randomUniform([32, 28, 28, 1], 0, 1, 'float32', 17);
+      const labels = tf.tidy(() =>
+        tf.oneHot(
+          tf.tensor1d(
+            Array.from({ length: 32 }, (_, i) => i % 10),
+            'int32',
+          ),
+          10,
+        ),
+      );
+      const optimizer = tf.train.sgd(0.05);
+      const variables = model.trainableWeights.map((w) => w.variable);
+      const losses: number[] = [];
+      for (let step = 0; step < 3; step++) {
+        const loss = optimizer.minimize(
+          () => tf.losses.softmaxCrossEntropy(labels, model.apply(x, { training: true })),
+          true,
+          variables,
+        )!;
+        losses.push(loss.dataSync()[0]!);
+        loss.dispose();
+      }
+      const weights = variables.map((v) => Buffer.from(v.dataSync().buffer));
+      optimizer.dispose();
+      model.dispose();
+      tf.dispose([x, labels]);
+      return { losses, weights };
+    };
+    const pool = simdKernelPoolFor(tf.backend())!;
+    const jobs = pool.jobs;
+    const before = tf.memory().numTensors;
+    const onTwo = train();
+    expect(pool.jobs).toBeGreaterThan(jobs); // the first conv's 6.2 M multiply-adds among others
+    await setupBackend({ backend: 'wasm', threads: 1 });
+    const onOne = train();
+    await setupBackend({ backend: 'wasm', threads: 2 });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(onOne.losses).toEqual(onTwo.losses);
+    expect(onTwo.losses[2]).toBeLessThan(onTwo.losses[0]!);
+    onTwo.weights.forEach((bytes, i) => expect(bytes.equals(onOne.weights[i]!)).toBe(true));
   });
 
   test('switching to one thread stops the pool; products then run on the caller', async () => {

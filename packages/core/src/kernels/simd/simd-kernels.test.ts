@@ -655,13 +655,15 @@ describe('through tfjs on the wasm backend, one thread', () => {
     expect(directMatMulFits(t([5, 7], 'int32'), t([7, 8]), false)).toBe(false);
   });
 
-  test('convolutions of 4 or more input channels go direct; of fewer, only where the product has more threads', () => {
+  test('convolutions go direct wherever the product has as many threads as XNNPACK; of 4 or more input channels, always', () => {
+    expect(convTakesDirect(1, 1, 1)).toBe(true); // one thread each: the same sums as on the pool
+    expect(convTakesDirect(3, 1, 2)).toBe(true); // the kernel workers on two threads, XNNPACK on one
+    expect(convTakesDirect(1, 2, 2)).toBe(true);
     expect(convTakesDirect(4, 1, 1)).toBe(true);
     expect(convTakesDirect(32, 2, 1)).toBe(true); // (a threaded backend whose kernel workers did not start)
-    expect(convTakesDirect(1, 1, 1)).toBe(false); // one thread each: XNNPACK is as fast
-    expect(convTakesDirect(3, 1, 2)).toBe(true); // the kernel workers on two threads, XNNPACK on one
-    expect(convTakesDirect(1, 2, 2)).toBe(false);
+    expect(convTakesDirect(3, 2, 1)).toBe(false); // there XNNPACK has more threads
     expect(convTakesDirect(1, 1, 0)).toBe(false); // no SIMD kernels
+    expect(convTakesDirect(32, 1, 0)).toBe(false);
   });
 
   test.each([
