@@ -3,7 +3,17 @@
  * CNN conv3x3x32-maxpool-conv3x3x64-maxpool-dense128-dense10, each with one SGD step function.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { Conv2d, createRandom, Dense, flatten, maxPool2d, sequential } from '@gradwell/core';
+import {
+  Conv2d,
+  createRandom,
+  Dense,
+  flatten,
+  fusedSgdUpdate,
+  maxPool2d,
+  sequential,
+  simdKernelsAvailable,
+  trainingKernelsInstalled,
+} from '@gradwell/core';
 
 const relu = { name: 'relu', apply: (x) => tf.relu(x), fused: 'relu' };
 
@@ -44,9 +54,48 @@ export function makeBatch(shape, seed = 2) {
   return { x, labels };
 }
 
-/** One SGD step (forward, backward, update); returns the loss as a number (which syncs the step). */
-export function makeStep(model, { x, labels }, learningRate = 0.01) {
-  const optimizer = tf.train.sgd(learningRate);
+/**
+ * tfjs's SGD optimiser with each variable's update as gradwell's one fused SIMD pass (core's
+ * `fusedSgdUpdate`, what @gradwell/trainer's `sgd` runs; the same float32 operations as tfjs's `Multiply`
+ * and `Add`, so the same values bit for bit) where gradwell's kernels run, tfjs's own two passes
+ * elsewhere: with the SIMD kernels off (`setSimdKernels(false)`) and on stock tfjs
+ * (`uninstallTrainingKernels()`). The fused passes are not tfjs kernels, so `tf.profile` does not see
+ * them: `fusedUpdateTime` adds up their time (and calls) for step-profile.mjs.
+ */
+export const fusedUpdateTime = { ms: 0, calls: 0 };
+
+class BenchSgdOptimizer extends tf.SGDOptimizer {
+  applyGradients(variableGradients) {
+    if (!trainingKernelsInstalled() || !simdKernelsAvailable(tf.engine().backend)) {
+      super.applyGradients(variableGradients);
+      return;
+    }
+    // `minimize` with a variable list passes [{ name, tensor }]; `applyGradients` also takes a map
+    const named = Array.isArray(variableGradients)
+      ? variableGradients
+      : Object.entries(variableGradients).map(([name, tensor]) => ({ name, tensor }));
+    const left = {};
+    for (const { name, tensor } of named) {
+      if (tensor == null) continue;
+      const variable = tf.engine().registeredVariables[name];
+      const start = performance.now();
+      const fused = fusedSgdUpdate(variable, tensor, { learningRate: this.learningRate });
+      fusedUpdateTime.ms += performance.now() - start;
+      fusedUpdateTime.calls += 1;
+      if (!fused) left[name] = tensor;
+    }
+    if (Object.keys(left).length > 0)
+      super.applyGradients(left); // counts the iteration once
+    else this.incrementIterations();
+  }
+}
+
+/**
+ * One SGD step (forward, backward, update); returns the loss as a number (which syncs the step).
+ * `update`: 'gradwell' (the default) updates as `BenchSgdOptimizer`, 'tfjs' with tfjs's `train.sgd`.
+ */
+export function makeStep(model, { x, labels }, learningRate = 0.01, update = 'gradwell') {
+  const optimizer = update === 'tfjs' ? tf.train.sgd(learningRate) : new BenchSgdOptimizer(learningRate);
   const variables = model.trainableWeights.map((w) => w.variable);
   const step = () => {
     const loss = optimizer.minimize(

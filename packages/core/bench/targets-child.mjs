@@ -6,7 +6,8 @@
  *                                            gradwell on wasm: the MLP and CNN SGD steps, and both steps
  *                                            again with gradwell's SIMD kernels off (its previous JS
  *                                            kernels); the plain matMul of the MLP's first layer (GEMM
- *                                            rate) timed in the same rounds as the MLP's steps;
+ *                                            rate) and the MLP step updated by tfjs's SGDOptimizer
+ *                                            timed in the same rounds as the MLP's steps;
  *                                            `plain`: all with setupBackend({ relaxedSimd: false })
  *   node targets-child.mjs layers [quick]    tfjs-layers 4.22 `trainOnBatch` of the same MLP on stock wasm
  *                                            (tfjs's own kernels, its own single-threaded loader)
@@ -105,8 +106,26 @@ if (mode === 'layers') {
       },
       { warm: true },
     );
-  const mlp = measureStepOnOff(makeMlp, [128, 784], [matMulWith(true), matMulWith(false)]);
-  const matMulMs = Math.min(...mlp.others);
+  // information: the same step updated by tfjs's SGDOptimizer (two passes a variable, Multiply and Add)
+  // instead of gradwell's fused pass (models.mjs)
+  const tfjsUpdate = { model: makeMlp(), batch: makeBatch([128, 784]) };
+  tfjsUpdate.step = makeStep(tfjsUpdate.model, tfjsUpdate.batch, 0.01, 'tfjs');
+  const mlp = measureStepOnOff(
+    makeMlp,
+    [128, 784],
+    [
+      matMulWith(true),
+      matMulWith(false),
+      () => {
+        setSimdKernels(true);
+        tfjsUpdate.step();
+      },
+    ],
+  );
+  const matMulMs = Math.min(mlp.others[0], mlp.others[1]);
+  tfjsUpdate.step.dispose();
+  tfjsUpdate.model.dispose();
+  tf.dispose([tfjsUpdate.batch.x, tfjsUpdate.batch.labels]);
   setSimdKernels(true);
   tf.dispose([a, b]);
   const cnn = measureStepOnOff(makeCnn, [64, 28, 28, 1]);
@@ -117,6 +136,7 @@ if (mode === 'layers') {
       matMulMs,
       mlpStepMs: mlp.on,
       mlpStepNoSimdMs: mlp.off,
+      mlpStepTfjsUpdateMs: mlp.others[2],
       cnnStepMs: cnn.on,
       cnnStepNoSimdMs: cnn.off,
     }),
