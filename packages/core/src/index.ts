@@ -26,6 +26,7 @@ export {
   type SgdStepCoefficients,
 } from './kernels/fused-updates';
 export { biasRelu } from './gradients/bias-relu';
+export { softmaxCrossEntropyWithLogits } from './gradients/softmax-cross-entropy';
 export {
   hasInitializationHint,
   serializeActivation,

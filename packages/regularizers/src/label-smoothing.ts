@@ -1,11 +1,18 @@
 /**
  * Label smoothing (Szegedy et al. 2016): train towards ŷ = (1 − ε)·y + ε·u, u uniform over the K classes —
  * the lecture's example: y = [0, 0, 1, 0], ε = 0.04 → [0.01, 0.01, 0.97, 0.01]. And the softmax
- * cross-entropy it goes with, computed from logits through logSoftmax (stable at logits of ±1000).
+ * cross-entropy it goes with, computed from logits as Σ ŷ·(logsumexp − logit) (stable at logits of ±1000;
+ * core's `softmaxCrossEntropyWithLogits`).
  */
-import { add, cast, logSoftmax, mean, mul, neg, oneHot, sub, sum, tidy } from '@tensorflow/tfjs-core';
+import { add, cast, mean, mul, oneHot, sub, sum, tidy } from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
-import { assertInRange, assertOneOf, assertTensor, GradwellArgumentError } from '@gradwell/core';
+import {
+  assertInRange,
+  assertOneOf,
+  assertTensor,
+  GradwellArgumentError,
+  softmaxCrossEntropyWithLogits,
+} from '@gradwell/core';
 
 /**
  * (1 − ε)·y + ε/K for one-hot (or probability) rows y over the last axis, computed as a·y + b·(1 − y) with
@@ -86,7 +93,9 @@ export function softmaxCrossEntropy(
   return tidy(() => {
     const target = labels.rank === 1 ? oneHot(cast(labels, 'int32'), classes) : labels;
     const smoothed = labelSmoothing > 0 ? smoothLabels(target, labelSmoothing) : target;
-    const perExample = neg(sum(mul(smoothed, logSoftmax(logits)), 1));
+    // core's op: one kernel each way for a classifier's logits, tfjs's composition for larger ones
+    const rows = smoothed.dtype === 'float32' ? smoothed : cast(smoothed, 'float32');
+    const perExample = softmaxCrossEntropyWithLogits(rows, logits);
     return reduction === 'sum' ? sum(perExample) : mean(perExample);
   });
 }

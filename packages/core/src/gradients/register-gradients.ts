@@ -13,13 +13,15 @@ import { gatherGradConfig } from './gather-grad';
 import { mirrorPadGradConfig } from './mirror-pad-grad';
 import { prodGradConfig } from './prod-grad';
 import { reluGradConfigs } from './relu-grad';
+import { softmaxCrossEntropyGradConfig } from './softmax-cross-entropy';
 import { zeroGradientConfigs } from './zero-gradients';
 
 /**
  * gradwell's own gradients: replacements for tfjs-core's `Prod` and `GatherV2` (they call chained tensor
  * methods tfjs-core alone lacks), `BatchMatMul` (broadcast batches) and `MirrorPad` (drops the reflected
  * parts), the zero gradients of comparisons, `Relu`'s in one kernel where the backend has it (the
- * same values as tfjs-core's), and that of gradwell's own bias-and-ReLU kernel.
+ * same values as tfjs-core's), and those of gradwell's own bias-and-ReLU and softmax cross-entropy
+ * kernels.
  */
 export const CORRECTED_GRADIENTS: readonly GradConfig[] = [
   prodGradConfig,
@@ -29,6 +31,7 @@ export const CORRECTED_GRADIENTS: readonly GradConfig[] = [
   ...zeroGradientConfigs,
   ...reluGradConfigs,
   biasReluGradConfig,
+  softmaxCrossEntropyGradConfig,
 ];
 
 export function listGradientConfigs(): readonly GradConfig[] {

@@ -25,6 +25,7 @@ import { oneHotConfig } from './one-hot';
 import { reluGradConfig } from './relu-grad';
 import { resizeBilinearGradConfig } from './resize-bilinear-grad';
 import { createSharedBinaryConfig, SHARED_BINARY_OPS, type SharedBinaryKernel } from './shared-binary';
+import { softmaxCrossEntropyConfigs } from './softmax-cross-entropy';
 import { createTransposeConfig, TRANSPOSE_KERNEL } from './transpose';
 import { resizeNearestNeighborGradConfigs } from './resize-nearest-neighbor-grad';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
@@ -73,6 +74,7 @@ function staticConfigs(): KernelConfig[] {
     reluGradConfig,
     biasReluConfig,
     oneHotConfig,
+    ...softmaxCrossEntropyConfigs,
     ...resizeNearestNeighborGradConfigs,
     resizeBilinearGradConfig,
     ...avgPoolGradConfigs,
