@@ -12,6 +12,7 @@ import {
   maxPool2d,
   sequential,
   simdKernelsAvailable,
+  softmaxCrossEntropyWithLogits,
   trainingKernelsInstalled,
 } from '@gradwell/core';
 
@@ -91,15 +92,28 @@ class BenchSgdOptimizer extends tf.SGDOptimizer {
 }
 
 /**
- * One SGD step (forward, backward, update); returns the loss as a number (which syncs the step).
- * `update`: 'gradwell' (the default) updates as `BenchSgdOptimizer`, 'tfjs' with tfjs's `train.sgd`.
+ * The step's loss: the mean of core's `softmaxCrossEntropyWithLogits` (what @gradwell/trainer's
+ * `softmaxCrossEntropy` computes: one kernel each way for these logits) where gradwell's kernels are
+ * installed, tfjs's `losses.softmaxCrossEntropy` on stock tfjs.
  */
-export function makeStep(model, { x, labels }, learningRate = 0.01, update = 'gradwell') {
-  const optimizer = update === 'tfjs' ? tf.train.sgd(learningRate) : new BenchSgdOptimizer(learningRate);
+function gradwellLoss(labels, logits) {
+  if (!trainingKernelsInstalled()) return tf.losses.softmaxCrossEntropy(labels, logits);
+  return tf.mean(softmaxCrossEntropyWithLogits(labels, logits));
+}
+
+/**
+ * One SGD step (forward, backward, update); returns the loss as a number (which syncs the step).
+ * `flavour`: 'gradwell' (the default), the loss as `gradwellLoss` and the update as `BenchSgdOptimizer`,
+ * as gradwell's trainer runs a step; 'tfjs', tfjs's `losses.softmaxCrossEntropy` and `train.sgd`.
+ */
+export function makeStep(model, { x, labels }, learningRate = 0.01, flavour = 'gradwell') {
+  const tfjs = flavour === 'tfjs';
+  const optimizer = tfjs ? tf.train.sgd(learningRate) : new BenchSgdOptimizer(learningRate);
+  const lossOf = tfjs ? (y, logits) => tf.losses.softmaxCrossEntropy(y, logits) : gradwellLoss;
   const variables = model.trainableWeights.map((w) => w.variable);
   const step = () => {
     const loss = optimizer.minimize(
-      () => tf.losses.softmaxCrossEntropy(labels, model.apply(x, { training: true })),
+      () => lossOf(labels, model.apply(x, { training: true })),
       true,
       variables,
     );

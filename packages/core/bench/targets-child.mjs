@@ -6,7 +6,7 @@
  *                                            gradwell on wasm: the MLP and CNN SGD steps, and both steps
  *                                            again with gradwell's SIMD kernels off (its previous JS
  *                                            kernels); the plain matMul of the MLP's first layer (GEMM
- *                                            rate) and the MLP step updated by tfjs's SGDOptimizer
+ *                                            rate) and the MLP step with tfjs's loss and optimiser
  *                                            timed in the same rounds as the MLP's steps;
  *                                            `plain`: all with setupBackend({ relaxedSimd: false })
  *   node targets-child.mjs layers [quick]    tfjs-layers 4.22 `trainOnBatch` of the same MLP on stock wasm
@@ -106,10 +106,10 @@ if (mode === 'layers') {
       },
       { warm: true },
     );
-  // information: the same step updated by tfjs's SGDOptimizer (two passes a variable, Multiply and Add)
-  // instead of gradwell's fused pass (models.mjs)
-  const tfjsUpdate = { model: makeMlp(), batch: makeBatch([128, 784]) };
-  tfjsUpdate.step = makeStep(tfjsUpdate.model, tfjsUpdate.batch, 0.01, 'tfjs');
+  // information: the same step with tfjs's loss and SGDOptimizer (two passes a variable, Multiply and
+  // Add) instead of gradwell's (models.mjs)
+  const tfjsStep = { model: makeMlp(), batch: makeBatch([128, 784]) };
+  tfjsStep.step = makeStep(tfjsStep.model, tfjsStep.batch, 0.01, 'tfjs');
   const mlp = measureStepOnOff(
     makeMlp,
     [128, 784],
@@ -118,14 +118,14 @@ if (mode === 'layers') {
       matMulWith(false),
       () => {
         setSimdKernels(true);
-        tfjsUpdate.step();
+        tfjsStep.step();
       },
     ],
   );
   const matMulMs = Math.min(mlp.others[0], mlp.others[1]);
-  tfjsUpdate.step.dispose();
-  tfjsUpdate.model.dispose();
-  tf.dispose([tfjsUpdate.batch.x, tfjsUpdate.batch.labels]);
+  tfjsStep.step.dispose();
+  tfjsStep.model.dispose();
+  tf.dispose([tfjsStep.batch.x, tfjsStep.batch.labels]);
   setSimdKernels(true);
   tf.dispose([a, b]);
   const cnn = measureStepOnOff(makeCnn, [64, 28, 28, 1]);
@@ -136,7 +136,7 @@ if (mode === 'layers') {
       matMulMs,
       mlpStepMs: mlp.on,
       mlpStepNoSimdMs: mlp.off,
-      mlpStepTfjsUpdateMs: mlp.others[2],
+      mlpStepTfjsMs: mlp.others[2],
       cnnStepMs: cnn.on,
       cnnStepNoSimdMs: cnn.off,
     }),
