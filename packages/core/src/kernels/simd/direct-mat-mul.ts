@@ -2,8 +2,8 @@
  * A plain float32 product C = A'·B' (A' = A or Aᵀ, B' = B or Bᵀ, one matrix each) on gradwell's SIMD
  * kernel `productAtB`: C[i, j] = Σ_k A'[i, k]·B'[k, j] as a sweep over k, B' row by row. A' is packed
  * first into panels of four rows, each stored k-major ([k][4]: the four values a step of k broadcasts,
- * side by side), and Bᵀ is transposed: one SIMD pass each, in cache (14–44 µs for the benchmark MLP's
- * operands). Read from panels the product ran at 39–42 GFLOP/s, against 34–37 from A' by rows (V8 spends
+ * side by side) — from A's rows, or where A' = Aᵀ straight from A's columns (`packColumns`) — and Bᵀ is
+ * transposed: one SIMD pass each (14–44 µs for the benchmark MLP's operands in cache). Read from panels the product ran at 39–42 GFLOP/s, against 34–37 from A' by rows (V8 spends
  * no additions on the broadcasts' addresses) and 24–28 down A's stored columns when transposed (one
  * thread, relaxed SIMD; `docs/measurements/targets-2-core.md`). The sums run in the same order whichever
  * way A' is read. Tiles of 4 rows × 8 columns in eight vector accumulators; k in chunks so a chunk of
@@ -74,6 +74,17 @@ function packPanels(calls: KernelCalls, simd: SimdKernels, left: TensorInfo, m: 
   return panels.offset;
 }
 
+/**
+ * A' = Aᵀ (A stored [k, m]) packed into the same panels as `packPanels` packs A', straight from A's
+ * columns: one pass instead of a transpose and then the panels' (A' itself is never made).
+ */
+function packColumns(calls: KernelCalls, simd: SimdKernels, a: TensorInfo, m: number, k: number): number {
+  const panels = makeFloatOutput(calls.backend, [Math.ceil(m / PANEL_ROWS) * PANEL_ROWS * k], false);
+  calls.track(panels.out);
+  simd.packColumns(heapOffset(calls.backend, a), panels.offset, k, m);
+  return panels.offset;
+}
+
 export function directMatMul(
   calls: KernelCalls,
   simd: SimdKernels,
@@ -83,15 +94,15 @@ export function directMatMul(
   transposeB: boolean,
 ): TensorInfo {
   const { backend } = calls;
-  const left = transposeA ? calls.transpose(calls.reshape(a, a.shape.slice(-2)), [1, 0]) : a;
-  const [m, k] = left.shape.slice(-2) as [number, number];
+  const [rowsA, colsA] = a.shape.slice(-2) as [number, number];
+  const [m, k] = transposeA ? [colsA, rowsA] : [rowsA, colsA];
   const right = transposeB ? calls.transpose(calls.reshape(b, b.shape.slice(-2)), [1, 0]) : b;
   const n = right.shape[right.shape.length - 1] as number;
   const batchShape = (a.shape.length >= b.shape.length ? a : b).shape.slice(0, -2);
   // With k = 0 the product is all zeros and the kernel writes nothing.
   const { out, offset } = makeFloatOutput(backend, [...batchShape, m, n], k === 0);
   if (k === 0 || m === 0) return out;
-  const panels = packPanels(calls, simd, left, m, k);
+  const panels = transposeA ? packColumns(calls, simd, a, m, k) : packPanels(calls, simd, a, m, k);
   // Row i of A' (and each padding row of the last tile): lane i mod 4 of panel ⌊i / 4⌋; a step of k
   // moves one panel row on, so every tile's offsets are o, o + 4, o + 8, o + 12 (the kernel's fast sweep).
   const offsets = Int32Array.from(

@@ -19,6 +19,11 @@ export interface SimdKernels {
   /** out = xᵀ: x of [rows, cols] into out of [cols, rows], 4-byte values; the two must not overlap. */
   transpose(x: number, out: number, rows: number, cols: number): void;
   /**
+   * xᵀ (x of [rows, cols]) packed in the product's panels: panel p holds columns 4p … 4p + 3 of x as
+   * [rows][4], the last panel's columns past `cols` zero; ⌈cols / 4⌉ · rows · 16 bytes.
+   */
+  packColumns(x: number, out: number, rows: number, cols: number): void;
+  /**
    * out[m, o] = Σ_p A(m, p)·B[p, o]: A's element (m, p) at `a + offsets[m]` plus p's position, B row-major
    * with `columns` (a multiple of 8) per row. p runs over `chunks` chunks ("images", `chunkBytes` apart in
    * A) of `chunkRows` × `chunkColumns` positions (`rowStepBytes` / `colStepBytes` apart in A).

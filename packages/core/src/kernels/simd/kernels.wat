@@ -285,6 +285,54 @@
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $tailCols))))
 
+;; A' = xᵀ for x of [rows, cols] (row-major), packed as the product's panels without xᵀ itself: panel p
+  ;; holds columns 4p … 4p + 3 of x as [rows][4] (row r's four values side by side), panels one after
+  ;; another; the last panel's columns past `cols` are zeros. The same values in the same places as
+  ;; `transpose` of x followed by `transpose` of each 4-row block of xᵀ, in one pass: each step copies
+  ;; 16 bytes of a row of x; four panels in turn read the same 64-byte lines.
+  (func (export "packColumns")
+    (param $x i32) (param $out i32) (param $rows i32) (param $cols i32)
+    (local $rowBytes i32) (local $full i32) (local $p i32) (local $src i32) (local $end i32)
+    (local $dst i32) (local $rest i32) (local $j i32)
+    (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $full (i32.shr_u (local.get $cols) (i32.const 2)))
+    (local.set $dst (local.get $out))
+    (local.set $p (i32.const 0))
+    (block $panelsDone
+      (loop $panels
+        (br_if $panelsDone (i32.ge_u (local.get $p) (local.get $full)))
+        (local.set $src (i32.add (local.get $x) (i32.shl (local.get $p) (i32.const 4))))
+        (local.set $end (i32.add (local.get $src) (i32.mul (local.get $rows) (local.get $rowBytes))))
+        (block $rowsDone
+          (loop $rowsLoop
+            (br_if $rowsDone (i32.ge_u (local.get $src) (local.get $end)))
+            (v128.store (local.get $dst) (v128.load (local.get $src)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+            (local.set $src (i32.add (local.get $src) (local.get $rowBytes)))
+            (br $rowsLoop)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $panels)))
+    ;; the last 1–3 columns, zeros after them
+    (local.set $rest (i32.and (local.get $cols) (i32.const 3)))
+    (if (i32.eqz (local.get $rest)) (then (return)))
+    (local.set $src (i32.add (local.get $x) (i32.shl (local.get $full) (i32.const 4))))
+    (local.set $end (i32.add (local.get $src) (i32.mul (local.get $rows) (local.get $rowBytes))))
+    (block $tailDone
+      (loop $tail
+        (br_if $tailDone (i32.ge_u (local.get $src) (local.get $end)))
+        (v128.store (local.get $dst) (v128.const i32x4 0 0 0 0))
+        (local.set $j (i32.const 0))
+        (block $valuesDone
+          (loop $values
+            (br_if $valuesDone (i32.ge_u (local.get $j) (local.get $rest)))
+            (f32.store (i32.add (local.get $dst) (i32.shl (local.get $j) (i32.const 2)))
+              (f32.load (i32.add (local.get $src) (i32.shl (local.get $j) (i32.const 2)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $values)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (local.set $src (i32.add (local.get $src) (local.get $rowBytes)))
+        (br $tail))))
+
   ;; Conv2DBackpropFilter as a product over pixels: dw[m, o] = Σ_p x[base(p) + offsets[m]] · dy[p, o],
   ;; where m runs over the filter's (row, column, input channel) triples, offsets[m] is the byte offset
   ;; of that tap from the pixel's window corner, and p over dy's pixels (n, y, x) in order, with

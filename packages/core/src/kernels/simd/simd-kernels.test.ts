@@ -291,6 +291,36 @@ describe.each([false, true])('transpose (shared memory: %s)', (shared) => {
   });
 });
 
+describe.each([false, true])('packColumns (shared memory: %s)', (shared) => {
+  test.each([
+    [5, 8],
+    [3, 9], // one column past the whole panels
+    [7, 10], // two
+    [2, 11], // three
+    [1, 1], // one value: a panel of it and three zeros
+    [300, 37], // the matMul test's A of [k, m] = [300, 37]
+  ])('packs xᵀ of a %i × %i x in panels of four of its columns, as transposing twice does', (rows, cols) => {
+    const { kernels, heap } = instantiate(shared);
+    const x = values(rows * cols, rows * 10 + cols);
+    x[0] = -0;
+    if (x.length > 1) x[x.length - 1] = Number.NaN;
+    const size = Math.ceil(cols / 4) * 4 * rows;
+    const [xAt, outAt] = [64, 64 + rows * cols + 3]; // the output not 16-byte aligned
+    heap().set(x, xAt);
+    heap().fill(7, outAt, outAt + size + 4);
+    kernels.packColumns(xAt * FLOAT_BYTES, outAt * FLOAT_BYTES, rows, cols);
+    // panel p, row r, lane j: x[r, 4p + j], zero past the last column
+    const expected = new Float32Array(size);
+    for (let p = 0; p < Math.ceil(cols / 4); p++)
+      for (let r = 0; r < rows; r++)
+        for (let j = 0; j < 4; j++)
+          expected[(p * rows + r) * 4 + j] = 4 * p + j < cols ? (x[r * cols + 4 * p + j] as number) : 0;
+    expect(Array.from(heap().subarray(outAt, outAt + size))).toEqual(Array.from(expected));
+    expect(Object.is(heap()[outAt], -0)).toBe(true);
+    expect(Array.from(heap().subarray(outAt + size, outAt + size + 4))).toEqual([7, 7, 7, 7]);
+  });
+});
+
 describe.each([false, true])('productAtB (shared memory: %s)', (shared) => {
   test.each([
     { x: [2, 6, 5, 3], k: [3, 2], stride: [1, 1], co: 8 }, // 18 taps: a partial last tile
@@ -686,6 +716,20 @@ describe('through tfjs on the wasm backend, one thread', () => {
     }
     tf.dispose([a, b, bias]);
   });
+
+  test.each([37, 38, 39, 40])(
+    "a transposed left operand (m = %i) is packed from its columns: the product of its transpose's, bit for bit",
+    (m) => {
+      const [k, n] = [300, 24];
+      const a = tf.tensor2d(values(k * m, m), [k, m]);
+      const b = tf.tensor2d(values(k * n, 22), [k, n]);
+      const aT = tf.transpose(a); // [m, k]: the product then packs A' from its rows
+      const [direct, viaTranspose] = [tf.matMul(a, b, true, false), tf.matMul(aT, b)];
+      const bytes = (t: tf.Tensor) => Buffer.from(t.dataSync().buffer);
+      expect(bytes(direct).equals(bytes(viaTranspose))).toBe(true);
+      tf.dispose([a, b, aT, direct, viaTranspose]);
+    },
+  );
 
   test('no backend data outlives a call: products, fused products, filter gradients, pooling, sums, transposes', () => {
     const backend = tf.backend() as unknown as { numDataIds(): number };
