@@ -4,9 +4,10 @@
  * (`GradwellSoftmaxCrossEntropyGrad`), each one loop over the values in float64. Under a gradient tape,
  * tfjs's composition `neg(sum(mul(labels, logSoftmax(logits)), 1))` is about 25 kernel calls a step, and
  * for a classifier's [batch, classes] logits their dispatch is the cost: the benchmark MLP's 128 × 10
- * logits, forward and backward, took 0.57–1.09 ms through it and 0.38–0.57 through these kernels on the 2-vCPU
- * VM. For larger logits the composition's kernels are faster than a loop of `Math.exp` (already at
- * 128 × 64), so the op (gradients/softmax-cross-entropy.ts) calls these up to LOOP_VALUES.
+ * logits, forward and backward, took 0.57–1.09 ms through it and 0.33–0.57 through these kernels on
+ * the 2-vCPU VM (`bench/softmax-ce-ab.mjs`). For larger logits the composition's kernels are faster
+ * than a loop of `Math.exp` (already at 128 × 64), so the op (gradients/softmax-cross-entropy.ts) calls
+ * these up to LOOP_VALUES.
  *
  * Per row, with m = max_j z_j and lse = m + log Σ_j exp(z_j − m):
  *   loss = Σ_j y_j (lse − z_j),   d loss / d z_j = dy · (exp(z_j − lse) · Σ_j y_j − y_j).

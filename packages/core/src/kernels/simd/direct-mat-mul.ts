@@ -3,10 +3,10 @@
  * kernel `productAtB`: C[i, j] = Σ_k A'[i, k]·B'[k, j] as a sweep over k, B' row by row. A' is packed
  * first into panels of four rows, each stored k-major ([k][4]: the four values a step of k broadcasts,
  * side by side) — from A's rows, or where A' = Aᵀ straight from A's columns (`packColumns`) — and Bᵀ is
- * transposed: one SIMD pass each (14–44 µs for the benchmark MLP's operands in cache). Read from panels the product ran at 39–42 GFLOP/s, against 34–37 from A' by rows (V8 spends
- * no additions on the broadcasts' addresses) and 24–28 down A's stored columns when transposed (one
- * thread, relaxed SIMD; `docs/measurements/targets-2-core.md`). The sums run in the same order whichever
- * way A' is read. Tiles of 4 rows × 8 columns in eight vector accumulators; k in chunks so a chunk of
+ * transposed: one SIMD pass each (14–44 µs for the benchmark MLP's operands in cache). Read from panels
+ * the product ran at 39–42 GFLOP/s, against 34–37 from A' by rows (V8 spends no additions on the
+ * broadcasts' addresses) and 24–28 down A's stored columns when transposed (one thread, relaxed SIMD;
+ * `docs/measurements/targets-2-core.md`). The sums run in the same order whichever way A' is read. Tiles of 4 rows × 8 columns in eight vector accumulators; k in chunks so a chunk of
  * A' and B' stays in cache. Nothing is packed for later (XNNPACK packs the right operand of every
  * product and caches it; in training every weight is a new tensor after each update).
  */
