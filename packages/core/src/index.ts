@@ -18,11 +18,15 @@ export {
   type SimdFlavour,
 } from './kernels/simd/simd-kernels';
 export {
+  fusedAdagradUpdate,
   fusedAdamUpdate,
   fusedMomentumUpdate,
+  fusedRmspropUpdate,
   fusedSgdUpdate,
+  type AdagradStepCoefficients,
   type AdamStepCoefficients,
   type MomentumStepCoefficients,
+  type RmspropStepCoefficients,
   type SgdStepCoefficients,
 } from './kernels/fused-updates';
 export { biasRelu } from './gradients/bias-relu';

@@ -14,8 +14,8 @@ const median = (values) => {
 
 /**
  * gradwell's optimiser (`createOptimizer(spec)`: each variable's update one SIMD pass) against tfjs-core's
- * own (`tf.train.*`: fourteen element-wise kernels per variable for Adam, four for momentum, two for SGD), the same MLP
- * step on the same batch: rounds alternating the two, the row the median of the rounds' ratios (the VM's
+ * own (`tf.train.*`: element-wise kernels per variable, fourteen for Adam, four for momentum, two for SGD,
+ * eleven for RMSProp, seven for Adagrad), the same MLP step on the same batch: rounds alternating the two, the row the median of the rounds' ratios (the VM's
  * speed drifts between minutes; side by side, the drift cancels).
  */
 export function optimizerComparison(report, threads, data, rounds, label, spec, tfjsOptimizer) {

@@ -9,8 +9,8 @@
  * full one). gradwell's epochs alternate with tfjs-layers' (a run of their own); the row is the median
  * epoch time. gradwell's side trains with gradwell's Adam (fused update), tfjs-layers with tfjs-core's.
  *
- * Before them, the MLP's Adam, momentum and SGD steps with gradwell's optimisers against tfjs-core's, alternated
- * (`optimizerComparison`, in optimizer-comparison.mjs).
+ * Before them, the MLP's Adam, momentum, SGD, RMSProp and Adagrad steps with gradwell's optimisers against
+ * tfjs-core's, alternated (`optimizerComparison`, in optimizer-comparison.mjs).
  *
  * And Ioffe & Szegedy's MNIST experiment on the full set (60k train / 10k test): the 3×100 sigmoid MLP
  * with vs without batch norm (`batchNormExperiment`).
@@ -230,6 +230,24 @@ optimizerComparison(
   'SGD',
   { name: 'sgd', learningRate: 0.01 },
   tf.train.sgd(0.01),
+);
+optimizerComparison(
+  report,
+  backend.threads,
+  mlpData,
+  rounds,
+  'RMSProp',
+  { name: 'rmsprop', learningRate: 1e-3 },
+  tf.train.rmsprop(1e-3, 0.9, 0, 1e-7),
+);
+optimizerComparison(
+  report,
+  backend.threads,
+  mlpData,
+  rounds,
+  'Adagrad',
+  { name: 'adagrad', learningRate: 0.01 },
+  tf.train.adagrad(0.01),
 );
 await compare(
   `MLP 784-512-256-10 epoch of ${mlpData.size} digits, Adam, batch 128 (wasm)`,

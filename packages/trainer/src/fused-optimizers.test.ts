@@ -1,12 +1,14 @@
 /**
- * `createOptimizer('adam')`, `createOptimizer('momentum')` and `createOptimizer('sgd')` are tfjs's
- * optimisers with each variable's update fused into one SIMD pass on wasm: the same losses, weights and
- * state as `tf.train.adam`, `tf.train.momentum` and `tf.train.sgd` bit for bit, with the kernels on or off, with a gradient left out, and with a
- * broadcast gradient (which the fused pass leaves to tfjs's operations).
+ * `createOptimizer('adam')`, `'momentum'`, `'sgd'`, `'rmsprop'` and `'adagrad'` are tfjs's optimisers
+ * with each variable's update fused into one SIMD pass on wasm: the same losses, weights and state as
+ * `tf.train.adam`, `tf.train.momentum`, `tf.train.sgd`, `tf.train.rmsprop` and `tf.train.adagrad` bit for
+ * bit, with the kernels on or off, with a gradient left out, and with a broadcast gradient (which the
+ * fused pass leaves to tfjs's operations).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { setSimdKernels, setupBackend } from '@gradwell/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { FusedAdagradOptimizer, FusedRMSPropOptimizer } from './fused-adaptive-optimizers';
 import { FusedAdamOptimizer, FusedMomentumOptimizer, FusedSgdOptimizer } from './fused-optimizers';
 import { dense } from './layers';
 import { model } from './model';
@@ -150,5 +152,58 @@ describe('FusedSgdOptimizer', () => {
 
   test('a variable without a gradient keeps its value; a broadcast gradient goes to tfjs’s operations', () => {
     expectGradientCasesLikeTfjs(createOptimizer({ name: 'sgd', learningRate: 0.1 }), tf.train.sgd(0.1));
+  });
+});
+
+describe('FusedRMSPropOptimizer', () => {
+  for (const [momentum, centered] of [
+    [0, false],
+    [0.9, false],
+    [0, true],
+    [0.5, true],
+  ] as const) {
+    test(`createOptimizer('rmsprop', momentum ${momentum}${centered ? ', centered' : ''}) trains bit-identically to tf.train.rmsprop, kernels on or off`, async () => {
+      await expectTrainsLikeTfjs(
+        { name: 'rmsprop', learningRate: 0.01, rho: 0.8, momentum, centered },
+        tf.train.rmsprop(0.01, 0.8, momentum, 1e-7, centered),
+        FusedRMSPropOptimizer,
+        'RMSProp',
+      );
+    });
+  }
+
+  test('a variable without a gradient keeps its value; a broadcast gradient goes to tfjs’s operations', () => {
+    for (const centered of [false, true]) {
+      expectGradientCasesLikeTfjs(
+        createOptimizer({ name: 'rmsprop', learningRate: 0.1, momentum: 0.5, centered }),
+        tf.train.rmsprop(0.1, 0.9, 0.5, 1e-7, centered),
+      );
+    }
+  });
+
+  test('centered must be a boolean: the error names it, and nothing is made', () => {
+    const before = tf.memory().numTensors;
+    expect(() => createOptimizer({ name: 'rmsprop', centered: 'yes' as unknown as boolean })).toThrow(
+      'createOptimizer: argument \'centered\' must be a boolean, got "yes"',
+    );
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('FusedAdagradOptimizer', () => {
+  test("createOptimizer('adagrad') trains bit-identically to tf.train.adagrad, kernels on or off", async () => {
+    await expectTrainsLikeTfjs(
+      { name: 'adagrad', learningRate: 0.05 },
+      tf.train.adagrad(0.05),
+      FusedAdagradOptimizer,
+      'Adagrad',
+    );
+  });
+
+  test('a variable without a gradient keeps its value; a broadcast gradient goes to tfjs’s operations', () => {
+    expectGradientCasesLikeTfjs(
+      createOptimizer({ name: 'adagrad', learningRate: 0.1 }),
+      tf.train.adagrad(0.1),
+    );
   });
 });

@@ -31,16 +31,16 @@ import {
 } from '@gradwell/core';
 
 /** tfjs-core's NamedTensor (not exported from its index). */
-type NamedTensor = Parameters<AdamOptimizer['setWeights']>[0][number];
+export type NamedTensor = Parameters<AdamOptimizer['setWeights']>[0][number];
 
 /** An optimiser's per-variable state, as tfjs keeps it. */
-interface Slot {
+export interface Slot {
   originalName: string;
   variable: Variable;
 }
 
 /** Each variable's name and gradient (undefined where none is given), from either form tfjs takes. */
-function gradientsOf(
+export function gradientsOf(
   variableGradients: NamedTensorMap | NamedTensor[],
 ): Array<{ name: string; gradient: Tensor | undefined }> {
   return Array.isArray(variableGradients)
@@ -52,7 +52,7 @@ function gradientsOf(
 }
 
 /** A zero slot shaped like `value` (not trainable), made as tfjs's optimisers make theirs. */
-function zeroSlot(value: Variable, originalName: string): Slot {
+export function zeroSlot(value: Variable, originalName: string): Slot {
   return { originalName, variable: tidy(() => zerosLike(value).variable(false)) };
 }
 

@@ -48,6 +48,7 @@ export {
   type OptimizerSpec,
 } from './optimizers';
 export { FusedAdamOptimizer, FusedMomentumOptimizer, FusedSgdOptimizer } from './fused-optimizers';
+export { FusedAdagradOptimizer, FusedRMSPropOptimizer } from './fused-adaptive-optimizers';
 export { clipByGlobalNorm, globalNormOf } from './gradient-clipping';
 export {
   cosineDecay,

@@ -3,9 +3,10 @@
  * reading/setting their learning rate. (Schedules are in schedules.ts, clipping in gradient-clipping.ts,
  * state for checkpoints in optimizer-state.ts.)
  */
-import { train, type Optimizer, type Tensor } from '@tensorflow/tfjs-core';
-import { assertInRange, assertOneOf } from '@gradwell/core';
+import type { Optimizer, Tensor } from '@tensorflow/tfjs-core';
+import { assertInRange, assertOneOf, GradwellArgumentError } from '@gradwell/core';
 import { DecoupledWeightDecay, withDecoupledWeightDecay } from '@gradwell/regularizers';
+import { FusedAdagradOptimizer, FusedRMSPropOptimizer } from './fused-adaptive-optimizers';
 import { FusedAdamOptimizer, FusedMomentumOptimizer, FusedSgdOptimizer } from './fused-optimizers';
 
 export const OPTIMIZER_NAMES = ['sgd', 'momentum', 'adam', 'rmsprop', 'adagrad'] as const;
@@ -26,6 +27,8 @@ export interface OptimizerSpec {
   epsilon?: number;
   /** RMSProp's decay ρ (default 0.9). */
   rho?: number;
+  /** Centered RMSProp: divides by the gradient's running variance instead of its mean square (default false). */
+  centered?: boolean;
   /** Decoupled weight decay λ (AdamW/SGDW); weights of rank ≥ 2 decay by η·λ each step. */
   weightDecay?: number;
 }
@@ -74,11 +77,16 @@ export function createOptimizer(spec: OptimizerName | OptimizerSpec): Optimizer 
       const momentum = s.momentum ?? 0;
       assertInRange('createOptimizer', 'rho', rho, { min: 0, max: 1, maxInclusive: false });
       assertInRange('createOptimizer', 'momentum', momentum, { min: 0, max: 1, maxInclusive: false });
-      optimizer = train.rmsprop(lr, rho, momentum, epsilon);
+      // tfjs's RMSProp, each variable's update one fused pass where gradwell's SIMD kernels run
+      const centered = s.centered ?? false;
+      if (typeof centered !== 'boolean')
+        throw new GradwellArgumentError('createOptimizer', 'centered', 'a boolean', s.centered);
+      optimizer = new FusedRMSPropOptimizer(lr, rho, momentum, epsilon, centered);
       break;
     }
     case 'adagrad':
-      optimizer = train.adagrad(lr);
+      // tfjs's Adagrad, each variable's update one fused pass where gradwell's SIMD kernels run
+      optimizer = new FusedAdagradOptimizer(lr);
       break;
   }
   if (s.weightDecay !== undefined && s.weightDecay > 0)

@@ -1,8 +1,9 @@
 /**
  * Optimiser updates of one variable as a single SIMD pass on the wasm backend (`adamUpdate`,
- * `momentumUpdate` and `sgdUpdate` in kernels.wat). tfjs-core's AdamOptimizer runs fourteen element-wise
- * kernels per variable, its MomentumOptimizer four (six with Nesterov) and its SGDOptimizer two, each a
- * pass over the variable's size with a new buffer: for the benchmark MLP's 784 × 512 kernel, Adam's is
+ * `momentumUpdate`, `sgdUpdate`, `rmspropUpdate`, `centeredRmspropUpdate` and `adagradUpdate` in
+ * kernels.wat). tfjs-core's AdamOptimizer runs fourteen element-wise kernels per variable, its
+ * MomentumOptimizer four (six with Nesterov), its SGDOptimizer two, its RMSPropOptimizer eleven (sixteen
+ * centered) and its AdagradOptimizer seven, each a pass over the variable's size with a new buffer: for the benchmark MLP's 784 × 512 kernel, Adam's is
  * ≈ 40 MB of memory traffic and three allocations a step. A fused pass reads each input once and writes
  * each output once, with the same float32 operations in the same order (the values match tfjs's to the
  * last bit on wasm).
@@ -37,6 +38,23 @@ export interface MomentumStepCoefficients {
   learningRate: number;
   momentum: number;
   nesterov: boolean;
+}
+
+/**
+ * One RMSProp step's coefficients (tfjs's `train.rmsprop(learningRate, decay, momentum, epsilon)`; ρ is
+ * `decay`).
+ */
+export interface RmspropStepCoefficients {
+  learningRate: number;
+  decay: number;
+  momentum: number;
+  epsilon: number;
+}
+
+/** One Adagrad step's coefficients: tfjs's AdagradOptimizer adds the backend's ε (`backend.epsilon()`). */
+export interface AdagradStepCoefficients {
+  learningRate: number;
+  epsilon: number;
 }
 
 interface WasmBackendData {
@@ -163,6 +181,64 @@ export function fusedSgdUpdate(variable: Variable, gradient: Tensor, step: SgdSt
     const [w, g] = pass.inputs as [number, number];
     const [wOut] = pass.outputs as [number];
     pass.kernels.sgdUpdate(w, g, wOut, variable.size, Math.fround(-step.learningRate));
+  }
+  pass.commit();
+  return true;
+}
+
+/**
+ * Updates `variable`, its mean square and its moment by one RMSProp step with `gradient` on gradwell's
+ * SIMD kernel; centered (tfjs's `centered: true`) where `meanGradient` is given, which it updates too.
+ * False, having changed nothing, where the kernel cannot run (as {@link fusedAdamUpdate}).
+ */
+export function fusedRmspropUpdate(
+  variable: Variable,
+  gradient: Tensor,
+  meanSquare: Variable,
+  moment: Variable,
+  step: RmspropStepCoefficients,
+  meanGradient?: Variable,
+): boolean {
+  const slots = meanGradient === undefined ? [meanSquare, moment] : [meanSquare, moment, meanGradient];
+  const pass = preparePass(variable, gradient, slots);
+  if (pass === undefined) return false;
+  if (variable.size > 0) {
+    const f = Math.fround;
+    const k = pass.kernels;
+    const rates = [
+      f(step.decay),
+      f(1 - step.decay),
+      f(step.momentum),
+      f(step.epsilon),
+      f(step.learningRate),
+    ] as const;
+    const [w, g, s, a, mg] = pass.inputs as [number, number, number, number, number];
+    const [wOut, sOut, aOut, mgOut] = pass.outputs as [number, number, number, number];
+    const n = variable.size;
+    if (meanGradient === undefined) k.rmspropUpdate(w, g, s, a, wOut, sOut, aOut, n, ...rates);
+    else k.centeredRmspropUpdate(w, g, s, a, mg, wOut, sOut, aOut, mgOut, n, ...rates);
+  }
+  pass.commit();
+  return true;
+}
+
+/**
+ * Updates `variable` and its accumulator by one Adagrad step with `gradient` on gradwell's SIMD kernel;
+ * false, having changed nothing, where the kernel cannot run (as {@link fusedAdamUpdate}).
+ */
+export function fusedAdagradUpdate(
+  variable: Variable,
+  gradient: Tensor,
+  accumulator: Variable,
+  step: AdagradStepCoefficients,
+): boolean {
+  const pass = preparePass(variable, gradient, [accumulator]);
+  if (pass === undefined) return false;
+  if (variable.size > 0) {
+    const [w, g, c] = pass.inputs as [number, number, number];
+    const [wOut, cOut] = pass.outputs as [number, number];
+    const f = Math.fround;
+    pass.kernels.adagradUpdate(w, g, c, wOut, cOut, variable.size, f(step.epsilon), f(-step.learningRate));
   }
   pass.commit();
   return true;

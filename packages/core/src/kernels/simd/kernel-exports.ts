@@ -161,4 +161,60 @@ export interface SimdKernels {
     negRate: number,
     nesterov: number,
   ): void;
+  /**
+   * RMSProp's update of `count` values (not centered; s the mean square, a the moment):
+   * s' = s·ρ + (g·g)·(1 − ρ), a' = a·μ + (g·η) / √(s' + ε), w' = w − a', each step rounded to float32 in
+   * tfjs's order. An output may be its own input (in place); otherwise outputs must not overlap inputs.
+   */
+  rmspropUpdate(
+    w: number,
+    g: number,
+    s: number,
+    a: number,
+    wOut: number,
+    sOut: number,
+    aOut: number,
+    count: number,
+    decay: number,
+    oneMinusDecay: number,
+    momentum: number,
+    epsilon: number,
+    rate: number,
+  ): void;
+  /**
+   * Centered RMSProp's update of `count` values (ḡ the mean gradient): s' as `rmspropUpdate`'s,
+   * ḡ' = ḡ·ρ + g·(1 − ρ), a' = a·μ + (g·η) / √(s' − (ḡ'·ḡ' + ε)), w' = w − a', each step rounded to
+   * float32 in tfjs's order. Outputs as `rmspropUpdate`'s.
+   */
+  centeredRmspropUpdate(
+    w: number,
+    g: number,
+    s: number,
+    a: number,
+    mg: number,
+    wOut: number,
+    sOut: number,
+    aOut: number,
+    mgOut: number,
+    count: number,
+    decay: number,
+    oneMinusDecay: number,
+    momentum: number,
+    epsilon: number,
+    rate: number,
+  ): void;
+  /**
+   * Adagrad's update of `count` values (c the accumulator): c' = c + g·g, w' = (g / √(c' + ε))·(−η) + w,
+   * each step rounded to float32 in tfjs's order. Outputs as `rmspropUpdate`'s.
+   */
+  adagradUpdate(
+    w: number,
+    g: number,
+    c: number,
+    wOut: number,
+    cOut: number,
+    count: number,
+    epsilon: number,
+    negRate: number,
+  ): void;
 }

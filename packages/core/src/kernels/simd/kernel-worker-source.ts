@@ -20,6 +20,9 @@ export const JOB_KERNELS = [
   'binaryOp',
   'col2im',
   'columnsToImages',
+  'rmspropUpdate',
+  'centeredRmspropUpdate',
+  'adagradUpdate',
 ] as const;
 export type JobKernel = (typeof JOB_KERNELS)[number];
 

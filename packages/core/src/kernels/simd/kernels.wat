@@ -770,6 +770,198 @@
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $ones))))
 
+  ;; RMSProp's update of one variable, element by element (η the learning rate, ρ the decay, μ the
+  ;; momentum): with s the mean square and a the moment,
+  ;;   s' = s·ρ + (g·g)·(1 − ρ),   a' = a·μ + (g·η) / √(s' + ε),   w' = w − a'
+  ;; tfjs's RMSPropOptimizer's operations (not centered) in its order, each rounded to float32 as its
+  ;; kernels round them, in one pass instead of eleven. Every input value is read before its outputs
+  ;; are written, so an output may be its input; otherwise outputs must not overlap inputs. Four values
+  ;; at a time, then the rest one by one.
+  (func (export "rmspropUpdate")
+    (param $w i32) (param $g i32) (param $s i32) (param $a i32)
+    (param $wOut i32) (param $sOut i32) (param $aOut i32) (param $count i32)
+    (param $decay f32) (param $oneMinusDecay f32) (param $momentum f32) (param $epsilon f32) (param $rate f32)
+    (local $i i32) (local $end i32) (local $end4 i32)
+    (local $gv v128) (local $sv v128) (local $av v128)
+    (local $rho v128) (local $k v128) (local $mu v128) (local $e v128) (local $r v128)
+    (local $gs f32) (local $ss f32) (local $as f32)
+    (local.set $rho (f32x4.splat (local.get $decay)))
+    (local.set $k (f32x4.splat (local.get $oneMinusDecay)))
+    (local.set $mu (f32x4.splat (local.get $momentum)))
+    (local.set $e (f32x4.splat (local.get $epsilon)))
+    (local.set $r (f32x4.splat (local.get $rate)))
+    (local.set $end (i32.shl (local.get $count) (i32.const 2)))
+    (local.set $end4 (i32.and (local.get $end) (i32.const -16)))
+    (local.set $i (i32.const 0))
+    (block $vectorsDone
+      (loop $vectors
+        (br_if $vectorsDone (i32.ge_u (local.get $i) (local.get $end4)))
+        (local.set $gv (v128.load (i32.add (local.get $g) (local.get $i))))
+        (local.set $sv
+          (f32x4.add
+            (f32x4.mul (v128.load (i32.add (local.get $s) (local.get $i))) (local.get $rho))
+            (f32x4.mul (f32x4.mul (local.get $gv) (local.get $gv)) (local.get $k))))
+        (local.set $av
+          (f32x4.add
+            (f32x4.mul (v128.load (i32.add (local.get $a) (local.get $i))) (local.get $mu))
+            (f32x4.div
+              (f32x4.mul (local.get $gv) (local.get $r))
+              (f32x4.sqrt (f32x4.add (local.get $sv) (local.get $e))))))
+        (v128.store (i32.add (local.get $wOut) (local.get $i))
+          (f32x4.sub (v128.load (i32.add (local.get $w) (local.get $i))) (local.get $av)))
+        (v128.store (i32.add (local.get $sOut) (local.get $i)) (local.get $sv))
+        (v128.store (i32.add (local.get $aOut) (local.get $i)) (local.get $av))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $vectors)))
+    (block $onesDone
+      (loop $ones
+        (br_if $onesDone (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $gs (f32.load (i32.add (local.get $g) (local.get $i))))
+        (local.set $ss
+          (f32.add
+            (f32.mul (f32.load (i32.add (local.get $s) (local.get $i))) (local.get $decay))
+            (f32.mul (f32.mul (local.get $gs) (local.get $gs)) (local.get $oneMinusDecay))))
+        (local.set $as
+          (f32.add
+            (f32.mul (f32.load (i32.add (local.get $a) (local.get $i))) (local.get $momentum))
+            (f32.div
+              (f32.mul (local.get $gs) (local.get $rate))
+              (f32.sqrt (f32.add (local.get $ss) (local.get $epsilon))))))
+        (f32.store (i32.add (local.get $wOut) (local.get $i))
+          (f32.sub (f32.load (i32.add (local.get $w) (local.get $i))) (local.get $as)))
+        (f32.store (i32.add (local.get $sOut) (local.get $i)) (local.get $ss))
+        (f32.store (i32.add (local.get $aOut) (local.get $i)) (local.get $as))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $ones))))
+
+  ;; Centered RMSProp's update of one variable: rmspropUpdate's, with ḡ the mean gradient,
+  ;;   s' = s·ρ + (g·g)·(1 − ρ),   ḡ' = ḡ·ρ + g·(1 − ρ),   a' = a·μ + (g·η) / √(s' − (ḡ'·ḡ' + ε)),
+  ;;   w' = w − a'
+  ;; tfjs's RMSPropOptimizer's operations when centered, in its order, each rounded to float32 as its
+  ;; kernels round them, in one pass instead of sixteen. Outputs as rmspropUpdate's.
+  (func (export "centeredRmspropUpdate")
+    (param $w i32) (param $g i32) (param $s i32) (param $a i32) (param $mg i32)
+    (param $wOut i32) (param $sOut i32) (param $aOut i32) (param $mgOut i32) (param $count i32)
+    (param $decay f32) (param $oneMinusDecay f32) (param $momentum f32) (param $epsilon f32) (param $rate f32)
+    (local $i i32) (local $end i32) (local $end4 i32)
+    (local $gv v128) (local $sv v128) (local $av v128) (local $mv v128)
+    (local $rho v128) (local $k v128) (local $mu v128) (local $e v128) (local $r v128)
+    (local $gs f32) (local $ss f32) (local $as f32) (local $ms f32)
+    (local.set $rho (f32x4.splat (local.get $decay)))
+    (local.set $k (f32x4.splat (local.get $oneMinusDecay)))
+    (local.set $mu (f32x4.splat (local.get $momentum)))
+    (local.set $e (f32x4.splat (local.get $epsilon)))
+    (local.set $r (f32x4.splat (local.get $rate)))
+    (local.set $end (i32.shl (local.get $count) (i32.const 2)))
+    (local.set $end4 (i32.and (local.get $end) (i32.const -16)))
+    (local.set $i (i32.const 0))
+    (block $vectorsDone
+      (loop $vectors
+        (br_if $vectorsDone (i32.ge_u (local.get $i) (local.get $end4)))
+        (local.set $gv (v128.load (i32.add (local.get $g) (local.get $i))))
+        (local.set $sv
+          (f32x4.add
+            (f32x4.mul (v128.load (i32.add (local.get $s) (local.get $i))) (local.get $rho))
+            (f32x4.mul (f32x4.mul (local.get $gv) (local.get $gv)) (local.get $k))))
+        (local.set $mv
+          (f32x4.add
+            (f32x4.mul (v128.load (i32.add (local.get $mg) (local.get $i))) (local.get $rho))
+            (f32x4.mul (local.get $gv) (local.get $k))))
+        (local.set $av
+          (f32x4.add
+            (f32x4.mul (v128.load (i32.add (local.get $a) (local.get $i))) (local.get $mu))
+            (f32x4.div
+              (f32x4.mul (local.get $gv) (local.get $r))
+              (f32x4.sqrt
+                (f32x4.sub
+                  (local.get $sv)
+                  (f32x4.add (f32x4.mul (local.get $mv) (local.get $mv)) (local.get $e)))))))
+        (v128.store (i32.add (local.get $wOut) (local.get $i))
+          (f32x4.sub (v128.load (i32.add (local.get $w) (local.get $i))) (local.get $av)))
+        (v128.store (i32.add (local.get $sOut) (local.get $i)) (local.get $sv))
+        (v128.store (i32.add (local.get $aOut) (local.get $i)) (local.get $av))
+        (v128.store (i32.add (local.get $mgOut) (local.get $i)) (local.get $mv))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $vectors)))
+    (block $onesDone
+      (loop $ones
+        (br_if $onesDone (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $gs (f32.load (i32.add (local.get $g) (local.get $i))))
+        (local.set $ss
+          (f32.add
+            (f32.mul (f32.load (i32.add (local.get $s) (local.get $i))) (local.get $decay))
+            (f32.mul (f32.mul (local.get $gs) (local.get $gs)) (local.get $oneMinusDecay))))
+        (local.set $ms
+          (f32.add
+            (f32.mul (f32.load (i32.add (local.get $mg) (local.get $i))) (local.get $decay))
+            (f32.mul (local.get $gs) (local.get $oneMinusDecay))))
+        (local.set $as
+          (f32.add
+            (f32.mul (f32.load (i32.add (local.get $a) (local.get $i))) (local.get $momentum))
+            (f32.div
+              (f32.mul (local.get $gs) (local.get $rate))
+              (f32.sqrt
+                (f32.sub
+                  (local.get $ss)
+                  (f32.add (f32.mul (local.get $ms) (local.get $ms)) (local.get $epsilon)))))))
+        (f32.store (i32.add (local.get $wOut) (local.get $i))
+          (f32.sub (f32.load (i32.add (local.get $w) (local.get $i))) (local.get $as)))
+        (f32.store (i32.add (local.get $sOut) (local.get $i)) (local.get $ss))
+        (f32.store (i32.add (local.get $aOut) (local.get $i)) (local.get $as))
+        (f32.store (i32.add (local.get $mgOut) (local.get $i)) (local.get $ms))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $ones))))
+
+  ;; Adagrad's update of one variable, element by element (η the learning rate, c the accumulator):
+  ;;   c' = c + g·g,   w' = (g / √(c' + ε))·(−η) + w
+  ;; tfjs's AdagradOptimizer's operations in its order, each rounded to float32 as its kernels round
+  ;; them, in one pass instead of seven. Outputs as rmspropUpdate's.
+  (func (export "adagradUpdate")
+    (param $w i32) (param $g i32) (param $c i32) (param $wOut i32) (param $cOut i32) (param $count i32)
+    (param $epsilon f32) (param $negRate f32)
+    (local $i i32) (local $end i32) (local $end4 i32)
+    (local $gv v128) (local $cv v128) (local $e v128) (local $r v128)
+    (local $gs f32) (local $cs f32)
+    (local.set $e (f32x4.splat (local.get $epsilon)))
+    (local.set $r (f32x4.splat (local.get $negRate)))
+    (local.set $end (i32.shl (local.get $count) (i32.const 2)))
+    (local.set $end4 (i32.and (local.get $end) (i32.const -16)))
+    (local.set $i (i32.const 0))
+    (block $vectorsDone
+      (loop $vectors
+        (br_if $vectorsDone (i32.ge_u (local.get $i) (local.get $end4)))
+        (local.set $gv (v128.load (i32.add (local.get $g) (local.get $i))))
+        (local.set $cv
+          (f32x4.add
+            (v128.load (i32.add (local.get $c) (local.get $i)))
+            (f32x4.mul (local.get $gv) (local.get $gv))))
+        (v128.store (i32.add (local.get $wOut) (local.get $i))
+          (f32x4.add
+            (f32x4.mul
+              (f32x4.div (local.get $gv) (f32x4.sqrt (f32x4.add (local.get $cv) (local.get $e))))
+              (local.get $r))
+            (v128.load (i32.add (local.get $w) (local.get $i)))))
+        (v128.store (i32.add (local.get $cOut) (local.get $i)) (local.get $cv))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $vectors)))
+    (block $onesDone
+      (loop $ones
+        (br_if $onesDone (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $gs (f32.load (i32.add (local.get $g) (local.get $i))))
+        (local.set $cs
+          (f32.add
+            (f32.load (i32.add (local.get $c) (local.get $i)))
+            (f32.mul (local.get $gs) (local.get $gs))))
+        (f32.store (i32.add (local.get $wOut) (local.get $i))
+          (f32.add
+            (f32.mul
+              (f32.div (local.get $gs) (f32.sqrt (f32.add (local.get $cs) (local.get $epsilon))))
+              (local.get $negRate))
+            (f32.load (i32.add (local.get $w) (local.get $i)))))
+        (f32.store (i32.add (local.get $cOut) (local.get $i)) (local.get $cs))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $ones))))
+
   ;; The float32 arithmetic of tfjs's `Add`, `Sub`, `Multiply` and `RealDiv` (`op` 0, 1, 2, 3):
   ;; out = a op b over `count` values, where an operand with its `…Scalar` flag set is one value taken
   ;; for every position (its pointer never advances). One IEEE operation a value, as XNNPACK computes

@@ -141,13 +141,24 @@ describe('pooledKernels on a pool of three threads', () => {
     ['momentumUpdate', 250_003, false],
     ['adamUpdate', 160_007, false],
     ['adamUpdate', 160_007, true],
+    ['rmspropUpdate', 160_007, false],
+    ['rmspropUpdate', 160_007, true],
+    ['centeredRmspropUpdate', 120_005, true],
+    ['adagradUpdate', 250_003, false],
+    ['adagradUpdate', 250_003, true],
     ['reluGrad', 10_000, false], // 120 KB: the caller alone
   ] as const)(
     '%s of %i values (in place: %s) = the single-thread call, bit for bit',
     (kernel, n, inPlace) => {
-      const arrays = { reluGrad: [2, 1], sgdUpdate: [2, 1], momentumUpdate: [3, 2], adamUpdate: [4, 3] }[
-        kernel
-      ];
+      const arrays = {
+        reluGrad: [2, 1],
+        sgdUpdate: [2, 1],
+        momentumUpdate: [3, 2],
+        adamUpdate: [4, 3],
+        rmspropUpdate: [4, 3],
+        centeredRmspropUpdate: [5, 4],
+        adagradUpdate: [3, 2],
+      }[kernel];
       const [reads, writes] = arrays as [number, number];
       const inputs = Array.from({ length: reads }, (_, i) => at(2 * i + 1));
       // in place: each output over the input it replaces (for reluGrad, dy)
@@ -160,11 +171,18 @@ describe('pooledKernels on a pool of three threads', () => {
         outputs,
         n,
         (k) => {
-          const [w, g, m, v] = inputs as [number, number, number, number];
-          const [wOut, mOut, vOut] = outputs as [number, number, number];
+          const [w, g, m, v, u] = inputs as [number, number, number, number, number];
+          const [wOut, mOut, vOut, uOut] = outputs as [number, number, number, number];
           if (kernel === 'reluGrad') k.reluGrad(w, g, wOut, n);
           else if (kernel === 'sgdUpdate') k.sgdUpdate(w, g, wOut, n, Math.fround(-0.01));
           else if (kernel === 'momentumUpdate') k.momentumUpdate(w, g, m, wOut, mOut, n, 0.9, -0.01, 1);
+          else if (kernel === 'rmspropUpdate')
+            k.rmspropUpdate(w, g, m, v, wOut, mOut, vOut, n, 0.9, Math.fround(0.1), 0.5, 1e-7, 0.001);
+          else if (kernel === 'centeredRmspropUpdate')
+            // prettier-ignore
+            k.centeredRmspropUpdate(w, g, m, v, u, wOut, mOut, vOut, uOut, n, 0.9, Math.fround(0.1), 0.5,
+              1e-7, 0.001);
+          else if (kernel === 'adagradUpdate') k.adagradUpdate(w, g, m, wOut, mOut, n, 1e-7, -0.01);
       // prettier-ignore
       else k.adamUpdate(w, g, m, v, wOut, mOut, vOut, n, 0.9, 0.1, 0.999, Math.fround(0.001),
         0.19, Math.fround(0.002), 1e-7, -0.001);

@@ -74,6 +74,9 @@ const SLICINGS: { [K in Sliced]: (args: Parameters<SimdKernels[K]>) => Slicing }
   sgdUpdate: () => values(3, 3, 1),
   momentumUpdate: () => values(5, 5, 3),
   adamUpdate: () => values(7, 7, 8),
+  rmspropUpdate: () => values(7, 7, 5),
+  centeredRmspropUpdate: () => values(9, 9, 5),
+  adagradUpdate: () => values(5, 5, 2),
   // images: the columns and dx advance by an image each
   col2im: ([, , , inHeight, inWidth, channels, outHeight, outWidth, filterHeight, filterWidth]) => {
     const colsImage = outHeight * outWidth * filterHeight * filterWidth * channels * 4;
@@ -151,6 +154,9 @@ export function pooledKernels(own: SimdKernels, pool: KernelPool): SimdKernels {
     sgdUpdate: share('sgdUpdate'),
     momentumUpdate: share('momentumUpdate'),
     adamUpdate: share('adamUpdate'),
+    rmspropUpdate: share('rmspropUpdate'),
+    centeredRmspropUpdate: share('centeredRmspropUpdate'),
+    adagradUpdate: share('adagradUpdate'),
     binaryOp: share('binaryOp'),
     col2im: share('col2im'),
     columnsToImages: share('columnsToImages'),
