@@ -97,6 +97,25 @@ export const CONVOLUTION_ROWS: readonly TrainingOpRow[] = [
     inputs: () => [u([2, 7, 6, 4], 141), u([2, 3, 4, 8], 142)],
     f: (x, w) => tf.conv2d(as4(x), as4(w), [2, 1], 'same'),
   },
+  // The direct conv's two walks of the taps: one sweep (dilation 1 across) and chunks (dilated across).
+  {
+    name: 'conv2d 1→8 channels, valid (direct conv forward: a first layer, one sweep of the taps)',
+    inputs: () => [u([3, 7, 6, 1], 209), u([3, 3, 1, 8], 210)],
+    f: (x, w) => tf.conv2d(as4(x), as4(w), 1, 'valid'),
+  },
+  // tfjs defines no gradient for dilated convs; the forwards are checked.
+  {
+    name: 'conv2d 4→8 channels, dilations [2, 1], same (direct conv forward, one sweep; forward)',
+    inputs: () => [u([2, 8, 7, 4], 211), u([3, 3, 4, 8], 212)],
+    f: (x, w) => tf.conv2d(as4(x), as4(w), 1, 'same', 'NHWC', [2, 1]),
+    differentiable: false,
+  },
+  {
+    name: 'conv2d 3→8 channels, dilations [1, 2], valid (direct conv forward, chunks; forward)',
+    inputs: () => [u([2, 7, 9, 3], 213), u([2, 3, 3, 8], 214)],
+    f: (x, w) => tf.conv2d(as4(x), as4(w), 1, 'valid', 'NHWC', [1, 2]),
+    differentiable: false,
+  },
   // Backward-input by a product and a scatter (col2im): kh·kw·ci a multiple of 8.
   {
     name: 'conv2d 8→8 channels, 3×3, stride 2, same (backward-input by columns)',
