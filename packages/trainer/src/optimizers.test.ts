@@ -131,8 +131,18 @@ describe('clipByGlobalNorm', () => {
 });
 
 describe('optimiser state', () => {
-  for (const name of ['adam', 'momentum', 'rmsprop', 'adagrad', 'sgd'] as const) {
-    test(`${name}: restored into a fresh model and optimiser, the next steps are bit-identical`, async () => {
+  const specs = [
+    { name: 'adam' },
+    { name: 'momentum' },
+    { name: 'rmsprop' },
+    { name: 'rmsprop', centered: true, momentum: 0.5 },
+    { name: 'adagrad' },
+    { name: 'sgd' },
+  ] as const;
+  for (const spec of specs) {
+    const { name } = spec;
+    const label = 'centered' in spec ? 'rmsprop (centered, momentum 0.5)' : name;
+    test(`${label}: restored into a fresh model and optimiser, the next steps are bit-identical`, async () => {
       const make = () =>
         model([dense({ units: 5, activation: 'tanh' }), dense({ units: 2 })], { inputShape: [3], seed: 3 });
       const x = tf.randomNormal([8, 3], 0, 1, 'float32', 1);
@@ -148,14 +158,14 @@ describe('optimiser state', () => {
         return v;
       };
       const a = make();
-      const optA = createOptimizer({ name, learningRate: 0.05 });
+      const optA = createOptimizer({ ...spec, learningRate: 0.05 });
       for (let i = 0; i < 3; i++) stepOn(a, optA);
       const state = await getOptimizerState(optA, a.weights);
       expect(state.iterations).toBe(3);
       expect(state.order.every((n) => n.startsWith('dense'))).toBe(true);
       const b = make();
       b.weights.forEach((w, i) => w.variable.assign(a.weights[i]!.variable));
-      const optB = createOptimizer({ name, learningRate: 0.05 });
+      const optB = createOptimizer({ ...spec, learningRate: 0.05 });
       await setOptimizerState(optB, state, b.weights);
       disposeOptimizerState(state);
       const before = tf.memory().numTensors;
