@@ -76,12 +76,15 @@ export class FusedRMSPropOptimizer extends RMSPropOptimizer {
   ): void {
     tidy(() => {
       const newMeanSquare = add(mul(meanSquare, this.decay), mul(square(gradient), 1 - this.decay));
-      let denominator = sqrt(add(newMeanSquare, this.epsilon));
-      if (meanGradient !== undefined) {
-        const newMeanGradient = add(mul(meanGradient, this.decay), mul(gradient, 1 - this.decay));
-        denominator = sqrt(sub(newMeanSquare, add(square(newMeanGradient), this.epsilon)));
-        meanGradient.assign(newMeanGradient);
-      }
+      const newMeanGradient =
+        meanGradient === undefined
+          ? undefined
+          : add(mul(meanGradient, this.decay), mul(gradient, 1 - this.decay));
+      const denominator =
+        newMeanGradient === undefined
+          ? sqrt(add(newMeanSquare, this.epsilon))
+          : sqrt(sub(newMeanSquare, add(square(newMeanGradient), this.epsilon)));
+      if (newMeanGradient !== undefined) meanGradient?.assign(newMeanGradient);
       const newMoment = add(mul(moment, this.momentum), div(mul(gradient, this.learningRate), denominator));
       meanSquare.assign(newMeanSquare);
       moment.assign(newMoment);
