@@ -20,6 +20,7 @@ import { createConv2DConfig } from './direct-conv2d';
 import { createFastMatMulConfig, FAST_MAT_MUL_KERNELS } from './fast-mat-mul';
 import { createGatherConfig } from './gather-batch-dims';
 import { createIdentityConfig, IDENTITY_KERNEL } from './identity';
+import { createMaxPoolConfig, MAX_POOL_KERNEL } from './max-pool';
 import { maxPoolGradConfig } from './max-pool-grad';
 import { oneHotConfig } from './one-hot';
 import { reluGradConfig } from './relu-grad';
@@ -98,6 +99,8 @@ export function installTrainingKernels(): void {
   if (gather !== undefined) replaceKernel(createGatherConfig(gather), gather);
   const conv = getKernel('Conv2D', 'wasm');
   if (conv !== undefined) replaceKernel(createConv2DConfig(conv), conv);
+  const maxPool = getKernel(MAX_POOL_KERNEL, 'wasm');
+  if (maxPool !== undefined) replaceKernel(createMaxPoolConfig(maxPool), maxPool);
   const transpose = getKernel(TRANSPOSE_KERNEL, 'wasm');
   if (transpose !== undefined) replaceKernel(createTransposeConfig(transpose), transpose);
   const add = getKernel(BIAS_ADD_KERNEL, 'wasm');

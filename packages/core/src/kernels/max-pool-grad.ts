@@ -2,7 +2,9 @@
  * `MaxPoolGrad` for wasm. tfjs 4.22's wasm kernel starts its running max at FLT_MIN (+1.18e-38), not −∞,
  * so a window whose values are all ≤ 0 (common right after a ReLU) sends its gradient to the window's
  * first element instead of its maximum. This kernel routes each dy to the first maximum of its window
- * in row-major scan order, as the cpu backend and TensorFlow do. Non-overlapping unpadded windows (the
+ * in row-major scan order, as the cpu backend and TensorFlow do, the maximum taken as the cpu backend
+ * and gradwell's `MaxPool` (max-pool.ts) take it: from −∞, by strictly greater values, so a NaN is never
+ * taken and a window with no value above −∞ passes no gradient on. Non-overlapping unpadded windows (the
  * usual 2×2, stride 2) take a specialised loop: gradwell's SIMD kernel on wasm when the channels are a
  * multiple of 4 (about 10× the JavaScript loop), the JavaScript loop otherwise.
  */
@@ -35,8 +37,8 @@ function routeDisjoint(info: backend_util.Conv2DInfo, x: Values, dy: Values, dx:
       for (let yC = 0; yC < outWidth; yC++) {
         const corner = image + yR * filterHeight * rowStride + yC * filterWidth * channels;
         for (let d = 0; d < channels; d++, dyIndex++) {
-          let bestAt = corner + d;
-          let best = x[bestAt] as number;
+          let bestAt = -1;
+          let best = Number.NEGATIVE_INFINITY;
           for (let r = 0; r < filterHeight; r++) {
             for (let c = 0; c < filterWidth; c++) {
               const at = corner + r * rowStride + c * channels + d;
@@ -47,7 +49,7 @@ function routeDisjoint(info: backend_util.Conv2DInfo, x: Values, dy: Values, dx:
               }
             }
           }
-          dx[bestAt] = (dx[bestAt] as number) + (dy[dyIndex] as number);
+          if (bestAt >= 0) dx[bestAt] = (dx[bestAt] as number) + (dy[dyIndex] as number);
         }
       }
     }

@@ -14,6 +14,17 @@ const maxPoolGradient = () =>
   tf.grad((x: tf.Tensor) => tf.sum(tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid')))(
     tf.tensor4d([-4, -1, -3, -2], [1, 2, 2, 1]),
   );
+/** A 2 × 2 window whose first value is NaN, then 1, 2, 3 (one channel of four). */
+const nanFirstMaxPool = () =>
+  tf.maxPool(
+    tf.tensor4d(
+      [Number.NaN, 1, 2, 3].flatMap((v) => [v, 0, 0, 0]),
+      [1, 2, 2, 4],
+    ),
+    2,
+    2,
+    'valid',
+  );
 const avgPoolGradient = () =>
   tf.grad((x: tf.Tensor) => tf.sum(tf.avgPool(x as tf.Tensor4D, 3, 1, 'same')))(tf.ones([1, 3, 3, 1]));
 const nearestGradient = () =>
@@ -36,6 +47,10 @@ describe('stock tfjs 4.22 on wasm, without gradwell kernels', () => {
     expect(Array.from(maxPoolGradient().dataSync())).not.toEqual([0, 1, 0, 0]);
   });
 
+  test('maxPool gives −∞ for a 2 × 2 window whose first value is NaN (XNNPACK), where cpu gives 3', () => {
+    expect(nanFirstMaxPool().dataSync()[0]).toBe(-Infinity);
+  });
+
   test('gather with batchDims 1 reads the wrong batch entry (x [2, 5, 6, 3], rows of image 1)', () => {
     const x = tf.reshape(tf.range(0, 180), [2, 5, 6, 3]);
     const rows = tf.add(tf.reshape(tf.tensor1d([1, 2], 'int32'), [2, 1]), tf.range(0, 3, 1, 'int32'));
@@ -56,6 +71,10 @@ describe('with gradwell kernels', () => {
 
   test('maxPool routes the gradient to the window maximum even when it is negative', () => {
     expect(Array.from(maxPoolGradient().dataSync())).toEqual([0, 1, 0, 0]);
+  });
+
+  test('maxPool passes over a NaN at the front of a window, as the cpu backend does', () => {
+    expect(nanFirstMaxPool().dataSync()[0]).toBe(3);
   });
 
   test('float32 oneHot is float32 ones and zeros', () => {

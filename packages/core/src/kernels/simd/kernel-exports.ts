@@ -15,6 +15,23 @@ export interface SimdKernels {
     filterHeight: number,
     filterWidth: number,
   ): void;
+  /**
+   * MaxPool over disjoint unpadded windows (stride = window), channels a multiple of 4: y of
+   * [batch, outHeight, outWidth, channels] from x of [batch, inHeight, inWidth, channels], each output
+   * its window's maximum from −∞ by strictly greater values (a NaN is never taken), as tfjs's cpu backend.
+   */
+  maxPoolDisjoint(
+    x: number,
+    y: number,
+    batch: number,
+    inHeight: number,
+    inWidth: number,
+    channels: number,
+    outHeight: number,
+    outWidth: number,
+    filterHeight: number,
+    filterWidth: number,
+  ): void;
   columnSums(x: number, out: number, rows: number, cols: number, divisor: number): void;
   /** out = xᵀ: x of [rows, cols] into out of [cols, rows], 4-byte values; the two must not overlap. */
   transpose(x: number, out: number, rows: number, cols: number): void;
@@ -36,6 +53,27 @@ export interface SimdKernels {
     rows: number,
     columns: number,
     chunks: number,
+    chunkRows: number,
+    chunkColumns: number,
+    chunkBytes: number,
+    rowStepBytes: number,
+    colStepBytes: number,
+  ): void;
+  /**
+   * `productAtB` of images in groups of `per` (the last group the rest of `remaining`), group g into its
+   * own output copy at `out` + g · rows · columns · 4 (for the caller to add in order): `groups` calls of
+   * `productAtB`, each on its group's images.
+   */
+  productGroups(
+    a: number,
+    b: number,
+    out: number,
+    offsets: number,
+    rows: number,
+    columns: number,
+    groups: number,
+    per: number,
+    remaining: number,
     chunkRows: number,
     chunkColumns: number,
     chunkBytes: number,

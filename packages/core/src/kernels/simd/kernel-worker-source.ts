@@ -23,6 +23,8 @@ export const JOB_KERNELS = [
   'rmspropUpdate',
   'centeredRmspropUpdate',
   'adagradUpdate',
+  'maxPoolDisjoint',
+  'productGroups',
 ] as const;
 export type JobKernel = (typeof JOB_KERNELS)[number];
 

@@ -10,10 +10,11 @@
   (import "env" "memory" (memory 0)) ;; @memory
 
   ;; MaxPoolGrad for disjoint, unpadded windows (stride = window), channels a multiple of 4.
-  ;; Each dy goes to the first maximum of its window in row-major scan order (as TensorFlow and tfjs's
-  ;; cpu backend do): a position replaces the running maximum only when strictly greater, so ties and a
-  ;; NaN in front keep the earlier position. Positions outside every window are not written: dx must be
-  ;; zero there already.
+  ;; Each dy goes to the position `maxPoolDisjoint` takes its maximum from, as tfjs's cpu backend routes
+  ;; it: the running maximum starts at −∞ and a position replaces it only when strictly greater, so ties
+  ;; keep the earlier position, a NaN is never taken, and a window with no value above −∞ (all NaN or
+  ;; −∞) passes no gradient on. Positions outside every window are not written: dx must be zero there
+  ;; already.
   (func (export "maxPoolGradDisjoint")
     (param $x i32) (param $dy i32) (param $dx i32)
     (param $batch i32) (param $inH i32) (param $inW i32) (param $ch i32)
@@ -51,8 +52,8 @@
                   (loop $channelLoop
                     (br_if $channelsDone (i32.ge_u (local.get $d) (local.get $chBytes)))
                     ;; argmax over the window, four channels at a time
-                    (local.set $best (v128.load (i32.add (local.get $x) (i32.add (local.get $corner) (local.get $d)))))
-                    (local.set $index (v128.const i32x4 0 0 0 0))
+                    (local.set $best (v128.const f32x4 -inf -inf -inf -inf))
+                    (local.set $index (v128.const i32x4 -1 -1 -1 -1))
                     (local.set $pos (i32.const 0))
                     (local.set $r (i32.const 0))
                     (block $scanRowsDone
@@ -102,6 +103,104 @@
                         (local.set $r (i32.add (local.get $r) (i32.const 1)))
                         (br $writeRows)))
                     (local.set $dyAt (i32.add (local.get $dyAt) (i32.const 16)))
+                    (local.set $d (i32.add (local.get $d) (i32.const 16)))
+                    (br $channelLoop)))
+                (local.set $yc (i32.add (local.get $yc) (i32.const 1)))
+                (br $colLoop)))
+            (local.set $yr (i32.add (local.get $yr) (i32.const 1)))
+            (br $rowLoop)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $batchLoop))))
+
+  ;; MaxPool for disjoint, unpadded windows (stride = window), channels a multiple of 4: each output
+  ;; the maximum of its window, as tfjs's cpu backend takes it: from −∞, a value replacing the running
+  ;; maximum only when strictly greater (so a NaN never does, and a window of NaNs gives −∞), in
+  ;; row-major scan order. Input rows and columns past the last whole window are not read. Outputs in
+  ;; order (image, row, column, channel), four channels at a time.
+  (func (export "maxPoolDisjoint")
+    (param $x i32) (param $y i32)
+    (param $batch i32) (param $inH i32) (param $inW i32) (param $ch i32)
+    (param $outH i32) (param $outW i32) (param $fh i32) (param $fw i32)
+    (local $rowBytes i32) (local $chBytes i32) (local $imageBytes i32) (local $windowRow i32)
+    (local $image i32) (local $rowAt i32) (local $corner i32) (local $d i32) (local $at i32)
+    (local $lineEnd i32) (local $windowEnd i32) (local $yAt i32)
+    (local $b i32) (local $yr i32) (local $yc i32) (local $best v128) (local $v v128)
+    (local.set $chBytes (i32.shl (local.get $ch) (i32.const 2)))
+    (local.set $rowBytes (i32.mul (local.get $inW) (local.get $chBytes)))
+    (local.set $imageBytes (i32.mul (local.get $inH) (local.get $rowBytes)))
+    ;; bytes from a window's first row to the next window row's (fh input rows)
+    (local.set $windowRow (i32.mul (local.get $fh) (local.get $rowBytes)))
+    (local.set $yAt (local.get $y))
+    (local.set $b (i32.const 0))
+    (block $batchDone
+      (loop $batchLoop
+        (br_if $batchDone (i32.ge_u (local.get $b) (local.get $batch)))
+        (local.set $image (i32.add (local.get $x) (i32.mul (local.get $b) (local.get $imageBytes))))
+        (local.set $yr (i32.const 0))
+        (block $rowsDone
+          (loop $rowLoop
+            (br_if $rowsDone (i32.ge_u (local.get $yr) (local.get $outH)))
+            (local.set $rowAt (i32.add (local.get $image) (i32.mul (local.get $yr) (local.get $windowRow))))
+            (local.set $yc (i32.const 0))
+            (block $colsDone
+              (loop $colLoop
+                (br_if $colsDone (i32.ge_u (local.get $yc) (local.get $outW)))
+                (local.set $corner
+                  (i32.add (local.get $rowAt)
+                    (i32.mul (i32.mul (local.get $yc) (local.get $fw)) (local.get $chBytes))))
+                (local.set $d (i32.const 0))
+                (if (i32.and (i32.eq (local.get $fh) (i32.const 2)) (i32.eq (local.get $fw) (i32.const 2)))
+                  (then
+                    ;; 2 × 2: the window's four pixels side by side, channel by channel, the same order
+                    (block $pairDone
+                      (loop $pairLoop
+                        (br_if $pairDone (i32.ge_u (local.get $d) (local.get $chBytes)))
+                        (local.set $at (i32.add (local.get $corner) (local.get $d)))
+                        (local.set $best (v128.const f32x4 -inf -inf -inf -inf))
+                        (local.set $v (v128.load (local.get $at)))
+                        (local.set $best
+                          (v128.bitselect (local.get $v) (local.get $best) (f32x4.gt (local.get $v) (local.get $best))))
+                        (local.set $v (v128.load (i32.add (local.get $at) (local.get $chBytes))))
+                        (local.set $best
+                          (v128.bitselect (local.get $v) (local.get $best) (f32x4.gt (local.get $v) (local.get $best))))
+                        (local.set $at (i32.add (local.get $at) (local.get $rowBytes)))
+                        (local.set $v (v128.load (local.get $at)))
+                        (local.set $best
+                          (v128.bitselect (local.get $v) (local.get $best) (f32x4.gt (local.get $v) (local.get $best))))
+                        (local.set $v (v128.load (i32.add (local.get $at) (local.get $chBytes))))
+                        (local.set $best
+                          (v128.bitselect (local.get $v) (local.get $best) (f32x4.gt (local.get $v) (local.get $best))))
+                        (v128.store (local.get $yAt) (local.get $best))
+                        (local.set $yAt (i32.add (local.get $yAt) (i32.const 16)))
+                        (local.set $d (i32.add (local.get $d) (i32.const 16)))
+                        (br $pairLoop)))))
+                (block $channelsDone
+                  (loop $channelLoop
+                    (br_if $channelsDone (i32.ge_u (local.get $d) (local.get $chBytes)))
+                    (local.set $best (v128.const f32x4 -inf -inf -inf -inf))
+                    (local.set $at (i32.add (local.get $corner) (local.get $d)))
+                    (local.set $windowEnd (i32.add (local.get $at) (local.get $windowRow)))
+                    (block $scanRowsDone
+                      (loop $scanRows
+                        (br_if $scanRowsDone (i32.ge_u (local.get $at) (local.get $windowEnd)))
+                        (local.set $lineEnd
+                          (i32.add (local.get $at) (i32.mul (local.get $fw) (local.get $chBytes))))
+                        (block $scanColsDone
+                          (loop $scanCols
+                            (br_if $scanColsDone (i32.ge_u (local.get $at) (local.get $lineEnd)))
+                            (local.set $v (v128.load (local.get $at)))
+                            (local.set $best
+                              (v128.bitselect (local.get $v) (local.get $best)
+                                (f32x4.gt (local.get $v) (local.get $best))))
+                            (local.set $at (i32.add (local.get $at) (local.get $chBytes)))
+                            (br $scanCols)))
+                        ;; on to the window's next row, back at its first column
+                        (local.set $at
+                          (i32.sub (i32.add (local.get $at) (local.get $rowBytes))
+                            (i32.mul (local.get $fw) (local.get $chBytes))))
+                        (br $scanRows)))
+                    (v128.store (local.get $yAt) (local.get $best))
+                    (local.set $yAt (i32.add (local.get $yAt) (i32.const 16)))
                     (local.set $d (i32.add (local.get $d) (i32.const 16)))
                     (br $channelLoop)))
                 (local.set $yc (i32.add (local.get $yc) (i32.const 1)))
@@ -350,6 +449,39 @@
       (local.get $batch) (local.get $outH) (local.get $outW)
       (local.get $imageBytes) (local.get $rowStepBytes) (local.get $colStepBytes)
       (i32.shl (local.get $co) (i32.const 2))))
+
+  ;; productAtB of a few outputs over many images, in groups: group g sums images [g·per, (g + 1)·per)
+  ;; (the last group the images left) into its own copy of the output, `out` + g · m · co · 4, so the
+  ;; groups can run on different threads; the caller then adds the copies in order (columnSums). Each
+  ;; copy is one productAtB call on its images, the same sums in the same order whoever computes it.
+  ;; `remaining` counts the images from the first group on (kernel-pool.ts hands a block of groups its
+  ;; first group's count by stepping it back by `per` a group).
+  (func (export "productGroups")
+    (param $x i32) (param $dy i32) (param $out i32) (param $offsets i32) (param $m i32) (param $co i32)
+    (param $groups i32) (param $per i32) (param $remaining i32) (param $outH i32) (param $outW i32)
+    (param $imageBytes i32) (param $rowStepBytes i32) (param $colStepBytes i32)
+    (local $g i32) (local $images i32)
+    (block $groupsDone
+      (loop $groupLoop
+        (br_if $groupsDone (i32.ge_u (local.get $g) (local.get $groups)))
+        (br_if $groupsDone (i32.le_s (local.get $remaining) (i32.const 0)))
+        (local.set $images
+          (select (local.get $per) (local.get $remaining)
+            (i32.lt_s (local.get $per) (local.get $remaining))))
+        (call $productBlock
+          (local.get $x) (local.get $dy) (local.get $out) (local.get $offsets) (local.get $m) (local.get $co)
+          (local.get $images) (local.get $outH) (local.get $outW)
+          (local.get $imageBytes) (local.get $rowStepBytes) (local.get $colStepBytes)
+          (i32.shl (local.get $co) (i32.const 2)))
+        (local.set $x (i32.add (local.get $x) (i32.mul (local.get $per) (local.get $imageBytes))))
+        (local.set $dy
+          (i32.add (local.get $dy)
+            (i32.mul (local.get $per)
+              (i32.mul (i32.mul (local.get $outH) (local.get $outW)) (i32.shl (local.get $co) (i32.const 2))))))
+        (local.set $out (i32.add (local.get $out) (i32.shl (i32.mul (local.get $m) (local.get $co)) (i32.const 2))))
+        (local.set $remaining (i32.sub (local.get $remaining) (local.get $per)))
+        (local.set $g (i32.add (local.get $g) (i32.const 1)))
+        (br $groupLoop))))
 
   ;; productAtB on a block of dw: its m rows (from `offsets`) and co columns (from `dy` and `dw`, which
   ;; point at the block's first column) of a product whose dy and dw rows are `rowBytes` apart. Each of

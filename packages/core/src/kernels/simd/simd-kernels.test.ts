@@ -48,7 +48,10 @@ function instantiate(shared: boolean): { kernels: SimdKernels; heap: () => Float
   return { kernels: instance.exports as unknown as SimdKernels, heap: () => new Float32Array(memory.buffer) };
 }
 
-/** MaxPoolGrad of disjoint windows in JavaScript: dy to the first strict maximum in scan order. */
+/**
+ * MaxPoolGrad of disjoint windows in JavaScript: dy to the first strict maximum in scan order, from −∞
+ * (nowhere where no value is above −∞).
+ */
 function maxPoolGradReference(x: Float32Array, dy: Float32Array, shape: number[], fh: number, fw: number) {
   const [batch, inH, inW, ch] = shape as [number, number, number, number];
   const outH = Math.floor(inH / fh);
@@ -59,13 +62,13 @@ function maxPoolGradReference(x: Float32Array, dy: Float32Array, shape: number[]
     for (let yr = 0; yr < outH; yr++)
       for (let yc = 0; yc < outW; yc++)
         for (let d = 0; d < ch; d++, k++) {
-          let bestAt = ((b * inH + yr * fh) * inW + yc * fw) * ch + d;
+          let bestAt = -1;
           for (let r = 0; r < fh; r++)
             for (let c = 0; c < fw; c++) {
               const at = ((b * inH + yr * fh + r) * inW + yc * fw + c) * ch + d;
-              if ((x[at] as number) > (x[bestAt] as number)) bestAt = at;
+              if ((x[at] as number) > (bestAt < 0 ? -Infinity : (x[bestAt] as number))) bestAt = at;
             }
-          dx[bestAt] = dy[k] as number;
+          if (bestAt >= 0) dx[bestAt] = dy[k] as number;
         }
   return { dx, outH, outW };
 }

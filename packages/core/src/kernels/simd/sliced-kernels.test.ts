@@ -216,6 +216,21 @@ describe('pooledKernels on a pool of three threads', () => {
     expect(Buffer.concat(routed.shared).equals(Buffer.concat(routed.single))).toBe(true);
   });
 
+  test('maxPoolDisjoint over 64 images of [26, 26, 32] in 2 × 2 windows and of [27, 27, 32] in 3 × 3: shared, bit for bit', () => {
+    for (const [size, window] of [
+      [26, 2],
+      [27, 3],
+    ] as const) {
+      const [batch, channels, out] = [64, 32, size / window];
+      const image = size * size * channels;
+      const pooled = both([at(1)], [batch * image], [at(8)], batch * out * out * channels, (k) =>
+        k.maxPoolDisjoint(at(1), at(8), batch, size, size, channels, out, out, window, window),
+      );
+      expect(pooled.jobs).toBe(1);
+      expect(Buffer.concat(pooled.shared).equals(Buffer.concat(pooled.single))).toBe(true);
+    }
+  });
+
   test.each([
     [0, 0, 0, false],
     [1, 0, 0, true],
@@ -266,6 +281,45 @@ describe('pooledKernels on a pool of three threads', () => {
     );
     expect(scattered.jobs).toBe(1);
     expect(Buffer.concat(scattered.shared).equals(Buffer.concat(scattered.single))).toBe(true);
+  });
+
+  test("productGroups over 37 images in 19 groups of 2 (the first conv's filter gradient): shared by groups, bit for bit, each copy its images' productAtB", () => {
+    // x [37, 28, 28, 1], dy [37, 26, 26, 32], 9 taps (3 × 3 of one channel) by 32 channels
+    const [images, size, out, channels, per] = [37, 28, 26, 32, 2];
+    const groups = Math.ceil(images / per);
+    const [x, dy, copies, offsets, ref] = [at(1), at(4), at(10), at(11), at(12)];
+    const taps = 9;
+    new Int32Array(memory.buffer).set(
+      Array.from({ length: 12 }, (_, m) => (m < taps ? (Math.floor(m / 3) * size + (m % 3)) * 4 : 0)),
+      offsets / 4,
+    );
+    const geometry = [out, out, size * size * 4, size * 4, 4] as const;
+    const copySize = taps * channels;
+    const grouped = both(
+      [x, dy],
+      [images * size * size, images * out * out * channels],
+      [copies],
+      groups * copySize,
+      (k) => k.productGroups(x, dy, copies, offsets, taps, channels, groups, per, images, ...geometry),
+    );
+    expect(grouped.jobs).toBe(1);
+    expect(Buffer.concat(grouped.shared).equals(Buffer.concat(grouped.single))).toBe(true);
+    for (let g = 0; g < groups; g++) {
+      const first = g * per;
+      const count = Math.min(per, images - first);
+      own.productAtB(
+        x + first * size * size * 4,
+        dy + first * out * out * channels * 4,
+        ref,
+        offsets,
+        taps,
+        channels,
+        count,
+        ...geometry,
+      );
+      const copy = grouped.shared[0]!.subarray(g * copySize * 4, (g + 1) * copySize * 4);
+      expect(copy.equals(read(ref, copySize))).toBe(true);
+    }
   });
 
   test('KernelPool.sliced refuses a block that is not a whole number of items, or arguments without steps', () => {

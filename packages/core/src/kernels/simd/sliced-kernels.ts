@@ -63,6 +63,13 @@ const SLICINGS: { [K in Sliced]: (args: Parameters<SimdKernels[K]>) => Slicing }
     const steps = [image, dyImage, image, 0, 0, 0, 0, 0, 0, 0, 0];
     return { steps, countArg: 3, itemBytes: 2 * image + dyImage, align: 1 };
   },
+  // images: x and y advance by an image each
+  maxPoolDisjoint: ([, , , inHeight, inWidth, channels, outHeight, outWidth]) => {
+    const image = inHeight * inWidth * channels * 4;
+    const yImage = outHeight * outWidth * channels * 4;
+    const steps = [image, yImage, 0, 0, 0, 0, 0, 0, 0, 0];
+    return { steps, countArg: 2, itemBytes: image + yImage, align: 1 };
+  },
   reluGrad: () => values(3, 3, 0),
   // rows: x and out advance by a row, the bias stays
   biasAdd: ([, , , , cols]) => ({
@@ -90,6 +97,28 @@ const SLICINGS: { [K in Sliced]: (args: Parameters<SimdKernels[K]>) => Slicing }
     countArg: 5,
     align: group,
     itemWork: (dyImage / 4) * taps,
+  }),
+  // groups of images: A, B and the output copies advance by a group each, the images left go back by one
+  productGroups: ([, , , , rows, columns, , per, , chunkRows, chunkColumns, chunkBytes]) => ({
+    steps: [
+      per * chunkBytes,
+      per * chunkRows * chunkColumns * columns * 4,
+      rows * columns * 4,
+      0,
+      0,
+      0,
+      0,
+      0,
+      -per,
+      0,
+      0,
+      0,
+      0,
+      0,
+    ],
+    countArg: 6,
+    align: 1,
+    itemWork: per * chunkRows * chunkColumns * rows * columns,
   }),
   // values of a, b and out; a scalar operand stays
   binaryOp: ([, , , , , aScalar, bScalar]) => ({
@@ -149,6 +178,8 @@ export function pooledKernels(own: SimdKernels, pool: KernelPool): SimdKernels {
     ...own,
     productAtB: (...args) => pool.productAtB(own, ...args),
     maxPoolGradDisjoint: share('maxPoolGradDisjoint'),
+    maxPoolDisjoint: share('maxPoolDisjoint'),
+    productGroups: share('productGroups'),
     reluGrad: share('reluGrad'),
     biasAdd: share('biasAdd'),
     sgdUpdate: share('sgdUpdate'),
