@@ -78,6 +78,7 @@ describe.each([false, true])('the SIMD module (shared memory: %s)', (shared) => 
     { shape: [2, 4, 6, 4], fh: 2, fw: 2, ties: false, nans: false },
     { shape: [1, 7, 5, 8], fh: 2, fw: 2, ties: true, nans: false }, // an uncovered row and column
     { shape: [3, 6, 6, 12], fh: 3, fw: 2, ties: true, nans: true },
+    { shape: [2, 9, 8, 8], fh: 2, fw: 2, ties: true, nans: true }, // 2 × 2's own loop, an uncovered row
   ])('maxPoolGradDisjoint equals the reference: $shape, $fh×$fw', ({ shape, fh, fw, ties, nans }) => {
     const { kernels, heap } = instantiate(shared);
     const size = shape.reduce((a, b) => a * b, 1);
