@@ -7,9 +7,10 @@
  * By default "tfjs's" is tfjs's all through: `Add` back to tfjs's wasm kernel, `GradwellBiasRelu`
  * unregistered (so the layers' bias and ReLU under the tape run `Add` then `Relu`) and `GradwellReluGrad`
  * unregistered (so ReLU's gradient runs tfjs-core's `mul(dy, cast(step(x)))`). With `--fused` only
- * `GradwellBiasRelu` is taken away: the one pass against gradwell's own `Add` then tfjs's `Relu`.
+ * `GradwellBiasRelu` is taken away: the one pass against gradwell's own `Add` then tfjs's `Relu`. With
+ * `--grad` only `GradwellBiasReluGrad` is: its gradient in one pass against `GradwellReluGrad` then `Sum`.
  *
- *   pnpm build && node packages/core/bench/bias-relu-ab.mjs [threads] [--fused]
+ *   pnpm build && node packages/core/bench/bias-relu-ab.mjs [threads] [--fused | --grad]
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { installTrainingKernels, setupBackend, uninstallTrainingKernels } from '@gradwell/core';
@@ -17,20 +18,23 @@ import { makeBatch, makeCnn, makeMlp, makeStep } from './models.mjs';
 
 const threads = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 1);
 const fusedOnly = process.argv.includes('--fused');
+const gradOnly = process.argv.includes('--grad');
+/** The one kernel taken away, if only one is. */
+const only = fusedOnly ? 'GradwellBiasRelu' : gradOnly ? 'GradwellBiasReluGrad' : undefined;
 await setupBackend({ threads });
-const OWN = ['GradwellReluGrad', 'GradwellBiasRelu'];
+const OWN = ['GradwellReluGrad', 'GradwellBiasRelu', 'GradwellBiasReluGrad'];
 const ours = { add: tf.getKernel('Add', 'wasm'), own: OWN.map((name) => tf.getKernel(name, 'wasm')) };
 uninstallTrainingKernels();
 const stockAdd = tf.getKernel('Add', 'wasm');
 installTrainingKernels();
 
 function useOurs(on) {
-  if (!fusedOnly) {
+  if (only === undefined) {
     tf.unregisterKernel('Add', 'wasm');
     tf.registerKernel(on ? ours.add : stockAdd);
   }
   OWN.forEach((name, i) => {
-    if (fusedOnly && name !== 'GradwellBiasRelu') return;
+    if (only !== undefined && name !== only) return;
     const registered = tf.getKernel(name, 'wasm') !== undefined;
     if (on && !registered) tf.registerKernel(ours.own[i]);
     if (!on && registered) tf.unregisterKernel(name, 'wasm');
@@ -58,7 +62,12 @@ for (const [name, makeModel, shape, runs] of [
   models.forEach((model) => model.dispose());
   tf.dispose([batch.x, batch.labels]);
   const [mine, theirs] = times.map(median);
+  const [ours, against] = fusedOnly
+    ? ['one bias-ReLU pass', 'Add then Relu']
+    : gradOnly
+      ? ['its gradient in one pass', 'ReluGrad then Sum']
+      : ["gradwell's kernels", "tfjs's"];
   console.log(
-    `${name} step, ${threads} thread(s): ${fusedOnly ? 'one bias-ReLU pass' : "gradwell's kernels"} ${mine.toFixed(2)} ms, ${fusedOnly ? 'Add then Relu' : "tfjs's"} ${theirs.toFixed(2)} ms, ${(theirs / mine).toFixed(3)}×`,
+    `${name} step, ${threads} thread(s): ${ours} ${mine.toFixed(2)} ms, ${against} ${theirs.toFixed(2)} ms, ${(theirs / mine).toFixed(3)}×`,
   );
 }

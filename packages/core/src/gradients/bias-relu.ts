@@ -6,7 +6,9 @@
  *
  * Its gradient is tfjs's for the composition, from the output y: ReLU's gradient dz = dy · step(y) (y > 0
  * exactly where the sum is, and NaN exactly where it is), dx = dz, and the bias's the sum of dz over every
- * axis but the last, as tfjs's `Add` gradient sums a broadcast operand.
+ * axis but the last, as tfjs's `Add` gradient sums a broadcast operand. Where the backend has
+ * `GradwellBiasReluGrad` (wasm) both come from one pass (kernels/bias-relu-grad.ts); that kernel has a
+ * gradient of its own, so second derivatives still work.
  */
 import {
   add,
@@ -16,10 +18,12 @@ import {
   relu,
   reshape,
   sum,
+  zerosLike,
   type GradConfig,
   type Tensor,
 } from '@tensorflow/tfjs-core';
 import { BIAS_RELU, isLastAxisBias } from '../kernels/bias-add';
+import { BIAS_RELU_GRAD } from '../kernels/bias-relu-grad';
 import { reluGrad } from './relu-grad';
 
 /**
@@ -44,8 +48,28 @@ export const biasReluGradConfig: GradConfig = {
   outputsToSave: [true],
   gradFunc: (dy: Tensor | Tensor[], saved: Tensor[]) => {
     const [bias, y] = saved as [Tensor, Tensor];
-    const dz = reluGrad(dy as Tensor, y);
+    const upstream = dy as Tensor;
+    if (upstream.dtype === 'float32' && getKernel(BIAS_RELU_GRAD, getBackend()) !== undefined) {
+      const [dz, db] = engine().runKernel<Tensor[]>(BIAS_RELU_GRAD, { dy: upstream, y });
+      return { x: () => dz as Tensor, bias: () => reshape(db as Tensor, bias.shape) };
+    }
+    const dz = reluGrad(upstream, y);
     const axes = Array.from({ length: y.rank - 1 }, (_, i) => i);
     return { x: () => dz, bias: () => reshape(sum(dz, axes), bias.shape) };
+  },
+};
+
+/**
+ * `GradwellBiasReluGrad`'s own gradient: linear in dy, dz's derivative is step(y) and the bias
+ * gradient's the same broadcast along the rows, so ∂/∂dy = reluGrad(ddz + ddb, y); flat in y almost
+ * everywhere.
+ */
+export const biasReluGradGradConfig: GradConfig = {
+  kernelName: BIAS_RELU_GRAD,
+  inputsToSave: ['y'],
+  gradFunc: (dys: Tensor | Tensor[], saved: Tensor[]) => {
+    const [ddz, ddb] = dys as [Tensor, Tensor];
+    const [y] = saved as [Tensor];
+    return { dy: () => reluGrad(add(ddz, ddb), y), y: () => zerosLike(y) };
   },
 };

@@ -8,7 +8,7 @@
 import { getGradient, registerGradient, type GradConfig } from '@tensorflow/tfjs-core';
 import { tfjsGradientConfigs } from '#tfjs-gradient-configs';
 import { batchMatMulGradConfig } from './batch-mat-mul-grad';
-import { biasReluGradConfig } from './bias-relu';
+import { biasReluGradConfig, biasReluGradGradConfig } from './bias-relu';
 import { gatherGradConfig } from './gather-grad';
 import { mirrorPadGradConfig } from './mirror-pad-grad';
 import { prodGradConfig } from './prod-grad';
@@ -31,6 +31,7 @@ export const CORRECTED_GRADIENTS: readonly GradConfig[] = [
   ...zeroGradientConfigs,
   ...reluGradConfigs,
   biasReluGradConfig,
+  biasReluGradGradConfig,
   softmaxCrossEntropyGradConfig,
 ];
 

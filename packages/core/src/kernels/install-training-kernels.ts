@@ -8,6 +8,7 @@
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { avgPoolGradConfigs } from './avg-pool-grad';
 import { BIAS_ADD_KERNEL, biasReluConfig, createBiasAddConfig } from './bias-add';
+import { biasReluGradKernelConfig } from './bias-relu-grad';
 import { COLUMN_REDUCTION_KERNELS, createColumnReductionConfig } from './column-reductions';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input';
@@ -74,6 +75,7 @@ function staticConfigs(): KernelConfig[] {
     maxPoolGradConfig,
     reluGradConfig,
     biasReluConfig,
+    biasReluGradKernelConfig,
     oneHotConfig,
     ...softmaxCrossEntropyConfigs,
     ...resizeNearestNeighborGradConfigs,

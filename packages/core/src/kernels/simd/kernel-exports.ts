@@ -96,6 +96,20 @@ export interface SimdKernels {
    */
   reluGrad(dy: number, x: number, out: number, count: number): void;
   /**
+   * `reluGrad` over rows of `cols` values in `groups` groups of `per` rows (the last the rest of
+   * `remaining`), each group's column sums of out (rows in order, from +0) into its own row of `sums`.
+   */
+  reluGradSums(
+    dy: number,
+    x: number,
+    out: number,
+    sums: number,
+    groups: number,
+    per: number,
+    remaining: number,
+    cols: number,
+  ): void;
+  /**
    * Adam's update of `count` values: m' = m·β₁ + g·(1 − β₁), v' = v·β₂ + (g·g)·(1 − β₂),
    * w' = ((m'/c₁) / (√(v'/c₂) + ε))·(−η) + w, each step rounded to float32 in tfjs's order. An output may be
    * its own input (in place); otherwise outputs must not overlap inputs.

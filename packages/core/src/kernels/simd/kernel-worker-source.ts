@@ -25,6 +25,7 @@ export const JOB_KERNELS = [
   'adagradUpdate',
   'maxPoolDisjoint',
   'productGroups',
+  'reluGradSums',
 ] as const;
 export type JobKernel = (typeof JOB_KERNELS)[number];
 

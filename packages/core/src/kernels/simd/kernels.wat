@@ -912,6 +912,70 @@
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $ones))))
 
+  ;; ReLU's gradient with its column sums: out = dy · step(x) as `reluGrad` computes it, over rows of
+  ;; `cols` values in groups of `per` rows (the last group the rows left of `remaining`), and for each
+  ;; group the sum of its rows of out, column by column, rows added in order from +0, into its own row
+  ;; of `sums` (`cols` values a group). A layer's bias gradient is the sum of those rows, in order
+  ;; (columnSums); the groups can run on different threads. Four columns at a time, then the rest.
+  (func (export "reluGradSums")
+    (param $dy i32) (param $x i32) (param $out i32) (param $sums i32)
+    (param $groups i32) (param $per i32) (param $remaining i32) (param $cols i32)
+    (local $g i32) (local $r i32) (local $rows i32) (local $j i32) (local $rowBytes i32) (local $vecBytes i32)
+    (local $xv v128) (local $sv v128) (local $zv v128) (local $xs f32) (local $zs f32)
+    (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $vecBytes (i32.and (local.get $rowBytes) (i32.const -16)))
+    (block $groupsDone
+      (loop $groupLoop
+        (br_if $groupsDone (i32.ge_u (local.get $g) (local.get $groups)))
+        (br_if $groupsDone (i32.le_s (local.get $remaining) (i32.const 0)))
+        (local.set $rows
+          (select (local.get $per) (local.get $remaining) (i32.lt_s (local.get $per) (local.get $remaining))))
+        (memory.fill (local.get $sums) (i32.const 0) (local.get $rowBytes))
+        (local.set $r (i32.const 0))
+        (block $rowsDone
+          (loop $rowLoop
+            (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+            (local.set $j (i32.const 0))
+            (block $vectorsDone
+              (loop $vectors
+                (br_if $vectorsDone (i32.ge_u (local.get $j) (local.get $vecBytes)))
+                (local.set $xv (v128.load (i32.add (local.get $x) (local.get $j))))
+                (local.set $sv
+                  (v128.and (f32x4.gt (local.get $xv) (v128.const f32x4 0 0 0 0)) (v128.const f32x4 1 1 1 1)))
+                (local.set $sv
+                  (v128.bitselect (local.get $xv) (local.get $sv) (f32x4.ne (local.get $xv) (local.get $xv))))
+                (local.set $zv (f32x4.mul (v128.load (i32.add (local.get $dy) (local.get $j))) (local.get $sv)))
+                (v128.store (i32.add (local.get $out) (local.get $j)) (local.get $zv))
+                (v128.store (i32.add (local.get $sums) (local.get $j))
+                  (f32x4.add (v128.load (i32.add (local.get $sums) (local.get $j))) (local.get $zv)))
+                (local.set $j (i32.add (local.get $j) (i32.const 16)))
+                (br $vectors)))
+            (block $onesDone
+              (loop $ones
+                (br_if $onesDone (i32.ge_u (local.get $j) (local.get $rowBytes)))
+                (local.set $xs (f32.load (i32.add (local.get $x) (local.get $j))))
+                (local.set $zs
+                  (f32.mul
+                    (f32.load (i32.add (local.get $dy) (local.get $j)))
+                    (select (result f32)
+                      (local.get $xs)
+                      (select (result f32) (f32.const 1) (f32.const 0) (f32.gt (local.get $xs) (f32.const 0)))
+                      (f32.ne (local.get $xs) (local.get $xs)))))
+                (f32.store (i32.add (local.get $out) (local.get $j)) (local.get $zs))
+                (f32.store (i32.add (local.get $sums) (local.get $j))
+                  (f32.add (f32.load (i32.add (local.get $sums) (local.get $j))) (local.get $zs)))
+                (local.set $j (i32.add (local.get $j) (i32.const 4)))
+                (br $ones)))
+            (local.set $dy (i32.add (local.get $dy) (local.get $rowBytes)))
+            (local.set $x (i32.add (local.get $x) (local.get $rowBytes)))
+            (local.set $out (i32.add (local.get $out) (local.get $rowBytes)))
+            (local.set $r (i32.add (local.get $r) (i32.const 1)))
+            (br $rowLoop)))
+        (local.set $sums (i32.add (local.get $sums) (local.get $rowBytes)))
+        (local.set $remaining (i32.sub (local.get $remaining) (local.get $per)))
+        (local.set $g (i32.add (local.get $g) (i32.const 1)))
+        (br $groupLoop))))
+
   ;; Plain SGD's update of one variable (η the learning rate): w' = (−η)·g + w, tfjs's SGDOptimizer's
   ;; add(mul(c, g), w) with c = −η, each step rounded to float32 as its kernels round them, in one pass
   ;; instead of two. `wOut` must not overlap `g` unless it is `g`; it may be `w`. Four values at a time,

@@ -322,6 +322,19 @@ describe('pooledKernels on a pool of three threads', () => {
     }
   });
 
+  test("reluGradSums over 43 264 rows of 32 in 32 groups (the first conv's bias gradient): shared by groups, bit for bit", () => {
+    const [rows, cols, per] = [43_264, 32, 1352];
+    const groups = rows / per;
+    const [dy, x, out, sums] = [at(1), at(7), at(13), at(19)];
+    const n = rows * cols;
+    const run = (k: SimdKernels) => k.reluGradSums(dy, x, out, sums, groups, per, rows, cols);
+    const dz = both([dy, x], [n, n], [out], n, run);
+    expect(dz.jobs).toBe(1);
+    expect(Buffer.concat(dz.shared).equals(Buffer.concat(dz.single))).toBe(true);
+    const summed = both([dy, x], [n, n], [sums], groups * cols, run);
+    expect(Buffer.concat(summed.shared).equals(Buffer.concat(summed.single))).toBe(true);
+  });
+
   test('KernelPool.sliced refuses a block that is not a whole number of items, or arguments without steps', () => {
     const refuse = (per: number, steps: number[]) =>
       expect(() => pool.sliced(own, 'reluGrad', [0, 0, 0, 1000], { steps, countArg: 3, per })).toThrow(

@@ -71,6 +71,12 @@ const SLICINGS: { [K in Sliced]: (args: Parameters<SimdKernels[K]>) => Slicing }
     return { steps, countArg: 2, itemBytes: image + yImage, align: 1 };
   },
   reluGrad: () => values(3, 3, 0),
+  // groups of rows: dy, x and out advance by a group's rows, the sums by a row, the rows left go back
+  reluGradSums: ([, , , , , per, , cols]) => {
+    const rows = per * cols * 4;
+    const steps = [rows, rows, rows, cols * 4, 0, 0, -per, 0];
+    return { steps, countArg: 4, itemBytes: 3 * rows, align: 1 };
+  },
   // rows: x and out advance by a row, the bias stays
   biasAdd: ([, , , , cols]) => ({
     steps: [cols * 4, 0, cols * 4, 0, 0, 0],
@@ -181,6 +187,7 @@ export function pooledKernels(own: SimdKernels, pool: KernelPool): SimdKernels {
     maxPoolDisjoint: share('maxPoolDisjoint'),
     productGroups: share('productGroups'),
     reluGrad: share('reluGrad'),
+    reluGradSums: share('reluGradSums'),
     biasAdd: share('biasAdd'),
     sgdUpdate: share('sgdUpdate'),
     momentumUpdate: share('momentumUpdate'),
