@@ -329,7 +329,7 @@ describe('through tfjs', () => {
       });
 
     test.each(shapes)(
-      'x %j, bias %j: values and gradients of relu(add(x, bias)), bit for bit',
+      "x %j, bias %j: the values and x's gradient of relu(add(x, bias)) bit for bit, the bias's summed in groups of rows",
       async (xs, bs) => {
         const fused = withGrads(biasRelu, xs, bs);
         const composed = withGrads((x, b) => tf.relu(tf.add(x, b)), xs, bs);
