@@ -1,4 +1,4 @@
-export { expectTensorsClose, expectNoLeakedTensors, type Tolerance } from './tensors';
+export { expectSameFloats, expectTensorsClose, expectNoLeakedTensors, type Tolerance } from './tensors';
 export {
   expectGradientsMatchNumeric,
   findGradientMismatches,

@@ -56,3 +56,15 @@ export async function expectNoLeakedTensors<T>(fn: () => T | Promise<T>): Promis
     throw new Error(`leaked ${after - before} tensor(s): ${before} before the call, ${after} after`);
   return result;
 }
+
+/**
+ * Asserts float32 values equal bit for bit (−0 is not +0; any NaN equals any NaN, payloads aside), and
+ * names the first value that differs.
+ */
+export function expectSameFloats(actual: ArrayLike<number>, expected: ArrayLike<number>): void {
+  expect(actual.length).toBe(expected.length);
+  const bits = (v: number) => (Number.isNaN(v) ? 'NaN' : new Uint32Array(new Float32Array([v]).buffer)[0]);
+  for (let i = 0; i < expected.length; i++)
+    if (bits(actual[i] as number) !== bits(expected[i] as number))
+      throw new Error(`value ${i}: ${actual[i]} instead of ${expected[i]}`);
+}

@@ -7,6 +7,7 @@
  * came; nothing leaks.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { expectSameFloats } from '@gradwell/test-utils';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { biasRelu, setupBackend, setSimdKernels } from '../index';
 import { BIAS_RELU_GRAD, ROW_GROUPS, rowGroups } from './bias-relu-grad';
@@ -44,15 +45,6 @@ function reference(dy: Float32Array, y: Float32Array, cols: number, per: number)
       sums[at] = Math.fround((sums[at] as number) + (dz[r * cols + c] as number));
     }
   return { dz, sums };
-}
-
-/** Float32 values compared bit for bit (any NaN with any NaN). */
-function expectSameFloats(actual: ArrayLike<number>, expected: ArrayLike<number>): void {
-  expect(actual.length).toBe(expected.length);
-  const bits = (v: number) => (Number.isNaN(v) ? 'NaN' : new Uint32Array(new Float32Array([v]).buffer)[0]);
-  for (let i = 0; i < expected.length; i++)
-    if (bits(actual[i] as number) !== bits(expected[i] as number))
-      throw new Error(`value ${i}: ${actual[i]} instead of ${expected[i]}`);
 }
 
 test('rowGroups: at most ROW_GROUPS groups of whole rows covering every row, one row a group for few rows', () => {

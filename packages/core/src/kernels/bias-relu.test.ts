@@ -7,6 +7,7 @@
  * relu(add(x, bias)), one kernel in place of two, its errors.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { expectSameFloats } from '@gradwell/test-utils';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import {
   biasRelu,
@@ -50,16 +51,6 @@ function groupedColumnSums(values: Float32Array, cols: number): Float32Array {
       out[c] = Math.fround((out[c] as number) + s);
     }
   return out;
-}
-
-/** Float32 values compared bit for bit (NaN with NaN: payloads may differ). */
-function expectSameFloats(actual: ArrayLike<number>, expected: ArrayLike<number>): void {
-  expect(actual.length).toBe(expected.length);
-  const bits = (v: number) => (Number.isNaN(v) ? 'NaN' : new Uint32Array(new Float32Array([v]).buffer)[0]);
-  for (let i = 0; i < expected.length; i++) {
-    if (bits(actual[i] as number) !== bits(expected[i] as number))
-      throw new Error(`value ${i}: ${actual[i]} instead of ${expected[i]}`);
-  }
 }
 
 describe('the SIMD functions against JavaScript', () => {

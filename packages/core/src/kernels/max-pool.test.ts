@@ -6,6 +6,7 @@
  * nothing leaks.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { expectSameFloats } from '@gradwell/test-utils';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { setupBackend } from '../index';
 import { SIMD_KERNELS_PLAIN, SIMD_KERNELS_SHARED } from './simd/simd-binary.generated';
@@ -48,15 +49,6 @@ function maxPoolReference(x: Float32Array, shape: number[], fh: number, fw: numb
           y[k] = best;
         }
   return { y, outH, outW };
-}
-
-/** Float32 values compared bit for bit (any NaN with any NaN). */
-function expectSameFloats(actual: ArrayLike<number>, expected: ArrayLike<number>): void {
-  expect(actual.length).toBe(expected.length);
-  const bits = (v: number) => (Number.isNaN(v) ? 'NaN' : new Uint32Array(new Float32Array([v]).buffer)[0]);
-  for (let i = 0; i < expected.length; i++)
-    if (bits(actual[i] as number) !== bits(expected[i] as number))
-      throw new Error(`value ${i}: ${actual[i]} instead of ${expected[i]}`);
 }
 
 describe.each([false, true])('maxPoolDisjoint (shared memory: %s)', (shared) => {
