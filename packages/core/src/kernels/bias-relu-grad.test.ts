@@ -10,7 +10,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expectSameFloats } from '@gradwell/test-utils';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { biasRelu, setupBackend, setSimdKernels } from '../index';
-import { BIAS_RELU_GRAD, ROW_GROUPS, rowGroups } from './bias-relu-grad';
+import { BIAS_RELU_GRAD } from './bias-relu-grad';
+import { sumGroups } from './simd/product-blocks';
 import { SIMD_KERNELS_PLAIN, SIMD_KERNELS_SHARED } from './simd/simd-binary.generated';
 import type { SimdKernels } from './simd/simd-kernels';
 
@@ -46,18 +47,6 @@ function reference(dy: Float32Array, y: Float32Array, cols: number, per: number)
     }
   return { dz, sums };
 }
-
-test('rowGroups: at most ROW_GROUPS groups of whole rows covering every row, one row a group for few rows', () => {
-  for (const rows of [1, 5, 31, 32, 33, 64, 1000, 43_264]) {
-    const { per, groups } = rowGroups(rows);
-    expect(groups).toBeLessThanOrEqual(ROW_GROUPS);
-    expect(per * groups).toBeGreaterThanOrEqual(rows);
-    expect(per * (groups - 1)).toBeLessThan(rows);
-  }
-  expect(rowGroups(20)).toEqual({ per: 1, groups: 20 });
-  expect(rowGroups(43_264)).toEqual({ per: 1352, groups: 32 });
-  expect(rowGroups(100)).toEqual({ per: 4, groups: 25 });
-});
 
 describe.each([false, true])('reluGradSums (shared memory: %s)', (shared) => {
   const memory = new WebAssembly.Memory(
@@ -126,7 +115,7 @@ describe('through tfjs on wasm', () => {
       expect(kernels).not.toContain('Sum');
       const [dx, db] = grads(shape, 5) as [Float32Array, Float32Array];
       const cols = shape[shape.length - 1] as number;
-      const groups = rowGroups(dx.length / cols);
+      const groups = sumGroups(dx.length / cols);
       const sums = reference(
         dx,
         dx.map(() => 1),

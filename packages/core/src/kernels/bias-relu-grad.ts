@@ -5,27 +5,19 @@
  * `GradwellReluGrad` and then `Sum`: a second pass over dz (the benchmark CNN's first activation,
  * [64, 26, 26, 32], 5.5 MB) that ran on one thread.
  *
- * The sum runs over groups of rows — at most ROW_GROUPS, a number that does not depend on the thread
- * count — each group's rows added in order into a row of its own, then those rows added in order: the
+ * The sum runs over groups of rows — at most SUM_GROUPS, a number that does not depend on the thread
+ * count (product-blocks.ts) — each group's rows added in order into a row of its own, then those rows added in order: the
  * groups can be shared among gradwell's kernel threads, and the bias gradient is the same bit for bit on
  * any number of threads, and with the SIMD kernels off (the same groups as a JavaScript loop).
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { makeOutput } from './backend-values';
 import type { KernelArgs } from './kernel-calls';
+import { sumGroups } from './simd/product-blocks';
 import { heapOffset, makeFloatOutput, simdKernelsFor } from './simd/simd-kernels';
 
 /** The kernel's name: inputs `dy` and `y` (float32, one shape of rank ≥ 2); outputs dz and the bias's gradient. */
 export const BIAS_RELU_GRAD = 'GradwellBiasReluGrad';
-
-/** Groups of rows the bias gradient is summed in, at most: enough for 8 threads to take four each. */
-export const ROW_GROUPS = 32;
-
-/** Rows per group and groups for `rows` rows. */
-export function rowGroups(rows: number): { per: number; groups: number } {
-  const per = Math.max(1, Math.ceil(rows / ROW_GROUPS));
-  return { per, groups: Math.ceil(rows / per) };
-}
 
 const shapeOf = (info: TensorInfo) => `[${info.shape.join(', ')}]`;
 
@@ -57,7 +49,7 @@ function biasReluGradKernel(args: KernelArgs): TensorInfo[] {
     );
   const cols = y.shape[y.shape.length - 1] as number;
   const rows = y.shape.slice(0, -1).reduce((p, d) => p * d, 1);
-  const { per, groups } = rowGroups(rows);
+  const { per, groups } = sumGroups(rows);
   const simd = simdKernelsFor(backend);
   if (simd === undefined) {
     let sums = new Float32Array(0);

@@ -20,7 +20,7 @@ import {
 } from '../index';
 import { reluGrad } from '../gradients/relu-grad';
 import { BIAS_RELU, isLastAxisBias } from './bias-add';
-import { rowGroups } from './bias-relu-grad';
+import { sumGroups } from './simd/product-blocks';
 import { RELU_GRAD } from './relu-grad';
 import { SIMD_KERNELS_PLAIN } from './simd/simd-binary.generated';
 import type { SimdKernels } from './simd/simd-kernels';
@@ -41,7 +41,7 @@ function values(count: number, seed: number): Float32Array {
 /** Column sums of `values` ([rows, cols]) in bias-relu-grad.ts's groups of rows, as float32. */
 function groupedColumnSums(values: Float32Array, cols: number): Float32Array {
   const rows = values.length / cols;
-  const { per, groups } = rowGroups(rows);
+  const { per, groups } = sumGroups(rows);
   const out = new Float32Array(cols);
   for (let c = 0; c < cols; c++)
     for (let g = 0; g < groups; g++) {

@@ -31,6 +31,7 @@ import {
   withInt32Scratch,
   type SimdKernels,
 } from './simd/simd-kernels';
+import { sumGroups } from './simd/product-blocks';
 
 /**
  * Filter gradients of at most this many values (taps × output channels) are summed in groups of images.
@@ -40,12 +41,6 @@ import {
  * image once, on one thread.
  */
 export const MAX_GROUPED_OUTPUTS = 4096;
-
-/**
- * Groups of images such a gradient is summed in, whatever the thread count (so its sums, and its bits,
- * are the same on every thread count): enough for 8 threads to take four each.
- */
-export const IMAGE_GROUPS = 32;
 
 /**
  * The product over `images` images into dW (`out`): for a small filter gradient, each group of images
@@ -62,9 +57,7 @@ function sumOverImages(
     simd.productAtB(...args);
     return;
   }
-  const groups = Math.min(images, IMAGE_GROUPS);
-  const per = Math.ceil(images / groups);
-  const used = Math.ceil(images / per);
+  const { per, groups: used } = sumGroups(images); // the same groups on every thread count
   const copies = makeFloatOutput(calls.backend, [used, taps, channels], false);
   calls.track(copies.out);
   simd.productGroups(a, b, copies.offset, offsets, taps, channels, used, per, images, ...rest);

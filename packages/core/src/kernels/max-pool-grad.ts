@@ -13,6 +13,7 @@ import { MaxPoolGrad, type KernelConfig, type KernelFunc, type TensorInfo } from
 import { makeOutput } from './backend-values';
 import { heapOffset, makeFloatOutput, simdKernelsFor } from './simd/simd-kernels';
 import type { KernelArgs } from './kernel-calls';
+import { poolTakesSimd } from './max-pool';
 import { poolInfo } from './pool-info';
 
 type Values = ArrayLike<number> & { [index: number]: number };
@@ -103,7 +104,7 @@ function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo {
     info.strideHeight === info.filterHeight &&
     info.strideWidth === info.filterWidth &&
     top + left + bottom + right === 0;
-  const simd = disjoint && info.inChannels % 4 === 0 ? simdKernelsFor(backend) : undefined;
+  const simd = poolTakesSimd(info) ? simdKernelsFor(backend) : undefined;
   if (simd !== undefined && input.dtype === 'float32' && dy.dtype === 'float32') {
     const covered =
       info.outHeight * info.filterHeight === info.inHeight &&

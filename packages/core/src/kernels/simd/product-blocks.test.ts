@@ -5,7 +5,14 @@
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { BLOCKS_PER_THREAD, blockShape, MIN_BLOCK_WORK, type BlockShape } from './product-blocks';
+import {
+  BLOCKS_PER_THREAD,
+  blockShape,
+  MIN_BLOCK_WORK,
+  SUM_GROUPS,
+  sumGroups,
+  type BlockShape,
+} from './product-blocks';
 
 /**
  * Each output's block, by the arithmetic the pool's threads use (first row, first column, extent); -2
@@ -70,4 +77,16 @@ describe('blockShape', () => {
     expect(blockShape(64, 64, 64, 3)).toEqual({ rows: 64, columns: 64, across: 1, count: 1 });
     expect(blockShape(1, 8, 1, 16)).toEqual({ rows: 4, columns: 8, across: 1, count: 1 });
   });
+});
+
+test('sumGroups: at most SUM_GROUPS groups of whole items covering every item, one item a group for few items', () => {
+  for (const items of [1, 5, 31, 32, 33, 64, 1000, 43_264]) {
+    const { per, groups } = sumGroups(items);
+    expect(groups).toBeLessThanOrEqual(SUM_GROUPS);
+    expect(per * groups).toBeGreaterThanOrEqual(items);
+    expect(per * (groups - 1)).toBeLessThan(items);
+  }
+  expect(sumGroups(20)).toEqual({ per: 1, groups: 20 });
+  expect(sumGroups(43_264)).toEqual({ per: 1352, groups: 32 });
+  expect(sumGroups(100)).toEqual({ per: 4, groups: 25 });
 });

@@ -75,3 +75,16 @@ export function blockShape(rows: number, columns: number, depth: number, threads
   const down = Math.ceil(rows / blockRows);
   return { rows: blockRows, columns: blockColumns, across, count: across * down };
 }
+
+/**
+ * Groups a sum over many items (images, rows) is cut into, at most, whatever the thread count: each group
+ * summed on one thread into a copy of its own, the copies then added in order, so the sums, and their
+ * bits, are the same on every thread count; enough groups for 8 threads to take four each.
+ */
+export const SUM_GROUPS = 32;
+
+/** Items per group and groups for a sum over `items` items: whole items, at most SUM_GROUPS groups. */
+export function sumGroups(items: number): { per: number; groups: number } {
+  const per = Math.max(1, Math.ceil(items / SUM_GROUPS));
+  return { per, groups: Math.ceil(items / per) };
+}
