@@ -91,7 +91,7 @@ export {
   type LayerConfigArgs,
 } from './layers/layer-config';
 export { Dense, type DenseArgs } from './layers/dense';
-export { Conv2d, convOutputLength, type Conv2dArgs, type Padding } from './layers/conv2d';
+export { Conv2d, convOutputLength, type Conv2dArgs, type Padding, type PoolWindows } from './layers/conv2d';
 export { DepthwiseConv2d, type DepthwiseConv2dArgs } from './layers/depthwise-conv2d';
 export {
   AvgPool2d,

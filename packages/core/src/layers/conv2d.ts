@@ -1,9 +1,19 @@
 /**
  * A 2-D convolution over NHWC images: y = f(conv(x, W) + b), W of shape [kh, kw, in, filters]. With a
  * fusable activation (linear, relu) the conv, bias and activation are one fused kernel; under a gradient
- * tape, with ReLU, the conv and gradwell's one bias-and-ReLU pass (`biasRelu`).
+ * tape, with ReLU, the conv and gradwell's one bias-and-ReLU pass (`biasRelu`), and before max pooling
+ * the pooling first (`applyMaxPooled`).
  */
-import { conv2d as tfConv2d, fused, type Tensor, type Tensor4D } from '@tensorflow/tfjs-core';
+import {
+  engine,
+  fused,
+  maxPool,
+  conv2d as tfConv2d,
+  tidy,
+  type Tensor,
+  type Tensor4D,
+} from '@tensorflow/tfjs-core';
+import { biasRelu } from '../gradients/bias-relu';
 import type { ObjectResolvers } from '../contracts';
 import type { RandomSource } from '../random';
 import { assertOneOf, assertPositiveInteger } from '../validation';
@@ -23,6 +33,13 @@ export interface Conv2dArgs extends AffineArgs {
   padding?: Padding;
   /** Default 1. */
   dilationRate?: number | [number, number];
+}
+
+/** A max pooling's windows (what `Conv2d.applyMaxPooled` needs of a `MaxPool2d`). */
+export interface PoolWindows {
+  readonly poolSize: [number, number];
+  readonly strides: [number, number];
+  readonly padding: Padding;
 }
 
 export function toPair(
@@ -121,6 +138,31 @@ export class Conv2d extends AffineLayer {
       bias: this.useBias ? this.weight('bias') : undefined,
       activation: this.activation?.fused ?? 'linear',
     });
+  }
+
+  /**
+   * The layer followed by max pooling over `windows`, computed as relu(maxPool(conv(x, W)) + b): value for
+   * value what maxPool(relu(conv(x, W) + b)) gives, as adding a channel's bias and ReLU are both
+   * non-decreasing (in float32 too), so neither changes which value of a window is largest — with the
+   * bias, the ReLU and, under a gradient tape, their gradient on the pooled values (a quarter of them for
+   * 2×2 windows) instead of all. The gradients are the same too, but where a window holds two different
+   * values that adding the bias rounds to the same largest float32: pooling after routes the window's
+   * gradient to the first of them, pooling first to the larger (both subgradients of the max). For a
+   * built layer with a bias and ReLU, under a gradient tape (where its own call runs the conv, then
+   * `biasRelu`; without a tape one fused kernel adds the bias and ReLU for nothing) and a non-empty
+   * batch; undefined elsewhere (then apply the layer, then the pooling). `Sequential` calls it for a
+   * `Conv2d` followed by a `MaxPool2d`.
+   */
+  applyMaxPooled(x: Tensor, windows: PoolWindows, context: ApplyContext = {}): Tensor | undefined {
+    const fits =
+      this.built && this.useBias && this.activation?.fused === 'relu' && engine().state.gradientDepth > 0;
+    if (!fits) return undefined;
+    this.checkApply(x, context);
+    if (x.shape[0] === 0) return undefined;
+    const { poolSize, strides, padding } = windows;
+    return tidy(() =>
+      biasRelu(maxPool(this.product(x) as Tensor4D, poolSize, strides, padding), this.weight('bias')),
+    );
   }
 
   override computeOutputShape(inputShape: readonly number[]): number[] {

@@ -137,17 +137,10 @@ export abstract class BaseLayer implements Layer {
   }
 
   apply(x: Tensor, context: ApplyContext = {}): Tensor {
-    const where = `${this.className} '${this.name}'`;
-    assertTensor(where, 'x', x, { dtypes: ['float32'] });
-    if (x.rank < 1) throw new GradwellArgumentError(where, 'x', 'a batch of examples (rank ≥ 1)', x);
-    if (context.training !== undefined && typeof context.training !== 'boolean')
-      throw new GradwellArgumentError(where, 'training', 'true or false', context.training);
-    const exampleShape = x.shape.slice(1);
     const building = this.inputShape === undefined;
-    if (building) this.build(exampleShape);
-    else this.checkInputShape(exampleShape);
+    this.checkApply(x, context);
     // An empty batch has an empty answer (wasm kernels trap on zero-sized inputs).
-    if (x.shape[0] === 0) return zeros([0, ...this.computeOutputShape(exampleShape)]);
+    if (x.shape[0] === 0) return zeros([0, ...this.computeOutputShape(x.shape.slice(1))]);
     try {
       return tidy(() => this.call(x, context));
     } catch (error) {
@@ -155,6 +148,21 @@ export abstract class BaseLayer implements Layer {
       if (building) this.unbuild();
       throw error;
     }
+  }
+
+  /**
+   * What `apply` checks before it calls the layer — `x` a float32 batch of the per-example shape the layer
+   * was built for, `context.training` a boolean — building the layer from `x` on its first call.
+   */
+  protected checkApply(x: Tensor, context: ApplyContext): void {
+    const where = `${this.className} '${this.name}'`;
+    assertTensor(where, 'x', x, { dtypes: ['float32'] });
+    if (x.rank < 1) throw new GradwellArgumentError(where, 'x', 'a batch of examples (rank ≥ 1)', x);
+    if (context.training !== undefined && typeof context.training !== 'boolean')
+      throw new GradwellArgumentError(where, 'training', 'true or false', context.training);
+    const exampleShape = x.shape.slice(1);
+    if (this.inputShape === undefined) this.build(exampleShape);
+    else this.checkInputShape(exampleShape);
   }
 
   /**
@@ -193,9 +201,19 @@ export abstract class BaseLayer implements Layer {
     return this.layerConfig.write(this);
   }
 
+  /** Whether the layer is built for examples of `exampleShape`. */
+  isBuiltFor(exampleShape: readonly number[]): boolean {
+    const built = this.inputShape;
+    return (
+      built !== undefined &&
+      exampleShape.length === built.length &&
+      exampleShape.every((d, i) => d === built[i])
+    );
+  }
+
   protected checkInputShape(exampleShape: readonly number[]): void {
     const expected = this.builtInputShape;
-    if (exampleShape.length !== expected.length || exampleShape.some((d, i) => d !== expected[i])) {
+    if (!this.isBuiltFor(exampleShape)) {
       throw GradwellArgumentError.because(
         `${this.className} '${this.name}'`,
         'x',

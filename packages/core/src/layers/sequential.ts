@@ -8,7 +8,9 @@ import type { ObjectResolvers, SerializedObject } from '../contracts';
 import { createRandom, getGlobalRandom, type RandomSource } from '../random';
 import type { Registry } from '../registry';
 import { assertTensor, GradwellArgumentError } from '../validation';
+import { Conv2d } from './conv2d';
 import { serializeLayer, type ApplyContext, type Layer, type LayerWeight } from './layer';
+import { MaxPool2d } from './pooling';
 
 export interface SequentialArgs {
   name?: string;
@@ -16,6 +18,28 @@ export interface SequentialArgs {
   inputShape?: readonly number[];
   /** Seed for the weights' initial values when built from `inputShape`. */
   seed?: number;
+}
+
+/**
+ * A `Conv2d` (a bias and ReLU) and the `MaxPool2d` after it as one computation, the pooling first, where
+ * the conv layer can (`Conv2d.applyMaxPooled`: under a gradient tape); undefined elsewhere. Exact classes
+ * only: a subclass may compute otherwise. `applyWithIntermediates`, which gives each layer's own output,
+ * never pools first.
+ */
+function poolsFirst(
+  layer: Layer,
+  next: Layer | undefined,
+  x: Tensor,
+  context: ApplyContext,
+): Tensor | undefined {
+  if (next === undefined || Object.getPrototypeOf(next) !== MaxPool2d.prototype) return undefined;
+  if (Object.getPrototypeOf(layer) !== Conv2d.prototype) return undefined;
+  const conv = layer as Conv2d;
+  const pool = next as MaxPool2d;
+  // layers built for other inputs get their own errors from their own `apply`
+  const shape = x.shape.slice(1);
+  if (!conv.isBuiltFor(shape) || !pool.isBuiltFor(conv.computeOutputShape(shape))) return undefined;
+  return conv.applyMaxPooled(x, pool, context);
 }
 
 /** Builds a layer from its serialised config. */
@@ -100,7 +124,16 @@ export class Sequential implements Layer {
   apply(x: Tensor, context: ApplyContext = {}): Tensor {
     this.checkInput(x);
     if (!this.built) this.build(x.shape.slice(1));
-    return tidy(() => this.layers.reduce((h, layer) => layer.apply(h, context), x));
+    return tidy(() => {
+      let h = x;
+      for (let i = 0; i < this.layers.length; i++) {
+        const layer = this.layers[i] as Layer;
+        const pooled = poolsFirst(layer, this.layers[i + 1], h, context);
+        if (pooled !== undefined) i++; // the next layer, the pooling, is in `pooled`
+        h = pooled ?? layer.apply(h, context);
+      }
+      return h;
+    });
   }
 
   /** The output of every layer, in order (the last is the model's output). */
