@@ -147,19 +147,25 @@ export class Conv2d extends AffineLayer {
    * bias, the ReLU and, under a gradient tape, their gradient on the pooled values (a quarter of them for
    * 2×2 windows) instead of all. The gradients are the same too, but where a window holds two different
    * values that adding the bias rounds to the same largest float32: pooling after routes the window's
-   * gradient to the first of them, pooling first to the larger (both subgradients of the max). For a
-   * built layer with a bias and ReLU, under a gradient tape (where its own call runs the conv, then
-   * `biasRelu`; without a tape one fused kernel adds the bias and ReLU for nothing) and a non-empty
+   * gradient to the first of them, pooling first to the larger (both subgradients of the max). NaN: max
+   * pooling skips it (as the cpu backend does), so a window with a number in it has the same maximum
+   * either way, and a window of NaN alone pools to −∞ layer by layer, to relu(−∞ + b) = 0 pooling first.
+   * For a built layer with a bias and ReLU, under a gradient tape (where its own call runs the conv,
+   * then `biasRelu`; without a tape one fused kernel adds the bias and ReLU for nothing) and a non-empty
    * batch; undefined elsewhere (then apply the layer, then the pooling). `Sequential` calls it for a
    * `Conv2d` followed by a `MaxPool2d`.
    */
   applyMaxPooled(x: Tensor, windows: PoolWindows, context: ApplyContext = {}): Tensor | undefined {
+    const where = `${this.className} '${this.name}'.applyMaxPooled`;
+    const poolSize = toPair(where, 'windows.poolSize', windows.poolSize);
+    const strides = toPair(where, 'windows.strides', windows.strides);
+    const padding = windows.padding;
+    assertOneOf(where, 'windows.padding', padding, ['valid', 'same']);
     const fits =
       this.built && this.useBias && this.activation?.fused === 'relu' && engine().state.gradientDepth > 0;
     if (!fits) return undefined;
     this.checkApply(x, context);
     if (x.shape[0] === 0) return undefined;
-    const { poolSize, strides, padding } = windows;
     return tidy(() =>
       biasRelu(maxPool(this.product(x) as Tensor4D, poolSize, strides, padding), this.weight('bias')),
     );

@@ -9,7 +9,7 @@ import {
 import { afterEach, expect, test, vi } from 'vitest';
 import type { ActivationFunction, Initializer } from '../contracts';
 import { createRandom } from '../random';
-import { Conv2d } from './conv2d';
+import { Conv2d, type PoolWindows } from './conv2d';
 import { Dense } from './dense';
 import { avgPool2d, flatten, maxPool2d, type Pool2dArgs } from './pooling';
 import { Sequential } from './sequential';
@@ -134,6 +134,47 @@ describeOnBackends('a conv with a bias and ReLU before max pooling: the pooling 
     expect(Array.from(layered.dataSync())).toEqual([1, 0, 0, 0]);
     tf.dispose([x, pooledFirst, layered]);
     conv.dispose();
+  });
+
+  test('a window of NaN alone: −∞ layer by layer (pooling skips NaN), 0 pooling first', () => {
+    const conv = new Conv2d({ filters: 4, kernelSize: 1, kernelInitializer: constant(1), activation: relu });
+    const pool = maxPool2d();
+    conv.build([2, 2, 4]);
+    pool.build([2, 2, 4]);
+    // image 0 all NaN; image 1 NaN beside numbers, whose maximum both orders give
+    const x = tf.tensor4d(
+      [...Array<number>(16).fill(NaN), ...Array<number>(4).fill(NaN), ...Array<number>(12).fill(1)],
+      [2, 2, 2, 4],
+    );
+    const [pooledFirst, layered] = tf.tidy(() => {
+      let first: tf.Tensor | undefined;
+      let after: tf.Tensor | undefined;
+      tf.grad((input: tf.Tensor) => {
+        first = tf.keep(conv.applyMaxPooled(input, pool) as tf.Tensor);
+        after = tf.keep(pool.apply(conv.apply(input)));
+        return tf.sum(first);
+      })(x);
+      return [first as tf.Tensor, after as tf.Tensor];
+    });
+    expect(Array.from(layered.dataSync())).toEqual([-Infinity, -Infinity, -Infinity, -Infinity, 4, 4, 4, 4]);
+    expect(Array.from(pooledFirst.dataSync())).toEqual([0, 0, 0, 0, 4, 4, 4, 4]);
+    tf.dispose([x, pooledFirst, layered]);
+    conv.dispose();
+  });
+
+  test('bad windows are named', () => {
+    const conv = new Conv2d({ filters: 4, kernelSize: 3, activation: relu });
+    const x = tf.zeros([1, 9, 9, 2]);
+    const bad = [
+      { poolSize: [0, 2], strides: [2, 2], padding: 'valid' },
+      { poolSize: [2, 2], strides: [2, 1.5], padding: 'valid' },
+      { poolSize: [2, 2], strides: [2, 2], padding: 'full' },
+    ] as unknown as PoolWindows[];
+    const names = ['windows.poolSize', 'windows.strides', 'windows.padding'];
+    bad.forEach((windows, i) => {
+      expect(() => conv.applyMaxPooled(x, windows)).toThrow(names[i]);
+    });
+    x.dispose();
   });
 
   test('not taken: without a tape, without a bias, another activation, average pooling, a subclass', () => {
