@@ -1,12 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type ActivationFunction, createRandom, Dense, sequential, setupBackend } from '@gradwell/core';
-import { expectNoLeakedTensors } from '@gradwell/test-utils';
+import { expectNoLeakedTensors, testActivations } from '@gradwell/test-utils';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { uniform } from './basic';
 import { lsuv } from './lsuv';
 
-const relu: ActivationFunction = { name: 'relu', apply: (x) => tf.relu(x), fused: 'relu' };
-const tanh: ActivationFunction = { name: 'tanh', apply: (x) => tf.tanh(x) };
+const { relu, tanh } = testActivations;
 
 function deepNet(activation: ActivationFunction, depth = 30, width = 64) {
   // Deliberately badly initialised: U[−0.01, 0.01] collapses the signal within a few layers.

@@ -10,6 +10,7 @@ export { describeOnBackends, ALL_BACKENDS } from './backends';
 export { TRAINING_OP_TABLE, type TrainingOpRow } from './training-op-table';
 export { awayFromZero, distinctValues, positiveValues, uniformValues } from './inputs';
 export { encodeIdx } from './idx';
+export { constantInitializer, testActivations } from './layer-doubles';
 export { runCase, runSweep, sweepSeed, type SweepOptions } from './sweep';
 export type {
   Arg,

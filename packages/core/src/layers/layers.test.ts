@@ -1,12 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  constantInitializer,
   describeOnBackends,
   expectGradientsMatchNumeric,
   expectNoLeakedTensors,
   expectTensorsClose,
+  testActivations,
 } from '@gradwell/test-utils';
 import { describe, expect, test } from 'vitest';
-import type { ActivationFunction, Initializer, ObjectResolvers } from '../contracts';
+import type { ObjectResolvers } from '../contracts';
 import { createRandom } from '../random';
 import { computeFans, glorotUniformInitializer, zerosInitializer } from './default-initializers';
 import { ActivationLayer } from './activation';
@@ -17,13 +19,8 @@ import { Dense } from './dense';
 import { avgPool2d, flatten, globalAveragePool, maxPool2d } from './pooling';
 import { Sequential, sequential } from './sequential';
 
-const relu: ActivationFunction = { name: 'relu', apply: (x) => tf.relu(x), fused: 'relu' };
-const tanh: ActivationFunction = { name: 'tanh', apply: (x) => tf.tanh(x) };
-const constant = (value: number): Initializer => ({
-  className: 'constant',
-  apply: (shape) => tf.fill([...shape], value),
-  getConfig: () => ({ value }),
-});
+const { relu, tanh } = testActivations;
+const constant = constantInitializer;
 
 const resolvers: ObjectResolvers = {
   activation: (s) => ({ relu, tanh })[s.className as 'relu' | 'tanh'],

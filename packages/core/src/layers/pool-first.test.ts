@@ -1,10 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  constantInitializer,
   describeOnBackends,
   expectNoLeakedTensors,
   expectSameFloats,
   expectTensorsClose,
   findVariableGradientMismatches,
+  testActivations,
 } from '@gradwell/test-utils';
 import { afterEach, expect, test, vi } from 'vitest';
 import type { ActivationFunction, Initializer } from '../contracts';
@@ -14,13 +16,8 @@ import { Dense } from './dense';
 import { avgPool2d, flatten, maxPool2d, type Pool2dArgs } from './pooling';
 import { Sequential } from './sequential';
 
-const relu: ActivationFunction = { name: 'relu', apply: (x) => tf.relu(x), fused: 'relu' };
-const tanh: ActivationFunction = { name: 'tanh', apply: (x) => tf.tanh(x) };
-const constant = (value: number): Initializer => ({
-  className: 'constant',
-  apply: (shape) => tf.fill([...shape], value),
-  getConfig: () => ({ value }),
-});
+const { relu, tanh } = testActivations;
+const constant = constantInitializer;
 /** Biases spread over [−0.3, 0.3), so that windows mix positive and negative sums. */
 const spreadBias: Initializer = {
   className: 'spread',
