@@ -181,6 +181,24 @@ export const CONVOLUTION_ROWS: readonly TrainingOpRow[] = [
     f: (x) => tf.maxPool(as4(x), 3, 1, 'same'),
     epsilon: 1e-3,
   },
+  {
+    name: 'maxPool 3x3 stride 2 same, 6 channels (SIMD windows kernel: padded, overlapping, 4 + 2 channels)',
+    inputs: () => [distinctValues([2, 7, 6, 6], 133)],
+    f: (x) => tf.maxPool(as4(x), 3, 2, 'same'),
+    epsilon: 1e-3,
+  },
+  {
+    name: 'maxPool 3x3 stride 2 valid, 8 channels, all-negative (SIMD windows kernel)',
+    inputs: () => [distinctValues([1, 7, 7, 8], 134, 0.05, -12)],
+    f: (x) => tf.maxPool(as4(x), 3, 2, 'valid'),
+    epsilon: 1e-3,
+  },
+  {
+    name: 'maxPool 2x2 stride 2, 3 channels (SIMD windows kernel, channel by channel)',
+    inputs: () => [distinctValues([2, 4, 6, 3], 135)],
+    f: (x) => tf.maxPool(as4(x), 2, 2, 'valid'),
+    epsilon: 1e-3,
+  },
   { name: 'avgPool', inputs: () => [u([2, 6, 6, 2], 30)], f: (x) => tf.avgPool(as4(x), 2, 2, 'valid') },
   {
     name: 'avgPool 3x3 same',

@@ -4,17 +4,20 @@
  * first element instead of its maximum. This kernel routes each dy to the first maximum of its window
  * in row-major scan order, as the cpu backend and TensorFlow do, the maximum taken as the cpu backend
  * and gradwell's `MaxPool` (max-pool.ts) take it: from −∞, by strictly greater values, so a NaN is never
- * taken and a window with no value above −∞ passes no gradient on. Non-overlapping unpadded windows (the
- * usual 2×2, stride 2) take a specialised loop: gradwell's SIMD kernel on wasm when the channels are a
- * multiple of 4 (about 10× the JavaScript loop), the JavaScript loop otherwise.
+ * taken and a window with no value above −∞ passes no gradient on. On wasm with SIMD, gradwell's kernels
+ * route it (shared among the kernel threads by image): `maxPoolGradDisjoint` for disjoint unpadded windows
+ * (the usual 2×2, stride 2) whose channels are a multiple of 4, `maxPoolGradWindows` for any others
+ * (overlapping, padded, any channel count), which a JavaScript loop routed before: AlexNet's pool of
+ * [64, 27, 27, 96] (3 × 3, stride 2) took it 55 ms, the kernel 6 on one thread (targets-2-core.md,
+ * fifteenth session). The JavaScript loops remain for a runtime without SIMD and `setSimdKernels(false)`.
  */
 import type { backend_util } from '@tensorflow/tfjs-core';
 import { MaxPoolGrad, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { makeOutput } from './backend-values';
 import { heapOffset, makeFloatOutput, simdKernelsFor } from './simd/simd-kernels';
 import type { KernelArgs } from './kernel-calls';
-import { poolTakesSimd } from './max-pool';
-import { poolInfo } from './pool-info';
+import { poolIsDisjoint } from './max-pool';
+import { poolInfo, poolSizes, poolSteps } from './pool-info';
 
 type Values = ArrayLike<number> & { [index: number]: number };
 
@@ -99,35 +102,35 @@ function routeGeneral(info: backend_util.Conv2DInfo, x: Values, dy: Values, dx: 
 function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo };
   const info = poolInfo(input, attrs);
-  const { top, left, bottom, right } = info.padInfo;
-  const disjoint =
-    info.strideHeight === info.filterHeight &&
-    info.strideWidth === info.filterWidth &&
-    top + left + bottom + right === 0;
-  const simd = poolTakesSimd(info) ? simdKernelsFor(backend) : undefined;
+  const disjoint = poolIsDisjoint(info);
+  const simd = simdKernelsFor(backend);
   if (simd !== undefined && input.dtype === 'float32' && dy.dtype === 'float32') {
-    const covered =
-      info.outHeight * info.filterHeight === info.inHeight &&
-      info.outWidth * info.filterWidth === info.inWidth;
-    const { out, offset } = makeFloatOutput(backend, input.shape, !covered);
-    simd.maxPoolGradDisjoint(
-      heapOffset(backend, input),
-      heapOffset(backend, dy),
-      offset,
-      info.batchSize,
-      info.inHeight,
-      info.inWidth,
-      info.inChannels,
-      info.outHeight,
-      info.outWidth,
-      info.filterHeight,
-      info.filterWidth,
-    );
+    // zeroed first where the kernel writes only the windows' positions and some lie outside every one
+    // (`maxPoolGradWindows` zeroes each image's dx itself, while in cache and shared among the threads)
+    const zeroed =
+      disjoint &&
+      (info.outHeight * info.filterHeight !== info.inHeight ||
+        info.outWidth * info.filterWidth !== info.inWidth);
+    const { out, offset } = makeFloatOutput(backend, input.shape, zeroed);
+    if (!info.outShape.every((d) => d > 0)) return out;
+    const [xAt, dyAt] = [heapOffset(backend, input), heapOffset(backend, dy)];
+    if (disjoint) simd.maxPoolGradDisjoint(xAt, dyAt, offset, ...poolSizes(info));
+    else simd.maxPoolGradWindows(xAt, dyAt, offset, ...poolSizes(info), ...poolSteps(info));
     return out;
   }
   return makeOutput(backend, input.shape, 'float32', [input, dy], (dx, x = dx, dyValues = dx) => {
-    (disjoint ? routeDisjoint : routeGeneral)(info, x, dyValues, dx);
+    (unpaddedDisjoint(info) ? routeDisjoint : routeGeneral)(info, x, dyValues, dx);
   });
+}
+
+/** Windows of stride = size, unpadded: `routeDisjoint`'s, any channel count. */
+function unpaddedDisjoint(info: backend_util.Conv2DInfo): boolean {
+  const { top, left, bottom, right } = info.padInfo;
+  return (
+    info.strideHeight === info.filterHeight &&
+    info.strideWidth === info.filterWidth &&
+    top + left + bottom + right === 0
+  );
 }
 
 export const maxPoolGradConfig: KernelConfig = {

@@ -1,9 +1,9 @@
 /**
  * `MaxPool` on wasm (max-pool.ts) and the maximum `MaxPoolGrad` routes to (max-pool-grad.ts): the SIMD
  * function `maxPoolDisjoint` equals a JavaScript reference bit for bit on a plain and a shared memory (NaN,
- * ±∞, −0, ties, uncovered edges); through tfjs the kernel equals the cpu backend where it runs and leaves
- * every other pooling to XNNPACK; forward and gradient agree on the maximum in windows with NaN and −∞;
- * nothing leaks.
+ * ±∞, −0, ties, uncovered edges; `maxPoolWindows`: max-pool-windows.test.ts); through tfjs the kernels
+ * equal the cpu backend, forward and backward, for disjoint, overlapping and padded windows and any channel
+ * count; forward and gradient agree on the maximum in windows with NaN and −∞; nothing leaks.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { expectSameFloats } from '@gradwell/test-utils';
@@ -11,7 +11,7 @@ import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { setupBackend } from '../index';
 import { SIMD_KERNELS_PLAIN, SIMD_KERNELS_SHARED } from './simd/simd-binary.generated';
 import { setSimdKernels, type SimdKernels } from './simd/simd-kernels';
-import { poolTakesSimd } from './max-pool';
+import { poolIsDisjoint } from './max-pool';
 import { poolInfo } from './pool-info';
 
 const SPECIAL = [Number.NaN, Infinity, -Infinity, -0, 0, 0.5, -0.5];
@@ -135,29 +135,41 @@ describe('MaxPool through tfjs on wasm', () => {
   }
 
   test.each([
-    { shape: [4, 26, 26, 32], size: 2, stride: 2, pad: 'valid' as const, simd: true },
-    { shape: [3, 11, 11, 64], size: 2, stride: 2, pad: 'valid' as const, simd: true }, // uncovered edge
-    { shape: [2, 12, 12, 8], size: 3, stride: 3, pad: 'same' as const, simd: true }, // 'same' pads nothing
-    { shape: [2, 11, 11, 8], size: 2, stride: 2, pad: 'same' as const, simd: false }, // padded: XNNPACK
-    { shape: [2, 9, 9, 8], size: 3, stride: 1, pad: 'valid' as const, simd: false }, // overlapping
-    { shape: [2, 8, 8, 6], size: 2, stride: 2, pad: 'valid' as const, simd: false }, // 6 channels
+    { shape: [4, 26, 26, 32], size: 2, stride: 2, pad: 'valid' as const, disjoint: true },
+    { shape: [3, 11, 11, 64], size: 2, stride: 2, pad: 'valid' as const, disjoint: true }, // uncovered edge
+    { shape: [2, 12, 12, 8], size: 3, stride: 3, pad: 'same' as const, disjoint: true }, // 'same' pads nothing
+    { shape: [2, 11, 11, 8], size: 2, stride: 2, pad: 'same' as const, disjoint: false }, // padded
+    { shape: [2, 9, 9, 8], size: 3, stride: 1, pad: 'valid' as const, disjoint: false }, // overlapping
+    { shape: [2, 8, 8, 6], size: 2, stride: 2, pad: 'valid' as const, disjoint: false }, // 6 channels
+    { shape: [2, 15, 15, 64], size: 3, stride: 2, pad: 'same' as const, disjoint: false }, // a ResNet stem
+    { shape: [2, 13, 13, 12], size: 3, stride: 2, pad: 'valid' as const, disjoint: false }, // AlexNet
+    { shape: [2, 7, 9, 3], size: 2, stride: 2, pad: 'same' as const, disjoint: false }, // 3 channels, padded
   ])(
-    "maxPool of $shape, window $size, stride $stride, $pad: the cpu backend's values (gradwell's kernel: $simd)",
-    async ({ shape, size, stride, pad, simd }) => {
+    "maxPool of $shape, window $size, stride $stride, $pad: the cpu backend's values and gradients (disjoint kernel: $disjoint)",
+    async ({ shape, size, stride, pad, disjoint }) => {
       const count = shape.reduce((a, b) => a * b, 1);
-      const x = () => tf.tensor4d(values(count, 7), shape as [number, number, number, number]);
+      const x = () => tf.tensor4d(values(count, 7, true), shape as [number, number, number, number]);
       const r = await everywhere(() => tf.maxPool(x(), size, stride, pad));
       expectSameFloats(r.on, r.cpu);
-      expectSameFloats(r.off, r.cpu);
+      const plain = await everywhere(() =>
+        tf.maxPool(
+          tf.tensor4d(values(count, 7), shape as [number, number, number, number]),
+          size,
+          stride,
+          pad,
+        ),
+      );
+      expectSameFloats(plain.off, plain.cpu); // XNNPACK's, where no NaN is in the way
       const dx = await everywhere(() =>
         tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(v as tf.Tensor4D, size, stride, pad), 3)))(x()),
       );
       expectSameFloats(dx.on, dx.cpu);
+      expectSameFloats(dx.off, dx.cpu); // the JavaScript loops
       const info = poolInfo(
         { shape, dtype: 'float32', dataId: {} },
         { filterSize: size, strides: stride, pad },
       );
-      expect(poolTakesSimd(info)).toBe(simd);
+      expect(poolIsDisjoint(info)).toBe(disjoint);
     },
   );
 

@@ -1,37 +1,45 @@
 /** The interface of gradwell's SIMD kernels module (`kernels.wat`), shared by its loader and its pool. */
 
+/** A pooling's sizes in the order the pooling kernels take them. */
+export type PoolSizes = [
+  batch: number,
+  inHeight: number,
+  inWidth: number,
+  channels: number,
+  outHeight: number,
+  outWidth: number,
+  filterHeight: number,
+  filterWidth: number,
+];
+
+/** After `PoolSizes` in `maxPoolWindows`' arguments: the strides and the padding before the image. */
+export type PoolSteps = [strideHeight: number, strideWidth: number, padTop: number, padLeft: number];
+
 /** The functions `kernels.wat` exports; every pointer is a byte offset into the backend's memory. */
 export interface SimdKernels {
-  maxPoolGradDisjoint(
-    x: number,
-    dy: number,
-    dx: number,
-    batch: number,
-    inHeight: number,
-    inWidth: number,
-    channels: number,
-    outHeight: number,
-    outWidth: number,
-    filterHeight: number,
-    filterWidth: number,
-  ): void;
+  /**
+   * MaxPoolGrad over disjoint unpadded windows, channels a multiple of 4: each dy written to dx where its
+   * window's maximum is (as `maxPoolDisjoint` takes it), 0 at the window's other positions; positions
+   * outside every window are not written.
+   */
+  maxPoolGradDisjoint(x: number, dy: number, dx: number, ...sizes: PoolSizes): void;
   /**
    * MaxPool over disjoint unpadded windows (stride = window), channels a multiple of 4: y of
    * [batch, outHeight, outWidth, channels] from x of [batch, inHeight, inWidth, channels], each output
    * its window's maximum from −∞ by strictly greater values (a NaN is never taken), as tfjs's cpu backend.
    */
-  maxPoolDisjoint(
-    x: number,
-    y: number,
-    batch: number,
-    inHeight: number,
-    inWidth: number,
-    channels: number,
-    outHeight: number,
-    outWidth: number,
-    filterHeight: number,
-    filterWidth: number,
-  ): void;
+  maxPoolDisjoint(x: number, y: number, ...sizes: PoolSizes): void;
+  /**
+   * MaxPool over any windows (strided, overlapping, padded: `padTop` rows and `padLeft` columns before
+   * the image, the window's part outside it not read), any channel count, each output the maximum as
+   * `maxPoolDisjoint` takes it; a window with nothing inside the image gives −∞.
+   */
+  maxPoolWindows(x: number, y: number, ...windows: [...PoolSizes, ...PoolSteps]): void;
+  /**
+   * MaxPoolGrad over the windows `maxPoolWindows` takes: dx zeroed image by image, then each dy added
+   * where its window's maximum is, windows in output order; nothing where no value is above −∞.
+   */
+  maxPoolGradWindows(x: number, dy: number, dx: number, ...windows: [...PoolSizes, ...PoolSteps]): void;
   columnSums(x: number, out: number, rows: number, cols: number, divisor: number): void;
   /** out = xᵀ: x of [rows, cols] into out of [cols, rows], 4-byte values; the two must not overlap. */
   transpose(x: number, out: number, rows: number, cols: number): void;

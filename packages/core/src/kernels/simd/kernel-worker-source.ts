@@ -26,6 +26,8 @@ export const JOB_KERNELS = [
   'maxPoolDisjoint',
   'productGroups',
   'reluGradSums',
+  'maxPoolWindows',
+  'maxPoolGradWindows',
 ] as const;
 export type JobKernel = (typeof JOB_KERNELS)[number];
 

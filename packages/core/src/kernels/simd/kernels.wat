@@ -59,15 +59,15 @@
                         (local.set $index (v128.const i32x4 -1 -1 -1 -1))
                         (local.set $v (v128.load (i32.add (local.get $x) (local.get $at))))
                         (local.set $greater (f32x4.gt (local.get $v) (local.get $best)))
-                        (local.set $best (v128.bitselect (local.get $v) (local.get $best) (local.get $greater)))
+                        (local.set $best (f32x4.pmax (local.get $best) (local.get $v)))
                         (local.set $index (v128.bitselect (v128.const i32x4 0 0 0 0) (local.get $index) (local.get $greater)))
                         (local.set $v (v128.load (i32.add (local.get $x) (i32.add (local.get $at) (local.get $pixelBytes)))))
                         (local.set $greater (f32x4.gt (local.get $v) (local.get $best)))
-                        (local.set $best (v128.bitselect (local.get $v) (local.get $best) (local.get $greater)))
+                        (local.set $best (f32x4.pmax (local.get $best) (local.get $v)))
                         (local.set $index (v128.bitselect (v128.const i32x4 1 1 1 1) (local.get $index) (local.get $greater)))
                         (local.set $v (v128.load (i32.add (local.get $x) (i32.add (local.get $at) (local.get $rowBytes)))))
                         (local.set $greater (f32x4.gt (local.get $v) (local.get $best)))
-                        (local.set $best (v128.bitselect (local.get $v) (local.get $best) (local.get $greater)))
+                        (local.set $best (f32x4.pmax (local.get $best) (local.get $v)))
                         (local.set $index (v128.bitselect (v128.const i32x4 2 2 2 2) (local.get $index) (local.get $greater)))
                         (local.set $v
                           (v128.load (i32.add (local.get $x)
@@ -110,7 +110,7 @@
                                     (i32.mul (local.get $c) (local.get $pixelBytes))))))
                             (local.set $v (v128.load (i32.add (local.get $x) (local.get $at))))
                             (local.set $greater (f32x4.gt (local.get $v) (local.get $best)))
-                            (local.set $best (v128.bitselect (local.get $v) (local.get $best) (local.get $greater)))
+                            (local.set $best (f32x4.pmax (local.get $best) (local.get $v)))
                             (local.set $index
                               (v128.bitselect (i32x4.splat (local.get $pos)) (local.get $index) (local.get $greater)))
                             (local.set $pos (i32.add (local.get $pos) (i32.const 1)))
@@ -199,17 +199,17 @@
                         (local.set $best (v128.const f32x4 -inf -inf -inf -inf))
                         (local.set $v (v128.load (local.get $at)))
                         (local.set $best
-                          (v128.bitselect (local.get $v) (local.get $best) (f32x4.gt (local.get $v) (local.get $best))))
+                          (f32x4.pmax (local.get $best) (local.get $v)))
                         (local.set $v (v128.load (i32.add (local.get $at) (local.get $chBytes))))
                         (local.set $best
-                          (v128.bitselect (local.get $v) (local.get $best) (f32x4.gt (local.get $v) (local.get $best))))
+                          (f32x4.pmax (local.get $best) (local.get $v)))
                         (local.set $at (i32.add (local.get $at) (local.get $rowBytes)))
                         (local.set $v (v128.load (local.get $at)))
                         (local.set $best
-                          (v128.bitselect (local.get $v) (local.get $best) (f32x4.gt (local.get $v) (local.get $best))))
+                          (f32x4.pmax (local.get $best) (local.get $v)))
                         (local.set $v (v128.load (i32.add (local.get $at) (local.get $chBytes))))
                         (local.set $best
-                          (v128.bitselect (local.get $v) (local.get $best) (f32x4.gt (local.get $v) (local.get $best))))
+                          (f32x4.pmax (local.get $best) (local.get $v)))
                         (v128.store (local.get $yAt) (local.get $best))
                         (local.set $yAt (i32.add (local.get $yAt) (i32.const 16)))
                         (local.set $d (i32.add (local.get $d) (i32.const 16)))
@@ -230,8 +230,7 @@
                             (br_if $scanColsDone (i32.ge_u (local.get $at) (local.get $lineEnd)))
                             (local.set $v (v128.load (local.get $at)))
                             (local.set $best
-                              (v128.bitselect (local.get $v) (local.get $best)
-                                (f32x4.gt (local.get $v) (local.get $best))))
+                              (f32x4.pmax (local.get $best) (local.get $v)))
                             (local.set $at (i32.add (local.get $at) (local.get $chBytes)))
                             (br $scanCols)))
                         ;; on to the window's next row, back at its first column
@@ -243,6 +242,408 @@
                     (local.set $yAt (i32.add (local.get $yAt) (i32.const 16)))
                     (local.set $d (i32.add (local.get $d) (i32.const 16)))
                     (br $channelLoop)))
+                (local.set $yc (i32.add (local.get $yc) (i32.const 1)))
+                (br $colLoop)))
+            (local.set $yr (i32.add (local.get $yr) (i32.const 1)))
+            (br $rowLoop)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $batchLoop))))
+
+  ;; MaxPool for any windows: strided, overlapping or padded (`padTop` rows and `padLeft` columns of
+  ;; nothing before the image; a window's part outside the image is not read), any channel count, four
+  ;; channels at a time and the rest one by one. Each output its window's maximum as `maxPoolDisjoint`
+  ;; takes it (from −∞, strictly greater, row-major), as tfjs's cpu backend does; a window with nothing
+  ;; inside the image gives −∞. Outputs in order (image, row, column, channel).
+  (func (export "maxPoolWindows")
+    (param $x i32) (param $y i32)
+    (param $batch i32) (param $inH i32) (param $inW i32) (param $ch i32)
+    (param $outH i32) (param $outW i32) (param $fh i32) (param $fw i32)
+    (param $sh i32) (param $sw i32) (param $padTop i32) (param $padLeft i32)
+    (local $chBytes i32) (local $rowBytes i32) (local $imageBytes i32) (local $image i32)
+    (local $b i32) (local $yr i32) (local $yc i32) (local $from i32) (local $to i32)
+    (local $rows i32) (local $cols i32) (local $rowFirst i32) (local $first i32)
+    (local $d i32) (local $r i32) (local $c i32) (local $rowAt i32) (local $at i32) (local $yAt i32)
+    (local $twoPixels i32)
+    (local $best v128) (local $bestOne f32) (local $one f32)
+    (local.set $chBytes (i32.shl (local.get $ch) (i32.const 2)))
+    (local.set $rowBytes (i32.mul (local.get $inW) (local.get $chBytes)))
+    (local.set $imageBytes (i32.mul (local.get $inH) (local.get $rowBytes)))
+    (local.set $twoPixels (i32.shl (local.get $chBytes) (i32.const 1)))
+    (local.set $yAt (local.get $y))
+    (local.set $b (i32.const 0))
+    (block $batchDone
+      (loop $batchLoop
+        (br_if $batchDone (i32.ge_u (local.get $b) (local.get $batch)))
+        (local.set $image (i32.add (local.get $x) (i32.mul (local.get $b) (local.get $imageBytes))))
+        (local.set $yr (i32.const 0))
+        (block $rowsDone
+          (loop $rowLoop
+            (br_if $rowsDone (i32.ge_u (local.get $yr) (local.get $outH)))
+            ;; the window's rows inside the image: from, to (exclusive), clipped
+            (local.set $from (i32.sub (i32.mul (local.get $yr) (local.get $sh)) (local.get $padTop)))
+            (local.set $to (i32.add (local.get $from) (local.get $fh)))
+            (if (i32.lt_s (local.get $from) (i32.const 0)) (then (local.set $from (i32.const 0))))
+            (if (i32.gt_s (local.get $to) (local.get $inH)) (then (local.set $to (local.get $inH))))
+            (local.set $rows
+              (select (i32.sub (local.get $to) (local.get $from)) (i32.const 0)
+                (i32.gt_s (local.get $to) (local.get $from))))
+            (local.set $rowFirst (i32.add (local.get $image) (i32.mul (local.get $from) (local.get $rowBytes))))
+            (local.set $yc (i32.const 0))
+            (block $colsDone
+              (loop $colLoop
+                (br_if $colsDone (i32.ge_u (local.get $yc) (local.get $outW)))
+                (local.set $from (i32.sub (i32.mul (local.get $yc) (local.get $sw)) (local.get $padLeft)))
+                (local.set $to (i32.add (local.get $from) (local.get $fw)))
+                (if (i32.lt_s (local.get $from) (i32.const 0)) (then (local.set $from (i32.const 0))))
+                (if (i32.gt_s (local.get $to) (local.get $inW)) (then (local.set $to (local.get $inW))))
+                (local.set $cols
+                  (select (i32.sub (local.get $to) (local.get $from)) (i32.const 0)
+                    (i32.gt_s (local.get $to) (local.get $from))))
+                ;; the window's first pixel inside the image
+                (local.set $first (i32.add (local.get $rowFirst) (i32.mul (local.get $from) (local.get $chBytes))))
+                (local.set $d (i32.const 0))
+                (if (i32.and (i32.eq (local.get $rows) (i32.const 3)) (i32.eq (local.get $cols) (i32.const 3)))
+                  (then
+                    ;; a whole 3 × 3 window (AlexNet's, a ResNet stem's), its nine pixels written out
+                    (block $fullDone
+                      (loop $fullLoop
+                        (br_if $fullDone (i32.ge_u (local.get $d) (local.get $chBytes)))
+                        (if (i32.gt_u (i32.add (local.get $d) (i32.const 16)) (local.get $chBytes))
+                          (then
+                            ;; fewer than four channels left: the last four, over some done already (the
+                            ;; same values written again); under four channels in all, one by one below
+                            (br_if $fullDone (i32.lt_u (local.get $chBytes) (i32.const 16)))
+                            (local.set $yAt
+                              (i32.sub (local.get $yAt)
+                                (i32.sub (local.get $d) (i32.sub (local.get $chBytes) (i32.const 16)))))
+                            (local.set $d (i32.sub (local.get $chBytes) (i32.const 16)))))
+                        (local.set $best (v128.const f32x4 -inf -inf -inf -inf))
+                        (local.set $at (i32.add (local.get $first) (local.get $d)))
+                        (local.set $best (f32x4.pmax (local.get $best) (v128.load (local.get $at))))
+                        (local.set $best
+                          (f32x4.pmax (local.get $best) (v128.load (i32.add (local.get $at) (local.get $chBytes)))))
+                        (local.set $best
+                          (f32x4.pmax (local.get $best) (v128.load (i32.add (local.get $at) (local.get $twoPixels)))))
+                        (local.set $at (i32.add (local.get $at) (local.get $rowBytes)))
+                        (local.set $best (f32x4.pmax (local.get $best) (v128.load (local.get $at))))
+                        (local.set $best
+                          (f32x4.pmax (local.get $best) (v128.load (i32.add (local.get $at) (local.get $chBytes)))))
+                        (local.set $best
+                          (f32x4.pmax (local.get $best) (v128.load (i32.add (local.get $at) (local.get $twoPixels)))))
+                        (local.set $at (i32.add (local.get $at) (local.get $rowBytes)))
+                        (local.set $best (f32x4.pmax (local.get $best) (v128.load (local.get $at))))
+                        (local.set $best
+                          (f32x4.pmax (local.get $best) (v128.load (i32.add (local.get $at) (local.get $chBytes)))))
+                        (local.set $best
+                          (f32x4.pmax (local.get $best) (v128.load (i32.add (local.get $at) (local.get $twoPixels)))))
+                        (v128.store (local.get $yAt) (local.get $best))
+                        (local.set $yAt (i32.add (local.get $yAt) (i32.const 16)))
+                        (local.set $d (i32.add (local.get $d) (i32.const 16)))
+                        (br $fullLoop))))
+                  (else
+                    (block $groupsDone
+                      (loop $groupLoop
+                        (br_if $groupsDone (i32.ge_u (local.get $d) (local.get $chBytes)))
+                        (if (i32.gt_u (i32.add (local.get $d) (i32.const 16)) (local.get $chBytes))
+                          (then
+                            ;; fewer than four channels left: the last four, over some done already (the
+                            ;; same values written again); under four channels in all, one by one below
+                            (br_if $groupsDone (i32.lt_u (local.get $chBytes) (i32.const 16)))
+                            (local.set $yAt
+                              (i32.sub (local.get $yAt)
+                                (i32.sub (local.get $d) (i32.sub (local.get $chBytes) (i32.const 16)))))
+                            (local.set $d (i32.sub (local.get $chBytes) (i32.const 16)))))
+                        (local.set $best (v128.const f32x4 -inf -inf -inf -inf))
+                        (local.set $rowAt (i32.add (local.get $first) (local.get $d)))
+                        (local.set $r (local.get $rows))
+                        (block $scanRowsDone
+                          (loop $scanRows
+                            (br_if $scanRowsDone (i32.eqz (local.get $r)))
+                            (local.set $at (local.get $rowAt))
+                            (local.set $c (local.get $cols))
+                            (block $scanColsDone
+                              (loop $scanCols
+                                (br_if $scanColsDone (i32.eqz (local.get $c)))
+                                (local.set $best (f32x4.pmax (local.get $best) (v128.load (local.get $at))))
+                                (local.set $at (i32.add (local.get $at) (local.get $chBytes)))
+                                (local.set $c (i32.sub (local.get $c) (i32.const 1)))
+                                (br $scanCols)))
+                            (local.set $rowAt (i32.add (local.get $rowAt) (local.get $rowBytes)))
+                            (local.set $r (i32.sub (local.get $r) (i32.const 1)))
+                            (br $scanRows)))
+                        (v128.store (local.get $yAt) (local.get $best))
+                        (local.set $yAt (i32.add (local.get $yAt) (i32.const 16)))
+                        (local.set $d (i32.add (local.get $d) (i32.const 16)))
+                        (br $groupLoop)))))
+                ;; under four channels in all: one by one
+                (block $tailDone
+                  (loop $tailLoop
+                    (br_if $tailDone (i32.ge_u (local.get $d) (local.get $chBytes)))
+                    (local.set $bestOne (f32.const -inf))
+                    (local.set $rowAt (i32.add (local.get $first) (local.get $d)))
+                    (local.set $r (local.get $rows))
+                    (block $oneRowsDone
+                      (loop $oneRows
+                        (br_if $oneRowsDone (i32.eqz (local.get $r)))
+                        (local.set $at (local.get $rowAt))
+                        (local.set $c (local.get $cols))
+                        (block $oneColsDone
+                          (loop $oneCols
+                            (br_if $oneColsDone (i32.eqz (local.get $c)))
+                            (local.set $one (f32.load (local.get $at)))
+                            (if (f32.gt (local.get $one) (local.get $bestOne))
+                              (then (local.set $bestOne (local.get $one))))
+                            (local.set $at (i32.add (local.get $at) (local.get $chBytes)))
+                            (local.set $c (i32.sub (local.get $c) (i32.const 1)))
+                            (br $oneCols)))
+                        (local.set $rowAt (i32.add (local.get $rowAt) (local.get $rowBytes)))
+                        (local.set $r (i32.sub (local.get $r) (i32.const 1)))
+                        (br $oneRows)))
+                    (f32.store (local.get $yAt) (local.get $bestOne))
+                    (local.set $yAt (i32.add (local.get $yAt) (i32.const 4)))
+                    (local.set $d (i32.add (local.get $d) (i32.const 4)))
+                    (br $tailLoop)))
+                (local.set $yc (i32.add (local.get $yc) (i32.const 1)))
+                (br $colLoop)))
+            (local.set $yr (i32.add (local.get $yr) (i32.const 1)))
+            (br $rowLoop)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $batchLoop))))
+
+  ;; MaxPoolGrad for any windows (as `maxPoolWindows` takes them): dx of each image zeroed, then each dy
+  ;; added where its window's maximum is, as `maxPoolWindows` takes it (nowhere where no value is above
+  ;; −∞), windows in output order, so a position in several windows sums their gradients in that order.
+  ;; Four channels at a time: the scan keeps each lane's maximum and its position (bytes from the
+  ;; window's first pixel, −1 for none), then each lane's dy is added at its position; the channels past
+  ;; the last four, one by one.
+  (func (export "maxPoolGradWindows")
+    (param $x i32) (param $dy i32) (param $dx i32)
+    (param $batch i32) (param $inH i32) (param $inW i32) (param $ch i32)
+    (param $outH i32) (param $outW i32) (param $fh i32) (param $fw i32)
+    (param $sh i32) (param $sw i32) (param $padTop i32) (param $padLeft i32)
+    (local $chBytes i32) (local $rowBytes i32) (local $imageBytes i32) (local $image i32) (local $toDx i32)
+    (local $b i32) (local $yr i32) (local $yc i32) (local $from i32) (local $to i32)
+    (local $rows i32) (local $cols i32) (local $rowFirst i32) (local $first i32) (local $dxFirst i32)
+    (local $d i32) (local $r i32) (local $c i32) (local $rowAt i32) (local $at i32) (local $dyAt i32)
+    (local $off i32) (local $rowOff i32) (local $o i32) (local $end i32) (local $bestAt i32)
+    (local $best v128) (local $index v128) (local $v v128) (local $greater v128) (local $g v128)
+    (local $twoPixels i32)
+    (local $off1 v128) (local $off2 v128) (local $off3 v128) (local $off4 v128) (local $off5 v128)
+    (local $off6 v128) (local $off7 v128) (local $off8 v128)
+    (local $skip v128) (local $bestOne f32) (local $one f32)
+    (local.set $chBytes (i32.shl (local.get $ch) (i32.const 2)))
+    (local.set $rowBytes (i32.mul (local.get $inW) (local.get $chBytes)))
+    (local.set $imageBytes (i32.mul (local.get $inH) (local.get $rowBytes)))
+    ;; a whole 3 × 3 window's positions after the first, in bytes from it
+    (local.set $twoPixels (i32.shl (local.get $chBytes) (i32.const 1)))
+    (local.set $off1 (i32x4.splat (local.get $chBytes)))
+    (local.set $off2 (i32x4.splat (local.get $twoPixels)))
+    (local.set $off3 (i32x4.splat (local.get $rowBytes)))
+    (local.set $off4 (i32x4.add (local.get $off3) (local.get $off1)))
+    (local.set $off5 (i32x4.add (local.get $off3) (local.get $off2)))
+    (local.set $off6 (i32x4.add (local.get $off3) (local.get $off3)))
+    (local.set $off7 (i32x4.add (local.get $off6) (local.get $off1)))
+    (local.set $off8 (i32x4.add (local.get $off6) (local.get $off2)))
+    ;; from a position in x to the same position in dx
+    (local.set $toDx (i32.sub (local.get $dx) (local.get $x)))
+    (local.set $dyAt (local.get $dy))
+    (local.set $b (i32.const 0))
+    (block $batchDone
+      (loop $batchLoop
+        (br_if $batchDone (i32.ge_u (local.get $b) (local.get $batch)))
+        (local.set $image (i32.add (local.get $x) (i32.mul (local.get $b) (local.get $imageBytes))))
+        ;; the image's dx zeroed, sixteen bytes at a time, then four
+        (local.set $at (i32.add (local.get $image) (local.get $toDx)))
+        (local.set $end (i32.add (local.get $at) (local.get $imageBytes)))
+        (block $zeroDone
+          (loop $zeroLoop
+            (br_if $zeroDone (i32.gt_u (i32.add (local.get $at) (i32.const 16)) (local.get $end)))
+            (v128.store (local.get $at) (v128.const i32x4 0 0 0 0))
+            (local.set $at (i32.add (local.get $at) (i32.const 16)))
+            (br $zeroLoop)))
+        (block $zeroTailDone
+          (loop $zeroTail
+            (br_if $zeroTailDone (i32.ge_u (local.get $at) (local.get $end)))
+            (f32.store (local.get $at) (f32.const 0))
+            (local.set $at (i32.add (local.get $at) (i32.const 4)))
+            (br $zeroTail)))
+        (local.set $yr (i32.const 0))
+        (block $rowsDone
+          (loop $rowLoop
+            (br_if $rowsDone (i32.ge_u (local.get $yr) (local.get $outH)))
+            (local.set $from (i32.sub (i32.mul (local.get $yr) (local.get $sh)) (local.get $padTop)))
+            (local.set $to (i32.add (local.get $from) (local.get $fh)))
+            (if (i32.lt_s (local.get $from) (i32.const 0)) (then (local.set $from (i32.const 0))))
+            (if (i32.gt_s (local.get $to) (local.get $inH)) (then (local.set $to (local.get $inH))))
+            (local.set $rows
+              (select (i32.sub (local.get $to) (local.get $from)) (i32.const 0)
+                (i32.gt_s (local.get $to) (local.get $from))))
+            (local.set $rowFirst (i32.add (local.get $image) (i32.mul (local.get $from) (local.get $rowBytes))))
+            (local.set $yc (i32.const 0))
+            (block $colsDone
+              (loop $colLoop
+                (br_if $colsDone (i32.ge_u (local.get $yc) (local.get $outW)))
+                (local.set $from (i32.sub (i32.mul (local.get $yc) (local.get $sw)) (local.get $padLeft)))
+                (local.set $to (i32.add (local.get $from) (local.get $fw)))
+                (if (i32.lt_s (local.get $from) (i32.const 0)) (then (local.set $from (i32.const 0))))
+                (if (i32.gt_s (local.get $to) (local.get $inW)) (then (local.set $to (local.get $inW))))
+                (local.set $cols
+                  (select (i32.sub (local.get $to) (local.get $from)) (i32.const 0)
+                    (i32.gt_s (local.get $to) (local.get $from))))
+                (local.set $first (i32.add (local.get $rowFirst) (i32.mul (local.get $from) (local.get $chBytes))))
+                (local.set $d (i32.const 0))
+                (block $groupsDone
+                  (loop $groupLoop
+                    (br_if $groupsDone (i32.ge_u (local.get $d) (local.get $chBytes)))
+                    (local.set $skip (v128.const i32x4 0 0 0 0))
+                    (if (i32.gt_u (i32.add (local.get $d) (i32.const 16)) (local.get $chBytes))
+                      (then
+                        ;; fewer than four channels left: the last four, the lanes of those done already
+                        ;; skipped; under four channels in all, one by one below
+                        (br_if $groupsDone (i32.lt_u (local.get $chBytes) (i32.const 16)))
+                        (local.set $o (i32.sub (local.get $d) (i32.sub (local.get $chBytes) (i32.const 16))))
+                        (local.set $skip
+                          (i32x4.lt_s (v128.const i32x4 0 4 8 12) (i32x4.splat (local.get $o))))
+                        (local.set $dyAt (i32.sub (local.get $dyAt) (local.get $o)))
+                        (local.set $d (i32.sub (local.get $chBytes) (i32.const 16)))))
+                    (local.set $best (v128.const f32x4 -inf -inf -inf -inf))
+                    (local.set $index (v128.const i32x4 -1 -1 -1 -1))
+                    (if (i32.and (i32.eq (local.get $rows) (i32.const 3)) (i32.eq (local.get $cols) (i32.const 3)))
+                      (then
+                        ;; a whole 3 × 3 window, its nine pixels written out
+                        (local.set $at (i32.add (local.get $first) (local.get $d)))
+                        (local.set $v (v128.load (local.get $at)))
+                        (local.set $greater (f32x4.gt (local.get $v) (local.get $best)))
+                        (local.set $best (f32x4.pmax (local.get $best) (local.get $v)))
+                        (local.set $index (v128.bitselect (v128.const i32x4 0 0 0 0) (local.get $index) (local.get $greater)))
+                        (local.set $v (v128.load (i32.add (local.get $at) (local.get $chBytes))))
+                        (local.set $greater (f32x4.gt (local.get $v) (local.get $best)))
+                        (local.set $best (f32x4.pmax (local.get $best) (local.get $v)))
+                        (local.set $index (v128.bitselect (local.get $off1) (local.get $index) (local.get $greater)))
+                        (local.set $v (v128.load (i32.add (local.get $at) (local.get $twoPixels))))
+                        (local.set $greater (f32x4.gt (local.get $v) (local.get $best)))
+                        (local.set $best (f32x4.pmax (local.get $best) (local.get $v)))
+                        (local.set $index (v128.bitselect (local.get $off2) (local.get $index) (local.get $greater)))
+                        (local.set $at (i32.add (local.get $at) (local.get $rowBytes)))
+                        (local.set $v (v128.load (local.get $at)))
+                        (local.set $greater (f32x4.gt (local.get $v) (local.get $best)))
+                        (local.set $best (f32x4.pmax (local.get $best) (local.get $v)))
+                        (local.set $index (v128.bitselect (local.get $off3) (local.get $index) (local.get $greater)))
+                        (local.set $v (v128.load (i32.add (local.get $at) (local.get $chBytes))))
+                        (local.set $greater (f32x4.gt (local.get $v) (local.get $best)))
+                        (local.set $best (f32x4.pmax (local.get $best) (local.get $v)))
+                        (local.set $index (v128.bitselect (local.get $off4) (local.get $index) (local.get $greater)))
+                        (local.set $v (v128.load (i32.add (local.get $at) (local.get $twoPixels))))
+                        (local.set $greater (f32x4.gt (local.get $v) (local.get $best)))
+                        (local.set $best (f32x4.pmax (local.get $best) (local.get $v)))
+                        (local.set $index (v128.bitselect (local.get $off5) (local.get $index) (local.get $greater)))
+                        (local.set $at (i32.add (local.get $at) (local.get $rowBytes)))
+                        (local.set $v (v128.load (local.get $at)))
+                        (local.set $greater (f32x4.gt (local.get $v) (local.get $best)))
+                        (local.set $best (f32x4.pmax (local.get $best) (local.get $v)))
+                        (local.set $index (v128.bitselect (local.get $off6) (local.get $index) (local.get $greater)))
+                        (local.set $v (v128.load (i32.add (local.get $at) (local.get $chBytes))))
+                        (local.set $greater (f32x4.gt (local.get $v) (local.get $best)))
+                        (local.set $best (f32x4.pmax (local.get $best) (local.get $v)))
+                        (local.set $index (v128.bitselect (local.get $off7) (local.get $index) (local.get $greater)))
+                        (local.set $v (v128.load (i32.add (local.get $at) (local.get $twoPixels))))
+                        (local.set $greater (f32x4.gt (local.get $v) (local.get $best)))
+                        (local.set $best (f32x4.pmax (local.get $best) (local.get $v)))
+                        (local.set $index (v128.bitselect (local.get $off8) (local.get $index) (local.get $greater)))
+                      )
+                      (else
+                        (local.set $rowAt (i32.add (local.get $first) (local.get $d)))
+                        (local.set $rowOff (i32.const 0))
+                        (local.set $r (local.get $rows))
+                        (block $scanRowsDone
+                          (loop $scanRows
+                            (br_if $scanRowsDone (i32.eqz (local.get $r)))
+                            (local.set $at (local.get $rowAt))
+                            (local.set $off (local.get $rowOff))
+                            (local.set $c (local.get $cols))
+                            (block $scanColsDone
+                              (loop $scanCols
+                                (br_if $scanColsDone (i32.eqz (local.get $c)))
+                                (local.set $v (v128.load (local.get $at)))
+                                (local.set $greater (f32x4.gt (local.get $v) (local.get $best)))
+                                (local.set $best (f32x4.pmax (local.get $best) (local.get $v)))
+                                (local.set $index
+                                  (v128.bitselect (i32x4.splat (local.get $off)) (local.get $index) (local.get $greater)))
+                                (local.set $at (i32.add (local.get $at) (local.get $chBytes)))
+                                (local.set $off (i32.add (local.get $off) (local.get $chBytes)))
+                                (local.set $c (i32.sub (local.get $c) (i32.const 1)))
+                                (br $scanCols)))
+                            (local.set $rowAt (i32.add (local.get $rowAt) (local.get $rowBytes)))
+                            (local.set $rowOff (i32.add (local.get $rowOff) (local.get $rowBytes)))
+                            (local.set $r (i32.sub (local.get $r) (i32.const 1)))
+                            (br $scanRows)))
+                      ))
+                    ;; each lane's dy added at its maximum (lane k: channel d / 4 + k), but a skipped lane's
+                    (local.set $index (v128.or (local.get $index) (local.get $skip)))
+                    (local.set $g (v128.load (local.get $dyAt)))
+                    (local.set $dxFirst (i32.add (i32.add (local.get $first) (local.get $d)) (local.get $toDx)))
+                    (local.set $o (i32x4.extract_lane 0 (local.get $index)))
+                    (if (i32.ge_s (local.get $o) (i32.const 0))
+                      (then
+                        (local.set $at (i32.add (local.get $dxFirst) (i32.add (local.get $o) (i32.const 0))))
+                        (f32.store (local.get $at)
+                          (f32.add (f32.load (local.get $at)) (f32x4.extract_lane 0 (local.get $g))))))
+                    (local.set $o (i32x4.extract_lane 1 (local.get $index)))
+                    (if (i32.ge_s (local.get $o) (i32.const 0))
+                      (then
+                        (local.set $at (i32.add (local.get $dxFirst) (i32.add (local.get $o) (i32.const 4))))
+                        (f32.store (local.get $at)
+                          (f32.add (f32.load (local.get $at)) (f32x4.extract_lane 1 (local.get $g))))))
+                    (local.set $o (i32x4.extract_lane 2 (local.get $index)))
+                    (if (i32.ge_s (local.get $o) (i32.const 0))
+                      (then
+                        (local.set $at (i32.add (local.get $dxFirst) (i32.add (local.get $o) (i32.const 8))))
+                        (f32.store (local.get $at)
+                          (f32.add (f32.load (local.get $at)) (f32x4.extract_lane 2 (local.get $g))))))
+                    (local.set $o (i32x4.extract_lane 3 (local.get $index)))
+                    (if (i32.ge_s (local.get $o) (i32.const 0))
+                      (then
+                        (local.set $at (i32.add (local.get $dxFirst) (i32.add (local.get $o) (i32.const 12))))
+                        (f32.store (local.get $at)
+                          (f32.add (f32.load (local.get $at)) (f32x4.extract_lane 3 (local.get $g))))))
+                    (local.set $dyAt (i32.add (local.get $dyAt) (i32.const 16)))
+                    (local.set $d (i32.add (local.get $d) (i32.const 16)))
+                    (br $groupLoop)))
+                ;; under four channels in all: one by one, the maximum's address, or none (−1)
+                (block $tailDone
+                  (loop $tailLoop
+                    (br_if $tailDone (i32.ge_u (local.get $d) (local.get $chBytes)))
+                    (local.set $bestOne (f32.const -inf))
+                    (local.set $bestAt (i32.const -1))
+                    (local.set $rowAt (i32.add (local.get $first) (local.get $d)))
+                    (local.set $r (local.get $rows))
+                    (block $oneRowsDone
+                      (loop $oneRows
+                        (br_if $oneRowsDone (i32.eqz (local.get $r)))
+                        (local.set $at (local.get $rowAt))
+                        (local.set $c (local.get $cols))
+                        (block $oneColsDone
+                          (loop $oneCols
+                            (br_if $oneColsDone (i32.eqz (local.get $c)))
+                            (local.set $one (f32.load (local.get $at)))
+                            (if (f32.gt (local.get $one) (local.get $bestOne))
+                              (then
+                                (local.set $bestOne (local.get $one))
+                                (local.set $bestAt (local.get $at))))
+                            (local.set $at (i32.add (local.get $at) (local.get $chBytes)))
+                            (local.set $c (i32.sub (local.get $c) (i32.const 1)))
+                            (br $oneCols)))
+                        (local.set $rowAt (i32.add (local.get $rowAt) (local.get $rowBytes)))
+                        (local.set $r (i32.sub (local.get $r) (i32.const 1)))
+                        (br $oneRows)))
+                    (if (i32.ne (local.get $bestAt) (i32.const -1))
+                      (then
+                        (local.set $at (i32.add (local.get $bestAt) (local.get $toDx)))
+                        (f32.store (local.get $at)
+                          (f32.add (f32.load (local.get $at)) (f32.load (local.get $dyAt))))))
+                    (local.set $dyAt (i32.add (local.get $dyAt) (i32.const 4)))
+                    (local.set $d (i32.add (local.get $d) (i32.const 4)))
+                    (br $tailLoop)))
                 (local.set $yc (i32.add (local.get $yc) (i32.const 1)))
                 (br $colLoop)))
             (local.set $yr (i32.add (local.get $yr) (i32.const 1)))

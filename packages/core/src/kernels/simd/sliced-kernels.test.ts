@@ -231,6 +231,27 @@ describe('pooledKernels on a pool of three threads', () => {
     }
   });
 
+  test('maxPoolWindows and maxPoolGradWindows over [64, 27, 27, 24] (3 × 3, stride 2) and [192, 28, 28, 6] (padded 1): shared, bit for bit', () => {
+    for (const [batch, size, channels, out, pad] of [
+      [64, 27, 24, 13, 0],
+      [192, 28, 6, 14, 1],
+    ] as const) {
+      const [image, yImage] = [size * size * channels, out * out * channels];
+      const shape = [batch, size, size, channels, out, out, 3, 3, 2, 2, pad, pad] as const;
+      const pooled = both([at(1)], [batch * image], [at(8)], batch * yImage, (k) =>
+        k.maxPoolWindows(at(1), at(8), ...shape),
+      );
+      expect(pooled.jobs).toBe(1);
+      expect(Buffer.concat(pooled.shared).equals(Buffer.concat(pooled.single))).toBe(true);
+      // dx left as `both` fills it (12 345): the kernel zeroes each image's itself
+      const routed = both([at(1), at(8)], [batch * image, batch * yImage], [at(12)], batch * image, (k) =>
+        k.maxPoolGradWindows(at(1), at(8), at(12), ...shape),
+      );
+      expect(routed.jobs).toBe(1);
+      expect(Buffer.concat(routed.shared).equals(Buffer.concat(routed.single))).toBe(true);
+    }
+  });
+
   test.each([
     [0, 0, 0, false],
     [1, 0, 0, true],

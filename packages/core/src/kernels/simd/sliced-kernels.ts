@@ -70,6 +70,19 @@ const SLICINGS: { [K in Sliced]: (args: Parameters<SimdKernels[K]>) => Slicing }
     const steps = [image, yImage, 0, 0, 0, 0, 0, 0, 0, 0];
     return { steps, countArg: 2, itemBytes: image + yImage, align: 1 };
   },
+  // images, as the disjoint kernels': the windows of one image read that image alone
+  maxPoolWindows: ([, , , inHeight, inWidth, channels, outHeight, outWidth]) => {
+    const image = inHeight * inWidth * channels * 4;
+    const yImage = outHeight * outWidth * channels * 4;
+    const steps = [image, yImage, ...Array<number>(12).fill(0)];
+    return { steps, countArg: 2, itemBytes: image + yImage, align: 1 };
+  },
+  maxPoolGradWindows: ([, , , , inHeight, inWidth, channels, outHeight, outWidth]) => {
+    const image = inHeight * inWidth * channels * 4;
+    const dyImage = outHeight * outWidth * channels * 4;
+    const steps = [image, dyImage, image, ...Array<number>(12).fill(0)];
+    return { steps, countArg: 3, itemBytes: 2 * image + dyImage, align: 1 };
+  },
   reluGrad: () => values(3, 3, 0),
   // groups of rows: dy, x and out advance by a group's rows, the sums by a row, the rows left go back
   reluGradSums: ([, , , , , per, , cols]) => {
@@ -185,6 +198,8 @@ export function pooledKernels(own: SimdKernels, pool: KernelPool): SimdKernels {
     productAtB: (...args) => pool.productAtB(own, ...args),
     maxPoolGradDisjoint: share('maxPoolGradDisjoint'),
     maxPoolDisjoint: share('maxPoolDisjoint'),
+    maxPoolWindows: share('maxPoolWindows'),
+    maxPoolGradWindows: share('maxPoolGradWindows'),
     productGroups: share('productGroups'),
     reluGrad: share('reluGrad'),
     reluGradSums: share('reluGradSums'),
