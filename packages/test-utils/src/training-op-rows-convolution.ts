@@ -206,6 +206,16 @@ export const CONVOLUTION_ROWS: readonly TrainingOpRow[] = [
     f: (x) => tf.avgPool(as4(x), 3, 1, 'same'),
   },
   {
+    name: 'avgPool 3x3 stride 2 same, 6 channels (SIMD gradient: padded, overlapping, 4 + 2 channels)',
+    inputs: () => [u([2, 7, 6, 6], 136)],
+    f: (x) => tf.avgPool(as4(x), 3, 2, 'same'),
+  },
+  {
+    name: 'avgPool 2x2 stride 2, 8 channels (SIMD gradient)',
+    inputs: () => [u([2, 6, 6, 8], 137)],
+    f: (x) => tf.avgPool(as4(x), 2, 2, 'valid'),
+  },
+  {
     name: 'maxPool3d all-negative',
     inputs: () => [distinctValues([1, 4, 4, 4, 1], 32, 0.1, -10)],
     f: (x) => tf.maxPool3d(as5(x), 2, 2, 'valid'),

@@ -1,7 +1,7 @@
 /**
  * `MaxPool` on wasm (max-pool.ts) and the maximum `MaxPoolGrad` routes to (max-pool-grad.ts): the SIMD
  * function `maxPoolDisjoint` equals a JavaScript reference bit for bit on a plain and a shared memory (NaN,
- * ±∞, −0, ties, uncovered edges; `maxPoolWindows`: max-pool-windows.test.ts); through tfjs the kernels
+ * ±∞, −0, ties, uncovered edges; `maxPoolWindows`: pool-windows.test.ts); through tfjs the kernels
  * equal the cpu backend, forward and backward, for disjoint, overlapping and padded windows and any channel
  * count; forward and gradient agree on the maximum in windows with NaN and −∞; nothing leaks.
  */

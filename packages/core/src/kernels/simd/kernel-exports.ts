@@ -40,6 +40,11 @@ export interface SimdKernels {
    * where its window's maximum is, windows in output order; nothing where no value is above −∞.
    */
   maxPoolGradWindows(x: number, dy: number, dx: number, ...windows: [...PoolSizes, ...PoolSteps]): void;
+  /**
+   * AvgPoolGrad over the windows `maxPoolWindows` takes: dx zeroed image by image, then each dy times its
+   * window's share (1 / its positions inside the image, in float32) added at each of them, in output order.
+   */
+  avgPoolGradWindows(dy: number, dx: number, ...windows: [...PoolSizes, ...PoolSteps]): void;
   columnSums(x: number, out: number, rows: number, cols: number, divisor: number): void;
   /** out = xᵀ: x of [rows, cols] into out of [cols, rows], 4-byte values; the two must not overlap. */
   transpose(x: number, out: number, rows: number, cols: number): void;

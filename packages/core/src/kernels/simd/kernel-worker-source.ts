@@ -28,6 +28,7 @@ export const JOB_KERNELS = [
   'reluGradSums',
   'maxPoolWindows',
   'maxPoolGradWindows',
+  'avgPoolGradWindows',
 ] as const;
 export type JobKernel = (typeof JOB_KERNELS)[number];
 

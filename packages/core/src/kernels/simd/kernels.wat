@@ -651,6 +651,140 @@
         (local.set $b (i32.add (local.get $b) (i32.const 1)))
         (br $batchLoop))))
 
+  ;; AvgPoolGrad for any windows (as `maxPoolWindows` takes them): dx of each image zeroed, then each dy
+  ;; times its window's share, 1 / (the window's positions inside the image) rounded to float32, added
+  ;; at every position of the window inside the image, windows in output order. Four channels at a
+  ;; time; the last channels as the last four, the lanes done already adding nothing; under four
+  ;; channels in all, one by one.
+  (func (export "avgPoolGradWindows")
+    (param $dy i32) (param $dx i32)
+    (param $batch i32) (param $inH i32) (param $inW i32) (param $ch i32)
+    (param $outH i32) (param $outW i32) (param $fh i32) (param $fw i32)
+    (param $sh i32) (param $sw i32) (param $padTop i32) (param $padLeft i32)
+    (local $chBytes i32) (local $rowBytes i32) (local $imageBytes i32) (local $image i32)
+    (local $b i32) (local $yr i32) (local $yc i32) (local $from i32) (local $to i32)
+    (local $rows i32) (local $cols i32) (local $rowFirst i32) (local $first i32) (local $o i32)
+    (local $d i32) (local $r i32) (local $c i32) (local $rowAt i32) (local $at i32) (local $dyAt i32)
+    (local $end i32) (local $share f32) (local $keep v128) (local $g v128) (local $one f32)
+    (local.set $chBytes (i32.shl (local.get $ch) (i32.const 2)))
+    (local.set $rowBytes (i32.mul (local.get $inW) (local.get $chBytes)))
+    (local.set $imageBytes (i32.mul (local.get $inH) (local.get $rowBytes)))
+    (local.set $dyAt (local.get $dy))
+    (local.set $b (i32.const 0))
+    (block $batchDone
+      (loop $batchLoop
+        (br_if $batchDone (i32.ge_u (local.get $b) (local.get $batch)))
+        (local.set $image (i32.add (local.get $dx) (i32.mul (local.get $b) (local.get $imageBytes))))
+        ;; the image's dx zeroed, sixteen bytes at a time, then four
+        (local.set $at (local.get $image))
+        (local.set $end (i32.add (local.get $at) (local.get $imageBytes)))
+        (block $zeroDone
+          (loop $zeroLoop
+            (br_if $zeroDone (i32.gt_u (i32.add (local.get $at) (i32.const 16)) (local.get $end)))
+            (v128.store (local.get $at) (v128.const i32x4 0 0 0 0))
+            (local.set $at (i32.add (local.get $at) (i32.const 16)))
+            (br $zeroLoop)))
+        (block $zeroTailDone
+          (loop $zeroTail
+            (br_if $zeroTailDone (i32.ge_u (local.get $at) (local.get $end)))
+            (f32.store (local.get $at) (f32.const 0))
+            (local.set $at (i32.add (local.get $at) (i32.const 4)))
+            (br $zeroTail)))
+        (local.set $yr (i32.const 0))
+        (block $rowsDone
+          (loop $rowLoop
+            (br_if $rowsDone (i32.ge_u (local.get $yr) (local.get $outH)))
+            (local.set $from (i32.sub (i32.mul (local.get $yr) (local.get $sh)) (local.get $padTop)))
+            (local.set $to (i32.add (local.get $from) (local.get $fh)))
+            (if (i32.lt_s (local.get $from) (i32.const 0)) (then (local.set $from (i32.const 0))))
+            (if (i32.gt_s (local.get $to) (local.get $inH)) (then (local.set $to (local.get $inH))))
+            (local.set $rows
+              (select (i32.sub (local.get $to) (local.get $from)) (i32.const 0)
+                (i32.gt_s (local.get $to) (local.get $from))))
+            (local.set $rowFirst (i32.add (local.get $image) (i32.mul (local.get $from) (local.get $rowBytes))))
+            (local.set $yc (i32.const 0))
+            (block $colsDone
+              (loop $colLoop
+                (br_if $colsDone (i32.ge_u (local.get $yc) (local.get $outW)))
+                (local.set $from (i32.sub (i32.mul (local.get $yc) (local.get $sw)) (local.get $padLeft)))
+                (local.set $to (i32.add (local.get $from) (local.get $fw)))
+                (if (i32.lt_s (local.get $from) (i32.const 0)) (then (local.set $from (i32.const 0))))
+                (if (i32.gt_s (local.get $to) (local.get $inW)) (then (local.set $to (local.get $inW))))
+                (local.set $cols
+                  (select (i32.sub (local.get $to) (local.get $from)) (i32.const 0)
+                    (i32.gt_s (local.get $to) (local.get $from))))
+                (local.set $first (i32.add (local.get $rowFirst) (i32.mul (local.get $from) (local.get $chBytes))))
+                ;; a window with nothing inside the image passes nothing on (and divides by nothing)
+                (local.set $share
+                  (f32.div (f32.const 1) (f32.convert_i32_u (i32.mul (local.get $rows) (local.get $cols)))))
+                (local.set $d (i32.const 0))
+                (block $groupsDone
+                  (loop $groupLoop
+                    (br_if $groupsDone (i32.ge_u (local.get $d) (local.get $chBytes)))
+                    (local.set $keep (v128.const i32x4 -1 -1 -1 -1))
+                    (if (i32.gt_u (i32.add (local.get $d) (i32.const 16)) (local.get $chBytes))
+                      (then
+                        (br_if $groupsDone (i32.lt_u (local.get $chBytes) (i32.const 16)))
+                        (local.set $o (i32.sub (local.get $d) (i32.sub (local.get $chBytes) (i32.const 16))))
+                        (local.set $keep
+                          (i32x4.ge_s (v128.const i32x4 0 4 8 12) (i32x4.splat (local.get $o))))
+                        (local.set $dyAt (i32.sub (local.get $dyAt) (local.get $o)))
+                        (local.set $d (i32.sub (local.get $chBytes) (i32.const 16)))))
+                    (local.set $g
+                      (v128.and (local.get $keep)
+                        (f32x4.mul (v128.load (local.get $dyAt)) (f32x4.splat (local.get $share)))))
+                    (local.set $rowAt (i32.add (local.get $first) (local.get $d)))
+                    (local.set $r (local.get $rows))
+                    (block $addRowsDone
+                      (loop $addRows
+                        (br_if $addRowsDone (i32.eqz (local.get $r)))
+                        (local.set $at (local.get $rowAt))
+                        (local.set $c (local.get $cols))
+                        (block $addColsDone
+                          (loop $addCols
+                            (br_if $addColsDone (i32.eqz (local.get $c)))
+                            (v128.store (local.get $at) (f32x4.add (v128.load (local.get $at)) (local.get $g)))
+                            (local.set $at (i32.add (local.get $at) (local.get $chBytes)))
+                            (local.set $c (i32.sub (local.get $c) (i32.const 1)))
+                            (br $addCols)))
+                        (local.set $rowAt (i32.add (local.get $rowAt) (local.get $rowBytes)))
+                        (local.set $r (i32.sub (local.get $r) (i32.const 1)))
+                        (br $addRows)))
+                    (local.set $dyAt (i32.add (local.get $dyAt) (i32.const 16)))
+                    (local.set $d (i32.add (local.get $d) (i32.const 16)))
+                    (br $groupLoop)))
+                ;; under four channels in all: one by one
+                (block $tailDone
+                  (loop $tailLoop
+                    (br_if $tailDone (i32.ge_u (local.get $d) (local.get $chBytes)))
+                    (local.set $one (f32.mul (f32.load (local.get $dyAt)) (local.get $share)))
+                    (local.set $rowAt (i32.add (local.get $first) (local.get $d)))
+                    (local.set $r (local.get $rows))
+                    (block $oneRowsDone
+                      (loop $oneRows
+                        (br_if $oneRowsDone (i32.eqz (local.get $r)))
+                        (local.set $at (local.get $rowAt))
+                        (local.set $c (local.get $cols))
+                        (block $oneColsDone
+                          (loop $oneCols
+                            (br_if $oneColsDone (i32.eqz (local.get $c)))
+                            (f32.store (local.get $at) (f32.add (f32.load (local.get $at)) (local.get $one)))
+                            (local.set $at (i32.add (local.get $at) (local.get $chBytes)))
+                            (local.set $c (i32.sub (local.get $c) (i32.const 1)))
+                            (br $oneCols)))
+                        (local.set $rowAt (i32.add (local.get $rowAt) (local.get $rowBytes)))
+                        (local.set $r (i32.sub (local.get $r) (i32.const 1)))
+                        (br $oneRows)))
+                    (local.set $dyAt (i32.add (local.get $dyAt) (i32.const 4)))
+                    (local.set $d (i32.add (local.get $d) (i32.const 4)))
+                    (br $tailLoop)))
+                (local.set $yc (i32.add (local.get $yc) (i32.const 1)))
+                (br $colLoop)))
+            (local.set $yr (i32.add (local.get $yr) (i32.const 1)))
+            (br $rowLoop)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $batchLoop))))
+
   ;; out[j] = (Σ_r x[r, j]) / divisor for x of [rows, cols] (row-major): the sum over leading axes (bias
   ;; gradients, per-channel statistics). Rows are added in order, sixteen columns at a time in four
   ;; vector accumulators, then four at a time, then the remaining columns one by one.

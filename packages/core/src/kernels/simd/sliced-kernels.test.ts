@@ -231,7 +231,7 @@ describe('pooledKernels on a pool of three threads', () => {
     }
   });
 
-  test('maxPoolWindows and maxPoolGradWindows over [64, 27, 27, 24] (3 × 3, stride 2) and [192, 28, 28, 6] (padded 1): shared, bit for bit', () => {
+  test('maxPoolWindows, maxPoolGradWindows and avgPoolGradWindows over [64, 27, 27, 24] (3 × 3, stride 2) and [192, 28, 28, 6] (padded 1): shared, bit for bit', () => {
     for (const [batch, size, channels, out, pad] of [
       [64, 27, 24, 13, 0],
       [192, 28, 6, 14, 1],
@@ -249,6 +249,11 @@ describe('pooledKernels on a pool of three threads', () => {
       );
       expect(routed.jobs).toBe(1);
       expect(Buffer.concat(routed.shared).equals(Buffer.concat(routed.single))).toBe(true);
+      const spread = both([at(8)], [batch * yImage], [at(12)], batch * image, (k) =>
+        k.avgPoolGradWindows(at(8), at(12), ...shape),
+      );
+      expect(spread.jobs).toBe(1);
+      expect(Buffer.concat(spread.shared).equals(Buffer.concat(spread.single))).toBe(true);
     }
   });
 

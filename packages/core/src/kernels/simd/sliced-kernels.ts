@@ -83,6 +83,12 @@ const SLICINGS: { [K in Sliced]: (args: Parameters<SimdKernels[K]>) => Slicing }
     const steps = [image, dyImage, image, ...Array<number>(12).fill(0)];
     return { steps, countArg: 3, itemBytes: 2 * image + dyImage, align: 1 };
   },
+  avgPoolGradWindows: ([, , , inHeight, inWidth, channels, outHeight, outWidth]) => {
+    const image = inHeight * inWidth * channels * 4;
+    const dyImage = outHeight * outWidth * channels * 4;
+    const steps = [dyImage, image, ...Array<number>(12).fill(0)];
+    return { steps, countArg: 2, itemBytes: image + dyImage, align: 1 };
+  },
   reluGrad: () => values(3, 3, 0),
   // groups of rows: dy, x and out advance by a group's rows, the sums by a row, the rows left go back
   reluGradSums: ([, , , , , per, , cols]) => {
@@ -200,6 +206,7 @@ export function pooledKernels(own: SimdKernels, pool: KernelPool): SimdKernels {
     maxPoolDisjoint: share('maxPoolDisjoint'),
     maxPoolWindows: share('maxPoolWindows'),
     maxPoolGradWindows: share('maxPoolGradWindows'),
+    avgPoolGradWindows: share('avgPoolGradWindows'),
     productGroups: share('productGroups'),
     reluGrad: share('reluGrad'),
     reluGradSums: share('reluGradSums'),

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 /**
- * `MaxPool` and `MaxPoolGrad` of overlapping, padded and odd-channel windows on gradwell's SIMD kernels
- * (`maxPoolWindows`, `maxPoolGradWindows`) against what ran them before: XNNPACK forward, the JavaScript
- * loop backward (what `setSimdKernels(false)` leaves). The two alternate call by call in one process, so
+ * `MaxPool`, `MaxPoolGrad` and `AvgPoolGrad` of overlapping, padded and odd-channel windows on gradwell's
+ * SIMD kernels (`maxPoolWindows`, `maxPoolGradWindows`, `avgPoolGradWindows`) against what ran them
+ * before: XNNPACK's `MaxPool`, the JavaScript loops for the gradients (what `setSimdKernels(false)` leaves). The two alternate call by call in one process, so
  * drift falls on both alike; medians of 30 calls after 5 of warm-up, three rounds.
  *
- *   pnpm build && node packages/core/bench/max-pool-windows-ab.mjs [threads]
+ *   pnpm build && node packages/core/bench/pool-windows-ab.mjs [threads]
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { setSimdKernels, setupBackend } from '@gradwell/core';
@@ -28,6 +28,13 @@ const CASES = [
     size: 3,
     stride: 2,
     pad: 'valid',
+  },
+  {
+    name: "Inception's pooling branch: [32, 28, 28, 96], 3 × 3, stride 1, same",
+    shape: [32, 28, 28, 96],
+    size: 3,
+    stride: 1,
+    pad: 'same',
   },
   {
     name: 'LeNet: [64, 28, 28, 6], 2 × 2, stride 2, valid',
@@ -54,26 +61,29 @@ for (const { name, shape, size, stride, pad } of CASES) {
   const attrs = { filterSize: size, strides: stride, pad };
   const forward = () => tf.maxPool(x, size, stride, pad);
   const backward = () => tf.engine().runKernel('MaxPoolGrad', { dy, input: x, output: y }, attrs);
+  const average = () => tf.engine().runKernel('AvgPoolGrad', { dy, input: x }, attrs);
+  const ops = { MaxPool: forward, MaxPoolGrad: backward, AvgPoolGrad: average };
+  const before = {
+    MaxPool: "XNNPACK's",
+    MaxPoolGrad: 'the JavaScript loop',
+    AvgPoolGrad: 'the JavaScript loop',
+  };
   for (let round = 1; round <= 3; round++) {
-    const times = { forward: [[], []], backward: [[], []] };
+    const times = Object.fromEntries(Object.keys(ops).map((op) => [op, [[], []]]));
     for (let r = -5; r < 30; r++)
       for (const on of [true, false]) {
         setSimdKernels(on);
-        const f = time(forward);
-        const b = time(backward);
-        if (r >= 0) {
-          times.forward[on ? 0 : 1].push(f);
-          times.backward[on ? 0 : 1].push(b);
+        for (const [op, f] of Object.entries(ops)) {
+          const ms = time(f);
+          if (r >= 0) times[op][on ? 0 : 1].push(ms);
         }
       }
     setSimdKernels(true);
-    const [fOurs, fTheirs] = times.forward.map(median);
-    const [bOurs, bTheirs] = times.backward.map(median);
-    console.log(
-      `${name}, ${threads} thread(s), round ${round}: MaxPool ${fOurs.toFixed(2)} ms against XNNPACK's ` +
-        `${fTheirs.toFixed(2)} (${(fTheirs / fOurs).toFixed(2)}×); MaxPoolGrad ${bOurs.toFixed(2)} ms against ` +
-        `the JavaScript loop's ${bTheirs.toFixed(2)} (${(bTheirs / bOurs).toFixed(2)}×)`,
-    );
+    const rows = Object.entries(times).map(([op, [ours, theirs]]) => {
+      const [mine, old] = [median(ours), median(theirs)];
+      return `${op} ${mine.toFixed(2)} ms against ${before[op]} ${old.toFixed(2)} (${(old / mine).toFixed(2)}×)`;
+    });
+    console.log(`${name}, ${threads} thread(s), round ${round}: ${rows.join('; ')}`);
   }
   tf.dispose([x, y, dy]);
 }

@@ -1,8 +1,9 @@
 /**
- * The SIMD functions `maxPoolWindows` and `maxPoolGradWindows` (any windows: strided, overlapping, padded;
- * any channel count) against JavaScript references written as tfjs's cpu backend pools, bit for bit, on a
- * plain and a shared memory: NaN, ±∞, −0 and ties, windows clipped by padding and windows wholly outside
- * the image, channels four at a time and one by one. Through tfjs: kernels/max-pool.test.ts.
+ * The SIMD functions `maxPoolWindows`, `maxPoolGradWindows` and `avgPoolGradWindows` (any windows:
+ * strided, overlapping, padded; any channel count) against JavaScript references written as tfjs's cpu
+ * backend pools (the average's gradient in float32 arithmetic), bit for bit, on a plain and a shared
+ * memory: NaN, ±∞, −0 and ties, windows clipped by padding and windows wholly outside the image, channels
+ * four at a time and one by one. Through tfjs: max-pool.test.ts and avg-pool-grad.test.ts.
  */
 import { expectSameFloats } from '@gradwell/test-utils';
 import { describe, expect, test } from 'vitest';
@@ -32,6 +33,36 @@ interface Pooling {
   /** Rows and columns of nothing before the image. */
   pad: [number, number];
   out: [number, number];
+}
+
+/** Each window's in-image positions' flat indices (channel 0), per output pixel in order. */
+function windows(p: Pooling): number[][] {
+  const [batch, inH, inW, ch] = p.shape;
+  const out: number[][] = [];
+  for (let b = 0; b < batch; b++)
+    for (let yr = 0; yr < p.out[0]; yr++)
+      for (let yc = 0; yc < p.out[1]; yc++) {
+        const [r0, c0] = [yr * p.stride[0] - p.pad[0], yc * p.stride[1] - p.pad[1]];
+        const at: number[] = [];
+        for (let r = Math.max(0, r0); r < Math.min(inH, r0 + p.window[0]); r++)
+          for (let c = Math.max(0, c0); c < Math.min(inW, c0 + p.window[1]); c++)
+            at.push(((b * inH + r) * inW + c) * ch);
+        out.push(at);
+      }
+  return out;
+}
+
+/** AvgPoolGrad in float32 arithmetic: dy times 1 / (the window's in-image positions), added at each. */
+function avgPoolGradReference(dy: Float32Array, p: Pooling): Float32Array {
+  const ch = p.shape[3];
+  const dx = new Float32Array(p.shape.reduce((a, b) => a * b, 1));
+  windows(p).forEach((at, k) => {
+    const share = Math.fround(1 / at.length);
+    for (const pixel of at)
+      for (let d = 0; d < ch; d++)
+        dx[pixel + d] = (dx[pixel + d] as number) + Math.fround((dy[k * ch + d] as number) * share);
+  });
+  return dx;
 }
 
 /**
@@ -157,6 +188,21 @@ describe.each([false, true])('maxPoolWindows and maxPoolGradWindows (shared memo
       heap().fill(12_345, dxAt + size, dxAt + size + 4);
       kernels.maxPoolGradWindows(xAt * 4, dyAt * 4, dxAt * 4, ...args(p));
       expectSameFloats(heap().subarray(dxAt, dxAt + size), dx);
+      expect(heap()[dxAt + size]).toBe(12_345);
+    }
+  });
+
+  test.each(POOLINGS)("$name: the average's gradient equals the reference", (p) => {
+    const size = p.shape.reduce((a, b) => a * b, 1);
+    const outSize = p.shape[0] * p.out[0] * p.out[1] * p.shape[3];
+    for (const special of [false, true]) {
+      const dy = values(outSize, outSize + p.window[1], special);
+      const [dyAt, dxAt] = [16, 16 + outSize + 8]; // in floats
+      heap().set(dy, dyAt);
+      heap().fill(Number.NaN, dxAt, dxAt + size); // the kernel zeroes dx itself
+      heap().fill(12_345, dxAt + size, dxAt + size + 4);
+      kernels.avgPoolGradWindows(dyAt * 4, dxAt * 4, ...args(p));
+      expectSameFloats(heap().subarray(dxAt, dxAt + size), avgPoolGradReference(dy, p));
       expect(heap()[dxAt + size]).toBe(12_345);
     }
   });
