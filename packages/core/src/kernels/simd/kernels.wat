@@ -1101,16 +1101,30 @@
     (local $m0 i32) (local $c0 i32) (local $o0 i32) (local $o1 i32) (local $o2 i32) (local $o3 i32)
     (local $n i32) (local $y i32) (local $xc i32) (local $image i32) (local $row i32) (local $px i32)
     (local $dyAt i32) (local $dyImage i32) (local $dyRowBytes i32) (local $out i32) (local $at i32)
+    (local $cb i32) (local $cbEnd i32) (local $cbStep i32)
     (local $a v128) (local $b0 v128) (local $b1 v128)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
     (local.set $dyRowBytes (local.get $rowBytes))
+    ;; over 1024 columns, the tiles go a block of 64 columns at a time, each block's rows in turn: the
+    ;; block's part of B (256 bytes of each of its rows) stays in cache while they pass, where all of
+    ;; B's columns for each tile row brought rows of 4 KB and more through the cache, a line for 32 bytes
+    ;; (a conv's input gradient of 256 channels, 2304 columns: 1.2–1.5× faster; a product of 2048
+    ;; columns 1.4–1.6×; at 1024 and fewer no faster). Each output's sum runs over k in the same order.
+    (local.set $cbStep
+      (select (i32.const 64) (local.get $co) (i32.gt_u (local.get $co) (i32.const 1024))))
     (local.set $image (local.get $x))
     (local.set $dyImage (local.get $dy))
     (local.set $n (i32.const 0))
     (block $batchDone
       (loop $batchLoop
         (br_if $batchDone (i32.ge_u (local.get $n) (local.get $batch)))
+        (local.set $cb (i32.const 0))
+        (block $blocksDone
+          (loop $blocks
+        (br_if $blocksDone (i32.ge_u (local.get $cb) (local.get $co)))
+        (local.set $cbEnd (i32.add (local.get $cb) (local.get $cbStep)))
+        (if (i32.gt_u (local.get $cbEnd) (local.get $co)) (then (local.set $cbEnd (local.get $co))))
         (local.set $m0 (i32.const 0))
         (block $tapsDone
           (loop $taps
@@ -1120,10 +1134,10 @@
             (local.set $o1 (i32.load offset=4 (local.get $at)))
             (local.set $o2 (i32.load offset=8 (local.get $at)))
             (local.set $o3 (i32.load offset=12 (local.get $at)))
-            (local.set $c0 (i32.const 0))
+            (local.set $c0 (local.get $cb))
             (block $channelsDone
               (loop $channels
-                (br_if $channelsDone (i32.ge_u (local.get $c0) (local.get $co)))
+                (br_if $channelsDone (i32.ge_u (local.get $c0) (local.get $cbEnd)))
                 (local.set $out
                   (i32.add (local.get $dw)
                     (i32.add (i32.mul (local.get $m0) (local.get $dyRowBytes)) (i32.shl (local.get $c0) (i32.const 2)))))
@@ -1206,6 +1220,8 @@
                 (br $channels)))
             (local.set $m0 (i32.add (local.get $m0) (i32.const 4)))
             (br $taps)))
+        (local.set $cb (local.get $cbEnd))
+        (br $blocks)))
         (local.set $image (i32.add (local.get $image) (local.get $imageBytes)))
         (local.set $dyImage
           (i32.add (local.get $dyImage)

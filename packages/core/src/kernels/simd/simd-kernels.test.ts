@@ -385,6 +385,57 @@ describe.each([false, true])('productAtB (shared memory: %s)', (shared) => {
     expect(Number.isNaN(heap()[dwAt + taps * c.co] as number)).toBe(true);
   });
 
+  test.each([false, true])(
+    'over 1024 columns the tiles go in blocks of 64 columns: the same bits as two products of fewer (A packed: %s)',
+    (packed) => {
+      const { kernels, heap } = instantiate(shared);
+      // A [9, 50] · B [50, 1096]: 17 blocks of 64 columns and one of 8; the rows a partial last tile
+      const [m, k, n, left] = [9, 50, 1096, 544];
+      const a = values(m * k, 51);
+      const b = values(k * n, 52);
+      const [offAt, aAt] = [0, 64];
+      const bAt = aAt + 12 * k;
+      const [wholeAt, leftB, rightB] = [bAt + k * n, bAt + k * n + m * n, bAt + 2 * k * n + m * n];
+      const [leftOut, rightOut] = [rightB + k * n, rightB + k * n + m * n];
+      // packed: panel p holds rows 4p … 4p + 3 as [k][4] (the panel sweep); else A row-major (general)
+      heap().fill(0, aAt, bAt);
+      for (let i = 0; i < m; i++)
+        for (let p = 0; p < k; p++)
+          heap()[packed ? aAt + (i >> 2) * 4 * k + p * 4 + (i & 3) : aAt + i * k + p] = a[
+            i * k + p
+          ] as number;
+      const offsets = Array.from({ length: 12 }, (_, i) =>
+        packed ? ((i >> 2) * 4 * k + (i & 3)) * FLOAT_BYTES : Math.min(i, m - 1) * k * FLOAT_BYTES,
+      );
+      new Int32Array(heap().buffer).set(offsets, offAt);
+      const colStep = packed ? 16 : 4;
+      heap().set(b, bAt);
+      // B's first `left` columns and the rest, each a matrix of its own
+      for (let p = 0; p < k; p++) {
+        heap().set(b.subarray(p * n, p * n + left), leftB + p * left);
+        heap().set(b.subarray(p * n + left, (p + 1) * n), rightB + p * (n - left));
+      }
+      const run = (bFrom: number, out: number, columns: number) =>
+        kernels.productAtB(aAt * 4, bFrom * 4, out * 4, offAt * 4, m, columns, 1, 1, k, 0, 0, colStep);
+      run(bAt, wholeAt, n);
+      run(leftB, leftOut, left);
+      run(rightB, rightOut, n - left);
+      for (let i = 0; i < m; i++) {
+        const row = Array.from(heap().subarray(wholeAt + i * n, wholeAt + (i + 1) * n));
+        expect(row.slice(0, left)).toEqual(
+          Array.from(heap().subarray(leftOut + i * left, leftOut + (i + 1) * left)),
+        );
+        const rest = heap().subarray(rightOut + i * (n - left), rightOut + (i + 1) * (n - left));
+        expect(row.slice(left)).toEqual(Array.from(rest));
+        for (const j of [0, 63, 64, 1023, 1024, n - 1]) {
+          let expected = 0;
+          for (let p = 0; p < k; p++) expected += (a[i * k + p] as number) * (b[p * n + j] as number);
+          expect(Math.abs((row[j] as number) - expected)).toBeLessThan(1e-3);
+        }
+      }
+    },
+  );
+
   test("A' packed in panels takes the panel sweep: the general sweep's sums bit for bit, and float64's", () => {
     const { kernels, heap } = instantiate(shared);
     // A [37, 300] · B [300, 24] with A packed as directMatMul packs it: panel p holds rows 4p … 4p + 3
