@@ -9,6 +9,7 @@ export {
 export { describeOnBackends, ALL_BACKENDS } from './backends';
 export { TRAINING_OP_TABLE, type TrainingOpRow } from './training-op-table';
 export { awayFromZero, distinctValues, positiveValues, uniformValues } from './inputs';
+export { seededFloats, type SeededFloatsOptions } from './heap-values';
 export { encodeIdx } from './idx';
 export { constantInitializer, testActivations } from './layer-doubles';
 export { runCase, runSweep, sweepSeed, type SweepOptions } from './sweep';

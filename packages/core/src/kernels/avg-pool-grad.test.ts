@@ -6,21 +6,13 @@
  * against central differences: stock-tfjs-defects.test.ts and the op table.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { expectSameFloats } from '@gradwell/test-utils';
+import { expectSameFloats, seededFloats } from '@gradwell/test-utils';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { setupBackend } from '../index';
 import { setSimdKernels } from './simd/simd-kernels';
 
 /** Seeded floats in [-1, 1). */
-function values(count: number, seed: number): Float32Array {
-  const out = new Float32Array(count);
-  let state = seed >>> 0;
-  for (let i = 0; i < count; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out[i] = (state / 2 ** 32) * 2 - 1;
-  }
-  return out;
-}
+const values = (count: number, seed: number): Float32Array => seededFloats(count, seed);
 
 describe('AvgPoolGrad through tfjs', () => {
   beforeAll(async () => {

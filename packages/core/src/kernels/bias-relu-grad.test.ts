@@ -7,7 +7,7 @@
  * came; nothing leaks.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { expectSameFloats } from '@gradwell/test-utils';
+import { expectSameFloats, seededFloats } from '@gradwell/test-utils';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { biasRelu, setupBackend, setSimdKernels } from '../index';
 import { BIAS_RELU_GRAD } from './bias-relu-grad';
@@ -18,18 +18,8 @@ import type { SimdKernels } from './simd/simd-kernels';
 const SPECIAL = [Number.NaN, Infinity, -Infinity, -0, 0, 1e-45, -2];
 
 /** Seeded floats in [-2, 2); with `special`, every seventh one of SPECIAL. */
-function values(count: number, seed: number, special = false): Float32Array {
-  const out = new Float32Array(count);
-  let state = seed >>> 0;
-  for (let i = 0; i < count; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out[i] =
-      special && i % 7 === 3
-        ? (SPECIAL[(state >>> 8) % SPECIAL.length] as number)
-        : (state / 2 ** 32) * 4 - 2;
-  }
-  return out;
-}
+const values = (count: number, seed: number, special = false): Float32Array =>
+  seededFloats(count, seed, { scale: 2, ...(special ? { special: SPECIAL, every: 7, at: 3 } : {}) });
 
 /** dz = dy · step(y) and each group's column sums (rows in order from +0), in float32. */
 function reference(dy: Float32Array, y: Float32Array, cols: number, per: number) {

@@ -7,7 +7,7 @@
  * relu(add(x, bias)), one kernel in place of two, its errors.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { expectSameFloats } from '@gradwell/test-utils';
+import { expectSameFloats, seededFloats } from '@gradwell/test-utils';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import {
   biasRelu,
@@ -28,15 +28,8 @@ import type { SimdKernels } from './simd/simd-kernels';
 const SPECIAL = [Number.NaN, Infinity, -Infinity, -0, 0, 1e-45, -1e-45, 3.5, -2];
 
 /** Seeded floats in [-2, 2), every seventh one of SPECIAL. */
-function values(count: number, seed: number): Float32Array {
-  const out = new Float32Array(count);
-  let state = seed >>> 0;
-  for (let i = 0; i < count; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out[i] = i % 7 === 3 ? (SPECIAL[(state >>> 8) % SPECIAL.length] as number) : (state / 2 ** 32) * 4 - 2;
-  }
-  return out;
-}
+const values = (count: number, seed: number): Float32Array =>
+  seededFloats(count, seed, { scale: 2, special: SPECIAL, every: 7, at: 3 });
 
 /** Column sums of `values` ([rows, cols]) in bias-relu-grad.ts's groups of rows, as float32. */
 function groupedColumnSums(values: Float32Array, cols: number): Float32Array {

@@ -16,7 +16,7 @@ import { MaxPoolGrad, type KernelConfig, type KernelFunc, type TensorInfo } from
 import { makeOutput } from './backend-values';
 import { heapOffset, makeFloatOutput, simdKernelsFor } from './simd/simd-kernels';
 import type { KernelArgs } from './kernel-calls';
-import { poolIsDisjoint } from './max-pool';
+import { poolIsDisjoint, windowsDisjoint } from './max-pool';
 import { poolInfo, poolSizes, poolSteps } from './pool-info';
 
 type Values = ArrayLike<number> & { [index: number]: number };
@@ -119,18 +119,8 @@ function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo {
     return out;
   }
   return makeOutput(backend, input.shape, 'float32', [input, dy], (dx, x = dx, dyValues = dx) => {
-    (unpaddedDisjoint(info) ? routeDisjoint : routeGeneral)(info, x, dyValues, dx);
+    (windowsDisjoint(info) ? routeDisjoint : routeGeneral)(info, x, dyValues, dx);
   });
-}
-
-/** Windows of stride = size, unpadded: `routeDisjoint`'s, any channel count. */
-function unpaddedDisjoint(info: backend_util.Conv2DInfo): boolean {
-  const { top, left, bottom, right } = info.padInfo;
-  return (
-    info.strideHeight === info.filterHeight &&
-    info.strideWidth === info.filterWidth &&
-    top + left + bottom + right === 0
-  );
 }
 
 export const maxPoolGradConfig: KernelConfig = {

@@ -6,7 +6,7 @@
  * count; forward and gradient agree on the maximum in windows with NaN and −∞; nothing leaks.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { expectSameFloats } from '@gradwell/test-utils';
+import { expectSameFloats, seededFloats } from '@gradwell/test-utils';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { setupBackend } from '../index';
 import { SIMD_KERNELS_PLAIN, SIMD_KERNELS_SHARED } from './simd/simd-binary.generated';
@@ -17,18 +17,8 @@ import { poolInfo } from './pool-info';
 const SPECIAL = [Number.NaN, Infinity, -Infinity, -0, 0, 0.5, -0.5];
 
 /** Seeded floats in [-1, 1); with `special`, every third one of SPECIAL (ties, NaN, ±∞, ±0). */
-function values(count: number, seed: number, special = false): Float32Array {
-  const out = new Float32Array(count);
-  let state = seed >>> 0;
-  for (let i = 0; i < count; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out[i] =
-      special && i % 3 === 1
-        ? (SPECIAL[(state >>> 8) % SPECIAL.length] as number)
-        : (state / 2 ** 32) * 2 - 1;
-  }
-  return out;
-}
+const values = (count: number, seed: number, special = false): Float32Array =>
+  seededFloats(count, seed, special ? { special: SPECIAL } : {});
 
 /** MaxPool of disjoint windows in JavaScript, as tfjs's cpu backend takes it: from −∞, strictly greater. */
 function maxPoolReference(x: Float32Array, shape: number[], fh: number, fw: number) {

@@ -25,18 +25,22 @@ import {
 
 export const MAX_POOL_KERNEL = 'MaxPool';
 
+/** Whether a pooling's windows are disjoint and unpadded (stride = window, nothing padded). */
+export function windowsDisjoint(info: backend_util.Conv2DInfo): boolean {
+  const { top, left, bottom, right } = info.padInfo;
+  return (
+    info.strideHeight === info.filterHeight &&
+    info.strideWidth === info.filterWidth &&
+    top + left + bottom + right === 0
+  );
+}
+
 /**
  * Whether a pooling's windows are disjoint and unpadded and its channels a multiple of 4: what
  * `maxPoolDisjoint` and `maxPoolGradDisjoint` take (`maxPoolWindows` and `maxPoolGradWindows` take any).
  */
 export function poolIsDisjoint(info: backend_util.Conv2DInfo): boolean {
-  const { top, left, bottom, right } = info.padInfo;
-  return (
-    info.strideHeight === info.filterHeight &&
-    info.strideWidth === info.filterWidth &&
-    top + left + bottom + right === 0 &&
-    info.inChannels % 4 === 0
-  );
+  return windowsDisjoint(info) && info.inChannels % 4 === 0;
 }
 
 export function createMaxPoolConfig(original: KernelConfig): KernelConfig {

@@ -5,7 +5,7 @@
  * memory: NaN, ±∞, −0 and ties, windows clipped by padding and windows wholly outside the image, channels
  * four at a time and one by one. Through tfjs: max-pool.test.ts and avg-pool-grad.test.ts.
  */
-import { expectSameFloats } from '@gradwell/test-utils';
+import { expectSameFloats, seededFloats } from '@gradwell/test-utils';
 import { describe, expect, test } from 'vitest';
 import { SIMD_KERNELS_PLAIN, SIMD_KERNELS_SHARED } from './simd/simd-binary.generated';
 import type { SimdKernels } from './simd/simd-kernels';
@@ -13,18 +13,8 @@ import type { SimdKernels } from './simd/simd-kernels';
 const SPECIAL = [Number.NaN, Infinity, -Infinity, -0, 0, 0.5, -0.5];
 
 /** Seeded floats in [-1, 1); with `special`, every third one of SPECIAL (ties, NaN, ±∞, ±0). */
-function values(count: number, seed: number, special = false): Float32Array {
-  const out = new Float32Array(count);
-  let state = seed >>> 0;
-  for (let i = 0; i < count; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out[i] =
-      special && i % 3 === 1
-        ? (SPECIAL[(state >>> 8) % SPECIAL.length] as number)
-        : (state / 2 ** 32) * 2 - 1;
-  }
-  return out;
-}
+const values = (count: number, seed: number, special = false): Float32Array =>
+  seededFloats(count, seed, special ? { special: SPECIAL } : {});
 
 interface Pooling {
   shape: [number, number, number, number];
