@@ -12,8 +12,7 @@ import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { biasRelu, setupBackend, setSimdKernels } from '../index';
 import { BIAS_RELU_GRAD } from './bias-relu-grad';
 import { sumGroups } from './simd/product-blocks';
-import { SIMD_KERNELS_PLAIN, SIMD_KERNELS_SHARED } from './simd/simd-binary.generated';
-import type { SimdKernels } from './simd/simd-kernels';
+import { bareSimdKernels } from './simd/bare-kernels';
 
 const SPECIAL = [Number.NaN, Infinity, -Infinity, -0, 0, 1e-45, -2];
 
@@ -39,13 +38,7 @@ function reference(dy: Float32Array, y: Float32Array, cols: number, per: number)
 }
 
 describe.each([false, true])('reluGradSums (shared memory: %s)', (shared) => {
-  const memory = new WebAssembly.Memory(
-    shared ? { initial: 64, maximum: 1024, shared: true } : { initial: 64 },
-  );
-  const bytes = Buffer.from(shared ? SIMD_KERNELS_SHARED : SIMD_KERNELS_PLAIN, 'base64');
-  const kernels = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } })
-    .exports as unknown as SimdKernels;
-  const heap = () => new Float32Array(memory.buffer);
+  const { kernels, heap } = bareSimdKernels(shared);
 
   test.each([
     [1, 4, 1],

@@ -9,8 +9,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expectSameFloats, seededFloats } from '@gradwell/test-utils';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { setupBackend } from '../index';
-import { SIMD_KERNELS_PLAIN, SIMD_KERNELS_SHARED } from './simd/simd-binary.generated';
-import { setSimdKernels, type SimdKernels } from './simd/simd-kernels';
+import { bareSimdKernels } from './simd/bare-kernels';
+import { setSimdKernels } from './simd/simd-kernels';
 import { poolIsDisjoint } from './max-pool';
 import { poolInfo } from './pool-info';
 
@@ -42,13 +42,7 @@ function maxPoolReference(x: Float32Array, shape: number[], fh: number, fw: numb
 }
 
 describe.each([false, true])('maxPoolDisjoint (shared memory: %s)', (shared) => {
-  const memory = new WebAssembly.Memory(
-    shared ? { initial: 64, maximum: 1024, shared: true } : { initial: 64 },
-  );
-  const bytes = Buffer.from(shared ? SIMD_KERNELS_SHARED : SIMD_KERNELS_PLAIN, 'base64');
-  const kernels = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } })
-    .exports as unknown as SimdKernels;
-  const heap = () => new Float32Array(memory.buffer);
+  const { kernels, heap } = bareSimdKernels(shared);
 
   test.each([
     { shape: [2, 4, 6, 4], fh: 2, fw: 2 },

@@ -7,7 +7,7 @@
  */
 import { expectSameFloats, seededFloats } from '@gradwell/test-utils';
 import { describe, expect, test } from 'vitest';
-import { SIMD_KERNELS_PLAIN, SIMD_KERNELS_SHARED } from './simd/simd-binary.generated';
+import { bareSimdKernels } from './simd/bare-kernels';
 import type { SimdKernels } from './simd/simd-kernels';
 
 const SPECIAL = [Number.NaN, Infinity, -Infinity, -0, 0, 0.5, -0.5];
@@ -144,13 +144,7 @@ const POOLINGS: Array<{ name: string } & Pooling> = [
 ];
 
 describe.each([false, true])('maxPoolWindows and maxPoolGradWindows (shared memory: %s)', (shared) => {
-  const memory = new WebAssembly.Memory(
-    shared ? { initial: 64, maximum: 1024, shared: true } : { initial: 64 },
-  );
-  const bytes = Buffer.from(shared ? SIMD_KERNELS_SHARED : SIMD_KERNELS_PLAIN, 'base64');
-  const kernels = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } })
-    .exports as unknown as SimdKernels;
-  const heap = () => new Float32Array(memory.buffer);
+  const { kernels, heap } = bareSimdKernels(shared);
   const args = (p: Pooling) => [...p.shape, ...p.out, ...p.window, ...p.stride, ...p.pad] as WindowArgs;
 
   test.each(POOLINGS)('$name: maxima and gradients equal the reference', (p) => {

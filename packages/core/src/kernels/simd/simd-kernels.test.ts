@@ -4,6 +4,7 @@
  * tfjs, on the wasm backend, the kernels that use them equal their JavaScript loops and the cpu backend.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { bareSimdKernels } from './bare-kernels';
 import { readFileSync } from 'node:fs';
 import { expectTensorsClose } from '@gradwell/test-utils';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
@@ -15,14 +16,8 @@ import { directMatMulFits } from './direct-mat-mul';
 import { swapsLastTwo } from '../transpose';
 import { generateSimdModule, withPanelSweep } from '../../../scripts/build-simd.mjs';
 import { execFileSync } from 'node:child_process';
-import { SIMD_KERNELS_PLAIN, SIMD_KERNELS_PLAIN_RELAXED, SIMD_KERNELS_SHARED } from './simd-binary.generated';
-import {
-  setSimdKernels,
-  simdKernelsAvailable,
-  simdKernelsFlavour,
-  simdKernelsFor,
-  type SimdKernels,
-} from './simd-kernels';
+import { SIMD_KERNELS_PLAIN, SIMD_KERNELS_PLAIN_RELAXED } from './simd-binary.generated';
+import { setSimdKernels, simdKernelsAvailable, simdKernelsFlavour, simdKernelsFor } from './simd-kernels';
 
 const FLOAT_BYTES = 4;
 
@@ -39,14 +34,7 @@ function values(count: number, seed: number, { ties = false, nans = false } = {}
   return out;
 }
 
-function instantiate(shared: boolean): { kernels: SimdKernels; heap: () => Float32Array } {
-  const memory = new WebAssembly.Memory(
-    shared ? { initial: 64, maximum: 1024, shared: true } : { initial: 64 },
-  );
-  const bytes = Buffer.from(shared ? SIMD_KERNELS_SHARED : SIMD_KERNELS_PLAIN, 'base64');
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-  return { kernels: instance.exports as unknown as SimdKernels, heap: () => new Float32Array(memory.buffer) };
-}
+const instantiate = bareSimdKernels;
 
 /**
  * MaxPoolGrad of disjoint windows in JavaScript: dy to the first strict maximum in scan order, from −∞
