@@ -60,23 +60,16 @@ function avgPoolGradReference(dy: Float32Array, p: Pooling): Float32Array {
  * the cpu backend takes it (from −∞, strictly greater, row-major; −1: no value above −∞) and that value.
  */
 function argmaxes(x: Float32Array, p: Pooling): { at: number[]; y: Float32Array } {
-  const [batch, inH, inW, ch] = p.shape;
   const at: number[] = [];
   const y: number[] = [];
-  for (let b = 0; b < batch; b++)
-    for (let yr = 0; yr < p.out[0]; yr++)
-      for (let yc = 0; yc < p.out[1]; yc++)
-        for (let d = 0; d < ch; d++) {
-          let [best, bestAt] = [-Infinity, -1];
-          const [r0, c0] = [yr * p.stride[0] - p.pad[0], yc * p.stride[1] - p.pad[1]];
-          for (let r = Math.max(0, r0); r < Math.min(inH, r0 + p.window[0]); r++)
-            for (let c = Math.max(0, c0); c < Math.min(inW, c0 + p.window[1]); c++) {
-              const i = ((b * inH + r) * inW + c) * ch + d;
-              if ((x[i] as number) > best) [best, bestAt] = [x[i] as number, i];
-            }
-          at.push(bestAt);
-          y.push(best);
-        }
+  for (const positions of windows(p))
+    for (let d = 0; d < p.shape[3]; d++) {
+      let [best, bestAt] = [-Infinity, -1];
+      for (const pixel of positions)
+        if ((x[pixel + d] as number) > best) [best, bestAt] = [x[pixel + d] as number, pixel + d];
+      at.push(bestAt);
+      y.push(best);
+    }
   return { at, y: Float32Array.from(y) };
 }
 
