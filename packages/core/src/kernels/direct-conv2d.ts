@@ -10,8 +10,10 @@
  * its right operand row by row. The taps are walked as kh rows of kw × ci adjacent values in one sweep
  * (`sweepOf`), or, with a dilated width, as kh chunks of kw × ci positions. Nothing is packed (XNNPACK
  * packs every new filter, and in training every filter is new after each update) and, on a threaded
- * backend, the pixels are shared among gradwell's kernel workers. `Conv2DBackpropInput` (a stride-1 conv
- * of the padded dy with the rotated filter) runs through this kernel too.
+ * backend, the pixels are shared among gradwell's kernel workers. A wide layer's filter (megabytes: 3 × 3
+ * × 256 × 256 is 2.4 MB) is swept in segments of at most 512 KB, each for every pixel (kernels.wat), so
+ * it is read from L2 rather than from L3 for every four pixels. `Conv2DBackpropInput` (a stride-1 conv of
+ * the padded dy with the rotated filter) runs through this kernel too.
  */
 import type { backend_util, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { convInfoOf, filterGradientWindow, type ConvAttrs } from './conv-info';

@@ -424,6 +424,52 @@ describe.each([false, true])('productAtB (shared memory: %s)', (shared) => {
     },
   );
 
+  test.each([
+    { packed: false, outH: 2, outW: 300 }, // each row in pieces of 128 k: 128, 128, 44
+    { packed: true, outH: 2, outW: 300 },
+    { packed: false, outH: 9, outW: 50 }, // whole rows, two a segment (100 k), the last one alone
+  ])(
+    'k past 512 KB of B runs in segments: the bits of k a chunk at a time (A packed: $packed, $outH × $outW k)',
+    ({ packed, outH, outW }) => {
+      const { kernels, heap } = instantiate(shared);
+      // A [6, k] · B [k, 1024]: 4 KB of B a k, so segments of 128 k; six rows, a partial second tile
+      const [m, n] = [6, 1024];
+      const k = outH * outW;
+      const a = values(m * k, 61);
+      const b = values(k * n, 62);
+      const [offAt, aAt] = [0, 64];
+      const bAt = aAt + 8 * k;
+      const [segmentedAt, steppedAt] = [bAt + k * n, bAt + k * n + 8 * n];
+      heap().fill(0, aAt, bAt);
+      for (let i = 0; i < m; i++)
+        for (let p = 0; p < k; p++)
+          heap()[packed ? aAt + (i >> 2) * 4 * k + p * 4 + (i & 3) : aAt + i * k + p] = a[
+            i * k + p
+          ] as number;
+      const offsets = Array.from({ length: 8 }, (_, i) =>
+        packed ? ((i >> 2) * 4 * k + (i & 3)) * FLOAT_BYTES : Math.min(i, m - 1) * k * FLOAT_BYTES,
+      );
+      new Int32Array(heap().buffer).set(offsets, offAt);
+      heap().set(b, bAt);
+      heap().fill(Number.NaN, segmentedAt, steppedAt + 8 * n); // rows past m must stay untouched
+      const colStep = packed ? 16 : 4;
+      // one chunk of outH rows × outW columns (segmented), and k chunks of one k each (never segmented)
+      // prettier-ignore
+      kernels.productAtB(aAt * 4, bAt * 4, segmentedAt * 4, offAt * 4, m, n, 1, outH, outW, 0, outW * colStep, colStep);
+      // prettier-ignore
+      kernels.productAtB(aAt * 4, bAt * 4, steppedAt * 4, offAt * 4, m, n, k, 1, 1, colStep, 0, colStep);
+      const got = Array.from(heap().subarray(segmentedAt, segmentedAt + m * n));
+      expect(got).toEqual(Array.from(heap().subarray(steppedAt, steppedAt + m * n)));
+      expect(Number.isNaN(heap()[segmentedAt + m * n] as number)).toBe(true);
+      for (let i = 0; i < m; i++)
+        for (const j of [0, 7, 8, 511, n - 1]) {
+          let expected = 0;
+          for (let p = 0; p < k; p++) expected += (a[i * k + p] as number) * (b[p * n + j] as number);
+          expect(Math.abs((got[i * n + j] as number) - expected)).toBeLessThan(1e-3);
+        }
+    },
+  );
+
   test("A' packed in panels takes the panel sweep: the general sweep's sums bit for bit, and float64's", () => {
     const { kernels, heap } = instantiate(shared);
     // A [37, 300] · B [300, 24] with A packed as directMatMul packs it: panel p holds rows 4p … 4p + 3
@@ -758,6 +804,15 @@ describe('through tfjs on the wasm backend, one thread', () => {
       expectTensorsClose(on, cpu, { rtol: 1e-5, atol: 1e-4 });
     }
     tf.dispose([a, b, bias]);
+  });
+
+  test('a conv of 256 channels, its 2.4 MB filter swept in segments (SIMD product) = XNNPACK = cpu', async () => {
+    const x = tf.tensor4d(values(2 * 5 * 4 * 256, 24), [2, 5, 4, 256]);
+    const w = tf.tensor4d(values(3 * 3 * 256 * 256, 25), [3, 3, 256, 256]);
+    const { on, off, cpu } = await onAndOff(() => tf.conv2d(x, w, 1, 'same'));
+    expectTensorsClose(on, off, { rtol: 1e-5, atol: 1e-3 });
+    expectTensorsClose(on, cpu, { rtol: 1e-5, atol: 1e-3 });
+    tf.dispose([x, w]);
   });
 
   test.each([37, 38, 39, 40])(
