@@ -7,7 +7,7 @@
  * of warm-up, per round. Also checks that the two builds' outputs are the same bits. Then a VGG-style
  * CNN's SGD step with the two builds' `Conv2D` swapped between two copies of the model.
  *
- *   git show ebceea7:packages/core/src/kernels/simd/simd-binary.generated.ts > /tmp/old-simd.ts
+ *   git show 3fed718:packages/core/src/kernels/simd/simd-binary.generated.ts > /tmp/old-simd.ts
  *   pnpm build && node packages/core/bench/conv-segments-ab.mjs /tmp/old-simd.ts [rounds] [calls]
  */
 import { readFileSync } from 'node:fs';
