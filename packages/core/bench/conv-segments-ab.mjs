@@ -10,28 +10,17 @@
  *   git show 3fed718:packages/core/src/kernels/simd/simd-binary.generated.ts > /tmp/old-simd.ts
  *   pnpm build && node packages/core/bench/conv-segments-ab.mjs /tmp/old-simd.ts [rounds] [calls]
  */
-import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { Conv2d, Dense, flatten, maxPool2d, sequential, setSimdKernels, setupBackend } from '@gradwell/core';
 import { makeBatch, makeStep } from './models.mjs';
+import { heapOffset, otherBuildKernels } from './other-build.mjs';
 
 const [file, rounds = 3, calls = 8] = [process.argv[2], ...process.argv.slice(3).map(Number)];
 if (file === undefined) throw new Error('usage: conv-segments-ab.mjs <another simd-binary.generated.ts>');
 await setupBackend({ threads: 1 });
 const backend = tf.backend();
-const memory =
-  backend.wasm.wasmMemory instanceof WebAssembly.Memory
-    ? backend.wasm.wasmMemory
-    : Object.values(backend.wasm.asm).find((v) => v instanceof WebAssembly.Memory);
-// the relaxed flavour where the runtime has it, as the backend's own kernels take it
-const source = readFileSync(file, 'utf8');
-const flavour = (name) =>
-  /** @type {string} */ (new RegExp(`export const ${name} =([\\s\\S]*?);`).exec(source)?.[1]);
-const toBytes = (text) => Buffer.from([...text.matchAll(/'([^']*)'/g)].map((m) => m[1]).join(''), 'base64');
-const relaxed = toBytes(flavour('SIMD_KERNELS_PLAIN_RELAXED') ?? '');
-const binary = WebAssembly.validate(relaxed) ? relaxed : toBytes(flavour('SIMD_KERNELS_PLAIN'));
-const other = new WebAssembly.Instance(new WebAssembly.Module(binary), { env: { memory } }).exports;
-const offset = (t) => backend.dataIdMap.get(t.dataId).memoryOffset;
+const other = otherBuildKernels(file, backend);
+const offset = (t) => heapOffset(backend, t);
 const ours = tf.getKernel('Conv2D', 'wasm');
 const pad = tf.getKernel('PadV2', 'wasm');
 

@@ -9,24 +9,17 @@
  *   git show e33dd75:packages/core/src/kernels/simd/simd-binary.generated.ts > /tmp/old-simd.ts
  *   pnpm build && node packages/core/bench/max-pool-grad-ab.mjs /tmp/old-simd.ts
  */
-import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { setupBackend } from '@gradwell/core';
 import { makeBatch, makeCnn, makeStep } from './models.mjs';
+import { heapOffset, otherBuildKernels } from './other-build.mjs';
 
 const file = process.argv[2];
 if (file === undefined) throw new Error('usage: max-pool-grad-ab.mjs <another simd-binary.generated.ts>');
 await setupBackend({ threads: 1 });
 const backend = tf.backend();
-const memory =
-  backend.wasm.wasmMemory instanceof WebAssembly.Memory
-    ? backend.wasm.wasmMemory
-    : Object.values(backend.wasm.asm).find((v) => v instanceof WebAssembly.Memory);
-const plain = /export const SIMD_KERNELS_PLAIN =([\s\S]*?);/.exec(readFileSync(file, 'utf8'))?.[1];
-if (plain === undefined) throw new Error(`${file} has no SIMD_KERNELS_PLAIN`);
-const binary = Buffer.from([...plain.matchAll(/'([^']*)'/g)].map((m) => m[1]).join(''), 'base64');
-const other = new WebAssembly.Instance(new WebAssembly.Module(binary), { env: { memory } }).exports;
-const offset = (t) => backend.dataIdMap.get(t.dataId).memoryOffset;
+const other = otherBuildKernels(file, backend);
+const offset = (t) => heapOffset(backend, t);
 
 const ours = tf.getKernel('MaxPoolGrad', 'wasm');
 const theirs = {

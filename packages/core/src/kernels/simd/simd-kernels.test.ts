@@ -37,6 +37,32 @@ function values(count: number, seed: number, { ties = false, nans = false } = {}
 const instantiate = bareSimdKernels;
 
 /**
+ * Lays A [m, k] out at float `aAt` for productAtB, and its rows' byte offsets at float `offAt`: packed,
+ * panel p holds rows 4p … 4p + 3 as [k][4] (the panel sweep); else A is row-major (the general sweep),
+ * the last tile's missing rows at the last row's offset. Returns A's step between two k, in bytes.
+ */
+function placeLeftOperand(
+  heap: Float32Array,
+  a: Float32Array,
+  m: number,
+  k: number,
+  packed: boolean,
+  aAt: number,
+  offAt: number,
+): number {
+  const rows = Math.ceil(m / 4) * 4;
+  heap.fill(0, aAt, aAt + rows * k);
+  for (let i = 0; i < m; i++)
+    for (let p = 0; p < k; p++)
+      heap[packed ? aAt + (i >> 2) * 4 * k + p * 4 + (i & 3) : aAt + i * k + p] = a[i * k + p] as number;
+  const offsets = Array.from({ length: rows }, (_, i) =>
+    packed ? ((i >> 2) * 4 * k + (i & 3)) * FLOAT_BYTES : Math.min(i, m - 1) * k * FLOAT_BYTES,
+  );
+  new Int32Array(heap.buffer).set(offsets, offAt);
+  return packed ? 16 : 4;
+}
+
+/**
  * MaxPoolGrad of disjoint windows in JavaScript: dy to the first strict maximum in scan order, from −∞
  * (nowhere where no value is above −∞).
  */
@@ -385,18 +411,7 @@ describe.each([false, true])('productAtB (shared memory: %s)', (shared) => {
       const bAt = aAt + 12 * k;
       const [wholeAt, leftB, rightB] = [bAt + k * n, bAt + k * n + m * n, bAt + 2 * k * n + m * n];
       const [leftOut, rightOut] = [rightB + k * n, rightB + k * n + m * n];
-      // packed: panel p holds rows 4p … 4p + 3 as [k][4] (the panel sweep); else A row-major (general)
-      heap().fill(0, aAt, bAt);
-      for (let i = 0; i < m; i++)
-        for (let p = 0; p < k; p++)
-          heap()[packed ? aAt + (i >> 2) * 4 * k + p * 4 + (i & 3) : aAt + i * k + p] = a[
-            i * k + p
-          ] as number;
-      const offsets = Array.from({ length: 12 }, (_, i) =>
-        packed ? ((i >> 2) * 4 * k + (i & 3)) * FLOAT_BYTES : Math.min(i, m - 1) * k * FLOAT_BYTES,
-      );
-      new Int32Array(heap().buffer).set(offsets, offAt);
-      const colStep = packed ? 16 : 4;
+      const colStep = placeLeftOperand(heap(), a, m, k, packed, aAt, offAt); // its 12 rows end at bAt
       heap().set(b, bAt);
       // B's first `left` columns and the rest, each a matrix of its own
       for (let p = 0; p < k; p++) {
@@ -440,19 +455,9 @@ describe.each([false, true])('productAtB (shared memory: %s)', (shared) => {
       const [offAt, aAt] = [0, 64];
       const bAt = aAt + 8 * k;
       const [segmentedAt, steppedAt] = [bAt + k * n, bAt + k * n + 8 * n];
-      heap().fill(0, aAt, bAt);
-      for (let i = 0; i < m; i++)
-        for (let p = 0; p < k; p++)
-          heap()[packed ? aAt + (i >> 2) * 4 * k + p * 4 + (i & 3) : aAt + i * k + p] = a[
-            i * k + p
-          ] as number;
-      const offsets = Array.from({ length: 8 }, (_, i) =>
-        packed ? ((i >> 2) * 4 * k + (i & 3)) * FLOAT_BYTES : Math.min(i, m - 1) * k * FLOAT_BYTES,
-      );
-      new Int32Array(heap().buffer).set(offsets, offAt);
+      const colStep = placeLeftOperand(heap(), a, m, k, packed, aAt, offAt); // its 8 rows end at bAt
       heap().set(b, bAt);
       heap().fill(Number.NaN, segmentedAt, steppedAt + 8 * n); // rows past m must stay untouched
-      const colStep = packed ? 16 : 4;
       // one chunk of outH rows × outW columns (segmented), and k chunks of one k each (never segmented)
       // prettier-ignore
       kernels.productAtB(aAt * 4, bAt * 4, segmentedAt * 4, offAt * 4, m, n, 1, outH, outW, 0, outW * colStep, colStep);
