@@ -64,6 +64,22 @@ function sumOverImages(
   simd.columnSums(copies.offset, out, used, taps * channels, 1);
 }
 
+/**
+ * Channels added to x's pixels (zeros, never read) so that its pixels are not a multiple of 512 bytes
+ * apart: the product reads x a pixel at a time, and a pixel stride of 8 × 64-byte lines and more puts a
+ * sweep's lines in 8 of L1's 64 sets or fewer, where they evict each other (x of 256 channels: 4 sets
+ * for 169 lines an image of 13 × 13). One line more a pixel spreads them over all the sets. x is copied
+ * for its spatial padding anyway (for 'same'; an unpadded x is copied for this alone, a small part of
+ * the work). The same sums in the same order: the gradient is the same, bit for bit. One thread of the
+ * 2-vCPU Xeon, 3 × 3 filters, batch 32 (bench/filter-grad-padding-ab.mjs): 256 channels on 13 × 13
+ * 1.11–1.18× ('valid' 1.04–1.41×), 384 1.08–1.17×, 512 on 8 × 8 1.05–1.20×, 128 on 13 × 13 and 14 × 14
+ * 1.05–1.13× (on 28 × 28 0.97–1.04×: a sweep of 784 pixels overflows L1 either way); two threads
+ * 1.05–1.14× (docs/measurements/targets-2-core.md).
+ */
+export function pixelPadding(inChannels: number): number {
+  return inChannels % 128 === 0 ? 16 : 0;
+}
+
 function directFilterGradient(
   calls: KernelCalls,
   simd: SimdKernels,
@@ -75,15 +91,17 @@ function directFilterGradient(
   const { backend } = calls;
   const [, inHeight, inWidth, inChannels] = x.shape as [number, number, number, number];
   const window = filterGradientWindow(calls, x, info, inHeight, inWidth);
-  const padded = window.pad.flat().some((p) => p > 0) ? calls.pad(window.x, window.pad) : window.x;
-  const [, height, width] = padded.shape as [number, number, number, number];
+  const pad: Array<[number, number]> = [...window.pad.slice(0, 3), [0, pixelPadding(inChannels)]];
+  const padded = pad.flat().some((p) => p > 0) ? calls.pad(window.x, pad) : window.x;
+  // stride: the floats from one pixel of the padded x to the next
+  const [, height, width, stride] = padded.shape as [number, number, number, number];
   const { filterHeight: kh, filterWidth: kw, dilationHeight: dh, dilationWidth: dw } = info;
   const taps = kh * kw * inChannels;
   const offsets = new Int32Array(Math.ceil(taps / 4) * 4); // the padding entries stay 0, a valid offset
   for (let i = 0, m = 0; i < kh; i++)
     for (let j = 0; j < kw; j++)
       for (let ci = 0; ci < inChannels; ci++, m++)
-        offsets[m] = ((i * dh * width + j * dw) * inChannels + ci) * FLOAT_BYTES;
+        offsets[m] = ((i * dh * width + j * dw) * stride + ci) * FLOAT_BYTES;
   // No pixels (an empty batch or output): the gradient is all zeros and the kernel writes nothing.
   const pixels = info.batchSize * info.outHeight * info.outWidth;
   const { out, offset } = makeFloatOutput(backend, filterShape, pixels === 0);
@@ -99,9 +117,9 @@ function directFilterGradient(
       info.batchSize,
       info.outHeight,
       info.outWidth,
-      height * width * inChannels * FLOAT_BYTES,
-      info.strideHeight * width * inChannels * FLOAT_BYTES,
-      info.strideWidth * inChannels * FLOAT_BYTES,
+      height * width * stride * FLOAT_BYTES,
+      info.strideHeight * width * stride * FLOAT_BYTES,
+      info.strideWidth * stride * FLOAT_BYTES,
     ]),
   );
   return out;

@@ -12,6 +12,7 @@ import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { setupBackend } from '../../index';
 import { prefersDirect } from '../fast-mat-mul';
 import { convTakesDirect } from '../direct-conv2d';
+import { pixelPadding } from '../conv2d-backprop-filter';
 import { directMatMulFits } from './direct-mat-mul';
 import { swapsLastTwo } from '../transpose';
 import { generateSimdModule, withPanelSweep } from '../../../scripts/build-simd.mjs';
@@ -831,6 +832,42 @@ describe('through tfjs on the wasm backend, one thread', () => {
       const bytes = (t: tf.Tensor) => Buffer.from(t.dataSync().buffer);
       expect(bytes(direct).equals(bytes(viaTranspose))).toBe(true);
       tf.dispose([a, b, aT, direct, viaTranspose]);
+    },
+  );
+
+  test('pixelPadding: a line more a pixel where x has a multiple of 128 channels (512 bytes), none elsewhere', () => {
+    for (const c of [128, 256, 384, 512, 1024]) expect(pixelPadding(c)).toBe(16);
+    for (const c of [1, 3, 32, 64, 96, 192, 200]) expect(pixelPadding(c)).toBe(0);
+  });
+
+  test.each(['same', 'valid'] as const)(
+    "the filter gradient of 128 channels, x's pixels a line apart more (%s) = XNNPACK's composition = cpu, no data left",
+    async (pad) => {
+      const backend = tf.backend() as unknown as { numDataIds(): number };
+      const x = tf.tensor4d(values(2 * 6 * 5 * 128, 26), [2, 6, 5, 128]);
+      const outShape = pad === 'same' ? [2, 6, 5, 16] : [2, 4, 3, 16];
+      const dy = tf.tensor(
+        values(
+          outShape.reduce((p, q) => p * q, 1),
+          27,
+        ),
+        outShape,
+      );
+      const gradient = () =>
+        tf
+          .engine()
+          .runKernel<tf.Tensor>(
+            'Conv2DBackpropFilter',
+            { x, dy },
+            { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [1, 1], filterShape: [3, 3, 128, 16] },
+          );
+      const before = backend.numDataIds();
+      tf.dispose(gradient());
+      expect(backend.numDataIds()).toBe(before);
+      const { on, off, cpu } = await onAndOff(gradient);
+      expectTensorsClose(on, off, { rtol: 1e-5, atol: 1e-4 });
+      expectTensorsClose(on, cpu, { rtol: 1e-5, atol: 1e-4 });
+      tf.dispose([x, dy]);
     },
   );
 
