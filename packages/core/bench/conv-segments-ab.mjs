@@ -13,7 +13,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Conv2d, Dense, flatten, maxPool2d, sequential, setSimdKernels, setupBackend } from '@gradwell/core';
 import { makeBatch, makeStep } from './models.mjs';
-import { heapOffset, otherBuildKernels } from './other-build.mjs';
+import { heapOffset, otherBuildKernels, withKernel } from './other-build.mjs';
 
 const [file, rounds = 3, calls = 8] = [process.argv[2], ...process.argv.slice(3).map(Number)];
 if (file === undefined) throw new Error('usage: conv-segments-ab.mjs <another simd-binary.generated.ts>');
@@ -58,10 +58,6 @@ const theirs = {
     return out;
   },
 };
-function use(kernel) {
-  tf.unregisterKernel('Conv2D', 'wasm');
-  tf.registerKernel(kernel);
-}
 
 const CASES = [
   [32, 13, 13, 256, 256, 3], // AlexNet conv4-like: k = 2304 over 1 KB rows of B
@@ -88,14 +84,7 @@ for (const [n, h, w, ci, co, k] of CASES) {
   const flop = 2 * n * h * w * ci * co * k * k;
   const ways = {
     ours: () => tf.conv2d(x, f, 1, 'same'),
-    theirs: () => {
-      use(theirs);
-      try {
-        return tf.conv2d(x, f, 1, 'same');
-      } finally {
-        use(ours);
-      }
-    },
+    theirs: () => withKernel(tf, theirs, () => tf.conv2d(x, f, 1, 'same')),
     xnnpack: () => {
       setSimdKernels(false);
       try {
@@ -152,12 +141,10 @@ for (let round = 1; round <= rounds; round++) {
   const times = [[], []];
   for (let r = -3; r < 2 * calls; r++)
     steps.forEach((step, i) => {
-      use(i === 0 ? ours : theirs);
       const start = performance.now();
-      step();
+      withKernel(tf, i === 0 ? ours : theirs, step);
       if (r >= 0) times[i].push(performance.now() - start);
     });
-  use(ours);
   const [mine, before] = times.map(median);
   console.log(
     `VGG-style CNN step ([32, 32, 32, 3]; conv64-pool-conv128-pool-conv256-conv256-pool-dense10), round ` +

@@ -11,7 +11,7 @@
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { setupBackend } from '@gradwell/core';
-import { heapOffset, otherBuildKernels } from './other-build.mjs';
+import { heapOffset, otherBuildKernels, withKernel } from './other-build.mjs';
 
 const [rounds = 3, calls = 8] = process.argv.slice(2).map(Number);
 await setupBackend({ threads: 1 });
@@ -56,10 +56,6 @@ const unpadded = {
     return out;
   },
 };
-function use(kernel) {
-  tf.unregisterKernel('Conv2DBackpropFilter', 'wasm');
-  tf.registerKernel(kernel);
-}
 
 const CASES = [
   [32, 13, 13, 256, 256, 'same'],
@@ -82,14 +78,7 @@ for (const [n, h, w, ci, co, mode] of CASES) {
     filterShape: [3, 3, ci, co],
   };
   const gradient = () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs);
-  const run = (kernel) => {
-    use(kernel);
-    try {
-      return gradient();
-    } finally {
-      use(ours);
-    }
-  };
+  const run = (kernel) => withKernel(tf, kernel, gradient);
   const [a, b] = [run(ours), run(unpadded)];
   const same = tf.tidy(() => tf.all(tf.equal(a, b)).dataSync()[0] === 1);
   tf.dispose([a, b]);

@@ -29,3 +29,20 @@ export function otherBuildKernels(file, backend) {
 export function heapOffset(backend, t) {
   return backend.dataIdMap.get(t.dataId).memoryOffset;
 }
+
+/**
+ * `f()` with `kernel` registered in place of the kernel of its name and backend, which is registered
+ * again afterwards (also when `f` throws).
+ */
+export function withKernel(tf, kernel, f) {
+  const { kernelName, backendName } = kernel;
+  const original = tf.getKernel(kernelName, backendName);
+  tf.unregisterKernel(kernelName, backendName);
+  tf.registerKernel(kernel);
+  try {
+    return f();
+  } finally {
+    tf.unregisterKernel(kernelName, backendName);
+    tf.registerKernel(original);
+  }
+}
