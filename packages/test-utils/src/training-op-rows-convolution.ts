@@ -116,7 +116,8 @@ export const CONVOLUTION_ROWS: readonly TrainingOpRow[] = [
     f: (x, w) => tf.conv2d(as4(x), as4(w), 1, 'valid', 'NHWC', [1, 2]),
     differentiable: false,
   },
-  // Backward-input by a product and a scatter (col2im): kh·kw·ci a multiple of 8.
+  // Backward-input by a product and a scatter (col2im); where kh·kw·ci is not a multiple of 8, Wᵀ has
+  // zero columns up to one, which col2im skips.
   {
     name: 'conv2d 8→8 channels, 3×3, stride 2, same (backward-input by columns)',
     inputs: () => [u([2, 7, 7, 8], 195), u([3, 3, 8, 8], 196)],
@@ -137,6 +138,16 @@ export const CONVOLUTION_ROWS: readonly TrainingOpRow[] = [
     name: 'conv2d 2→5 channels, 2×2 kernel, stride 2 (backward-input by columns, 8 taps)',
     inputs: () => [u([2, 7, 6, 2], 199), u([2, 2, 2, 5], 200)],
     f: (x, w) => tf.conv2d(as4(x), as4(w), 2, 'valid'),
+  },
+  {
+    name: 'conv2d 3→4 channels, 3×3, stride 2, same (backward-input by columns, 27 taps in 32 columns)',
+    inputs: () => [u([2, 7, 6, 3], 215), u([3, 3, 3, 4], 216)],
+    f: (x, w) => tf.conv2d(as4(x), as4(w), 2, 'same'),
+  },
+  {
+    name: 'conv2dTranspose stride 2 to 1 channel, 5×5 (by columns, 25 taps in 32 columns)',
+    inputs: () => [u([2, 4, 4, 6], 217), u([5, 5, 1, 6], 218)],
+    f: (x, w) => tf.conv2dTranspose(as4(x), as4(w), [2, 8, 8, 1], 2, 'same'),
   },
   {
     name: 'conv2dTranspose stride 2, 8 output channels (by columns)',

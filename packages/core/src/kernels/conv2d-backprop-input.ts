@@ -1,7 +1,6 @@
 /**
  * `Conv2DBackpropInput` for wasm. tfjs 4.22's wasm kernel is a scalar loop (~10× slower than a forward
- * conv). Where gradwell's SIMD kernels run and a filter's taps (kh·kw·ci) are a multiple of 8, this is a
- * matrix product and a scatter (col2im):
+ * conv). Where gradwell's SIMD kernels run, this is a matrix product and a scatter (col2im):
  *
  * cols[(n, oy, ox), (ky, kx, ci)] = Σ_co dy[n, oy, ox, co] · W[ky, kx, ci, co]     (dy · Wᵀ)
  * dx[n, oy·sh + ky·dh − top, ox·sw + kx·dw − left, ci] += cols[(n, oy, ox), (ky, kx, ci)]
@@ -13,7 +12,13 @@
  * of all images is shared among the kernel threads, then the scatter by images. The columns are made
  * for at most MAX_COLUMN_BYTES of images at a time.
  *
- * Elsewhere it is a forward conv (gradwell's SIMD `Conv2D` where it fits, XNNPACK's elsewhere):
+ * The product's columns come in tiles of 8: where the filter's taps (kh·kw·ci) are not a multiple of 8
+ * (an image's few channels: 9 taps for a 3 × 3 filter of a grey image, 27 of an RGB one; LeNet-5's C3's 150),
+ * Wᵀ gets zero columns up to the next multiple, and col2im skips the columns they make. The forward
+ * conv that ran there before, of dy by the flipped filter, has ci outputs a pixel and ran at 1.3–9
+ * GFLOP/s on XNNPACK (see `paddedTaps`).
+ *
+ * Where gradwell's SIMD kernels do not run, it is a forward conv (XNNPACK's):
  * dx = conv2d(dy with s−1 zeros inserted between rows/columns, W rotated 180° with in/out channels
  * swapped), stride 1, padding (k − 1 − pad) on each side. It is also the forward of `conv2dTranspose`.
  */
@@ -34,6 +39,7 @@ import {
 } from './kernel-calls';
 import { chunkOf } from './simd/direct-mat-mul';
 import {
+  copyHeapBytes,
   FLOAT_BYTES,
   heapOffset,
   makeFloatOutput,
@@ -46,12 +52,24 @@ import {
 /** The columns of at most this many bytes at a time (whole images; at least one image). */
 export const MAX_COLUMN_BYTES = 32 << 20;
 
-/** Images whose columns are made at a time, or 0 where the product-and-scatter path does not fit. */
+/**
+ * The columns of each output pixel: the filter's `taps` (kh·kw·ci) rounded up to a multiple of 8, the
+ * product's tile. Against XNNPACK's conv of the padded dy, which ran there before (one thread of the
+ * 2-vCPU VM, alternated in one process: bench/conv-input-grad-ab.mjs): MNIST's first conv, 64 grey
+ * 28 × 28 images from 32 channels (9 taps in 16 columns), 3.3–5.4 ms against 13.0–18.8; LeNet-5's C3
+ * (150 taps in 152) 1.9–3.4 against 3.6–6.2; CIFAR's first conv (27 taps in 32) 1.9–2.5× as fast; a
+ * generator's RGB head (`conv2dTranspose`, 5 × 5, stride 2) 1.5–2.5 ms against 17–26.
+ */
+export function paddedTaps(taps: number): number {
+  return Math.ceil(taps / 8) * 8;
+}
+
+/** Images whose columns are made at a time, or 0 where there is nothing to compute. */
 export function columnImages(info: backend_util.Conv2DInfo): number {
   const { batchSize, outHeight, outWidth, outChannels, inChannels, filterHeight, filterWidth } = info;
-  const taps = filterHeight * filterWidth * inChannels;
+  const taps = paddedTaps(filterHeight * filterWidth * inChannels);
   const imageBytes = outHeight * outWidth * taps * FLOAT_BYTES;
-  if (taps % 8 !== 0 || batchSize * outHeight * outWidth * outChannels * taps === 0) return 0;
+  if (batchSize * outHeight * outWidth * outChannels * taps === 0) return 0;
   return Math.min(batchSize, Math.floor(MAX_COLUMN_BYTES / imageBytes));
 }
 
@@ -78,7 +96,7 @@ export function imagesPerGroup(imageBytes: number, images: number, threads: numb
 
 /** `col2im`'s arguments after `images`: inHeight … padLeft. */
 type ScatterGeometry =
-  Parameters<SimdKernels['col2im']> extends [number, number, number, ...infer R] ? R : never;
+  Parameters<SimdKernels['col2im']> extends [number, number, number, ...infer R, number] ? R : never;
 
 function scatterGeometry(info: backend_util.Conv2DInfo): ScatterGeometry {
   const { inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth } = info;
@@ -87,6 +105,33 @@ function scatterGeometry(info: backend_util.Conv2DInfo): ScatterGeometry {
     ...[inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth],
     ...[strideHeight, strideWidth, dilationHeight, dilationWidth, padInfo.top, padInfo.left],
   ] as ScatterGeometry;
+}
+
+/** Scratch tables by geometry: the same layer (every step of a training run) reuses its table. */
+const scratchTables = new Map<string, Int32Array>();
+const MAX_TABLES = 64;
+
+/**
+ * The int32 scratch of `byColumns`: the byte offset in dy of each of `rows` output pixels (k values
+ * apart), rounded up to 4 entries; then, for `columnsToImages`, k's chunks, k per chunk and col2im's
+ * `geometry`. Made once per geometry: made each call, for 14 grey 28 × 28 images (9464 offsets), it
+ * took a sixth of the op's 3 ms (a CPU profile).
+ */
+function scratchOf(rows: number, k: number, geometry: ScatterGeometry | undefined): Int32Array {
+  const key = [rows, k, ...(geometry ?? [])].join(',');
+  let table = scratchTables.get(key);
+  if (table === undefined) {
+    const offsets = Math.ceil(rows / 4) * 4;
+    table = new Int32Array(offsets + (geometry === undefined ? 0 : 2 + geometry.length));
+    for (let i = 0; i < rows; i++) table[i] = i * k * FLOAT_BYTES;
+    if (geometry !== undefined) {
+      const chunk = chunkOf(k);
+      table.set([k / chunk, chunk, ...geometry], offsets);
+    }
+    if (scratchTables.size >= MAX_TABLES) scratchTables.clear();
+    scratchTables.set(key, table);
+  }
+  return table;
 }
 
 function byColumns(
@@ -99,14 +144,20 @@ function byColumns(
 ): TensorInfo {
   const { backend } = calls;
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels: k } = info;
-  const taps = info.filterHeight * info.filterWidth * inChannels;
+  const filterTaps = info.filterHeight * info.filterWidth * inChannels;
+  const taps = paddedTaps(filterTaps); // the columns of a pixel
   const pixels = outHeight * outWidth;
   // bytes an image of dy, of columns and of dx
   const [dyImage, colsImage, dxImage] = [pixels * k, pixels * taps, inHeight * inWidth * inChannels].map(
     (floats) => floats * FLOAT_BYTES,
   ) as [number, number, number];
   const weights = calls.track(makeFloatOutput(backend, [k, taps], false).out);
-  simd.transpose(heapOffset(backend, filter), heapOffset(backend, weights), taps, k); // Wᵀ: [co, taps]
+  let w = filter; // W: [taps, co], with zero rows where the taps are padded
+  if (taps !== filterTaps) {
+    w = calls.track(makeFloatOutput(backend, [taps, k], true).out);
+    copyHeapBytes(backend, heapOffset(backend, filter), heapOffset(backend, w), filterTaps * k * FLOAT_BYTES);
+  }
+  simd.transpose(heapOffset(backend, w), heapOffset(backend, weights), taps, k); // Wᵀ: [co, taps]
   const threads = simdKernelThreads(backend);
   const group = imagesPerGroup(colsImage, perGroup, threads);
   // room for a group's columns on one thread; shared, each block's group starts at its first image's room
@@ -120,21 +171,16 @@ function byColumns(
     number,
   ];
   const chunk = chunkOf(k);
-  // the byte offset in dy of each output pixel of a group (or of all images), rounded up to 4 entries
   const rows = (group > 0 ? group : perGroup) * pixels;
-  const offsets = Array.from({ length: Math.ceil(rows / 4) * 4 }, (_, i) =>
-    i < rows ? i * k * FLOAT_BYTES : 0,
-  );
   const geometry = scatterGeometry(info);
-  // after the offsets, for `columnsToImages`: k's chunks, k per chunk and col2im's geometry
-  const scratch = group > 0 ? [...offsets, k / chunk, chunk, ...geometry] : offsets;
-  withInt32Scratch(backend, scratch, (offsetsAt) => {
+  const offsets = Math.ceil(rows / 4) * 4;
+  withInt32Scratch(backend, scratchOf(rows, k, group > 0 ? geometry : undefined), (offsetsAt) => {
     for (let first = 0; first < batchSize; first += perGroup) {
       const images = Math.min(perGroup, batchSize - first);
       const [dyFirst, dxFirst] = [dyAt + first * dyImage, dxAt + first * dxImage];
       if (group > 0) {
         // a group of images at a time, its columns scattered while in cache; whole groups per thread
-        const geometryAt = offsetsAt + offsets.length * 4;
+        const geometryAt = offsetsAt + offsets * 4;
         // prettier-ignore
         simd.columnsToImages(
           dyFirst, weightsAt, colsAt, offsetsAt, dxFirst, images, group, geometryAt, taps, dyImage, colsImage, dxImage,
@@ -145,7 +191,7 @@ function byColumns(
         simd.productAtB(
           dyFirst, weightsAt, colsAt, offsetsAt, images * pixels, taps, k / chunk, 1, chunk, chunk * FLOAT_BYTES, 0, FLOAT_BYTES,
         );
-        simd.col2im(colsAt, dxFirst, images, ...geometry);
+        simd.col2im(colsAt, dxFirst, images, ...geometry, taps * FLOAT_BYTES);
       }
     }
   });

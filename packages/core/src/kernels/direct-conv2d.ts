@@ -12,8 +12,8 @@
  * packs every new filter, and in training every filter is new after each update) and, on a threaded
  * backend, the pixels are shared among gradwell's kernel workers. A wide layer's filter (megabytes: 3 × 3
  * × 256 × 256 is 2.4 MB) is swept in segments of at most 512 KB, each for every pixel (kernels.wat), so
- * it is read from L2 rather than from L3 for every four pixels. `Conv2DBackpropInput` (a stride-1 conv of
- * the padded dy with the rotated filter) runs through this kernel too.
+ * it is read from L2 rather than from L3 for every four pixels. `Conv2DBackpropInput` runs on the same
+ * product (conv2d-backprop-input.ts), as dy · Wᵀ and a scatter.
  */
 import type { backend_util, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { convInfoOf, filterGradientWindow, type ConvAttrs } from './conv-info';

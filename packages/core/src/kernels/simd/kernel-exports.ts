@@ -165,9 +165,11 @@ export interface SimdKernels {
     bScalar: number,
   ): void;
   /**
-   * A convolution's input gradient from its columns (col2im): per output pixel (n, oy, ox), per tap
-   * (ky, kx), `channels` values of `cols` summed into dx[n, oy·sh + ky·dh − top, ox·sw + kx·dw − left, :]
-   * where that is in the image; dx (`images` × inHeight × inWidth × channels) is zeroed first.
+   * A convolution's input gradient from its columns (col2im): per output pixel (n, oy, ox),
+   * `colsPixelBytes` bytes of `cols` (at least filterHeight · filterWidth · channels floats: per tap
+   * (ky, kx), `channels` values, summed into dx[n, oy·sh + ky·dh − top, ox·sw + kx·dw − left, :] where
+   * that is in the image; the rest, padding, is never read); dx (`images` × inHeight × inWidth ×
+   * channels) is zeroed first.
    */
   col2im(
     cols: number,
@@ -186,10 +188,12 @@ export interface SimdKernels {
     dilationW: number,
     padTop: number,
     padLeft: number,
+    colsPixelBytes: number,
   ): void;
   /**
    * `Conv2DBackpropInput` a group of `group` images at a time: their columns (`productAtB` of their dy,
-   * `dyImageBytes` an image, by Wᵀ in `weights`, [k, taps]) into `cols` (room for a group, `colsImageBytes`
+   * `dyImageBytes` an image, by Wᵀ in `weights`, [k, taps]: the filter's taps padded with zero columns
+   * to a multiple of 8) into `cols` (room for a group, `colsImageBytes`
    * an image, used again for each group), then `col2im` of those columns into their images of dx
    * (`dxImageBytes` each), while they are in cache. `offsets`: the byte offset in dy of each of a group's
    * output pixels (i·k·4), rounded up to a multiple of 4 entries. `geometry`: 15 int32s, k's chunks and

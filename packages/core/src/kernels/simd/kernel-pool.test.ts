@@ -16,7 +16,7 @@ import { Conv2d, Dense, flatten, maxPool2d, sequential, setupBackend } from '../
 import { spawnKernelWorker } from '../../backend/node-threads';
 import { KernelPool, type KernelWorker } from './kernel-pool';
 import { MIN_SHARED_WORK } from './product-blocks';
-import { columnImages, imagesPerGroup, MAX_COLUMN_BYTES } from '../conv2d-backprop-input';
+import { columnImages, imagesPerGroup, MAX_COLUMN_BYTES, paddedTaps } from '../conv2d-backprop-input';
 import { SIMD_KERNELS_SHARED } from './simd-binary.generated';
 import { simdKernelPoolFor, simdKernelThreads, type SimdKernels } from './simd-kernels';
 
@@ -377,6 +377,19 @@ describe('through tfjs on two threads', () => {
       return [tf.conv2dTranspose(dy, w, [12, 102, 102, 8], 1, 'valid')];
     };
     // one job of the first 11 images (in blocks of groups); the last image alone on the caller
+    expect(await againstCpu(make)).toBe(1);
+  });
+
+  test("an RGB image's input gradient: 27 taps in 32 columns a pixel, shared by groups and equal to the cpu backend", async () => {
+    // 100 × 100 pixels of 32 columns (1.28 MB) an image: all 12 images at a time, groups of one image
+    const info = tf.backend_util.computeConv2DInfo([12, 102, 102, 3], [3, 3, 3, 16], 1, 1, 'valid');
+    expect(paddedTaps(27)).toBe(32);
+    expect(columnImages(info)).toBe(12);
+    const make = () => {
+      const dy = tf.randomUniform<tf.Rank.R4>([12, 100, 100, 16], -1, 1, 'float32', 17);
+      const w = tf.randomUniform<tf.Rank.R4>([3, 3, 3, 16], -1, 1, 'float32', 18);
+      return [tf.conv2dTranspose(dy, w, [12, 102, 102, 3], 1, 'valid')];
+    };
     expect(await againstCpu(make)).toBe(1);
   });
 

@@ -32,8 +32,11 @@ export const JOB_KERNELS = [
 ] as const;
 export type JobKernel = (typeof JOB_KERNELS)[number];
 
-/** The most arguments a job's kernel takes (adamUpdate's and col2im's 16). */
-export const MAX_ARGS = 16;
+/**
+ * The most arguments a job's kernel takes (col2im's 17), rounded up to an even number: the control
+ * block's int32 slots (STEPS + MAX_ARGS) must end on 8 bytes, where the int64 ticket follows them.
+ */
+export const MAX_ARGS = 18;
 
 /** Slots of the control block (int32). */
 export const GENERATION = 0; // bumped once per job; workers wait on it

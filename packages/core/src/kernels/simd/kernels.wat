@@ -1845,27 +1845,54 @@
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $ones))))
 
+  ;; dst[i] += src[i] for the `bytes` bytes at both (float32s): four at a time, then one by one.
+  (func $addInto (param $dst i32) (param $src i32) (param $bytes i32)
+    (local $j i32) (local $end4 i32)
+    (local.set $end4 (i32.and (local.get $bytes) (i32.const -16)))
+    (block $vectorsDone
+      (loop $vectors
+        (br_if $vectorsDone (i32.ge_u (local.get $j) (local.get $end4)))
+        (v128.store (i32.add (local.get $dst) (local.get $j))
+          (f32x4.add
+            (v128.load (i32.add (local.get $dst) (local.get $j)))
+            (v128.load (i32.add (local.get $src) (local.get $j)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $vectors)))
+    (block $onesDone
+      (loop $ones
+        (br_if $onesDone (i32.ge_u (local.get $j) (local.get $bytes)))
+        (f32.store (i32.add (local.get $dst) (local.get $j))
+          (f32.add
+            (f32.load (i32.add (local.get $dst) (local.get $j)))
+            (f32.load (i32.add (local.get $src) (local.get $j)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $ones))))
+
   ;; The gradient of a convolution's input from its columns, summed back into the image (col2im):
-  ;; `cols` holds, per output pixel (n, oy, ox) in row-major order, per tap (ky, kx), `channels` values
-  ;; (the product dy · Wᵀ), and each goes to dx[n, oy·sh + ky·dh − top, ox·sw + kx·dw − left, :] where
-  ;; that lies in the image. dx (of `images` images) is zeroed first, then summed in that order: pixel
-  ;; by pixel, tap by tap, one float32 addition a value, four channels at a time and the rest one by one.
+  ;; `cols` holds, per output pixel (n, oy, ox) in row-major order, `colsPixelBytes` bytes: per tap
+  ;; (ky, kx), `channels` values (the product dy · Wᵀ), then whatever pads the pixel's columns to a
+  ;; multiple of 8 (never read); each value goes to dx[n, oy·sh + ky·dh − top, ox·sw + kx·dw − left, :]
+  ;; where that lies in the image. dx (of `images` images) is zeroed first, then summed pixel by pixel:
+  ;; one float32 addition a value, and no pixel adds twice to one value of dx, so every value of dx is
+  ;; its pixels' columns summed in pixel order. Without a dilated width a filter row's taps inside the
+  ;; image land side by side in dx as they lie in cols: one run of kw · channels values (clipped at the
+  ;; image's edges) a filter row, where a tap at a time cost more than the adding for few channels (an
+  ;; image's 1 or 3); a dilated width goes a tap at a time.
   (func $col2im (export "col2im")
     (param $cols i32) (param $dx i32) (param $images i32) (param $inHeight i32) (param $inWidth i32)
     (param $channels i32) (param $outHeight i32) (param $outWidth i32) (param $filterHeight i32)
     (param $filterWidth i32) (param $strideH i32) (param $strideW i32) (param $dilationH i32)
-    (param $dilationW i32) (param $padTop i32) (param $padLeft i32)
-    (local $pixelBytes i32) (local $pixelEnd4 i32) (local $imageBytes i32) (local $image i32)
+    (param $dilationW i32) (param $padTop i32) (param $padLeft i32) (param $colsPixelBytes i32)
+    (local $pixelBytes i32) (local $rowBytes i32) (local $imageBytes i32) (local $image i32)
     (local $n i32) (local $oy i32) (local $ox i32) (local $ky i32) (local $kx i32) (local $iy i32)
-    (local $ix i32) (local $dst i32) (local $j i32) (local $src i32)
+    (local $ix i32) (local $x0 i32) (local $kxEnd i32) (local $src i32) (local $pixelCols i32)
     (local.set $pixelBytes (i32.shl (local.get $channels) (i32.const 2)))
-    (local.set $pixelEnd4 (i32.and (local.get $pixelBytes) (i32.const -16)))
+    (local.set $rowBytes (i32.mul (local.get $filterWidth) (local.get $pixelBytes)))
     (local.set $imageBytes
       (i32.mul (i32.mul (local.get $inHeight) (local.get $inWidth)) (local.get $pixelBytes)))
     (memory.fill (local.get $dx) (i32.const 0) (i32.mul (local.get $images) (local.get $imageBytes)))
-    (local.set $src (local.get $cols))
+    (local.set $pixelCols (local.get $cols))
     (local.set $image (local.get $dx))
-    (local.set $n (i32.const 0))
     (block $imageLoopDone
       (loop $imageLoop
         (br_if $imageLoopDone (i32.ge_u (local.get $n) (local.get $images)))
@@ -1877,6 +1904,10 @@
             (block $pixelsDone
               (loop $pixels
                 (br_if $pixelsDone (i32.ge_u (local.get $ox) (local.get $outWidth)))
+                ;; the pixel's window's first column in dx (negative where it starts left of the image)
+                (local.set $x0
+                  (i32.sub (i32.mul (local.get $ox) (local.get $strideW)) (local.get $padLeft)))
+                (local.set $src (local.get $pixelCols))
                 (local.set $ky (i32.const 0))
                 (block $tapRowsDone
                   (loop $tapRows
@@ -1887,50 +1918,50 @@
                           (i32.mul (local.get $oy) (local.get $strideH))
                           (i32.mul (local.get $ky) (local.get $dilationH)))
                         (local.get $padTop)))
-                    (local.set $kx (i32.const 0))
-                    (block $tapsDone
-                      (loop $taps
-                        (br_if $tapsDone (i32.ge_u (local.get $kx) (local.get $filterWidth)))
-                        (local.set $ix
-                          (i32.sub
-                            (i32.add
-                              (i32.mul (local.get $ox) (local.get $strideW))
-                              (i32.mul (local.get $kx) (local.get $dilationW)))
-                            (local.get $padLeft)))
-                        ;; unsigned: a negative row or column is out of the image too
-                        (if (i32.and
-                              (i32.lt_u (local.get $iy) (local.get $inHeight))
-                              (i32.lt_u (local.get $ix) (local.get $inWidth)))
+                    ;; unsigned: a negative row or column is out of the image too
+                    (if (i32.lt_u (local.get $iy) (local.get $inHeight))
+                      (then
+                        (if (i32.eq (local.get $dilationW) (i32.const 1))
                           (then
-                            (local.set $dst
-                              (i32.add (local.get $image)
-                                (i32.mul
-                                  (i32.add (i32.mul (local.get $iy) (local.get $inWidth)) (local.get $ix))
-                                  (local.get $pixelBytes))))
-                            (local.set $j (i32.const 0))
-                            (block $vectorsDone
-                              (loop $vectors
-                                (br_if $vectorsDone (i32.ge_u (local.get $j) (local.get $pixelEnd4)))
-                                (v128.store (i32.add (local.get $dst) (local.get $j))
-                                  (f32x4.add
-                                    (v128.load (i32.add (local.get $dst) (local.get $j)))
-                                    (v128.load (i32.add (local.get $src) (local.get $j)))))
-                                (local.set $j (i32.add (local.get $j) (i32.const 16)))
-                                (br $vectors)))
-                            (block $onesDone
-                              (loop $ones
-                                (br_if $onesDone (i32.ge_u (local.get $j) (local.get $pixelBytes)))
-                                (f32.store (i32.add (local.get $dst) (local.get $j))
-                                  (f32.add
-                                    (f32.load (i32.add (local.get $dst) (local.get $j)))
-                                    (f32.load (i32.add (local.get $src) (local.get $j)))))
-                                (local.set $j (i32.add (local.get $j) (i32.const 4)))
-                                (br $ones)))))
-                        (local.set $src (i32.add (local.get $src) (local.get $pixelBytes)))
-                        (local.set $kx (i32.add (local.get $kx) (i32.const 1)))
-                        (br $taps)))
+                            ;; the taps kx from $kx to $kxEnd lie inside the image, side by side
+                            (local.set $kx
+                              (select (i32.sub (i32.const 0) (local.get $x0)) (i32.const 0)
+                                (i32.lt_s (local.get $x0) (i32.const 0))))
+                            (local.set $kxEnd (i32.sub (local.get $inWidth) (local.get $x0)))
+                            (if (i32.gt_s (local.get $kxEnd) (local.get $filterWidth))
+                              (then (local.set $kxEnd (local.get $filterWidth))))
+                            (if (i32.gt_s (local.get $kxEnd) (local.get $kx))
+                              (then
+                                (call $addInto
+                                  (i32.add (local.get $image)
+                                    (i32.mul
+                                      (i32.add (i32.mul (local.get $iy) (local.get $inWidth))
+                                        (i32.add (local.get $x0) (local.get $kx)))
+                                      (local.get $pixelBytes)))
+                                  (i32.add (local.get $src) (i32.mul (local.get $kx) (local.get $pixelBytes)))
+                                  (i32.mul (i32.sub (local.get $kxEnd) (local.get $kx)) (local.get $pixelBytes))))))
+                          (else
+                            (local.set $kx (i32.const 0))
+                            (block $tapsDone
+                              (loop $taps
+                                (br_if $tapsDone (i32.ge_u (local.get $kx) (local.get $filterWidth)))
+                                (local.set $ix
+                                  (i32.add (local.get $x0) (i32.mul (local.get $kx) (local.get $dilationW))))
+                                (if (i32.lt_u (local.get $ix) (local.get $inWidth))
+                                  (then
+                                    (call $addInto
+                                      (i32.add (local.get $image)
+                                        (i32.mul
+                                          (i32.add (i32.mul (local.get $iy) (local.get $inWidth)) (local.get $ix))
+                                          (local.get $pixelBytes)))
+                                      (i32.add (local.get $src) (i32.mul (local.get $kx) (local.get $pixelBytes)))
+                                      (local.get $pixelBytes))))
+                                (local.set $kx (i32.add (local.get $kx) (i32.const 1)))
+                                (br $taps)))))))
+                    (local.set $src (i32.add (local.get $src) (local.get $rowBytes)))
                     (local.set $ky (i32.add (local.get $ky) (i32.const 1)))
                     (br $tapRows)))
+                (local.set $pixelCols (i32.add (local.get $pixelCols) (local.get $colsPixelBytes)))
                 (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
                 (br $pixels)))
             (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
@@ -1944,7 +1975,8 @@
   ;; ($col2im), group after group of `group` images. A group's columns stay in cache between the two,
   ;; where the product of all images and then the scatter of all wrote and read them through memory.
   ;; `dy` holds `images` images of `dyImageBytes` (output pixels × k values), `dx` as many of
-  ;; `dxImageBytes`; `weights` is Wᵀ ([k, `taps`], taps = filterHeight · filterWidth · channels); `cols` has room for a group's columns
+  ;; `dxImageBytes`; `weights` is Wᵀ ([k, `taps`]: filterHeight · filterWidth · channels taps, padded
+  ;; with zero columns to a multiple of 8); `cols` has room for a group's columns
   ;; (`colsImageBytes` an image), used again for every group; `offsets` holds the byte offset in dy of
   ;; each of a group's output pixels, rounded up to a multiple of 4 entries. `geometry` points at 15
   ;; int32s: k's chunks and k per chunk (as productAtB takes them), then col2im's parameters from
@@ -1975,7 +2007,7 @@
           (i32.load offset=32 (local.get $geometry)) (i32.load offset=36 (local.get $geometry))
           (i32.load offset=40 (local.get $geometry)) (i32.load offset=44 (local.get $geometry))
           (i32.load offset=48 (local.get $geometry)) (i32.load offset=52 (local.get $geometry))
-          (i32.load offset=56 (local.get $geometry)))
+          (i32.load offset=56 (local.get $geometry)) (i32.shl (local.get $taps) (i32.const 2)))
         (local.set $dy (i32.add (local.get $dy) (i32.mul (local.get $g) (local.get $dyImageBytes))))
         (local.set $dx (i32.add (local.get $dx) (i32.mul (local.get $g) (local.get $dxImageBytes))))
         (local.set $n (i32.add (local.get $n) (local.get $g)))

@@ -174,25 +174,36 @@ describe.each([false, true])('the SIMD module (shared memory: %s)', (shared) => 
   );
 
   test.each([
-    // images, in h × w, channels, out h × w, filter h × w, strides, dilations, pad top/left
-    [2, 5, 5, 8, 3, 3, 3, 3, 1, 1, 1, 1, 0, 0],
-    [1, 7, 6, 6, 4, 3, 3, 2, 2, 2, 1, 1, 1, 0], // strides 2, padding, channels not a multiple of 4
-    [2, 6, 6, 3, 3, 3, 2, 2, 2, 2, 1, 1, 0, 0],
-    [1, 8, 7, 4, 4, 3, 3, 3, 1, 2, 2, 2, 2, 1], // dilations 2, taps off every edge
+    // images, in h × w, channels, out h × w, filter h × w, strides, dilations, pad top/left, padding
+    [2, 5, 5, 8, 3, 3, 3, 3, 1, 1, 1, 1, 0, 0, 0],
+    [1, 7, 6, 6, 4, 3, 3, 2, 2, 2, 1, 1, 1, 0, 2], // strides 2, padding, channels not a multiple of 4
+    [2, 6, 6, 3, 3, 3, 2, 2, 2, 2, 1, 1, 0, 0, 0],
+    [1, 8, 7, 4, 4, 3, 3, 3, 1, 2, 2, 2, 2, 1, 0], // dilations 2, taps off every edge
+    [2, 6, 5, 1, 4, 3, 3, 3, 1, 1, 1, 1, 0, 0, 7], // one channel: 9 taps in 16 columns a pixel
+    [1, 7, 7, 3, 4, 4, 3, 3, 2, 2, 1, 1, 1, 1, 5], // three channels: 27 taps in 32 columns
+    [1, 9, 8, 1, 5, 4, 3, 3, 1, 2, 2, 1, 1, 1, 7], // rows dilated, runs clipped at both edges
+    [2, 7, 9, 3, 4, 4, 2, 3, 2, 2, 1, 2, 0, 1, 2], // columns dilated: a tap at a time, off both edges
   ])(
-    'col2im of %i images %i×%i×%i from %i×%i pixels of %i×%i taps equals the scatter in JavaScript',
-    (images, ih, iw, ch, oh, ow, kh, kw, sh, sw, dh, dw, top, left) => {
+    'col2im of %i images %i×%i×%i from %i×%i pixels of %i×%i taps (+%i floats a pixel) equals the scatter in JavaScript',
+    (images, ih, iw, ch, oh, ow, kh, kw, sh, sw, dh, dw, top, left, padding) => {
       const { kernels, heap } = instantiate(shared);
-      const cols = values(images * oh * ow * kh * kw * ch, ih + ch, { nans: false });
+      const pixelFloats = kh * kw * ch + padding;
+      const cols = values(images * oh * ow * pixelFloats, ih + ch, { nans: false });
+      // the padding of each pixel's columns is never read: NaN there would reach dx
+      for (let p = 0; p < images * oh * ow; p++)
+        cols.fill(Number.NaN, (p + 1) * pixelFloats - padding, (p + 1) * pixelFloats);
       const dxAt = 64 + cols.length + 4; // in floats
       heap().set(cols, 64);
       heap().fill(Number.NaN, dxAt, dxAt + images * ih * iw * ch + 4); // zeroed by the kernel
-      kernels.col2im(64 * 4, dxAt * 4, images, ih, iw, ch, oh, ow, kh, kw, sh, sw, dh, dw, top, left);
+      // prettier-ignore
+      kernels.col2im(
+        64 * 4, dxAt * 4, images, ih, iw, ch, oh, ow, kh, kw, sh, sw, dh, dw, top, left, pixelFloats * 4,
+      );
       const expected = new Float32Array(images * ih * iw * ch);
       let at = 0;
       for (let n = 0; n < images; n++)
         for (let oy = 0; oy < oh; oy++)
-          for (let ox = 0; ox < ow; ox++)
+          for (let ox = 0; ox < ow; ox++, at += padding)
             for (let ky = 0; ky < kh; ky++)
               for (let kx = 0; kx < kw; kx++, at += ch) {
                 const [y, x] = [oy * sh + ky * dh - top, ox * sw + kx * dw - left];
@@ -214,16 +225,21 @@ describe.each([false, true])('columnsToImages (shared memory: %s)', (shared) => 
     [5, 2, 9, 9, 8, 7, 7, 3, 3, 1, 1, 1, 1, 0, 0, 12], // a last group of one image
     [3, 3, 7, 6, 2, 4, 3, 2, 2, 2, 2, 1, 1, 1, 0, 5], // strides 2, padding, 12 pixels an image
     [4, 1, 8, 7, 8, 6, 5, 3, 3, 1, 1, 2, 2, 2, 1, 260], // dilations 2, k in 4 chunks of 65
+    [5, 2, 9, 8, 3, 9, 8, 3, 3, 1, 1, 1, 1, 1, 1, 16], // RGB: 27 taps in 32 columns a pixel
+    [3, 2, 7, 7, 1, 5, 5, 3, 3, 1, 1, 1, 1, 0, 0, 32], // grey: 9 taps in 16 columns
   ])(
     '%i images in groups of %i (%i×%i×%i) equal the product of all images, then col2im of all, bit for bit',
     (images, group, ih, iw, ci, oh, ow, kh, kw, sh, sw, dh, dw, top, left, k) => {
       const { kernels, heap } = instantiate(shared);
-      const [pixels, taps] = [oh * ow, kh * kw * ci];
+      const [pixels, filterTaps] = [oh * ow, kh * kw * ci];
+      const taps = Math.ceil(filterTaps / 8) * 8; // Wᵀ's columns: the taps and zero columns
       const chunk = k > 128 ? 65 : k;
       const geometry = [ih, iw, ci, oh, ow, kh, kw, sh, sw, dh, dw, top, left] as const;
       const offsets = (rows: number) =>
         Array.from({ length: Math.ceil(rows / 4) * 4 }, (_, i) => (i < rows ? i * k * FLOAT_BYTES : 0));
       const [dy, w] = [values(images * pixels * k, 31), values(k * taps, 32)];
+      // Wᵀ's padding columns: zeros where Conv2DBackpropInput makes Wᵀ, NaN here (never scattered)
+      for (let row = 0; row < k; row++) w.fill(Number.NaN, row * taps + filterTaps, (row + 1) * taps);
       const dxSize = images * ih * iw * ci;
       // floats: dy, Wᵀ, all columns, the reference dx, a group's columns, dx, then the int32 offsets
       const dyAt = 64;
@@ -252,7 +268,7 @@ describe.each([false, true])('columnsToImages (shared memory: %s)', (shared) => 
         0,
         4,
       );
-      kernels.col2im(allColsAt * 4, refAt * 4, images, ...geometry);
+      kernels.col2im(allColsAt * 4, refAt * 4, images, ...geometry, taps * 4);
       const groupOffsets = offsets(group * pixels);
       ints.set([...groupOffsets, k / chunk, chunk, ...geometry], offAt);
       heap().fill(Number.NaN, groupColsAt, dxAt + dxSize + 4); // sentinels past the group's room and dx
@@ -275,6 +291,7 @@ describe.each([false, true])('columnsToImages (shared memory: %s)', (shared) => 
         true,
       );
       expect(dx.some((v) => v !== 0)).toBe(true);
+      expect(dx.every(Number.isFinite)).toBe(true); // no padding column scattered
       const roomEnd = groupColsAt + group * pixels * taps;
       expect(Number.isNaN(heap()[roomEnd] as number)).toBe(true); // nothing past a group's columns
       expect(Number.isNaN(heap()[dxAt + dxSize] as number)).toBe(true); // nor past dx

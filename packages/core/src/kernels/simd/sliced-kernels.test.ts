@@ -282,7 +282,25 @@ describe('pooledKernels on a pool of three threads', () => {
     const colsSize = images * out * out * taps * channels;
     const dxSize = images * size * size * channels;
     const scattered = both([at(1)], [colsSize], [at(8)], dxSize, (k) =>
-      k.col2im(at(1), at(8), images, size, size, channels, out, out, 3, 3, 1, 1, 1, 1, 0, 0),
+      k.col2im(
+        at(1),
+        at(8),
+        images,
+        size,
+        size,
+        channels,
+        out,
+        out,
+        3,
+        3,
+        1,
+        1,
+        1,
+        1,
+        0,
+        0,
+        taps * channels * 4,
+      ),
     );
     expect(scattered.jobs).toBe(1);
     expect(Buffer.concat(scattered.shared).equals(Buffer.concat(scattered.single))).toBe(true);

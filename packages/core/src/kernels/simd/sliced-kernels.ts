@@ -110,10 +110,10 @@ const SLICINGS: { [K in Sliced]: (args: Parameters<SimdKernels[K]>) => Slicing }
   centeredRmspropUpdate: () => values(9, 9, 5),
   adagradUpdate: () => values(5, 5, 2),
   // images: the columns and dx advance by an image each
-  col2im: ([, , , inHeight, inWidth, channels, outHeight, outWidth, filterHeight, filterWidth]) => {
-    const colsImage = outHeight * outWidth * filterHeight * filterWidth * channels * 4;
+  col2im: ([, , , inHeight, inWidth, channels, outHeight, outWidth, , , , , , , , , colsPixelBytes]) => {
+    const colsImage = outHeight * outWidth * colsPixelBytes;
     const dxImage = inHeight * inWidth * channels * 4;
-    const steps = [colsImage, dxImage, ...Array<number>(14).fill(0)];
+    const steps = [colsImage, dxImage, ...Array<number>(15).fill(0)];
     return { steps, countArg: 2, itemBytes: colsImage + dxImage, align: 1 };
   },
   // images: dy, the group's columns (the block's first image's room) and dx advance by an image each
