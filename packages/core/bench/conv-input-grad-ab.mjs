@@ -9,15 +9,13 @@
  * `columnsToImages` (its generated binary, e.g. the previous commit's: col2im a tap at a time). They
  * alternate call by call in one process, so drift falls on all alike; medians of `calls` calls after 2
  * of warm-up, per round. The outputs are checked: this build's against XNNPACK's (close) and against the
- * other build's (the same bits). Then LeNet-5's training step, the path of before and this build's
- * alternated step by step.
+ * other build's (the same bits). LeNet-5's training step: few-channel-convs-ab.mjs.
  *
  *   git show 582cc28:packages/core/src/kernels/simd/simd-binary.generated.ts > /tmp/old-simd.ts
  *   pnpm build && node packages/core/bench/conv-input-grad-ab.mjs /tmp/old-simd.ts [rounds] [calls]
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { Conv2d, Dense, flatten, maxPool2d, sequential, setSimdKernels, setupBackend } from '@gradwell/core';
-import { makeBatch, makeStep } from './models.mjs';
+import { setSimdKernels, setupBackend } from '@gradwell/core';
 import { heapOffset, otherBuildKernels, withKernel } from './other-build.mjs';
 
 const [file, rounds = 3, calls = 8] = [process.argv[2], ...process.argv.slice(3).map(Number)];
@@ -128,52 +126,3 @@ for (const [shape, filterShape, stride, pad, what] of CASES) {
   }
   tf.dispose([dy, w]);
 }
-
-// A whole SGD step of LeNet-5 (ReLU) on MNIST-sized inputs, batch 64: its C3 (5 × 5 × 6 → 16) needs its
-// input gradient in training (150 taps). Two copies of the model, steps alternated; one copy's
-// `Conv2DBackpropInput` takes the path of before (XNNPACK's conv of the padded dy: the kernel with
-// gradwell's SIMD kernels off for it alone), the other this build's.
-const before = {
-  ...ours,
-  kernelFunc: (args) => {
-    setSimdKernels(false);
-    try {
-      return ours.kernelFunc(args);
-    } finally {
-      setSimdKernels(true);
-    }
-  },
-};
-const relu = { name: 'relu', apply: (x) => tf.relu(x), fused: 'relu' };
-const conv = (filters, padding) => new Conv2d({ filters, kernelSize: 5, padding, activation: relu });
-const dense = (units, activation) => new Dense({ units, ...(activation ? { activation } : {}) });
-const makeLeNet = () =>
-  sequential(
-    [conv(6, 'same'), maxPool2d(), conv(16, 'valid'), maxPool2d(), flatten()].concat([
-      dense(120, relu),
-      dense(84, relu),
-      dense(10),
-    ]),
-    { inputShape: [28, 28, 1], seed: 1 },
-  );
-const batch = makeBatch([64, 28, 28, 1]);
-const models = [makeLeNet(), makeLeNet()];
-const steps = [makeStep(models[0], batch), makeStep(models[1], batch)];
-const stepOf = [() => steps[0](), () => withKernel(tf, before, () => steps[1]())];
-for (let i = 0; i < 20; i++) stepOf.forEach((step) => step());
-for (let round = 1; round <= rounds; round++) {
-  const times = [[], []];
-  for (let i = 0; i < 5 * calls; i++)
-    stepOf.forEach((step, s) => {
-      const start = performance.now();
-      step();
-      times[s].push(performance.now() - start);
-    });
-  const [ms, was] = times.map(median);
-  console.log(
-    `LeNet-5 SGD step, batch 64, round ${round}: this build ${ms.toFixed(2)} ms, before ${was.toFixed(2)} ms, ${(was / ms).toFixed(2)}×`,
-  );
-}
-steps.forEach((step) => step.dispose());
-models.forEach((model) => model.dispose());
-tf.dispose([batch.x, batch.labels]);

@@ -149,6 +149,17 @@ export const CONVOLUTION_ROWS: readonly TrainingOpRow[] = [
     inputs: () => [u([2, 4, 4, 6], 217), u([5, 5, 1, 6], 218)],
     f: (x, w) => tf.conv2dTranspose(as4(x), as4(w), [2, 8, 8, 1], 2, 'same'),
   },
+  // Output channels not a multiple of 8: the filter gradient on the product with dy's channels padded to 8.
+  {
+    name: 'conv2d 1→6 channels, 5×5, same (filter gradient padded to 8 channels)',
+    inputs: () => [u([2, 7, 6, 1], 219), u([5, 5, 1, 6], 220)],
+    f: (x, w) => tf.conv2d(as4(x), as4(w), 1, 'same'),
+  },
+  {
+    name: 'conv2d 9→1 channel, 3×3, stride 2, same (filter gradient padded to 8 channels)',
+    inputs: () => [u([2, 7, 7, 9], 221), u([3, 3, 9, 1], 222)],
+    f: (x, w) => tf.conv2d(as4(x), as4(w), 2, 'same'),
+  },
   {
     name: 'conv2dTranspose stride 2, 8 output channels (by columns)',
     inputs: () => [u([2, 4, 4, 3], 201), u([3, 3, 8, 3], 202)],

@@ -7,8 +7,9 @@
  * with dyᵀ = dy[y, x, n, co] as the filter, at stride 1 and dilation s (the forward stride), gives
  * out[ci, i, j, co]. XNNPACK runs that conv, so the filter gradient costs about one forward conv.
  *
- * Where gradwell's SIMD kernel runs (output channels a multiple of 8), the product is computed directly
- * instead: dW[(i, j, ci), co] = Σ_pixels x[pixel + tap(i, j, ci)] · dy[pixel, co], tiles of 4 taps × 8
+ * Where gradwell's SIMD kernels run, the product is computed directly instead (output channels padded
+ * to a multiple of 8 where they are not one: `paddedOutChannels`):
+ * dW[(i, j, ci), co] = Σ_pixels x[pixel + tap(i, j, ci)] · dy[pixel, co], tiles of 4 taps × 8
  * output channels, one image at a time (so its x and dy stay in cache), with no transposes and no
  * packing of the (new every step) dy: 5–7× the composed conv on one thread for a first layer (9 taps),
  * 2× for the benchmark CNN's second (288 taps, 45 GFLOP/s); on a threaded backend its taps are shared
@@ -113,7 +114,7 @@ function directFilterGradient(
       offset,
       offsetsAt,
       taps,
-      info.outChannels,
+      filterShape[3],
       info.batchSize,
       info.outHeight,
       info.outWidth,
@@ -125,17 +126,57 @@ function directFilterGradient(
   return out;
 }
 
+/**
+ * Output channels a filter gradient computes: `channels` rounded up to a multiple of 8, the product's
+ * tile. Where they are not one (LeNet-5's first conv: 6; an RGB or one-channel output layer: 3 or 1),
+ * dy gets zero channels up to it and the gradient's extra columns are dropped (`copyRows`: tfjs's wasm
+ * `Slice` of the last axis goes a value at a time). Against XNNPACK's composed conv, which ran there
+ * before (one thread of the 2-vCPU VM, alternated in one process: bench/few-channel-convs-ab.mjs):
+ * LeNet-5's first conv 1.19–1.33× as fast, an RGB output layer 1.57–1.74×, a one-channel one
+ * 1.59–1.81×, 12 filters on RGB 1.59–1.85×.
+ */
+export function paddedOutChannels(channels: number): number {
+  return Math.ceil(channels / 8) * 8;
+}
+
+/** `directFilterGradient` for any output channels: dy's padded to a multiple of 8 first (see above). */
+function filterGradientOnProduct(
+  calls: KernelCalls,
+  simd: SimdKernels,
+  x: TensorInfo,
+  dy: TensorInfo,
+  info: backend_util.Conv2DInfo,
+  filterShape: [number, number, number, number],
+): TensorInfo {
+  const [kh, kw, ci, co] = filterShape;
+  const wide = paddedOutChannels(co);
+  if (wide === co) return directFilterGradient(calls, simd, x, dy, info, filterShape);
+  const dyWide = calls.pad(dy, [
+    [0, 0],
+    [0, 0],
+    [0, 0],
+    [0, wide - co],
+  ]);
+  const gradient = calls.track(directFilterGradient(calls, simd, x, dyWide, info, [kh, kw, ci, wide]));
+  const { out, offset } = makeFloatOutput(calls.backend, filterShape, false);
+  simd.copyRows(
+    heapOffset(calls.backend, gradient),
+    offset,
+    kh * kw * ci,
+    co * FLOAT_BYTES,
+    wide * FLOAT_BYTES,
+  );
+  return out;
+}
+
 function conv2dBackpropFilter({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
   const { filterShape } = attrs as unknown as { filterShape: [number, number, number, number] };
   const info = convInfoOf('Conv2DBackpropFilter', x.shape, filterShape, attrs as unknown as ConvAttrs);
-  const simd =
-    info.outChannels % 8 === 0 && x.dtype === 'float32' && dy.dtype === 'float32'
-      ? simdKernelsFor(backend)
-      : undefined;
+  const simd = x.dtype === 'float32' && dy.dtype === 'float32' ? simdKernelsFor(backend) : undefined;
   if (simd !== undefined)
     return composeKernels(backend, 'wasm', (calls) =>
-      directFilterGradient(calls, simd, x, dy, info, filterShape),
+      filterGradientOnProduct(calls, simd, x, dy, info, filterShape),
     );
   return composeKernels(backend, 'wasm', (calls) => {
     const { strideHeight: sh, strideWidth: sw } = info;

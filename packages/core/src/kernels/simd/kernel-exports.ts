@@ -54,6 +54,12 @@ export interface SimdKernels {
    */
   packColumns(x: number, out: number, rows: number, cols: number): void;
   /**
+   * The first `rowBytes` bytes of each of `rows` rows `srcStride` bytes apart at `src`, to rows
+   * `rowBytes` apart at `dst` (rows that do not overlap): a product computed on more columns than its
+   * output has, made its own shape.
+   */
+  copyRows(src: number, dst: number, rows: number, rowBytes: number, srcStride: number): void;
+  /**
    * out[m, o] = Σ_p A(m, p)·B[p, o]: A's element (m, p) at `a + offsets[m]` plus p's position, B row-major
    * with `columns` (a multiple of 8) per row. p runs over `chunks` chunks ("images", `chunkBytes` apart in
    * A) of `chunkRows` × `chunkColumns` positions (`rowStepBytes` / `colStepBytes` apart in A).

@@ -393,6 +393,18 @@ describe('through tfjs on two threads', () => {
     expect(await againstCpu(make)).toBe(1);
   });
 
+  test('the filter gradient of a conv of 6 output channels (padded to 8): shared and equal to the cpu backend', async () => {
+    const make = () => {
+      const x = tf.randomUniform<tf.Rank.R4>([16, 40, 40, 4], -1, 1, 'float32', 19);
+      const w = tf.randomUniform<tf.Rank.R4>([3, 3, 4, 6], -1, 1, 'float32', 20);
+      const dy = tf.randomUniform<tf.Rank.R4>([16, 40, 40, 6], -1, 1, 'float32', 21);
+      const dw = tf.grad((v) => tf.sum(tf.mul(tf.conv2d(x, v as tf.Tensor4D, 1, 'same'), dy)))(w);
+      return [tf.conv2d(x, w, 1, 'same'), dw];
+    };
+    // the filter gradient's product (taps × 8 channels over 16 images: groups of images)
+    expect(await againstCpu(make)).toBeGreaterThanOrEqual(1);
+  });
+
   test("a conv's input gradient of too few images for two groups a thread: the product of all, shared, then the scatter, shared", async () => {
     expect(imagesPerGroup(100 * 100 * 72 * 4, 3, 2)).toBe(0);
     const make = () => {

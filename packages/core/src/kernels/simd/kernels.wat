@@ -1845,6 +1845,36 @@
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $ones))))
 
+  ;; The first `rowBytes` bytes (float32s) of each of `rows` rows `srcStride` bytes apart at `src`, to
+  ;; rows `rowBytes` apart at `dst`: a product's output computed on more columns than it has (padded to
+  ;; its tile) made its own shape. Four values at a time, then one by one; the rows must not overlap.
+  (func (export "copyRows")
+    (param $src i32) (param $dst i32) (param $rows i32) (param $rowBytes i32) (param $srcStride i32)
+    (local $r i32) (local $j i32) (local $end4 i32)
+    (local.set $end4 (i32.and (local.get $rowBytes) (i32.const -16)))
+    (block $rowsDone
+      (loop $rowLoop
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $j (i32.const 0))
+        (block $vectorsDone
+          (loop $vectors
+            (br_if $vectorsDone (i32.ge_u (local.get $j) (local.get $end4)))
+            (v128.store (i32.add (local.get $dst) (local.get $j))
+              (v128.load (i32.add (local.get $src) (local.get $j))))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $vectors)))
+        (block $onesDone
+          (loop $ones
+            (br_if $onesDone (i32.ge_u (local.get $j) (local.get $rowBytes)))
+            (i32.store (i32.add (local.get $dst) (local.get $j))
+              (i32.load (i32.add (local.get $src) (local.get $j))))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $ones)))
+        (local.set $src (i32.add (local.get $src) (local.get $srcStride)))
+        (local.set $dst (i32.add (local.get $dst) (local.get $rowBytes)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rowLoop))))
+
   ;; dst[i] += src[i] for the `bytes` bytes at both (float32s): four at a time, then one by one.
   (func $addInto (param $dst i32) (param $src i32) (param $bytes i32)
     (local $j i32) (local $end4 i32)

@@ -299,6 +299,30 @@ describe.each([false, true])('columnsToImages (shared memory: %s)', (shared) => 
   );
 });
 
+describe.each([false, true])('copyRows (shared memory: %s)', (shared) => {
+  test.each([
+    // rows, floats kept a row, floats a source row
+    [50, 6, 8],
+    [7, 1, 8],
+    [9, 3, 8],
+    [4, 13, 16], // three vectors and one value a row
+    [3, 8, 8], // a plain copy
+  ])('%i rows: the first %i of %i floats each, in order, nothing past the end', (rows, kept, wide) => {
+    const { kernels, heap } = instantiate(shared);
+    const src = values(rows * wide, kept + wide);
+    const dstAt = 64 + src.length + 4; // in floats
+    heap().set(src, 64);
+    heap().fill(Number.NaN, dstAt, dstAt + rows * kept + 4);
+    kernels.copyRows(64 * 4, dstAt * 4, rows, kept * 4, wide * 4);
+    const expected = Array.from(
+      { length: rows * kept },
+      (_, i) => src[Math.floor(i / kept) * wide + (i % kept)],
+    );
+    expect(Array.from(heap().subarray(dstAt, dstAt + rows * kept))).toEqual(expected);
+    expect(Number.isNaN(heap()[dstAt + rows * kept] as number)).toBe(true);
+  });
+});
+
 describe.each([false, true])('transpose (shared memory: %s)', (shared) => {
   test.each([
     [1, 1],
