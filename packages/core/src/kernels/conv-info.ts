@@ -1,7 +1,7 @@
 /**
- * What the convolution-gradient kernels share: reading a conv kernel's attributes into tfjs's
- * `Conv2DInfo` (NHWC only, as wasm's forward convs), and cutting the input window that a filter
- * gradient correlates with dy.
+ * What the convolution kernels share: reading a conv kernel's attributes into tfjs's `Conv2DInfo`
+ * (NHWC only, as wasm's forward convs), cutting the input window that a filter gradient correlates with
+ * dy, and keeping the offset tables a conv's geometry gives.
  */
 import { backend_util, type TensorInfo } from '@tensorflow/tfjs-core';
 import { cropForPadding, type KernelCalls } from './kernel-calls';
@@ -56,4 +56,25 @@ export function filterGradientWindow(
   const neededWidth = (kw - 1) * dw + (outWidth - 1) * sw + 1;
   const { top, left } = info.padInfo;
   return cropForPadding(calls, image, top, neededHeight - inHeight - top, left, neededWidth - inWidth - left);
+}
+
+/** Tables kept by `cachedTable`, per cache, at most (past it the cache starts again). */
+const MAX_TABLES = 64;
+
+/**
+ * The int32 table for `key` in `tables` (a conv's offsets by its geometry: every step of a training run
+ * uses the same), made by `make` the first time.
+ */
+export function cachedTable(
+  tables: Map<string, Int32Array>,
+  key: string,
+  make: () => Int32Array,
+): Int32Array {
+  let table = tables.get(key);
+  if (table === undefined) {
+    table = make();
+    if (tables.size >= MAX_TABLES) tables.clear();
+    tables.set(key, table);
+  }
+  return table;
 }

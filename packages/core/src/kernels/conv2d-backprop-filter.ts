@@ -8,7 +8,7 @@
  * out[ci, i, j, co]. XNNPACK runs that conv, so the filter gradient costs about one forward conv.
  *
  * Where gradwell's SIMD kernels run, the product is computed directly instead (output channels padded
- * to a multiple of 8 where they are not one: `paddedOutChannels`):
+ * to a multiple of 8 where they are not one: `filterGradientOnProduct`):
  * dW[(i, j, ci), co] = Σ_pixels x[pixel + tap(i, j, ci)] · dy[pixel, co], tiles of 4 taps × 8
  * output channels, one image at a time (so its x and dy stay in cache), with no transposes and no
  * packing of the (new every step) dy: 5–7× the composed conv on one thread for a first layer (9 taps),
@@ -32,7 +32,7 @@ import {
   withInt32Scratch,
   type SimdKernels,
 } from './simd/simd-kernels';
-import { sumGroups } from './simd/product-blocks';
+import { sumGroups, wholeTiles } from './simd/product-blocks';
 
 /**
  * Filter gradients of at most this many values (taps × output channels) are summed in groups of images.
@@ -127,19 +127,14 @@ function directFilterGradient(
 }
 
 /**
- * Output channels a filter gradient computes: `channels` rounded up to a multiple of 8, the product's
- * tile. Where they are not one (LeNet-5's first conv: 6; an RGB or one-channel output layer: 3 or 1),
- * dy gets zero channels up to it and the gradient's extra columns are dropped (`copyRows`: tfjs's wasm
- * `Slice` of the last axis goes a value at a time). Against XNNPACK's composed conv, which ran there
- * before (one thread of the 2-vCPU VM, alternated in one process: bench/few-channel-convs-ab.mjs):
- * LeNet-5's first conv 1.19–1.33× as fast, an RGB output layer 1.57–1.74×, a one-channel one
- * 1.59–1.81×, 12 filters on RGB 1.59–1.85×.
+ * `directFilterGradient` for any output channels: where they are not whole tiles of the product
+ * (LeNet-5's first conv: 6; an RGB or one-channel output layer: 3 or 1), dy gets zero channels up to
+ * them and the gradient's extra columns are dropped (`copyRows`: tfjs's wasm `Slice` of the last axis
+ * goes a value at a time). Against XNNPACK's composed conv, which ran there before (one thread of the
+ * 2-vCPU VM, alternated in one process: bench/few-channel-convs-ab.mjs): LeNet-5's first conv
+ * 1.19–1.33× as fast, an RGB output layer 1.57–1.74×, a one-channel one 1.59–1.81×, 12 filters on RGB
+ * 1.59–1.85×.
  */
-export function paddedOutChannels(channels: number): number {
-  return Math.ceil(channels / 8) * 8;
-}
-
-/** `directFilterGradient` for any output channels: dy's padded to a multiple of 8 first (see above). */
 function filterGradientOnProduct(
   calls: KernelCalls,
   simd: SimdKernels,
@@ -149,7 +144,7 @@ function filterGradientOnProduct(
   filterShape: [number, number, number, number],
 ): TensorInfo {
   const [kh, kw, ci, co] = filterShape;
-  const wide = paddedOutChannels(co);
+  const wide = wholeTiles(co);
   if (wide === co) return directFilterGradient(calls, simd, x, dy, info, filterShape);
   const dyWide = calls.pad(dy, [
     [0, 0],

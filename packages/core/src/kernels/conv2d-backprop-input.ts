@@ -16,7 +16,7 @@
  * (an image's few channels: 9 taps for a 3 × 3 filter of a grey image, 27 of an RGB one; LeNet-5's C3's 150),
  * Wᵀ gets zero columns up to the next multiple, and col2im skips the columns they make. The forward
  * conv that ran there before, of dy by the flipped filter, has ci outputs a pixel and ran at 1.3–9
- * GFLOP/s on XNNPACK (see `paddedTaps`).
+ * GFLOP/s on XNNPACK (the figures at `byColumns`).
  *
  * Where gradwell's SIMD kernels do not run, it is a forward conv (XNNPACK's):
  * dx = conv2d(dy with s−1 zeros inserted between rows/columns, W rotated 180° with in/out channels
@@ -29,7 +29,7 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { convInfoOf, type ConvAttrs } from './conv-info';
+import { cachedTable, convInfoOf, type ConvAttrs } from './conv-info';
 import {
   type KernelArgs,
   type KernelCalls,
@@ -38,6 +38,7 @@ import {
   insertZeros,
 } from './kernel-calls';
 import { chunkOf } from './simd/direct-mat-mul';
+import { wholeTiles } from './simd/product-blocks';
 import {
   copyHeapBytes,
   FLOAT_BYTES,
@@ -52,22 +53,10 @@ import {
 /** The columns of at most this many bytes at a time (whole images; at least one image). */
 export const MAX_COLUMN_BYTES = 32 << 20;
 
-/**
- * The columns of each output pixel: the filter's `taps` (kh·kw·ci) rounded up to a multiple of 8, the
- * product's tile. Against XNNPACK's conv of the padded dy, which ran there before (one thread of the
- * 2-vCPU VM, alternated in one process: bench/conv-input-grad-ab.mjs): MNIST's first conv, 64 grey
- * 28 × 28 images from 32 channels (9 taps in 16 columns), 3.3–5.4 ms against 13.0–18.8; LeNet-5's C3
- * (150 taps in 152) 1.9–3.4 against 3.6–6.2; CIFAR's first conv (27 taps in 32) 1.9–2.5× as fast; a
- * generator's RGB head (`conv2dTranspose`, 5 × 5, stride 2) 1.5–2.5 ms against 17–26.
- */
-export function paddedTaps(taps: number): number {
-  return Math.ceil(taps / 8) * 8;
-}
-
 /** Images whose columns are made at a time, or 0 where there is nothing to compute. */
 export function columnImages(info: backend_util.Conv2DInfo): number {
   const { batchSize, outHeight, outWidth, outChannels, inChannels, filterHeight, filterWidth } = info;
-  const taps = paddedTaps(filterHeight * filterWidth * inChannels);
+  const taps = wholeTiles(filterHeight * filterWidth * inChannels);
   const imageBytes = outHeight * outWidth * taps * FLOAT_BYTES;
   if (batchSize * outHeight * outWidth * outChannels * taps === 0) return 0;
   return Math.min(batchSize, Math.floor(MAX_COLUMN_BYTES / imageBytes));
@@ -109,7 +98,6 @@ function scatterGeometry(info: backend_util.Conv2DInfo): ScatterGeometry {
 
 /** Scratch tables by geometry: the same layer (every step of a training run) reuses its table. */
 const scratchTables = new Map<string, Int32Array>();
-const MAX_TABLES = 64;
 
 /**
  * The int32 scratch of `byColumns`: the byte offset in dy of each of `rows` output pixels (k values
@@ -118,20 +106,16 @@ const MAX_TABLES = 64;
  * took a sixth of the op's 3 ms (a CPU profile).
  */
 function scratchOf(rows: number, k: number, geometry: ScatterGeometry | undefined): Int32Array {
-  const key = [rows, k, ...(geometry ?? [])].join(',');
-  let table = scratchTables.get(key);
-  if (table === undefined) {
+  return cachedTable(scratchTables, [rows, k, ...(geometry ?? [])].join(','), () => {
     const offsets = Math.ceil(rows / 4) * 4;
-    table = new Int32Array(offsets + (geometry === undefined ? 0 : 2 + geometry.length));
+    const table = new Int32Array(offsets + (geometry === undefined ? 0 : 2 + geometry.length));
     for (let i = 0; i < rows; i++) table[i] = i * k * FLOAT_BYTES;
     if (geometry !== undefined) {
       const chunk = chunkOf(k);
       table.set([k / chunk, chunk, ...geometry], offsets);
     }
-    if (scratchTables.size >= MAX_TABLES) scratchTables.clear();
-    scratchTables.set(key, table);
-  }
-  return table;
+    return table;
+  });
 }
 
 function byColumns(
@@ -145,7 +129,13 @@ function byColumns(
   const { backend } = calls;
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels: k } = info;
   const filterTaps = info.filterHeight * info.filterWidth * inChannels;
-  const taps = paddedTaps(filterTaps); // the columns of a pixel
+  // The columns of a pixel: the taps in whole tiles. Where they were not, XNNPACK's conv of the padded
+  // dy ran before; against it (one thread of the 2-vCPU VM, alternated in one process:
+  // bench/conv-input-grad-ab.mjs): MNIST's first conv, 64 grey 28 × 28 images from 32 channels (9 taps
+  // in 16 columns), 3.3–5.4 ms against 13.0–18.8; LeNet-5's C3 (150 taps in 152) 1.9–3.4 against
+  // 3.6–6.2; CIFAR's first conv (27 taps in 32) 1.9–2.5× as fast; a generator's RGB head
+  // (`conv2dTranspose`, 5 × 5, stride 2) 1.5–2.5 ms against 17–26.
+  const taps = wholeTiles(filterTaps);
   const pixels = outHeight * outWidth;
   // bytes an image of dy, of columns and of dx
   const [dyImage, colsImage, dxImage] = [pixels * k, pixels * taps, inHeight * inWidth * inChannels].map(

@@ -16,7 +16,7 @@
  * product (conv2d-backprop-input.ts), as dy · Wᵀ and a scatter.
  */
 import type { backend_util, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { convInfoOf, filterGradientWindow, type ConvAttrs } from './conv-info';
+import { cachedTable, convInfoOf, filterGradientWindow, type ConvAttrs } from './conv-info';
 import { type KernelArgs, type KernelCalls, composeKernels } from './kernel-calls';
 import {
   FLOAT_BYTES,
@@ -53,7 +53,6 @@ export function convTakesDirect(inChannels: number, xnnpackThreads: number, prod
 
 /** Row offsets by geometry: the same conv (every step of a training run) reuses its table. */
 const offsetTables = new Map<string, Int32Array>();
-const MAX_TABLES = 64;
 
 /** Byte offsets of each output pixel's window corner in the padded input [n, height, width, ci]. */
 function pixelOffsets(
@@ -64,18 +63,15 @@ function pixelOffsets(
 ): Int32Array {
   const { batchSize, outHeight, outWidth, strideHeight: sh, strideWidth: sw } = info;
   const key = [batchSize, outHeight, outWidth, height, width, inChannels, sh, sw].join(',');
-  let table = offsetTables.get(key);
-  if (table === undefined) {
+  return cachedTable(offsetTables, key, () => {
     const pixels = batchSize * outHeight * outWidth;
-    table = new Int32Array(Math.ceil(pixels / 4) * 4); // the padding entries stay 0, a valid offset
+    const table = new Int32Array(Math.ceil(pixels / 4) * 4); // the padding entries stay 0, a valid offset
     for (let n = 0, m = 0; n < batchSize; n++)
       for (let oy = 0; oy < outHeight; oy++)
         for (let ox = 0; ox < outWidth; ox++, m++)
           table[m] = ((n * height + oy * sh) * width + ox * sw) * inChannels * FLOAT_BYTES;
-    if (offsetTables.size >= MAX_TABLES) offsetTables.clear();
-    offsetTables.set(key, table);
-  }
-  return table;
+    return table;
+  });
 }
 
 export function directConv2D(

@@ -15,8 +15,8 @@ import { expectTensorsClose } from '@gradwell/test-utils';
 import { Conv2d, Dense, flatten, maxPool2d, sequential, setupBackend } from '../../index';
 import { spawnKernelWorker } from '../../backend/node-threads';
 import { KernelPool, type KernelWorker } from './kernel-pool';
-import { MIN_SHARED_WORK } from './product-blocks';
-import { columnImages, imagesPerGroup, MAX_COLUMN_BYTES, paddedTaps } from '../conv2d-backprop-input';
+import { MIN_SHARED_WORK, wholeTiles } from './product-blocks';
+import { columnImages, imagesPerGroup, MAX_COLUMN_BYTES } from '../conv2d-backprop-input';
 import { SIMD_KERNELS_SHARED } from './simd-binary.generated';
 import { simdKernelPoolFor, simdKernelThreads, type SimdKernels } from './simd-kernels';
 
@@ -383,7 +383,7 @@ describe('through tfjs on two threads', () => {
   test("an RGB image's input gradient: 27 taps in 32 columns a pixel, shared by groups and equal to the cpu backend", async () => {
     // 100 × 100 pixels of 32 columns (1.28 MB) an image: all 12 images at a time, groups of one image
     const info = tf.backend_util.computeConv2DInfo([12, 102, 102, 3], [3, 3, 3, 16], 1, 1, 'valid');
-    expect(paddedTaps(27)).toBe(32);
+    expect(wholeTiles(27)).toBe(32);
     expect(columnImages(info)).toBe(12);
     const make = () => {
       const dy = tf.randomUniform<tf.Rank.R4>([12, 100, 100, 16], -1, 1, 'float32', 17);

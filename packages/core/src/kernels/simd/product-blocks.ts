@@ -17,6 +17,15 @@ export const TILE_ROWS = 4;
 export const TILE_COLUMNS = 8;
 
 /**
+ * `columns` rounded up to whole tiles: the columns a product computes for an output of `columns`
+ * (a conv's input gradient with its filter's taps, a filter gradient with its output channels, padded
+ * with zeros where they are not a multiple of TILE_COLUMNS).
+ */
+export function wholeTiles(columns: number): number {
+  return Math.ceil(columns / TILE_COLUMNS) * TILE_COLUMNS;
+}
+
+/**
  * Multiply-adds below which a product runs on the calling thread alone (≈ 100 µs of work). Measured on
  * two threads of the 2-vCPU benchmark VM, products A·Bᵀ of 128 × k × 256 one after another, alone vs
  * shared: 64 vs 86 µs at 0.3 M multiply-adds, 83 vs 101 at 1 M, 101–106 vs 119–123 at 2 M, 190–201 vs
