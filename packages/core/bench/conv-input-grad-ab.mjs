@@ -16,6 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { setSimdKernels, setupBackend } from '@gradwell/core';
+import { alternatedMedians } from './alternate.mjs';
 import { heapOffset, otherBuildKernels, withKernel } from './other-build.mjs';
 
 const [file, rounds = 3, calls = 8] = [process.argv[2], ...process.argv.slice(3).map(Number)];
@@ -71,15 +72,6 @@ const CASES = [
   [[16, 32, 32, 3], [5, 5, 3, 64], 2, 'same', "a generator's RGB head: conv2dTranspose, stride 2"],
   [[64, 13, 13, 32], [3, 3, 32, 64], 1, 'valid', "the benchmark CNN's second conv (288 taps)"],
 ];
-const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
-function time(f) {
-  const start = performance.now();
-  const out = f();
-  out.dataSync(); // the wasm kernels return when done; this only reads the output's values
-  const ms = performance.now() - start;
-  out.dispose();
-  return ms;
-}
 for (const [shape, filterShape, stride, pad, what] of CASES) {
   const [kh, kw, ci, co] = filterShape;
   const info = tf.backend_util.computeConv2DInfo(shape, filterShape, stride, 1, pad);
@@ -110,13 +102,10 @@ for (const [shape, filterShape, stride, pad, what] of CASES) {
   console.log(`${label} (largest difference from XNNPACK ${error.toExponential(1)} of its largest${check})`);
   for (let round = 1; round <= rounds; round++) {
     const names = Object.keys(ways).filter((name) => name !== 'xnnpack' || ways.before !== ways.xnnpack);
-    const times = Object.fromEntries(names.map((name) => [name, []]));
-    for (let i = -2; i < calls; i++)
-      for (const name of names) {
-        const ms = time(ways[name]);
-        if (i >= 0) times[name].push(ms);
-      }
-    const [ours, before, xnnpack] = names.map((name) => median(times[name]));
+    const [ours, before, xnnpack] = alternatedMedians(
+      names.map((name) => ways[name]),
+      calls,
+    );
     const rate = (ms) => `${ms.toFixed(2)} ms (${(flop / ms / 1e6).toFixed(1)} GFLOP/s)`;
     const was = ways.before === ways.xnnpack ? 'before (XNNPACK)' : 'the other build';
     const info = xnnpack === undefined ? '' : `; XNNPACK ${rate(xnnpack)}`;

@@ -13,6 +13,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Conv2d, Dense, flatten, maxPool2d, sequential, setSimdKernels, setupBackend } from '@gradwell/core';
 import { makeBatch, makeStep } from './models.mjs';
+import { alternatedMedians } from './alternate.mjs';
 import { heapOffset, otherBuildKernels, withKernel } from './other-build.mjs';
 
 const [file, rounds = 3, calls = 8] = [process.argv[2], ...process.argv.slice(3).map(Number)];
@@ -69,15 +70,6 @@ const CASES = [
   [32, 28, 28, 128, 128, 3],
   [64, 13, 13, 32, 64, 3], // the benchmark CNN's second conv: below a segment, unchanged
 ];
-const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
-function time(f) {
-  const start = performance.now();
-  const out = f();
-  out.dataSync(); // the output's values are there (the wasm kernels return when done; this is cheap)
-  const ms = performance.now() - start;
-  out.dispose();
-  return ms;
-}
 for (const [n, h, w, ci, co, k] of CASES) {
   const x = tf.randomNormal([n, h, w, ci], 0, 1, 'float32', 1);
   const f = tf.randomNormal([k, k, ci, co], 0, 0.1, 'float32', 2);
@@ -98,13 +90,7 @@ for (const [n, h, w, ci, co, k] of CASES) {
   const same = tf.tidy(() => tf.all(tf.equal(a, b)).dataSync()[0] === 1);
   tf.dispose([a, b]);
   for (let round = 1; round <= rounds; round++) {
-    const times = { ours: [], theirs: [], xnnpack: [] };
-    for (let i = -2; i < calls; i++)
-      for (const [name, way] of Object.entries(ways)) {
-        const ms = time(way);
-        if (i >= 0) times[name].push(ms);
-      }
-    const [ours, theirs, xnnpack] = Object.values(times).map(median);
+    const [ours, theirs, xnnpack] = alternatedMedians(Object.values(ways), calls);
     const rate = (ms) => `${ms.toFixed(1)} ms (${(flop / ms / 1e6).toFixed(1)} GFLOP/s)`;
     console.log(
       `[${n}, ${h}, ${w}, ${ci}] * ${k}×${k}×${co}, round ${round}: this build ${rate(ours)}, ` +
@@ -138,14 +124,8 @@ const batch = makeBatch([32, 32, 32, 3]);
 const models = [makeModel(), makeModel()];
 const steps = models.map((model) => makeStep(model, batch));
 for (let round = 1; round <= rounds; round++) {
-  const times = [[], []];
-  for (let r = -3; r < 2 * calls; r++)
-    steps.forEach((step, i) => {
-      const start = performance.now();
-      withKernel(tf, i === 0 ? ours : theirs, step);
-      if (r >= 0) times[i].push(performance.now() - start);
-    });
-  const [mine, before] = times.map(median);
+  const runs = steps.map((step, i) => () => withKernel(tf, i === 0 ? ours : theirs, step));
+  const [mine, before] = alternatedMedians(runs, 2 * calls, 3);
   console.log(
     `VGG-style CNN step ([32, 32, 32, 3]; conv64-pool-conv128-pool-conv256-conv256-pool-dense10), round ` +
       `${round}: this build's Conv2D ${mine.toFixed(1)} ms, the other's ${before.toFixed(1)} ms, ${(before / mine).toFixed(2)}×`,

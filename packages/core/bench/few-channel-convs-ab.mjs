@@ -15,11 +15,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Conv2d, Dense, flatten, maxPool2d, sequential, setSimdKernels, setupBackend } from '@gradwell/core';
 import { makeBatch, makeStep } from './models.mjs';
+import { alternatedMedians } from './alternate.mjs';
 import { withKernel } from './other-build.mjs';
 
 const [rounds = 3, calls = 8] = process.argv.slice(2).map(Number);
 await setupBackend({ threads: 1 });
-const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
 const offSimd = (f) => {
   setSimdKernels(false);
   try {
@@ -51,16 +51,7 @@ for (const [shape, filterShape, pad, what] of CASES) {
     const error = tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] / tf.max(tf.abs(b)).dataSync()[0]);
     tf.dispose([a, b]);
     for (let round = 1; round <= rounds; round++) {
-      const times = [[], []];
-      for (let i = -2; i < calls; i++)
-        [op, () => offSimd(op)].forEach((way, k) => {
-          const start = performance.now();
-          const out = way();
-          out.dataSync();
-          if (i >= 0) times[k].push(performance.now() - start);
-          out.dispose();
-        });
-      const [ours, before] = times.map(median);
+      const [ours, before] = alternatedMedians([op, () => offSimd(op)], calls);
       const rate = (ms) => `${ms.toFixed(2)} ms (${(flop / ms / 1e6).toFixed(1)} GFLOP/s)`;
       console.log(
         `  ${name}, round ${round}: this build ${rate(ours)}, before (XNNPACK) ${rate(before)}, ` +
@@ -112,14 +103,11 @@ const variants = [
 });
 for (let i = 0; i < 20; i++) variants.forEach((v) => v.run());
 for (let round = 1; round <= rounds; round++) {
-  const times = variants.map(() => []);
-  for (let i = 0; i < 5 * calls; i++)
-    variants.forEach((v, k) => {
-      const start = performance.now();
-      v.run();
-      times[k].push(performance.now() - start);
-    });
-  const [ours, ...others] = times.map(median);
+  const [ours, ...others] = alternatedMedians(
+    variants.map((v) => v.run),
+    5 * calls,
+    0,
+  );
   const against = others.map(
     (ms, k) => `${variants[k + 1].label} ${ms.toFixed(2)} (${(ms / ours).toFixed(2)}×)`,
   );

@@ -11,6 +11,7 @@
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { setupBackend } from '@gradwell/core';
+import { alternatedMedians } from './alternate.mjs';
 import { heapOffset, otherBuildKernels, withKernel } from './other-build.mjs';
 
 const [rounds = 3, calls = 8] = process.argv.slice(2).map(Number);
@@ -65,7 +66,6 @@ const CASES = [
   [32, 13, 13, 128, 256, 'same'],
   [32, 28, 28, 128, 128, 'same'],
 ];
-const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
 for (const [n, h, w, ci, co, mode] of CASES) {
   const [outH, outW] = mode === 'same' ? [h, w] : [h - 2, w - 2];
   const x = tf.randomNormal([n, h, w, ci], 0, 1, 'float32', 1);
@@ -84,16 +84,10 @@ for (const [n, h, w, ci, co, mode] of CASES) {
   tf.dispose([a, b]);
   const flop = 2 * n * outH * outW * 9 * ci * co;
   for (let round = 1; round <= rounds; round++) {
-    const times = [[], []];
-    for (let i = -2; i < calls; i++)
-      [ours, unpadded].forEach((kernel, k) => {
-        const start = performance.now();
-        const out = run(kernel);
-        out.dataSync();
-        if (i >= 0) times[k].push(performance.now() - start);
-        out.dispose();
-      });
-    const [padded, before] = times.map(median);
+    const [padded, before] = alternatedMedians(
+      [ours, unpadded].map((kernel) => () => run(kernel)),
+      calls,
+    );
     const rate = (ms) => `${ms.toFixed(1)} ms (${(flop / ms / 1e6).toFixed(1)} GFLOP/s)`;
     console.log(
       `[${n}, ${h}, ${w}, ${ci}] → 3×3×${co} filter gradient, '${mode}', round ${round}: pixels padded ` +
