@@ -28,13 +28,13 @@ export function numberFlag(
 ): number | undefined {
   if (raw === undefined) return undefined;
   const value = typeof raw === 'number' ? raw : Number(raw);
-  const wanted = [
-    integer ? 'an integer' : 'a number',
+  const range = [
     min !== undefined ? `${minInclusive ? '≥' : '>'} ${min}` : '',
     max !== undefined ? `≤ ${max}` : '',
   ]
     .filter(Boolean)
-    .join(' ');
+    .join(' and ');
+  const wanted = `${integer ? 'an integer' : 'a number'}${range === '' ? '' : ` ${range}`}`;
   const ok =
     Number.isFinite(value) &&
     (!integer || Number.isInteger(value)) &&

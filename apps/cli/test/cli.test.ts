@@ -283,6 +283,52 @@ describe('train', () => {
       /neither mnist, fashion-mnist, spirals nor a folder/,
     );
     expectOneLineError(run(['train', '--bogus']), 2, /unknown option '--bogus'/);
+    expectOneLineError(
+      run(['train', '--hidden', '32,,32']),
+      2,
+      /--hidden must be a comma-separated list without empty items, got "32,,32" — separate the items of --hidden by single commas/,
+    );
+    expectOneLineError(
+      run(['train', '--diagnostics', 'epoch,']),
+      2,
+      /--diagnostics must be a comma-separated/,
+    );
+    // options that act only beside another, given where they would do nothing
+    expectOneLineError(
+      run(['train', '--freeze', 'dense1']),
+      2,
+      /--freeze keeps layers of the --init-from model fixed, and no --init-from is given — add --init-from/,
+    );
+    expectOneLineError(
+      run(['train', '--new-head']),
+      2,
+      /--new-head replaces the last layer of the --init-from model/,
+    );
+    expectOneLineError(
+      run(['train', '--model', 'cnn', '--hidden', '32']),
+      2,
+      /--hidden sets the widths of the mlp preset, and the model here is 'cnn' — drop --hidden/,
+    );
+    expectOneLineError(
+      run(['lr-find', '--init-from', scratch, '--hidden', '32']),
+      2,
+      /--hidden sets the widths of the mlp preset, and the model here is --init-from/,
+    );
+    expectOneLineError(
+      run(['train', '--dataset', 'spirals', '--image-size', '16']),
+      2,
+      /--image-size resizes the images of a folder dataset, and --dataset is 'spirals'/,
+    );
+    expectOneLineError(
+      run(['train', '--data-dir', scratch]),
+      2,
+      /--data-dir locates Fashion-MNIST's idx files, and --dataset is 'mnist'/,
+    );
+    expectOneLineError(
+      run(['train', '--dropout', '1']),
+      2,
+      /--dropout must be a number ≥ 0 and ≤ 0\.99, got '1'/,
+    );
     expectOneLineError(run(['train', '--resume']), 2, /--resume continues the run saved in --checkpoint-dir/);
     const broken = path.join(scratch, 'broken.json');
     writeFileSync(broken, '{"layers": [');

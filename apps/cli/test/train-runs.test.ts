@@ -275,7 +275,7 @@ describe('run configs', () => {
     expectOneLineError(
       run(['train', '--config', bad]),
       2,
-      /config 'dropout' must be a number ≥ 0 ≤ 0.99, got '2'/,
+      /config 'dropout' must be a number ≥ 0 and ≤ 0.99, got '2'/,
     );
     writeFileSync(bad, '{ not json');
     expectOneLineError(run(['train', '--config', bad]), 2, /is not valid JSON/);

@@ -15,10 +15,23 @@ export const flag = (value: unknown, name: string): boolean => {
   if (typeof value === 'boolean') return value;
   throw new CliError(`${name} is a switch (true or false), got ${JSON.stringify(value)}`, `e.g. ${name}`, 2);
 };
-export const list = (value: unknown): string[] =>
-  (Array.isArray(value) ? value.map(String) : String(value).split(','))
-    .map((item) => item.trim())
-    .filter(Boolean);
+/**
+ * A comma-separated list, or a config file's array (which may be empty: a run's config.json holds
+ * `"plugin": []`): each item trimmed; an empty item ('32,,32', a trailing comma, or the empty string) is
+ * an error naming the option, never dropped.
+ */
+export const list = (value: unknown, name: string): string[] => {
+  const items = (Array.isArray(value) ? value.map(String) : String(value).split(',')).map((item) =>
+    item.trim(),
+  );
+  if (items.some((item) => item === ''))
+    throw new CliError(
+      `${name} must be a comma-separated list without empty items, got ${JSON.stringify(value)}`,
+      `separate the items of ${name} by single commas, none at either end`,
+      2,
+    );
+  return items;
+};
 export const choice =
   <T extends string>(choices: readonly T[]) =>
   (value: unknown, name: string): T => {

@@ -110,7 +110,7 @@ export const TRAIN_OPTIONS: readonly OptionSpec[] = [
     key: 'freeze',
     flag: '--freeze <layer,...>',
     description: 'with --init-from: keep these layers fixed (names as gradwell inspect lists them)',
-    read: (v) => list(v),
+    read: list,
   },
   {
     key: 'newHead',
@@ -124,7 +124,7 @@ export const TRAIN_OPTIONS: readonly OptionSpec[] = [
     flag: '--hidden <units,...>',
     description: 'hidden layer widths of the mlp preset',
     default: [512, 256],
-    read: (v, n) => list(v).map((h) => integer(1)(h, n)),
+    read: (v, n) => list(v, n).map((h) => integer(1)(h, n)),
   },
   {
     key: 'init',
@@ -239,7 +239,7 @@ export const TRAIN_OPTIONS: readonly OptionSpec[] = [
     flag: '--plugin <module>',
     description: 'register the activation plugins a module exports (repeatable)',
     default: [],
-    read: (v) => list(v),
+    read: list,
     resumable: true,
     repeatable: true,
   },
@@ -269,7 +269,7 @@ export const TRAIN_OPTIONS: readonly OptionSpec[] = [
     flag: '--diagnostics <when,...>',
     description: 'per-layer diagnostics at init, after each epoch and/or at the end (default end)',
     default: ['end'],
-    read: (v, n) => list(v).map((w) => choice(DIAGNOSTICS_WHEN)(w, n)),
+    read: (v, n) => list(v, n).map((w) => choice(DIAGNOSTICS_WHEN)(w, n)),
     resumable: true,
   },
   {

@@ -83,7 +83,55 @@ export function resolveTrainConfig(command: Command, file?: Partial<Record<Key, 
     else if (raw !== undefined) config[option.key] = option.read(raw, name);
     else if (option.default !== undefined) config[option.key] = option.default;
   }
+  checkOptionsApply(config as unknown as TrainConfig, given);
   return config as unknown as TrainConfig;
+}
+
+const BUILT_IN_DATASETS = ['mnist', 'fashion-mnist', 'spirals'];
+
+/**
+ * Options that act only beside another (`--freeze` on an `--init-from` model, `--hidden` on the mlp
+ * preset, …), given where they would do nothing: an error naming both, never silently ignored. Options
+ * that every run's config.json holds at their defaults (`hidden`, `imageSize`) count only where the
+ * command line gives them.
+ */
+function checkOptionsApply(config: TrainConfig, given: Set<Key>): void {
+  const refuse = (key: Key, why: string, fix: string) => {
+    throw new CliError(`${flagName(key)} ${why}`, fix, 2);
+  };
+  if (config.initFrom === undefined) {
+    if (config.freeze !== undefined)
+      refuse(
+        'freeze',
+        'keeps layers of the --init-from model fixed, and no --init-from is given',
+        'add --init-from <model>, or drop --freeze',
+      );
+    if (config.newHead)
+      refuse(
+        'newHead',
+        'replaces the last layer of the --init-from model, and no --init-from is given',
+        'add --init-from <model>, or drop --new-head',
+      );
+  }
+  if (given.has('hidden') && (config.model !== 'mlp' || config.initFrom !== undefined))
+    refuse(
+      'hidden',
+      `sets the widths of the mlp preset, and the model here is ${config.initFrom === undefined ? `'${config.model}'` : `--init-from '${config.initFrom}'`}`,
+      'drop --hidden, or use --model mlp',
+    );
+  const { dataset } = config;
+  if (given.has('imageSize') && BUILT_IN_DATASETS.includes(dataset))
+    refuse(
+      'imageSize',
+      `resizes the images of a folder dataset, and --dataset is '${dataset}'`,
+      'drop --image-size',
+    );
+  if (config.dataDir !== undefined && dataset !== 'fashion-mnist')
+    refuse(
+      'dataDir',
+      `locates Fashion-MNIST's idx files, and --dataset is '${dataset}'`,
+      'drop --data-dir, or use --dataset fashion-mnist',
+    );
 }
 
 /**
