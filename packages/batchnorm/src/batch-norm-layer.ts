@@ -43,6 +43,7 @@ export class BatchNorm extends RunningStatisticsLayer {
 
   constructor(args: BatchNormArgs = {}) {
     super(args, 'batchNorm');
+    BATCH_NORM_CONFIG.assertArgs(args);
     this.gradient = args.gradient ?? 'fused';
     assertOneOf('batchNorm', 'gradient', this.gradient, ['fused', 'autodiff']);
   }

@@ -40,6 +40,7 @@ export class BatchRenorm extends RunningStatisticsLayer {
 
   constructor(args: BatchRenormArgs = {}) {
     super(args, 'batchRenorm');
+    BATCH_RENORM_CONFIG.assertArgs(args);
     this.rMax = args.rMax ?? 3;
     this.dMax = args.dMax ?? 5;
     assertInRange('batchRenorm', 'rMax', this.rMax, { min: 1 });

@@ -24,6 +24,7 @@ export class GroupNorm extends NormalizationLayer {
 
   constructor(args: GroupNormArgs = {}) {
     super(args, 'groupNorm', 1e-5);
+    GROUP_NORM_CONFIG.assertArgs(args);
     this.groups = args.groups ?? 32;
     assertPositiveInteger('groupNorm', 'groups', this.groups);
   }

@@ -17,6 +17,7 @@ export class LayerNorm extends NormalizationLayer {
 
   constructor(args: LayerNormArgs = {}) {
     super(args, 'layerNorm');
+    LAYER_NORM_CONFIG.assertArgs(args);
   }
 
   protected override createWeights(inputShape: readonly number[], random: RandomSource): void {

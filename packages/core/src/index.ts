@@ -52,6 +52,7 @@ export {
   type TrainingParams,
 } from './callbacks';
 export {
+  assertKnownOptions,
   createRegistry,
   UnknownNameError,
   editDistance,

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { createRegistry, editDistance, findNearestName } from './registry';
+import { assertKnownOptions, createRegistry, editDistance, findNearestName } from './registry';
+import { GradwellArgumentError } from './validation';
 
 describe('createRegistry', () => {
   const make = () => {
@@ -51,4 +52,37 @@ test('editDistance and findNearestName', () => {
   expect(editDistance('gleu', 'gelu')).toBe(1);
   expect(findNearestName('heNormall', ['heNormal', 'heUniform'])).toBe('heNormal');
   expect(findNearestName('zzzzzz', ['relu'])).toBeUndefined();
+});
+
+describe('assertKnownOptions', () => {
+  test('known keys and no options pass', () => {
+    expect(() => assertKnownOptions('dense', Object.create(null) as object, ['units'])).not.toThrow();
+    expect(() => assertKnownOptions('dense', { units: 3, name: 'd' }, ['units', 'name'])).not.toThrow();
+    expect(() => assertKnownOptions('dense', {}, ['units'])).not.toThrow();
+    expect(() => assertKnownOptions('dense', undefined, ['units'])).not.toThrow();
+  });
+
+  test('an unknown key names it, the nearest known key and all of them', () => {
+    const call = () => assertKnownOptions('dense', { units: 3, activaton: 'relu' }, ['units', 'activation']);
+    expect(call).toThrow(GradwellArgumentError);
+    expect(call).toThrow(
+      "dense: unknown option 'activaton' (did you mean 'activation'?); its options are units, activation.",
+    );
+    expect(() => assertKnownOptions('uniform', { minval: 1 }, ['min', 'max'])).toThrow(
+      "uniform: unknown option 'minval'; its options are min, max.",
+    );
+    expect(() => assertKnownOptions('uniform', { maxval: 1 }, ['min', 'max'], { maxval: 'max' })).toThrow(
+      "uniform: unknown option 'maxval' (did you mean 'max'?); its options are min, max.",
+    );
+    expect(() => assertKnownOptions('zeros', { gain: 2 }, [])).toThrow(
+      "zeros: unknown option 'gain'; it takes no options.",
+    );
+  });
+
+  test('options that are not an object are an error', () => {
+    for (const bad of [null, 3, 'relu', [1], new Map(), new (class Options {})()])
+      expect(() => assertKnownOptions('dense', bad, ['units'])).toThrow(
+        /dense: argument 'options' must be an object of options/,
+      );
+  });
 });

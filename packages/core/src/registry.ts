@@ -3,7 +3,7 @@
  * (never a silent overwrite); a miss lists the known names and the nearest one; aliases resolve to the
  * canonical name. Registries are filled from explicit lists, never as a side effect of an import.
  */
-import { describeValue } from './validation';
+import { describeValue, GradwellArgumentError } from './validation';
 
 export interface RegisterOptions {
   /** Other names that resolve to this entry (e.g. `silu` for `swish`). */
@@ -55,6 +55,41 @@ export function findNearestName(name: string, candidates: readonly string[]): st
     }
   }
   return best !== undefined && bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+}
+
+/**
+ * An options object holds only the keys `known`: TypeScript refuses another key in a literal, JavaScript
+ * would let it pass without a word (`{ activaton: 'relu' }`, Keras's `stddev` for `std`). An unknown key
+ * is an error naming it, the nearest known one (or the one `otherNames` gives for it) and all of them.
+ * `options` undefined passes; anything but a plain object (a tensor, an array, a class instance) is an
+ * error.
+ */
+export function assertKnownOptions(
+  context: string,
+  options: unknown,
+  known: readonly string[],
+  /** Other libraries' names for known options, suggested for them: `{ stddev: 'std' }` (Keras). */
+  otherNames: Readonly<Record<string, string>> = {},
+): void {
+  if (options === undefined) return;
+  // a plain object: a tensor, an array or a class instance in its place is an argument out of order
+  const prototype: unknown =
+    options === null || typeof options !== 'object' ? undefined : Object.getPrototypeOf(options);
+  if (prototype !== Object.prototype && prototype !== null)
+    throw new GradwellArgumentError(context, 'options', 'an object of options', options);
+  const given = options as Record<string, unknown>;
+  for (const key of Object.keys(given)) {
+    if (known.includes(key)) continue;
+    const other = Object.hasOwn(otherNames, key) ? otherNames[key] : undefined;
+    const nearest = other !== undefined && known.includes(other) ? other : findNearestName(key, known);
+    throw GradwellArgumentError.because(
+      context,
+      key,
+      `unknown option '${key}'${nearest === undefined ? '' : ` (did you mean '${nearest}'?)`}; ` +
+        (known.length === 0 ? 'it takes no options.' : `its options are ${known.join(', ')}.`),
+      given[key],
+    );
+  }
 }
 
 /** A name no registry entry (or alias) has; the message lists the known names and the nearest one. */

@@ -4,6 +4,7 @@
  * model: the same seed gives the same tensor on every backend.
  */
 import {
+  assertKnownOptions,
   createRandom,
   getGlobalRandom,
   GradwellArgumentError,
@@ -32,6 +33,23 @@ function checkShape(context: string, shape: unknown): asserts shape is readonly 
   if (!Array.isArray(shape) || shape.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 0))
     throw new GradwellArgumentError(context, 'shape', 'a list of non-negative integers', shape);
 }
+
+/** Keras's and PyTorch's names for gradwell's initialiser options, suggested when one is given. */
+export const OTHER_OPTION_NAMES: Readonly<Record<string, string>> = {
+  stddev: 'std',
+  minval: 'min',
+  maxval: 'max',
+  a: 'negativeSlope',
+  negative_slope: 'negativeSlope',
+};
+
+/** An initialiser's options hold only `known` (see core's `assertKnownOptions`); Keras's names suggested. */
+export function checkOptions(context: string, options: unknown, known: readonly string[]): void {
+  assertKnownOptions(context, options, known, OTHER_OPTION_NAMES);
+}
+
+/** The options of an initialiser that takes none: `zeros()`; `zeros({ gain: 2 })` is an error. */
+export type NoOptions = Record<string, never>;
 
 /** Builds an initialiser from its class name, config and sampling function. */
 export function makeInitializer(

@@ -7,7 +7,7 @@
  */
 import { eye, mul, tensor } from '@tensorflow/tfjs-core';
 import { assertInRange, GradwellArgumentError, type RandomSource } from '@gradwell/core';
-import { makeInitializer, type GradwellInitializer } from './initializer';
+import { checkOptions, makeInitializer, type GradwellInitializer } from './initializer';
 
 /** Q (rows × cols, rows ≥ cols) with orthonormal columns, from a rows × cols matrix `a` (row-major). */
 export function orthonormalColumns(a: Float64Array, rows: number, cols: number): Float64Array {
@@ -77,7 +77,9 @@ function sampleOrthogonal(shape: number[], random: RandomSource, gain: number): 
 }
 
 /** An orthogonal matrix (or tensor flattened to one), times `gain` (default 1). */
-export function orthogonal({ gain = 1 }: { gain?: number } = {}): GradwellInitializer {
+export function orthogonal(options: { gain?: number } = {}): GradwellInitializer {
+  checkOptions('orthogonal', options, ['gain']);
+  const { gain = 1 } = options;
   assertInRange('orthogonal', 'gain', gain, { min: 0, minInclusive: false });
   return makeInitializer('orthogonal', { gain }, (shape, random) =>
     tensor(sampleOrthogonal(shape, random, gain), shape),
@@ -85,7 +87,9 @@ export function orthogonal({ gain = 1 }: { gain?: number } = {}): GradwellInitia
 }
 
 /** gain × the identity matrix (square 2-D weights only): each unit starts as a copy of one input. */
-export function identity({ gain = 1 }: { gain?: number } = {}): GradwellInitializer {
+export function identity(options: { gain?: number } = {}): GradwellInitializer {
+  checkOptions('identity', options, ['gain']);
+  const { gain = 1 } = options;
   assertInRange('identity', 'gain', gain, { min: 0, minInclusive: false });
   return makeInitializer('identity', { gain }, (shape) => {
     if (shape.length !== 2 || shape[0] !== shape[1]) {

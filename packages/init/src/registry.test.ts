@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { initializerFor } from './gain';
 import { getInitializer, initializerFromConfig, listInitializerAliases, listInitializers } from './registry';
+import { uniform } from './basic';
+import { glorotUniform, heNormal } from './variance-scaling';
 
 describe('initializer registry', () => {
   test('every name round-trips: created className and config rebuild the same initialiser', () => {
@@ -32,9 +34,24 @@ describe('initializer registry', () => {
 
   test('an option the initialiser does not take is refused, not ignored', () => {
     expect(() => getInitializer('normal', { stddev: 0.1 })).toThrow(
-      "getInitializer: 'normal' has no option 'stddev'; its options: mean, std.",
+      "normal: unknown option 'stddev' (did you mean 'std'?); its options are mean, std.",
     );
     expect(getInitializer('normal', { std: 0.1 }).getConfig()).toEqual({ mean: 0, std: 0.1 });
+    // every factory called directly too (TypeScript refuses these; JavaScript passed them silently)
+    const call = (factory: unknown, options: unknown) => () => (factory as (o: unknown) => unknown)(options);
+    expect(call(uniform, { minval: -1, maxval: 1 })).toThrow(
+      "uniform: unknown option 'minval' (did you mean 'min'?); its options are min, max.",
+    );
+    expect(call(heNormal, { a: 0.1 })).toThrow(
+      "heNormal: unknown option 'a' (did you mean 'negativeSlope'?)",
+    );
+    expect(call(glorotUniform, { gian: 2 })).toThrow(
+      "glorotUniform: unknown option 'gian' (did you mean 'gain'?)",
+    );
+    for (const name of listInitializers())
+      expect(() => getInitializer(name, { notAnOption: 1 }), name).toThrow(
+        new RegExp(`^${name}: unknown option 'notAnOption'; (its options are|it takes no options)`),
+      );
   });
 });
 

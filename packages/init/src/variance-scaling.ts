@@ -16,7 +16,7 @@
  * variance after cutting at ±2σ is still scale/n (as Keras does).
  */
 import { assertInRange, assertOneOf, computeFans } from '@gradwell/core';
-import { makeInitializer, type GradwellInitializer } from './initializer';
+import { checkOptions, makeInitializer, type GradwellInitializer, type NoOptions } from './initializer';
 
 export type FanMode = 'fanIn' | 'fanOut' | 'fanAvg';
 export type Distribution = 'normal' | 'truncatedNormal' | 'uniform';
@@ -63,24 +63,24 @@ function checkModeAndDistribution(context: string, mode: FanMode, distribution: 
   assertOneOf(context, 'distribution', distribution, ['normal', 'truncatedNormal', 'uniform']);
 }
 
-export function varianceScaling({
-  scale = 1,
-  mode = 'fanIn',
-  distribution = 'truncatedNormal',
-}: VarianceScalingOptions = {}): GradwellInitializer {
+export function varianceScaling(options: VarianceScalingOptions = {}): GradwellInitializer {
+  checkOptions('varianceScaling', options, ['scale', 'mode', 'distribution']);
+  const { scale = 1, mode = 'fanIn', distribution = 'truncatedNormal' } = options;
   assertInRange('varianceScaling', 'scale', scale, { min: 0, minInclusive: false });
   checkModeAndDistribution('varianceScaling', mode, distribution);
   return scaled('varianceScaling', { scale, mode, distribution }, scale, mode, distribution);
 }
 
 /** Glorot & Bengio's "standard" U[−1/√fanIn, 1/√fanIn] (n·Var = 1/3), the baseline they compared against. */
-export const glorotStandard = (): GradwellInitializer =>
-  scaled('glorotStandard', {}, 1 / 3, 'fanIn', 'uniform');
+export function glorotStandard(options?: NoOptions): GradwellInitializer {
+  checkOptions('glorotStandard', options, []);
+  return scaled('glorotStandard', {}, 1 / 3, 'fanIn', 'uniform');
+}
 
 /** The lecture's σ = 1/√fan-in — LeCun's scheme (uniform by default: identical to `lecunUniform`). */
-export function fanIn({
-  distribution = 'uniform',
-}: { distribution?: Distribution } = {}): GradwellInitializer {
+export function fanIn(options: { distribution?: Distribution } = {}): GradwellInitializer {
+  checkOptions('fanIn', options, ['distribution']);
+  const { distribution = 'uniform' } = options;
   checkModeAndDistribution('fanIn', 'fanIn', distribution);
   return scaled('fanIn', { distribution }, 1, 'fanIn', distribution);
 }
@@ -93,11 +93,9 @@ export interface GlorotOptions {
   gain?: number;
 }
 
-function glorot(
-  className: string,
-  distribution: Distribution,
-  { gain = 1 }: GlorotOptions,
-): GradwellInitializer {
+function glorot(className: string, distribution: Distribution, options: GlorotOptions): GradwellInitializer {
+  checkOptions(className, options, ['gain']);
+  const { gain = 1 } = options;
   assertInRange(className, 'gain', gain, { min: 0, minInclusive: false });
   return scaled(className, { gain }, gain * gain, 'fanAvg', distribution);
 }
@@ -111,8 +109,10 @@ export const glorotNormal = (options: GlorotOptions = {}): GradwellInitializer =
   glorot('glorotNormal', 'normal', options);
 
 /** U[−r, r], r = 4·√(6/(fanIn + fanOut)): Glorot & Bengio's range for sigmoid units (σ′(0) = 1/4). */
-export const glorotSigmoidUniform = (): GradwellInitializer =>
-  scaled('glorotSigmoidUniform', {}, 16, 'fanAvg', 'uniform');
+export function glorotSigmoidUniform(options?: NoOptions): GradwellInitializer {
+  checkOptions('glorotSigmoidUniform', options, []);
+  return scaled('glorotSigmoidUniform', {}, 16, 'fanAvg', 'uniform');
+}
 
 export interface HeOptions {
   /** Default 'fanIn' (preserves forward variance); 'fanOut' preserves backward variance. */
@@ -121,11 +121,9 @@ export interface HeOptions {
   negativeSlope?: number;
 }
 
-function he(
-  className: string,
-  distribution: Distribution,
-  { mode = 'fanIn', negativeSlope = 0 }: HeOptions,
-): GradwellInitializer {
+function he(className: string, distribution: Distribution, options: HeOptions): GradwellInitializer {
+  checkOptions(className, options, ['mode', 'negativeSlope']);
+  const { mode = 'fanIn', negativeSlope = 0 } = options;
   assertOneOf(className, 'mode', mode, ['fanIn', 'fanOut']);
   assertInRange(className, 'negativeSlope', negativeSlope, { min: 0 });
   return scaled(
@@ -145,7 +143,13 @@ export const heUniform = (options: HeOptions = {}): GradwellInitializer =>
   he('heUniform', 'uniform', options);
 
 /** N(0, 1/fanIn): with SELU, self-normalising (Klambauer et al. 2017). */
-export const lecunNormal = (): GradwellInitializer => scaled('lecunNormal', {}, 1, 'fanIn', 'normal');
+export function lecunNormal(options?: NoOptions): GradwellInitializer {
+  checkOptions('lecunNormal', options, []);
+  return scaled('lecunNormal', {}, 1, 'fanIn', 'normal');
+}
 
 /** U[−r, r], r = √(3/fanIn). */
-export const lecunUniform = (): GradwellInitializer => scaled('lecunUniform', {}, 1, 'fanIn', 'uniform');
+export function lecunUniform(options?: NoOptions): GradwellInitializer {
+  checkOptions('lecunUniform', options, []);
+  return scaled('lecunUniform', {}, 1, 'fanIn', 'uniform');
+}

@@ -46,6 +46,7 @@ export class DropConnectDense extends AffineLayer {
 
   constructor(args: DropConnectArgs) {
     super(args, 'dropConnect');
+    DROP_CONNECT_CONFIG.assertArgs(args);
     assertPositiveInteger('dropConnect', 'units', args.units);
     assertRate('dropConnect', args.rate);
     this.units = args.units;

@@ -64,6 +64,7 @@ export class DropoutLayer extends BaseLayer {
     args: DropoutArgs,
   ) {
     super(args.name, DEFAULT_NAMES[kind]);
+    DROPOUT_CONFIGS[kind].assertArgs(args);
     assertRate(CLASS_NAMES[kind], args.rate);
     this.className = CLASS_NAMES[kind];
     this.layerConfig = DROPOUT_CONFIGS[kind];

@@ -7,6 +7,7 @@
 import { clone, dispose, type Tensor } from '@tensorflow/tfjs-core';
 import {
   assertInRange,
+  assertKnownOptions,
   assertNonNegativeInteger,
   assertOneOf,
   GradwellArgumentError,
@@ -35,6 +36,18 @@ export interface EarlyStoppingOptions {
   weights?: () => readonly LayerWeight[];
 }
 
+// every key of EarlyStoppingOptions, and only those (the compiler checks both ways)
+const EARLY_STOPPING_KEYS = Object.keys({
+  monitor: 1,
+  mode: 1,
+  minDelta: 1,
+  patience: 1,
+  baseline: 1,
+  startFromEpoch: 1,
+  restoreBestWeights: 1,
+  weights: 1,
+} satisfies Record<keyof EarlyStoppingOptions, 1>);
+
 export class EarlyStopping implements TrainingCallback {
   readonly monitor: string;
   readonly mode: 'min' | 'max';
@@ -51,6 +64,11 @@ export class EarlyStopping implements TrainingCallback {
   private readonly weightsOf: (context: CallbackContext) => readonly LayerWeight[];
 
   constructor(options: EarlyStoppingOptions = {}) {
+    assertKnownOptions('earlyStopping', options, EARLY_STOPPING_KEYS, {
+      min_delta: 'minDelta',
+      restore_best_weights: 'restoreBestWeights',
+      start_from_epoch: 'startFromEpoch',
+    });
     this.monitor = options.monitor ?? 'valLoss';
     if (typeof this.monitor !== 'string' || this.monitor === '')
       throw new GradwellArgumentError(

@@ -4,7 +4,7 @@
  * state for checkpoints in optimizer-state.ts.)
  */
 import type { Optimizer, Tensor } from '@tensorflow/tfjs-core';
-import { assertInRange, assertOneOf, GradwellArgumentError } from '@gradwell/core';
+import { assertInRange, assertKnownOptions, assertOneOf, GradwellArgumentError } from '@gradwell/core';
 import { DecoupledWeightDecay, withDecoupledWeightDecay } from '@gradwell/regularizers';
 import { FusedAdagradOptimizer, FusedRMSPropOptimizer } from './fused-adaptive-optimizers';
 import { FusedAdamOptimizer, FusedMomentumOptimizer, FusedSgdOptimizer } from './fused-optimizers';
@@ -33,6 +33,20 @@ export interface OptimizerSpec {
   weightDecay?: number;
 }
 
+// every key of OptimizerSpec, and only those (the compiler checks both ways)
+const SPEC_KEYS = Object.keys({
+  name: 1,
+  learningRate: 1,
+  momentum: 1,
+  nesterov: 1,
+  beta1: 1,
+  beta2: 1,
+  epsilon: 1,
+  rho: 1,
+  centered: 1,
+  weightDecay: 1,
+} satisfies Record<keyof OptimizerSpec, 1>);
+
 const DEFAULT_RATES: Record<OptimizerName, number> = {
   sgd: 0.01,
   momentum: 0.01,
@@ -44,6 +58,11 @@ const DEFAULT_RATES: Record<OptimizerName, number> = {
 /** An optimiser from a name or a spec: `createOptimizer('adam')`, `createOptimizer({ name: 'momentum', learningRate: 0.1 })`. */
 export function createOptimizer(spec: OptimizerName | OptimizerSpec): Optimizer {
   const s: OptimizerSpec = typeof spec === 'string' ? { name: spec } : spec;
+  assertKnownOptions('createOptimizer', s, SPEC_KEYS, {
+    lr: 'learningRate',
+    beta_1: 'beta1',
+    beta_2: 'beta2',
+  });
   assertOneOf('createOptimizer', 'name', s.name, OPTIMIZER_NAMES);
   const lr = s.learningRate ?? DEFAULT_RATES[s.name];
   assertInRange('createOptimizer', 'learningRate', lr, { min: 0, minInclusive: false });

@@ -103,7 +103,7 @@ describe('callbacks and resolution', () => {
       std: 0.2,
     });
     expect(() => resolveInitializer({ name: 'normal', options: { stddev: 0.2 } })).toThrow(
-      /no option 'stddev'/,
+      /unknown option 'stddev' \(did you mean 'std'\?\)/,
     );
   });
 

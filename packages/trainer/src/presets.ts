@@ -6,7 +6,7 @@
 import { flatten, maxPool2d, type Layer } from '@gradwell/core';
 import { batchNormalization } from '@gradwell/batchnorm';
 import { dropoutLayer } from '@gradwell/regularizers';
-import { assertInRange, assertPositiveInteger } from '@gradwell/core';
+import { assertInRange, assertKnownOptions, assertPositiveInteger } from '@gradwell/core';
 import { activation as activationLayer, conv2d, dense, dropConnect } from './layers';
 import { model, type Model } from './model';
 import type { ActivationSpec, InitializerSpec } from './resolve';
@@ -32,7 +32,21 @@ export interface RecipeOptions {
   inputShape?: number[];
 }
 
-function checkRecipe(context: string, o: RecipeOptions): void {
+// every key of RecipeOptions, and only those (the compiler checks both ways)
+const RECIPE_KEYS = Object.keys({
+  activation: 1,
+  init: 1,
+  batchNorm: 1,
+  dropout: 1,
+  inputDropout: 1,
+  dropConnect: 1,
+  seed: 1,
+  classes: 1,
+  inputShape: 1,
+} satisfies Record<keyof RecipeOptions, 1>);
+
+function checkRecipe(context: string, o: RecipeOptions, extra: readonly string[] = []): void {
+  assertKnownOptions(context, o, [...RECIPE_KEYS, ...extra], { batchnorm: 'batchNorm' });
   if (o.dropout !== undefined)
     assertInRange(context, 'dropout', o.dropout, { min: 0, max: 1, maxInclusive: false });
   if (o.inputDropout !== undefined)
@@ -73,7 +87,7 @@ function hiddenDense(units: number, index: number, o: RecipeOptions): Layer[] {
 
 /** MLP: flatten → hidden dense blocks (default 512, 256) → dense(classes) logits. */
 export function mlpPreset(o: RecipeOptions & { hidden?: number[] } = {}): Model {
-  checkRecipe('mlpPreset', o);
+  checkRecipe('mlpPreset', o, ['hidden']);
   const hidden = o.hidden ?? [512, 256];
   hidden.forEach((h) => assertPositiveInteger('mlpPreset', 'hidden', h));
   const inputShape = o.inputShape ?? [28, 28, 1];

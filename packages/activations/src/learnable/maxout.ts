@@ -43,6 +43,7 @@ export class Maxout extends AffineLayer {
 
   constructor(args: MaxoutArgs) {
     super(args, 'maxout');
+    MAXOUT_CONFIG.assertArgs(args);
     assertPositiveInteger('maxout', 'units', args.units);
     this.units = args.units;
     this.pieces = args.pieces ?? 2;

@@ -34,6 +34,7 @@ export class PRelu extends BaseLayer {
 
   constructor(args: PreluArgs = {}) {
     super(args.name, 'prelu');
+    PRELU_CONFIG.assertArgs(args);
     this.shared = args.shared ?? false;
     this.alphaInitializer = args.alphaInitializer ?? constantInitializer(0.25);
   }

@@ -47,6 +47,7 @@ export class SRelu extends BaseLayer {
 
   constructor(args: SreluArgs = {}) {
     super(args.name, 'srelu');
+    SRELU_CONFIG.assertArgs(args);
     this.tLeftInitializer = args.tLeftInitializer ?? zerosInitializer;
     this.aLeftInitializer = args.aLeftInitializer ?? uniformInitializer(0, 1);
     this.tRightInitializer = args.tRightInitializer ?? uniformInitializer(0, 5);

@@ -4,6 +4,7 @@
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { ActivationFunction, ObjectResolvers } from '../contracts';
+import { assertKnownOptions } from '../registry';
 import { GradwellArgumentError } from '../validation';
 import { BaseLayer } from './layer';
 import { defineLayerConfig, field } from './layer-config';
@@ -19,6 +20,7 @@ export class ActivationLayer extends BaseLayer {
     args: { name?: string } = {},
   ) {
     super(args.name, 'activation');
+    assertKnownOptions('Activation', args, ['name']);
     if (typeof (activation as Partial<ActivationFunction> | undefined)?.apply !== 'function')
       throw new GradwellArgumentError('ActivationLayer', 'activation', 'an activation function', activation);
   }

@@ -92,6 +92,7 @@ export class Conv2d extends AffineLayer {
 
   constructor(args: Conv2dArgs) {
     super(args, 'conv2d');
+    CONV2D_CONFIG.assertArgs(args);
     assertPositiveInteger('conv2d', 'filters', args.filters);
     this.filters = args.filters;
     this.kernelSize = toPair('conv2d', 'kernelSize', args.kernelSize);

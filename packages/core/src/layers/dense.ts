@@ -26,6 +26,7 @@ export class Dense extends AffineLayer {
 
   constructor(args: DenseArgs) {
     super(args, 'dense');
+    DENSE_CONFIG.assertArgs(args);
     assertPositiveInteger('dense', 'units', args.units);
     this.units = args.units;
   }

@@ -44,6 +44,7 @@ export class DepthwiseConv2d extends AffineLayer {
 
   constructor(args: DepthwiseConv2dArgs) {
     super(args, 'depthwiseConv2d');
+    DEPTHWISE_CONV2D_CONFIG.assertArgs(args);
     this.kernelSize = toPair('depthwiseConv2d', 'kernelSize', args.kernelSize);
     this.depthMultiplier = args.depthMultiplier ?? 1;
     assertPositiveInteger('depthwiseConv2d', 'depthMultiplier', this.depthMultiplier);

@@ -13,6 +13,7 @@ import {
   type ObjectResolvers,
   type SerializedObject,
 } from '../contracts';
+import { assertKnownOptions } from '../registry';
 import { GradwellArgumentError } from '../validation';
 
 /** The kinds of value a layer config holds. */
@@ -64,6 +65,11 @@ export interface LayerConfig<F extends Fields> {
   write(layer: { readonly name: string }): Record<string, unknown>;
   /** Checks a config and turns it into constructor arguments. */
   read(config: unknown, resolvers?: ObjectResolvers): LayerConfigArgs<F>;
+  /**
+   * Checks a constructor's arguments for keys that are not fields (nor `name`): a JavaScript caller's
+   * `{ activaton: 'relu' }` is an error naming the key and the nearest field, never ignored.
+   */
+  assertArgs(args: unknown): void;
 }
 
 /** A field every config must hold: `field('integer')`. */
@@ -167,6 +173,9 @@ export function defineLayerConfig<F extends Fields>(className: string, fields: F
         config[key] = writeValue(spec.kind, value);
       }
       return config;
+    },
+    assertArgs(args) {
+      assertKnownOptions(className, args, ['name', ...Object.keys(fields)]);
     },
     read(config, resolvers) {
       if (config === null || typeof config !== 'object' || Array.isArray(config))

@@ -65,6 +65,7 @@ export class MaxPool2d extends Pool2d {
   protected readonly layerConfig = MAX_POOL_CONFIG;
   constructor(args: Pool2dArgs = {}) {
     super(args, 'maxPool2d');
+    MAX_POOL_CONFIG.assertArgs(args);
   }
   protected call(x: Tensor): Tensor {
     return maxPool(x as Tensor4D, this.poolSize, this.strides, this.padding);
@@ -79,6 +80,7 @@ export class AvgPool2d extends Pool2d {
   protected readonly layerConfig = AVG_POOL_CONFIG;
   constructor(args: Pool2dArgs = {}) {
     super(args, 'avgPool2d');
+    AVG_POOL_CONFIG.assertArgs(args);
   }
   protected call(x: Tensor): Tensor {
     return avgPool(x as Tensor4D, this.poolSize, this.strides, this.padding);
@@ -104,6 +106,7 @@ export class GlobalAveragePool extends BaseLayer {
   protected readonly layerConfig = GLOBAL_AVERAGE_POOL_CONFIG;
   constructor(args: { name?: string } = {}) {
     super(args.name, 'globalAveragePool');
+    GLOBAL_AVERAGE_POOL_CONFIG.assertArgs(args);
   }
   protected override validateInputShape(inputShape: readonly number[]): void {
     if (inputShape.length !== 3) {
@@ -131,6 +134,7 @@ export class Flatten extends BaseLayer {
   protected readonly layerConfig = FLATTEN_CONFIG;
   constructor(args: { name?: string } = {}) {
     super(args.name, 'flatten');
+    FLATTEN_CONFIG.assertArgs(args);
   }
   protected call(x: Tensor): Tensor {
     return reshape(x, [x.shape[0], x.shape.slice(1).reduce((a, b) => a * b, 1)]);

@@ -5,6 +5,7 @@
 import { dispose, type Optimizer, type Tensor } from '@tensorflow/tfjs-core';
 import {
   assertInRange,
+  assertKnownOptions,
   assertPositiveInteger,
   GradwellArgumentError,
   type RandomSource,
@@ -48,9 +49,35 @@ export interface FitSetup {
   release(): void;
 }
 
+// every key of FitOptions, and only those (the compiler checks both ways)
+const FIT_OPTION_KEYS = Object.keys({
+  epochs: 1,
+  batchSize: 1,
+  optimizer: 1,
+  learningRate: 1,
+  loss: 1,
+  labelSmoothing: 1,
+  penalty: 1,
+  confidencePenalty: 1,
+  clipNorm: 1,
+  validation: 1,
+  shuffle: 1,
+  seed: 1,
+  callbacks: 1,
+  augment: 1,
+  diagnostics: 1,
+  nanGuard: 1,
+  resume: 1,
+  yieldEveryMs: 1,
+} satisfies Record<keyof FitOptions, 1>);
+
 function checkOptions(options: FitOptions): void {
   if (options === null || typeof options !== 'object')
     throw new GradwellArgumentError('fit', 'options', 'an object with at least { epochs }', options);
+  assertKnownOptions('fit', options, FIT_OPTION_KEYS, {
+    batch_size: 'batchSize',
+    validationData: 'validation',
+  });
   assertPositiveInteger('fit', 'epochs', options.epochs);
   if (options.batchSize !== undefined) assertPositiveInteger('fit', 'batchSize', options.batchSize);
   if (options.clipNorm !== undefined)
