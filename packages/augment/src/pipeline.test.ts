@@ -4,7 +4,7 @@ import { expectNoLeakedTensors, expectTensorsClose } from '@gradwell/test-utils'
 import { describe, expect, test } from 'vitest';
 import { cutmix, mixup, sampleBeta } from './mixing';
 import { eraseRectangles, fitPcaLighting, randomErasing } from './photometric';
-import { compose, listAugmentationSteps, pipelineFromJSON, stepChangesSize } from './pipeline';
+import { compose, listAugmentationSteps, pipelineFromJSON, stepChangesSize, type StepSpec } from './pipeline';
 
 const STEPS = [
   { type: 'flipHorizontal', p: 0.5 },
@@ -62,6 +62,48 @@ describe('pipelines', () => {
     expect(() => compose([{ type: 'flipVertical', p: 2 }])).toThrow(
       "compose: argument 'steps[0].p' must be a number in [0, 1], got 2",
     );
+  });
+
+  test('a key a step does not take is refused when composing, never ignored (JSON pipelines, the CLI)', () => {
+    expect(() => compose([{ type: 'flipHorizontal', prob: 0.5 } as StepSpec])).toThrow(
+      "compose: steps[0] ('flipHorizontal'): unknown option 'prob' (did you mean 'p'?); its options are type, p, params.",
+    );
+    expect(() => compose([{ type: 'randomCrop', params: { size: [2, 2], paddig: 1 } }])).toThrow(
+      "compose: steps[0] ('randomCrop') params: unknown option 'paddig' (did you mean 'padding'?); its options are size, padding.",
+    );
+    expect(() => compose([{ type: 'grayscale', params: { factor: 1 } }])).toThrow(
+      "compose: steps[0] ('grayscale') params: unknown option 'factor'; it takes no options.",
+    );
+    // randomErasing's probability is the step's p, not a param
+    expect(() => compose([{ type: 'randomErasing', params: { p: 0.5 } }])).toThrow(
+      "compose: steps[0] ('randomErasing') params: unknown option 'p'; its options are scale, ratio, value.",
+    );
+    expect(() => compose([{ type: 'hue', params: 0.1 } as unknown as StepSpec])).toThrow(
+      "compose: steps[0] ('hue') params: argument 'options' must be an object of options, got 0.1",
+    );
+  });
+
+  test("every step's params are the options its function takes", () => {
+    const image = tf.fill([1, 4, 4, 3], 0.5);
+    const params: Record<string, Record<string, unknown>> = {
+      crop: { top: 0, left: 0, height: 2, width: 2 },
+      randomCrop: { size: [2, 2], padding: 1 },
+      randomResizedCrop: { size: [2, 2], scale: [0.5, 1], ratio: [0.75, 1.33] },
+      randomRescale: { range: [0.5, 1] },
+      rescale: { factor: 0.5, method: 'nearest' },
+      colorJitter: { brightness: 0.1, contrast: 0.1, saturation: 0.1, hue: 0.1 },
+      brightness: { factor: 0.1 },
+      contrast: { factor: 1.1 },
+      saturation: { factor: 1.1 },
+      hue: { factor: 0.1 },
+      randomErasing: { scale: [0.1, 0.2], ratio: [0.5, 2], value: 0 },
+    };
+    for (const type of listAugmentationSteps()) {
+      const out = compose([{ type, params: params[type] ?? {} }]).apply(image);
+      expect(out.rank, type).toBe(4);
+      out.dispose();
+    }
+    image.dispose();
   });
 });
 

@@ -9,6 +9,7 @@
 import { add, mul, reshape, sub, tensor1d, tidy, type Tensor } from '@tensorflow/tfjs-core';
 import {
   assertInRange,
+  assertKnownOptions,
   createRandom,
   createRegistry,
   GradwellArgumentError,
@@ -31,16 +32,19 @@ export interface StepSpec {
 interface StepDefinition {
   /** Changes the image size (so it cannot be applied to some images only). */
   resizes: boolean;
+  /** The names its `params` may hold; any other is refused when the pipeline is composed. */
+  params: readonly string[];
   apply(images: Tensor, params: Record<string, unknown>, random: RandomSource): Tensor;
 }
 
 const STEPS: ReadonlyArray<readonly [string, StepDefinition]> = [
-  ['flipHorizontal', { resizes: false, apply: (x) => geometry.flipHorizontal(x) }],
-  ['flipVertical', { resizes: false, apply: (x) => geometry.flipVertical(x) }],
+  ['flipHorizontal', { resizes: false, params: [], apply: (x) => geometry.flipHorizontal(x) }],
+  ['flipVertical', { resizes: false, params: [], apply: (x) => geometry.flipVertical(x) }],
   [
     'crop',
     {
       resizes: true,
+      params: ['top', 'left', 'height', 'width'],
       apply: (x, p) => geometry.crop(x, p as { top: number; left: number; height: number; width: number }),
     },
   ],
@@ -48,26 +52,65 @@ const STEPS: ReadonlyArray<readonly [string, StepDefinition]> = [
     'randomCrop',
     {
       resizes: true,
+      params: ['size', 'padding'],
       apply: (x, p, r) => geometry.randomCrop(x, p as { size: [number, number]; padding?: number }, r),
     },
   ],
   [
     'randomResizedCrop',
-    { resizes: true, apply: (x, p, r) => geometry.randomResizedCrop(x, p as { size: [number, number] }, r) },
+    {
+      resizes: true,
+      params: ['size', 'scale', 'ratio'],
+      apply: (x, p, r) => geometry.randomResizedCrop(x, p as { size: [number, number] }, r),
+    },
   ],
   [
     'randomRescale',
-    { resizes: true, apply: (x, p, r) => geometry.randomRescale(x, p as { range: [number, number] }, r) },
+    {
+      resizes: true,
+      params: ['range'],
+      apply: (x, p, r) => geometry.randomRescale(x, p as { range: [number, number] }, r),
+    },
   ],
-  ['rescale', { resizes: true, apply: (x, p) => geometry.rescaleBy(x, p.factor as number, p) }],
-  ['colorJitter', { resizes: false, apply: (x, p, r) => colorJitter(x, p, r) }],
-  ['brightness', { resizes: false, apply: (x, p) => adjustBrightness(x, p.factor as number) }],
-  ['contrast', { resizes: false, apply: (x, p) => adjustContrast(x, p.factor as number) }],
-  ['saturation', { resizes: false, apply: (x, p) => adjustSaturation(x, p.factor as number) }],
-  ['hue', { resizes: false, apply: (x, p) => adjustHue(x, p.factor as number) }],
-  ['grayscale', { resizes: false, apply: (x) => toGrayscale(x) }],
-  ['randomErasing', { resizes: false, apply: (x, p, r) => randomErasing(x, { ...p, p: 1 }, r) }],
-  ['standardize', { resizes: false, apply: (x) => standardize(x) }],
+  [
+    'rescale',
+    {
+      resizes: true,
+      params: ['factor', 'method'],
+      apply: (x, p) => geometry.rescaleBy(x, p.factor as number, p),
+    },
+  ],
+  [
+    'colorJitter',
+    {
+      resizes: false,
+      params: ['brightness', 'contrast', 'saturation', 'hue'],
+      apply: (x, p, r) => colorJitter(x, p, r),
+    },
+  ],
+  [
+    'brightness',
+    { resizes: false, params: ['factor'], apply: (x, p) => adjustBrightness(x, p.factor as number) },
+  ],
+  [
+    'contrast',
+    { resizes: false, params: ['factor'], apply: (x, p) => adjustContrast(x, p.factor as number) },
+  ],
+  [
+    'saturation',
+    { resizes: false, params: ['factor'], apply: (x, p) => adjustSaturation(x, p.factor as number) },
+  ],
+  ['hue', { resizes: false, params: ['factor'], apply: (x, p) => adjustHue(x, p.factor as number) }],
+  ['grayscale', { resizes: false, params: [], apply: (x) => toGrayscale(x) }],
+  [
+    'randomErasing',
+    {
+      resizes: false,
+      params: ['scale', 'ratio', 'value'],
+      apply: (x, p, r) => randomErasing(x, { ...p, p: 1 }, r),
+    },
+  ],
+  ['standardize', { resizes: false, params: [], apply: (x) => standardize(x) }],
 ];
 
 let registry: Registry<StepDefinition> | undefined;
@@ -112,6 +155,9 @@ export function compose(specs: readonly StepSpec[], { seed = 0 }: { seed?: numbe
       throw new GradwellArgumentError('compose', `steps[${index}]`, "an object with a string 'type'", spec);
     }
     const definition = steps().get(spec.type);
+    const step = `steps[${index}] ('${spec.type}')`;
+    assertKnownOptions(`compose: ${step}`, spec, ['type', 'p', 'params'], { prob: 'p', probability: 'p' });
+    assertKnownOptions(`compose: ${step} params`, spec.params, definition.params);
     const p = spec.p ?? 1;
     assertInRange('compose', `steps[${index}].p`, p, { min: 0, max: 1 });
     if (definition.resizes && p !== 1) {
