@@ -17,15 +17,42 @@ import {
   MaxPool2d,
   setupBackend,
   type DenseArgs,
+  type SequentialArgs,
 } from '@gradwell/core';
-import { getInitializer, listInitializers } from '@gradwell/init';
+import { getInitializer, listInitializers, lsuv, type LsuvOptions } from '@gradwell/init';
 import {
   DropConnectDense,
   DropoutLayer,
   EarlyStopping,
   type EarlyStoppingOptions,
 } from '@gradwell/regularizers';
-import { cnnPreset, createOptimizer, fit, mlpPreset, spirals } from '@gradwell/trainer';
+import {
+  blobs,
+  checkpointCallback,
+  cnnPreset,
+  cosineDecay,
+  createOptimizer,
+  exponentialDecay,
+  fit,
+  linearWarmup,
+  memoryStore,
+  mlpPreset,
+  model,
+  progressLogger,
+  spirals,
+  splitDataset,
+  stallDetector,
+  stepDecay,
+  tensorDataset,
+  type TensorDatasetOptions,
+} from '@gradwell/trainer';
+import {
+  loadFashionMnist,
+  loadImageFolder,
+  loadMnist,
+  type ImageFolderOptions,
+  type ImageSetLoadOptions,
+} from '@gradwell/datasets';
 import { beforeAll, describe, expect, test } from 'vitest';
 
 beforeAll(async () => {
@@ -102,6 +129,48 @@ describe('unknown options are refused, naming the option and the known ones', ()
     expect(loose((o: EarlyStoppingOptions) => new EarlyStopping(o), { restore_best_weights: true })).toThrow(
       "earlyStopping: unknown option 'restore_best_weights' (did you mean 'restoreBestWeights'?)",
     );
+  });
+
+  test('back end, models, data, schedules, callbacks, LSUV', async () => {
+    await expect(setupBackend({ backend: 'cpu', thread: 2 } as never)).rejects.toThrow(
+      "setupBackend: unknown option 'thread' (did you mean 'threads'?)",
+    );
+    expect(loose((a: SequentialArgs) => model([], a), { inputshape: [2] })).toThrow(
+      "sequential: unknown option 'inputshape' (did you mean 'inputShape'?)",
+    );
+    const checks: Array<[string, () => unknown]> = [
+      ['stepDecay', loose(stepDecay, { initial: 0.1, every: 2, gamma: 0.5 })],
+      [
+        'exponentialDecay',
+        loose(exponentialDecay, { initial: 0.1, rate: 0.5, decaySteps: 2, staircase: true }),
+      ],
+      ['cosineDecay', loose(cosineDecay, { initial: 0.1, totalSteps: 10, alpha: 0 })],
+      ['linearWarmup', loose(linearWarmup, { warmupSteps: 2, then: 0.1, warmup: 3 })],
+      ['spirals', loose(spirals, { classes: 2, points: 5 })],
+      ['blobs', loose(blobs, { classes: 2, centers: 3 })],
+      ['stallDetector', loose(stallDetector, { window: 10 })],
+      ['progressLogger', loose(progressLogger, { log: () => undefined })],
+      ['checkpointCallback', loose(checkpointCallback, { store: memoryStore(), every: 2 })],
+      ['loadImageFolder', loose((o: ImageFolderOptions) => loadImageFolder('.', o), { size: 8 })],
+      ['mnist', loose((o: ImageSetLoadOptions) => loadMnist('test', o), { limt: 10 })],
+      ['fashion-mnist', loose((o: ImageSetLoadOptions) => loadFashionMnist('test', o), { directry: '.' })],
+    ];
+    for (const [context, call] of checks)
+      expect(call, context).toThrow(new RegExp(`^${context}: unknown option`));
+    const data = spirals({ classes: 2, pointsPerClass: 5 });
+    expect(
+      loose((o: { validation: number }) => splitDataset(data, o), { validation: 0.2, shuffle: true }),
+    ).toThrow("splitDataset: unknown option 'shuffle'; its options are validation, seed.");
+    const x = tf.zeros([4, 2]);
+    const y = tf.zeros([4, 2]);
+    expect(loose((o: TensorDatasetOptions) => tensorDataset(x, y, o), { classes: 2 })).toThrow(
+      "tensorDataset: unknown option 'classes'; its options are name, numClasses.",
+    );
+    const net = mlpPreset({ inputShape: [2], classes: 2, hidden: [3], seed: 1 });
+    expect(loose((o: LsuvOptions) => lsuv(net, x, o), { tol: 0.1 })).toThrow("lsuv: unknown option 'tol'");
+    tf.dispose([x, y]);
+    data.dispose();
+    net.dispose();
   });
 
   test('fit: before anything is built, trained or allocated', async () => {

@@ -3,7 +3,8 @@
  * directory is given or named by $GRADWELL_FASHION_MNIST_DIR.
  */
 import type { TensorDataset } from '@gradwell/trainer';
-import { loadIdxImageSet, type ImageSetLoadOptions, type Split } from './idx-files';
+import { assertKnownOptions } from '@gradwell/core';
+import { IMAGE_SET_LOAD_KEYS, loadIdxImageSet, type ImageSetLoadOptions, type Split } from './idx-files';
 
 /** The environment variable naming a directory of Fashion-MNIST idx files. */
 export const FASHION_MNIST_ENV = 'GRADWELL_FASHION_MNIST_DIR';
@@ -13,6 +14,7 @@ export function loadFashionMnist(
   split: Split,
   options: ImageSetLoadOptions & { directory?: string } = {},
 ): TensorDataset {
+  assertKnownOptions('fashion-mnist', options, [...IMAGE_SET_LOAD_KEYS, 'directory']);
   const directory = options.directory ?? process.env[FASHION_MNIST_ENV];
   if (directory === undefined || directory === '') {
     throw new Error(

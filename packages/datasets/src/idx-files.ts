@@ -7,6 +7,7 @@ import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } fro
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import {
+  assertKnownOptions,
   assertNonNegativeInteger,
   assertOneOf,
   assertPositiveInteger,
@@ -27,6 +28,14 @@ export interface ImageSetLoadOptions extends ImageSetOptions {
   /** First example to read; default 0. */
   offset?: number;
 }
+
+/** Every key of ImageSetLoadOptions, and only those (the compiler checks both ways). */
+export const IMAGE_SET_LOAD_KEYS = Object.keys({
+  flat: 1,
+  name: 1,
+  limit: 1,
+  offset: 1,
+} satisfies Record<keyof ImageSetLoadOptions, 1>);
 
 /** The standard file names of the two splits. */
 export const IDX_FILES: Record<Split, { images: string; labels: string }> = {
@@ -76,6 +85,7 @@ export function loadIdxImageSet(
   name: string,
 ): TensorDataset {
   assertOneOf(name, 'split', split, ['train', 'test']);
+  assertKnownOptions(name, options, IMAGE_SET_LOAD_KEYS);
   if (options.limit !== undefined) assertPositiveInteger(name, 'limit', options.limit);
   if (options.offset !== undefined) assertNonNegativeInteger(name, 'offset', options.offset);
   if (options.flat !== undefined && typeof options.flat !== 'boolean')

@@ -7,7 +7,12 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { dispose, image, stack, tensor1d, tidy, type Tensor, type Tensor3D } from '@tensorflow/tfjs-core';
-import { assertInRange, assertPositiveInteger, GradwellArgumentError } from '@gradwell/core';
+import {
+  assertInRange,
+  assertKnownOptions,
+  assertPositiveInteger,
+  GradwellArgumentError,
+} from '@gradwell/core';
 import { decodeImage } from '@gradwell/augment/node';
 import { splitDataset, tensorDataset, type TensorDataset } from '@gradwell/trainer';
 
@@ -74,7 +79,16 @@ function decodeResized(file: string, shown: string, size: number): Tensor {
 }
 
 /** Loads a folder of class sub-folders of images (see the module comment). */
+// every key of ImageFolderOptions, and only those (the compiler checks both ways)
+const IMAGE_FOLDER_KEYS = Object.keys({
+  imageSize: 1,
+  limit: 1,
+  testShare: 1,
+  seed: 1,
+} satisfies Record<keyof ImageFolderOptions, 1>);
+
 export function loadImageFolder(folder: string, options: ImageFolderOptions = {}): ImageFolderSet {
+  assertKnownOptions('loadImageFolder', options, IMAGE_FOLDER_KEYS);
   const size = options.imageSize ?? 32;
   assertPositiveInteger('loadImageFolder', 'imageSize', size);
   if (options.limit !== undefined) assertPositiveInteger('loadImageFolder', 'limit', options.limit);

@@ -14,6 +14,7 @@ import {
   assertOneOf,
   assertPositiveInteger,
   assertFiniteValues,
+  assertKnownOptions,
   createRandom,
   hasPreActivation,
   type Sequential,
@@ -52,7 +53,18 @@ function varianceOf(f: () => Tensor): number {
   return value;
 }
 
+// every key of LsuvOptions, and only those (the compiler checks both ways)
+const LSUV_KEYS = Object.keys({
+  targetVariance: 1,
+  tolerance: 1,
+  maxIterations: 1,
+  orthogonalInit: 1,
+  seed: 1,
+  measure: 1,
+} satisfies Record<keyof LsuvOptions, 1>);
+
 export function lsuv(model: Sequential, batch: Tensor, options: LsuvOptions = {}): LsuvLayerReport[] {
+  assertKnownOptions('lsuv', options, LSUV_KEYS);
   const {
     targetVariance = 1,
     tolerance = 0.1,

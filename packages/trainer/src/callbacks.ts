@@ -3,6 +3,7 @@
  * Early stopping comes from `@gradwell/regularizers` (re-exported here).
  */
 import {
+  assertKnownOptions,
   assertPositiveInteger,
   type CallbackContext,
   type TrainingCallback,
@@ -30,7 +31,9 @@ export function formatEpochLogs(epoch: number, epochs: number, logs: TrainingLog
 /** Writes one line per epoch (default to the console). */
 export function progressLogger({
   write = (line: string) => console.log(line),
+  ...others
 }: { write?: (line: string) => void } = {}): TrainingCallback {
+  assertKnownOptions('progressLogger', others, ['write']);
   return {
     onEpochEnd(epoch, logs, context) {
       write(formatEpochLogs(epoch, context.params.epochs, logs));
@@ -59,7 +62,9 @@ export function checkpointCallback({
   everyEpochs = 1,
   keep,
   onSaved,
+  ...others
 }: CheckpointCallbackOptions): TrainingCallback {
+  assertKnownOptions('checkpointCallback', others, ['store', 'everyEpochs', 'keep', 'onSaved']);
   assertPositiveInteger('checkpointCallback', 'everyEpochs', everyEpochs);
   if (keep !== undefined) assertPositiveInteger('checkpointCallback', 'keep', keep);
   const save = async (context: CallbackContext) => {

@@ -8,6 +8,7 @@
 import { clone, dispose, type Optimizer, type Tensor } from '@tensorflow/tfjs-core';
 import {
   assertInRange,
+  assertKnownOptions,
   assertPositiveInteger,
   GradwellArgumentError,
   type Layer,
@@ -17,6 +18,7 @@ import type { Dataset } from './data/dataset';
 import type { LearningRateSchedule } from './schedules';
 import { checkData, stepsPerEpochOf } from './training/batches';
 import { fit } from './training/fit';
+import { FIT_OPTION_KEYS } from './training/fit-setup';
 import type { FitOptions, Trainable } from './training/fit-types';
 import { modelPartsOf } from './training/model-parts';
 
@@ -95,6 +97,22 @@ export function steepestDescent(points: readonly LearningRatePoint[]): number {
   return best;
 }
 
+// fit's options the test sets itself, and the sweep's own (the compiler checks that each belongs)
+const NOT_FIT_OPTIONS: readonly string[] = [
+  'epochs',
+  'learningRate',
+  'resume',
+  'validation',
+  'diagnostics',
+] satisfies ReadonlyArray<Exclude<keyof FitOptions, keyof LearningRateRangeOptions>>;
+const SWEEP_KEYS = [
+  'minLearningRate',
+  'maxLearningRate',
+  'steps',
+  'smoothing',
+  'divergenceFactor',
+] as const satisfies ReadonlyArray<Exclude<keyof LearningRateRangeOptions, keyof FitOptions>>;
+
 function checkOptions(
   options: LearningRateRangeOptions,
 ): Required<
@@ -103,6 +121,10 @@ function checkOptions(
     'minLearningRate' | 'maxLearningRate' | 'steps' | 'smoothing' | 'divergenceFactor'
   >
 > {
+  assertKnownOptions('learningRateRangeTest', options, [
+    ...FIT_OPTION_KEYS.filter((key) => !NOT_FIT_OPTIONS.includes(key)),
+    ...SWEEP_KEYS,
+  ]);
   const o = {
     minLearningRate: options.minLearningRate ?? 1e-7,
     maxLearningRate: options.maxLearningRate ?? 10,
@@ -130,6 +152,13 @@ function checkOptions(
       'an optimizer object',
     );
   return o;
+}
+
+/** The options the test passes on to `fit`: all but the sweep's own. */
+function fitOptionsOf(options: LearningRateRangeOptions): Partial<FitOptions> {
+  return Object.fromEntries(
+    Object.entries(options).filter(([key]) => !(SWEEP_KEYS as readonly string[]).includes(key)),
+  );
 }
 
 /**
@@ -160,7 +189,7 @@ export async function learningRateRangeTest(
   let diverged = false;
   try {
     await fit(model, data, {
-      ...options,
+      ...fitOptionsOf(options),
       optimizer: options.optimizer ?? 'adam',
       epochs: Math.ceil(o.steps / stepsPerEpochOf(data, options.batchSize ?? 32)),
       learningRate: schedule,

@@ -1,5 +1,11 @@
 /** Learning-rate schedules: a rate per optimiser step (step decay, exponential, cosine, linear warm-up). */
-import { assertInRange, assertNonNegativeInteger, assertOneOf, assertPositiveInteger } from '@gradwell/core';
+import {
+  assertInRange,
+  assertKnownOptions,
+  assertNonNegativeInteger,
+  assertOneOf,
+  assertPositiveInteger,
+} from '@gradwell/core';
 
 /**
  * The schedule with its `rate` checking the step it is asked about (a NaN step would give a NaN learning
@@ -29,12 +35,14 @@ export function stepDecay({
   factor = 0.1,
   every,
   unit = 'epoch',
+  ...others
 }: {
   initial: number;
   factor?: number;
   every: number;
   unit?: 'epoch' | 'step';
 }): LearningRateSchedule {
+  assertKnownOptions('stepDecay', others, ['initial', 'factor', 'every', 'unit']);
   assertInRange('stepDecay', 'initial', initial, { min: 0, minInclusive: false });
   assertInRange('stepDecay', 'factor', factor, { min: 0, max: 1, minInclusive: false });
   assertPositiveInteger('stepDecay', 'every', every);
@@ -54,11 +62,13 @@ export function exponentialDecay({
   initial,
   rate: gamma,
   decaySteps,
+  ...others
 }: {
   initial: number;
   rate: number;
   decaySteps: number;
 }): LearningRateSchedule {
+  assertKnownOptions('exponentialDecay', others, ['initial', 'rate', 'decaySteps']);
   assertInRange('exponentialDecay', 'initial', initial, { min: 0, minInclusive: false });
   assertInRange('exponentialDecay', 'rate', gamma, { min: 0, max: 1, minInclusive: false });
   assertPositiveInteger('exponentialDecay', 'decaySteps', decaySteps);
@@ -74,11 +84,13 @@ export function cosineDecay({
   initial,
   totalSteps,
   final = 0,
+  ...others
 }: {
   initial: number;
   totalSteps: number;
   final?: number;
 }): LearningRateSchedule {
+  assertKnownOptions('cosineDecay', others, ['initial', 'totalSteps', 'final']);
   assertInRange('cosineDecay', 'initial', initial, { min: 0, minInclusive: false });
   assertPositiveInteger('cosineDecay', 'totalSteps', totalSteps);
   assertInRange('cosineDecay', 'final', final, { min: 0, max: initial });
@@ -100,11 +112,13 @@ export function linearWarmup({
   warmupSteps,
   then,
   start = 0,
+  ...others
 }: {
   warmupSteps: number;
   then: LearningRateSchedule | number;
   start?: number;
 }): LearningRateSchedule {
+  assertKnownOptions('linearWarmup', others, ['warmupSteps', 'then', 'start']);
   assertPositiveInteger('linearWarmup', 'warmupSteps', warmupSteps);
   if (typeof then === 'number') assertInRange('linearWarmup', 'then', then, { min: 0, minInclusive: false });
   assertInRange('linearWarmup', 'start', start, { min: 0 });

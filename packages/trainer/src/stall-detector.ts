@@ -7,6 +7,7 @@
  */
 import {
   assertInRange,
+  assertKnownOptions,
   assertPositiveInteger,
   GradwellArgumentError,
   type CallbackContext,
@@ -54,7 +55,19 @@ export interface StallDetector extends TrainingCallback {
  * the start and at the stall (`trainer.diagnose()`, no update) and how far the weights moved in the last
  * window.
  */
+// every key of StallDetectorOptions, and only those (the compiler checks both ways)
+const STALL_DETECTOR_KEYS = Object.keys({
+  windowSteps: 1,
+  minLossDrop: 1,
+  minWindows: 1,
+  classes: 1,
+  chanceFactor: 1,
+  onStall: 1,
+  stop: 1,
+} satisfies Record<keyof StallDetectorOptions, 1>);
+
 export function stallDetector(options: StallDetectorOptions = {}): StallDetector {
+  assertKnownOptions('stallDetector', options, STALL_DETECTOR_KEYS);
   const windowSteps = options.windowSteps ?? 50;
   const minLossDrop = options.minLossDrop ?? 0.05;
   const minWindows = options.minWindows ?? 3;

@@ -16,7 +16,13 @@ import { createOutput, num } from '../output';
 import { lineChart, writeSvg } from '../plots';
 import { loadPlugins } from '../plugins';
 import type { TrainConfig } from './train-config';
-import { addTrainOptions, readConfigFile, resolveTrainConfig } from './train-options';
+import {
+  addTrainOptions,
+  checkOptionsApply,
+  givenOnCommandLine,
+  readConfigFile,
+  resolveTrainConfig,
+} from './train-options';
 import { startingModel } from './train-init-from';
 import { buildModel, checkNames, parseAugment } from './train-recipe';
 
@@ -76,6 +82,7 @@ export function lrFindCommand(): Command {
     .action(async (flags: SweepFlags, cmd: Command) => {
       const file = flags.config === undefined ? undefined : readConfigFile(flags.config);
       const config = resolveTrainConfig(cmd, file);
+      checkOptionsApply(config, givenOnCommandLine(cmd));
       const minLearningRate = numberFlag('--min-lr', flags.minLr, { min: 0, minInclusive: false }) as number;
       const maxLearningRate = numberFlag('--max-lr', flags.maxLr, {
         min: minLearningRate,

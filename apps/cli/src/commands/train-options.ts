@@ -83,7 +83,6 @@ export function resolveTrainConfig(command: Command, file?: Partial<Record<Key, 
     else if (raw !== undefined) config[option.key] = option.read(raw, name);
     else if (option.default !== undefined) config[option.key] = option.default;
   }
-  checkOptionsApply(config as unknown as TrainConfig, given);
   return config as unknown as TrainConfig;
 }
 
@@ -93,9 +92,9 @@ const BUILT_IN_DATASETS = ['mnist', 'fashion-mnist', 'spirals'];
  * Options that act only beside another (`--freeze` on an `--init-from` model, `--hidden` on the mlp
  * preset, …), given where they would do nothing: an error naming both, never silently ignored. Options
  * that every run's config.json holds at their defaults (`hidden`, `imageSize`) count only where the
- * command line gives them.
+ * command line gives them. Checked after a resumed run's own check, whose error says more there.
  */
-function checkOptionsApply(config: TrainConfig, given: Set<Key>): void {
+export function checkOptionsApply(config: TrainConfig, given: Set<Key>): void {
   const refuse = (key: Key, why: string, fix: string) => {
     throw new CliError(`${flagName(key)} ${why}`, fix, 2);
   };
@@ -194,9 +193,14 @@ export function runConfig(command: Command, flags: RunFlags, resuming: boolean):
   if (config.saveBest !== undefined) needsFolder('--save-best', 'keeps the best checkpoint in');
   if (resuming && flags.overwrite === true)
     throw new CliError('--resume and --overwrite exclude each other', 'continue the run, or replace it', 2);
-  if (!resuming || config.checkpointDir === undefined) return config;
-  const saved = checkpointFolder(config.checkpointDir).savedConfig();
-  return saved === undefined
-    ? config
-    : resumeConfig(saved as TrainConfig, config, given, `${config.checkpointDir}/config.json`);
+  const saved =
+    resuming && config.checkpointDir !== undefined
+      ? checkpointFolder(config.checkpointDir).savedConfig()
+      : undefined;
+  const resolved =
+    saved === undefined
+      ? config
+      : resumeConfig(saved as TrainConfig, config, given, `${config.checkpointDir}/config.json`);
+  checkOptionsApply(resolved, givenOnCommandLine(command));
+  return resolved;
 }

@@ -15,6 +15,7 @@ import {
   stopSimdKernelThreads,
   type SimdFlavour,
 } from '../kernels/simd/simd-kernels';
+import { assertKnownOptions } from '../registry';
 import { assertOneOf, assertPositiveInteger, GradwellArgumentError } from '../validation';
 import { assertXnnpackThreads, changeXnnpackThreads, shareThreads } from './compute-threads';
 import { withoutEmscriptenProcessHandlers } from './emscripten-handlers';
@@ -190,7 +191,17 @@ function planThreads(requested: number | undefined): { threads: number; note?: s
  * Selects and initialises the backend; returns what runs. Throws, saying what failed and what to do,
  * when the wasm binaries cannot load.
  */
+// every key of SetupBackendOptions, and only those (the compiler checks both ways)
+const SETUP_KEYS = Object.keys({
+  backend: 1,
+  threads: 1,
+  xnnpackThreads: 1,
+  wasmPaths: 1,
+  relaxedSimd: 1,
+} satisfies Record<keyof SetupBackendOptions, 1>);
+
 export async function setupBackend(options: SetupBackendOptions = {}): Promise<BackendReport> {
+  assertKnownOptions('setupBackend', options, SETUP_KEYS, { numThreads: 'threads' });
   const backend = options.backend ?? 'wasm';
   assertOneOf('setupBackend', 'backend', backend, ['wasm', 'cpu']);
   if (options.threads !== undefined) assertPositiveInteger('setupBackend', 'threads', options.threads);

@@ -6,7 +6,7 @@
 import { tidy, type Tensor } from '@tensorflow/tfjs-core';
 import type { ObjectResolvers, SerializedObject } from '../contracts';
 import { createRandom, getGlobalRandom, type RandomSource } from '../random';
-import type { Registry } from '../registry';
+import { assertKnownOptions, type Registry } from '../registry';
 import { assertTensor, GradwellArgumentError } from '../validation';
 import { Conv2d } from './conv2d';
 import { serializeLayer, type ApplyContext, type Layer, type LayerWeight } from './layer';
@@ -19,6 +19,12 @@ export interface SequentialArgs {
   /** Seed for the weights' initial values when built from `inputShape`. */
   seed?: number;
 }
+
+// every key of SequentialArgs, and only those (the compiler checks both ways)
+const SEQUENTIAL_KEYS = Object.keys({ name: 1, inputShape: 1, seed: 1 } satisfies Record<
+  keyof SequentialArgs,
+  1
+>);
 
 /**
  * A `Conv2d` (a bias and ReLU) and the `MaxPool2d` after it as one computation, the pooling first, where
@@ -52,6 +58,7 @@ export class Sequential implements Layer {
   private inputShape: number[] | undefined;
 
   constructor(layers: readonly Layer[], args: SequentialArgs = {}) {
+    assertKnownOptions('sequential', args, SEQUENTIAL_KEYS);
     this.name = args.name ?? 'sequential';
     this.layers = [...layers];
     const seen = new Map<string, number>();

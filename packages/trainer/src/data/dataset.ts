@@ -4,7 +4,12 @@
  * re-exported here.
  */
 import { any, dispose, isFinite as isFiniteOp, logicalNot, tidy, type Tensor } from '@tensorflow/tfjs-core';
-import { assertPositiveInteger, assertTensor, GradwellArgumentError } from '@gradwell/core';
+import {
+  assertKnownOptions,
+  assertPositiveInteger,
+  assertTensor,
+  GradwellArgumentError,
+} from '@gradwell/core';
 import type { Batch, BatchStream, TensorDataset, TensorDatasetOptions } from './dataset-types';
 import { checkClassIds, hostDataset } from './host-dataset';
 
@@ -15,8 +20,15 @@ export { hostDataset } from './host-dataset';
  * A dataset over tensors the dataset takes ownership of (`dispose()` frees them). Checks shapes,
  * dtypes, finiteness and label range up front, so a bad dataset fails here and not mid-training.
  */
+// every key of TensorDatasetOptions, and only those (the compiler checks both ways)
+const TENSOR_DATASET_KEYS = Object.keys({ name: 1, numClasses: 1 } satisfies Record<
+  keyof TensorDatasetOptions,
+  1
+>);
+
 export function tensorDataset(x: Tensor, y: Tensor, options: TensorDatasetOptions = {}): TensorDataset {
   const context = 'tensorDataset';
+  assertKnownOptions(context, options, TENSOR_DATASET_KEYS);
   assertTensor(context, 'x', x);
   assertTensor(context, 'y', y);
   if (x.rank < 2)

@@ -1,6 +1,7 @@
 /** Parts of an in-memory dataset as datasets of their own: a range of examples, a seeded train/validation split. */
 import {
   assertInRange,
+  assertKnownOptions,
   assertNonNegativeInteger,
   assertPositiveInteger,
   createRandom,
@@ -34,8 +35,9 @@ export function subset(dataset: TensorDataset, start: number, count: number): Te
 /** A seeded random split into training and validation sets (copies; the source is left as is). */
 export function splitDataset(
   dataset: TensorDataset,
-  { validation, seed = 0 }: { validation: number; seed?: number },
+  { validation, seed = 0, ...others }: { validation: number; seed?: number },
 ): { train: TensorDataset; validation: TensorDataset } {
+  assertKnownOptions('splitDataset', others, ['validation', 'seed']);
   assertInRange('splitDataset', 'validation', validation, {
     min: 0,
     max: 1,

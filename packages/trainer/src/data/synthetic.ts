@@ -2,7 +2,7 @@
  * Synthetic classification sets for tests and demonstrations: interleaved spirals (not linearly
  * separable: a network needs hidden units and a working nonlinearity) and Gaussian blobs. Seeded.
  */
-import { assertInRange, assertPositiveInteger, createRandom } from '@gradwell/core';
+import { assertInRange, assertKnownOptions, assertPositiveInteger, createRandom } from '@gradwell/core';
 import { hostDataset, type TensorDataset } from './dataset';
 
 interface ClassSetOptions {
@@ -52,7 +52,9 @@ export function spirals({
   noise = 0.2,
   turns = 1,
   seed = 0,
+  ...others
 }: SpiralsOptions = {}): TensorDataset {
+  assertKnownOptions('spirals', others, ['classes', 'pointsPerClass', 'noise', 'turns', 'seed']);
   assertInRange('spirals', 'noise', noise, { min: 0 });
   assertInRange('spirals', 'turns', turns, { min: 0, minInclusive: false });
   const random = createRandom(seed);
@@ -81,7 +83,16 @@ export function blobs({
   spread = 1,
   separation = 5,
   seed = 0,
+  ...others
 }: BlobsOptions = {}): TensorDataset {
+  assertKnownOptions('blobs', others, [
+    'classes',
+    'pointsPerClass',
+    'dimensions',
+    'spread',
+    'separation',
+    'seed',
+  ]);
   assertPositiveInteger('blobs', 'classes', classes);
   assertPositiveInteger('blobs', 'dimensions', dimensions);
   assertInRange('blobs', 'spread', spread, { min: 0 });

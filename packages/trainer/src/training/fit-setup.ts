@@ -49,8 +49,8 @@ export interface FitSetup {
   release(): void;
 }
 
-// every key of FitOptions, and only those (the compiler checks both ways)
-const FIT_OPTION_KEYS = Object.keys({
+/** Every key of FitOptions, and only those (the compiler checks both ways). */
+export const FIT_OPTION_KEYS = Object.keys({
   epochs: 1,
   batchSize: 1,
   optimizer: 1,
