@@ -5,7 +5,7 @@
  * differentiating the forward's ops); otherwise tfjs differentiates the forward itself.
  */
 import { customGrad, isNaN, mul, tidy, where, type GradSaveFunc, type Tensor } from '@tensorflow/tfjs-core';
-import { assertTensor, GradwellArgumentError } from '@gradwell/core';
+import { assertKnownOptions, assertTensor, GradwellArgumentError } from '@gradwell/core';
 import type {
   ActivationFunction,
   FusableActivation,
@@ -94,9 +94,31 @@ export interface ActivationDefinition<O extends ActivationOptions> {
   fused?: FusableActivation;
 }
 
+// every key of ActivationDefinition, and only those (the compiler checks both ways)
+const DEFINITION_KEYS = Object.keys({
+  name: 1,
+  aliases: 1,
+  defaults: 1,
+  validate: 1,
+  forward: 1,
+  derivative: 1,
+  customGradient: 1,
+  savedGradient: 1,
+  gain: 1,
+  recommendedInit: 1,
+  initOptions: 1,
+  paper: 1,
+  range: 1,
+  kinks: 1,
+  elementwise: 1,
+  fused: 1,
+} satisfies Record<keyof ActivationDefinition<ActivationOptions>, 1>);
+
 export function defineActivation<O extends ActivationOptions>(
   spec: ActivationDefinition<O>,
 ): ActivationPlugin<O> {
+  // a plugin author's `kink` for `kinks` would otherwise drop the kinks from the derivative checks
+  assertKnownOptions('defineActivation', spec, DEFINITION_KEYS);
   return {
     specVersion: ACTIVATION_PLUGIN_SPEC_VERSION,
     name: spec.name,

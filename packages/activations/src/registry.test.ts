@@ -105,4 +105,21 @@ describe('activation registry', () => {
     );
     expect(listActivations()).not.toContain('futureThing');
   });
+
+  test("defineActivation refuses a key the contract does not have (a plugin's `kink` for `kinks`)", () => {
+    const spec = {
+      name: 'kinkedTest',
+      defaults: {},
+      forward: (x: tf.Tensor) => tf.relu(x),
+      derivative: (x: tf.Tensor) => tf.step(x),
+      customGradient: false,
+      gain: () => Math.SQRT2,
+      recommendedInit: 'heNormal' as const,
+      range: () => [0, Number.POSITIVE_INFINITY] as const,
+    };
+    expect(defineActivation({ ...spec, kinks: () => [0] }).name).toBe('kinkedTest');
+    expect(() => defineActivation({ ...spec, kink: () => [0] } as typeof spec)).toThrow(
+      "defineActivation: unknown option 'kink' (did you mean 'kinks'?)",
+    );
+  });
 });
