@@ -15,17 +15,34 @@ import {
   Flatten,
   GlobalAveragePool,
   MaxPool2d,
+  createRandom,
   setupBackend,
   type DenseArgs,
   type SequentialArgs,
 } from '@gradwell/core';
 import { getInitializer, listInitializers, lsuv, type LsuvOptions } from '@gradwell/init';
 import {
+  confidencePenalty,
   DropConnectDense,
   DropoutLayer,
   EarlyStopping,
+  maxNorm,
+  unitNorm,
   type EarlyStoppingOptions,
 } from '@gradwell/regularizers';
+import {
+  colorJitter,
+  compose,
+  crop,
+  maxNorm as augmentMaxNorm,
+  minMaxNorm,
+  randomCrop,
+  randomErasing,
+  randomRescale,
+  randomResizedCrop,
+  rescale,
+  rescaleBy,
+} from '@gradwell/augment';
 import {
   blobs,
   checkpointCallback,
@@ -171,6 +188,38 @@ describe('unknown options are refused, naming the option and the known ones', ()
     tf.dispose([x, y]);
     data.dispose();
     net.dispose();
+  });
+
+  test('augmentation, preprocessing, constraints and the confidence penalty', () => {
+    const images = tf.zeros([1, 4, 4, 3]);
+    const random = createRandom(1);
+    const checks: Array<[string, () => unknown]> = [
+      ['crop', loose((o: never) => crop(images, o), { top: 0, left: 0, height: 2, width: 2, depth: 1 })],
+      ['randomCrop', loose((o: never) => randomCrop(images, o, random), { size: [2, 2], pad: 1 })],
+      [
+        'randomResizedCrop',
+        loose((o: never) => randomResizedCrop(images, o, random), { size: [2, 2], area: 1 }),
+      ],
+      ['randomRescale', loose((o: never) => randomRescale(images, o, random), { range: [1, 1], scale: 1 })],
+      ['rescaleBy', loose((o: never) => rescaleBy(images, 0.5, o), { interpolation: 'nearest' })],
+      ['colorJitter', loose((o: never) => colorJitter(images, o, random), { brigthness: 0.1 })],
+      ['randomErasing', loose((o: never) => randomErasing(images, o, random), { probability: 0.5 })],
+      ['maxNorm', loose((o: never) => augmentMaxNorm(images, o), { max: 1 })],
+      ['minMaxNorm', loose((o: never) => minMaxNorm(images, o), { axis: 1 })],
+      ['rescale', loose((o: never) => rescale(images, o), { factor: 2, scale: 1 })],
+      ['compose', loose((o: never) => compose([], o), { sed: 1 })],
+      ['maxNorm', loose((o: never) => maxNorm(2, o), { axes: [0] })],
+      ['unitNorm', loose(unitNorm, { dim: 0 })],
+      [
+        'confidencePenalty',
+        loose((o: never) => confidencePenalty(tf.zeros([2, 3]), o), { beta: 0.1, gamma: 1 }),
+      ],
+    ];
+    const before = tf.memory().numTensors;
+    for (const [context, call] of checks)
+      expect(call, context).toThrow(new RegExp(`^${context}: unknown option`));
+    expect(tf.memory().numTensors - before).toBe(1); // the confidence penalty's logits above
+    images.dispose();
   });
 
   test('fit: before anything is built, trained or allocated', async () => {

@@ -18,6 +18,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import {
   assertInRange,
+  assertKnownOptions,
   assertNonNegativeInteger,
   assertOneOf,
   assertPositiveInteger,
@@ -65,8 +66,9 @@ export function cropAt(
 /** The same window for every image. */
 export function crop(
   images: Tensor,
-  { top, left, height, width }: { top: number; left: number; height: number; width: number },
+  { top, left, height, width, ...others }: { top: number; left: number; height: number; width: number },
 ): Tensor {
+  assertKnownOptions('crop', others, ['top', 'left', 'height', 'width']);
   assertImages('crop', images);
   for (const [name, value] of Object.entries({ top, left })) assertNonNegativeInteger('crop', name, value);
   for (const [name, value] of Object.entries({ height, width })) assertPositiveInteger('crop', name, value);
@@ -77,9 +79,10 @@ export function crop(
 /** A random window of `size` per image, after optional zero `padding` on every side (the CIFAR recipe). */
 export function randomCrop(
   images: Tensor,
-  { size, padding = 0 }: { size: [number, number]; padding?: number },
+  { size, padding = 0, ...others }: { size: [number, number]; padding?: number },
   random: RandomSource,
 ): Tensor {
+  assertKnownOptions('randomCrop', others, ['size', 'padding']);
   assertNonNegativeInteger('randomCrop', 'padding', padding);
   size.forEach((s) => assertPositiveInteger('randomCrop', 'size', s));
   return onBatch('randomCrop', images, (x) =>
@@ -151,6 +154,7 @@ export function randomResizedCrop(
   random: RandomSource,
 ): Tensor {
   const { size, scale = [0.08, 1], ratio = [3 / 4, 4 / 3] } = options;
+  assertKnownOptions('randomResizedCrop', options, ['size', 'scale', 'ratio']);
   size.forEach((s) => assertPositiveInteger('randomResizedCrop', 'size', s));
   assertInRange('randomResizedCrop', 'scale', scale[0], { min: 0, max: 1, minInclusive: false });
   assertInRange('randomResizedCrop', 'scale', scale[1], { min: scale[0], max: 1 });
@@ -189,9 +193,10 @@ export function randomResizedCrop(
  */
 export function randomRescale(
   images: Tensor,
-  { range }: { range: [number, number] },
+  { range, ...others }: { range: [number, number] },
   random: RandomSource,
 ): Tensor {
+  assertKnownOptions('randomRescale', others, ['range']);
   assertInRange('randomRescale', 'range', range[0], { min: 0, minInclusive: false });
   assertInRange('randomRescale', 'range', range[1], { min: range[0] });
   return rescaleBy(images, random.uniform(range[0], range[1]));
@@ -204,8 +209,9 @@ export function randomRescale(
 export function rescaleBy(
   images: Tensor,
   factor: number,
-  { method = 'bilinear' }: { method?: 'bilinear' | 'nearest' } = {},
+  { method = 'bilinear', ...others }: { method?: 'bilinear' | 'nearest' } = {},
 ): Tensor {
+  assertKnownOptions('rescaleBy', others, ['method']);
   assertInRange('rescaleBy', 'factor', factor, { min: 0, minInclusive: false });
   assertOneOf('rescaleBy', 'method', method, ['bilinear', 'nearest']);
   return onBatch('rescaleBy', images, (x) => {

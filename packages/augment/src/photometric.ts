@@ -21,7 +21,13 @@ import {
   type Tensor,
   type Rank,
 } from '@tensorflow/tfjs-core';
-import { assertFiniteNumber, assertInRange, GradwellArgumentError, type RandomSource } from '@gradwell/core';
+import {
+  assertFiniteNumber,
+  assertInRange,
+  assertKnownOptions,
+  GradwellArgumentError,
+  type RandomSource,
+} from '@gradwell/core';
 import { adjustBrightness, adjustContrast, adjustHue, adjustSaturation } from './color';
 import { symmetricEigen } from './eigen';
 import { onBatch, onRgbBatch } from './images';
@@ -42,6 +48,7 @@ export interface ColorJitterOptions {
  */
 export function colorJitter(images: Tensor, options: ColorJitterOptions, random: RandomSource): Tensor {
   const { brightness = 0, contrast = 0, saturation = 0, hue = 0 } = options;
+  assertKnownOptions('colorJitter', options, ['brightness', 'contrast', 'saturation', 'hue']);
   for (const [name, value] of Object.entries({ brightness, contrast, saturation }))
     assertInRange('colorJitter', name, value, { min: 0 });
   assertInRange('colorJitter', 'hue', hue, { min: 0, max: 0.5 });
@@ -148,6 +155,7 @@ export interface RandomErasingOptions {
 /** Random erasing: a random rectangle per image replaced by a value or noise (one mask op for the batch). */
 export function randomErasing(images: Tensor, options: RandomErasingOptions, random: RandomSource): Tensor {
   const { p = 0.5, scale = [0.02, 0.33], ratio = [0.3, 3.3], value = 0 } = options;
+  assertKnownOptions('randomErasing', options, ['p', 'scale', 'ratio', 'value']);
   assertInRange('randomErasing', 'p', p, { min: 0, max: 1 });
   if (value !== 'random') assertFiniteNumber('randomErasing', 'value', value);
   assertInRange('randomErasing', 'scale', scale[1], { min: scale[0], max: 1 });

@@ -77,7 +77,12 @@ const STEPS: ReadonlyArray<readonly [string, StepDefinition]> = [
     {
       resizes: true,
       params: ['factor', 'method'],
-      apply: (x, p) => geometry.rescaleBy(x, p.factor as number, p),
+      apply: (x, p) =>
+        geometry.rescaleBy(
+          x,
+          p.factor as number,
+          p.method === undefined ? {} : { method: p.method as 'bilinear' | 'nearest' },
+        ),
     },
   ],
   [
@@ -149,7 +154,11 @@ export interface Pipeline {
   toJSON(): { seed: number; steps: StepSpec[] };
 }
 
-export function compose(specs: readonly StepSpec[], { seed = 0 }: { seed?: number } = {}): Pipeline {
+export function compose(
+  specs: readonly StepSpec[],
+  { seed = 0, ...others }: { seed?: number } = {},
+): Pipeline {
+  assertKnownOptions('compose', others, ['seed']);
   const resolved = specs.map((spec, index) => {
     if (spec === null || typeof spec !== 'object' || typeof spec.type !== 'string') {
       throw new GradwellArgumentError('compose', `steps[${index}]`, "an object with a string 'type'", spec);

@@ -7,20 +7,25 @@
  * V_max / V_min default to each image's own maximum / minimum; pass `maxValue` (e.g. 255) for a fixed one.
  */
 import { div, max, maximum, min, moments, mul, sqrt, sub, tidy, type Tensor } from '@tensorflow/tfjs-core';
-import { assertInRange, assertOneOf } from '@gradwell/core';
+import { assertInRange, assertKnownOptions, assertOneOf } from '@gradwell/core';
 import { onBatch } from './images';
 
 const PER_IMAGE = [1, 2, 3];
 const PER_CHANNEL = [1, 2];
 
-export function maxNorm(images: Tensor, { maxValue }: { maxValue?: number } = {}): Tensor {
+export function maxNorm(images: Tensor, { maxValue, ...others }: { maxValue?: number } = {}): Tensor {
+  assertKnownOptions('maxNorm', others, ['maxValue']);
   if (maxValue !== undefined) assertInRange('maxNorm', 'maxValue', maxValue, { min: 0, minInclusive: false });
   return onBatch('maxNorm', images, (x) =>
     tidy(() => div(x, maxValue ?? maximum(max(x, PER_IMAGE, true), 1e-12))),
   );
 }
 
-export function minMaxNorm(images: Tensor, { per = 'image' }: { per?: 'image' | 'channel' } = {}): Tensor {
+export function minMaxNorm(
+  images: Tensor,
+  { per = 'image', ...others }: { per?: 'image' | 'channel' } = {},
+): Tensor {
+  assertKnownOptions('minMaxNorm', others, ['per']);
   assertOneOf('minMaxNorm', 'per', per, ['image', 'channel']);
   const axes = per === 'image' ? PER_IMAGE : PER_CHANNEL;
   return onBatch('minMaxNorm', images, (x) =>
@@ -31,7 +36,11 @@ export function minMaxNorm(images: Tensor, { per = 'image' }: { per?: 'image' | 
   );
 }
 
-export function rescale(images: Tensor, { factor, maxValue }: { factor: number; maxValue?: number }): Tensor {
+export function rescale(
+  images: Tensor,
+  { factor, maxValue, ...others }: { factor: number; maxValue?: number },
+): Tensor {
+  assertKnownOptions('rescale', others, ['factor', 'maxValue']);
   assertInRange('rescale', 'factor', factor, { min: 0, minInclusive: false });
   return onBatch('rescale', images, (x) =>
     tidy(() => mul(maxNorm(x, maxValue === undefined ? {} : { maxValue }), factor)),

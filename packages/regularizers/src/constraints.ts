@@ -18,7 +18,7 @@ import {
   type Tensor,
   Variable,
 } from '@tensorflow/tfjs-core';
-import { assertInRange, assertTensor, GradwellArgumentError } from '@gradwell/core';
+import { assertInRange, assertKnownOptions, assertTensor, GradwellArgumentError } from '@gradwell/core';
 
 export interface WeightConstraint {
   readonly className: string;
@@ -60,7 +60,11 @@ const EPSILON = 1e-7;
 /** L2 norm over `axis` (one axis or several; tf.norm takes at most two), keeping dimensions. */
 const normOver = (w: Tensor, axis: number | number[]): Tensor => sqrt(sum(square(w), axis, true));
 
-export function maxNorm(maxValue: number, { axis = 0 }: { axis?: number | number[] } = {}): WeightConstraint {
+export function maxNorm(
+  maxValue: number,
+  { axis = 0, ...others }: { axis?: number | number[] } = {},
+): WeightConstraint {
+  assertKnownOptions('maxNorm', others, ['axis']);
   assertInRange('maxNorm', 'maxValue', maxValue, { min: 0, minInclusive: false });
   checkAxis('maxNorm', axis);
   return {
@@ -74,7 +78,8 @@ export function maxNorm(maxValue: number, { axis = 0 }: { axis?: number | number
   };
 }
 
-export function unitNorm({ axis = 0 }: { axis?: number | number[] } = {}): WeightConstraint {
+export function unitNorm({ axis = 0, ...others }: { axis?: number | number[] } = {}): WeightConstraint {
+  assertKnownOptions('unitNorm', others, ['axis']);
   checkAxis('unitNorm', axis);
   return {
     className: 'unitNorm',
