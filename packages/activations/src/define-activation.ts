@@ -5,7 +5,7 @@
  * differentiating the forward's ops); otherwise tfjs differentiates the forward itself.
  */
 import { customGrad, isNaN, mul, tidy, where, type GradSaveFunc, type Tensor } from '@tensorflow/tfjs-core';
-import { assertKnownOptions, assertTensor, GradwellArgumentError } from '@gradwell/core';
+import { assertKnownOptions, optionKeys, assertTensor, GradwellArgumentError } from '@gradwell/core';
 import type {
   ActivationFunction,
   FusableActivation,
@@ -94,8 +94,7 @@ export interface ActivationDefinition<O extends ActivationOptions> {
   fused?: FusableActivation;
 }
 
-// every key of ActivationDefinition, and only those (the compiler checks both ways)
-const DEFINITION_KEYS = Object.keys({
+const DEFINITION_KEYS = optionKeys<ActivationDefinition<ActivationOptions>>({
   name: 1,
   aliases: 1,
   defaults: 1,
@@ -112,7 +111,7 @@ const DEFINITION_KEYS = Object.keys({
   kinks: 1,
   elementwise: 1,
   fused: 1,
-} satisfies Record<keyof ActivationDefinition<ActivationOptions>, 1>);
+});
 
 export function defineActivation<O extends ActivationOptions>(
   spec: ActivationDefinition<O>,

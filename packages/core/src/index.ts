@@ -57,6 +57,7 @@ export {
   UnknownNameError,
   editDistance,
   findNearestName,
+  optionKeys,
   type Registry,
   type RegisterOptions,
 } from './registry';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { assertKnownOptions, createRegistry, editDistance, findNearestName } from './registry';
+import { assertKnownOptions, createRegistry, editDistance, findNearestName, optionKeys } from './registry';
 import { GradwellArgumentError } from './validation';
 
 describe('createRegistry', () => {
@@ -84,5 +84,19 @@ describe('assertKnownOptions', () => {
       expect(() => assertKnownOptions('dense', bad, ['units'])).toThrow(
         /dense: argument 'options' must be an object of options/,
       );
+  });
+});
+
+describe('optionKeys', () => {
+  interface Options {
+    units: number;
+    activation?: string;
+  }
+  test("lists an options type's keys; the compiler refuses a missing or a foreign key", () => {
+    expect(optionKeys<Options>({ units: 1, activation: 1 })).toEqual(['units', 'activation']);
+    // @ts-expect-error -- 'activation' left out
+    optionKeys<Options>({ units: 1 });
+    // @ts-expect-error -- 'activaton' is not a key of Options
+    optionKeys<Options>({ units: 1, activation: 1, activaton: 1 });
   });
 });

@@ -58,6 +58,15 @@ export function findNearestName(name: string, candidates: readonly string[]): st
 }
 
 /**
+ * The keys of an options type, listed once and checked by the compiler both ways — a key the type lacks,
+ * or one of its keys left out, is a type error: `optionKeys<FitOptions>({ epochs: 1, batchSize: 1, … })`.
+ * The list `assertKnownOptions` takes, kept in step with the interface.
+ */
+export function optionKeys<T>(keys: Record<keyof T, 1>): string[] {
+  return Object.keys(keys);
+}
+
+/**
  * An options object holds only the keys `known`: TypeScript refuses another key in a literal, JavaScript
  * would let it pass without a word (`{ activaton: 'relu' }`, Keras's `stddev` for `std`). An unknown key
  * is an error naming it, the nearest known one (or the one `otherNames` gives for it) and all of them.

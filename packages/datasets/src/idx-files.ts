@@ -8,6 +8,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import {
   assertKnownOptions,
+  optionKeys,
   assertNonNegativeInteger,
   assertOneOf,
   assertPositiveInteger,
@@ -29,13 +30,12 @@ export interface ImageSetLoadOptions extends ImageSetOptions {
   offset?: number;
 }
 
-/** Every key of ImageSetLoadOptions, and only those (the compiler checks both ways). */
-export const IMAGE_SET_LOAD_KEYS = Object.keys({
+export const IMAGE_SET_LOAD_KEYS = optionKeys<ImageSetLoadOptions>({
   flat: 1,
   name: 1,
   limit: 1,
   offset: 1,
-} satisfies Record<keyof ImageSetLoadOptions, 1>);
+});
 
 /** The standard file names of the two splits. */
 export const IDX_FILES: Record<Split, { images: string; labels: string }> = {

@@ -10,6 +10,7 @@ import { dispose, image, stack, tensor1d, tidy, type Tensor, type Tensor3D } fro
 import {
   assertInRange,
   assertKnownOptions,
+  optionKeys,
   assertPositiveInteger,
   GradwellArgumentError,
 } from '@gradwell/core';
@@ -78,15 +79,14 @@ function decodeResized(file: string, shown: string, size: number): Tensor {
   }
 }
 
-/** Loads a folder of class sub-folders of images (see the module comment). */
-// every key of ImageFolderOptions, and only those (the compiler checks both ways)
-const IMAGE_FOLDER_KEYS = Object.keys({
+const IMAGE_FOLDER_KEYS = optionKeys<ImageFolderOptions>({
   imageSize: 1,
   limit: 1,
   testShare: 1,
   seed: 1,
-} satisfies Record<keyof ImageFolderOptions, 1>);
+});
 
+/** Loads a folder of class sub-folders of images (see the module comment). */
 export function loadImageFolder(folder: string, options: ImageFolderOptions = {}): ImageFolderSet {
   assertKnownOptions('loadImageFolder', options, IMAGE_FOLDER_KEYS);
   const size = options.imageSize ?? 32;

@@ -15,6 +15,7 @@ import {
   assertPositiveInteger,
   assertFiniteValues,
   assertKnownOptions,
+  optionKeys,
   createRandom,
   hasPreActivation,
   type Sequential,
@@ -53,15 +54,14 @@ function varianceOf(f: () => Tensor): number {
   return value;
 }
 
-// every key of LsuvOptions, and only those (the compiler checks both ways)
-const LSUV_KEYS = Object.keys({
+const LSUV_KEYS = optionKeys<LsuvOptions>({
   targetVariance: 1,
   tolerance: 1,
   maxIterations: 1,
   orthogonalInit: 1,
   seed: 1,
   measure: 1,
-} satisfies Record<keyof LsuvOptions, 1>);
+});
 
 export function lsuv(model: Sequential, batch: Tensor, options: LsuvOptions = {}): LsuvLayerReport[] {
   assertKnownOptions('lsuv', options, LSUV_KEYS);

@@ -8,6 +8,7 @@ import { clone, dispose, type Tensor } from '@tensorflow/tfjs-core';
 import {
   assertInRange,
   assertKnownOptions,
+  optionKeys,
   assertNonNegativeInteger,
   assertOneOf,
   GradwellArgumentError,
@@ -36,8 +37,7 @@ export interface EarlyStoppingOptions {
   weights?: () => readonly LayerWeight[];
 }
 
-// every key of EarlyStoppingOptions, and only those (the compiler checks both ways)
-const EARLY_STOPPING_KEYS = Object.keys({
+const EARLY_STOPPING_KEYS = optionKeys<EarlyStoppingOptions>({
   monitor: 1,
   mode: 1,
   minDelta: 1,
@@ -46,7 +46,7 @@ const EARLY_STOPPING_KEYS = Object.keys({
   startFromEpoch: 1,
   restoreBestWeights: 1,
   weights: 1,
-} satisfies Record<keyof EarlyStoppingOptions, 1>);
+});
 
 export class EarlyStopping implements TrainingCallback {
   readonly monitor: string;

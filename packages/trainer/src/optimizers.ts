@@ -4,7 +4,13 @@
  * state for checkpoints in optimizer-state.ts.)
  */
 import type { Optimizer, Tensor } from '@tensorflow/tfjs-core';
-import { assertInRange, assertKnownOptions, assertOneOf, GradwellArgumentError } from '@gradwell/core';
+import {
+  assertInRange,
+  assertKnownOptions,
+  optionKeys,
+  assertOneOf,
+  GradwellArgumentError,
+} from '@gradwell/core';
 import { DecoupledWeightDecay, withDecoupledWeightDecay } from '@gradwell/regularizers';
 import { FusedAdagradOptimizer, FusedRMSPropOptimizer } from './fused-adaptive-optimizers';
 import { FusedAdamOptimizer, FusedMomentumOptimizer, FusedSgdOptimizer } from './fused-optimizers';
@@ -33,8 +39,7 @@ export interface OptimizerSpec {
   weightDecay?: number;
 }
 
-// every key of OptimizerSpec, and only those (the compiler checks both ways)
-const SPEC_KEYS = Object.keys({
+const SPEC_KEYS = optionKeys<OptimizerSpec>({
   name: 1,
   learningRate: 1,
   momentum: 1,
@@ -45,7 +50,7 @@ const SPEC_KEYS = Object.keys({
   rho: 1,
   centered: 1,
   weightDecay: 1,
-} satisfies Record<keyof OptimizerSpec, 1>);
+});
 
 const DEFAULT_RATES: Record<OptimizerName, number> = {
   sgd: 0.01,

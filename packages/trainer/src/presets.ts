@@ -6,7 +6,7 @@
 import { flatten, maxPool2d, type Layer } from '@gradwell/core';
 import { batchNormalization } from '@gradwell/batchnorm';
 import { dropoutLayer } from '@gradwell/regularizers';
-import { assertInRange, assertKnownOptions, assertPositiveInteger } from '@gradwell/core';
+import { assertInRange, assertKnownOptions, optionKeys, assertPositiveInteger } from '@gradwell/core';
 import { activation as activationLayer, conv2d, dense, dropConnect } from './layers';
 import { model, type Model } from './model';
 import type { ActivationSpec, InitializerSpec } from './resolve';
@@ -32,8 +32,7 @@ export interface RecipeOptions {
   inputShape?: number[];
 }
 
-// every key of RecipeOptions, and only those (the compiler checks both ways)
-const RECIPE_KEYS = Object.keys({
+const RECIPE_KEYS = optionKeys<RecipeOptions>({
   activation: 1,
   init: 1,
   batchNorm: 1,
@@ -43,7 +42,7 @@ const RECIPE_KEYS = Object.keys({
   seed: 1,
   classes: 1,
   inputShape: 1,
-} satisfies Record<keyof RecipeOptions, 1>);
+});
 
 function checkRecipe(context: string, o: RecipeOptions, extra: readonly string[] = []): void {
   assertKnownOptions(context, o, [...RECIPE_KEYS, ...extra], { batchnorm: 'batchNorm' });

@@ -8,6 +8,7 @@
 import {
   assertInRange,
   assertKnownOptions,
+  optionKeys,
   assertPositiveInteger,
   GradwellArgumentError,
   type CallbackContext,
@@ -48,15 +49,7 @@ export interface StallDetector extends TrainingCallback {
   readonly report: StallReport | undefined;
 }
 
-/**
- * Watches the batch losses (and accuracy) of a run in windows of `windowSteps`; from window `minWindows` on,
- * a loss that has not fallen by `minLossDrop` since the first window, or accuracy at chance level, is a
- * stall: reported once (`onStall`, `report`), with the likely causes ranked from the model's diagnostics at
- * the start and at the stall (`trainer.diagnose()`, no update) and how far the weights moved in the last
- * window.
- */
-// every key of StallDetectorOptions, and only those (the compiler checks both ways)
-const STALL_DETECTOR_KEYS = Object.keys({
+const STALL_DETECTOR_KEYS = optionKeys<StallDetectorOptions>({
   windowSteps: 1,
   minLossDrop: 1,
   minWindows: 1,
@@ -64,8 +57,15 @@ const STALL_DETECTOR_KEYS = Object.keys({
   chanceFactor: 1,
   onStall: 1,
   stop: 1,
-} satisfies Record<keyof StallDetectorOptions, 1>);
+});
 
+/**
+ * Watches the batch losses (and accuracy) of a run in windows of `windowSteps`; from window `minWindows` on,
+ * a loss that has not fallen by `minLossDrop` since the first window, or accuracy at chance level, is a
+ * stall: reported once (`onStall`, `report`), with the likely causes ranked from the model's diagnostics at
+ * the start and at the stall (`trainer.diagnose()`, no update) and how far the weights moved in the last
+ * window.
+ */
 export function stallDetector(options: StallDetectorOptions = {}): StallDetector {
   assertKnownOptions('stallDetector', options, STALL_DETECTOR_KEYS);
   const windowSteps = options.windowSteps ?? 50;

@@ -15,7 +15,7 @@ import {
   stopSimdKernelThreads,
   type SimdFlavour,
 } from '../kernels/simd/simd-kernels';
-import { assertKnownOptions } from '../registry';
+import { assertKnownOptions, optionKeys } from '../registry';
 import { assertOneOf, assertPositiveInteger, GradwellArgumentError } from '../validation';
 import { assertXnnpackThreads, changeXnnpackThreads, shareThreads } from './compute-threads';
 import { withoutEmscriptenProcessHandlers } from './emscripten-handlers';
@@ -187,19 +187,18 @@ function planThreads(requested: number | undefined): { threads: number; note?: s
   return { threads: wanted };
 }
 
-/**
- * Selects and initialises the backend; returns what runs. Throws, saying what failed and what to do,
- * when the wasm binaries cannot load.
- */
-// every key of SetupBackendOptions, and only those (the compiler checks both ways)
-const SETUP_KEYS = Object.keys({
+const SETUP_KEYS = optionKeys<SetupBackendOptions>({
   backend: 1,
   threads: 1,
   xnnpackThreads: 1,
   wasmPaths: 1,
   relaxedSimd: 1,
-} satisfies Record<keyof SetupBackendOptions, 1>);
+});
 
+/**
+ * Selects and initialises the backend; returns what runs. Throws, saying what failed and what to do,
+ * when the wasm binaries cannot load.
+ */
 export async function setupBackend(options: SetupBackendOptions = {}): Promise<BackendReport> {
   assertKnownOptions('setupBackend', options, SETUP_KEYS, { numThreads: 'threads' });
   const backend = options.backend ?? 'wasm';

@@ -6,7 +6,7 @@
 import { tidy, type Tensor } from '@tensorflow/tfjs-core';
 import type { ObjectResolvers, SerializedObject } from '../contracts';
 import { createRandom, getGlobalRandom, type RandomSource } from '../random';
-import { assertKnownOptions, type Registry } from '../registry';
+import { assertKnownOptions, optionKeys, type Registry } from '../registry';
 import { assertTensor, GradwellArgumentError } from '../validation';
 import { Conv2d } from './conv2d';
 import { serializeLayer, type ApplyContext, type Layer, type LayerWeight } from './layer';
@@ -20,11 +20,7 @@ export interface SequentialArgs {
   seed?: number;
 }
 
-// every key of SequentialArgs, and only those (the compiler checks both ways)
-const SEQUENTIAL_KEYS = Object.keys({ name: 1, inputShape: 1, seed: 1 } satisfies Record<
-  keyof SequentialArgs,
-  1
->);
+const SEQUENTIAL_KEYS = optionKeys<SequentialArgs>({ name: 1, inputShape: 1, seed: 1 });
 
 /**
  * A `Conv2d` (a bias and ReLU) and the `MaxPool2d` after it as one computation, the pooling first, where

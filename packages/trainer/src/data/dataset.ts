@@ -6,6 +6,7 @@
 import { any, dispose, isFinite as isFiniteOp, logicalNot, tidy, type Tensor } from '@tensorflow/tfjs-core';
 import {
   assertKnownOptions,
+  optionKeys,
   assertPositiveInteger,
   assertTensor,
   GradwellArgumentError,
@@ -16,16 +17,12 @@ import { checkClassIds, hostDataset } from './host-dataset';
 export type { Batch, BatchStream, Dataset, TensorDataset, TensorDatasetOptions } from './dataset-types';
 export { hostDataset } from './host-dataset';
 
+const TENSOR_DATASET_KEYS = optionKeys<TensorDatasetOptions>({ name: 1, numClasses: 1 });
+
 /**
  * A dataset over tensors the dataset takes ownership of (`dispose()` frees them). Checks shapes,
  * dtypes, finiteness and label range up front, so a bad dataset fails here and not mid-training.
  */
-// every key of TensorDatasetOptions, and only those (the compiler checks both ways)
-const TENSOR_DATASET_KEYS = Object.keys({ name: 1, numClasses: 1 } satisfies Record<
-  keyof TensorDatasetOptions,
-  1
->);
-
 export function tensorDataset(x: Tensor, y: Tensor, options: TensorDatasetOptions = {}): TensorDataset {
   const context = 'tensorDataset';
   assertKnownOptions(context, options, TENSOR_DATASET_KEYS);

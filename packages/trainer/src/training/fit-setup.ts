@@ -6,6 +6,7 @@ import { dispose, type Optimizer, type Tensor } from '@tensorflow/tfjs-core';
 import {
   assertInRange,
   assertKnownOptions,
+  optionKeys,
   assertPositiveInteger,
   GradwellArgumentError,
   type RandomSource,
@@ -49,8 +50,7 @@ export interface FitSetup {
   release(): void;
 }
 
-/** Every key of FitOptions, and only those (the compiler checks both ways). */
-export const FIT_OPTION_KEYS = Object.keys({
+export const FIT_OPTION_KEYS = optionKeys<FitOptions>({
   epochs: 1,
   batchSize: 1,
   optimizer: 1,
@@ -69,7 +69,7 @@ export const FIT_OPTION_KEYS = Object.keys({
   nanGuard: 1,
   resume: 1,
   yieldEveryMs: 1,
-} satisfies Record<keyof FitOptions, 1>);
+});
 
 function checkOptions(options: FitOptions): void {
   if (options === null || typeof options !== 'object')
