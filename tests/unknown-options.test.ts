@@ -20,7 +20,13 @@ import {
   type DenseArgs,
   type SequentialArgs,
 } from '@gradwell/core';
-import { getInitializer, listInitializers, lsuv, type LsuvOptions } from '@gradwell/init';
+import {
+  activationStatistics,
+  getInitializer,
+  listInitializers,
+  lsuv,
+  type LsuvOptions,
+} from '@gradwell/init';
 import {
   confidencePenalty,
   DropConnectDense,
@@ -28,6 +34,7 @@ import {
   EarlyStopping,
   maxNorm,
   unitNorm,
+  withDecoupledWeightDecay,
   type EarlyStoppingOptions,
 } from '@gradwell/regularizers';
 import {
@@ -44,8 +51,17 @@ import {
   rescaleBy,
 } from '@gradwell/augment';
 import {
+  arrayDataset,
+  batchStream,
   blobs,
   checkpointCallback,
+  datasetFromIdx,
+  datasetFromPixels,
+  diagnoseModel,
+  evaluate,
+  hostDataset,
+  predict,
+  writeLayersModel,
   cnnPreset,
   cosineDecay,
   createOptimizer,
@@ -220,6 +236,54 @@ describe('unknown options are refused, naming the option and the known ones', ()
       expect(call, context).toThrow(new RegExp(`^${context}: unknown option`));
     expect(tf.memory().numTensors - before).toBe(1); // the confidence penalty's logits above
     images.dispose();
+  });
+
+  test('evaluation, diagnostics, statistics, datasets from arrays and bytes, saving', async () => {
+    const net = mlpPreset({ inputShape: [2], classes: 2, hidden: [3], seed: 1 });
+    const data = arrayDataset(
+      [
+        [0, 1],
+        [1, 0],
+      ],
+      [0, 1],
+    );
+    const x = tf.zeros([2, 2]);
+    await expect(evaluate(net, data, { batch: 2 } as never)).rejects.toThrow(
+      "evaluate: unknown option 'batch'",
+    );
+    await expect(writeLayersModel(net, { format: 'keras' } as never)).rejects.toThrow(
+      "saveModel: unknown option 'format'",
+    );
+    const checks: Array<[string, () => unknown]> = [
+      ['predict', loose((o: never) => predict(net, x, o), { batch_size: 2 })],
+      ['diagnoseModel', loose((o: never) => diagnoseModel(net, data, o), { probe: 8 })],
+      ['activationStatistics', loose((o: never) => activationStatistics(net, x, o), { bin: 10 })],
+      [
+        'decoupledWeightDecay',
+        loose((o: never) => withDecoupledWeightDecay(tf.train.sgd(0.1), o), { decay: 0.1 }),
+      ],
+      [
+        'hostDataset',
+        loose((o: never) => hostDataset(new Float32Array(2), new Int32Array(1), [2], o), { shape: [2] }),
+      ],
+      ['arrayDataset', loose((o: never) => arrayDataset([[0, 1]], [0], o), { classes: 2 })],
+      ['batchStream', loose((o: never) => batchStream(() => [], o), { inputShape: [2], batchSize: 8 })],
+      [
+        'datasetFromPixels',
+        loose((o: never) => datasetFromPixels(new Uint8Array(4), new Uint8Array(1), [2, 2], o), {
+          flatten: true,
+        }),
+      ],
+      [
+        'datasetFromIdx',
+        loose((o: never) => datasetFromIdx(new Uint8Array(0), new Uint8Array(0), o), { limit: 5 }),
+      ],
+    ];
+    for (const [context, call] of checks)
+      expect(call, context).toThrow(new RegExp(`^${context}: unknown option`));
+    x.dispose();
+    data.dispose();
+    net.dispose();
   });
 
   test('fit: before anything is built, trained or allocated', async () => {

@@ -112,7 +112,7 @@ export function loadIdxImageSet(
   if (labels.count !== images.count)
     throw new Error(`${name}: ${images.count} images but ${labels.count} labels.`);
   return datasetFromPixels(images.data, labels.data, images.shape.slice(1), {
-    ...options,
+    flat: options.flat,
     name: options.name ?? `${name}-${split}`,
   });
 }

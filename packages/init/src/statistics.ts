@@ -24,6 +24,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import {
   assertFiniteValues,
+  assertKnownOptions,
   assertPositiveInteger,
   assertTensor,
   GradwellArgumentError,
@@ -83,8 +84,9 @@ function boundsOf(layer: unknown): readonly [number, number] | undefined {
 export function activationStatistics(
   model: Sequential,
   batch: Tensor,
-  { bins = 30 }: { bins?: number } = {},
+  { bins = 30, ...others }: { bins?: number } = {},
 ): LayerStatistics[] {
+  assertKnownOptions('activationStatistics', others, ['bins']);
   model.checkBatch('activationStatistics', 'batch', batch);
   assertFiniteValues('activationStatistics', 'batch', batch);
   assertPositiveInteger('activationStatistics', 'bins', bins);

@@ -5,7 +5,7 @@
  * tfjs-core's optimisers have no such option.
  */
 import { engine, mul, Optimizer, tidy, type NamedTensorMap, type Variable } from '@tensorflow/tfjs-core';
-import { assertInRange } from '@gradwell/core';
+import { assertInRange, assertKnownOptions } from '@gradwell/core';
 
 /**
  * tfjs-core's `{ name, tensor }` pair. It is not exported from tfjs-core's entry point, so every signature
@@ -39,6 +39,7 @@ export class DecoupledWeightDecay extends Optimizer {
     options: DecoupledWeightDecayOptions,
   ) {
     super();
+    assertKnownOptions('decoupledWeightDecay', options, ['weightDecay', 'learningRate', 'shouldDecay']);
     assertInRange('decoupledWeightDecay', 'weightDecay', options.weightDecay, { min: 0 });
     const learningRate = options.learningRate ?? (base as Optimizer & { learningRate?: number }).learningRate;
     assertInRange('decoupledWeightDecay', 'learningRate', learningRate, { min: 0, minInclusive: false });

@@ -1,6 +1,6 @@
 /** Evaluation and prediction in inference mode, in batches. */
 import { argMax, concat, dispose, slice as sliceTensor, tidy, type Tensor } from '@tensorflow/tfjs-core';
-import { assertPositiveInteger, createRandom, type Sequential } from '@gradwell/core';
+import { assertKnownOptions, assertPositiveInteger, createRandom, type Sequential } from '@gradwell/core';
 import { checkData, checkLabels, countCorrect, epochBatches } from './training/batches';
 import type { Dataset } from './data/dataset';
 import { lossOption, type Loss } from './losses';
@@ -18,6 +18,7 @@ export async function evaluate(
   data: Dataset,
   options: EvaluateOptions = {},
 ): Promise<{ loss: number; accuracy: number | undefined; examples: number }> {
+  assertKnownOptions('evaluate', options, ['batchSize', 'loss']);
   const loss = lossOption(options.loss);
   const batchSize = options.batchSize ?? 256;
   assertPositiveInteger('evaluate', 'batchSize', batchSize);
@@ -54,8 +55,9 @@ export async function evaluate(
 export function predict(
   model: Sequential,
   x: Tensor,
-  { batchSize = 256 }: { batchSize?: number } = {},
+  { batchSize = 256, ...others }: { batchSize?: number } = {},
 ): Tensor {
+  assertKnownOptions('predict', others, ['batchSize']);
   assertPositiveInteger('predict', 'batchSize', batchSize);
   model.checkBatch('predict', 'x', x);
   const n = x.shape[0];

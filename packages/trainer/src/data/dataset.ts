@@ -73,6 +73,7 @@ export function arrayDataset(
   y: number[] | Int32Array | Uint8Array | number[][],
   options: TensorDatasetOptions & { inputShape?: number[] } = {},
 ): TensorDataset {
+  assertKnownOptions('arrayDataset', options, ['name', 'numClasses', 'inputShape']);
   const flat = x instanceof Float32Array || (Array.isArray(x) && typeof x[0] === 'number');
   let inputShape = options.inputShape;
   if (flat) {
@@ -101,11 +102,15 @@ export function arrayDataset(
   if (Array.isArray(y) && Array.isArray(y[0])) {
     const rows = y as number[][];
     return hostDataset(values, Float32Array.from(rows.flat()), inputShape, {
-      ...options,
+      name: options.name,
+      numClasses: options.numClasses,
       labelShape: [rows[0]?.length ?? 0],
     });
   }
-  return hostDataset(values, Int32Array.from(y as ArrayLike<number>), inputShape, options);
+  return hostDataset(values, Int32Array.from(y as ArrayLike<number>), inputShape, {
+    name: options.name,
+    numClasses: options.numClasses,
+  });
 }
 
 /** A stream of batches, produced anew each epoch by `batches(epoch)`. */
@@ -113,6 +118,7 @@ export function batchStream(
   batches: (epoch: number) => AsyncIterable<Batch> | Iterable<Batch>,
   options: { inputShape: number[]; numClasses?: number; name?: string },
 ): BatchStream {
+  assertKnownOptions('batchStream', options, ['inputShape', 'numClasses', 'name']);
   if (typeof batches !== 'function')
     throw new GradwellArgumentError(
       'batchStream',

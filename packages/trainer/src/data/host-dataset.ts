@@ -2,7 +2,7 @@
  * `hostDataset`: examples held in JavaScript memory, batched by row copies into a reused scratch array.
  */
 import { getBackend, keep, tensor, tensor1d, type Tensor } from '@tensorflow/tfjs-core';
-import { GradwellArgumentError } from '@gradwell/core';
+import { assertKnownOptions, GradwellArgumentError } from '@gradwell/core';
 import type { TensorDataset, TensorDatasetOptions } from './dataset-types';
 
 /**
@@ -25,6 +25,7 @@ export function hostDataset(
   options: TensorDatasetOptions & { labelShape?: readonly number[] } = {},
 ): TensorDataset {
   const context = 'hostDataset';
+  assertKnownOptions(context, options, ['name', 'numClasses', 'labelShape']);
   const perExample = inputShape.reduce((a, b) => a * b, 1);
   if (!(values instanceof Float32Array))
     throw new GradwellArgumentError(context, 'values', 'a Float32Array', values);

@@ -15,7 +15,7 @@ import {
   type NamedTensorMap,
   type Tensor,
 } from '@tensorflow/tfjs-core';
-import type { ActivationFunction, Layer, Sequential } from '@gradwell/core';
+import { assertKnownOptions, type ActivationFunction, type Layer, type Sequential } from '@gradwell/core';
 import { Model } from '../model';
 import { formatForClass, formatForLayer } from './formats';
 import { fromPythonic, toPythonic } from './keras-case';
@@ -41,6 +41,7 @@ export async function writeLayersModel(
   model: Sequential,
   options: WriteOptions = {},
 ): Promise<io.ModelArtifacts> {
+  assertKnownOptions('saveModel', options, ['target']);
   const inputShape = model.getConfig().inputShape as number[] | null;
   if (inputShape === null)
     throw new Error(`saveModel: model '${model.name}' is not built; build it (or train it) before saving.`);

@@ -6,7 +6,7 @@
  * was: a seeded run with `--diagnostics init` trains bit-identically to one without.
  */
 import { clone, dispose, variableGrads, type Scalar, type Tensor } from '@tensorflow/tfjs-core';
-import { GradwellArgumentError, type Layer, type RandomState } from '@gradwell/core';
+import { assertKnownOptions, GradwellArgumentError, type Layer, type RandomState } from '@gradwell/core';
 import type { Batch, Dataset } from '../data/dataset';
 import {
   activationDiagnostics,
@@ -87,6 +87,7 @@ export function diagnoseModel(
   data: Dataset,
   options: DiagnoseOptions = {},
 ): DiagnosticsReport {
+  assertKnownOptions('diagnoseModel', options, ['probeSize', 'loss', 'thresholds', 'epoch', 'step']);
   const parts = modelPartsOf(model);
   if (data === null || typeof data !== 'object' || data.kind !== 'tensors')
     throw new GradwellArgumentError(
