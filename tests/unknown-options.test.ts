@@ -34,6 +34,7 @@ import {
   EarlyStopping,
   maxNorm,
   unitNorm,
+  withAuxiliaryHeads,
   withDecoupledWeightDecay,
   type EarlyStoppingOptions,
 } from '@gradwell/regularizers';
@@ -51,11 +52,22 @@ import {
   rescaleBy,
 } from '@gradwell/augment';
 import {
+  activationsExperiment,
   arrayDataset,
+  batchNormExperiment,
   batchStream,
   blobs,
   checkpointCallback,
   datasetFromIdx,
+  dense,
+  depthExperiment,
+  dropoutExperiment,
+  dyingReluExperiment,
+  earlyStoppingExperiment,
+  heProofExperiment,
+  initExperiment,
+  inputScaleExperiment,
+  labelSmoothingExperiment,
   datasetFromPixels,
   diagnoseModel,
   evaluate,
@@ -284,6 +296,43 @@ describe('unknown options are refused, naming the option and the known ones', ()
     x.dispose();
     data.dispose();
     net.dispose();
+  });
+
+  test("the lecture's experiments and auxiliary heads", async () => {
+    const data = {
+      train: spirals({ classes: 2, pointsPerClass: 5 }),
+      test: spirals({ classes: 2, pointsPerClass: 5, seed: 1 }),
+    };
+    const before = tf.memory().numTensors;
+    const runs: Array<[string, (o: never) => unknown]> = [
+      ['activationsExperiment', (o) => activationsExperiment(data, o)],
+      ['batchNormExperiment', (o) => batchNormExperiment(data, o)],
+      ['depthExperiment', (o) => depthExperiment(data, o)],
+      ['dropoutExperiment', (o) => dropoutExperiment(data, o)],
+      ['dyingReluExperiment', (o) => dyingReluExperiment(data, o)],
+      ['earlyStoppingExperiment', (o) => earlyStoppingExperiment(data, o)],
+      ['heProofExperiment', (o) => heProofExperiment(o)],
+      ['initExperiment', (o) => initExperiment(o)],
+      ['inputScaleExperiment', (o) => inputScaleExperiment(data, o)],
+      ['labelSmoothingExperiment', (o) => labelSmoothingExperiment(data, o)],
+    ];
+    for (const [context, run] of runs) {
+      // the async experiments reject, the two synchronous ones throw: both before any work
+      const call = () => Promise.resolve().then(() => run({ epoch: 1 } as never));
+      await expect(call(), context).rejects.toThrow(new RegExp(`^${context}: unknown option 'epoch'`));
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    const net = mlpPreset({ inputShape: [2], classes: 2, hidden: [3] });
+    expect(
+      loose((h: never) => withAuxiliaryHeads(net, [h]), {
+        after: 'dense1',
+        head: dense({ units: 2 }),
+        weigth: 0.3,
+      }),
+    ).toThrow("withAuxiliaryHeads: heads[0]: unknown option 'weigth' (did you mean 'weight'?)");
+    net.dispose();
+    data.train.dispose();
+    data.test.dispose();
   });
 
   test('fit: before anything is built, trained or allocated', async () => {

@@ -5,6 +5,8 @@
  */
 import { add, mul, tidy, type Scalar, type Tensor } from '@tensorflow/tfjs-core';
 import {
+  assertKnownOptions,
+  optionKeys,
   assertInRange,
   type ApplyContext,
   type Layer,
@@ -34,6 +36,13 @@ export class WithAuxiliaryHeads {
     readonly model: Sequential,
     heads: readonly AuxiliaryHead[],
   ) {
+    heads.forEach((head, i) =>
+      assertKnownOptions(
+        `withAuxiliaryHeads: heads[${i}]`,
+        head,
+        optionKeys<AuxiliaryHead>({ after: 1, head: 1, weight: 1 }),
+      ),
+    );
     this.heads = heads.map((h) => ({ ...h, weight: h.weight ?? 0.3 }));
     for (const head of this.heads) assertInRange('withAuxiliaryHeads', 'weight', head.weight, { min: 0 });
     this.positions = this.heads.map((h) => model.layers.indexOf(model.getLayer(h.after)));

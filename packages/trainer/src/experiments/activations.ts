@@ -2,7 +2,7 @@
  * The same MLP trained with each activation (same data, seed, initialiser pairing, optimiser): test
  * accuracy, wall time, and the dead-unit share of its first hidden layer after training.
  */
-import { assertPositiveInteger } from '@gradwell/core';
+import { assertPositiveInteger, assertKnownOptions, optionKeys } from '@gradwell/core';
 import { activationDiagnostics } from '../diagnostics';
 import { evaluate } from '../evaluate';
 import { fit } from '../training/fit';
@@ -45,6 +45,11 @@ export async function activationsExperiment(
   data: ExperimentData,
   o: ActivationsExperimentOptions = {},
 ): Promise<ActivationRun[]> {
+  assertKnownOptions(
+    'activationsExperiment',
+    o,
+    optionKeys<ActivationsExperimentOptions>({ activations: 1, hidden: 1, epochs: 1, batchSize: 1, seed: 1 }),
+  );
   const epochs = o.epochs ?? 2;
   assertPositiveInteger('activationsExperiment', 'epochs', epochs);
   const runs: ActivationRun[] = [];

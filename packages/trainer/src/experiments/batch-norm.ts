@@ -6,7 +6,13 @@
  * last sigmoid (Fig. 1b, c) as training goes.
  */
 import { tidy, type Tensor } from '@tensorflow/tfjs-core';
-import { assertPositiveInteger, hasPreActivation, type TrainingCallback } from '@gradwell/core';
+import {
+  assertPositiveInteger,
+  hasPreActivation,
+  type TrainingCallback,
+  assertKnownOptions,
+  optionKeys,
+} from '@gradwell/core';
 import { distributionSnapshot } from '@gradwell/batchnorm';
 import { evaluate } from '../evaluate';
 import type { Model } from '../model';
@@ -118,6 +124,17 @@ export async function batchNormExperiment(
   data: ExperimentData,
   options: BatchNormExperimentOptions = {},
 ): Promise<BatchNormExperimentResult> {
+  assertKnownOptions(
+    'batchNormExperiment',
+    options,
+    optionKeys<BatchNormExperimentOptions>({
+      steps: 1,
+      batchSize: 1,
+      learningRate: 1,
+      seed: 1,
+      recordEvery: 1,
+    }),
+  );
   const steps = options.steps ?? 1000;
   const resolved: Required<BatchNormExperimentOptions> = {
     steps,

@@ -5,7 +5,7 @@
  * optimiser for both; only the initialiser differs.
  */
 import { div, moments, sub, tidy, type Tensor } from '@tensorflow/tfjs-core';
-import { assertPositiveInteger } from '@gradwell/core';
+import { assertPositiveInteger, assertKnownOptions, optionKeys } from '@gradwell/core';
 import { tensorDataset, type TensorDataset } from '../data/dataset';
 import type { TrainingCallback } from '@gradwell/core';
 import { evaluate } from '../evaluate';
@@ -64,6 +64,20 @@ export async function depthExperiment(
   data: ExperimentData,
   o: DepthExperimentOptions = {},
 ): Promise<DepthExperimentResult> {
+  assertKnownOptions(
+    'depthExperiment',
+    o,
+    optionKeys<DepthExperimentOptions>({
+      depth: 1,
+      width: 1,
+      epochs: 1,
+      batchSize: 1,
+      learningRate: 1,
+      seed: 1,
+      every: 1,
+      standardize: 1,
+    }),
+  );
   const depth = o.depth ?? 30;
   const width = o.width ?? 64;
   const every = o.every ?? 10;

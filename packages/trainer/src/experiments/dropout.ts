@@ -3,6 +3,7 @@
  * memorises it; with dropout the gap between training and test accuracy shrinks. Same data, seed and
  * schedule for both.
  */
+import { assertKnownOptions, optionKeys } from '@gradwell/core';
 import { evaluate } from '../evaluate';
 import { fit } from '../training/fit';
 import { mlpPreset } from '../presets';
@@ -39,6 +40,19 @@ export async function dropoutExperiment(
   data: ExperimentData,
   o: DropoutExperimentOptions = {},
 ): Promise<DropoutExperimentResult> {
+  assertKnownOptions(
+    'dropoutExperiment',
+    o,
+    optionKeys<DropoutExperimentOptions>({
+      rate: 1,
+      inputRate: 1,
+      hidden: 1,
+      epochs: 1,
+      batchSize: 1,
+      learningRate: 1,
+      seed: 1,
+    }),
+  );
   const rate = o.rate ?? 0.5;
   const inputRate = o.inputRate ?? 0.2;
   const runOne = async (dropout: number, inputDropout: number): Promise<RegularisationRun> => {

@@ -5,7 +5,13 @@
  * each epoch (ReLU) and the accuracy.
  */
 import { dispose, type Tensor } from '@tensorflow/tfjs-core';
-import { hasPreActivation, type Sequential, type TrainingCallback } from '@gradwell/core';
+import {
+  hasPreActivation,
+  type Sequential,
+  type TrainingCallback,
+  assertKnownOptions,
+  optionKeys,
+} from '@gradwell/core';
 import { deadUnitFraction } from '@gradwell/activations';
 import { evaluate } from '../evaluate';
 import { fit } from '../training/fit';
@@ -37,6 +43,11 @@ export async function dyingReluExperiment(
   data: ExperimentData,
   o: DyingReluOptions = {},
 ): Promise<DyingReluRun[]> {
+  assertKnownOptions(
+    'dyingReluExperiment',
+    o,
+    optionKeys<DyingReluOptions>({ learningRates: 1, hidden: 1, epochs: 1, batchSize: 1, seed: 1 }),
+  );
   const probe = data.test.batch(Array.from({ length: Math.min(1000, data.test.size) }, (_, i) => i));
   const runs: DyingReluRun[] = [];
   try {

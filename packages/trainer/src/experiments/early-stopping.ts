@@ -4,6 +4,7 @@
  * epochs without improvement and puts back the best epoch's weights, so the final model is the one
  * with the lowest validation loss — not the over-fitted last one.
  */
+import { assertKnownOptions, optionKeys } from '@gradwell/core';
 import { earlyStopping } from '@gradwell/regularizers';
 import { evaluate } from '../evaluate';
 import { fit } from '../training/fit';
@@ -37,6 +38,18 @@ export async function earlyStoppingExperiment(
   data: ExperimentData,
   o: EarlyStoppingExperimentOptions = {},
 ): Promise<EarlyStoppingResult> {
+  assertKnownOptions(
+    'earlyStoppingExperiment',
+    o,
+    optionKeys<EarlyStoppingExperimentOptions>({
+      patience: 1,
+      maxEpochs: 1,
+      hidden: 1,
+      batchSize: 1,
+      learningRate: 1,
+      seed: 1,
+    }),
+  );
   const maxEpochs = o.maxEpochs ?? 40;
   const train = async (stop: boolean) => {
     const model = mlpPreset({

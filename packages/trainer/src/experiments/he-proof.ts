@@ -5,7 +5,7 @@
  * compares it with the product. With He's choice Var[w_l] = 2/n_l every factor is 1.
  */
 import { moments, tidy, type Tensor } from '@tensorflow/tfjs-core';
-import { assertPositiveInteger, createRandom } from '@gradwell/core';
+import { assertPositiveInteger, createRandom, assertKnownOptions, optionKeys } from '@gradwell/core';
 import { dense } from '../layers';
 import { model } from '../model';
 
@@ -30,6 +30,11 @@ export interface HeProofLayer {
 }
 
 export function heProofExperiment(o: HeProofOptions = {}): HeProofLayer[] {
+  assertKnownOptions(
+    'heProofExperiment',
+    o,
+    optionKeys<HeProofOptions>({ depth: 1, width: 1, examples: 1, varianceScales: 1, seed: 1 }),
+  );
   const depth = o.depth ?? 10;
   const width = o.width ?? 256;
   const examples = o.examples ?? 4000;

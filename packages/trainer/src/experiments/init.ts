@@ -15,7 +15,7 @@ import {
   type Scalar,
   type Tensor,
 } from '@tensorflow/tfjs-core';
-import { assertPositiveInteger, createRandom } from '@gradwell/core';
+import { assertPositiveInteger, createRandom, assertKnownOptions, optionKeys } from '@gradwell/core';
 import { activationStatistics, histogram, type Histogram, type LayerStatistics } from '@gradwell/init';
 import { dense } from '../layers';
 import { model, type Model } from '../model';
@@ -82,6 +82,20 @@ function kernelGradients(
 }
 
 export function initExperiment(o: InitExperimentOptions = {}): InitRun[] {
+  assertKnownOptions(
+    'initExperiment',
+    o,
+    optionKeys<InitExperimentOptions>({
+      depth: 1,
+      width: 1,
+      examples: 1,
+      activations: 1,
+      schemes: 1,
+      bins: 1,
+      seed: 1,
+      gradients: 1,
+    }),
+  );
   const depth = o.depth ?? 10;
   const width = o.width ?? 500;
   const examples = o.examples ?? 1000;

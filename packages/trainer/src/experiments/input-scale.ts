@@ -23,7 +23,13 @@ import {
   type Tensor,
   type Tensor4D,
 } from '@tensorflow/tfjs-core';
-import { assertPositiveInteger, globalAveragePool, maxPool2d } from '@gradwell/core';
+import {
+  assertPositiveInteger,
+  globalAveragePool,
+  maxPool2d,
+  assertKnownOptions,
+  optionKeys,
+} from '@gradwell/core';
 import { evaluate } from '../evaluate';
 import { fit } from '../training/fit';
 import { conv2d, dense } from '../layers';
@@ -80,6 +86,11 @@ export async function inputScaleExperiment(
   data: ExperimentData,
   o: InputScaleOptions = {},
 ): Promise<InputScaleResult> {
+  assertKnownOptions(
+    'inputScaleExperiment',
+    o,
+    optionKeys<InputScaleOptions>({ factors: 1, epochs: 1, examples: 1, seed: 1 }),
+  );
   const factors = o.factors ?? [1, 1.1, 1.5, 3, 5, 10];
   const examples = Math.min(o.examples ?? 500, data.test.size);
   assertPositiveInteger('inputScaleExperiment', 'examples', examples);

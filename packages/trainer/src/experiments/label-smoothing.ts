@@ -6,7 +6,7 @@
  * when it is not (a short run on MNIST ends under-confident with smoothing).
  */
 import { dispose, max, mean, softmax, tidy } from '@tensorflow/tfjs-core';
-import { assertInRange } from '@gradwell/core';
+import { assertInRange, assertKnownOptions, optionKeys } from '@gradwell/core';
 import { evaluate, predict } from '../evaluate';
 import { fit } from '../training/fit';
 import { mlpPreset } from '../presets';
@@ -39,6 +39,11 @@ export async function labelSmoothingExperiment(
   data: ExperimentData,
   o: LabelSmoothingOptions = {},
 ): Promise<LabelSmoothingResult> {
+  assertKnownOptions(
+    'labelSmoothingExperiment',
+    o,
+    optionKeys<LabelSmoothingOptions>({ epsilon: 1, hidden: 1, epochs: 1, batchSize: 1, seed: 1 }),
+  );
   const epsilon = o.epsilon ?? 0.1;
   assertInRange('labelSmoothingExperiment', 'epsilon', epsilon, {
     min: 0,
