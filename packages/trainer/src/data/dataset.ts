@@ -6,18 +6,15 @@
 import { any, dispose, isFinite as isFiniteOp, logicalNot, tidy, type Tensor } from '@tensorflow/tfjs-core';
 import {
   assertKnownOptions,
-  optionKeys,
   assertPositiveInteger,
   assertTensor,
   GradwellArgumentError,
 } from '@gradwell/core';
 import type { Batch, BatchStream, TensorDataset, TensorDatasetOptions } from './dataset-types';
-import { checkClassIds, hostDataset } from './host-dataset';
+import { checkClassIds, hostDataset, TENSOR_DATASET_KEYS } from './host-dataset';
 
 export type { Batch, BatchStream, Dataset, TensorDataset, TensorDatasetOptions } from './dataset-types';
 export { hostDataset } from './host-dataset';
-
-const TENSOR_DATASET_KEYS = optionKeys<TensorDatasetOptions>({ name: 1, numClasses: 1 });
 
 /**
  * A dataset over tensors the dataset takes ownership of (`dispose()` frees them). Checks shapes,
@@ -73,7 +70,7 @@ export function arrayDataset(
   y: number[] | Int32Array | Uint8Array | number[][],
   options: TensorDatasetOptions & { inputShape?: number[] } = {},
 ): TensorDataset {
-  assertKnownOptions('arrayDataset', options, ['name', 'numClasses', 'inputShape']);
+  assertKnownOptions('arrayDataset', options, [...TENSOR_DATASET_KEYS, 'inputShape']);
   const flat = x instanceof Float32Array || (Array.isArray(x) && typeof x[0] === 'number');
   let inputShape = options.inputShape;
   if (flat) {
@@ -118,7 +115,7 @@ export function batchStream(
   batches: (epoch: number) => AsyncIterable<Batch> | Iterable<Batch>,
   options: { inputShape: number[]; numClasses?: number; name?: string },
 ): BatchStream {
-  assertKnownOptions('batchStream', options, ['inputShape', 'numClasses', 'name']);
+  assertKnownOptions('batchStream', options, [...TENSOR_DATASET_KEYS, 'inputShape']);
   if (typeof batches !== 'function')
     throw new GradwellArgumentError(
       'batchStream',

@@ -2,7 +2,7 @@
  * MNIST-format image sets (28×28 grey digits or clothes) from idx bytes to a dataset: pixels scaled to
  * [0, 1], shape [n, 28, 28, 1] (or [n, 784] with `flat`). Browser-safe; the Node loaders read the bytes.
  */
-import { assertKnownOptions } from '@gradwell/core';
+import { assertKnownOptions, optionKeys } from '@gradwell/core';
 import { hostDataset, type TensorDataset } from './dataset';
 import { decodeIdx } from './idx';
 
@@ -28,13 +28,15 @@ export interface ImageSetOptions {
   name?: string;
 }
 
+const IMAGE_SET_KEYS = optionKeys<ImageSetOptions>({ flat: 1, name: 1 });
+
 /** A dataset from the bytes of an idx image file and its idx label file. */
 export function datasetFromIdx(
   imageFile: Uint8Array,
   labelFile: Uint8Array,
   options: ImageSetOptions = {},
 ): TensorDataset {
-  assertKnownOptions('datasetFromIdx', options, ['flat', 'name']);
+  assertKnownOptions('datasetFromIdx', options, IMAGE_SET_KEYS);
   const images = decodeIdx(imageFile, `${options.name ?? 'images'} (images)`);
   const labels = decodeIdx(labelFile, `${options.name ?? 'images'} (labels)`);
   return datasetFromPixels(images.data, labels.data, images.shape.slice(1), options);
@@ -47,7 +49,7 @@ export function datasetFromPixels(
   imageShape: number[],
   options: ImageSetOptions = {},
 ): TensorDataset {
-  assertKnownOptions('datasetFromPixels', options, ['flat', 'name']);
+  assertKnownOptions('datasetFromPixels', options, IMAGE_SET_KEYS);
   const perImage = imageShape.reduce((a, b) => a * b, 1);
   const n = labels.length;
   if (pixels.length !== n * perImage) {

@@ -2,8 +2,11 @@
  * `hostDataset`: examples held in JavaScript memory, batched by row copies into a reused scratch array.
  */
 import { getBackend, keep, tensor, tensor1d, type Tensor } from '@tensorflow/tfjs-core';
-import { assertKnownOptions, GradwellArgumentError } from '@gradwell/core';
+import { assertKnownOptions, GradwellArgumentError, optionKeys } from '@gradwell/core';
 import type { TensorDataset, TensorDatasetOptions } from './dataset-types';
+
+/** The keys of TensorDatasetOptions (every dataset maker's name and class count). */
+export const TENSOR_DATASET_KEYS = optionKeys<TensorDatasetOptions>({ name: 1, numClasses: 1 });
 
 /**
  * Backends whose `write` copies a new tensor's values into their own memory at once (tfjs 4.22's wasm
@@ -25,7 +28,7 @@ export function hostDataset(
   options: TensorDatasetOptions & { labelShape?: readonly number[] } = {},
 ): TensorDataset {
   const context = 'hostDataset';
-  assertKnownOptions(context, options, ['name', 'numClasses', 'labelShape']);
+  assertKnownOptions(context, options, [...TENSOR_DATASET_KEYS, 'labelShape']);
   const perExample = inputShape.reduce((a, b) => a * b, 1);
   if (!(values instanceof Float32Array))
     throw new GradwellArgumentError(context, 'values', 'a Float32Array', values);
