@@ -52,6 +52,10 @@ test('editDistance and findNearestName', () => {
   expect(editDistance('gleu', 'gelu')).toBe(1);
   expect(findNearestName('heNormall', ['heNormal', 'heUniform'])).toBe('heNormal');
   expect(findNearestName('zzzzzz', ['relu'])).toBeUndefined();
+  // a name cut short: the shortest candidate it begins, from three letters on
+  expect(findNearestName('vanish', ['exploding', 'vanishing'])).toBe('vanishing');
+  expect(findNearestName('Leaky', ['relu', 'leakyReluSix', 'leakyRelu'])).toBe('leakyRelu');
+  expect(findNearestName('xy', ['xylophone'])).toBeUndefined();
 });
 
 describe('assertKnownOptions', () => {
@@ -84,6 +88,18 @@ describe('assertKnownOptions', () => {
       expect(() => assertKnownOptions('dense', bad, ['units'])).toThrow(
         /dense: argument 'options' must be an object of options/,
       );
+  });
+  test('a nested options object is named in its errors, and an unknown key in it by its path', () => {
+    const known = ['vanishing', 'exploding'];
+    const call = () => assertKnownOptions('fit', { vanish: 1 }, known, {}, 'diagnostics.thresholds');
+    expect(call).toThrow(
+      "fit: unknown option 'vanish' in 'diagnostics.thresholds' (did you mean 'vanishing'?); " +
+        "'diagnostics.thresholds' takes vanishing, exploding.",
+    );
+    expect(call).toThrow(expect.objectContaining({ argument: 'diagnostics.thresholds.vanish', received: 1 }));
+    expect(() => assertKnownOptions('fit', 0.1, known, {}, 'diagnostics.thresholds')).toThrow(
+      "fit: argument 'diagnostics.thresholds' must be an object of options, got 0.1",
+    );
   });
 });
 

@@ -43,7 +43,10 @@ export function editDistance(a: string, b: string): number {
   return at(a.length, b.length);
 }
 
-/** The candidate closest to `name` (case-insensitive edit distance), if any is reasonably close. */
+/**
+ * The candidate closest to `name` (case-insensitive edit distance), if any is reasonably close, else the
+ * shortest candidate `name` begins (at least three letters of it).
+ */
 export function findNearestName(name: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
@@ -54,7 +57,13 @@ export function findNearestName(name: string, candidates: readonly string[]): st
       bestDistance = distance;
     }
   }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+  if (best !== undefined && bestDistance <= Math.max(2, Math.floor(name.length / 3))) return best;
+  // a known name cut short ('vanish' for 'vanishing', 'leaky' for 'leakyRelu'): the shortest it begins
+  const lower = name.toLowerCase();
+  if (lower.length < 3) return undefined;
+  return candidates
+    .filter((candidate) => candidate.toLowerCase().startsWith(lower))
+    .reduce<string | undefined>((a, b) => (a === undefined || b.length < a.length ? b : a), undefined);
 }
 
 /**
@@ -71,7 +80,8 @@ export function optionKeys<T>(keys: Record<keyof T, 1>): string[] {
  * would let it pass without a word (`{ activaton: 'relu' }`, Keras's `stddev` for `std`). An unknown key
  * is an error naming it, the nearest known one (or the one `otherNames` gives for it) and all of them.
  * `options` undefined passes; anything but a plain object (a tensor, an array, a class instance) is an
- * error.
+ * error. `argument` names a nested options object (`'diagnostics.thresholds'`): the errors name it, and an
+ * unknown key in it as `'diagnostics.thresholds.vanish'`.
  */
 export function assertKnownOptions(
   context: string,
@@ -79,23 +89,30 @@ export function assertKnownOptions(
   known: readonly string[],
   /** Other libraries' names for known options, suggested for them: `{ stddev: 'std' }` (Keras). */
   otherNames: Readonly<Record<string, string>> = {},
+  argument = 'options',
 ): void {
   if (options === undefined) return;
   // a plain object: a tensor, an array or a class instance in its place is an argument out of order
   const prototype: unknown =
     options === null || typeof options !== 'object' ? undefined : Object.getPrototypeOf(options);
   if (prototype !== Object.prototype && prototype !== null)
-    throw new GradwellArgumentError(context, 'options', 'an object of options', options);
+    throw new GradwellArgumentError(context, argument, 'an object of options', options);
   const given = options as Record<string, unknown>;
+  const nested = argument !== 'options';
   for (const key of Object.keys(given)) {
     if (known.includes(key)) continue;
     const other = Object.hasOwn(otherNames, key) ? otherNames[key] : undefined;
     const nearest = other !== undefined && known.includes(other) ? other : findNearestName(key, known);
     throw GradwellArgumentError.because(
       context,
-      key,
-      `unknown option '${key}'${nearest === undefined ? '' : ` (did you mean '${nearest}'?)`}; ` +
-        (known.length === 0 ? 'it takes no options.' : `its options are ${known.join(', ')}.`),
+      nested ? `${argument}.${key}` : key,
+      `unknown option '${key}'${nested ? ` in '${argument}'` : ''}` +
+        `${nearest === undefined ? '' : ` (did you mean '${nearest}'?)`}; ` +
+        (known.length === 0
+          ? `${nested ? `'${argument}'` : 'it'} takes no options.`
+          : nested
+            ? `'${argument}' takes ${known.join(', ')}.`
+            : `its options are ${known.join(', ')}.`),
       given[key],
     );
   }

@@ -25,6 +25,7 @@ import {
   encodeCheckpoint,
   encodeModel,
   loadCheckpoint,
+  saveCheckpoint,
   type CheckpointStore,
 } from './checkpoint';
 import { memoryStore } from './memory-store';
@@ -120,6 +121,23 @@ describe('model files', () => {
     const notJson = new Map(files);
     notJson.set('model.json', new TextEncoder().encode('{oops'));
     await expect(decodeModel(notJson)).rejects.toThrow(/is not a model.json/);
+    m.dispose();
+  });
+
+  test("a checkpoint's content is checked before a file is written: keys, and the training state", async () => {
+    const m = makeModel();
+    const optimizer = tf.train.adam(1e-3);
+    const store = memoryStore();
+    await expect(saveCheckpoint(store, { model: m, optimiser: optimizer } as never)).rejects.toThrow(
+      "saveCheckpoint: unknown option 'optimiser' in 'content' (did you mean 'optimizer'?); " +
+        "'content' takes model, optimizer, state.",
+    );
+    const state = { epoch: -3, step: 0, seed: 0, history: [], layerRandomStates: {} };
+    await expect(saveCheckpoint(store, { model: m, state })).rejects.toThrow(
+      "saveCheckpoint: content.state: 'epoch' must be a non-negative integer, got -3.",
+    );
+    expect(await store.list()).toEqual([]);
+    optimizer.dispose();
     m.dispose();
   });
 });

@@ -12,7 +12,13 @@
  * Version 1 checkpoints (`model.json` of format `gradwell-model`) still load, so old runs keep resuming.
  */
 import { dispose, io, type NamedTensorMap, type Tensor } from '@tensorflow/tfjs-core';
-import { GradwellArgumentError, type LayerWeight, type Sequential } from '@gradwell/core';
+import {
+  assertKnownOptions,
+  GradwellArgumentError,
+  optionKeys,
+  type LayerWeight,
+  type Sequential,
+} from '@gradwell/core';
 import type { Optimizer } from '@tensorflow/tfjs-core';
 import { modelFromConfig, type Model } from './model';
 import { disposeOptimizerState, getOptimizerState, type OptimizerState } from './optimizer-state';
@@ -156,11 +162,12 @@ export interface CheckpointContent {
 }
 
 /** All the files of a checkpoint (model, optimiser state, training state). */
-export async function encodeCheckpoint({
-  model,
-  optimizer,
-  state,
-}: CheckpointContent): Promise<CheckpointFiles> {
+export async function encodeCheckpoint(content: CheckpointContent): Promise<CheckpointFiles> {
+  // `{ model, optimiser }` would save no optimiser state, and a resumed run would restart its moments
+  const keys = optionKeys<CheckpointContent>({ model: 1, optimizer: 1, state: 1 });
+  assertKnownOptions('saveCheckpoint', content, keys, { optimiser: 'optimizer' }, 'content');
+  const { model, optimizer, state } = content;
+  if (state !== undefined) checkTrainingState(state, 'saveCheckpoint: content.state');
   const files = await encodeModel(model);
   if (optimizer !== undefined) {
     const optimizerState = await getOptimizerState(optimizer, model.weights);

@@ -7,6 +7,9 @@
 import { dispose, moments, stack, sub, sum, square, tidy, type Tensor } from '@tensorflow/tfjs-core';
 import { hasPreActivation, type ActivationFunction, type Layer, type Sequential } from '@gradwell/core';
 import { deadUnitFraction, saturationFraction, type Activation } from '@gradwell/activations';
+import { DEFAULT_THRESHOLDS, type DiagnosticThresholds } from './diagnostic-thresholds';
+
+export type { DiagnosticThresholds } from './diagnostic-thresholds';
 
 export type DiagnosticFlag =
   'vanishing-gradient' | 'exploding-gradient' | 'dead-units' | 'saturated' | 'update-too-large';
@@ -36,20 +39,6 @@ export interface DiagnosticsReport {
   layers: LayerDiagnostics[];
   /** One sentence per flagged layer. */
   warnings: string[];
-}
-
-/** Thresholds of the flags. */
-export interface DiagnosticThresholds {
-  /** Relative gradient below this: vanishing (default 1e-2). */
-  vanishing?: number;
-  /** Relative gradient above this: exploding (default 1e2). */
-  exploding?: number;
-  /** Update ratio above this: too large a step (default 0.1). */
-  updateRatio?: number;
-  /** Dead share above this: flagged (default 0.5). */
-  dead?: number;
-  /** Saturated share above this: flagged (default 0.5). */
-  saturated?: number;
 }
 
 const RELU_FAMILY = new Set(['relu', 'relu6']);
@@ -163,7 +152,7 @@ export function completeDiagnostics(
   updateRatios: Array<number | undefined>,
   thresholds: DiagnosticThresholds = {},
 ): string[] {
-  const t = { vanishing: 1e-2, exploding: 1e2, updateRatio: 0.1, dead: 0.5, saturated: 0.5, ...thresholds };
+  const t = { ...DEFAULT_THRESHOLDS, ...thresholds };
   const lastWithGradient = [...norms.keys()].reverse().find((i) => norms[i] !== undefined);
   const reference = lastWithGradient === undefined ? undefined : norms[lastWithGradient];
   const referenceRms = reference === undefined ? 0 : reference.norm / Math.sqrt(reference.count);

@@ -18,7 +18,7 @@ import type { Dataset } from './data/dataset';
 import type { LearningRateSchedule } from './schedules';
 import { checkData, stepsPerEpochOf } from './training/batches';
 import { fit } from './training/fit';
-import { FIT_OPTION_KEYS } from './training/fit-setup';
+import { FIT_OPTION_KEYS } from './training/fit-options';
 import type { FitOptions, Trainable } from './training/fit-types';
 import { modelPartsOf } from './training/model-parts';
 

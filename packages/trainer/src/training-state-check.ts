@@ -1,10 +1,13 @@
 /** A checkpoint's training.json, checked field by field before a run resumes from it. */
 import type { TrainingState } from './training/fit-types';
 
-/** training.json checked field by field (a hand-edited or damaged file says what is wrong). */
-export function checkTrainingState(value: unknown): TrainingState {
+/**
+ * training.json checked field by field (a hand-edited or damaged file says what is wrong); `source` names
+ * where the state came from in the errors.
+ */
+export function checkTrainingState(value: unknown, source = 'training.json'): TrainingState {
   const fail = (field: string, expected: string, got: unknown): never => {
-    throw new Error(`training.json: '${field}' must be ${expected}, got ${JSON.stringify(got)}.`);
+    throw new Error(`${source}: '${field}' must be ${expected}, got ${JSON.stringify(got)}.`);
   };
   const state = value as Partial<TrainingState> | null;
   if (state === null || typeof state !== 'object') return fail('(the file)', 'an object', value);

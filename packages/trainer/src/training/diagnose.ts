@@ -6,8 +6,15 @@
  * was: a seeded run with `--diagnostics init` trains bit-identically to one without.
  */
 import { clone, dispose, variableGrads, type Scalar, type Tensor } from '@tensorflow/tfjs-core';
-import { assertKnownOptions, GradwellArgumentError, type Layer, type RandomState } from '@gradwell/core';
+import {
+  assertKnownOptions,
+  assertNonNegativeInteger,
+  GradwellArgumentError,
+  type Layer,
+  type RandomState,
+} from '@gradwell/core';
 import type { Batch, Dataset } from '../data/dataset';
+import { checkDiagnosticThresholds } from '../diagnostic-thresholds';
 import {
   activationDiagnostics,
   completeDiagnostics,
@@ -99,6 +106,9 @@ export function diagnoseModel(
   const probeSize = options.probeSize ?? 256;
   if (!Number.isInteger(probeSize) || probeSize < 1)
     throw new GradwellArgumentError('diagnoseModel', 'probeSize', 'a positive integer', probeSize);
+  for (const key of ['epoch', 'step'] as const)
+    if (options[key] !== undefined) assertNonNegativeInteger('diagnoseModel', key, options[key]);
+  checkDiagnosticThresholds('diagnoseModel', options.thresholds);
   checkData(parts.base, data, 'data', 'diagnoseModel');
   if (!parts.base.built) parts.base.build(data.inputShape);
   const loss = lossOption(options.loss);

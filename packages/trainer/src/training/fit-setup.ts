@@ -3,23 +3,16 @@
  * whether `fit` owns it), the model built for the data, the validation pass, augmentation.
  */
 import { dispose, type Optimizer, type Tensor } from '@tensorflow/tfjs-core';
-import {
-  assertInRange,
-  assertKnownOptions,
-  optionKeys,
-  assertPositiveInteger,
-  GradwellArgumentError,
-  type RandomSource,
-  type TrainingCallback,
-} from '@gradwell/core';
+import { GradwellArgumentError, type RandomSource, type TrainingCallback } from '@gradwell/core';
 import type { Batch, Dataset } from '../data/dataset';
 import { evaluate } from '../evaluate';
 import { lossOption, softmaxCrossEntropy, type Loss } from '../losses';
-import { disposeOptimizer, OPTIMIZER_NAMES, resolveOptimizer } from '../optimizers';
+import { disposeOptimizer, resolveOptimizer } from '../optimizers';
 import type { LearningRateSchedule } from '../schedules';
 import { checkData, checkLabels, epochBatches } from './batches';
 import type { DiagnosticsReport } from '../diagnostics';
 import { diagnoseBatch } from './diagnose';
+import { checkFitOptions } from './fit-options';
 import type { DiagnosticsOptions, FitOptions, Trainable } from './fit-types';
 import { modelPartsOf, type ModelParts } from './model-parts';
 import { createObjective } from './objective';
@@ -50,59 +43,6 @@ export interface FitSetup {
   release(): void;
 }
 
-export const FIT_OPTION_KEYS = optionKeys<FitOptions>({
-  epochs: 1,
-  batchSize: 1,
-  optimizer: 1,
-  learningRate: 1,
-  loss: 1,
-  labelSmoothing: 1,
-  penalty: 1,
-  confidencePenalty: 1,
-  clipNorm: 1,
-  validation: 1,
-  shuffle: 1,
-  seed: 1,
-  callbacks: 1,
-  augment: 1,
-  diagnostics: 1,
-  nanGuard: 1,
-  resume: 1,
-  yieldEveryMs: 1,
-});
-
-function checkOptions(options: FitOptions): void {
-  if (options === null || typeof options !== 'object')
-    throw new GradwellArgumentError('fit', 'options', 'an object with at least { epochs }', options);
-  assertKnownOptions('fit', options, FIT_OPTION_KEYS, {
-    batch_size: 'batchSize',
-    validationData: 'validation',
-  });
-  assertPositiveInteger('fit', 'epochs', options.epochs);
-  if (options.batchSize !== undefined) assertPositiveInteger('fit', 'batchSize', options.batchSize);
-  if (options.clipNorm !== undefined)
-    assertInRange('fit', 'clipNorm', options.clipNorm, { min: 0, minInclusive: false });
-  if (options.confidencePenalty !== undefined)
-    assertInRange('fit', 'confidencePenalty', options.confidencePenalty, { min: 0 });
-  if (options.yieldEveryMs !== undefined)
-    assertInRange('fit', 'yieldEveryMs', options.yieldEveryMs, { min: 0 });
-  if (options.seed !== undefined && !Number.isInteger(options.seed))
-    throw new GradwellArgumentError('fit', 'seed', 'an integer', options.seed);
-  const optimizer = options.optimizer;
-  if (
-    optimizer !== undefined &&
-    (typeof optimizer === 'string'
-      ? !(OPTIMIZER_NAMES as readonly string[]).includes(optimizer)
-      : optimizer === null || typeof optimizer !== 'object')
-  )
-    throw new GradwellArgumentError(
-      'fit',
-      'optimizer',
-      `one of ${OPTIMIZER_NAMES.join(', ')} (or a spec, or an optimizer)`,
-      optimizer,
-    );
-}
-
 function resolveLoss(options: FitOptions): Loss {
   if (options.loss === undefined) return softmaxCrossEntropy({ labelSmoothing: options.labelSmoothing ?? 0 });
   if (options.labelSmoothing !== undefined)
@@ -114,10 +54,18 @@ function resolveLoss(options: FitOptions): Loss {
 
 /** Checks the options and the data against the model (building it if needed); nothing is allocated on failure. */
 export function setUpFit(model: Trainable, data: Dataset, options: FitOptions): FitSetup {
-  checkOptions(options);
+  checkFitOptions(options);
   const parts = modelPartsOf(model);
   const loss = resolveLoss(options);
   checkData(parts.base, data, 'data');
+  if (options.diagnostics !== undefined && options.diagnostics !== false && data.kind !== 'tensors')
+    throw GradwellArgumentError.because(
+      'fit',
+      'diagnostics',
+      "diagnostics take their probe batch from an in-memory dataset, and 'data' is a stream; " +
+        'set diagnostics: false, or call diagnoseModel on an in-memory sample.',
+      options.diagnostics,
+    );
   if (options.validation !== undefined) checkData(parts.base, options.validation, 'validation');
   if (!parts.base.built) parts.base.build(data.inputShape);
   if (loss.classification) {

@@ -1,0 +1,191 @@
+/**
+ * `fit`'s options checked before anything is made: each named, its kind and range, and the objects
+ * inside them — the diagnostics options and their thresholds, the callbacks, the augmenter, the weight
+ * penalty. JavaScript would let `{ shuffle: 'no' }` shuffle, `{ nanGuard: 0 }` turn the guard off, a
+ * callback's `on_epoch_end` never run and `{ thresholds: { vanish: 1e-3 } }` be ignored: each is an error.
+ */
+import {
+  assertInRange,
+  assertKnownOptions,
+  assertPositiveInteger,
+  findNearestName,
+  GradwellArgumentError,
+  optionKeys,
+  type TrainingCallback,
+} from '@gradwell/core';
+import { checkDiagnosticThresholds } from '../diagnostic-thresholds';
+import { OPTIMIZER_NAMES } from '../optimizers';
+import type { DiagnosticsOptions, FitOptions } from './fit-types';
+
+export const FIT_OPTION_KEYS = optionKeys<FitOptions>({
+  epochs: 1,
+  batchSize: 1,
+  optimizer: 1,
+  learningRate: 1,
+  loss: 1,
+  labelSmoothing: 1,
+  penalty: 1,
+  confidencePenalty: 1,
+  clipNorm: 1,
+  validation: 1,
+  shuffle: 1,
+  seed: 1,
+  callbacks: 1,
+  augment: 1,
+  diagnostics: 1,
+  nanGuard: 1,
+  resume: 1,
+  yieldEveryMs: 1,
+});
+
+const DIAGNOSTICS_KEYS = optionKeys<DiagnosticsOptions>({
+  everySteps: 1,
+  probeSize: 1,
+  thresholds: 1,
+  onReport: 1,
+});
+
+function checkDiagnostics(diagnostics: FitOptions['diagnostics']): void {
+  if (diagnostics === undefined || typeof diagnostics === 'boolean') return;
+  if (diagnostics === null || typeof diagnostics !== 'object')
+    throw new GradwellArgumentError('fit', 'diagnostics', 'true, false or an object of options', diagnostics);
+  assertKnownOptions('fit', diagnostics, DIAGNOSTICS_KEYS, {}, 'diagnostics');
+  if (diagnostics.everySteps !== undefined)
+    assertPositiveInteger('fit', 'diagnostics.everySteps', diagnostics.everySteps);
+  if (diagnostics.probeSize !== undefined)
+    assertPositiveInteger('fit', 'diagnostics.probeSize', diagnostics.probeSize);
+  checkDiagnosticThresholds('fit', diagnostics.thresholds, 'diagnostics.thresholds');
+  if (diagnostics.onReport !== undefined && typeof diagnostics.onReport !== 'function')
+    throw new GradwellArgumentError('fit', 'diagnostics.onReport', 'a function', diagnostics.onReport);
+}
+
+const HOOKS = optionKeys<Required<TrainingCallback>>({
+  onTrainBegin: 1,
+  onEpochBegin: 1,
+  onBatchBegin: 1,
+  onBatchEnd: 1,
+  onEpochEnd: 1,
+  onTrainEnd: 1,
+});
+
+/** Every property name of an object, its own and its classes' (Object's left out). */
+function propertyNames(value: object): string[] {
+  const names = new Set<string>();
+  const next = (at: object): object | null => Object.getPrototypeOf(at) as object | null;
+  for (let at: object | null = value; at !== null && at !== Object.prototype; at = next(at))
+    for (const name of Object.getOwnPropertyNames(at)) if (name !== 'constructor') names.add(name);
+  return [...names];
+}
+
+/**
+ * Callbacks: an array of objects (plain or class instances), each with at least one hook, each hook a
+ * function, and no name that misspells one (`on_epoch_end`, `onEpochEnds`): the loop would never call it.
+ */
+export function checkCallbacks(context: string, callbacks: unknown): void {
+  if (callbacks === undefined) return;
+  if (!Array.isArray(callbacks))
+    throw new GradwellArgumentError(context, 'callbacks', 'an array of callbacks', callbacks);
+  callbacks.forEach((callback: unknown, i) => {
+    const argument = `callbacks[${i}]`;
+    if (callback === null || typeof callback !== 'object')
+      throw new GradwellArgumentError(
+        context,
+        argument,
+        `an object with hooks (${HOOKS.join(', ')})`,
+        callback,
+      );
+    const names = propertyNames(callback);
+    for (const name of names) {
+      const value = (callback as Record<string, unknown>)[name];
+      if (HOOKS.includes(name)) {
+        if (typeof value !== 'function')
+          throw new GradwellArgumentError(context, `${argument}.${name}`, 'a function', value);
+        continue;
+      }
+      const hook = /^on/i.test(name) ? findNearestName(name.replaceAll('_', ''), HOOKS) : undefined;
+      if (hook !== undefined)
+        throw GradwellArgumentError.because(
+          context,
+          `${argument}.${name}`,
+          `${argument} has '${name}', which the loop never calls (did you mean '${hook}'?); ` +
+            `the hooks are ${HOOKS.join(', ')}.`,
+          value,
+        );
+    }
+    if (!names.some((name) => HOOKS.includes(name)))
+      throw GradwellArgumentError.because(
+        context,
+        argument,
+        `${argument} has none of the hooks ${HOOKS.join(', ')}, so it would never be called.`,
+        callback,
+      );
+  });
+}
+
+function checkBoolean(option: 'shuffle' | 'nanGuard', value: unknown): void {
+  if (value !== undefined && typeof value !== 'boolean')
+    throw new GradwellArgumentError('fit', option, 'true or false', value);
+}
+
+function checkObjects(options: FitOptions): void {
+  const { augment, penalty } = options;
+  if (
+    augment !== undefined &&
+    typeof augment !== 'function' &&
+    (augment === null || typeof augment !== 'object' || typeof augment.applyWith !== 'function')
+  )
+    throw new GradwellArgumentError(
+      'fit',
+      'augment',
+      'an augment pipeline (compose([...])) or a function (images, random) => images',
+      augment,
+    );
+  if (
+    penalty !== undefined &&
+    (penalty === null || typeof penalty !== 'object' || typeof penalty.penalty !== 'function')
+  )
+    throw new GradwellArgumentError(
+      'fit',
+      'penalty',
+      'a weight penalty such as l2(1e-4) or l1l2({ … })',
+      penalty,
+    );
+}
+
+/** Every option of `fit` checked; throws on the first that is wrong. */
+export function checkFitOptions(options: FitOptions): void {
+  if (options === null || typeof options !== 'object')
+    throw new GradwellArgumentError('fit', 'options', 'an object with at least { epochs }', options);
+  assertKnownOptions('fit', options, FIT_OPTION_KEYS, {
+    batch_size: 'batchSize',
+    validationData: 'validation',
+  });
+  assertPositiveInteger('fit', 'epochs', options.epochs);
+  if (options.batchSize !== undefined) assertPositiveInteger('fit', 'batchSize', options.batchSize);
+  if (options.clipNorm !== undefined)
+    assertInRange('fit', 'clipNorm', options.clipNorm, { min: 0, minInclusive: false });
+  if (options.confidencePenalty !== undefined)
+    assertInRange('fit', 'confidencePenalty', options.confidencePenalty, { min: 0 });
+  if (options.yieldEveryMs !== undefined)
+    assertInRange('fit', 'yieldEveryMs', options.yieldEveryMs, { min: 0 });
+  if (options.seed !== undefined && !Number.isInteger(options.seed))
+    throw new GradwellArgumentError('fit', 'seed', 'an integer', options.seed);
+  checkBoolean('shuffle', options.shuffle);
+  checkBoolean('nanGuard', options.nanGuard);
+  const optimizer = options.optimizer;
+  if (
+    optimizer !== undefined &&
+    (typeof optimizer === 'string'
+      ? !(OPTIMIZER_NAMES as readonly string[]).includes(optimizer)
+      : optimizer === null || typeof optimizer !== 'object')
+  )
+    throw new GradwellArgumentError(
+      'fit',
+      'optimizer',
+      `one of ${OPTIMIZER_NAMES.join(', ')} (or a spec, or an optimizer)`,
+      optimizer,
+    );
+  checkObjects(options);
+  checkDiagnostics(options.diagnostics);
+  checkCallbacks('fit', options.callbacks);
+}
