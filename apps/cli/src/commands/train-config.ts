@@ -267,7 +267,7 @@ export const TRAIN_OPTIONS: readonly OptionSpec[] = [
   {
     key: 'diagnostics',
     flag: '--diagnostics <when,...>',
-    description: 'per-layer diagnostics at init, after each epoch and/or at the end (default end)',
+    description: 'per-layer diagnostics: init (before training), epoch (after each) and/or end',
     default: ['end'],
     read: (v, n) => list(v, n).map((w) => choice(DIAGNOSTICS_WHEN)(w, n)),
     resumable: true,

@@ -44,6 +44,20 @@ describe("fit's options are checked to the bottom", () => {
     await expectRefused({ penalty: 'l2' }, /argument 'penalty' must be a weight penalty.*got "l2"/);
   });
 
+  test('learningRate takes a schedule (a constant rate goes in the optimizer); resume a checkpoint', async () => {
+    await expectRefused(
+      { learningRate: 0.01 },
+      "fit: argument 'learningRate' must be a schedule such as cosineDecay({ … }); a constant rate goes in " +
+        "the optimizer: optimizer: { name: 'adam', learningRate: 0.01 }, got 0.01",
+    );
+    await expectRefused({ learningRate: { name: 'cosine' } }, /'learningRate' must be a schedule/);
+    await expectRefused({ resume: 'latest' }, /'resume' must be a loaded checkpoint \(loadCheckpoint\)/);
+    await expectRefused(
+      { resume: { state: { epoch: 1.5 } } },
+      "fit: 'resume.state': 'epoch' must be a non-negative integer, got 1.5.",
+    );
+  });
+
   test('diagnostics: true, false or known options of the right kind, thresholds included', async () => {
     await expectRefused({ diagnostics: 'epoch' }, /'diagnostics' must be true, false or an object/);
     await expectRefused(

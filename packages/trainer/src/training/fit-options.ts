@@ -1,8 +1,9 @@
 /**
  * `fit`'s options checked before anything is made: each named, its kind and range, and the objects
  * inside them — the diagnostics options and their thresholds, the callbacks, the augmenter, the weight
- * penalty. JavaScript would let `{ shuffle: 'no' }` shuffle, `{ nanGuard: 0 }` turn the guard off, a
- * callback's `on_epoch_end` never run and `{ thresholds: { vanish: 1e-3 } }` be ignored: each is an error.
+ * penalty, the schedule, the state to resume. JavaScript would let `{ shuffle: 'no' }` shuffle,
+ * `{ nanGuard: 0 }` turn the guard off, a callback's `on_epoch_end` never run, `{ learningRate: 0.01 }`
+ * fail at the first step and `{ thresholds: { vanish: 1e-3 } }` be ignored: each is an error.
  */
 import {
   assertInRange,
@@ -15,6 +16,7 @@ import {
 } from '@gradwell/core';
 import { checkDiagnosticThresholds } from '../diagnostic-thresholds';
 import { OPTIMIZER_NAMES } from '../optimizers';
+import { checkTrainingState } from '../training-state-check';
 import type { DiagnosticsOptions, FitOptions } from './fit-types';
 
 export const FIT_OPTION_KEYS = optionKeys<FitOptions>({
@@ -128,7 +130,35 @@ function checkBoolean(option: 'shuffle' | 'nanGuard', value: unknown): void {
 }
 
 function checkObjects(options: FitOptions): void {
-  const { augment, penalty } = options;
+  const { augment, penalty, learningRate, resume } = options;
+  if (
+    learningRate !== undefined &&
+    (learningRate === null || typeof learningRate !== 'object' || typeof learningRate.rate !== 'function')
+  )
+    throw new GradwellArgumentError(
+      'fit',
+      'learningRate',
+      typeof learningRate === 'number'
+        ? 'a schedule such as cosineDecay({ … }); a constant rate goes in the optimizer: ' +
+            "optimizer: { name: 'adam', learningRate: 0.01 }"
+        : 'a schedule such as cosineDecay({ … }) or stepDecay({ … })',
+      learningRate,
+    );
+  if (resume !== undefined) {
+    if (resume === null || typeof resume !== 'object')
+      throw new GradwellArgumentError('fit', 'resume', 'a loaded checkpoint (loadCheckpoint)', resume);
+    checkTrainingState(resume.state, "fit: 'resume.state'");
+    if (
+      resume.optimizerState !== undefined &&
+      (resume.optimizerState === null || typeof resume.optimizerState !== 'object')
+    )
+      throw new GradwellArgumentError(
+        'fit',
+        'resume.optimizerState',
+        'an optimiser state',
+        resume.optimizerState,
+      );
+  }
   if (
     augment !== undefined &&
     typeof augment !== 'function' &&
