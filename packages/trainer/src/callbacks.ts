@@ -11,6 +11,7 @@ import {
 } from '@gradwell/core';
 import { saveCheckpoint, type CheckpointStore } from './checkpoint';
 import type { TrainerCallbackContext } from './training/fit-types';
+import { checkCallback } from './training/fit-options';
 import type { Sequential } from '@gradwell/core';
 import { WithAuxiliaryHeads } from '@gradwell/regularizers';
 
@@ -95,7 +96,11 @@ export function checkpointCallback({
   };
 }
 
-/** A custom callback from hooks (typed, so editors complete the hook names). */
+/**
+ * A custom callback from hooks (typed, so editors complete the hook names; checked, so a misspelt hook
+ * from JavaScript is an error rather than a hook the loop never calls).
+ */
 export function callback(hooks: TrainingCallback): TrainingCallback {
+  checkCallback('callback', 'hooks', hooks);
   return hooks;
 }

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { GradwellArgumentError, setupBackend, type TrainingCallback } from '@gradwell/core';
 import { earlyStopping, l2 } from '@gradwell/regularizers';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { callback } from '../callbacks';
 import { batchStream } from '../data/dataset';
 import { spirals } from '../data/synthetic';
 import { completeDiagnostics, type LayerDiagnostics } from '../diagnostics';
@@ -113,6 +114,16 @@ describe("fit's options are checked to the bottom", () => {
       { callbacks: [{ patience: 3 }] },
       /callbacks\[0\] has none of the hooks onTrainBegin/,
     );
+  });
+
+  test("callback(hooks) checks its hooks as fit would, naming the argument 'hooks'", () => {
+    const onEpochEnd = () => {};
+    expect(callback({ onEpochEnd }).onEpochEnd).toBe(onEpochEnd);
+    expect(() => callback({ onEpochEnd, OnTrainBegin: () => {} } as never)).toThrow(
+      "callback: hooks has 'OnTrainBegin', which the loop never calls (did you mean 'onTrainBegin'?)",
+    );
+    expect(() => callback({} as never)).toThrow(/callback: hooks has none of the hooks/);
+    expect(() => callback(null as never)).toThrow(/callback: argument 'hooks' must be an object with hooks/);
   });
 
   test('class-instance callbacks with helper methods and fields pass, and are called', async () => {

@@ -80,48 +80,50 @@ function propertyNames(value: object): string[] {
 }
 
 /**
- * Callbacks: an array of objects (plain or class instances), each with at least one hook, each hook a
- * function, and no name that misspells one (`on_epoch_end`, `onEpochEnds`): the loop would never call it.
+ * One callback: an object (plain or a class instance) with at least one hook, each hook a function, and
+ * no name that misspells one (`on_epoch_end`, `onEpochEnds`): the loop would never call it.
  */
+export function checkCallback(context: string, argument: string, callback: unknown): void {
+  if (callback === null || typeof callback !== 'object')
+    throw new GradwellArgumentError(
+      context,
+      argument,
+      `an object with hooks (${HOOKS.join(', ')})`,
+      callback,
+    );
+  const names = propertyNames(callback);
+  for (const name of names) {
+    const value = (callback as Record<string, unknown>)[name];
+    if (HOOKS.includes(name)) {
+      if (typeof value !== 'function')
+        throw new GradwellArgumentError(context, `${argument}.${name}`, 'a function', value);
+      continue;
+    }
+    const hook = /^on/i.test(name) ? findNearestName(name.replaceAll('_', ''), HOOKS) : undefined;
+    if (hook !== undefined)
+      throw GradwellArgumentError.because(
+        context,
+        `${argument}.${name}`,
+        `${argument} has '${name}', which the loop never calls (did you mean '${hook}'?); ` +
+          `the hooks are ${HOOKS.join(', ')}.`,
+        value,
+      );
+  }
+  if (!names.some((name) => HOOKS.includes(name)))
+    throw GradwellArgumentError.because(
+      context,
+      argument,
+      `${argument} has none of the hooks ${HOOKS.join(', ')}, so it would never be called.`,
+      callback,
+    );
+}
+
+/** Callbacks: an array of callbacks, each checked by `checkCallback` as `callbacks[i]`. */
 export function checkCallbacks(context: string, callbacks: unknown): void {
   if (callbacks === undefined) return;
   if (!Array.isArray(callbacks))
     throw new GradwellArgumentError(context, 'callbacks', 'an array of callbacks', callbacks);
-  callbacks.forEach((callback: unknown, i) => {
-    const argument = `callbacks[${i}]`;
-    if (callback === null || typeof callback !== 'object')
-      throw new GradwellArgumentError(
-        context,
-        argument,
-        `an object with hooks (${HOOKS.join(', ')})`,
-        callback,
-      );
-    const names = propertyNames(callback);
-    for (const name of names) {
-      const value = (callback as Record<string, unknown>)[name];
-      if (HOOKS.includes(name)) {
-        if (typeof value !== 'function')
-          throw new GradwellArgumentError(context, `${argument}.${name}`, 'a function', value);
-        continue;
-      }
-      const hook = /^on/i.test(name) ? findNearestName(name.replaceAll('_', ''), HOOKS) : undefined;
-      if (hook !== undefined)
-        throw GradwellArgumentError.because(
-          context,
-          `${argument}.${name}`,
-          `${argument} has '${name}', which the loop never calls (did you mean '${hook}'?); ` +
-            `the hooks are ${HOOKS.join(', ')}.`,
-          value,
-        );
-    }
-    if (!names.some((name) => HOOKS.includes(name)))
-      throw GradwellArgumentError.because(
-        context,
-        argument,
-        `${argument} has none of the hooks ${HOOKS.join(', ')}, so it would never be called.`,
-        callback,
-      );
-  });
+  callbacks.forEach((callback: unknown, i) => checkCallback(context, `callbacks[${i}]`, callback));
 }
 
 function checkBoolean(option: 'shuffle' | 'nanGuard', value: unknown): void {
