@@ -4,7 +4,7 @@
  * and JSON files. Shared by `gradwell train --augment` and `gradwell augment --pipeline`.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { listAugmentationSteps, type StepSpec } from '@gradwell/augment';
+import { listAugmentationSteps, pipelineFromJSON, type StepSpec } from '@gradwell/augment';
 import { CliError } from './errors';
 
 /** The text of a file a flag names, or a one-line usage error when it does not exist. */
@@ -12,6 +12,28 @@ export function readJsonFile(file: string, flag: string): string {
   if (!existsSync(file))
     throw new CliError(`${flag}: the file '${file}' does not exist`, 'check the path', 2);
   return readFileSync(file, 'utf8');
+}
+
+/**
+ * A pipeline given as JSON, checked now as `compose` will check it (step types, their parameters and
+ * probabilities; no tensor is made), so a typo is a usage error before data loads, not a crash later.
+ */
+function checkPipeline(flag: string, pipeline: { seed?: number; steps: StepSpec[] }): void {
+  if (pipeline === null || typeof pipeline !== 'object' || !Array.isArray(pipeline.steps))
+    throw new CliError(
+      `${flag}: a JSON pipeline is an array of steps or { "seed", "steps": [...] }, got ${JSON.stringify(pipeline)}`,
+      `e.g. ${flag} '[{"type":"flipHorizontal","p":0.5}]'`,
+      2,
+    );
+  try {
+    pipelineFromJSON(pipeline);
+  } catch (error) {
+    throw new CliError(
+      `${flag}: ${(error as Error).message}`,
+      'each step is {"type": a step name, "p": its probability, "params": {...}}',
+      2,
+    );
+  }
 }
 
 /**
@@ -35,9 +57,11 @@ export function parsePipelineSpec(
         2,
       );
     }
-    return Array.isArray(parsed)
+    const pipeline = Array.isArray(parsed)
       ? { steps: parsed as StepSpec[] }
       : (parsed as { seed?: number; steps: StepSpec[] });
+    checkPipeline(flag, pipeline);
+    return pipeline;
   }
   const known = listAugmentationSteps();
   return {

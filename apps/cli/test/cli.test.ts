@@ -186,6 +186,22 @@ describe('augment', () => {
       /unknown step 'twirl' — known steps: /,
     );
     expectOneLineError(run(['augment', photo, '--pipeline', '[{"type":']), 2, /not valid JSON/);
+    // a JSON pipeline is checked as compose checks it, before the image is read: exit 2, one line
+    expectOneLineError(
+      run(['augment', photo, '--pipeline', '[{"type":"flipHorizontl"}]']),
+      2,
+      /--pipeline: Unknown augmentation step 'flipHorizontl'. Did you mean 'flipHorizontal'\?/,
+    );
+    expectOneLineError(
+      run(['augment', photo, '--pipeline', '[{"type":"grayscale","prob":0.5}]']),
+      2,
+      /--pipeline: compose: steps\[0\] \('grayscale'\): unknown option 'prob' \(did you mean 'p'\?\)/,
+    );
+    expectOneLineError(
+      run(['augment', photo, '--pipeline', '{"steps":{"type":"grayscale"}}']),
+      2,
+      /--pipeline: a JSON pipeline is an array of steps or \{ "seed", "steps": \[...\] \}/,
+    );
     expectOneLineError(run(['augment', path.join(scratch, 'nope.png')]), 2, /does not exist/);
     expectOneLineError(run(['augment', photo, '--count', '0']), 2, /--count must be an integer ≥ 1/);
     const text = path.join(scratch, 'not-an-image.png');

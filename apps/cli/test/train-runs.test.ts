@@ -270,7 +270,24 @@ describe('run configs', () => {
 
     const bad = at('cfg', 'bad.json');
     writeFileSync(bad, JSON.stringify({ hiden: [3] }));
-    expectOneLineError(run(['train', '--config', bad]), 2, /unknown option 'hiden'/);
+    expectOneLineError(
+      run(['train', '--config', bad]),
+      2,
+      /unknown option 'hiden' \(did you mean 'hidden'\?\)/,
+    );
+    // the pipeline itself, as a hand-written config file holds it; its steps are checked as --augment's
+    const steps = [{ type: 'randomErasing', params: { p: 0.5 } }];
+    writeFileSync(bad, JSON.stringify({ augment: { seed: 4, steps } }));
+    const printedPipeline = run(['train', '--config', bad, '--print-config']);
+    expect(printedPipeline.code, printedPipeline.stderr).toBe(0);
+    const resolved = JSON.parse(printedPipeline.stdout) as { augment: string };
+    expect(JSON.parse(resolved.augment)).toEqual({ seed: 4, steps });
+    writeFileSync(bad, JSON.stringify({ augment: [{ type: 'flipHorizontl' }] }));
+    expectOneLineError(
+      run(['train', '--config', bad, '--limit', '100']),
+      2,
+      /--augment: Unknown augmentation step 'flipHorizontl'/,
+    );
     writeFileSync(bad, JSON.stringify({ dropout: 2 }));
     expectOneLineError(
       run(['train', '--config', bad]),

@@ -6,6 +6,12 @@ export const text = (value: unknown, name: string): string => {
     throw new CliError(`${name} must be a value, got ${JSON.stringify(value)}`, `give ${name} a value`, 2);
   return value;
 };
+/**
+ * `--augment`'s spec: a string (step names, JSON, a .json file), or in a config file the pipeline itself —
+ * an array of steps or `{ seed, steps }` — kept as its JSON, which the pipeline parser then checks.
+ */
+export const pipelineSpec = (value: unknown, name: string): string =>
+  value !== null && typeof value === 'object' ? JSON.stringify(value) : text(value, name);
 export const integer = (min: number) => (value: unknown, name: string) =>
   numberFlag(name, value as string | number, { min, integer: true }) as number;
 export const number =

@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { findNearestName } from '@gradwell/core';
 import { CliError } from '../errors';
 import { checkpointFolder } from './train-checkpoints';
 import { TRAIN_OPTIONS, type Key, type TrainConfig } from './train-config';
@@ -52,12 +53,16 @@ export function readConfigFile(file: string): Partial<Record<Key, unknown>> {
     );
   const keys = TRAIN_OPTIONS.map((o) => o.key as string);
   const unknown = Object.keys(parsed).filter((key) => !keys.includes(key));
-  if (unknown.length > 0)
+  const first = unknown[0];
+  if (first !== undefined) {
+    const nearest = findNearestName(first, keys);
     throw new CliError(
-      `--config: '${file}' has an unknown option '${unknown[0]}'`,
+      `--config: '${file}' has an unknown option '${first}'` +
+        (nearest === undefined ? '' : ` (did you mean '${nearest}'?)`),
       `its options are the flags in camelCase: ${keys.join(', ')}`,
       2,
     );
+  }
   return parsed;
 }
 
