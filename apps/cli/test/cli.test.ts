@@ -340,6 +340,12 @@ describe('train', () => {
       2,
       /--data-dir locates Fashion-MNIST's idx files, and --dataset is 'mnist'/,
     );
+    for (const command of ['train', 'lr-find'])
+      expectOneLineError(
+        run([command, '--dataset', 'spirals', '--augment', 'flipHorizontal']),
+        2,
+        /--augment transforms images, and --dataset 'spirals' holds 2-d points/,
+      );
     expectOneLineError(
       run(['train', '--dropout', '1']),
       2,

@@ -301,6 +301,20 @@ describe('run configs', () => {
       2,
       /'randomCrop' changes the image size.*give it as JSON/,
     );
+    // as JSON, a crop that does not come back to the model's size is refused before the model is built
+    const crop = run([
+      'train',
+      '--limit',
+      '100',
+      '--augment',
+      '[{"type":"randomCrop","params":{"size":[20,20]}}]',
+    ]);
+    expectOneLineError(
+      crop,
+      2,
+      /--augment turns images of \[28, 28, 1\] into \[20, 20, 1\], and the model takes one/,
+    );
+    expect(crop.stdout).not.toMatch(/total params/);
   });
 });
 

@@ -7,7 +7,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { setupBackend } from '@gradwell/core';
-import { pipelineFromJSON } from '@gradwell/augment';
 import { l1l2 } from '@gradwell/regularizers';
 import { learningRateRangeTest } from '@gradwell/trainer';
 import { loadData } from '../data';
@@ -24,7 +23,7 @@ import {
   resolveTrainConfig,
 } from './train-options';
 import { startingModel } from './train-init-from';
-import { buildModel, checkNames, parseAugment } from './train-recipe';
+import { augmentFor, buildModel, checkNames, parseAugment } from './train-recipe';
 
 /** The train options that shape the model, the data and the step (not the run's length, schedule or checkpoints). */
 const SHARED: ReadonlyArray<keyof TrainConfig> = [
@@ -96,6 +95,7 @@ export function lrFindCommand(): Command {
       const augment = config.augment === undefined ? undefined : parseAugment(config.augment);
       await setupBackend();
       const data = loadData({ ...config, flat: false });
+      const pipeline = augment && augmentFor(augment, config.seed, data.train.inputShape);
       const classes = data.train.numClasses ?? 10;
       const model =
         config.initFrom !== undefined
@@ -121,7 +121,7 @@ export function lrFindCommand(): Command {
         ...(config.l1 || config.l2 ? { penalty: l1l2({ l1: config.l1 ?? 0, l2: config.l2 ?? 0 }) } : {}),
         ...(config.confidencePenalty ? { confidencePenalty: config.confidencePenalty } : {}),
         ...(config.clipNorm ? { clipNorm: config.clipNorm } : {}),
-        ...(augment ? { augment: pipelineFromJSON({ seed: config.seed, ...augment }) } : {}),
+        ...(pipeline ? { augment: pipeline } : {}),
       });
       model.dispose();
       data.train.dispose();

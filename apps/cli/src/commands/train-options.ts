@@ -136,6 +136,12 @@ export function checkOptionsApply(config: TrainConfig, given: Set<Key>): void {
       `locates Fashion-MNIST's idx files, and --dataset is '${dataset}'`,
       'drop --data-dir, or use --dataset fashion-mnist',
     );
+  if (config.augment !== undefined && dataset === 'spirals')
+    refuse(
+      'augment',
+      "transforms images, and --dataset 'spirals' holds 2-d points",
+      'drop --augment, or train on images (mnist, fashion-mnist, a folder)',
+    );
 }
 
 /**

@@ -1,6 +1,8 @@
 /** `gradwell train`'s config turned into a model, an augmentation pipeline and a learning-rate schedule. */
 import { existsSync, statSync } from 'node:fs';
-import { stepChangesSize, type StepSpec } from '@gradwell/augment';
+import { tidy, zeros } from '@tensorflow/tfjs-core';
+import { pipelineFromJSON, stepChangesSize, type Pipeline, type StepSpec } from '@gradwell/augment';
+import { createRandom } from '@gradwell/core';
 import { getActivation } from '@gradwell/activations';
 import { getInitializer } from '@gradwell/init';
 import {
@@ -52,6 +54,27 @@ export function parseAugment(spec: string): { seed?: number; steps: StepSpec[] }
     throw new CliError(
       `--augment: '${resizing.type}' changes the image size, and by name it has no size to keep to`,
       `give it as JSON with its parameters, e.g. --augment '[{"type":"randomCrop","params":{"size":[28,28],"padding":2}}]' (pad, then crop back)`,
+      2,
+    );
+  return pipeline;
+}
+
+/**
+ * The pipeline for images of `inputShape` (its own seed, else the run's), checked on one blank image to
+ * give images of that shape back: the model takes one input size, so a crop or rescale that leaves it is
+ * a usage error now rather than a shape error after the model summary.
+ */
+export function augmentFor(
+  spec: { seed?: number; steps: StepSpec[] },
+  seed: number,
+  inputShape: readonly number[],
+): Pipeline {
+  const pipeline = pipelineFromJSON({ seed, ...spec });
+  const shape = tidy(() => pipeline.applyWith(zeros([1, ...inputShape]), createRandom(seed)).shape.slice(1));
+  if (shape.join() !== inputShape.join())
+    throw new CliError(
+      `--augment turns images of [${inputShape.join(', ')}] into [${shape.join(', ')}], and the model takes one input size`,
+      'bring the images back to their size (randomCrop with "padding", or a rescale after the crop)',
       2,
     );
   return pipeline;

@@ -7,7 +7,6 @@
 import { Command } from 'commander';
 import { setupBackend, type TrainingCallback } from '@gradwell/core';
 import { l1l2 } from '@gradwell/regularizers';
-import { pipelineFromJSON } from '@gradwell/augment';
 import {
   diagnoseModel,
   earlyStopping,
@@ -30,7 +29,7 @@ import { progress } from './progress';
 import type { TrainConfig } from './train-config';
 import { addTrainOptions, runConfig, type RunFlags } from './train-options';
 import { checkpointFolder, claimCheckpointFolder, type CheckpointFolder } from './train-checkpoints';
-import { buildModel, checkNames, parseAugment, schedule } from './train-recipe';
+import { augmentFor, buildModel, checkNames, parseAugment, schedule } from './train-recipe';
 import { startingModel } from './train-init-from';
 import {
   epochDiagnostics,
@@ -116,6 +115,7 @@ async function train(command: Command): Promise<void> {
     out.warn(
       `skipped ${data.skipped.length} file(s) in '${config.dataset}' that are not PNG or JPEG images: ${data.skipped.slice(0, 3).join(', ')}${data.skipped.length > 3 ? ', …' : ''}`,
     );
+  const pipeline = augment && augmentFor(augment, config.seed, data.train.inputShape);
   const classes = data.train.numClasses ?? 10;
   const started = await startModel(
     config,
@@ -203,7 +203,7 @@ async function train(command: Command): Promise<void> {
       ...(config.l1 || config.l2 ? { penalty: l1l2({ l1: config.l1 ?? 0, l2: config.l2 ?? 0 }) } : {}),
       ...(config.confidencePenalty ? { confidencePenalty: config.confidencePenalty } : {}),
       ...(config.clipNorm ? { clipNorm: config.clipNorm } : {}),
-      ...(augment ? { augment: pipelineFromJSON({ seed: config.seed, ...augment }) } : {}),
+      ...(pipeline ? { augment: pipeline } : {}),
       validation,
       diagnostics: when.has('epoch') || when.has('end') ? { onReport: perEpoch.onReport } : false,
       callbacks,
