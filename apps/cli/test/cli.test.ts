@@ -355,6 +355,12 @@ describe('train', () => {
     const broken = path.join(scratch, 'broken.json');
     writeFileSync(broken, '{"layers": [');
     expectOneLineError(run(['train', '--model', broken]), 2, /is not valid JSON/);
+    writeFileSync(broken, '{"inputShape": [2]}');
+    expectOneLineError(
+      run(['train', '--dataset', 'spirals', '--model', broken]),
+      2,
+      /--model: '.*broken\.json' holds no "layers" list, so it is not a model config — a model config is what/,
+    );
     expectOneLineError(
       run(['train', '--dataset', 'fashion-mnist', '--data-dir', scratch]),
       2,

@@ -119,6 +119,12 @@ export function buildModel(config: TrainConfig, inputShape: number[], classes: n
       2,
     );
   }
+  if (json === null || typeof json !== 'object' || !Array.isArray(json.layers))
+    throw new CliError(
+      `--model: '${config.model}' holds no "layers" list, so it is not a model config`,
+      'a model config is what Model#getConfig() writes: { "name", "inputShape", "layers": [...] }',
+      2,
+    );
   let built: Model;
   try {
     built = modelFromConfig({ name: 'model', ...json, inputShape }, config.seed);
