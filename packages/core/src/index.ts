@@ -44,6 +44,8 @@ export {
   type SerializedObject,
 } from './contracts';
 export {
+  checkCallback,
+  checkCallbacks,
   createCallbackContext,
   runCallbacks,
   type CallbackContext,

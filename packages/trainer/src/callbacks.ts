@@ -5,13 +5,13 @@
 import {
   assertKnownOptions,
   assertPositiveInteger,
+  checkCallback,
   type CallbackContext,
   type TrainingCallback,
   type TrainingLogs,
 } from '@gradwell/core';
 import { saveCheckpoint, type CheckpointStore } from './checkpoint';
 import type { TrainerCallbackContext } from './training/fit-types';
-import { checkCallback } from './training/fit-options';
 import type { Sequential } from '@gradwell/core';
 import { WithAuxiliaryHeads } from '@gradwell/regularizers';
 

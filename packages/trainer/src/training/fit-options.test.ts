@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { GradwellArgumentError, setupBackend, type TrainingCallback } from '@gradwell/core';
+import { checkCallbacks, GradwellArgumentError, setupBackend, type TrainingCallback } from '@gradwell/core';
 import { earlyStopping, l2 } from '@gradwell/regularizers';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { callback } from '../callbacks';
@@ -11,7 +11,6 @@ import { dense } from '../layers';
 import { model } from '../model';
 import { diagnoseModel } from './diagnose';
 import { fit } from './fit';
-import { checkCallbacks } from './fit-options';
 
 beforeAll(async () => {
   await setupBackend();

@@ -9,10 +9,9 @@ import {
   assertInRange,
   assertKnownOptions,
   assertPositiveInteger,
-  findNearestName,
+  checkCallbacks,
   GradwellArgumentError,
   optionKeys,
-  type TrainingCallback,
 } from '@gradwell/core';
 import { checkDiagnosticThresholds } from '../diagnostic-thresholds';
 import { OPTIMIZER_NAMES } from '../optimizers';
@@ -59,71 +58,6 @@ function checkDiagnostics(diagnostics: FitOptions['diagnostics']): void {
   checkDiagnosticThresholds('fit', diagnostics.thresholds, 'diagnostics.thresholds');
   if (diagnostics.onReport !== undefined && typeof diagnostics.onReport !== 'function')
     throw new GradwellArgumentError('fit', 'diagnostics.onReport', 'a function', diagnostics.onReport);
-}
-
-const HOOKS = optionKeys<Required<TrainingCallback>>({
-  onTrainBegin: 1,
-  onEpochBegin: 1,
-  onBatchBegin: 1,
-  onBatchEnd: 1,
-  onEpochEnd: 1,
-  onTrainEnd: 1,
-});
-
-/** Every property name of an object, its own and its classes' (Object's left out). */
-function propertyNames(value: object): string[] {
-  const names = new Set<string>();
-  const next = (at: object): object | null => Object.getPrototypeOf(at) as object | null;
-  for (let at: object | null = value; at !== null && at !== Object.prototype; at = next(at))
-    for (const name of Object.getOwnPropertyNames(at)) if (name !== 'constructor') names.add(name);
-  return [...names];
-}
-
-/**
- * One callback: an object (plain or a class instance) with at least one hook, each hook a function, and
- * no name that misspells one (`on_epoch_end`, `onEpochEnds`): the loop would never call it.
- */
-export function checkCallback(context: string, argument: string, callback: unknown): void {
-  if (callback === null || typeof callback !== 'object')
-    throw new GradwellArgumentError(
-      context,
-      argument,
-      `an object with hooks (${HOOKS.join(', ')})`,
-      callback,
-    );
-  const names = propertyNames(callback);
-  for (const name of names) {
-    const value = (callback as Record<string, unknown>)[name];
-    if (HOOKS.includes(name)) {
-      if (typeof value !== 'function')
-        throw new GradwellArgumentError(context, `${argument}.${name}`, 'a function', value);
-      continue;
-    }
-    const hook = /^on/i.test(name) ? findNearestName(name.replaceAll('_', ''), HOOKS) : undefined;
-    if (hook !== undefined)
-      throw GradwellArgumentError.because(
-        context,
-        `${argument}.${name}`,
-        `${argument} has '${name}', which the loop never calls (did you mean '${hook}'?); ` +
-          `the hooks are ${HOOKS.join(', ')}.`,
-        value,
-      );
-  }
-  if (!names.some((name) => HOOKS.includes(name)))
-    throw GradwellArgumentError.because(
-      context,
-      argument,
-      `${argument} has none of the hooks ${HOOKS.join(', ')}, so it would never be called.`,
-      callback,
-    );
-}
-
-/** Callbacks: an array of callbacks, each checked by `checkCallback` as `callbacks[i]`. */
-export function checkCallbacks(context: string, callbacks: unknown): void {
-  if (callbacks === undefined) return;
-  if (!Array.isArray(callbacks))
-    throw new GradwellArgumentError(context, 'callbacks', 'an array of callbacks', callbacks);
-  callbacks.forEach((callback: unknown, i) => checkCallback(context, `callbacks[${i}]`, callback));
 }
 
 function checkBoolean(option: 'shuffle' | 'nanGuard', value: unknown): void {
