@@ -65,12 +65,18 @@ function checkBoolean(option: 'shuffle' | 'nanGuard', value: unknown): void {
     throw new GradwellArgumentError('fit', option, 'true or false', value);
 }
 
+/** An object with the method `method`, which the loop will call on it. */
+function hasMethod(value: unknown, method: string): boolean {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as Record<string, unknown>)[method] === 'function'
+  );
+}
+
 function checkObjects(options: FitOptions): void {
   const { augment, penalty, learningRate, resume } = options;
-  if (
-    learningRate !== undefined &&
-    (learningRate === null || typeof learningRate !== 'object' || typeof learningRate.rate !== 'function')
-  )
+  if (learningRate !== undefined && !hasMethod(learningRate, 'rate'))
     throw new GradwellArgumentError(
       'fit',
       'learningRate',
@@ -84,32 +90,18 @@ function checkObjects(options: FitOptions): void {
     if (resume === null || typeof resume !== 'object')
       throw new GradwellArgumentError('fit', 'resume', 'a loaded checkpoint (loadCheckpoint)', resume);
     checkTrainingState(resume.state, "fit: 'resume.state'");
-    if (
-      resume.optimizerState !== undefined &&
-      (resume.optimizerState === null || typeof resume.optimizerState !== 'object')
-    )
-      throw new GradwellArgumentError(
-        'fit',
-        'resume.optimizerState',
-        'an optimiser state',
-        resume.optimizerState,
-      );
+    const { optimizerState } = resume;
+    if (optimizerState !== undefined && (optimizerState === null || typeof optimizerState !== 'object'))
+      throw new GradwellArgumentError('fit', 'resume.optimizerState', 'an optimiser state', optimizerState);
   }
-  if (
-    augment !== undefined &&
-    typeof augment !== 'function' &&
-    (augment === null || typeof augment !== 'object' || typeof augment.applyWith !== 'function')
-  )
+  if (augment !== undefined && typeof augment !== 'function' && !hasMethod(augment, 'applyWith'))
     throw new GradwellArgumentError(
       'fit',
       'augment',
       'an augment pipeline (compose([...])) or a function (images, random) => images',
       augment,
     );
-  if (
-    penalty !== undefined &&
-    (penalty === null || typeof penalty !== 'object' || typeof penalty.penalty !== 'function')
-  )
+  if (penalty !== undefined && !hasMethod(penalty, 'penalty'))
     throw new GradwellArgumentError(
       'fit',
       'penalty',
