@@ -161,11 +161,12 @@ export interface CheckpointContent {
   state?: TrainingState;
 }
 
+// `{ model, optimiser }` would save no optimiser state, and a resumed run would restart its moments
+const CONTENT_KEYS = optionKeys<CheckpointContent>({ model: 1, optimizer: 1, state: 1 });
+
 /** All the files of a checkpoint (model, optimiser state, training state). */
 export async function encodeCheckpoint(content: CheckpointContent): Promise<CheckpointFiles> {
-  // `{ model, optimiser }` would save no optimiser state, and a resumed run would restart its moments
-  const keys = optionKeys<CheckpointContent>({ model: 1, optimizer: 1, state: 1 });
-  assertKnownOptions('saveCheckpoint', content, keys, { optimiser: 'optimizer' }, 'content');
+  assertKnownOptions('saveCheckpoint', content, CONTENT_KEYS, { optimiser: 'optimizer' }, 'content');
   const { model, optimizer, state } = content;
   if (state !== undefined) checkTrainingState(state, 'saveCheckpoint: content.state');
   const files = await encodeModel(model);

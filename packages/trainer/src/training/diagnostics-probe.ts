@@ -38,8 +38,8 @@ export interface DiagnosticsProbe {
 }
 
 /**
- * A probe over the first `probeSize` examples of an in-memory dataset (streams have no probe batch, so
- * they get no diagnostics); undefined when diagnostics are off.
+ * A probe over the first `probeSize` examples of an in-memory dataset; undefined when diagnostics are off
+ * (`fit` refuses them on a stream, which has no probe batch: the kind test only narrows the type).
  */
 export function createDiagnosticsProbe(
   parts: ModelParts,
