@@ -7,6 +7,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { listAugmentationSteps, pipelineFromJSON, type StepSpec } from '@gradwell/augment';
 import { CliError } from './errors';
 
+/** An augmentation pipeline as JSON: its steps, and a seed of its own (else the run's). */
+export interface PipelineSpec {
+  seed?: number;
+  steps: StepSpec[];
+}
+
 /** The text of a file a flag names, or a one-line usage error when it does not exist. */
 export function readJsonFile(file: string, flag: string): string {
   if (!existsSync(file))
@@ -18,7 +24,7 @@ export function readJsonFile(file: string, flag: string): string {
  * A pipeline given as JSON, checked now as `compose` will check it (step types, their parameters and
  * probabilities; no tensor is made), so a typo is a usage error before data loads, not a crash later.
  */
-function checkPipeline(flag: string, pipeline: { seed?: number; steps: StepSpec[] }): void {
+function checkPipeline(flag: string, pipeline: PipelineSpec): void {
   if (pipeline === null || typeof pipeline !== 'object' || !Array.isArray(pipeline.steps))
     throw new CliError(
       `${flag}: a JSON pipeline is an array of steps or { "seed", "steps": [...] }, got ${JSON.stringify(pipeline)}`,
@@ -44,7 +50,7 @@ export function parsePipelineSpec(
   flag: string,
   spec: string,
   { nameProbability }: { nameProbability?: number } = {},
-): { seed?: number; steps: StepSpec[] } {
+): PipelineSpec {
   const text = (spec.endsWith('.json') ? readJsonFile(spec, flag) : spec).trim();
   if (text.startsWith('[') || text.startsWith('{')) {
     let parsed: unknown;
@@ -57,9 +63,7 @@ export function parsePipelineSpec(
         2,
       );
     }
-    const pipeline = Array.isArray(parsed)
-      ? { steps: parsed as StepSpec[] }
-      : (parsed as { seed?: number; steps: StepSpec[] });
+    const pipeline = Array.isArray(parsed) ? { steps: parsed as StepSpec[] } : (parsed as PipelineSpec);
     checkPipeline(flag, pipeline);
     return pipeline;
   }

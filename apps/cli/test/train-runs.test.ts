@@ -103,8 +103,19 @@ describe('checkpoint folders', () => {
       2,
       /--activation is "tanh" here.*; --dropout is 0.3 here.* — drop those flags/,
     );
-    const longer = json<TrainResult>(resume('--epochs', '2', '--json'));
+    // the saved config is read as a config file is: checked, and an older release's string form resolved
+    const saved = JSON.parse(readFileSync(path.join(ck, 'config.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(path.join(ck, 'config.json'), JSON.stringify({ ...saved, dropout: 2 }));
+    expectOneLineError(resume(), 2, /config\.json 'dropout' must be a number ≥ 0 and ≤ 0\.99, got '2'/);
+    writeFileSync(path.join(ck, 'config.json'), JSON.stringify({ ...saved, augment: 'flipHorizontal' }));
+    expectOneLineError(
+      resume('--augment', 'randomErasing'),
+      2,
+      /--augment is \{"steps":\[\{"type":"randomErasing","p":0\.5\}\]\} here, \{"steps":\[\{"type":"flipHorizontal","p":0\.5\}\]\} in the run/,
+    );
+    const longer = json<TrainResult>(resume('--augment', 'flipHorizontal', '--epochs', '2', '--json'));
     expect(longer.history).toHaveLength(2);
+    expect(longer.config.augment).toEqual({ steps: [{ type: 'flipHorizontal', p: 0.5 }] });
   });
 
   test('one run per folder: another run is refused unless --resume or --overwrite; stale temporary folders are cleaned', () => {
@@ -248,7 +259,10 @@ describe('run configs', () => {
       seed: 3,
       optimizer: 'adam',
     });
-    expect(config.augment).toMatch(/randomCrop/);
+    // the pipeline itself, not the text that named it: the run repeats without the file a flag names
+    expect(config.augment).toEqual({
+      steps: [{ type: 'randomCrop', params: { size: [28, 28], padding: 2 } }],
+    });
     expect(first.config).toEqual(config);
     const again = json<TrainResult>(
       run(['train', '--config', at('cfg', 'a', 'config.json'), '--out', at('cfg', 'b'), '--json']),
@@ -276,17 +290,26 @@ describe('run configs', () => {
       /unknown option 'hiden' \(did you mean 'hidden'\?\)/,
     );
     // the pipeline itself, as a hand-written config file holds it; its steps are checked as --augment's
-    const steps = [{ type: 'randomErasing', params: { p: 0.5 } }];
+    const steps = [{ type: 'randomErasing', p: 0.5, params: { scale: [0.02, 0.2] } }];
     writeFileSync(bad, JSON.stringify({ augment: { seed: 4, steps } }));
     const printedPipeline = run(['train', '--config', bad, '--print-config']);
     expect(printedPipeline.code, printedPipeline.stderr).toBe(0);
-    const resolved = JSON.parse(printedPipeline.stdout) as { augment: string };
-    expect(JSON.parse(resolved.augment)).toEqual({ seed: 4, steps });
+    expect(JSON.parse(printedPipeline.stdout)).toMatchObject({ augment: { seed: 4, steps } });
+    // a .json file's pipeline is written into the config; names resolve to steps of probability ½
+    const file = at('cfg', 'pipeline.json');
+    writeFileSync(file, JSON.stringify([{ p: 0.25, type: 'flipHorizontal' }]));
+    const named = run(['train', '--augment', 'grayscale', '--print-config']);
+    expect(named.code, named.stderr).toBe(0);
+    expect(JSON.parse(named.stdout)).toMatchObject({ augment: { steps: [{ type: 'grayscale', p: 0.5 }] } });
+    const inlined = run(['train', '--augment', file, '--print-config']);
+    expect(JSON.parse(inlined.stdout)).toMatchObject({
+      augment: { steps: [{ type: 'flipHorizontal', p: 0.25 }] },
+    });
     writeFileSync(bad, JSON.stringify({ augment: [{ type: 'flipHorizontl' }] }));
     expectOneLineError(
-      run(['train', '--config', bad, '--limit', '100']),
+      run(['train', '--config', bad, '--print-config']),
       2,
-      /--augment: Unknown augmentation step 'flipHorizontl'/,
+      /config 'augment': Unknown augmentation step 'flipHorizontl'/,
     );
     writeFileSync(bad, JSON.stringify({ dropout: 2 }));
     expectOneLineError(

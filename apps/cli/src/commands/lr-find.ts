@@ -23,7 +23,7 @@ import {
   resolveTrainConfig,
 } from './train-options';
 import { startingModel } from './train-init-from';
-import { augmentFor, buildModel, checkNames, parseAugment } from './train-recipe';
+import { augmentFor, buildModel, checkNames } from './train-recipe';
 
 /** The train options that shape the model, the data and the step (not the run's length, schedule or checkpoints). */
 const SHARED: ReadonlyArray<keyof TrainConfig> = [
@@ -92,10 +92,9 @@ export function lrFindCommand(): Command {
       const out = createOutput({ json: flags.json });
       await loadPlugins(config.plugin);
       checkNames(config);
-      const augment = config.augment === undefined ? undefined : parseAugment(config.augment);
       await setupBackend();
       const data = loadData({ ...config, flat: false });
-      const pipeline = augment && augmentFor(augment, config.seed, data.train.inputShape);
+      const pipeline = config.augment && augmentFor(config.augment, config.seed, data.train.inputShape);
       const classes = data.train.numClasses ?? 10;
       const model =
         config.initFrom !== undefined

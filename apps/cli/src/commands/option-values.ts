@@ -1,5 +1,7 @@
 /** Readers of option values (from the command line or a config file): each checks and names the flag. */
+import { stepChangesSize } from '@gradwell/augment';
 import { CliError, numberFlag } from '../errors';
+import { parsePipelineSpec, type PipelineSpec } from '../pipeline-spec';
 
 export const text = (value: unknown, name: string): string => {
   if (typeof value !== 'string' || value === '')
@@ -7,11 +9,31 @@ export const text = (value: unknown, name: string): string => {
   return value;
 };
 /**
- * `--augment`'s spec: a string (step names, JSON, a .json file), or in a config file the pipeline itself —
- * an array of steps or `{ seed, steps }` — kept as its JSON, which the pipeline parser then checks.
+ * `--augment`: step names (each applied with probability ½), a JSON pipeline or a .json file holding one,
+ * or in a config file the pipeline itself. Resolved to the pipeline — what config.json records, so a run
+ * repeats without the file it named — with each step's keys in one order (a resumed run compares it).
  */
-export const pipelineSpec = (value: unknown, name: string): string =>
-  value !== null && typeof value === 'object' ? JSON.stringify(value) : text(value, name);
+export function augmentPipeline(value: unknown, name: string): PipelineSpec {
+  const spec = value !== null && typeof value === 'object' ? JSON.stringify(value) : text(value, name);
+  const named = !/^\s*[[{]/.test(spec) && !spec.endsWith('.json');
+  const { seed, steps } = parsePipelineSpec(name, spec, { nameProbability: 0.5 });
+  // A crop or rescale by name has no size to come back to: the model takes one input size.
+  const resizing = named ? steps.find((step) => stepChangesSize(step.type)) : undefined;
+  if (resizing !== undefined)
+    throw new CliError(
+      `${name}: '${resizing.type}' changes the image size, and by name it has no size to keep to`,
+      `give it as JSON with its parameters, e.g. --augment '[{"type":"randomCrop","params":{"size":[28,28],"padding":2}}]' (pad, then crop back)`,
+      2,
+    );
+  return {
+    ...(seed === undefined ? {} : { seed }),
+    steps: steps.map(({ type, p, params }) => ({
+      type,
+      ...(p === undefined ? {} : { p }),
+      ...(params === undefined ? {} : { params }),
+    })),
+  };
+}
 export const integer = (min: number) => (value: unknown, name: string) =>
   numberFlag(name, value as string | number, { min, integer: true }) as number;
 export const number =

@@ -6,7 +6,8 @@
  * the run exactly.
  */
 import { OPTIMIZER_NAMES, type OptimizerName } from '@gradwell/trainer';
-import { choice, flag, integer, list, number, pipelineSpec, text } from './option-values';
+import type { PipelineSpec } from '../pipeline-spec';
+import { augmentPipeline, choice, flag, integer, list, number, text } from './option-values';
 
 export const LR_SCHEDULES = ['constant', 'cosine', 'step', 'warmup-cosine'] as const;
 export const SAVE_BEST_METRICS = ['valLoss', 'valAccuracy', 'loss', 'accuracy'] as const;
@@ -33,7 +34,7 @@ export interface TrainConfig {
   weightDecay?: number;
   labelSmoothing?: number;
   confidencePenalty?: number;
-  augment?: string;
+  augment?: PipelineSpec;
   earlyStopping?: number;
   epochs: number;
   batchSize: number;
@@ -183,7 +184,7 @@ export const TRAIN_OPTIONS: readonly OptionSpec[] = [
     flag: '--augment <spec>',
     description:
       'augmentation: step names (flipHorizontal,randomErasing; each with p = ½), a JSON pipeline, or a .json file',
-    read: pipelineSpec,
+    read: augmentPipeline,
   },
   {
     key: 'earlyStopping',

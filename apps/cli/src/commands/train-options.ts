@@ -17,7 +17,12 @@ export function flagName(key: Key): string {
 /** Adds the options of the table (all, or those whose keys are given) to `command`. */
 export function addTrainOptions(command: Command, keys?: readonly Key[]): Command {
   for (const option of TRAIN_OPTIONS.filter((o) => keys === undefined || keys.includes(o.key))) {
-    const shown = Array.isArray(option.default) ? option.default.join(',') : option.default;
+    const { default: value } = option;
+    const shown = Array.isArray(value)
+      ? value.join(',')
+      : typeof value === 'object'
+        ? JSON.stringify(value)
+        : value;
     const description =
       shown === undefined || shown === false || shown === ''
         ? option.description
@@ -158,14 +163,17 @@ export function resumeConfig(
   const merged: Record<string, unknown> = { ...saved };
   const differing: string[] = [];
   for (const option of TRAIN_OPTIONS) {
+    // read as a config file is: an edited value is checked, and an older release's form resolved
+    const raw = saved[option.key];
+    if (raw !== undefined) merged[option.key] = option.read(raw, `${where} '${option.key}'`);
     const mine = current[option.key];
     if (option.resumable === true) {
       if (mine !== undefined) merged[option.key] = mine;
       continue;
     }
-    if (given.has(option.key) && JSON.stringify(mine) !== JSON.stringify(saved[option.key]))
+    if (given.has(option.key) && JSON.stringify(mine) !== JSON.stringify(merged[option.key]))
       differing.push(
-        `${flagName(option.key)} is ${JSON.stringify(mine)} here, ${JSON.stringify(saved[option.key] ?? null)} in the run`,
+        `${flagName(option.key)} is ${JSON.stringify(mine)} here, ${JSON.stringify(merged[option.key] ?? null)} in the run`,
       );
   }
   if (differing.length > 0)

@@ -1,7 +1,7 @@
 /** `gradwell train`'s config turned into a model, an augmentation pipeline and a learning-rate schedule. */
 import { existsSync, statSync } from 'node:fs';
 import { tidy, zeros } from '@tensorflow/tfjs-core';
-import { pipelineFromJSON, stepChangesSize, type Pipeline, type StepSpec } from '@gradwell/augment';
+import { pipelineFromJSON, type Pipeline } from '@gradwell/augment';
 import { createRandom } from '@gradwell/core';
 import { getActivation } from '@gradwell/activations';
 import { getInitializer } from '@gradwell/init';
@@ -16,7 +16,7 @@ import {
   type Model,
 } from '@gradwell/trainer';
 import { CliError } from '../errors';
-import { parsePipelineSpec, readJsonFile } from '../pipeline-spec';
+import { readJsonFile, type PipelineSpec } from '../pipeline-spec';
 import type { TrainConfig } from './train-config';
 
 /** Unknown names are usage errors naming the flag (and, from the registry, the names it knows). */
@@ -44,31 +44,12 @@ export function checkNames(config: TrainConfig): void {
     );
 }
 
-/** `--augment`: step names (each applied with probability ½), a JSON pipeline, or a .json file. */
-export function parseAugment(spec: string): { seed?: number; steps: StepSpec[] } {
-  const named = !/^\s*[[{]/.test(spec) && !spec.endsWith('.json');
-  const pipeline = parsePipelineSpec('--augment', spec, { nameProbability: 0.5 });
-  // A crop or rescale by name has no size to come back to: the model takes one input size.
-  const resizing = named ? pipeline.steps.find((step) => stepChangesSize(step.type)) : undefined;
-  if (resizing !== undefined)
-    throw new CliError(
-      `--augment: '${resizing.type}' changes the image size, and by name it has no size to keep to`,
-      `give it as JSON with its parameters, e.g. --augment '[{"type":"randomCrop","params":{"size":[28,28],"padding":2}}]' (pad, then crop back)`,
-      2,
-    );
-  return pipeline;
-}
-
 /**
  * The pipeline for images of `inputShape` (its own seed, else the run's), checked on one blank image to
  * give images of that shape back: the model takes one input size, so a crop or rescale that leaves it is
  * a usage error now rather than a shape error after the model summary.
  */
-export function augmentFor(
-  spec: { seed?: number; steps: StepSpec[] },
-  seed: number,
-  inputShape: readonly number[],
-): Pipeline {
+export function augmentFor(spec: PipelineSpec, seed: number, inputShape: readonly number[]): Pipeline {
   const pipeline = pipelineFromJSON({ seed, ...spec });
   const shape = tidy(() => pipeline.applyWith(zeros([1, ...inputShape]), createRandom(seed)).shape.slice(1));
   if (shape.join() !== inputShape.join())

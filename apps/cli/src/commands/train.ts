@@ -29,7 +29,7 @@ import { progress } from './progress';
 import type { TrainConfig } from './train-config';
 import { addTrainOptions, runConfig, type RunFlags } from './train-options';
 import { checkpointFolder, claimCheckpointFolder, type CheckpointFolder } from './train-checkpoints';
-import { augmentFor, buildModel, checkNames, parseAugment, schedule } from './train-recipe';
+import { augmentFor, buildModel, checkNames, schedule } from './train-recipe';
 import { startingModel } from './train-init-from';
 import {
   epochDiagnostics,
@@ -101,7 +101,6 @@ async function train(command: Command): Promise<void> {
   const out = createOutput({ json: flags.json });
   await loadPlugins(config.plugin);
   checkNames(config);
-  const augment = config.augment === undefined ? undefined : parseAugment(config.augment);
   const folder = config.checkpointDir === undefined ? undefined : checkpointFolder(config.checkpointDir);
   if (folder !== undefined)
     await claimCheckpointFolder(folder, {
@@ -115,7 +114,7 @@ async function train(command: Command): Promise<void> {
     out.warn(
       `skipped ${data.skipped.length} file(s) in '${config.dataset}' that are not PNG or JPEG images: ${data.skipped.slice(0, 3).join(', ')}${data.skipped.length > 3 ? ', …' : ''}`,
     );
-  const pipeline = augment && augmentFor(augment, config.seed, data.train.inputShape);
+  const pipeline = config.augment && augmentFor(config.augment, config.seed, data.train.inputShape);
   const classes = data.train.numClasses ?? 10;
   const started = await startModel(
     config,
