@@ -291,7 +291,12 @@ describe('train', () => {
     expectOneLineError(
       run(['train', '--optimizer', 'adamw']),
       2,
-      /--optimizer must be one of sgd, momentum, adam/,
+      /--optimizer must be one of sgd, momentum, adam, rmsprop, adagrad, got "adamw" \(did you mean 'adam'\?\) — e\.g\. --optimizer adam --weight-decay 0\.01 \(AdamW is adam with decoupled weight decay\)/,
+    );
+    expectOneLineError(
+      run(['train', '--lr-schedule', 'cosin']),
+      2,
+      /--lr-schedule must be one of .*, got "cosin" \(did you mean 'cosine'\?\) — e\.g\. --lr-schedule cosine\n/,
     );
     expectOneLineError(
       run(['train', '--dataset', path.join(scratch, 'nowhere')]),
