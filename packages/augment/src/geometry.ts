@@ -19,11 +19,13 @@ import {
 import {
   assertInRange,
   assertKnownOptions,
+  assertRequiredOptions,
   assertNonNegativeInteger,
   assertOneOf,
   assertPositiveInteger,
   GradwellArgumentError,
   type RandomSource,
+  assertRandomSource,
 } from '@gradwell/core';
 import { assertImages, onBatch } from './images';
 
@@ -66,9 +68,10 @@ export function cropAt(
 /** The same window for every image. */
 export function crop(
   images: Tensor,
-  { top, left, height, width, ...others }: { top: number; left: number; height: number; width: number },
+  options: { top: number; left: number; height: number; width: number },
 ): Tensor {
-  assertKnownOptions('crop', others, ['top', 'left', 'height', 'width']);
+  assertRequiredOptions('crop', options, ['top', 'left', 'height', 'width']);
+  const { top, left, height, width } = options;
   assertImages('crop', images);
   for (const [name, value] of Object.entries({ top, left })) assertNonNegativeInteger('crop', name, value);
   for (const [name, value] of Object.entries({ height, width })) assertPositiveInteger('crop', name, value);
@@ -79,10 +82,12 @@ export function crop(
 /** A random window of `size` per image, after optional zero `padding` on every side (the CIFAR recipe). */
 export function randomCrop(
   images: Tensor,
-  { size, padding = 0, ...others }: { size: [number, number]; padding?: number },
+  options: { size: [number, number]; padding?: number },
   random: RandomSource,
 ): Tensor {
-  assertKnownOptions('randomCrop', others, ['size', 'padding']);
+  assertRequiredOptions('randomCrop', options, ['size', 'padding']);
+  assertRandomSource('randomCrop', random);
+  const { size, padding = 0 } = options;
   assertNonNegativeInteger('randomCrop', 'padding', padding);
   size.forEach((s) => assertPositiveInteger('randomCrop', 'size', s));
   return onBatch('randomCrop', images, (x) =>
@@ -153,8 +158,9 @@ export function randomResizedCrop(
   options: RandomResizedCropOptions,
   random: RandomSource,
 ): Tensor {
+  assertRequiredOptions('randomResizedCrop', options, ['size', 'scale', 'ratio']);
   const { size, scale = [0.08, 1], ratio = [3 / 4, 4 / 3] } = options;
-  assertKnownOptions('randomResizedCrop', options, ['size', 'scale', 'ratio']);
+  assertRandomSource('randomResizedCrop', random);
   size.forEach((s) => assertPositiveInteger('randomResizedCrop', 'size', s));
   assertInRange('randomResizedCrop', 'scale', scale[0], { min: 0, max: 1, minInclusive: false });
   assertInRange('randomResizedCrop', 'scale', scale[1], { min: scale[0], max: 1 });
@@ -193,10 +199,12 @@ export function randomResizedCrop(
  */
 export function randomRescale(
   images: Tensor,
-  { range, ...others }: { range: [number, number] },
+  options: { range: [number, number] },
   random: RandomSource,
 ): Tensor {
-  assertKnownOptions('randomRescale', others, ['range']);
+  assertRequiredOptions('randomRescale', options, ['range']);
+  assertRandomSource('randomRescale', random);
+  const { range } = options;
   assertInRange('randomRescale', 'range', range[0], { min: 0, minInclusive: false });
   assertInRange('randomRescale', 'range', range[1], { min: range[0] });
   return rescaleBy(images, random.uniform(range[0], range[1]));
@@ -209,9 +217,10 @@ export function randomRescale(
 export function rescaleBy(
   images: Tensor,
   factor: number,
-  { method = 'bilinear', ...others }: { method?: 'bilinear' | 'nearest' } = {},
+  options: { method?: 'bilinear' | 'nearest' } = {},
 ): Tensor {
-  assertKnownOptions('rescaleBy', others, ['method']);
+  assertKnownOptions('rescaleBy', options, ['method']);
+  const { method = 'bilinear' } = options;
   assertInRange('rescaleBy', 'factor', factor, { min: 0, minInclusive: false });
   assertOneOf('rescaleBy', 'method', method, ['bilinear', 'nearest']);
   return onBatch('rescaleBy', images, (x) => {

@@ -18,19 +18,20 @@ import {
   tidy,
   type Tensor,
 } from '@tensorflow/tfjs-core';
-import { assertInRange, assertTensor, GradwellArgumentError, type RandomSource } from '@gradwell/core';
+import {
+  assertInRange,
+  assertTensor,
+  GradwellArgumentError,
+  type RandomSource,
+  assertRandomSource,
+} from '@gradwell/core';
 
 /** Gamma(shape, 1) by Marsaglia & Tsang (2000); shape < 1 by the boosting trick. */
 export function sampleGamma(shape: number, random: RandomSource): number {
   // A NaN or infinite shape would never leave the rejection loop: refuse it (never a hang).
   assertInRange('sampleGamma', 'shape', shape, { min: 0, minInclusive: false });
-  checkRandom('sampleGamma', random);
+  assertRandomSource('sampleGamma', random);
   return gamma(shape, random);
-}
-
-function checkRandom(context: string, random: RandomSource): void {
-  if (random === null || typeof random !== 'object' || typeof random.next !== 'function')
-    throw new GradwellArgumentError(context, 'random', 'a random source (createRandom(seed))', random);
 }
 
 function gamma(shape: number, random: RandomSource): number {
@@ -54,7 +55,7 @@ export function sampleBeta(alpha: number, beta: number, random: RandomSource): n
   ] as const) {
     assertInRange('sampleBeta', name, value, { min: 0, minInclusive: false });
   }
-  checkRandom('sampleBeta', random);
+  assertRandomSource('sampleBeta', random);
   const x = gamma(alpha, random);
   return x / (x + gamma(beta, random));
 }

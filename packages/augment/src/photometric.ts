@@ -27,6 +27,8 @@ import {
   assertKnownOptions,
   GradwellArgumentError,
   type RandomSource,
+  assertRandomSource,
+  assertRequiredOptions,
 } from '@gradwell/core';
 import { adjustBrightness, adjustContrast, adjustHue, adjustSaturation } from './color';
 import { symmetricEigen } from './eigen';
@@ -47,8 +49,9 @@ export interface ColorJitterOptions {
  * (brightness, contrast, saturation, hue); torchvision shuffles the order per call.
  */
 export function colorJitter(images: Tensor, options: ColorJitterOptions, random: RandomSource): Tensor {
+  assertRequiredOptions('colorJitter', options, ['brightness', 'contrast', 'saturation', 'hue']);
   const { brightness = 0, contrast = 0, saturation = 0, hue = 0 } = options;
-  assertKnownOptions('colorJitter', options, ['brightness', 'contrast', 'saturation', 'hue']);
+  assertRandomSource('colorJitter', random);
   for (const [name, value] of Object.entries({ brightness, contrast, saturation }))
     assertInRange('colorJitter', name, value, { min: 0 });
   assertInRange('colorJitter', 'hue', hue, { min: 0, max: 0.5 });
@@ -129,7 +132,10 @@ export async function fitPcaLighting(dataset: Dataset): Promise<PcaLighting> {
     eigenvalues,
     eigenvectors,
     applyWith: applyWithAlphas,
-    apply(images, random, { std = 0.1 } = {}) {
+    apply(images, random, options = {}) {
+      assertRandomSource('pcaLighting', random);
+      assertKnownOptions('pcaLighting', options, ['std']);
+      const { std = 0.1 } = options;
       assertInRange('pcaLighting', 'std', std, { min: 0 });
       const n = images.rank === 4 ? images.shape[0] : 1;
       const alphas = Array.from(
@@ -154,8 +160,9 @@ export interface RandomErasingOptions {
 
 /** Random erasing: a random rectangle per image replaced by a value or noise (one mask op for the batch). */
 export function randomErasing(images: Tensor, options: RandomErasingOptions, random: RandomSource): Tensor {
+  assertRequiredOptions('randomErasing', options, ['p', 'scale', 'ratio', 'value']);
   const { p = 0.5, scale = [0.02, 0.33], ratio = [0.3, 3.3], value = 0 } = options;
-  assertKnownOptions('randomErasing', options, ['p', 'scale', 'ratio', 'value']);
+  assertRandomSource('randomErasing', random);
   assertInRange('randomErasing', 'p', p, { min: 0, max: 1 });
   if (value !== 'random') assertFiniteNumber('randomErasing', 'value', value);
   assertInRange('randomErasing', 'scale', scale[1], { min: scale[0], max: 1 });

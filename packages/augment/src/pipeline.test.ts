@@ -79,7 +79,7 @@ describe('pipelines', () => {
       "compose: steps[0] ('randomErasing') params: unknown option 'p'; its options are scale, ratio, value.",
     );
     expect(() => compose([{ type: 'hue', params: 0.1 } as unknown as StepSpec])).toThrow(
-      "compose: steps[0] ('hue') params: argument 'options' must be an object of options, got 0.1",
+      "compose: steps[0] ('hue') params: argument 'options' must be an object of options { factor }, got 0.1",
     );
   });
 

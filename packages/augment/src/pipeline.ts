@@ -10,6 +10,7 @@ import { add, mul, reshape, sub, tensor1d, tidy, type Tensor } from '@tensorflow
 import {
   assertInRange,
   assertKnownOptions,
+  assertRandomSource,
   createRandom,
   createRegistry,
   GradwellArgumentError,
@@ -154,11 +155,9 @@ export interface Pipeline {
   toJSON(): { seed: number; steps: StepSpec[] };
 }
 
-export function compose(
-  specs: readonly StepSpec[],
-  { seed = 0, ...others }: { seed?: number } = {},
-): Pipeline {
-  assertKnownOptions('compose', others, ['seed']);
+export function compose(specs: readonly StepSpec[], options: { seed?: number } = {}): Pipeline {
+  assertKnownOptions('compose', options, ['seed']);
+  const { seed = 0 } = options;
   const resolved = specs.map((spec, index) => {
     if (spec === null || typeof spec !== 'object' || typeof spec.type !== 'string') {
       throw new GradwellArgumentError('compose', `steps[${index}]`, "an object with a string 'type'", spec);
@@ -196,7 +195,10 @@ export function compose(
     seed,
     steps: resolved.map((r) => r.spec),
     apply: (images) => run(images, ownRandom),
-    applyWith: (images, random) => run(images, random),
+    applyWith: (images, random) => {
+      assertRandomSource('pipeline.applyWith', random);
+      return run(images, random);
+    },
     describe: () =>
       resolved.map(
         ({ spec }) =>

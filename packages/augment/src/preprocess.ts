@@ -7,25 +7,24 @@
  * V_max / V_min default to each image's own maximum / minimum; pass `maxValue` (e.g. 255) for a fixed one.
  */
 import { div, max, maximum, min, moments, mul, sqrt, sub, tidy, type Tensor } from '@tensorflow/tfjs-core';
-import { assertInRange, assertKnownOptions, assertOneOf } from '@gradwell/core';
+import { assertInRange, assertKnownOptions, assertRequiredOptions, assertOneOf } from '@gradwell/core';
 import { onBatch } from './images';
 
 const PER_IMAGE = [1, 2, 3];
 const PER_CHANNEL = [1, 2];
 
-export function maxNorm(images: Tensor, { maxValue, ...others }: { maxValue?: number } = {}): Tensor {
-  assertKnownOptions('maxNorm', others, ['maxValue']);
+export function maxNorm(images: Tensor, options: { maxValue?: number } = {}): Tensor {
+  assertKnownOptions('maxNorm', options, ['maxValue']);
+  const { maxValue } = options;
   if (maxValue !== undefined) assertInRange('maxNorm', 'maxValue', maxValue, { min: 0, minInclusive: false });
   return onBatch('maxNorm', images, (x) =>
     tidy(() => div(x, maxValue ?? maximum(max(x, PER_IMAGE, true), 1e-12))),
   );
 }
 
-export function minMaxNorm(
-  images: Tensor,
-  { per = 'image', ...others }: { per?: 'image' | 'channel' } = {},
-): Tensor {
-  assertKnownOptions('minMaxNorm', others, ['per']);
+export function minMaxNorm(images: Tensor, options: { per?: 'image' | 'channel' } = {}): Tensor {
+  assertKnownOptions('minMaxNorm', options, ['per']);
+  const { per = 'image' } = options;
   assertOneOf('minMaxNorm', 'per', per, ['image', 'channel']);
   const axes = per === 'image' ? PER_IMAGE : PER_CHANNEL;
   return onBatch('minMaxNorm', images, (x) =>
@@ -36,11 +35,9 @@ export function minMaxNorm(
   );
 }
 
-export function rescale(
-  images: Tensor,
-  { factor, maxValue, ...others }: { factor: number; maxValue?: number },
-): Tensor {
-  assertKnownOptions('rescale', others, ['factor', 'maxValue']);
+export function rescale(images: Tensor, options: { factor: number; maxValue?: number }): Tensor {
+  assertRequiredOptions('rescale', options, ['factor', 'maxValue']);
+  const { factor, maxValue } = options;
   assertInRange('rescale', 'factor', factor, { min: 0, minInclusive: false });
   return onBatch('rescale', images, (x) =>
     tidy(() => mul(maxNorm(x, maxValue === undefined ? {} : { maxValue }), factor)),

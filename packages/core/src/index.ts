@@ -55,6 +55,7 @@ export {
 } from './callbacks';
 export {
   assertKnownOptions,
+  assertRequiredOptions,
   createRegistry,
   UnknownNameError,
   editDistance,
@@ -63,7 +64,14 @@ export {
   type Registry,
   type RegisterOptions,
 } from './registry';
-export { createRandom, getGlobalRandom, setGlobalSeed, type RandomSource, type RandomState } from './random';
+export {
+  assertRandomSource,
+  createRandom,
+  getGlobalRandom,
+  setGlobalSeed,
+  type RandomSource,
+  type RandomState,
+} from './random';
 export * from './validation';
 export {
   BaseLayer,

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describeOnBackends, expectNoLeakedTensors } from '@gradwell/test-utils';
 import { describe, expect, test } from 'vitest';
-import { createRandom, getGlobalRandom, setGlobalSeed } from './random';
+import { assertRandomSource, createRandom, getGlobalRandom, setGlobalSeed } from './random';
 
 describe('createRandom', () => {
   test('the same seed gives the same sequence; another seed another', () => {
@@ -63,6 +63,19 @@ describe('createRandom', () => {
     expect(() => createRandom(1).nextInt(0)).toThrow(/argument 'n' must be a positive integer, got 0/);
     expect(() => createRandom(1).uniform(Number.NaN, 1)).toThrow(
       /argument 'min' must be a finite number, got NaN/,
+    );
+  });
+
+  test('assertRandomSource: a source, or an object with every method of one', () => {
+    expect(() => assertRandomSource('dropout', createRandom(1))).not.toThrow();
+    expect(() => assertRandomSource('dropout', getGlobalRandom())).not.toThrow();
+    const expected = "dropout: argument 'random' must be a random source (createRandom(seed))";
+    expect(() => assertRandomSource('dropout', undefined)).toThrow(`${expected}, got undefined`);
+    expect(() => assertRandomSource('dropout', 7)).toThrow(`${expected}, got 7`);
+    expect(() => assertRandomSource('dropout', null)).toThrow(`${expected}, got null`);
+    const lacking = { ...createRandom(1), uniformTensor: undefined };
+    expect(() => assertRandomSource('dropout', lacking, 'rng')).toThrow(
+      "dropout: argument 'rng' must be a random source (createRandom(seed)); the object given has no method 'uniformTensor'",
     );
   });
 

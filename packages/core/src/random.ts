@@ -51,6 +51,41 @@ function splitmix32(seed: number): () => number {
   };
 }
 
+const RANDOM_SOURCE_METHODS = [
+  'next',
+  'nextInt',
+  'uniform',
+  'normal',
+  'nextSeed',
+  'fork',
+  'permutation',
+  'uniformTensor',
+  'normalTensor',
+  'truncatedNormalTensor',
+  'getState',
+  'setState',
+] as const satisfies ReadonlyArray<keyof RandomSource>;
+
+/**
+ * `random` is a random source (`createRandom(seed)`, or an object with every method of one): a seed, an
+ * options object or nothing in its place is an error naming the argument, not a TypeError inside a draw.
+ */
+export function assertRandomSource(context: string, random: unknown, argument = 'random'): void {
+  const expected = 'a random source (createRandom(seed))';
+  if (random === null || typeof random !== 'object')
+    throw new GradwellArgumentError(context, argument, expected, random);
+  const missing = RANDOM_SOURCE_METHODS.find(
+    (method) => typeof (random as Record<string, unknown>)[method] !== 'function',
+  );
+  if (missing !== undefined)
+    throw GradwellArgumentError.because(
+      context,
+      argument,
+      `argument '${argument}' must be ${expected}; the object given has no method '${missing}'`,
+      random,
+    );
+}
+
 /** Makes a seeded random source. The seed is any integer (it is taken modulo 2³²). */
 export function createRandom(seed: number): RandomSource {
   if (typeof seed !== 'number' || !Number.isInteger(seed)) {

@@ -1,5 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import { assertKnownOptions, createRegistry, editDistance, findNearestName, optionKeys } from './registry';
+import {
+  assertKnownOptions,
+  assertRequiredOptions,
+  createRegistry,
+  editDistance,
+  findNearestName,
+  optionKeys,
+} from './registry';
 import { GradwellArgumentError } from './validation';
 
 describe('createRegistry', () => {
@@ -56,6 +63,38 @@ test('editDistance and findNearestName', () => {
   expect(findNearestName('vanish', ['exploding', 'vanishing'])).toBe('vanishing');
   expect(findNearestName('Leaky', ['relu', 'leakyReluSix', 'leakyRelu'])).toBe('leakyRelu');
   expect(findNearestName('xy', ['xylophone'])).toBeUndefined();
+  // a name of three letters or fewer gets one edit: two would leave too little of it
+  expect(findNearestName('he', ['eye', 'heNormal', 'heUniform'])).toBeUndefined();
+  expect(findNearestName('bce', ['mse', 'binaryCrossEntropy'])).toBeUndefined();
+  expect(findNearestName('mse2', ['mse'])).toBe('mse');
+  expect(findNearestName('sdg', ['sgd', 'adam'])).toBe('sgd');
+  expect(findNearestName('adm', ['sgd', 'adam'])).toBe('adam');
+});
+
+test("a registry's kind is plural in its messages", () => {
+  const losses = createRegistry<number>('loss');
+  losses.register('mse', 1);
+  expect(() => losses.get('hinge')).toThrow("Unknown loss 'hinge'. Known losses: mse.");
+  expect(() => createRegistry<number>('augmentation step').get('x')).toThrow(/Known augmentation steps: \./);
+});
+
+test('assertRequiredOptions: left out, or values in its place, names the object and its keys', () => {
+  const known = ['initial', 'totalSteps'];
+  const expected = "cosineDecay: argument 'options' must be an object of options { initial, totalSteps }";
+  expect(() => assertRequiredOptions('cosineDecay', undefined, known)).toThrow(`${expected}, got undefined`);
+  expect(() => assertRequiredOptions('cosineDecay', 0.1, known)).toThrow(`${expected}, got 0.1`);
+  expect(() => assertRequiredOptions('cosineDecay', { initial: 1, steps: 2 }, known)).toThrow(
+    "cosineDecay: unknown option 'steps'",
+  );
+  expect(() => assertRequiredOptions('cosineDecay', { initial: 1, totalSteps: 2 }, known)).not.toThrow();
+  // optional options may be left out; a value in their place is named the same way
+  expect(() => assertKnownOptions('predict', undefined, ['batchSize'])).not.toThrow();
+  expect(() => assertKnownOptions('predict', 32, ['batchSize'])).toThrow(
+    "predict: argument 'options' must be an object of options { batchSize }, got 32",
+  );
+  expect(() => assertKnownOptions('flatten', 'x', [])).toThrow(
+    'flatten: argument \'options\' must be an object of options, got "x"',
+  );
 });
 
 describe('assertKnownOptions', () => {
@@ -98,7 +137,7 @@ describe('assertKnownOptions', () => {
     );
     expect(call).toThrow(expect.objectContaining({ argument: 'diagnostics.thresholds.vanish', received: 1 }));
     expect(() => assertKnownOptions('fit', 0.1, known, {}, 'diagnostics.thresholds')).toThrow(
-      "fit: argument 'diagnostics.thresholds' must be an object of options, got 0.1",
+      "fit: argument 'diagnostics.thresholds' must be an object of options { vanishing, exploding }, got 0.1",
     );
   });
 });

@@ -44,8 +44,9 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
- * The candidate closest to `name` (case-insensitive edit distance), if any is reasonably close, else the
- * shortest candidate `name` begins (at least three letters of it).
+ * The candidate closest to `name` (case-insensitive edit distance), if any is reasonably close (one edit
+ * for a name of up to three letters, two or a third of its letters for a longer one), else the shortest
+ * candidate `name` begins (at least three letters of it).
  */
 export function findNearestName(name: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
@@ -57,7 +58,9 @@ export function findNearestName(name: string, candidates: readonly string[]): st
       bestDistance = distance;
     }
   }
-  if (best !== undefined && bestDistance <= Math.max(2, Math.floor(name.length / 3))) return best;
+  // two edits of a name of three letters or fewer leave too little of it ('he' is not 'eye')
+  const allowed = name.length <= 3 ? 1 : Math.max(2, Math.floor(name.length / 3));
+  if (best !== undefined && bestDistance <= allowed) return best;
   // a known name cut short ('vanish' for 'vanishing', 'leaky' for 'leakyRelu'): the shortest it begins
   const lower = name.toLowerCase();
   if (lower.length < 3) return undefined;
@@ -96,7 +99,7 @@ export function assertKnownOptions(
   const prototype: unknown =
     options === null || typeof options !== 'object' ? undefined : Object.getPrototypeOf(options);
   if (prototype !== Object.prototype && prototype !== null)
-    throw new GradwellArgumentError(context, argument, 'an object of options', options);
+    throw new GradwellArgumentError(context, argument, objectOf(known), options);
   const given = options as Record<string, unknown>;
   const nested = argument !== 'options';
   for (const key of Object.keys(given)) {
@@ -118,6 +121,27 @@ export function assertKnownOptions(
   }
 }
 
+const objectOf = (known: readonly string[]) =>
+  known.length === 0 ? 'an object of options' : `an object of options { ${known.join(', ')} }`;
+
+/**
+ * `assertKnownOptions` for an options object that has no default (`cosineDecay({ initial, totalSteps })`):
+ * leaving it out, or giving its values in its place (`cosineDecay(0.1, 1000)`), is an error naming the
+ * object and its keys, before a field of it is read.
+ */
+export function assertRequiredOptions(
+  context: string,
+  options: unknown,
+  known: readonly string[],
+  otherNames: Readonly<Record<string, string>> = {},
+): void {
+  if (options === undefined) throw new GradwellArgumentError(context, 'options', objectOf(known), options);
+  assertKnownOptions(context, options, known, otherNames);
+}
+
+/** 'activations', 'losses', 'augmentation steps'. */
+const plural = (kind: string) => (/(s|x|ch|sh)$/.test(kind) ? `${kind}es` : `${kind}s`);
+
 /** A name no registry entry (or alias) has; the message lists the known names and the nearest one. */
 export class UnknownNameError extends Error {
   override readonly name = 'UnknownNameError';
@@ -132,8 +156,8 @@ export class UnknownNameError extends Error {
   ) {
     super(
       notAString
-        ? `A ${kind} name must be a string, got ${requested}. Known ${kind}s: ${known.join(', ')}.`
-        : `Unknown ${kind} '${requested}'.${suggestion === undefined ? '' : ` Did you mean '${suggestion}'?`} Known ${kind}s: ${known.join(', ')}.`,
+        ? `A ${kind} name must be a string, got ${requested}. Known ${plural(kind)}: ${known.join(', ')}.`
+        : `Unknown ${kind} '${requested}'.${suggestion === undefined ? '' : ` Did you mean '${suggestion}'?`} Known ${plural(kind)}: ${known.join(', ')}.`,
     );
   }
 }

@@ -84,9 +84,10 @@ function boundsOf(layer: unknown): readonly [number, number] | undefined {
 export function activationStatistics(
   model: Sequential,
   batch: Tensor,
-  { bins = 30, ...others }: { bins?: number } = {},
+  options: { bins?: number } = {},
 ): LayerStatistics[] {
-  assertKnownOptions('activationStatistics', others, ['bins']);
+  assertKnownOptions('activationStatistics', options, ['bins']);
+  const { bins = 30 } = options;
   model.checkBatch('activationStatistics', 'batch', batch);
   assertFiniteValues('activationStatistics', 'batch', batch);
   assertPositiveInteger('activationStatistics', 'bins', bins);

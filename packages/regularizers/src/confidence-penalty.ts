@@ -17,7 +17,7 @@ import {
   type Scalar,
   type Tensor,
 } from '@tensorflow/tfjs-core';
-import { assertInRange, assertKnownOptions, assertTensor, GradwellArgumentError } from '@gradwell/core';
+import { assertInRange, assertRequiredOptions, assertTensor, GradwellArgumentError } from '@gradwell/core';
 
 /** Entropy of softmax(logits) per example, in nats. */
 export function softmaxEntropy(logits: Tensor): Tensor {
@@ -38,11 +38,9 @@ export interface ConfidencePenaltyOptions {
 }
 
 /** The term to ADD to the loss: −β·mean H(p), or β·mean max(0, Γ − H(p)) when hinged. */
-export function confidencePenalty(
-  logits: Tensor,
-  { beta, threshold, ...others }: ConfidencePenaltyOptions,
-): Scalar {
-  assertKnownOptions('confidencePenalty', others, ['beta', 'threshold']);
+export function confidencePenalty(logits: Tensor, options: ConfidencePenaltyOptions): Scalar {
+  assertRequiredOptions('confidencePenalty', options, ['beta', 'threshold']);
+  const { beta, threshold } = options;
   assertTensor('confidencePenalty', 'logits', logits, { ranks: [2], dtypes: ['float32'] });
   if (logits.shape[0] === 0)
     throw new GradwellArgumentError('confidencePenalty', 'logits', 'a batch of at least one row', logits);

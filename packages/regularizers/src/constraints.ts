@@ -60,11 +60,9 @@ const EPSILON = 1e-7;
 /** L2 norm over `axis` (one axis or several; tf.norm takes at most two), keeping dimensions. */
 const normOver = (w: Tensor, axis: number | number[]): Tensor => sqrt(sum(square(w), axis, true));
 
-export function maxNorm(
-  maxValue: number,
-  { axis = 0, ...others }: { axis?: number | number[] } = {},
-): WeightConstraint {
-  assertKnownOptions('maxNorm', others, ['axis']);
+export function maxNorm(maxValue: number, options: { axis?: number | number[] } = {}): WeightConstraint {
+  assertKnownOptions('maxNorm', options, ['axis']);
+  const { axis = 0 } = options;
   assertInRange('maxNorm', 'maxValue', maxValue, { min: 0, minInclusive: false });
   checkAxis('maxNorm', axis);
   return {
@@ -78,8 +76,9 @@ export function maxNorm(
   };
 }
 
-export function unitNorm({ axis = 0, ...others }: { axis?: number | number[] } = {}): WeightConstraint {
-  assertKnownOptions('unitNorm', others, ['axis']);
+export function unitNorm(options: { axis?: number | number[] } = {}): WeightConstraint {
+  assertKnownOptions('unitNorm', options, ['axis']);
+  const { axis = 0 } = options;
   checkAxis('unitNorm', axis);
   return {
     className: 'unitNorm',

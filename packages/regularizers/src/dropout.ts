@@ -6,7 +6,7 @@
  * unchanged and inference is the identity.
  */
 import { add, cast, div, greaterEqual, mul, sub, tidy, type Tensor } from '@tensorflow/tfjs-core';
-import { assertInRange, assertTensor, type RandomSource } from '@gradwell/core';
+import { assertInRange, assertRandomSource, assertTensor, type RandomSource } from '@gradwell/core';
 
 export function assertRate(context: string, rate: number): void {
   assertInRange(context, 'rate', rate, { min: 0, max: 1, maxInclusive: false });
@@ -14,6 +14,8 @@ export function assertRate(context: string, rate: number): void {
 
 /** Bernoulli(1 − rate) mask over `shape` (0 or 1). */
 export function keepMask(shape: number[], rate: number, random: RandomSource): Tensor {
+  assertRate('keepMask', rate);
+  assertRandomSource('keepMask', random);
   return tidy(() => cast(greaterEqual(random.uniformTensor(shape), rate), 'float32'));
 }
 
@@ -24,6 +26,7 @@ export function keepMask(shape: number[], rate: number, random: RandomSource): T
 export function dropout(x: Tensor, rate: number, random: RandomSource, noiseShape?: number[]): Tensor {
   assertTensor('dropout', 'x', x, { dtypes: ['float32'] });
   assertRate('dropout', rate);
+  assertRandomSource('dropout', random);
   if (rate === 0) return x.clone();
   return tidy(() => div(mul(x, keepMask(noiseShape ?? x.shape, rate, random)), 1 - rate));
 }
@@ -32,6 +35,7 @@ export function dropout(x: Tensor, rate: number, random: RandomSource, noiseShap
 export function gaussianDropout(x: Tensor, rate: number, random: RandomSource): Tensor {
   assertTensor('gaussianDropout', 'x', x, { dtypes: ['float32'] });
   assertRate('gaussianDropout', rate);
+  assertRandomSource('gaussianDropout', random);
   if (rate === 0) return x.clone();
   return tidy(() => mul(x, random.normalTensor(x.shape, 1, Math.sqrt(rate / (1 - rate)))));
 }
@@ -47,6 +51,7 @@ const SELU_SCALE = 1.0507009873554805;
 export function alphaDropout(x: Tensor, rate: number, random: RandomSource): Tensor {
   assertTensor('alphaDropout', 'x', x, { dtypes: ['float32'] });
   assertRate('alphaDropout', rate);
+  assertRandomSource('alphaDropout', random);
   if (rate === 0) return x.clone();
   const alphaPrime = -SELU_SCALE * SELU_ALPHA;
   const a = 1 / Math.sqrt((1 - rate) * (1 + rate * alphaPrime * alphaPrime));

@@ -4,8 +4,11 @@
  */
 import {
   assertKnownOptions,
+  assertNonNegativeInteger,
   assertPositiveInteger,
+  assertRequiredOptions,
   checkCallback,
+  GradwellArgumentError,
   type CallbackContext,
   type TrainingCallback,
   type TrainingLogs,
@@ -17,6 +20,10 @@ import { WithAuxiliaryHeads } from '@gradwell/regularizers';
 
 /** Formats one epoch's logs: `epoch 3/10  loss 0.1234  accuracy 96.10%  valLoss ...  1.2 s`. */
 export function formatEpochLogs(epoch: number, epochs: number, logs: TrainingLogs): string {
+  assertNonNegativeInteger('formatEpochLogs', 'epoch', epoch);
+  assertPositiveInteger('formatEpochLogs', 'epochs', epochs);
+  if (logs === null || typeof logs !== 'object')
+    throw new GradwellArgumentError('formatEpochLogs', 'logs', "an epoch's logs (an object)", logs);
   const parts = [`epoch ${epoch + 1}/${epochs}`];
   for (const [key, value] of Object.entries(logs)) {
     if (key === 'epoch' || key === 'seconds' || key === 'examplesPerSecond' || key === 'warnings') continue;
@@ -30,11 +37,9 @@ export function formatEpochLogs(epoch: number, epochs: number, logs: TrainingLog
 }
 
 /** Writes one line per epoch (default to the console). */
-export function progressLogger({
-  write = (line: string) => console.log(line),
-  ...others
-}: { write?: (line: string) => void } = {}): TrainingCallback {
-  assertKnownOptions('progressLogger', others, ['write']);
+export function progressLogger(options: { write?: (line: string) => void } = {}): TrainingCallback {
+  assertKnownOptions('progressLogger', options, ['write']);
+  const { write = (line: string) => console.log(line) } = options;
   return {
     onEpochEnd(epoch, logs, context) {
       write(formatEpochLogs(epoch, context.params.epochs, logs));
@@ -58,14 +63,9 @@ export interface CheckpointCallbackOptions {
  * epoch, one of where it stopped (`epoch-NNNN-batch-BBBB`); `loadCheckpoint` + `fit({ resume })` continue
  * from either exactly.
  */
-export function checkpointCallback({
-  store,
-  everyEpochs = 1,
-  keep,
-  onSaved,
-  ...others
-}: CheckpointCallbackOptions): TrainingCallback {
-  assertKnownOptions('checkpointCallback', others, ['store', 'everyEpochs', 'keep', 'onSaved']);
+export function checkpointCallback(options: CheckpointCallbackOptions): TrainingCallback {
+  assertRequiredOptions('checkpointCallback', options, ['store', 'everyEpochs', 'keep', 'onSaved']);
+  const { store, everyEpochs = 1, keep, onSaved } = options;
   assertPositiveInteger('checkpointCallback', 'everyEpochs', everyEpochs);
   if (keep !== undefined) assertPositiveInteger('checkpointCallback', 'keep', keep);
   const save = async (context: CallbackContext) => {

@@ -20,6 +20,7 @@ import { downloadCheckpoint, indexedDbStore } from './browser-stores';
 import { callback, checkpointCallback } from './callbacks';
 import { cosineDecay } from './schedules';
 import {
+  checkpointLabel,
   decodeModel,
   disposeCheckpoint,
   encodeCheckpoint,
@@ -137,6 +138,9 @@ describe('model files', () => {
       "saveCheckpoint: content.state: 'epoch' must be a non-negative integer, got -3.",
     );
     expect(await store.list()).toEqual([]);
+    // the label of a state is checked the same way: never 'epoch-undefined' for an epoch number
+    expect(checkpointLabel({ ...state, epoch: 3, history: [{}, {}, {}] })).toBe('epoch-0003');
+    expect(() => checkpointLabel(-1 as never)).toThrow("checkpointLabel: 'state' must be an object, got -1.");
     optimizer.dispose();
     m.dispose();
   });

@@ -201,6 +201,7 @@ export async function encodeCheckpoint(content: CheckpointContent): Promise<Chec
  */
 export function checkpointLabel(state: TrainingState | undefined): string {
   if (state === undefined) return 'checkpoint';
+  checkTrainingState(state, "checkpointLabel: 'state'");
   const epochs = `epoch-${String(state.epoch).padStart(4, '0')}`;
   return state.position === undefined
     ? epochs
@@ -213,8 +214,8 @@ export async function saveCheckpoint(
   content: CheckpointContent,
   label?: string,
 ): Promise<string> {
-  const name = label ?? checkpointLabel(content.state);
-  return store.save(name, await encodeCheckpoint(content));
+  const files = await encodeCheckpoint(content); // checks the content first
+  return store.save(label ?? checkpointLabel(content.state), files);
 }
 
 export interface LoadedCheckpoint extends ResumeFrom {

@@ -52,12 +52,9 @@ export async function evaluate(
 }
 
 /** The model's outputs for a tensor of inputs (batched, inference mode). The caller disposes the result. */
-export function predict(
-  model: Sequential,
-  x: Tensor,
-  { batchSize = 256, ...others }: { batchSize?: number } = {},
-): Tensor {
-  assertKnownOptions('predict', others, ['batchSize']);
+export function predict(model: Sequential, x: Tensor, options: { batchSize?: number } = {}): Tensor {
+  assertKnownOptions('predict', options, ['batchSize']);
+  const { batchSize = 256 } = options;
   assertPositiveInteger('predict', 'batchSize', batchSize);
   model.checkBatch('predict', 'x', x);
   const n = x.shape[0];

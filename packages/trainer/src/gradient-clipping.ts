@@ -12,17 +12,7 @@ export function clipByGlobalNorm(
   maxNorm: number,
 ): { clipped: Tensor[]; globalNorm: Scalar } {
   assertInRange('clipByGlobalNorm', 'maxNorm', maxNorm, { min: 0, minInclusive: false });
-  const given: unknown = gradients;
-  if (!Array.isArray(given) || given.length === 0)
-    throw new GradwellArgumentError(
-      'clipByGlobalNorm',
-      'gradients',
-      'a non-empty list of tensors',
-      gradients,
-    );
-  gradients.forEach((g, i) =>
-    assertTensor('clipByGlobalNorm', `gradients[${i}]`, g, { dtypes: ['float32'] }),
-  );
+  checkGradients('clipByGlobalNorm', 'gradients', gradients);
   return tidy(() => {
     const globalNorm = globalNormOf(gradients);
     const norm = globalNorm.dataSync()[0] as number;
@@ -32,7 +22,15 @@ export function clipByGlobalNorm(
   });
 }
 
+function checkGradients(context: string, argument: string, tensors: readonly Tensor[]): void {
+  const given: unknown = tensors;
+  if (!Array.isArray(given) || given.length === 0)
+    throw new GradwellArgumentError(context, argument, 'a non-empty list of tensors', tensors);
+  tensors.forEach((g, i) => assertTensor(context, `${argument}[${i}]`, g, { dtypes: ['float32'] }));
+}
+
 /** ‖g‖ over several tensors: √Σᵢ Σ gᵢ². */
 export function globalNormOf(tensors: readonly Tensor[]): Scalar {
+  checkGradients('globalNormOf', 'tensors', tensors);
   return tidy(() => sqrt(addN(tensors.map((t) => sum(square(t))))) as Scalar);
 }

@@ -134,4 +134,9 @@ test('losses by name, with aliases; unknown names list the known ones', () => {
   });
   expect(getLoss('crossEntropy').classification).toBe(true);
   expect(() => getLoss('hinge')).toThrow(/softmaxCrossEntropy/);
+  // Keras's short name; the registry's kind is plural in its message ('losses', not 'losss')
+  expect(getLoss('bce').name).toBe('binaryCrossEntropy');
+  expect(() => getLoss('hinge')).toThrow(
+    "Unknown loss 'hinge'. Known losses: binaryCrossEntropy, meanSquaredError, softmaxCrossEntropy.",
+  );
 });

@@ -134,7 +134,9 @@ function lossRegistry(): Registry<LossFactory> {
     losses.register('softmaxCrossEntropy', (o) => softmaxCrossEntropy(o), {
       aliases: ['crossEntropy', 'categoricalCrossentropy', 'sparseCategoricalCrossentropy'],
     });
-    losses.register('binaryCrossEntropy', (o) => binaryCrossEntropy(o), { aliases: ['binaryCrossentropy'] });
+    losses.register('binaryCrossEntropy', (o) => binaryCrossEntropy(o), {
+      aliases: ['binaryCrossentropy', 'bce'],
+    });
     losses.register('meanSquaredError', () => meanSquaredError(), { aliases: ['mse'] });
   }
   return losses;

@@ -126,6 +126,15 @@ describe('clipByGlobalNorm', () => {
       expect(n.dataSync()[0]).toBeCloseTo(5, 6);
       tf.dispose([a, b, globalNorm, ...clipped, kept.globalNorm, ...kept.clipped, n]);
       expect(() => clipByGlobalNorm([], 1)).toThrow(/gradients/);
+      // the norm of no tensors, or of something else, is named rather than failing inside tf.addN
+      const one = tf.scalar(1);
+      const before = tf.memory().numTensors;
+      expect(() => globalNormOf([])).toThrow(
+        "globalNormOf: argument 'tensors' must be a non-empty list of tensors, got []",
+      );
+      expect(() => globalNormOf([one, 2] as never)).toThrow(/^globalNormOf: argument 'tensors\[1\]'/);
+      expect(tf.memory().numTensors).toBe(before);
+      one.dispose();
     });
   });
 });

@@ -88,6 +88,12 @@ describe('callbacks and resolution', () => {
       params: { epochs: 2, stepsPerEpoch: 1, batchSize: 1 },
     } as never);
     expect(lines).toEqual(['epoch 1/2  loss 1.0000']);
+    // its arguments in the wrong order, or no logs, are named, not a TypeError inside the loop over them
+    expect(() => formatEpochLogs(0, 1, null as never)).toThrow(
+      "formatEpochLogs: argument 'logs' must be an epoch's logs (an object), got null",
+    );
+    expect(() => formatEpochLogs({ loss: 1 } as never, 1, {})).toThrow(/^formatEpochLogs: argument 'epoch'/);
+    expect(() => formatEpochLogs(0, 0, {})).toThrow(/^formatEpochLogs: argument 'epochs'/);
     const hooks = { onTrainBegin: () => undefined };
     expect(callback(hooks)).toBe(hooks);
   });

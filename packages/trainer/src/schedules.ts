@@ -1,7 +1,7 @@
 /** Learning-rate schedules: a rate per optimiser step (step decay, exponential, cosine, linear warm-up). */
 import {
   assertInRange,
-  assertKnownOptions,
+  assertRequiredOptions,
   assertNonNegativeInteger,
   assertOneOf,
   assertPositiveInteger,
@@ -30,19 +30,14 @@ export interface LearningRateSchedule {
 }
 
 /** η·factor^⌊t/every⌋, with `every` in epochs (default) or steps: the classic "divide by 10 at epochs 30, 60". */
-export function stepDecay({
-  initial,
-  factor = 0.1,
-  every,
-  unit = 'epoch',
-  ...others
-}: {
+export function stepDecay(options: {
   initial: number;
   factor?: number;
   every: number;
   unit?: 'epoch' | 'step';
 }): LearningRateSchedule {
-  assertKnownOptions('stepDecay', others, ['initial', 'factor', 'every', 'unit']);
+  assertRequiredOptions('stepDecay', options, ['initial', 'factor', 'every', 'unit']);
+  const { initial, factor = 0.1, every, unit = 'epoch' } = options;
   assertInRange('stepDecay', 'initial', initial, { min: 0, minInclusive: false });
   assertInRange('stepDecay', 'factor', factor, { min: 0, max: 1, minInclusive: false });
   assertPositiveInteger('stepDecay', 'every', every);
@@ -58,17 +53,13 @@ export function stepDecay({
 }
 
 /** η·γ^(t/decaySteps), smooth. */
-export function exponentialDecay({
-  initial,
-  rate: gamma,
-  decaySteps,
-  ...others
-}: {
+export function exponentialDecay(options: {
   initial: number;
   rate: number;
   decaySteps: number;
 }): LearningRateSchedule {
-  assertKnownOptions('exponentialDecay', others, ['initial', 'rate', 'decaySteps']);
+  assertRequiredOptions('exponentialDecay', options, ['initial', 'rate', 'decaySteps']);
+  const { initial, rate: gamma, decaySteps } = options;
   assertInRange('exponentialDecay', 'initial', initial, { min: 0, minInclusive: false });
   assertInRange('exponentialDecay', 'rate', gamma, { min: 0, max: 1, minInclusive: false });
   assertPositiveInteger('exponentialDecay', 'decaySteps', decaySteps);
@@ -80,17 +71,13 @@ export function exponentialDecay({
 }
 
 /** Cosine annealing (Loshchilov & Hutter 2017) from `initial` to `final` over `totalSteps`, then `final`. */
-export function cosineDecay({
-  initial,
-  totalSteps,
-  final = 0,
-  ...others
-}: {
+export function cosineDecay(options: {
   initial: number;
   totalSteps: number;
   final?: number;
 }): LearningRateSchedule {
-  assertKnownOptions('cosineDecay', others, ['initial', 'totalSteps', 'final']);
+  assertRequiredOptions('cosineDecay', options, ['initial', 'totalSteps', 'final']);
+  const { initial, totalSteps, final = 0 } = options;
   assertInRange('cosineDecay', 'initial', initial, { min: 0, minInclusive: false });
   assertPositiveInteger('cosineDecay', 'totalSteps', totalSteps);
   assertInRange('cosineDecay', 'final', final, { min: 0, max: initial });
@@ -108,17 +95,13 @@ export function cosineDecay({
  * Linear warm-up (Goyal et al. 2017) from `start` to the target over `warmupSteps`, then the `then`
  * schedule (or constant rate), whose own step count starts after the warm-up.
  */
-export function linearWarmup({
-  warmupSteps,
-  then,
-  start = 0,
-  ...others
-}: {
+export function linearWarmup(options: {
   warmupSteps: number;
   then: LearningRateSchedule | number;
   start?: number;
 }): LearningRateSchedule {
-  assertKnownOptions('linearWarmup', others, ['warmupSteps', 'then', 'start']);
+  assertRequiredOptions('linearWarmup', options, ['warmupSteps', 'then', 'start']);
+  const { warmupSteps, then, start = 0 } = options;
   assertPositiveInteger('linearWarmup', 'warmupSteps', warmupSteps);
   if (typeof then === 'number') assertInRange('linearWarmup', 'then', then, { min: 0, minInclusive: false });
   assertInRange('linearWarmup', 'start', start, { min: 0 });

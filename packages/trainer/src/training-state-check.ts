@@ -10,7 +10,8 @@ export function checkTrainingState(value: unknown, source = 'training.json'): Tr
     throw new Error(`${source}: '${field}' must be ${expected}, got ${JSON.stringify(got)}.`);
   };
   const state = value as Partial<TrainingState> | null;
-  if (state === null || typeof state !== 'object') return fail('(the file)', 'an object', value);
+  if (state === null || typeof state !== 'object')
+    throw new Error(`${source} must be an object, got ${JSON.stringify(value)}.`);
   const count = (field: 'epoch' | 'step') => {
     const v = state[field];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) fail(field, 'a non-negative integer', v);

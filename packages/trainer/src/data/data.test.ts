@@ -4,7 +4,7 @@ import { encodeIdx as idx, expectNoLeakedTensors } from '@gradwell/test-utils';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { arrayDataset, batchStream, hostDataset, tensorDataset } from './dataset';
 import { splitDataset, subset } from './subsets';
-import { datasetFromIdx } from './digits';
+import { datasetFromIdx, datasetFromPixels } from './digits';
 import { decodeIdx, parseIdxHeader } from './idx';
 import { blobs, spirals } from './synthetic';
 
@@ -130,6 +130,32 @@ describe('idx', () => {
     const ds = datasetFromIdx(idx([2, 1, 2], [0, 255, 51, 102]), idx([2], [3, 7]), { flat: true });
     expect(ds.x.shape).toEqual([2, 2]);
     expect(Array.from(ds.x.dataSync())).toEqual(Array.from(Float32Array.from([0, 1, 0.2, 0.4])));
+    ds.dispose();
+  });
+
+  test('datasetFromPixels names a wrong argument before a tensor is made', () => {
+    const before = tf.memory().numTensors;
+    const bytes = new Uint8Array(8);
+    const labels = Uint8Array.from([1, 2]);
+    const call = (pixels: unknown, ids: unknown, shape: unknown) => () =>
+      datasetFromPixels(pixels as Uint8Array, ids as Uint8Array, shape as number[]);
+    expect(call([0, 1], labels, [2, 2])).toThrow(
+      "datasetFromPixels: argument 'pixels' must be a Uint8Array of bytes, got",
+    );
+    expect(call(bytes, [1, 2], [2, 2])).toThrow(/^datasetFromPixels: argument 'labels' must be a Uint8Array/);
+    expect(call(bytes, labels, { shape: [2, 2] })).toThrow(
+      /^datasetFromPixels: argument 'imageShape' must be \[height, width\] of grey images/,
+    );
+    expect(call(bytes, labels, [2, 0])).toThrow(/^datasetFromPixels: argument 'imageShape\[1\]'/);
+    expect(call(bytes, labels, [3, 2])).toThrow(
+      'datasetFromPixels: images: 2 labels need 12 pixels of [3, 2], got 8.',
+    );
+    expect(call(bytes, Uint8Array.from([1, 12]), [2, 2])).toThrow(
+      "datasetFromPixels: argument 'labels[1]' must be a class id below 10, got 12",
+    );
+    expect(tf.memory().numTensors).toBe(before);
+    const ds = datasetFromPixels(bytes, labels, [2, 2]);
+    expect(ds.x.shape).toEqual([2, 2, 2, 1]);
     ds.dispose();
   });
 });

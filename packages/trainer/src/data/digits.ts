@@ -2,7 +2,7 @@
  * MNIST-format image sets (28×28 grey digits or clothes) from idx bytes to a dataset: pixels scaled to
  * [0, 1], shape [n, 28, 28, 1] (or [n, 784] with `flat`). Browser-safe; the Node loaders read the bytes.
  */
-import { assertKnownOptions, optionKeys } from '@gradwell/core';
+import { assertKnownOptions, assertPositiveInteger, GradwellArgumentError, optionKeys } from '@gradwell/core';
 import { hostDataset, type TensorDataset } from './dataset';
 import { decodeIdx } from './idx';
 
@@ -49,14 +49,31 @@ export function datasetFromPixels(
   imageShape: number[],
   options: ImageSetOptions = {},
 ): TensorDataset {
-  assertKnownOptions('datasetFromPixels', options, IMAGE_SET_KEYS);
+  const context = 'datasetFromPixels';
+  assertKnownOptions(context, options, IMAGE_SET_KEYS);
+  for (const [argument, bytes] of Object.entries({ pixels, labels }))
+    if (!(bytes instanceof Uint8Array))
+      throw new GradwellArgumentError(context, argument, 'a Uint8Array of bytes', bytes);
+  const shape: unknown = imageShape;
+  if (!Array.isArray(shape) || shape.length !== 2)
+    throw new GradwellArgumentError(context, 'imageShape', '[height, width] of grey images', imageShape);
+  imageShape.forEach((size, i) => assertPositiveInteger(context, `imageShape[${i}]`, size));
   const perImage = imageShape.reduce((a, b) => a * b, 1);
   const n = labels.length;
-  if (pixels.length !== n * perImage) {
-    throw new Error(
+  if (pixels.length !== n * perImage)
+    throw GradwellArgumentError.because(
+      context,
+      'pixels',
       `${options.name ?? 'images'}: ${n} labels need ${n * perImage} pixels of [${imageShape.join(', ')}], got ${pixels.length}.`,
     );
-  }
+  const label = labels.findIndex((value) => value >= MNIST_CLASSES);
+  if (label >= 0)
+    throw new GradwellArgumentError(
+      context,
+      `labels[${label}]`,
+      `a class id below ${MNIST_CLASSES}`,
+      labels[label],
+    );
   const values = new Float32Array(pixels.length);
   for (let i = 0; i < pixels.length; i++) values[i] = (pixels[i] as number) / 255;
   const inputShape = options.flat === true ? [perImage] : [...imageShape, 1];

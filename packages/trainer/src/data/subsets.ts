@@ -1,7 +1,7 @@
 /** Parts of an in-memory dataset as datasets of their own: a range of examples, a seeded train/validation split. */
 import {
   assertInRange,
-  assertKnownOptions,
+  assertRequiredOptions,
   assertNonNegativeInteger,
   assertPositiveInteger,
   createRandom,
@@ -35,9 +35,10 @@ export function subset(dataset: TensorDataset, start: number, count: number): Te
 /** A seeded random split into training and validation sets (copies; the source is left as is). */
 export function splitDataset(
   dataset: TensorDataset,
-  { validation, seed = 0, ...others }: { validation: number; seed?: number },
+  options: { validation: number; seed?: number },
 ): { train: TensorDataset; validation: TensorDataset } {
-  assertKnownOptions('splitDataset', others, ['validation', 'seed']);
+  assertRequiredOptions('splitDataset', options, ['validation', 'seed']);
+  const { validation, seed = 0 } = options;
   assertInRange('splitDataset', 'validation', validation, {
     min: 0,
     max: 1,

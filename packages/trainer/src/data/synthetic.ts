@@ -46,15 +46,9 @@ export interface SpiralsOptions extends ClassSetOptions {
 }
 
 /** `classes` interleaved spiral arms in the plane (the CS231n toy set), radius in [0, 1]. */
-export function spirals({
-  classes = 3,
-  pointsPerClass = 100,
-  noise = 0.2,
-  turns = 1,
-  seed = 0,
-  ...others
-}: SpiralsOptions = {}): TensorDataset {
-  assertKnownOptions('spirals', others, ['classes', 'pointsPerClass', 'noise', 'turns', 'seed']);
+export function spirals(options: SpiralsOptions = {}): TensorDataset {
+  assertKnownOptions('spirals', options, ['classes', 'pointsPerClass', 'noise', 'turns', 'seed']);
+  const { classes = 3, pointsPerClass = 100, noise = 0.2, turns = 1, seed = 0 } = options;
   assertInRange('spirals', 'noise', noise, { min: 0 });
   assertInRange('spirals', 'turns', turns, { min: 0, minInclusive: false });
   const random = createRandom(seed);
@@ -76,16 +70,8 @@ export interface BlobsOptions extends ClassSetOptions {
 }
 
 /** Isotropic Gaussian blobs, one per class. */
-export function blobs({
-  classes = 3,
-  pointsPerClass = 100,
-  dimensions = 2,
-  spread = 1,
-  separation = 5,
-  seed = 0,
-  ...others
-}: BlobsOptions = {}): TensorDataset {
-  assertKnownOptions('blobs', others, [
+export function blobs(options: BlobsOptions = {}): TensorDataset {
+  assertKnownOptions('blobs', options, [
     'classes',
     'pointsPerClass',
     'dimensions',
@@ -93,6 +79,7 @@ export function blobs({
     'separation',
     'seed',
   ]);
+  const { classes = 3, pointsPerClass = 100, dimensions = 2, spread = 1, separation = 5, seed = 0 } = options;
   assertPositiveInteger('blobs', 'classes', classes);
   assertPositiveInteger('blobs', 'dimensions', dimensions);
   assertInRange('blobs', 'spread', spread, { min: 0 });
