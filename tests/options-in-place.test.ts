@@ -13,6 +13,7 @@ import {
   fitPcaLighting,
   maxNorm as imageMaxNorm,
   minMaxNorm,
+  mixup,
   randomCrop,
   randomErasing,
   randomRescale,
@@ -22,13 +23,15 @@ import {
   sampleBeta,
 } from '@gradwell/augment';
 import { createRandom, setupBackend } from '@gradwell/core';
-import { activationStatistics } from '@gradwell/init';
+import { activationStatistics, reinitializeHead } from '@gradwell/init';
+import { batchNorm } from '@gradwell/batchnorm';
 import {
   alphaDropout,
   confidencePenalty,
   dropout,
   gaussianDropout,
   keepMask,
+  l1l2,
   maxNorm,
   unitNorm,
 } from '@gradwell/regularizers';
@@ -41,6 +44,7 @@ import {
   mlpPreset,
   predict,
   progressLogger,
+  softmaxCrossEntropy,
   spirals,
   splitDataset,
   stepDecay,
@@ -78,6 +82,11 @@ describe('a value where the options object goes is named as such, with the keys 
       ['checkpointCallback', 'store, everyEpochs, keep, onSaved', loose(checkpointCallback, 'runs/a')],
       ['predict', 'batchSize', loose(predict, net, x, 32)],
       ['activationStatistics', 'bins', loose(activationStatistics, net, x, 20)],
+      ['reinitializeHead', 'count, freezeBase, seed', loose(reinitializeHead, net, 1)],
+      ['softmaxCrossEntropy', 'labelSmoothing, fromLogits', loose(softmaxCrossEntropy, 0.1)],
+      ['l1l2', 'l1, l2', loose(l1l2, 0.01, 0.01)],
+      ['mixup', 'alpha', loose(mixup, x, x, 0.4, createRandom(1))],
+      ['batchNorm', 'mean, variance, gamma, beta, epsilon', loose(batchNorm, x, x, x)],
     ];
     for (const [context, keys, call] of checks) expect(call, context).toThrow(optionsError(context, keys));
     expect(tf.memory().numTensors).toBe(before);

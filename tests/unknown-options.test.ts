@@ -5,7 +5,15 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Maxout, PRelu, SRelu, getActivation } from '@gradwell/activations';
-import { BatchNorm, BatchRenorm, GroupNorm, LayerNorm, type BatchNormArgs } from '@gradwell/batchnorm';
+import {
+  BatchNorm,
+  BatchRenorm,
+  batchNorm,
+  distributionSnapshot,
+  GroupNorm,
+  LayerNorm,
+  type BatchNormArgs,
+} from '@gradwell/batchnorm';
 import {
   ActivationLayer,
   AvgPool2d,
@@ -22,6 +30,8 @@ import {
 } from '@gradwell/core';
 import {
   activationStatistics,
+  reinitializeHead,
+  reinitializeLayers,
   getInitializer,
   listInitializers,
   lsuv,
@@ -29,6 +39,8 @@ import {
 } from '@gradwell/init';
 import {
   confidencePenalty,
+  l1l2,
+  softmaxCrossEntropy,
   DropConnectDense,
   DropoutLayer,
   EarlyStopping,
@@ -42,6 +54,10 @@ import {
   colorJitter,
   compose,
   crop,
+  cutmix,
+  fitNormalizer,
+  fitWhitening,
+  mixup,
   maxNorm as augmentMaxNorm,
   minMaxNorm,
   randomCrop,
@@ -55,6 +71,8 @@ import {
   activationsExperiment,
   arrayDataset,
   batchNormExperiment,
+  binaryCrossEntropy,
+  softmaxCrossEntropy as trainerSoftmaxCrossEntropy,
   batchStream,
   blobs,
   checkpointCallback,
@@ -333,6 +351,41 @@ describe('unknown options are refused, naming the option and the known ones', ()
     net.dispose();
     data.train.dispose();
     data.test.dispose();
+  });
+
+  test('losses, mixing, fitted statistics, batch norm, penalties, transfer', async () => {
+    const images = tf.zeros([2, 4, 4, 3]);
+    const labels = tf.oneHot(tf.tensor1d([0, 1], 'int32'), 2);
+    const logits = tf.zeros([2, 2]);
+    const random = createRandom(1);
+    const net = mlpPreset({ inputShape: [2], classes: 2, hidden: [3], seed: 1 });
+    const before = tf.memory().numTensors;
+    await expect(fitWhitening(images, { epsilom: 1e-5 } as never)).rejects.toThrow(
+      "fitWhitening: unknown option 'epsilom' (did you mean 'epsilon'?)",
+    );
+    await expect(fitNormalizer(images, { eps: 1e-7 } as never)).rejects.toThrow(
+      "fitNormalizer: unknown option 'eps'",
+    );
+    const checks: Array<[string, () => unknown]> = [
+      ['softmaxCrossEntropy', loose(trainerSoftmaxCrossEntropy, { label_smoothing: 0.1 })],
+      ['binaryCrossEntropy', loose(binaryCrossEntropy, { from_logits: false })],
+      ['mixup', loose((o: never) => mixup(images, labels, o, random), { alpah: 0.4 })],
+      ['cutmix', loose((o: never) => cutmix(images, labels, o, random), { beta: 1 })],
+      ['distributionSnapshot', loose((o: never) => distributionSnapshot(logits, o), { bin: 10 })],
+      ['batchNorm', loose((o: never) => batchNorm(logits, o), { mean: logits, variance: logits, eps: 1e-3 })],
+      ['l1l2', loose(l1l2, { l1: 0.1, l3: 0.1 })],
+      [
+        'softmaxCrossEntropy',
+        loose((o: never) => softmaxCrossEntropy(labels, logits, o), { smoothing: 0.1 }),
+      ],
+      ['reinitializeLayers', loose((o: never) => reinitializeLayers(net, ['logits'], o), { sed: 1 })],
+      ['reinitializeHead', loose((o: never) => reinitializeHead(net, o), { layers: 1 })],
+    ];
+    for (const [context, call] of checks)
+      expect(call, context).toThrow(new RegExp(`^${context}: unknown option`));
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([images, labels, logits]);
+    net.dispose();
   });
 
   test('fit: before anything is built, trained or allocated', async () => {

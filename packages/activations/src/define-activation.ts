@@ -5,7 +5,7 @@
  * differentiating the forward's ops); otherwise tfjs differentiates the forward itself.
  */
 import { customGrad, isNaN, mul, tidy, where, type GradSaveFunc, type Tensor } from '@tensorflow/tfjs-core';
-import { assertKnownOptions, optionKeys, assertTensor, GradwellArgumentError } from '@gradwell/core';
+import { assertKnownOptions, optionKeys, assertTensor } from '@gradwell/core';
 import type {
   ActivationFunction,
   FusableActivation,
@@ -123,16 +123,8 @@ export function defineActivation<O extends ActivationOptions>(
     name: spec.name,
     ...(spec.aliases === undefined ? {} : { aliases: spec.aliases }),
     create(given = {}) {
-      for (const key of Object.keys(given)) {
-        if (!(key in spec.defaults)) {
-          const known = Object.keys(spec.defaults);
-          throw GradwellArgumentError.because(
-            spec.name,
-            key,
-            `unknown option '${key}'; ${known.length ? `its options are ${known.join(', ')}` : 'it takes no options'}.`,
-          );
-        }
-      }
+      // `getActivation('leakyRelu', 0.2)` (a value for the options) is named, never ignored
+      assertKnownOptions(spec.name, given, Object.keys(spec.defaults));
       const options = { ...spec.defaults, ...given };
       spec.validate?.(options);
       // Every entry point checks its input: a live float32 tensor of any shape.

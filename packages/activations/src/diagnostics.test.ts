@@ -27,5 +27,17 @@ describeOnBackends('diagnostics', () => {
     expect(() => saturationFraction(x, getActivation('tanh'), { threshold: 0 })).toThrow(
       /argument 'threshold'/,
     );
+    // by name too; an unknown option, or something else in the activation's place, is named
+    expect(saturationFraction(x, 'tanh')).toBe(5 / 8);
+    expect(() => saturationFraction(x, 'tanh', { treshold: 0.1 } as never)).toThrow(
+      "saturationFraction: unknown option 'treshold' (did you mean 'threshold'?)",
+    );
+    expect(() => saturationFraction(x, { name: 'tanh' } as never)).toThrow(
+      "saturationFraction: argument 'activation' must be an activation (getActivation('tanh')) or its name",
+    );
+    expect(() => saturationFraction(x, 'tahn')).toThrow(/Unknown activation 'tahn'\. Did you mean 'tanh'\?/);
+    expect(() => deadUnitFraction(x, { per_channel: true } as never)).toThrow(
+      "deadUnitFraction: unknown option 'per_channel' (did you mean 'perChannel'?)",
+    );
   });
 });

@@ -70,7 +70,11 @@ describe('activation registry', () => {
       "relu: unknown option 'slope'; it takes no options.",
     );
     expect(() => getActivation('elu', { alpah: 1 })).toThrow(
-      "elu: unknown option 'alpah'; its options are alpha.",
+      "elu: unknown option 'alpah' (did you mean 'alpha'?); its options are alpha.",
+    );
+    // a value where the options go (Keras's LeakyReLU(0.2) habit) is named, never ignored
+    expect(() => getActivation('leakyRelu', 0.2 as never)).toThrow(
+      "leakyRelu: argument 'options' must be an object of options { alpha }, got 0.2",
     );
   });
 

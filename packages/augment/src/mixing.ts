@@ -24,6 +24,7 @@ import {
   GradwellArgumentError,
   type RandomSource,
   assertRandomSource,
+  assertRequiredOptions,
 } from '@gradwell/core';
 
 /** Gamma(shape, 1) by Marsaglia & Tsang (2000); shape < 1 by the boosting trick. */
@@ -82,9 +83,11 @@ function checkPair(context: string, images: Tensor, labels: Tensor): void {
 export function mixup(
   images: Tensor,
   labels: Tensor,
-  { alpha = 0.2 }: { alpha?: number },
+  options: { alpha?: number },
   random: RandomSource,
 ): MixedBatch {
+  assertRequiredOptions('mixup', options, ['alpha']);
+  const { alpha = 0.2 } = options;
   checkPair('mixup', images, labels);
   assertInRange('mixup', 'alpha', alpha, { min: 0, minInclusive: false });
   const lambda = sampleBeta(alpha, alpha, random);
@@ -102,9 +105,11 @@ export function mixup(
 export function cutmix(
   images: Tensor,
   labels: Tensor,
-  { alpha = 1 }: { alpha?: number },
+  options: { alpha?: number },
   random: RandomSource,
 ): MixedBatch {
+  assertRequiredOptions('cutmix', options, ['alpha']);
+  const { alpha = 1 } = options;
   checkPair('cutmix', images, labels);
   assertTensor('cutmix', 'images', images, { ranks: [4] });
   assertInRange('cutmix', 'alpha', alpha, { min: 0, minInclusive: false });

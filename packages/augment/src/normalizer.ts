@@ -5,7 +5,7 @@
  * activation.
  */
 import { add, div, mean, mul, square, sub, tensor1d, tidy, type Tensor } from '@tensorflow/tfjs-core';
-import { assertTensor } from '@gradwell/core';
+import { assertTensor, assertKnownOptions } from '@gradwell/core';
 
 export type Dataset = Tensor | Iterable<Tensor> | AsyncIterable<Tensor>;
 
@@ -42,8 +42,10 @@ export function normalizerFrom(meanValues: number[], stdValues: number[]): Norma
 /** Fits per-channel mean and std over every batch of a dataset (channels last). */
 export async function fitNormalizer(
   dataset: Dataset,
-  { epsilon = 1e-7 }: { epsilon?: number } = {},
+  options: { epsilon?: number } = {},
 ): Promise<Normalizer> {
+  assertKnownOptions('fitNormalizer', options, ['epsilon']);
+  const { epsilon = 1e-7 } = options;
   let count = 0;
   let sums: number[] | undefined;
   let squares: number[] | undefined;

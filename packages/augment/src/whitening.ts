@@ -22,7 +22,7 @@ import {
   type Tensor,
   type Tensor2D,
 } from '@tensorflow/tfjs-core';
-import { assertInRange, assertOneOf, assertTensor } from '@gradwell/core';
+import { assertInRange, assertOneOf, assertTensor, assertKnownOptions } from '@gradwell/core';
 import { symmetricEigen } from './eigen';
 import { batchesOf, type Dataset } from './normalizer';
 
@@ -37,8 +37,10 @@ export interface Whitening {
 
 export async function fitWhitening(
   dataset: Dataset,
-  { epsilon = 1e-5, method = 'zca' }: { epsilon?: number; method?: 'pca' | 'zca' } = {},
+  options: { epsilon?: number; method?: 'pca' | 'zca' } = {},
 ): Promise<Whitening> {
+  assertKnownOptions('fitWhitening', options, ['epsilon', 'method']);
+  const { epsilon = 1e-5, method = 'zca' } = options;
   assertInRange('fitWhitening', 'epsilon', epsilon, { min: 0 });
   assertOneOf('fitWhitening', 'method', method, ['pca', 'zca']);
   let count = 0;

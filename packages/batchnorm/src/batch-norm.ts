@@ -29,7 +29,13 @@ import {
   type GradSaveFunc,
   type Tensor,
 } from '@tensorflow/tfjs-core';
-import { assertInRange, assertOneOf, assertTensor, GradwellArgumentError } from '@gradwell/core';
+import {
+  assertInRange,
+  assertOneOf,
+  assertTensor,
+  GradwellArgumentError,
+  assertRequiredOptions,
+} from '@gradwell/core';
 import { channelMean } from './channel-reductions';
 
 export interface BatchNormParameters {
@@ -50,10 +56,9 @@ function broadcastsTo(shape: readonly number[], target: readonly number[]): bool
 }
 
 /** y = γ·(x − mean)/√(variance + ε) + β with given statistics (inference: the running ones). */
-export function batchNorm(
-  x: Tensor,
-  { mean, variance, gamma, beta, epsilon = 1e-3 }: BatchNormParameters,
-): Tensor {
+export function batchNorm(x: Tensor, options: BatchNormParameters): Tensor {
+  assertRequiredOptions('batchNorm', options, ['mean', 'variance', 'gamma', 'beta', 'epsilon']);
+  const { mean, variance, gamma, beta, epsilon = 1e-3 } = options;
   assertTensor('batchNorm', 'x', x, { dtypes: ['float32'] });
   assertInRange('batchNorm', 'epsilon', epsilon, { min: 0, minInclusive: false });
   // Each statistic must broadcast to x's shape (a [C] vector for channels-last input, or keepDims moments).

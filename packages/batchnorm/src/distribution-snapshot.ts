@@ -10,6 +10,7 @@ import {
   assertPositiveInteger,
   assertTensor,
   GradwellArgumentError,
+  assertKnownOptions,
 } from '@gradwell/core';
 
 export interface FeatureDistribution {
@@ -46,8 +47,10 @@ export function quantile(sorted: ArrayLike<number>, q: number): number {
 
 export function distributionSnapshot(
   x: Tensor,
-  { bins = 20, features }: { bins?: number; features?: readonly number[] } = {},
+  options: { bins?: number; features?: readonly number[] } = {},
 ): FeatureDistribution[] {
+  assertKnownOptions('distributionSnapshot', options, ['bins', 'features']);
+  const { bins = 20, features } = options;
   assertTensor('distributionSnapshot', 'x', x);
   if (x.rank < 1 || x.size === 0)
     throw new GradwellArgumentError('distributionSnapshot', 'x', 'a non-empty tensor of rank ≥ 1', x);

@@ -74,5 +74,22 @@ describe('transfer learning', () => {
     expect(after.slice(0, 4)).toEqual(before.slice(0, 4));
     expect(after[4]).not.toEqual(before[4]);
     expect(model.trainableWeights.map((w) => w.name)).toEqual(['head/kernel', 'head/bias']);
+
+    // a head of 0 layers would be slice(-0), the whole model; more layers than have weights, or a
+    // misspelt option, is named before a weight changes
+    const weights = model.weights.map((w) => w.variable.dataSync().slice());
+    expect(() => reinitializeHead(model, { count: 0 })).toThrow(
+      "reinitializeHead: argument 'count' must be a positive integer, got 0",
+    );
+    expect(() => reinitializeHead(model, { count: 4 })).toThrow(
+      "reinitializeHead: argument 'count' must be a number ≤ 3, got 4",
+    );
+    expect(() => reinitializeHead(model, { freezeBase: 'yes' } as never)).toThrow(
+      'reinitializeHead: argument \'freezeBase\' must be true or false, got "yes"',
+    );
+    expect(() => reinitializeHead(model, { freeze_base: true } as never)).toThrow(
+      "reinitializeHead: unknown option 'freeze_base' (did you mean 'freezeBase'?)",
+    );
+    expect(model.weights.map((w) => w.variable.dataSync().slice())).toEqual(weights);
   });
 });

@@ -5,6 +5,9 @@
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
 import {
+  assertInRange,
+  assertKnownOptions,
+  assertPositiveInteger,
   createRandom,
   GradwellArgumentError,
   type Layer,
@@ -105,8 +108,10 @@ export function unfreezeLayers(model: Sequential, names: readonly string[]): voi
 export function reinitializeLayers(
   model: Sequential,
   names: readonly string[],
-  { seed = 0 }: { seed?: number } = {},
+  options: { seed?: number } = {},
 ): void {
+  assertKnownOptions('reinitializeLayers', options, ['seed']);
+  const { seed = 0 } = options;
   const random = createRandom(seed);
   for (const layer of layersNamed('reinitializeLayers', model, names)) layer.resetWeights(random.fork());
 }
@@ -117,9 +122,16 @@ export function reinitializeLayers(
  */
 export function reinitializeHead(
   model: Sequential,
-  { count = 1, freezeBase = false, seed = 0 }: { count?: number; freezeBase?: boolean; seed?: number } = {},
+  options: { count?: number; freezeBase?: boolean; seed?: number } = {},
 ): string[] {
+  assertKnownOptions('reinitializeHead', options, ['count', 'freezeBase', 'seed']);
+  const { count = 1, freezeBase = false, seed = 0 } = options;
   const withWeights = model.layers.filter((l) => l.weights.length > 0);
+  // count 0 would be slice(-0): every layer, the whole model re-initialised
+  assertPositiveInteger('reinitializeHead', 'count', count);
+  assertInRange('reinitializeHead', 'count', count, { max: withWeights.length });
+  if (typeof freezeBase !== 'boolean')
+    throw new GradwellArgumentError('reinitializeHead', 'freezeBase', 'true or false', freezeBase);
   const head = withWeights.slice(-count).map((l) => l.name);
   reinitializeLayers(model, head, { seed });
   if (freezeBase) {

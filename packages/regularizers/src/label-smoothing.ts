@@ -12,6 +12,7 @@ import {
   assertTensor,
   GradwellArgumentError,
   softmaxCrossEntropyWithLogits,
+  assertKnownOptions,
 } from '@gradwell/core';
 
 /**
@@ -49,8 +50,10 @@ export interface CrossEntropyOptions {
 export function softmaxCrossEntropy(
   labels: Tensor,
   logits: Tensor,
-  { labelSmoothing = 0, reduction = 'mean' }: CrossEntropyOptions = {},
+  options: CrossEntropyOptions = {},
 ): Scalar {
+  assertKnownOptions('softmaxCrossEntropy', options, ['labelSmoothing', 'reduction']);
+  const { labelSmoothing = 0, reduction = 'mean' } = options;
   assertTensor('softmaxCrossEntropy', 'logits', logits, { ranks: [2], dtypes: ['float32'] });
   assertTensor('softmaxCrossEntropy', 'labels', labels, { ranks: [1, 2] });
   assertInRange('softmaxCrossEntropy', 'labelSmoothing', labelSmoothing, { min: 0, max: 1 });

@@ -15,7 +15,7 @@ import {
   type Scalar,
   type Tensor,
 } from '@tensorflow/tfjs-core';
-import { assertInRange, assertTensor } from '@gradwell/core';
+import { assertInRange, assertTensor, assertRequiredOptions } from '@gradwell/core';
 
 export interface WeightPenalty {
   readonly className: string;
@@ -55,7 +55,9 @@ export function l2(lambda: number): WeightPenalty {
 }
 
 /** λ₁·Σ|w| + λ₂·Σw² (the elastic net). */
-export function l1l2({ l1: lambda1 = 0, l2: lambda2 = 0 }: { l1?: number; l2?: number }): WeightPenalty {
+export function l1l2(options: { l1?: number; l2?: number }): WeightPenalty {
+  assertRequiredOptions('l1l2', options, ['l1', 'l2']);
+  const { l1: lambda1 = 0, l2: lambda2 = 0 } = options;
   assertInRange('l1l2', 'l1', lambda1, { min: 0 });
   assertInRange('l1l2', 'l2', lambda2, { min: 0 });
   return {

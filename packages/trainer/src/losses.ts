@@ -29,6 +29,7 @@ import {
   createRegistry,
   GradwellArgumentError,
   type Registry,
+  assertKnownOptions,
 } from '@gradwell/core';
 import { smoothLabels, softmaxCrossEntropy as softmaxCrossEntropyFromLogits } from '@gradwell/regularizers';
 
@@ -66,10 +67,9 @@ export interface SoftmaxCrossEntropyOptions {
  * −Σ y·log softmax(z), averaged over the batch. Labels are class ids [batch] or one-hot rows
  * [batch, classes]; with `fromLogits: false` the outputs are probabilities (clipped to [1e-7, 1]).
  */
-export function softmaxCrossEntropy({
-  labelSmoothing = 0,
-  fromLogits = true,
-}: SoftmaxCrossEntropyOptions = {}): Loss {
+export function softmaxCrossEntropy(options: SoftmaxCrossEntropyOptions = {}): Loss {
+  assertKnownOptions('softmaxCrossEntropy', options, ['labelSmoothing', 'fromLogits']);
+  const { labelSmoothing = 0, fromLogits = true } = options;
   assertInRange('softmaxCrossEntropy', 'labelSmoothing', labelSmoothing, {
     min: 0,
     max: 1,
@@ -92,7 +92,9 @@ export function softmaxCrossEntropy({
  * Binary cross-entropy, averaged over every output: from logits z it is max(z, 0) − z·y + log(1 + e^−|z|),
  * the form that never overflows; with `fromLogits: false` the outputs are probabilities.
  */
-export function binaryCrossEntropy({ fromLogits = true }: { fromLogits?: boolean } = {}): Loss {
+export function binaryCrossEntropy(options: { fromLogits?: boolean } = {}): Loss {
+  assertKnownOptions('binaryCrossEntropy', options, ['fromLogits']);
+  const { fromLogits = true } = options;
   return makeLoss('binaryCrossEntropy', false, { fromLogits }, (labels, outputs) => {
     checkSameShape('binaryCrossEntropy', labels, outputs);
     return tidy(() => {
