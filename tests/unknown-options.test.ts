@@ -5,12 +5,14 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Maxout, PRelu, SRelu, getActivation } from '@gradwell/activations';
+import { measureActivation } from '@gradwell/activations/testing';
 import {
   BatchNorm,
   BatchRenorm,
   batchNorm,
   distributionSnapshot,
   GroupNorm,
+  normalizeBatchInTraining,
   LayerNorm,
   type BatchNormArgs,
 } from '@gradwell/batchnorm';
@@ -30,6 +32,7 @@ import {
 } from '@gradwell/core';
 import {
   activationStatistics,
+  copyWeights,
   reinitializeHead,
   reinitializeLayers,
   getInitializer,
@@ -72,6 +75,7 @@ import {
   arrayDataset,
   batchNormExperiment,
   binaryCrossEntropy,
+  getLoss,
   softmaxCrossEntropy as trainerSoftmaxCrossEntropy,
   batchStream,
   blobs,
@@ -380,6 +384,10 @@ describe('unknown options are refused, naming the option and the known ones', ()
       ],
       ['reinitializeLayers', loose((o: never) => reinitializeLayers(net, ['logits'], o), { sed: 1 })],
       ['reinitializeHead', loose((o: never) => reinitializeHead(net, o), { layers: 1 })],
+      ['copyWeights', loose((o: never) => copyWeights({}, net, o), { strict: true })],
+      ['meanSquaredError', loose((o: never) => getLoss('mse', o), { fromLogits: true })],
+      ['normalizeBatchInTraining', loose((o: never) => normalizeBatchInTraining(logits, [0], o), { eps: 1 })],
+      ['measureActivation', loose((o: never) => measureActivation(getActivation('relu'), o), { samples: 9 })],
     ];
     for (const [context, call] of checks)
       expect(call, context).toThrow(new RegExp(`^${context}: unknown option`));

@@ -31,10 +31,12 @@ import {
 } from '@tensorflow/tfjs-core';
 import {
   assertInRange,
+  assertKnownOptions,
   assertOneOf,
+  assertRequiredOptions,
   assertTensor,
   GradwellArgumentError,
-  assertRequiredOptions,
+  optionKeys,
 } from '@gradwell/core';
 import { channelMean } from './channel-reductions';
 
@@ -91,6 +93,8 @@ export interface NormalizeOptions {
    */
   gradient?: 'fused' | 'autodiff';
 }
+
+const NORMALIZE_KEYS = optionKeys<NormalizeOptions>({ gamma: 1, beta: 1, epsilon: 1, gradient: 1 });
 
 export interface BatchStatistics {
   /** The normalised, scaled and shifted batch. */
@@ -151,6 +155,7 @@ export function normalizeBatchInTraining(
 ): BatchStatistics {
   assertTensor('normalizeBatchInTraining', 'x', x, { dtypes: ['float32'] });
   if (x.size === 0) throw new GradwellArgumentError('normalizeBatchInTraining', 'x', 'a non-empty tensor', x);
+  assertKnownOptions('normalizeBatchInTraining', options, NORMALIZE_KEYS);
   const { epsilon = 1e-3, gradient = 'fused' } = options;
   assertInRange('normalizeBatchInTraining', 'epsilon', epsilon, { min: 0, minInclusive: false });
   assertOneOf('normalizeBatchInTraining', 'gradient', gradient, ['fused', 'autodiff']);

@@ -53,6 +53,19 @@ describe('transfer learning', () => {
       "copyWeights: the source has no weight 'base/kernel', 'base/bias'",
     );
     expect(() => copyWeights(pretrained, otherHead, { layers: ['nope'] })).toThrow(/has no layer 'nope'/);
+    // a misspelt option, no source, the target itself, or something else under a weight's name: named
+    expect(() => copyWeights(pretrained, otherHead, { layer: ['base'] } as never)).toThrow(
+      "copyWeights: unknown option 'layer' (did you mean 'layers'?)",
+    );
+    expect(() => copyWeights(undefined as never, otherHead)).toThrow(
+      "copyWeights: argument 'source' must be a model or a map of weight name → tensor, got undefined",
+    );
+    expect(() => copyWeights(otherHead, otherHead)).toThrow(
+      /^copyWeights: argument 'source' must be another model than the target/,
+    );
+    expect(() => copyWeights({ 'base/kernel': [1, 2] } as never, otherHead)).toThrow(
+      /^copyWeights: argument 'source\['base\/kernel'\]' must be a tensor/,
+    );
   });
 
   test('freeze / unfreeze, and re-initialising only the head', () => {

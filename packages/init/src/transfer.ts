@@ -8,6 +8,7 @@ import {
   assertInRange,
   assertKnownOptions,
   assertPositiveInteger,
+  assertTensor,
   createRandom,
   GradwellArgumentError,
   type Layer,
@@ -42,6 +43,16 @@ export function copyWeights(
   target: Sequential,
   options: CopyWeightsOptions = {},
 ): CopyWeightsReport {
+  assertKnownOptions('copyWeights', options, ['layers']);
+  if (source === null || typeof source !== 'object' || source === target)
+    throw new GradwellArgumentError(
+      'copyWeights',
+      'source',
+      source === target
+        ? 'another model than the target (a model copies nothing onto itself)'
+        : 'a model or a map of weight name → tensor',
+      source,
+    );
   const sourceMap =
     'weights' in source && Array.isArray(source.weights)
       ? getWeightMap(source as { weights: readonly LayerWeight[] })
@@ -61,6 +72,7 @@ export function copyWeights(
       missing.push(weight.name);
       continue;
     }
+    assertTensor('copyWeights', `source['${weight.name}']`, from);
     if (from.shape.join() !== weight.variable.shape.join()) {
       throw new Error(
         `copyWeights: weight '${weight.name}' has shape [${from.shape.join(', ')}] in the source and ` +

@@ -139,7 +139,14 @@ function lossRegistry(): Registry<LossFactory> {
     losses.register('binaryCrossEntropy', (o) => binaryCrossEntropy(o), {
       aliases: ['binaryCrossentropy', 'bce'],
     });
-    losses.register('meanSquaredError', () => meanSquaredError(), { aliases: ['mse'] });
+    losses.register(
+      'meanSquaredError',
+      (o) => {
+        assertKnownOptions('meanSquaredError', o, []); // getLoss('mse', { fromLogits }) is not ignored
+        return meanSquaredError();
+      },
+      { aliases: ['mse'] },
+    );
   }
   return losses;
 }

@@ -6,7 +6,7 @@
  * measures a plugin with it, the workspace benchmark every built-in.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { assertPositiveInteger } from '@gradwell/core';
+import { assertKnownOptions, assertNonNegativeInteger, assertPositiveInteger } from '@gradwell/core';
 import type { Activation } from '../define-activation';
 
 export interface MeasureActivationOptions {
@@ -55,12 +55,12 @@ export function measureActivation(
   activation: Activation,
   options: MeasureActivationOptions = {},
 ): ActivationTiming {
+  assertKnownOptions('measureActivation', options, ['elements', 'runs', 'warmup', 'rounds']);
   const { elements = 1_000_000, runs = 15, warmup = 3, rounds = 3 } = options;
   assertPositiveInteger('measureActivation', 'elements', elements);
   assertPositiveInteger('measureActivation', 'runs', runs);
   assertPositiveInteger('measureActivation', 'rounds', rounds);
-  if (!Number.isInteger(warmup) || warmup < 0)
-    throw new Error(`measureActivation: 'warmup' must be a non-negative integer, got ${String(warmup)}.`);
+  assertNonNegativeInteger('measureActivation', 'warmup', warmup);
   const x = tf.randomUniform([elements], -6, 6, 'float32', 1);
   const timed = (f: (t: tf.Tensor) => tf.Tensor) => () => {
     const g = tf.grad((t: tf.Tensor) => tf.sum(f(t)))(x);
