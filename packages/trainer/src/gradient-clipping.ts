@@ -14,7 +14,7 @@ export function clipByGlobalNorm(
   assertInRange('clipByGlobalNorm', 'maxNorm', maxNorm, { min: 0, minInclusive: false });
   checkGradients('clipByGlobalNorm', 'gradients', gradients);
   return tidy(() => {
-    const globalNorm = globalNormOf(gradients);
+    const globalNorm = normOf(gradients);
     const norm = globalNorm.dataSync()[0] as number;
     const factor = norm > maxNorm ? maxNorm / norm : 1;
     const clipped = gradients.map((g) => (factor === 1 ? g.clone() : mul(g, factor)));
@@ -32,5 +32,9 @@ function checkGradients(context: string, argument: string, tensors: readonly Ten
 /** ‖g‖ over several tensors: √Σᵢ Σ gᵢ². */
 export function globalNormOf(tensors: readonly Tensor[]): Scalar {
   checkGradients('globalNormOf', 'tensors', tensors);
-  return tidy(() => sqrt(addN(tensors.map((t) => sum(square(t))))) as Scalar);
+  return normOf(tensors);
 }
+
+// the tensors checked by the caller (clipByGlobalNorm checks them once per step, not twice)
+const normOf = (tensors: readonly Tensor[]): Scalar =>
+  tidy(() => sqrt(addN(tensors.map((t) => sum(square(t))))) as Scalar);
