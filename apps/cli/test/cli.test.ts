@@ -204,6 +204,16 @@ describe('augment', () => {
     );
     expectOneLineError(run(['augment', path.join(scratch, 'nope.png')]), 2, /does not exist/);
     expectOneLineError(run(['augment', photo, '--count', '0']), 2, /--count must be an integer ≥ 1/);
+    expectOneLineError(
+      run(['augment', photo, '--format', 'jpeg']),
+      2,
+      /--format must be one of png, jpg, got "jpeg" \(did you mean 'jpg'\?\) — e\.g\. --format jpg/,
+    );
+    expectOneLineError(
+      run(['augment', photo, '--out', photo]),
+      2,
+      /--out '.*image\.jpg' is a file; the variants and the contact sheet need a folder/,
+    );
     const text = path.join(scratch, 'not-an-image.png');
     writeFileSync(text, 'hello');
     expectOneLineError(run(['augment', text]), 1, /cannot read/);
@@ -631,11 +641,29 @@ describe('experiment', () => {
     expect(example).toBeLessThan(r.stdout.indexOf('test accuracy'));
   });
 
-  test('unknown experiments list the known ones', () => {
+  test('unknown experiments list the known ones; flags that would do nothing, or a file for --out, are refused', () => {
     expectOneLineError(
       run(['experiment', 'deepth']),
       2,
-      /unknown experiment 'deepth' — choose one of init, depth/,
+      /unknown experiment 'deepth' \(did you mean 'depth'\?\) — choose one of init, depth/,
+    );
+    for (const name of ['init', 'he-proof'])
+      expectOneLineError(
+        run(['experiment', name, '--limit', '100']),
+        2,
+        new RegExp(`--limit sets the training examples, and '${name}' draws its own random inputs`),
+      );
+    const file = path.join(scratch, 'a-file');
+    writeFileSync(file, 'x');
+    expectOneLineError(
+      run(['experiment', 'he-proof', '--out', file]),
+      2,
+      /--out '.*a-file' is a file; the plots and results\.json need a folder/,
+    );
+    expectOneLineError(
+      run(['activations', '--plot', '--out', file]),
+      2,
+      /--out '.*a-file' is a file; the plots need a folder/,
     );
   });
 });

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Command } from 'commander';
 import { setupBackend } from '@gradwell/core';
 import { getActivation, listActivations } from '@gradwell/activations';
+import { checkOutFolder } from '../errors';
 import { createOutput, num } from '../output';
 import { addPluginOption, checkPlugin, failedChecks, importPlugins, loadPlugins } from '../plugins';
 import { lineChart, writeSvg } from '../plots';
@@ -52,6 +53,7 @@ export function activationsCommand(): Command {
     .option('--out <folder>', 'where plots go', 'gradwell-activations')
     .option('--json', 'print the table as JSON on stdout')
     .action(async (flags: { plugin?: string[]; plot?: boolean; out: string; json?: boolean }) => {
+      if (flags.plot === true) checkOutFolder(flags.out, 'the plots');
       const out = createOutput({ json: flags.json });
       const added = await loadPlugins(flags.plugin ?? []);
       await setupBackend();

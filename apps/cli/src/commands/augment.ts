@@ -10,7 +10,7 @@ import jpeg from 'jpeg-js';
 import { setupBackend } from '@gradwell/core';
 import { compose, tensorToImageData, type StepSpec } from '@gradwell/augment';
 import { decodeImage, encodePng } from '@gradwell/augment/node';
-import { CliError, choiceFlag, numberFlag } from '../errors';
+import { checkOutFolder, CliError, choiceFlag, numberFlag } from '../errors';
 import { createOutput } from '../output';
 import { parsePipelineSpec } from '../pipeline-spec';
 
@@ -61,6 +61,7 @@ export function augmentCommand(): Command {
         const seed = numberFlag('--seed', flags.seed, { min: 0, integer: true }) as number;
         const format = choiceFlag('--format', flags.format, ['png', 'jpg'] as const) as 'png' | 'jpg';
         const steps = parsePipeline(flags.pipeline);
+        checkOutFolder(flags.out, 'the variants and the contact sheet');
         if (!existsSync(file))
           throw new CliError(`the image '${file}' does not exist`, 'pass a PNG or JPEG file', 2);
         await setupBackend();

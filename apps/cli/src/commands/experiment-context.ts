@@ -26,6 +26,8 @@ export interface ExperimentPresentation {
 
 export interface ExperimentDefinition<Result = unknown> {
   description: string;
+  /** Draws its own random inputs instead of MNIST: `--limit` does not apply. */
+  ownInputs?: true;
   /** Lines printed before the study runs (e.g. the lecture's worked example). */
   before?(): string[];
   /** Runs the study; the result is saved as results.json. */

@@ -7,8 +7,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { Command } from 'commander';
-import { setupBackend } from '@gradwell/core';
-import { CliError, numberFlag } from '../errors';
+import { findNearestName, setupBackend } from '@gradwell/core';
+import { checkOutFolder, CliError, numberFlag } from '../errors';
 import { createOutput, type Output } from '../output';
 import { writeSvg } from '../plots';
 import { addPluginOption, loadPlugins } from '../plugins';
@@ -66,8 +66,22 @@ export function experimentCommand(): Command {
     )
     .action(async (name: string, flags: ExperimentFlags) => {
       const experiment = EXPERIMENTS[name];
-      if (experiment === undefined)
-        throw new CliError(`unknown experiment '${name}'`, `choose one of ${EXPERIMENT_NAMES.join(', ')}`, 2);
+      if (experiment === undefined) {
+        const nearest = findNearestName(name, EXPERIMENT_NAMES);
+        throw new CliError(
+          `unknown experiment '${name}'${nearest === undefined ? '' : ` (did you mean '${nearest}'?)`}`,
+          `choose one of ${EXPERIMENT_NAMES.join(', ')}`,
+          2,
+        );
+      }
+      if (experiment.ownInputs === true && flags.limit !== undefined)
+        throw new CliError(
+          `--limit sets the training examples, and '${name}' draws its own random inputs`,
+          'drop --limit (--quick makes the study smaller)',
+          2,
+        );
+      checkOutFolder(flags.out, 'the plots and results.json');
+      checkOutFolder(path.join(flags.out, name), 'the plots and results.json');
       const out = createOutput({ json: flags.json });
       const plugins = await loadPlugins(flags.plugin ?? []);
       const context: ExperimentContext = {

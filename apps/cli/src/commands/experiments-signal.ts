@@ -41,6 +41,7 @@ function initHistograms(runs: InitRun[], activation: string) {
 const init = defineExperiment({
   description:
     'activation histograms per layer for too-small / too-big / Xavier / He weights, with tanh and ReLU',
+  ownInputs: true,
   run: (context) =>
     initExperiment({
       depth: 10,
@@ -170,6 +171,7 @@ const dyingRelu = defineExperiment({
 
 const heProof = defineExperiment({
   description: "Var[y_L]/Var[y_1] measured against He's ∏ ½·n_l·Var[w_l]",
+  ownInputs: true,
   run(context) {
     const examples = context.quick ? 2000 : 8000;
     return {

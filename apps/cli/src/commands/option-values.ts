@@ -1,7 +1,6 @@
 /** Readers of option values (from the command line or a config file): each checks and names the flag. */
 import { stepChangesSize } from '@gradwell/augment';
-import { findNearestName } from '@gradwell/core';
-import { CliError, numberFlag } from '../errors';
+import { choiceFlag, CliError, numberFlag } from '../errors';
 import { parsePipelineSpec, type PipelineSpec } from '../pipeline-spec';
 
 export const text = (value: unknown, name: string): string => {
@@ -61,21 +60,7 @@ export const list = (value: unknown, name: string): string[] => {
     );
   return items;
 };
-/** What another library's name for a choice is here. */
-const OTHER_CHOICES: Readonly<Record<string, string>> = {
-  adamw: ' --weight-decay 0.01 (AdamW is adam with decoupled weight decay)',
-  sgdw: ' --weight-decay 0.0005 (SGDW is sgd or momentum with decoupled weight decay)',
-};
-
 export const choice =
   <T extends string>(choices: readonly T[]) =>
-  (value: unknown, name: string): T => {
-    if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as T;
-    const nearest = typeof value === 'string' ? findNearestName(value, choices) : undefined;
-    throw new CliError(
-      `${name} must be one of ${choices.join(', ')}, got ${JSON.stringify(value)}` +
-        (nearest === undefined ? '' : ` (did you mean '${nearest}'?)`),
-      `e.g. ${name} ${nearest ?? choices[0]}` + (OTHER_CHOICES[String(value).toLowerCase()] ?? ''),
-      2,
-    );
-  };
+  (value: unknown, name: string): T =>
+    choiceFlag(name, value, choices) as T; // a reader is called with a value, never undefined

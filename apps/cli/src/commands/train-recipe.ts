@@ -1,5 +1,4 @@
 /** `gradwell train`'s config turned into a model, an augmentation pipeline and a learning-rate schedule. */
-import { existsSync, statSync } from 'node:fs';
 import { tidy, zeros } from '@tensorflow/tfjs-core';
 import { pipelineFromJSON, type Pipeline } from '@gradwell/augment';
 import { createRandom } from '@gradwell/core';
@@ -15,7 +14,7 @@ import {
   type LearningRateSchedule,
   type Model,
 } from '@gradwell/trainer';
-import { CliError } from '../errors';
+import { checkOutFolder, CliError } from '../errors';
 import { readJsonFile, type PipelineSpec } from '../pipeline-spec';
 import type { TrainConfig } from './train-config';
 
@@ -36,12 +35,7 @@ export function checkNames(config: TrainConfig): void {
     'see gradwell activations; an outside one needs --plugin <module>',
   );
   check('--init', config.init, (n) => getInitializer(n), 'e.g. --init heNormal');
-  if (existsSync(config.out) && !statSync(config.out).isDirectory())
-    throw new CliError(
-      `--out '${config.out}' is a file; the run's files need a folder`,
-      'give another --out',
-      2,
-    );
+  checkOutFolder(config.out, "the run's files");
 }
 
 /**
