@@ -16,8 +16,12 @@ export function assertRate(context: string, rate: number): void {
 export function keepMask(shape: number[], rate: number, random: RandomSource): Tensor {
   assertRate('keepMask', rate);
   assertRandomSource('keepMask', random);
-  return tidy(() => cast(greaterEqual(random.uniformTensor(shape), rate), 'float32'));
+  return drawMask(shape, rate, random);
 }
+
+// the mask of arguments the caller has checked (dropout and alpha dropout check theirs once per call)
+const drawMask = (shape: number[], rate: number, random: RandomSource): Tensor =>
+  tidy(() => cast(greaterEqual(random.uniformTensor(shape), rate), 'float32'));
 
 /**
  * Inverted dropout. `noiseShape` (default x's shape) shares one draw across axes of size 1, e.g.
@@ -28,7 +32,7 @@ export function dropout(x: Tensor, rate: number, random: RandomSource, noiseShap
   assertRate('dropout', rate);
   assertRandomSource('dropout', random);
   if (rate === 0) return x.clone();
-  return tidy(() => div(mul(x, keepMask(noiseShape ?? x.shape, rate, random)), 1 - rate));
+  return tidy(() => div(mul(x, drawMask(noiseShape ?? x.shape, rate, random)), 1 - rate));
 }
 
 /** Gaussian dropout (Srivastava et al.): multiplies by N(1, rate/(1 − rate)) noise — same mean and variance. */
@@ -57,7 +61,7 @@ export function alphaDropout(x: Tensor, rate: number, random: RandomSource): Ten
   const a = 1 / Math.sqrt((1 - rate) * (1 + rate * alphaPrime * alphaPrime));
   const b = -a * alphaPrime * rate;
   return tidy(() => {
-    const keep = keepMask(x.shape, rate, random);
+    const keep = drawMask(x.shape, rate, random);
     const kept = add(mul(x, keep), mul(alphaPrime, sub(1, keep)));
     return add(mul(kept, a), b);
   });
