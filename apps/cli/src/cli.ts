@@ -2,47 +2,10 @@
  * The `gradwell` command. Every failure ends as one line on stderr — what went wrong and how to fix it —
  * and a non-zero exit code (2 for usage errors); GRADWELL_DEBUG=1 adds the stack.
  */
-import { createRequire } from 'node:module';
-import { Command, CommanderError } from 'commander';
-import { activationsCommand } from './commands/activations';
-import { augmentCommand } from './commands/augment';
-import { benchCommand } from './commands/bench';
-import { doctorCommand } from './commands/doctor';
-import { experimentCommand } from './commands/experiment';
-import { exportCommand } from './commands/export';
-import { inspectCommand } from './commands/inspect';
-import { lrFindCommand } from './commands/lr-find';
-import { trainCommand } from './commands/train';
+import { CommanderError } from 'commander';
 import { CliError } from './errors';
 import { colorsFor } from './output';
-
-const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
-
-export function createProgram(): Command {
-  const program = new Command('gradwell')
-    .description(
-      "train neural networks well: the lecture's techniques on MNIST and your data, on the wasm backend",
-    )
-    .version(version)
-    .showHelpAfterError('(add --help for usage)')
-    .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(text) });
-  for (const command of [
-    trainCommand(),
-    lrFindCommand(),
-    experimentCommand(),
-    exportCommand(),
-    inspectCommand(),
-    augmentCommand(),
-    activationsCommand(),
-    benchCommand(),
-    doctorCommand(),
-  ]) {
-    command.exitOverride().showHelpAfterError(`(see gradwell ${command.name()} --help)`);
-    program.addCommand(command);
-  }
-  return program;
-}
+import { createProgram } from './program';
 
 function fail(message: string, fix: string | undefined, code: number): never {
   const color = colorsFor(process.stderr);
