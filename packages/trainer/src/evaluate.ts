@@ -1,7 +1,8 @@
 /** Evaluation and prediction in inference mode, in batches. */
-import { argMax, concat, dispose, slice as sliceTensor, tidy, type Tensor } from '@tensorflow/tfjs-core';
+import { concat, dispose, slice as sliceTensor, tidy, type Tensor } from '@tensorflow/tfjs-core';
 import { assertKnownOptions, assertPositiveInteger, createRandom, type Sequential } from '@gradwell/core';
-import { checkData, checkLabels, countCorrect, epochBatches } from './training/batches';
+import { checkData, checkLabels, epochBatches } from './training/batches';
+import { accuracyOf } from './accuracy';
 import type { Dataset } from './data/dataset';
 import { lossOption, type Loss } from './losses';
 
@@ -12,7 +13,7 @@ export interface EvaluateOptions {
   loss?: Loss | string;
 }
 
-/** Mean loss (and accuracy, for classification) over a dataset, in inference mode. */
+/** Mean loss (and accuracy, for a loss that has one) over a dataset, in inference mode. */
 export async function evaluate(
   model: Sequential,
   data: Dataset,
@@ -24,6 +25,7 @@ export async function evaluate(
   assertPositiveInteger('evaluate', 'batchSize', batchSize);
   checkData(model, data, 'data', 'evaluate');
   if (loss.classification) checkLabels(model, data, 'data', 'evaluate');
+  const accuracy = accuracyOf(loss);
   let lossSum = 0;
   let correctSum = 0;
   let seen = 0;
@@ -34,7 +36,7 @@ export async function evaluate(
       const value = loss(batch.y, out);
       return [
         value.dataSync()[0] as number,
-        loss.classification ? countCorrect(batch.y, argMax(out, -1)) : 0,
+        accuracy === undefined ? 0 : accuracy.count(batch.y, accuracy.predict(out)),
       ];
     });
     const n = batch.x.shape[0];
@@ -46,7 +48,7 @@ export async function evaluate(
   if (seen === 0) throw new Error(`evaluate: dataset '${data.name}' has no examples.`);
   return {
     loss: lossSum / seen,
-    accuracy: loss.classification ? correctSum / seen : undefined,
+    accuracy: accuracy === undefined ? undefined : correctSum / seen,
     examples: seen,
   };
 }

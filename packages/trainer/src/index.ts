@@ -37,6 +37,7 @@ export {
   type Loss,
   type SoftmaxCrossEntropyOptions,
 } from './losses';
+export { argMaxAccuracy, binaryAccuracy, type LossAccuracy } from './accuracy';
 export {
   createOptimizer,
   disposeOptimizer,

@@ -32,11 +32,14 @@ import {
   assertKnownOptions,
 } from '@gradwell/core';
 import { smoothLabels, softmaxCrossEntropy as softmaxCrossEntropyFromLogits } from '@gradwell/regularizers';
+import { argMaxAccuracy, binaryAccuracy, type LossAccuracy } from './accuracy';
 
 export interface Loss {
   readonly name: string;
-  /** Whether accuracy (arg-max against the labels) is meaningful for this loss. */
+  /** Whether the labels are classes of a softmax (class ids or rows): checked against the outputs. */
   readonly classification: boolean;
+  /** How `fit` and `evaluate` count accuracy; without it, arg-max for a classification loss, else none. */
+  readonly accuracy?: LossAccuracy;
   (labels: Tensor, outputs: Tensor): Scalar;
   getConfig(): Record<string, unknown>;
 }
@@ -44,12 +47,14 @@ export interface Loss {
 function makeLoss(
   name: string,
   classification: boolean,
+  accuracy: LossAccuracy | undefined,
   config: Record<string, unknown>,
   fn: (labels: Tensor, outputs: Tensor) => Scalar,
 ): Loss {
   const loss = ((labels: Tensor, outputs: Tensor) => fn(labels, outputs)) as Loss;
   Object.defineProperty(loss, 'name', { value: name });
   Object.defineProperty(loss, 'classification', { value: classification });
+  if (accuracy !== undefined) Object.defineProperty(loss, 'accuracy', { value: accuracy });
   loss.getConfig = () => ({ ...config });
   return loss;
 }
@@ -75,7 +80,8 @@ export function softmaxCrossEntropy(options: SoftmaxCrossEntropyOptions = {}): L
     max: 1,
     maxInclusive: false,
   });
-  return makeLoss('softmaxCrossEntropy', true, { labelSmoothing, fromLogits }, (labels, outputs) => {
+  const config = { labelSmoothing, fromLogits };
+  return makeLoss('softmaxCrossEntropy', true, argMaxAccuracy, config, (labels, outputs) => {
     if (fromLogits) return softmaxCrossEntropyFromLogits(labels, outputs, { labelSmoothing });
     assertTensor('softmaxCrossEntropy', 'outputs', outputs, { ranks: [2] });
     return tidy(() => {
@@ -90,12 +96,14 @@ export function softmaxCrossEntropy(options: SoftmaxCrossEntropyOptions = {}): L
 
 /**
  * Binary cross-entropy, averaged over every output: from logits z it is max(z, 0) − z·y + log(1 + e^−|z|),
- * the form that never overflows; with `fromLogits: false` the outputs are probabilities.
+ * the form that never overflows; with `fromLogits: false` the outputs are probabilities. Its accuracy is
+ * binary accuracy (each output's side of logit 0 or probability ½ against its label's side of ½).
  */
 export function binaryCrossEntropy(options: { fromLogits?: boolean } = {}): Loss {
   assertKnownOptions('binaryCrossEntropy', options, ['fromLogits']);
   const { fromLogits = true } = options;
-  return makeLoss('binaryCrossEntropy', false, { fromLogits }, (labels, outputs) => {
+  const accuracy = binaryAccuracy(fromLogits ? 0 : 0.5);
+  return makeLoss('binaryCrossEntropy', false, accuracy, { fromLogits }, (labels, outputs) => {
     checkSameShape('binaryCrossEntropy', labels, outputs);
     return tidy(() => {
       const y = cast(labels, 'float32');
@@ -108,7 +116,7 @@ export function binaryCrossEntropy(options: { fromLogits?: boolean } = {}): Loss
 
 /** Mean squared error over every output. */
 export function meanSquaredError(): Loss {
-  return makeLoss('meanSquaredError', false, {}, (labels, outputs) => {
+  return makeLoss('meanSquaredError', false, undefined, {}, (labels, outputs) => {
     checkSameShape('meanSquaredError', labels, outputs);
     return tidy(() => mean(square(sub(cast(labels, 'float32'), outputs))));
   });

@@ -1,5 +1,5 @@
-/** Batches of an epoch, the shape check of a dataset against a model, and the accuracy count: shared by fit and evaluate. */
-import { argMax, dispose, type Tensor } from '@tensorflow/tfjs-core';
+/** Batches of an epoch and the checks of a dataset against a model: shared by fit and evaluate. */
+import { dispose } from '@tensorflow/tfjs-core';
 import { GradwellArgumentError, type RandomSource, type Sequential } from '@gradwell/core';
 import type { Batch, Dataset } from '../data/dataset';
 
@@ -99,25 +99,4 @@ function checkBatchLabels(batch: Batch, classes: number, name: string, epoch: nu
 /** Optimiser steps per epoch (NaN for a stream, whose length is not known in advance). */
 export function stepsPerEpochOf(data: Dataset, batchSize: number): number {
   return data.kind === 'tensors' ? Math.ceil(data.size / batchSize) : Number.NaN;
-}
-
-/**
- * Correct predictions: `predicted` — the outputs' arg-max class ids ([n] int32, one `argMax` kernel) —
- * against class ids [n] (truncated to integers, as a cast does) or one-hot/probability rows [n, k] (their
- * arg-max). Counted on the host from one read of each: on wasm a read of n ids costs less than the four
- * kernels of comparing and summing them as tensors.
- */
-export function countCorrect(labels: Tensor, predicted: Tensor): number {
-  const ids = predicted.dataSync();
-  let truth: ArrayLike<number>;
-  if (labels.rank === predicted.rank + 1) {
-    const rows = argMax(labels, -1);
-    truth = rows.dataSync();
-    rows.dispose();
-  } else {
-    truth = labels.dataSync();
-  }
-  let correct = 0;
-  for (let i = 0; i < ids.length; i++) if (Math.trunc(truth[i] as number) === ids[i]) correct++;
-  return correct;
 }

@@ -7,6 +7,7 @@ import { GradwellArgumentError, type RandomSource, type TrainingCallback } from 
 import type { Batch, Dataset } from '../data/dataset';
 import { evaluate } from '../evaluate';
 import { lossOption, softmaxCrossEntropy, type Loss } from '../losses';
+import { accuracyOf } from '../accuracy';
 import { disposeOptimizer, resolveOptimizer } from '../optimizers';
 import type { LearningRateSchedule } from '../schedules';
 import { checkData, checkLabels, epochBatches } from './batches';
@@ -102,7 +103,7 @@ export function setUpFit(model: Trainable, data: Dataset, options: FitOptions): 
       parts,
       objective,
       optimizer,
-      countsCorrect: loss.classification === true,
+      accuracy: accuracyOf(loss),
       clipNorm: options.clipNorm,
       nanGuard: options.nanGuard ?? true,
     },

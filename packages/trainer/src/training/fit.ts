@@ -42,7 +42,7 @@ export async function fit(model: Trainable, data: Dataset, options: FitOptions):
         const resumed = run.position;
         run.position = undefined;
         const random = createRandom(epochSeed(setup.seed, epoch));
-        const meter = createEpochMeter(setup.step.countsCorrect, resumed?.progress);
+        const meter = createEpochMeter(setup.step.accuracy !== undefined, resumed?.progress);
         await runCallbacks(callbacks, 'onEpochBegin', epoch, context);
         let batchIndex = resumed?.batch ?? 0;
         for await (const batch of setup.batches(epoch, random, batchIndex)) {

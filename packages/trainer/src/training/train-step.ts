@@ -2,9 +2,9 @@
  * One optimisation step, as the algorithm reads: forward and objective, gradients, the NaN guard,
  * clipping, update. Everything it makes is freed before it returns; the batch is the caller's.
  */
-import { argMax, dispose, keep, variableGrads, type Optimizer, type Tensor } from '@tensorflow/tfjs-core';
+import { dispose, keep, variableGrads, type Optimizer, type Tensor } from '@tensorflow/tfjs-core';
 import type { TrainingLogs } from '@gradwell/core';
-import { countCorrect } from './batches';
+import type { LossAccuracy } from '../accuracy';
 import { clipByGlobalNorm } from '../gradient-clipping';
 import { checkLossIsFinite } from '../nan-guard';
 import type { ModelParts } from './model-parts';
@@ -15,8 +15,8 @@ export interface StepSetup {
   parts: ModelParts;
   objective: (x: Tensor, y: Tensor) => ObjectiveValue;
   optimizer: Optimizer;
-  /** Whether the loss counts correct arg-max predictions (classification). */
-  countsCorrect: boolean;
+  /** How the loss counts correct predictions; none for a loss without accuracy. */
+  accuracy: LossAccuracy | undefined;
   clipNorm: number | undefined;
   nanGuard: boolean;
   /** The run's history so far, carried by a divergence error. */
@@ -25,7 +25,7 @@ export interface StepSetup {
 
 export interface StepResult {
   loss: number;
-  /** Correct predictions in the batch (classification losses only). */
+  /** Correct predictions in the batch (losses with an accuracy only). */
   correct: number | undefined;
   /** Examples in the batch. */
   size: number;
@@ -47,7 +47,7 @@ export function trainStep(setup: StepSetup, x: Tensor, y: Tensor, place: StepPla
   const { value, grads } = variableGrads(
     () => {
       const { total, output } = setup.objective(x, y);
-      if (setup.countsCorrect) predicted = keep(argMax(output, -1));
+      if (setup.accuracy !== undefined) predicted = keep(setup.accuracy.predict(output));
       return total;
     },
     parts.trainable.map((w) => w.variable),
@@ -59,7 +59,7 @@ export function trainStep(setup: StepSetup, x: Tensor, y: Tensor, place: StepPla
     if (setup.clipNorm !== undefined) gradients = clipGradients(grads, setup.clipNorm);
     const observation = place.observe ? observeStep(parts, gradients) : undefined;
     optimizer.applyGradients(gradients);
-    const correct = predicted === undefined ? undefined : countCorrect(y, predicted);
+    const correct = predicted === undefined ? undefined : setup.accuracy?.count(y, predicted);
     return { loss, correct, size: x.shape[0], observation };
   } finally {
     dispose([value, predicted, ...Object.values(grads)]);
