@@ -150,6 +150,7 @@ const targets: SweepTarget[] = [
         values: [0, 1],
         nonFinite: 'accepted',
         otherDtype: 'accepted',
+        empty: 'accepted', // no rows smooth to no rows; rows of no classes are refused
       },
       { kind: 'number', name: 'epsilon', min: 0, max: 1 },
     ],
@@ -168,7 +169,7 @@ const targets: SweepTarget[] = [
         nonFinite: 'accepted',
         otherDtype: 'accepted',
       },
-      logits,
+      { ...logits, dims: [2, 5] }, // a softmax over one class is refused (its loss is 0 whatever the weights)
       optionsArg(
         { kind: 'number', name: 'labelSmoothing', min: 0, max: 1, optional: true },
         { kind: 'choice', name: 'reduction', values: ['mean', 'sum'], optional: true },

@@ -59,6 +59,14 @@ export function softmaxCrossEntropy(
   assertInRange('softmaxCrossEntropy', 'labelSmoothing', labelSmoothing, { min: 0, max: 1 });
   assertOneOf('softmaxCrossEntropy', 'reduction', reduction, ['mean', 'sum']);
   const [n, classes] = logits.shape as [number, number];
+  if (classes < 2)
+    throw new GradwellArgumentError(
+      'softmaxCrossEntropy',
+      'logits',
+      'logits over at least 2 classes (a softmax over one is 1 and the loss 0 whatever the weights; ' +
+        'for one yes/no output use a sigmoid cross-entropy)',
+      logits,
+    );
   if (labels.shape[0] !== n || (labels.rank === 2 && labels.shape[1] !== classes)) {
     throw new GradwellArgumentError(
       'softmaxCrossEntropy',

@@ -94,6 +94,10 @@ describeOnBackends('label smoothing and confidence penalties', () => {
     expect(() => softmaxCrossEntropy(tf.ones([3]), tf.ones([2, 4]))).toThrow(
       "softmaxCrossEntropy: argument 'labels' must be [2] class ids or [2, 4] rows",
     );
+    // a softmax over one logit is 1: the loss would be 0 whatever the weights
+    expect(() => softmaxCrossEntropy(tf.ones([2, 1]), tf.ones([2, 1]))).toThrow(
+      /^softmaxCrossEntropy: argument 'logits' must be logits over at least 2 classes .*got a float32 tensor of shape \[2, 1\]/,
+    );
     expect(() => confidencePenalty(tf.ones([1, 2]), { beta: -1 })).toThrow(
       "confidencePenalty: argument 'beta' must be a number ≥ 0, got -1",
     );

@@ -7,11 +7,12 @@ import { setupBackend } from '@gradwell/core';
 import { expectNoLeakedTensors } from '@gradwell/test-utils';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { accuracyOf, argMaxAccuracy, binaryAccuracy, countCorrect } from './accuracy';
-import { tensorDataset } from './data/dataset';
+import { arrayDataset, batchStream, tensorDataset } from './data/dataset';
 import { evaluate } from './evaluate';
 import { binaryCrossEntropy, meanSquaredError, softmaxCrossEntropy, type Loss } from './losses';
 import { dense } from './layers';
 import { model } from './model';
+import { diagnoseModel } from './training/diagnose';
 import { fit } from './training/fit';
 
 beforeAll(async () => {
@@ -175,6 +176,72 @@ describe('fit and evaluate with binary cross-entropy', () => {
     const run = await fit(net, data, { epochs: 1, loss: 'mse' });
     expect(run.history[0]?.accuracy).toBeUndefined();
     data.dispose();
+    net.dispose();
+  });
+});
+
+describe('fit, evaluate and diagnoseModel check the labels against the loss before a step', () => {
+  const tiny = (units: number) =>
+    model([dense({ units: 4, activation: 'relu' }), dense({ units })], { inputShape: [2], seed: 1 });
+
+  test('softmax cross-entropy on a one-output model is refused up front, the weights untouched', async () => {
+    const net = tiny(1);
+    const data = arrayDataset(
+      [
+        [0, 1],
+        [1, 0],
+      ],
+      [[0], [1]],
+    );
+    const before = tf.memory().numTensors;
+    const weights = net.trainableWeights.map((w) => Array.from(w.variable.dataSync()));
+    const message =
+      /argument 'loss' \(softmaxCrossEntropy\) takes a softmax over the outputs, and the model has one output.*binaryCrossEntropy/;
+    await expect(fit(net, data, { epochs: 1 })).rejects.toThrow(new RegExp(`^fit: ${message.source}`));
+    await expect(evaluate(net, data)).rejects.toThrow(new RegExp(`^evaluate: ${message.source}`));
+    expect(() => diagnoseModel(net, data)).toThrow(message);
+    expect(net.trainableWeights.map((w) => Array.from(w.variable.dataSync()))).toEqual(weights);
+    expect(tf.memory().numTensors).toBe(before);
+    // one logit with binary cross-entropy is the yes/no model
+    const run = await fit(net, data, { epochs: 1, loss: 'binaryCrossEntropy' });
+    expect(run.history[0]?.accuracy).toBeDefined();
+    data.dispose();
+    net.dispose();
+  });
+
+  test('binary cross-entropy labels outside [0, 1] are named up front, for data and validation', async () => {
+    const net = tiny(1);
+    const good = arrayDataset([[0, 1]], [[1]]);
+    const bad = arrayDataset(
+      [
+        [0, 1],
+        [1, 0],
+      ],
+      [[1], [3]],
+    );
+    const before = tf.memory().numTensors;
+    const expected =
+      'argument \'data\' must be labels in [0, 1] (the targets of binaryCrossEntropy), got "labels from 1 to 3"';
+    await expect(fit(net, bad, { epochs: 1, loss: 'bce' })).rejects.toThrow(`fit: ${expected}`);
+    await expect(fit(net, good, { epochs: 1, loss: 'bce', validation: bad })).rejects.toThrow(
+      /^fit: argument 'validation' must be labels in \[0, 1\]/,
+    );
+    await expect(evaluate(net, bad, { loss: 'bce' })).rejects.toThrow(`evaluate: ${expected}`);
+    expect(tf.memory().numTensors).toBe(before);
+    // MSE takes any finite target
+    expect((await evaluate(net, bad, { loss: 'mse' })).accuracy).toBeUndefined();
+    // a stream's labels are checked by the loss as each batch comes
+    const stream = batchStream(
+      function* () {
+        yield { x: tf.zeros([2, 2]), y: tf.tensor2d([[0], [2]]) };
+      },
+      { inputShape: [2] },
+    );
+    await expect(fit(net, stream, { epochs: 1, loss: 'bce' })).rejects.toThrow(
+      /binaryCrossEntropy: argument 'labels' must be targets in \[0, 1\], got "2 at index 1/,
+    );
+    good.dispose();
+    bad.dispose();
     net.dispose();
   });
 });

@@ -24,7 +24,7 @@ export async function evaluate(
   const batchSize = options.batchSize ?? 256;
   assertPositiveInteger('evaluate', 'batchSize', batchSize);
   checkData(model, data, 'data', 'evaluate');
-  if (loss.classification) checkLabels(model, data, 'data', 'evaluate');
+  checkLabels(model, data, loss, 'data', 'evaluate');
   const accuracy = accuracyOf(loss);
   let lossSum = 0;
   let correctSum = 0;

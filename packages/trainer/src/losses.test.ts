@@ -126,6 +126,43 @@ describe('binary cross-entropy and MSE', () => {
   });
 });
 
+describe('labels and outputs that do not suit the loss', () => {
+  test('binary cross-entropy takes targets in [0, 1], in every call (streams, evaluate, direct use)', async () => {
+    await expectNoLeakedTensors(() => {
+      const z = tf.tensor2d([[0.3], [-1]]);
+      const three = tf.tensor2d([[1], [3]]);
+      const negative = tf.tensor2d([[-0.5], [0]]);
+      const nan = tf.tensor2d([[Number.NaN], [0]]);
+      expect(() => binaryCrossEntropy()(three, z)).toThrow(
+        'binaryCrossEntropy: argument \'labels\' must be targets in [0, 1], got "3 at index 1 of a float32 tensor of shape [2, 1]"',
+      );
+      const p = tf.sigmoid(z);
+      expect(() => binaryCrossEntropy({ fromLogits: false })(negative, p)).toThrow(/-0\.5 at index 0/);
+      expect(() => binaryCrossEntropy()(nan, z)).toThrow(/NaN at index 0/);
+      // soft targets and the edges are targets
+      const soft = tf.tensor2d([[0], [0.9]]);
+      expect(Number.isFinite(value(binaryCrossEntropy()(soft, z)))).toBe(true);
+      expect(binaryCrossEntropy().labelRange).toEqual([0, 1]);
+      expect(meanSquaredError().labelRange).toBeUndefined();
+      tf.dispose([z, three, negative, nan, soft, p]);
+    });
+  });
+
+  test('softmax cross-entropy over one output is refused: its softmax is 1 and the loss 0 whatever the weights', async () => {
+    await expectNoLeakedTensors(() => {
+      const one = tf.tensor2d([[0.2], [0.9]]);
+      const rows = tf.tensor2d([[1], [1]]);
+      expect(() => softmaxCrossEntropy()(rows, one)).toThrow(
+        /^softmaxCrossEntropy: argument 'logits' must be logits over at least 2 classes/,
+      );
+      expect(() => softmaxCrossEntropy({ fromLogits: false })(rows, one)).toThrow(
+        /^softmaxCrossEntropy: argument 'outputs' must be probabilities over at least 2 classes.*binaryCrossEntropy/,
+      );
+      tf.dispose([one, rows]);
+    });
+  });
+});
+
 test('losses by name, with aliases; unknown names list the known ones', () => {
   expect(listLosses()).toEqual(['binaryCrossEntropy', 'meanSquaredError', 'softmaxCrossEntropy']);
   expect(getLoss('mse').name).toBe('meanSquaredError');

@@ -40,21 +40,22 @@ export interface Loss {
   readonly classification: boolean;
   /** How `fit` and `evaluate` count accuracy; without it, arg-max for a classification loss, else none. */
   readonly accuracy?: LossAccuracy;
+  /** The values its labels may take ([0, 1] for binary cross-entropy), checked before training. */
+  readonly labelRange?: readonly [number, number];
   (labels: Tensor, outputs: Tensor): Scalar;
   getConfig(): Record<string, unknown>;
 }
 
+type LossTraits = Pick<Loss, 'name' | 'classification' | 'accuracy' | 'labelRange'>;
+
 function makeLoss(
-  name: string,
-  classification: boolean,
-  accuracy: LossAccuracy | undefined,
+  traits: LossTraits,
   config: Record<string, unknown>,
   fn: (labels: Tensor, outputs: Tensor) => Scalar,
 ): Loss {
   const loss = ((labels: Tensor, outputs: Tensor) => fn(labels, outputs)) as Loss;
-  Object.defineProperty(loss, 'name', { value: name });
-  Object.defineProperty(loss, 'classification', { value: classification });
-  if (accuracy !== undefined) Object.defineProperty(loss, 'accuracy', { value: accuracy });
+  for (const [key, value] of Object.entries(traits))
+    if (value !== undefined) Object.defineProperty(loss, key, { value });
   loss.getConfig = () => ({ ...config });
   return loss;
 }
@@ -80,10 +81,17 @@ export function softmaxCrossEntropy(options: SoftmaxCrossEntropyOptions = {}): L
     max: 1,
     maxInclusive: false,
   });
-  const config = { labelSmoothing, fromLogits };
-  return makeLoss('softmaxCrossEntropy', true, argMaxAccuracy, config, (labels, outputs) => {
+  const traits = { name: 'softmaxCrossEntropy', classification: true, accuracy: argMaxAccuracy };
+  return makeLoss(traits, { labelSmoothing, fromLogits }, (labels, outputs) => {
     if (fromLogits) return softmaxCrossEntropyFromLogits(labels, outputs, { labelSmoothing });
     assertTensor('softmaxCrossEntropy', 'outputs', outputs, { ranks: [2] });
+    if ((outputs.shape[1] as number) < 2)
+      throw new GradwellArgumentError(
+        'softmaxCrossEntropy',
+        'outputs',
+        'probabilities over at least 2 classes (for one yes/no output use binaryCrossEntropy)',
+        outputs,
+      );
     return tidy(() => {
       const classes = outputs.shape[1] as number;
       const target = labels.rank === 1 ? oneHot(cast(labels, 'int32'), classes) : labels;
@@ -102,9 +110,15 @@ export function softmaxCrossEntropy(options: SoftmaxCrossEntropyOptions = {}): L
 export function binaryCrossEntropy(options: { fromLogits?: boolean } = {}): Loss {
   assertKnownOptions('binaryCrossEntropy', options, ['fromLogits']);
   const { fromLogits = true } = options;
-  const accuracy = binaryAccuracy(fromLogits ? 0 : 0.5);
-  return makeLoss('binaryCrossEntropy', false, accuracy, { fromLogits }, (labels, outputs) => {
+  const traits = {
+    name: 'binaryCrossEntropy',
+    classification: false,
+    accuracy: binaryAccuracy(fromLogits ? 0 : 0.5),
+    labelRange: [0, 1] as const,
+  };
+  return makeLoss(traits, { fromLogits }, (labels, outputs) => {
     checkSameShape('binaryCrossEntropy', labels, outputs);
+    checkTargetsInUnitRange(labels);
     return tidy(() => {
       const y = cast(labels, 'float32');
       if (fromLogits) return mean(add(sub(relu(outputs), mul(outputs, y)), log1p(exp(neg(abs(outputs))))));
@@ -116,10 +130,29 @@ export function binaryCrossEntropy(options: { fromLogits?: boolean } = {}): Loss
 
 /** Mean squared error over every output. */
 export function meanSquaredError(): Loss {
-  return makeLoss('meanSquaredError', false, undefined, {}, (labels, outputs) => {
+  return makeLoss({ name: 'meanSquaredError', classification: false }, {}, (labels, outputs) => {
     checkSameShape('meanSquaredError', labels, outputs);
     return tidy(() => mean(square(sub(cast(labels, 'float32'), outputs))));
   });
+}
+
+/**
+ * Binary cross-entropy's targets are probabilities: a label of 3 gives a loss below zero that training
+ * drives further down without bound. Read back and scanned on the host, as class ids are: cheaper per step
+ * than a min and a max kernel and their reads.
+ */
+function checkTargetsInUnitRange(labels: Tensor): void {
+  const values = labels.dataSync();
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i] as number;
+    if (!(value >= 0 && value <= 1))
+      throw new GradwellArgumentError(
+        'binaryCrossEntropy',
+        'labels',
+        'targets in [0, 1]',
+        `${value} at index ${i} of a ${labels.dtype} tensor of shape [${labels.shape.join(', ')}]`,
+      );
+  }
 }
 
 function checkSameShape(context: string, labels: Tensor, outputs: Tensor): void {

@@ -36,6 +36,37 @@ describe('tensorDataset and friends', () => {
     tf.dispose([nan, one, short, neg, big, ints]);
   });
 
+  test('labels: NaN or infinite ones are named as the maker calls them, float class ids are refused, the range is kept', async () => {
+    await expectNoLeakedTensors(() => {
+      const rows = tf.tensor2d([[0], [Number.NaN]]);
+      expect(() => tensorDataset(tf.zeros([2, 2]), rows)).toThrow(
+        /^tensorDataset: argument 'y' must be finite values, got "NaN at index 1"/,
+      );
+      expect(() => arrayDataset([[1, 2]], [[Number.POSITIVE_INFINITY]])).toThrow(
+        /^arrayDataset: argument 'y' must be finite values/,
+      );
+      // an Int32Array would have made 2.5 a 2 and NaN a 0 without a word
+      expect(() => arrayDataset([[1], [2]], [0, 2.5])).toThrow(
+        /^arrayDataset: argument 'y' must be class ids.*2\.5/,
+      );
+      expect(() => arrayDataset([[1], [2]], [0, Number.NaN])).toThrow(
+        /^arrayDataset: argument 'y' must be class ids.*NaN/,
+      );
+      expect(() => arrayDataset([[1, 2], [3]], [0, 1])).toThrow(
+        /^arrayDataset: argument 'x' must be a multiple of 2/,
+      );
+      expect(() =>
+        hostDataset(new Float32Array([1]), new Float32Array([Number.NaN]), [1], { labelShape: [1] }),
+      ).toThrow(/^hostDataset: argument 'labels' must be finite values/);
+      expect(arrayDataset([[1], [2], [3]], [[0.25], [1], [-2]]).labelRange).toEqual([-2, 1]);
+      expect(arrayDataset([[1], [2]], [3, 1]).labelRange).toEqual([1, 3]);
+      expect(
+        hostDataset(new Float32Array(0), new Float32Array(0), [1], { labelShape: [1] }).labelRange,
+      ).toBeUndefined();
+      rows.dispose();
+    });
+  });
+
   test('arrays, subsets and seeded splits', async () => {
     await expectNoLeakedTensors(() => {
       const ds = arrayDataset(

@@ -23,6 +23,8 @@ export interface TensorDataset {
   readonly classIds: Int32Array | undefined;
   /** Per-example label shape: [] for class ids, [k] for one-hot or probability rows. */
   readonly labelShape: number[];
+  /** The smallest and the largest label value, checked against the loss's labels before training. */
+  readonly labelRange?: readonly [number, number];
   /** All inputs [size, ...inputShape] (made on first use, freed by dispose). */
   readonly x: Tensor;
   /** All targets: class ids [size] (int32) or rows [size, ...]. */

@@ -16,6 +16,9 @@ import { checkClassIds, hostDataset, TENSOR_DATASET_KEYS } from './host-dataset'
 export type { Batch, BatchStream, Dataset, TensorDataset, TensorDatasetOptions } from './dataset-types';
 export { hostDataset } from './host-dataset';
 
+/** The names of a maker's arguments in its errors: the examples are `x`, the labels `y`. */
+const NAMES = (context: string) => ({ context, values: 'x', labels: 'y' });
+
 /**
  * A dataset over tensors the dataset takes ownership of (`dispose()` frees them). Checks shapes,
  * dtypes, finiteness and label range up front, so a bad dataset fails here and not mid-training.
@@ -58,7 +61,13 @@ export function tensorDataset(x: Tensor, y: Tensor, options: TensorDatasetOption
   const inputShape = x.shape.slice(1);
   const labelShape = y.shape.slice(1);
   dispose([x, y]);
-  return hostDataset(values, labelValues, inputShape, { name: options.name, numClasses, labelShape });
+  return hostDataset(
+    values,
+    labelValues,
+    inputShape,
+    { name: options.name, numClasses, labelShape },
+    NAMES(context),
+  );
 }
 
 /**
@@ -98,16 +107,23 @@ export function arrayDataset(
     );
   if (Array.isArray(y) && Array.isArray(y[0])) {
     const rows = y as number[][];
-    return hostDataset(values, Float32Array.from(rows.flat()), inputShape, {
-      name: options.name,
-      numClasses: options.numClasses,
-      labelShape: [rows[0]?.length ?? 0],
-    });
+    return hostDataset(
+      values,
+      Float32Array.from(rows.flat()),
+      inputShape,
+      { name: options.name, numClasses: options.numClasses, labelShape: [rows[0]?.length ?? 0] },
+      NAMES('arrayDataset'),
+    );
   }
-  return hostDataset(values, Int32Array.from(y as ArrayLike<number>), inputShape, {
-    name: options.name,
-    numClasses: options.numClasses,
-  });
+  // Checked before the Int32Array, which would turn 2.5 into 2 and NaN into 0 without a word.
+  checkClassIds(y as ArrayLike<number>, options.numClasses, 'arrayDataset', 'y');
+  return hostDataset(
+    values,
+    Int32Array.from(y as ArrayLike<number>),
+    inputShape,
+    { name: options.name, numClasses: options.numClasses },
+    NAMES('arrayDataset'),
+  );
 }
 
 /** A stream of batches, produced anew each epoch by `batches(epoch)`. */

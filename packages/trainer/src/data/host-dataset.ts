@@ -8,6 +8,13 @@ import type { TensorDataset, TensorDatasetOptions } from './dataset-types';
 /** The keys of TensorDatasetOptions (every dataset maker's name and class count). */
 export const TENSOR_DATASET_KEYS = optionKeys<TensorDatasetOptions>({ name: 1, numClasses: 1 });
 
+/** The call and argument names a dataset maker's errors use. */
+export interface DatasetArgumentNames {
+  context: string;
+  values: string;
+  labels: string;
+}
+
 /**
  * Backends whose `write` copies a new tensor's values into their own memory at once (tfjs 4.22's wasm
  * backend copies into its heap): a batch can be handed to them as a view of the reused scratch array. The
@@ -26,16 +33,18 @@ export function hostDataset(
   labels: Int32Array | Float32Array,
   inputShape: readonly number[],
   options: TensorDatasetOptions & { labelShape?: readonly number[] } = {},
+  /** How errors name the call and its arguments, for the dataset makers that build on this one. */
+  names: DatasetArgumentNames = { context: 'hostDataset', values: 'values', labels: 'labels' },
 ): TensorDataset {
-  const context = 'hostDataset';
+  const { context } = names;
   assertKnownOptions(context, options, [...TENSOR_DATASET_KEYS, 'labelShape']);
   const perExample = inputShape.reduce((a, b) => a * b, 1);
   if (!(values instanceof Float32Array))
-    throw new GradwellArgumentError(context, 'values', 'a Float32Array', values);
+    throw new GradwellArgumentError(context, names.values, 'a Float32Array', values);
   if (perExample === 0 || values.length % perExample !== 0)
     throw new GradwellArgumentError(
       context,
-      'values',
+      names.values,
       `a multiple of ${perExample} values (inputShape [${inputShape.join(', ')}])`,
       `${values.length} values`,
     );
@@ -45,18 +54,19 @@ export function hostDataset(
   if (labels.length !== n * perLabel)
     throw new GradwellArgumentError(
       context,
-      'labels',
+      names.labels,
       `${n * perLabel} values (${n} examples)`,
       `${labels.length} values`,
     );
   for (let i = 0; i < values.length; i++) {
     if (!Number.isFinite(values[i]))
-      throw new GradwellArgumentError(context, 'values', 'finite values', `${values[i]} at index ${i}`);
+      throw new GradwellArgumentError(context, names.values, 'finite values', `${values[i]} at index ${i}`);
   }
+  const labelRange = rangeOf(labels, context, names.labels);
   let numClasses = options.numClasses;
   const classIds = labelShape.length === 0;
   if (classIds) {
-    numClasses = checkClassIds(labels, numClasses, context, 'labels');
+    numClasses = checkClassIds(labels, numClasses, context, names.labels);
   } else if (numClasses === undefined && labelShape.length === 1) {
     numClasses = labelShape[0];
   }
@@ -74,6 +84,7 @@ export function hostDataset(
     numClasses,
     classIds: classIds ? (ids as Int32Array) : undefined,
     labelShape: [...labelShape],
+    labelRange,
     get x() {
       // keep(): made lazily, possibly inside someone's tidy, it must outlive that scope.
       xTensor ??= keep(tensor(values, [n, ...inputShape], 'float32'));
@@ -138,4 +149,22 @@ export function checkClassIds(
       `${hi} at example ${Array.prototype.indexOf.call(labels, hi)}`,
     );
   return classes;
+}
+
+/** The smallest and largest label (undefined for none), or a named error for a NaN or infinite one. */
+function rangeOf(
+  labels: Int32Array | Float32Array,
+  context: string,
+  argument: string,
+): readonly [number, number] | undefined {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < labels.length; i++) {
+    const value = labels[i] as number;
+    if (!Number.isFinite(value))
+      throw new GradwellArgumentError(context, argument, 'finite values', `${value} at index ${i}`);
+    if (value < lo) lo = value;
+    if (value > hi) hi = value;
+  }
+  return labels.length === 0 ? undefined : [lo, hi];
 }

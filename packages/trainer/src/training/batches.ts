@@ -2,6 +2,7 @@
 import { dispose } from '@tensorflow/tfjs-core';
 import { GradwellArgumentError, type RandomSource, type Sequential } from '@gradwell/core';
 import type { Batch, Dataset } from '../data/dataset';
+import type { Loss } from '../losses';
 
 /** Throws, naming `argument`, unless `data` is a dataset whose examples fit the model's input. */
 export function checkData(model: Sequential, data: Dataset, argument: string, context = 'fit'): void {
@@ -24,12 +25,39 @@ export function checkData(model: Sequential, data: Dataset, argument: string, co
 }
 
 /**
- * For a classification loss: throws, naming `argument` and the first offending example, unless the labels
- * fit the (built) model's output — class ids in [0, outputs), or rows of `outputs` values.
+ * Throws, naming `argument`, unless the labels suit the loss and the (built) model's output: for a
+ * classification loss at least two outputs (a softmax over one is 1, its loss 0 whatever the weights) and,
+ * in memory, class ids in [0, outputs) or rows of `outputs` values; for a loss with a `labelRange`
+ * (binary cross-entropy: [0, 1]), in-memory labels inside it. A stream's labels are checked as they come.
  */
-export function checkLabels(model: Sequential, data: Dataset, argument: string, context = 'fit'): void {
-  if (data.kind !== 'tensors') return;
+export function checkLabels(
+  model: Sequential,
+  data: Dataset,
+  loss: Pick<Loss, 'name' | 'classification' | 'labelRange'>,
+  argument: string,
+  context = 'fit',
+): void {
   const outputs = model.computeOutputShape(data.inputShape).at(-1) as number;
+  if (loss.classification && outputs < 2)
+    throw GradwellArgumentError.because(
+      context,
+      'loss',
+      `argument 'loss' (${loss.name}) takes a softmax over the outputs, and the model has one output: its softmax is 1 and ` +
+        "the loss 0 whatever the weights. For a yes/no task use loss: 'binaryCrossEntropy' on one logit, " +
+        'or give the model one output per class.',
+      loss.name,
+    );
+  if (data.kind !== 'tensors') return;
+  const range = loss.labelRange;
+  const labels = data.labelRange;
+  if (range !== undefined && labels !== undefined && (labels[0] < range[0] || labels[1] > range[1]))
+    throw new GradwellArgumentError(
+      context,
+      argument,
+      `labels in [${range[0]}, ${range[1]}] (the targets of ${loss.name})`,
+      `labels from ${labels[0]} to ${labels[1]}`,
+    );
+  if (!loss.classification) return;
   if (data.classIds !== undefined) {
     const bad = data.classIds.findIndex((id) => id >= outputs);
     if (bad >= 0)

@@ -112,7 +112,7 @@ export function diagnoseModel(
   checkData(parts.base, data, 'data', 'diagnoseModel');
   if (!parts.base.built) parts.base.build(data.inputShape);
   const loss = lossOption(options.loss);
-  if (loss.classification) checkLabels(parts.base, data, 'data', 'diagnoseModel');
+  checkLabels(parts.base, data, loss, 'data', 'diagnoseModel');
   const count = Math.min(probeSize, data.size);
   const probe = data.batch(Array.from({ length: count }, (_, i) => i));
   const objective = (x: Tensor, y: Tensor) => loss(y, parts.base.apply(x, { training: true }));

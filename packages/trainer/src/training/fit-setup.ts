@@ -69,10 +69,8 @@ export function setUpFit(model: Trainable, data: Dataset, options: FitOptions): 
     );
   if (options.validation !== undefined) checkData(parts.base, options.validation, 'validation');
   if (!parts.base.built) parts.base.build(data.inputShape);
-  if (loss.classification) {
-    checkLabels(parts.base, data, 'data');
-    if (options.validation !== undefined) checkLabels(parts.base, options.validation, 'validation');
-  }
+  checkLabels(parts.base, data, loss, 'data');
+  if (options.validation !== undefined) checkLabels(parts.base, options.validation, loss, 'validation');
   if (parts.trainable.length === 0)
     throw new Error('fit: the model has no trainable weights (every layer is frozen).');
   const batchSize = options.batchSize ?? 32;
