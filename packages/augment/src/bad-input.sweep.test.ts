@@ -15,7 +15,15 @@ import {
 import type { Arg, SweepTarget, TensorArg } from '@gradwell/test-utils';
 import { beforeAll, expect, test } from 'vitest';
 import { adjustBrightness, adjustContrast, adjustHue, adjustSaturation, toGrayscale } from './color';
-import { crop, flipHorizontal, flipVertical, randomCrop, rescaleBy } from './geometry';
+import {
+  crop,
+  flipHorizontal,
+  flipVertical,
+  randomCrop,
+  randomRescale,
+  randomResizedCrop,
+  rescaleBy,
+} from './geometry';
 import { tensorToImageData } from './image-data';
 import { cutmix, mixup, sampleBeta, sampleGamma } from './mixing';
 import { colorJitter, randomErasing } from './photometric';
@@ -124,6 +132,33 @@ const targets: SweepTarget[] = [
         { size: [h as number, w as number], padding: padding as number },
         r as RandomSource,
       ),
+  },
+  {
+    name: 'randomResizedCrop',
+    args: [
+      images,
+      { kind: 'number', name: 'height', aliases: ['size'], min: 1, max: 6, integer: true },
+      { kind: 'number', name: 'width', aliases: ['size'], min: 1, max: 6, integer: true },
+      { kind: 'number', name: 'smallest', aliases: ['scale'], min: 0, minInclusive: false, max: 1 },
+      random,
+    ],
+    call: (x, h, w, smallest, r) =>
+      randomResizedCrop(
+        x as tf.Tensor,
+        { size: [h as number, w as number], scale: [smallest as number, 1] },
+        r as RandomSource,
+      ),
+    check: (y, [, h, w]) => expect((y as tf.Tensor).shape.slice(-3, -1)).toEqual([h, w]),
+  },
+  {
+    name: 'randomRescale',
+    args: [
+      images,
+      { kind: 'number', name: 'low', aliases: ['range'], min: 0.3, max: 1, rangeSpoils: false },
+      random,
+    ],
+    call: (x, low, r) =>
+      randomRescale(x as tf.Tensor, { range: [low as number, (low as number) + 0.5] }, r as RandomSource),
   },
   {
     name: 'rescaleBy',
@@ -267,7 +302,7 @@ const targets: SweepTarget[] = [
 ];
 
 test('bad-input sweep: generated bad arguments get named errors naming them, or correct results; no raw errors, no leaks', async () => {
-  const cases = await runSweep(targets, { minCases: 1000 });
+  const cases = await runSweep(targets, { minCases: 5000 });
   console.log(`@gradwell/augment sweep: ${cases} cases over ${targets.length} targets`);
-  expect(cases).toBeGreaterThanOrEqual(1000);
+  expect(cases).toBeGreaterThanOrEqual(5000);
 }, 600_000);

@@ -14,6 +14,7 @@ import {
   tensor1d,
   tensor2d,
   tidy,
+  zeros,
   type Tensor,
 } from '@tensorflow/tfjs-core';
 import {
@@ -44,7 +45,7 @@ export function cropAt(
   [height, width]: [number, number],
 ): Tensor {
   return onBatch('crop', images, (x) => {
-    const [n, h, w] = x.shape;
+    const [n, h, w, c] = x.shape;
     if (tops.length !== n || lefts.length !== n)
       throw new Error(`crop: ${n} images need ${n} offsets, got ${tops.length}.`);
     if (height > h || width > w) {
@@ -57,6 +58,7 @@ export function cropAt(
         );
       }
     });
+    if (n === 0) return zeros([0, height, width, c]); // a batch of none crops to none
     return tidy(() => {
       const rows = add(reshape(tensor1d(tops as number[], 'int32'), [n, 1]), range(0, height, 1, 'int32'));
       const cols = add(reshape(tensor1d(lefts as number[], 'int32'), [n, 1]), range(0, width, 1, 'int32'));

@@ -6,6 +6,7 @@
 import {
   add,
   cast,
+  clone,
   gather,
   greaterEqual,
   less,
@@ -61,6 +62,11 @@ export function sampleBeta(alpha: number, beta: number, random: RandomSource): n
   return x / (x + gamma(beta, random));
 }
 
+/** A batch of none mixes to none: copies, λ = 1, and nothing drawn from the random source. */
+function unmixed(images: Tensor, labels: Tensor): MixedBatch {
+  return { images: clone(images), labels: clone(labels), lambda: 1 };
+}
+
 export interface MixedBatch {
   images: Tensor;
   labels: Tensor;
@@ -90,6 +96,7 @@ export function mixup(
   const { alpha = 0.2 } = options;
   checkPair('mixup', images, labels);
   assertInRange('mixup', 'alpha', alpha, { min: 0, minInclusive: false });
+  if (images.shape[0] === 0) return unmixed(images, labels);
   const lambda = sampleBeta(alpha, alpha, random);
   const order = random.permutation(images.shape[0]);
   const result = tidy(() => {
@@ -114,6 +121,7 @@ export function cutmix(
   assertTensor('cutmix', 'images', images, { ranks: [4] });
   assertInRange('cutmix', 'alpha', alpha, { min: 0, minInclusive: false });
   const [n, h, w] = images.shape as [number, number, number, number];
+  if (n === 0) return unmixed(images, labels);
   const drawn = sampleBeta(alpha, alpha, random);
   const cutH = Math.floor(h * Math.sqrt(1 - drawn));
   const cutW = Math.floor(w * Math.sqrt(1 - drawn));

@@ -6,7 +6,19 @@
  * - standardize: per-sample zero mean, unit variance (x − μ)/max(σ, 1/√n), as tf.image.per_image_standardization
  * V_max / V_min default to each image's own maximum / minimum; pass `maxValue` (e.g. 255) for a fixed one.
  */
-import { div, max, maximum, min, moments, mul, sqrt, sub, tidy, type Tensor } from '@tensorflow/tfjs-core';
+import {
+  clone,
+  div,
+  max,
+  maximum,
+  min,
+  moments,
+  mul,
+  sqrt,
+  sub,
+  tidy,
+  type Tensor,
+} from '@tensorflow/tfjs-core';
 import { assertInRange, assertKnownOptions, assertRequiredOptions, assertOneOf } from '@gradwell/core';
 import { onBatch } from './images';
 
@@ -29,6 +41,7 @@ export function minMaxNorm(images: Tensor, options: { per?: 'image' | 'channel' 
   const axes = per === 'image' ? PER_IMAGE : PER_CHANNEL;
   return onBatch('minMaxNorm', images, (x) =>
     tidy(() => {
+      if (x.shape[0] === 0) return clone(x); // per channel, the range of no images is not defined
       const lo = min(x, axes, true);
       return div(sub(x, lo), maximum(sub(max(x, axes, true), lo), 1e-12));
     }),

@@ -53,6 +53,11 @@ export function describeValue(value: unknown): string {
   }
 }
 
+/** `value` must be true or false: a string 'true' or a 1 from a config file is named, not read as truthy. */
+export function assertBoolean(context: string, argument: string, value: unknown): asserts value is boolean {
+  if (typeof value !== 'boolean') throw new GradwellArgumentError(context, argument, 'true or false', value);
+}
+
 export function assertFiniteNumber(
   context: string,
   argument: string,

@@ -19,6 +19,7 @@ import {
   createRandom,
   hasPreActivation,
   type Sequential,
+  assertBoolean,
 } from '@gradwell/core';
 import { orthogonal } from './orthogonal';
 
@@ -74,6 +75,7 @@ export function lsuv(model: Sequential, batch: Tensor, options: LsuvOptions = {}
     measure: where = 'preActivation',
   } = options;
   assertOneOf('lsuv', 'measure', where, ['preActivation', 'output']);
+  assertBoolean('lsuv', 'orthogonalInit', orthogonalInit);
   model.checkBatch('lsuv', 'batch', batch);
   assertFiniteValues('lsuv', 'batch', batch);
   assertInRange('lsuv', 'targetVariance', targetVariance, { min: 0, minInclusive: false });

@@ -21,7 +21,7 @@ export interface TensorArg extends ArgBase {
   values?: readonly [number, number];
   /** Copy the shape of this earlier tensor argument (mismatched shapes are then a corruption). */
   shapeOf?: string;
-  /** Fixes some dimensions: `{ [axis]: size }`, or a size taken from an earlier tensor's axis. */
+  /** Fixes some dimensions: `{ [axis]: size }`, or a size taken from an earlier tensor's axis (−1: its last). */
   fixed?: Readonly<Record<number, number | { of: string; axis: number }>>;
   /** NaN/Inf values: 'refused' (the default: an error naming the argument) or 'propagate' (a result). */
   nonFinite?: 'refused' | 'propagate' | 'accepted';
@@ -29,6 +29,11 @@ export interface TensorArg extends ArgBase {
   empty?: 'refused' | 'accepted';
   /** Other dtypes: 'refused' (default) or 'accepted'. */
   otherDtype?: 'refused' | 'accepted';
+  /**
+   * Whether another rank is a spoiler (default true); false where the function broadcasts, so that a
+   * tensor of another rank can be as valid (batch-norm statistics of shape [C], [1, C] or []).
+   */
+  rankSpoils?: boolean;
 }
 
 export interface NumberArg extends ArgBase {

@@ -23,7 +23,11 @@ function drawShape(arg: TensorArg, random: RandomSource, shapes: Map<string, num
   for (const [axis, size] of Object.entries(arg.fixed ?? {})) {
     const a = Number(axis) < 0 ? rank + Number(axis) : Number(axis);
     if (a < 0 || a >= rank) continue;
-    shape[a] = typeof size === 'number' ? size : ((shapes.get(size.of) ?? [])[size.axis] ?? shape[a] ?? 1);
+    if (typeof size === 'number') shape[a] = size;
+    else {
+      const of = shapes.get(size.of) ?? [];
+      shape[a] = of[size.axis < 0 ? of.length + size.axis : size.axis] ?? shape[a] ?? 1;
+    }
   }
   return shape;
 }
@@ -76,7 +80,7 @@ export function spoilers(arg: Arg): Array<{ how: string; resultAllowed: boolean 
         ...(arg.shapeOf !== undefined || arg.fixed !== undefined
           ? [{ how: 'mismatched shape', resultAllowed: false }]
           : []),
-      ].filter((s) => !(s.how === 'wrong rank' && arg.ranks.length >= 6));
+      ].filter((s) => !(s.how === 'wrong rank' && (arg.ranks.length >= 6 || arg.rankSpoils === false)));
     case 'number':
       return [
         { how: 'NaN', resultAllowed: false },

@@ -187,7 +187,12 @@ export async function runCase(target: SweepTarget, c: Case): Promise<string | un
       return undefined;
     if (
       !c.spoiled.names.some(
-        (n) => e.message.includes(`'${n}'`) || e.message.includes(` ${n} `) || e.message.includes(`${n}:`),
+        (n) =>
+          e.message.includes(`'${n}'`) ||
+          e.message.includes(`'${n}[`) || // the element at fault: 'weights[0]'
+          e.message.includes(`'${n}.`) || // the field at fault: 'optimizer.name'
+          e.message.includes(` ${n} `) ||
+          e.message.includes(`${n}:`),
       )
     )
       return `${what}: the error does not name '${c.spoiled.path}': ${e.message}`;

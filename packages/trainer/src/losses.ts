@@ -30,6 +30,7 @@ import {
   GradwellArgumentError,
   type Registry,
   assertKnownOptions,
+  assertBoolean,
 } from '@gradwell/core';
 import { smoothLabels, softmaxCrossEntropy as softmaxCrossEntropyFromLogits } from '@gradwell/regularizers';
 import { argMaxAccuracy, binaryAccuracy, type LossAccuracy } from './accuracy';
@@ -76,6 +77,7 @@ export interface SoftmaxCrossEntropyOptions {
 export function softmaxCrossEntropy(options: SoftmaxCrossEntropyOptions = {}): Loss {
   assertKnownOptions('softmaxCrossEntropy', options, ['labelSmoothing', 'fromLogits']);
   const { labelSmoothing = 0, fromLogits = true } = options;
+  assertBoolean('softmaxCrossEntropy', 'fromLogits', fromLogits);
   assertInRange('softmaxCrossEntropy', 'labelSmoothing', labelSmoothing, {
     min: 0,
     max: 1,
@@ -110,6 +112,7 @@ export function softmaxCrossEntropy(options: SoftmaxCrossEntropyOptions = {}): L
 export function binaryCrossEntropy(options: { fromLogits?: boolean } = {}): Loss {
   assertKnownOptions('binaryCrossEntropy', options, ['fromLogits']);
   const { fromLogits = true } = options;
+  assertBoolean('binaryCrossEntropy', 'fromLogits', fromLogits);
   const traits = {
     name: 'binaryCrossEntropy',
     classification: false,

@@ -10,6 +10,7 @@ import {
   optionKeys,
   assertOneOf,
   GradwellArgumentError,
+  assertBoolean,
 } from '@gradwell/core';
 import { DecoupledWeightDecay, withDecoupledWeightDecay } from '@gradwell/regularizers';
 import { FusedAdagradOptimizer, FusedRMSPropOptimizer } from './fused-adaptive-optimizers';
@@ -84,7 +85,9 @@ export function createOptimizer(spec: OptimizerName | OptimizerSpec): Optimizer 
     case 'momentum': {
       const momentum = s.momentum ?? 0.9;
       assertInRange('createOptimizer', 'momentum', momentum, { min: 0, max: 1, maxInclusive: false });
-      optimizer = new FusedMomentumOptimizer(lr, momentum, s.nesterov ?? false);
+      const nesterov = s.nesterov ?? false;
+      assertBoolean('createOptimizer', 'nesterov', nesterov);
+      optimizer = new FusedMomentumOptimizer(lr, momentum, nesterov);
       break;
     }
     case 'adam': {

@@ -3,7 +3,7 @@
  * lecture's recipe options: activation, initialiser, batch normalisation, dropout, DropConnect. The CLI,
  * the web app and the benchmarks build their models here.
  */
-import { flatten, maxPool2d, type Layer } from '@gradwell/core';
+import { flatten, maxPool2d, type Layer, assertBoolean } from '@gradwell/core';
 import { batchNormalization } from '@gradwell/batchnorm';
 import { dropoutLayer } from '@gradwell/regularizers';
 import { assertInRange, assertKnownOptions, optionKeys, assertPositiveInteger } from '@gradwell/core';
@@ -53,6 +53,7 @@ function checkRecipe(context: string, o: RecipeOptions, extra: readonly string[]
   if (o.dropConnect !== undefined)
     assertInRange(context, 'dropConnect', o.dropConnect, { min: 0, max: 1, maxInclusive: false });
   if (o.classes !== undefined) assertPositiveInteger(context, 'classes', o.classes);
+  if (o.batchNorm !== undefined) assertBoolean(context, 'batchNorm', o.batchNorm);
 }
 
 /** A hidden dense block: dense (or DropConnect) [→ batch norm → activation] [→ dropout]. */

@@ -14,6 +14,7 @@ import {
   type CallbackContext,
   type LayerWeight,
   type TrainingCallback,
+  assertBoolean,
 } from '@gradwell/core';
 import type { DiagnosticsReport } from './diagnostics';
 import type { TrainerCallbackContext } from './training/fit-types';
@@ -84,6 +85,7 @@ export function stallDetector(options: StallDetectorOptions = {}): StallDetector
       minWindows,
     );
   if (options.classes !== undefined) assertPositiveInteger('stallDetector', 'classes', options.classes);
+  if (options.stop !== undefined) assertBoolean('stallDetector', 'stop', options.stop);
   let report: StallReport | undefined;
   let windows: LossWindow[] = [];
   let current = { loss: 0, correct: 0, seen: 0, steps: 0, hasAccuracy: false };

@@ -16,12 +16,14 @@ import {
 import { GradwellArgumentError } from '@gradwell/core';
 import { defineActivation } from '../define-activation';
 
-/** Applies `f` (which works on the last axis) along `axis`. */
-function alongAxis(x: Tensor, axis: number, f: (t: Tensor) => Tensor): Tensor {
+/** Applies `f` (which works on the last axis) along `axis`; `name` is the activation, for errors. */
+function alongAxis(name: string, x: Tensor, axis: number, f: (t: Tensor) => Tensor): Tensor {
   const rank = x.rank;
+  if (rank === 0)
+    throw new GradwellArgumentError(name, 'x', 'a tensor of rank ≥ 1 (it normalises along an axis)', x);
   const resolved = axis < 0 ? rank + axis : axis;
-  if (!Number.isInteger(axis) || resolved < 0 || resolved >= Math.max(rank, 1)) {
-    throw new GradwellArgumentError('softmax', 'axis', `an integer axis of a rank-${rank} tensor`, axis);
+  if (!Number.isInteger(axis) || resolved < 0 || resolved >= rank) {
+    throw new GradwellArgumentError(name, 'axis', `an integer axis of a rank-${rank} tensor`, axis);
   }
   if (resolved === rank - 1) return f(x);
   const permutation = Array.from({ length: rank }, (_, i) => i);
@@ -46,9 +48,9 @@ export const softmax = defineActivation({
   name: 'softmax',
   defaults: { axis: -1 },
   validate: validateAxis('softmax'),
-  forward: (x: Tensor, { axis }) => alongAxis(x, axis, (t) => tfSoftmax(t)),
+  forward: (x: Tensor, { axis }) => alongAxis('softmax', x, axis, (t) => tfSoftmax(t)),
   derivative: (x: Tensor, { axis }) => {
-    const y = alongAxis(x, axis, (t) => tfSoftmax(t));
+    const y = alongAxis('softmax', x, axis, (t) => tfSoftmax(t));
     return mul(y, sub(1, y));
   },
   customGradient: false,
@@ -63,8 +65,8 @@ export const logSoftmax = defineActivation({
   name: 'logSoftmax',
   defaults: { axis: -1 },
   validate: validateAxis('logSoftmax'),
-  forward: (x: Tensor, { axis }) => alongAxis(x, axis, (t) => tfLogSoftmax(t)),
-  derivative: (x: Tensor, { axis }) => sub(1, exp(alongAxis(x, axis, (t) => tfLogSoftmax(t)))),
+  forward: (x: Tensor, { axis }) => alongAxis('logSoftmax', x, axis, (t) => tfLogSoftmax(t)),
+  derivative: (x: Tensor, { axis }) => sub(1, exp(alongAxis('logSoftmax', x, axis, (t) => tfLogSoftmax(t)))),
   customGradient: false,
   gain: () => 1,
   recommendedInit: 'glorotUniform',

@@ -14,7 +14,7 @@ import {
   type SerializedObject,
 } from '../contracts';
 import { assertKnownOptions } from '../registry';
-import { GradwellArgumentError } from '../validation';
+import { assertBoolean, GradwellArgumentError } from '../validation';
 
 /** The kinds of value a layer config holds. */
 export type ConfigFieldKind =
@@ -176,6 +176,11 @@ export function defineLayerConfig<F extends Fields>(className: string, fields: F
     },
     assertArgs(args) {
       assertKnownOptions(className, args, ['name', ...Object.keys(fields)]);
+      // A flag given as 'yes' or 1 would be read as truthy (or, where `=== true` decides, as false).
+      for (const [key, spec] of Object.entries(fields)) {
+        const value = (args as Record<string, unknown>)[key];
+        if (spec.kind === 'boolean' && value !== undefined) assertBoolean(className, key, value);
+      }
     },
     read(config, resolvers) {
       if (config === null || typeof config !== 'object' || Array.isArray(config))

@@ -44,6 +44,8 @@ export function tensorDataset(x: Tensor, y: Tensor, options: TensorDatasetOption
       `${x.shape[0]} rows (one per example of x)`,
       `shape [${y.shape.join(', ')}]`,
     );
+  if (y.shape.slice(1).some((d) => d === 0))
+    throw new GradwellArgumentError(context, 'y', 'labels of a non-empty shape per example', y);
   if (x.dtype !== 'float32')
     throw new GradwellArgumentError(context, 'x', 'a float32 tensor', `dtype ${x.dtype}`);
   const bad = tidy(() => any(logicalNot(isFiniteOp(x))).dataSync()[0]);

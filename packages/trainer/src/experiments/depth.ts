@@ -5,7 +5,7 @@
  * optimiser for both; only the initialiser differs.
  */
 import { div, moments, sub, tidy, type Tensor } from '@tensorflow/tfjs-core';
-import { assertPositiveInteger, assertKnownOptions, optionKeys } from '@gradwell/core';
+import { assertPositiveInteger, assertKnownOptions, optionKeys, assertBoolean } from '@gradwell/core';
 import { tensorDataset, type TensorDataset } from '../data/dataset';
 import type { TrainingCallback } from '@gradwell/core';
 import { evaluate } from '../evaluate';
@@ -85,6 +85,7 @@ export async function depthExperiment(
   assertPositiveInteger('depthExperiment', 'width', width);
   assertPositiveInteger('depthExperiment', 'every', every);
   const own = o.standardize ?? true;
+  assertBoolean('depthExperiment', 'standardize', own);
   const input = own ? standardized(data) : data;
   const runOne = async (init: DepthRun['init']): Promise<DepthRun> => {
     const model = mlpPreset({

@@ -15,7 +15,13 @@ import {
   type Scalar,
   type Tensor,
 } from '@tensorflow/tfjs-core';
-import { assertPositiveInteger, createRandom, assertKnownOptions, optionKeys } from '@gradwell/core';
+import {
+  assertPositiveInteger,
+  createRandom,
+  assertKnownOptions,
+  optionKeys,
+  assertBoolean,
+} from '@gradwell/core';
 import { activationStatistics, histogram, type Histogram, type LayerStatistics } from '@gradwell/init';
 import { dense } from '../layers';
 import { model, type Model } from '../model';
@@ -102,6 +108,7 @@ export function initExperiment(o: InitExperimentOptions = {}): InitRun[] {
   assertPositiveInteger('initExperiment', 'depth', depth);
   assertPositiveInteger('initExperiment', 'width', width);
   assertPositiveInteger('initExperiment', 'examples', examples);
+  if (o.gradients !== undefined) assertBoolean('initExperiment', 'gradients', o.gradients);
   const random = createRandom(o.seed ?? 0);
   const input = random.normalTensor([examples, width]);
   const direction = o.gradients === true ? random.normalTensor([examples, width]) : undefined;

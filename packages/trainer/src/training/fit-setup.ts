@@ -74,7 +74,7 @@ export function setUpFit(model: Trainable, data: Dataset, options: FitOptions): 
   if (parts.trainable.length === 0)
     throw new Error('fit: the model has no trainable weights (every layer is frozen).');
   const batchSize = options.batchSize ?? 32;
-  const { optimizer, owned } = resolveOptimizer(options.optimizer ?? 'adam');
+  const { optimizer, owned } = fitOptimizer(options.optimizer ?? 'adam');
   const { validation, augment } = options;
   const classes = loss.classification ? parts.base.computeOutputShape(data.inputShape).at(-1) : undefined;
   const objective = createObjective(parts, {
@@ -128,4 +128,18 @@ export function setUpFit(model: Trainable, data: Dataset, options: FitOptions): 
       if (owned) disposeOptimizer(optimizer);
     },
   };
+}
+
+/** The run's optimiser; a spec's bad field is named as fit's (`optimizer.learningRate`), not createOptimizer's. */
+function fitOptimizer(given: NonNullable<FitOptions['optimizer']>): ReturnType<typeof resolveOptimizer> {
+  try {
+    return resolveOptimizer(given);
+  } catch (error) {
+    if (!(error instanceof GradwellArgumentError) || error.context !== 'createOptimizer') throw error;
+    const argument = `optimizer.${error.argument}`;
+    // An error in its own words ('unknown option …') keeps them, after the option it is about.
+    throw error.message === `createOptimizer: ${error.expected}`
+      ? GradwellArgumentError.because('fit', argument, `optimizer: ${error.expected}`, error.received)
+      : new GradwellArgumentError('fit', argument, error.expected, error.received);
+  }
 }
