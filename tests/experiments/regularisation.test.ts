@@ -87,5 +87,38 @@ test('expected calibration error: closed form on a hand-made case', () => {
   const y = tf.tensor1d([0, 1, 1], 'int32');
   expect(expectedCalibrationError(p, y, 10)).toBeCloseTo((2 / 3) * 0.4 + (1 / 3) * 0.4, 6);
   expect(() => expectedCalibrationError(p, y, 0)).toThrow(/bins/);
-  tf.dispose([p, y]);
+  // one-hot rows count as their arg-max (they were compared value by value with the predicted ids)
+  const rows = tf.oneHot(y, 2);
+  expect(expectedCalibrationError(p, rows, 10)).toBeCloseTo((2 / 3) * 0.4 + (1 / 3) * 0.4, 6);
+  tf.dispose([p, y, rows]);
+});
+
+test('expected calibration error names what it cannot read', () => {
+  const p = tf.tensor2d([
+    [0.9, 0.1],
+    [0.4, 0.6],
+  ]);
+  const logits = tf.tensor2d([
+    [2, -1],
+    [0.4, 0.6],
+  ]);
+  const negative = tf.tensor2d([
+    [-0.2, 1.2],
+    [0.4, 0.6],
+  ]);
+  const y = tf.tensor1d([0, 1], 'int32');
+  const short = tf.tensor1d([0], 'int32');
+  const none = tf.zeros([0, 2]);
+  const ece = expectedCalibrationError;
+  expect(() => ece(logits, y)).toThrow(
+    /^expectedCalibrationError: argument 'probabilities' must be values in \[0, 1\].*got "2 at index 0"/,
+  );
+  // a negative confidence indexed a bin below 0: a TypeError before
+  expect(() => ece(negative, y)).toThrow(/'probabilities' must be values in \[0, 1\]/);
+  expect(() => ece(p, short)).toThrow(
+    /^expectedCalibrationError: argument 'labels' must be \[2\] class ids or \[2, 2\] rows/,
+  );
+  expect(() => ece(none, short)).toThrow(/'probabilities' must be at least one example/);
+  expect(() => ece(tf.tensor1d([0.5]) as never, y)).toThrow(/'probabilities'/);
+  tf.dispose([p, logits, negative, y, short, none]);
 });

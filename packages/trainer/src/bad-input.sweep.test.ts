@@ -22,13 +22,14 @@ import { splitDataset, subset } from './data/subsets';
 import { evaluate, predict } from './evaluate';
 import { clipByGlobalNorm } from './gradient-clipping';
 import { conv2d, dense } from './layers';
-import { getLoss, listLosses, softmaxCrossEntropy } from './losses';
+import { binaryCrossEntropy, getLoss, listLosses, meanSquaredError, softmaxCrossEntropy } from './losses';
 import { learningRateRangeTest } from './lr-range-test';
 import { model, type Model } from './model';
 import { createOptimizer, disposeOptimizer, OPTIMIZER_NAMES } from './optimizers';
 import { cnnPreset, mlpPreset } from './presets';
 import { cosineDecay, exponentialDecay, linearWarmup, stepDecay } from './schedules';
 import { stallDetector } from './stall-detector';
+import { expectedCalibrationError } from './experiments/calibration';
 import { diagnoseModel } from './training/diagnose';
 import { fit } from './training/fit';
 
@@ -231,6 +232,49 @@ const targets: SweepTarget[] = [
       },
     ],
     call: (o, y, z) => softmaxCrossEntropy(o as { labelSmoothing?: number })(y as tf.Tensor, z as tf.Tensor),
+  },
+  {
+    name: 'binaryCrossEntropy',
+    args: [
+      optionsArg({ kind: 'choice', name: 'fromLogits', values: [true, false], optional: true }),
+      // targets in [0, 1] (NaN among them is a label out of range), the outputs' shape
+      {
+        kind: 'tensor',
+        name: 'labels',
+        ranks: [1, 2, 3],
+        shapeOf: 'outputs',
+        values: [0, 1],
+        otherDtype: 'accepted',
+      },
+      { kind: 'tensor', name: 'outputs', ranks: [1, 2, 3], nonFinite: 'accepted' },
+    ],
+    call: (o, y, z) => binaryCrossEntropy(o as { fromLogits?: boolean })(y as tf.Tensor, z as tf.Tensor),
+  },
+  {
+    name: 'expectedCalibrationError',
+    args: [
+      { kind: 'tensor', name: 'probabilities', ranks: [2], dims: [3, 5], values: [0, 1] },
+      // class ids; one-hot rows [n, classes] are the other form, so another rank is no spoiler
+      { ...classIds('labels', 'probabilities'), otherDtype: 'accepted', rankSpoils: false },
+      { kind: 'number', name: 'bins', min: 1, max: 20, integer: true },
+    ],
+    call: (p, y, bins) => expectedCalibrationError(p as tf.Tensor, y as tf.Tensor, bins as number),
+    check: (e) => expect(e as number).toBeLessThanOrEqual(1),
+  },
+  {
+    name: 'meanSquaredError',
+    args: [
+      {
+        kind: 'tensor',
+        name: 'labels',
+        ranks: [1, 2, 3],
+        shapeOf: 'outputs',
+        nonFinite: 'accepted',
+        otherDtype: 'accepted',
+      },
+      { kind: 'tensor', name: 'outputs', ranks: [1, 2, 3], nonFinite: 'accepted' },
+    ],
+    call: (y, z) => meanSquaredError()(y as tf.Tensor, z as tf.Tensor),
   },
   {
     name: 'createOptimizer',

@@ -122,7 +122,15 @@ describe('binary cross-entropy and MSE', () => {
     expectGradientsMatchNumeric((o) => meanSquaredError()(a, o), [tf.tensor1d([0.5, 1, -1])]);
     const c = tf.zeros([2]);
     expect(() => meanSquaredError()(a, c)).toThrow(/labels/);
-    tf.dispose([a, b, c]);
+    // outputs are a model's: float32 (int32 ones are no differentiable prediction)
+    const ints = tf.tensor1d([1, 0, 0], 'int32');
+    expect(() => meanSquaredError()(a, ints)).toThrow(
+      /^meanSquaredError: argument 'outputs' must be a float32 tensor/,
+    );
+    expect(() => binaryCrossEntropy()(b, ints)).toThrow(
+      /^binaryCrossEntropy: argument 'outputs' must be a float32/,
+    );
+    tf.dispose([a, b, c, ints]);
   });
 });
 

@@ -160,7 +160,7 @@ function checkTargetsInUnitRange(labels: Tensor): void {
 
 function checkSameShape(context: string, labels: Tensor, outputs: Tensor): void {
   assertTensor(context, 'labels', labels);
-  assertTensor(context, 'outputs', outputs);
+  assertTensor(context, 'outputs', outputs, { dtypes: ['float32'] }); // a model's outputs
   if (labels.shape.join(',') !== outputs.shape.join(',')) {
     throw new GradwellArgumentError(
       context,

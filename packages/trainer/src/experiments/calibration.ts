@@ -1,15 +1,54 @@
 /** Expected calibration error (Guo et al. 2017): Σ_b (n_b/N)·|accuracy_b − confidence_b| over confidence bins. */
 import { argMax, max, tidy, type Tensor } from '@tensorflow/tfjs-core';
-import { assertPositiveInteger } from '@gradwell/core';
+import {
+  assertFiniteValues,
+  assertPositiveInteger,
+  assertTensor,
+  GradwellArgumentError,
+} from '@gradwell/core';
+import { checkClassIds } from '../data/host-dataset';
 
+const CONTEXT = 'expectedCalibrationError';
+
+/**
+ * `probabilities` [n, classes] (a softmax's outputs, each in [0, 1]) against `labels`: class ids [n] or
+ * one-hot rows [n, classes] (their arg-max). `bins` equal-width confidence bins over [0, 1] (default 15).
+ */
 export function expectedCalibrationError(probabilities: Tensor, labels: Tensor, bins = 15): number {
-  assertPositiveInteger('expectedCalibrationError', 'bins', bins);
-  const [confidence, predicted] = tidy(() => [
+  assertPositiveInteger(CONTEXT, 'bins', bins);
+  assertTensor(CONTEXT, 'probabilities', probabilities, { ranks: [2], dtypes: ['float32'] });
+  assertTensor(CONTEXT, 'labels', labels, { ranks: [1, 2] });
+  const [n, classes] = probabilities.shape as [number, number];
+  if (n === 0 || classes === 0)
+    throw new GradwellArgumentError(
+      CONTEXT,
+      'probabilities',
+      'at least one example of one class',
+      probabilities,
+    );
+  if (labels.shape[0] !== n || (labels.rank === 2 && labels.shape[1] !== classes))
+    throw new GradwellArgumentError(
+      CONTEXT,
+      'labels',
+      `[${n}] class ids or [${n}, ${classes}] rows (one per row of probabilities)`,
+      labels,
+    );
+  const values = probabilities.dataSync();
+  const outside = values.findIndex((p) => !(p >= 0 && p <= 1));
+  if (outside >= 0)
+    throw new GradwellArgumentError(
+      CONTEXT,
+      'probabilities',
+      'values in [0, 1] (a softmax of the logits)',
+      `${values[outside]} at index ${outside}`,
+    );
+  if (labels.rank === 1) checkClassIds(labels.dataSync(), classes, CONTEXT, 'labels');
+  else assertFiniteValues(CONTEXT, 'labels', labels);
+  const [confidence, predicted, truth] = tidy(() => [
     max(probabilities, 1).dataSync(),
     argMax(probabilities, 1).dataSync(),
+    labels.rank === 2 ? argMax(labels, 1).dataSync() : labels.dataSync(),
   ]);
-  const truth = labels.dataSync();
-  const n = confidence.length;
   const sums = Array.from({ length: bins }, () => ({ count: 0, correct: 0, confidence: 0 }));
   for (let i = 0; i < n; i++) {
     const c = confidence[i] as number;
