@@ -118,8 +118,15 @@ export const adjustSaturation = (images: Tensor, factor: Factor): Tensor =>
     tidy(() => blend(x, grayscaleChannel(x), perImage('adjustSaturation', factor, x.shape[0], { min: 0 }))),
   );
 
-/** RGB → HSV as torchvision's `_rgb2hsv` (h in [0, 1)). */
+/**
+ * RGB → HSV as torchvision's `_rgb2hsv` (h in [0, 1)): NHWC RGB in, [h, s, v] each [n, h, w, 1] out (its
+ * intermediates freed).
+ */
 export function rgbToHsv(x: Tensor4D): [Tensor, Tensor, Tensor] {
+  return tidy(() => rgbToHsvUntidy(x));
+}
+
+function rgbToHsvUntidy(x: Tensor4D): [Tensor, Tensor, Tensor] {
   const [r, g, b] = channels(x);
   const maxc = maximum(maximum(r, g), b);
   const minc = minimum(minimum(r, g), b);
@@ -142,8 +149,12 @@ export function rgbToHsv(x: Tensor4D): [Tensor, Tensor, Tensor] {
   return [sub(turns, floor(turns)), s, maxc];
 }
 
-/** HSV → RGB as torchvision's `_hsv2rgb`. */
+/** HSV → RGB as torchvision's `_hsv2rgb` (its intermediates freed). */
 export function hsvToRgb(h: Tensor, s: Tensor, v: Tensor): Tensor {
+  return tidy(() => hsvToRgbUntidy(h, s, v));
+}
+
+function hsvToRgbUntidy(h: Tensor, s: Tensor, v: Tensor): Tensor {
   const scaled = mul(h, 6);
   const sector = floor(scaled);
   const f = sub(scaled, sector);

@@ -9,7 +9,12 @@ import {
   type Tensor,
   type Tensor3D,
 } from '@tensorflow/tfjs-core';
-import { assertFiniteValues, assertTensor } from '@gradwell/core';
+import {
+  assertFiniteValues,
+  assertPositiveInteger,
+  assertTensor,
+  GradwellArgumentError,
+} from '@gradwell/core';
 
 export interface ImageDataLike {
   data: Uint8ClampedArray;
@@ -17,7 +22,20 @@ export interface ImageDataLike {
   height: number;
 }
 
-export function imageDataToTensor({ data, width, height }: ImageDataLike): Tensor3D {
+export function imageDataToTensor(imageData: ImageDataLike): Tensor3D {
+  const context = 'imageDataToTensor';
+  if (imageData === null || typeof imageData !== 'object')
+    throw new GradwellArgumentError(context, 'imageData', 'an ImageData { data, width, height }', imageData);
+  const { data, width, height } = imageData;
+  assertPositiveInteger(context, 'width', width);
+  assertPositiveInteger(context, 'height', height);
+  if (!(data instanceof Uint8ClampedArray) || data.length !== width * height * 4)
+    throw new GradwellArgumentError(
+      context,
+      'data',
+      `a Uint8ClampedArray of width × height × 4 = ${width * height * 4} RGBA bytes`,
+      data instanceof Uint8ClampedArray ? `${data.length} bytes` : data,
+    );
   const rgb = new Float32Array(width * height * 3);
   for (let i = 0, j = 0; i < data.length; i += 4, j += 3) {
     rgb[j] = (data[i] as number) / 255;

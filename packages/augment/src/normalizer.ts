@@ -5,7 +5,7 @@
  * activation.
  */
 import { add, div, mean, mul, square, sub, tensor1d, tidy, type Tensor } from '@tensorflow/tfjs-core';
-import { assertTensor, assertKnownOptions } from '@gradwell/core';
+import { assertInRange, assertTensor, assertKnownOptions, GradwellArgumentError } from '@gradwell/core';
 
 export type Dataset = Tensor | Iterable<Tensor> | AsyncIterable<Tensor>;
 
@@ -27,15 +27,42 @@ export interface Normalizer {
   toJSON(): { mean: number[]; std: number[] };
 }
 
+/**
+ * A normaliser from saved statistics (`toJSON()`'s `mean` and `std`, one value per channel): finite means,
+ * standard deviations > 0 (a 0 would divide by zero), as many of each. It applies to tensors whose last
+ * axis has that many channels.
+ */
 export function normalizerFrom(meanValues: number[], stdValues: number[]): Normalizer {
-  const broadcast = (values: number[]) => tensor1d(values);
+  const context = 'normalizerFrom';
+  const channels = Array.isArray(meanValues) ? meanValues.length : 0;
+  if (channels === 0 || !meanValues.every((v) => typeof v === 'number' && Number.isFinite(v)))
+    throw new GradwellArgumentError(context, 'meanValues', 'a non-empty array of finite numbers', meanValues);
+  if (
+    !Array.isArray(stdValues) ||
+    stdValues.length !== channels ||
+    !stdValues.every((v) => typeof v === 'number' && Number.isFinite(v) && v > 0)
+  )
+    throw new GradwellArgumentError(context, 'stdValues', `${channels} finite numbers > 0`, stdValues);
+  const mean = [...meanValues];
+  const std = [...stdValues];
+  const on = (name: string, x: Tensor, f: (m: Tensor, s: Tensor) => Tensor) => {
+    assertTensor(`normalizer.${name}`, 'images', x, { dtypes: ['float32'] });
+    if (x.shape[x.rank - 1] !== channels)
+      throw new GradwellArgumentError(
+        `normalizer.${name}`,
+        'images',
+        `a last axis of ${channels} channels (the normaliser's)`,
+        x,
+      );
+    return tidy(() => f(tensor1d(mean), tensor1d(std)));
+  };
   return {
-    mean: meanValues,
-    std: stdValues,
-    transform: (x) => tidy(() => div(sub(x, broadcast(meanValues)), broadcast(stdValues))),
-    inverse: (x) => tidy(() => add(mul(x, broadcast(stdValues)), broadcast(meanValues))),
-    subtractMean: (x) => tidy(() => sub(x, broadcast(meanValues))),
-    toJSON: () => ({ mean: meanValues, std: stdValues }),
+    mean,
+    std,
+    transform: (x) => on('transform', x, (m, s) => div(sub(x, m), s)),
+    inverse: (x) => on('inverse', x, (m, s) => add(mul(x, s), m)),
+    subtractMean: (x) => on('subtractMean', x, (m) => sub(x, m)),
+    toJSON: () => ({ mean: [...mean], std: [...std] }),
   };
 }
 
@@ -46,6 +73,8 @@ export async function fitNormalizer(
 ): Promise<Normalizer> {
   assertKnownOptions('fitNormalizer', options, ['epsilon']);
   const { epsilon = 1e-7 } = options;
+  // > 0: a channel that is constant over the data has std 0, and the normaliser would divide by it
+  assertInRange('fitNormalizer', 'epsilon', epsilon, { min: 0, minInclusive: false });
   let count = 0;
   let sums: number[] | undefined;
   let squares: number[] | undefined;
@@ -59,6 +88,8 @@ export async function fitNormalizer(
       t.dispose();
       return values;
     }) as [number[], number[]];
+    if (!s.every(Number.isFinite))
+      throw new GradwellArgumentError('fitNormalizer', 'dataset batch', 'finite values', 'NaN or ±Infinity');
     const runningSums = (sums ??= new Array<number>(channels).fill(0));
     const runningSquares = (squares ??= new Array<number>(channels).fill(0));
     if (runningSums.length !== channels)

@@ -6,11 +6,25 @@
  * in float64 Householder form, on the CPU.
  */
 import { eye, mul, tensor } from '@tensorflow/tfjs-core';
-import { assertInRange, GradwellArgumentError, type RandomSource } from '@gradwell/core';
+import {
+  assertInRange,
+  assertPositiveInteger,
+  GradwellArgumentError,
+  type RandomSource,
+} from '@gradwell/core';
 import { checkOptions, makeInitializer, type GradwellInitializer } from './initializer';
 
 /** Q (rows × cols, rows ≥ cols) with orthonormal columns, from a rows × cols matrix `a` (row-major). */
 export function orthonormalColumns(a: Float64Array, rows: number, cols: number): Float64Array {
+  const context = 'orthonormalColumns';
+  assertPositiveInteger(context, 'cols', cols);
+  assertPositiveInteger(context, 'rows', rows);
+  if (rows < cols)
+    throw new GradwellArgumentError(context, 'rows', `at least cols = ${cols} (a tall matrix)`, rows);
+  if (!(a instanceof Float64Array) || a.length !== rows * cols)
+    throw new GradwellArgumentError(context, 'a', `a Float64Array of rows × cols = ${rows * cols} values`, a);
+  const bad = a.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw new GradwellArgumentError(context, 'a', 'finite values', `${a[bad]} at index ${bad}`);
   const r = Float64Array.from(a);
   const q = new Float64Array(rows * cols);
   const reflectors: Float64Array[] = [];

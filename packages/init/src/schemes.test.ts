@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describeOnBackends, expectNoLeakedTensors } from '@gradwell/test-utils';
 import { expect, test } from 'vitest';
 import { constant, normal, ones, truncatedNormal, uniform, zeros } from './basic';
-import { identity, orthogonal } from './orthogonal';
+import { identity, orthogonal, orthonormalColumns } from './orthogonal';
 import { getInitializer } from './registry';
 import {
   fanIn,
@@ -160,6 +160,37 @@ describeOnBackends('initialiser statistics', (backend) => {
       "identity: argument 'shape' must be a square 2-D shape, got [2, 3]",
     );
     expect(() => orthogonal().apply([5])).toThrow("orthogonal: argument 'shape' must be of rank 2 or more");
+  });
+
+  test('orthonormalColumns: QᵀQ = I in float64, the span of a kept, and bad input named', () => {
+    const rows = 5;
+    const cols = 3;
+    const a = Float64Array.from({ length: rows * cols }, (_, i) => Math.sin(i + 1) * (1 + (i % 4)));
+    const q = orthonormalColumns(a, rows, cols);
+    for (let j = 0; j < cols; j++)
+      for (let k = 0; k < cols; k++) {
+        let dot = 0;
+        for (let i = 0; i < rows; i++) dot += (q[i * cols + j] as number) * (q[i * cols + k] as number);
+        expect(dot).toBeCloseTo(j === k ? 1 : 0, 12);
+      }
+    // a's first column lies in the span of Q's first column (Householder QR: a = QR, R upper triangular)
+    let along = 0;
+    let norm = 0;
+    for (let i = 0; i < rows; i++) {
+      along += (a[i * cols] as number) * (q[i * cols] as number);
+      norm += (a[i * cols] as number) ** 2;
+    }
+    expect(Math.abs(along)).toBeCloseTo(Math.sqrt(norm), 10);
+    expect(() => orthonormalColumns(a, 3, 5)).toThrow(
+      "orthonormalColumns: argument 'rows' must be at least cols = 5 (a tall matrix), got 3",
+    );
+    expect(() => orthonormalColumns(a, 4, 3)).toThrow(
+      /argument 'a' must be a Float64Array of rows × cols = 12/,
+    );
+    expect(() => orthonormalColumns(Float64Array.of(1, Number.NaN), 2, 1)).toThrow(
+      /'a' must be finite values/,
+    );
+    expect(() => orthonormalColumns(a, 5, 0)).toThrow(/'cols' must be a positive integer/);
   });
 
   test('bad options name the option', () => {
