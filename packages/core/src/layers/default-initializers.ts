@@ -4,7 +4,7 @@
  * activation by default).
  */
 import { fill, zeros, type Tensor } from '@tensorflow/tfjs-core';
-import { GradwellArgumentError } from '../validation';
+import { assertFiniteNumber, assertInRange, GradwellArgumentError } from '../validation';
 import type { Initializer } from '../contracts';
 import type { RandomSource } from '../random';
 
@@ -50,6 +50,8 @@ export function constantInitializer(value: number): Initializer {
 
 /** U[min, max) from the seeded source. */
 export function uniformInitializer(min: number, max: number): Initializer {
+  assertFiniteNumber('uniformInitializer', 'min', min);
+  assertInRange('uniformInitializer', 'max', max, { min, minInclusive: false });
   return {
     className: 'uniform',
     apply: (shape: readonly number[], random: RandomSource): Tensor =>
