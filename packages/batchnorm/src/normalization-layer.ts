@@ -7,7 +7,6 @@ import { add, mul, type Tensor, type Variable } from '@tensorflow/tfjs-core';
 import {
   assertInRange,
   BaseLayer,
-  GradwellArgumentError,
   constantInitializer,
   optionalField,
   zerosInitializer,
@@ -41,14 +40,9 @@ export abstract class NormalizationLayer extends BaseLayer {
     super(args.name, defaultName);
     this.epsilon = args.epsilon ?? defaultEpsilon;
     assertInRange(defaultName, 'epsilon', this.epsilon, { min: 0, minInclusive: false });
+    // center and scale are boolean fields of every normalisation layer's config: assertArgs checks them
     this.center = args.center ?? true;
     this.scale = args.scale ?? true;
-    for (const [name, value] of [
-      ['center', this.center],
-      ['scale', this.scale],
-    ] as const)
-      if (typeof value !== 'boolean')
-        throw new GradwellArgumentError(defaultName, name, 'true or false', value);
   }
 
   protected override validateInputShape(inputShape: readonly number[]): void {
