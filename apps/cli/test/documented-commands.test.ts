@@ -71,9 +71,16 @@ function words(line: string): { args: string[]; placeholder: boolean } {
   return { args, placeholder: args.some((word) => word.includes('…')) };
 }
 
+/** The program with its error output kept to the thrown error (the refusals below are expected). */
+function quiet(command: Command): Command {
+  command.configureOutput({ writeErr: () => undefined, outputError: () => undefined });
+  command.commands.forEach(quiet);
+  return command;
+}
+
 /** The command the words name (descending into `activations check`), and the words left for it. */
 function resolveCommand(args: string[]): { command: Command | undefined; rest: string[] } {
-  let command: Command = createProgram();
+  let command: Command = quiet(createProgram());
   let rest = args;
   for (;;) {
     const next = command.commands.find((c) => c.name() === rest[0] || c.aliases().includes(rest[0] ?? ''));

@@ -8,7 +8,7 @@
 import { eye, mul, tensor } from '@tensorflow/tfjs-core';
 import {
   assertInRange,
-  assertPositiveInteger,
+  assertNonNegativeInteger,
   GradwellArgumentError,
   type RandomSource,
 } from '@gradwell/core';
@@ -17,8 +17,9 @@ import { checkOptions, makeInitializer, type GradwellInitializer } from './initi
 /** Q (rows × cols, rows ≥ cols) with orthonormal columns, from a rows × cols matrix `a` (row-major). */
 export function orthonormalColumns(a: Float64Array, rows: number, cols: number): Float64Array {
   const context = 'orthonormalColumns';
-  assertPositiveInteger(context, 'cols', cols);
-  assertPositiveInteger(context, 'rows', rows);
+  // No columns is an empty Q (a weight with a zero dimension): fine; a negative or fractional size is not.
+  assertNonNegativeInteger(context, 'cols', cols);
+  assertNonNegativeInteger(context, 'rows', rows);
   if (rows < cols)
     throw new GradwellArgumentError(context, 'rows', `at least cols = ${cols} (a tall matrix)`, rows);
   if (!(a instanceof Float64Array) || a.length !== rows * cols)

@@ -190,7 +190,8 @@ describeOnBackends('initialiser statistics', (backend) => {
     expect(() => orthonormalColumns(Float64Array.of(1, Number.NaN), 2, 1)).toThrow(
       /'a' must be finite values/,
     );
-    expect(() => orthonormalColumns(a, 5, 0)).toThrow(/'cols' must be a positive integer/);
+    expect(() => orthonormalColumns(a, 5, 1.5)).toThrow(/'cols' must be a non-negative integer/);
+    expect(orthonormalColumns(new Float64Array(0), 4, 0)).toEqual(new Float64Array(0)); // an empty Q
   });
 
   test('bad options name the option', () => {
