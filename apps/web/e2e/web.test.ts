@@ -73,6 +73,28 @@ async function open(name: string): Promise<void> {
 }
 
 const status = () => page.evaluate(() => window.gradwell.status as Status);
+
+/**
+ * Waits until the page's status satisfies `done` or carries an error, and returns it. Past `timeout` it
+ * fails naming what it waited for, with the page's status and every status line it shows then: a run that
+ * failed or hung says where, within the test's own time.
+ */
+async function settled(what: string, done: (s: Status) => boolean, timeout: number): Promise<Status> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const now = await status();
+    if (done(now) || now.error !== undefined) return now;
+    if (Date.now() > deadline) {
+      const lines = await page.$$eval('[id$="status"]', (nodes) =>
+        nodes.map((n) => `#${n.id}: ${n.textContent ?? ''}`),
+      );
+      throw new Error(
+        `${what}: not within ${timeout / 1000} s; the page's status ${JSON.stringify(now)}; it shows ${lines.join(' | ')}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
 const charts = () =>
   page.evaluate(() => (globalThis as unknown as { gradwellCharts: () => ChartInfo[] }).gradwellCharts());
 const chart = async (id: string) => (await charts()).find((c) => c.id === id) as ChartInfo;
@@ -110,6 +132,25 @@ async function shots(name: string): Promise<void> {
   await page.setViewportSize({ width: 1280, height: 900 });
 }
 
+/** The training worker holds only the tensors it keeps on purpose (MNIST, the last model): nothing leaked. */
+async function expectWorkerHoldsNoMore(after: string): Promise<void> {
+  const memory = await page.evaluate(() => window.gradwell.workerMemory!());
+  expect(memory.tensors, `the worker's tensors after ${after} (${memory.kept} kept)`).toBe(memory.kept);
+}
+
+/** `work`, or a failure naming `what` once `ms` pass (for the steps Playwright does not time itself). */
+async function within<T>(what: string, ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: not within ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The files a click downloads (waits for `count` of them), by their suggested names. */
 async function downloadedFiles(click: () => Promise<void>, count: number): Promise<Record<string, Buffer>> {
   const downloads: Download[] = [];
@@ -123,7 +164,10 @@ async function downloadedFiles(click: () => Promise<void>, count: number): Promi
   }
   return Object.fromEntries(
     await Promise.all(
-      downloads.map(async (d) => [d.suggestedFilename(), readFileSync(await d.path())] as const),
+      downloads.map(async (d) => {
+        const name = d.suggestedFilename();
+        return [name, readFileSync(await within(`the download of ${name}`, 30_000, d.path()))] as const;
+      }),
     ),
   );
 }
@@ -295,10 +339,10 @@ describe('the site', () => {
     expect(await page.locator('#activation-grid canvas').count()).toBe(xavier.layers as number);
     await expectTitledAxes();
     await page.click('#depth-run');
-    await page.waitForFunction(() => window.gradwell.status.depthStudy !== undefined, undefined, {
-      timeout: 280_000,
-    });
-    const depth = (await status()).depthStudy as {
+    const depthDone = await settled('the depth study', (s) => s.depthStudy !== undefined, 120_000);
+    expect(depthDone.error).toBeUndefined();
+    await expectWorkerHoldsNoMore('the depth study');
+    const depth = depthDone.depthStudy as {
       heTail: number;
       xavierTail: number;
       heAccuracy: number;
@@ -338,12 +382,9 @@ describe('the site', () => {
   test('regularisation: runs overlay and can be removed; early stopping fires and names the epoch it kept; smoothed targets on a log axis; batch norm bands for both networks', async () => {
     await open('regularization');
     await page.click('#train');
-    await page.waitForFunction(
-      () => window.gradwell.status.trained === true && window.gradwell.status.runs === 1,
-      undefined,
-      { timeout: 240_000 },
-    );
-    const first = await status();
+    const first = await settled('the first run', (s) => s.trained === true && s.runs === 1, 60_000);
+    expect(first.error).toBeUndefined();
+    await expectWorkerHoldsNoMore('a regularisation run');
     const early = first.earlyStopping as { bestEpoch: number; stoppedAfter: number; fired: boolean };
     expect(early.fired).toBe(true);
     expect(early.bestEpoch).toBeGreaterThanOrEqual(1);
@@ -354,11 +395,8 @@ describe('the site', () => {
     expect(first.valAccuracy as number).toBeGreaterThan(0.8);
     await setRange('#dropout', '0.5');
     await page.click('#train');
-    await page.waitForFunction(
-      () => window.gradwell.status.runs === 2 && window.gradwell.status.trained === true,
-      undefined,
-      { timeout: 240_000 },
-    );
+    const second = await settled('the second run', (s) => s.runs === 2 && s.trained === true, 60_000);
+    expect(second.error).toBeUndefined();
     await page.waitForFunction(() => document.querySelectorAll('#reg-runs li').length === 2);
     const loss = await chart('reg-loss');
     const runColours = new Set(
@@ -375,10 +413,10 @@ describe('the site', () => {
     expect(targets[3]).toBeCloseTo(0.91, 6);
     expect((await chart('targets')).axes.y!.type).toBe('logarithmic');
     await page.click('#bn-run');
-    await page.waitForFunction(() => window.gradwell.status.batchNormStudy !== undefined, undefined, {
-      timeout: 240_000,
-    });
-    const study = (await status()).batchNormStudy as {
+    const bnDone = await settled('the batch-norm study', (s) => s.batchNormStudy !== undefined, 90_000);
+    expect(bnDone.error).toBeUndefined();
+    await expectWorkerHoldsNoMore('the batch-norm study');
+    const study = bnDone.batchNormStudy as {
       bands: number;
       withAccuracy: number;
       withoutAccuracy: number;
@@ -403,10 +441,10 @@ describe('the site', () => {
     await open('scale');
     await page.waitForFunction(() => window.gradwell.status.digitsDrawn === 8);
     await page.click('#scale-run');
-    await page.waitForFunction(() => window.gradwell.status.scaleStudy !== undefined, undefined, {
-      timeout: 280_000,
-    });
-    const rows = (await status()).scaleStudy as Array<{
+    const scaleDone = await settled('the input-size study', (s) => s.scaleStudy !== undefined, 150_000);
+    expect(scaleDone.error).toBeUndefined();
+    await expectWorkerHoldsNoMore('the input-size study');
+    const rows = scaleDone.scaleStudy as Array<{
       factor: number;
       accuracy: number;
       confidence: number;
@@ -441,36 +479,40 @@ describe('the site', () => {
     // The longest wait between frames in a window: until `end` holds or `seconds` pass; every wait over
     // 25 ms with the training progress when it ended (for the failure message).
     const frameGaps = (seconds: number, end: 'progress' | 'not training') =>
-      page.evaluate(
-        ([limit, until]) =>
-          new Promise<{ max: number; frames: number; seconds: number; long: string[] }>((resolve) => {
-            const start = performance.now();
-            let last = start;
-            let max = 0;
-            let frames = 0;
-            const long: string[] = [];
-            const done = () =>
-              until === 'progress'
-                ? window.gradwell.status.progress !== undefined
-                : window.gradwell.status.training !== true;
-            const tick = (t: number) => {
-              if (t - last > 25)
-                long.push(
-                  `${((t - start) / 1000).toFixed(2)} s: ${(t - last).toFixed(0)} ms (epochs done ${String(window.gradwell.status.progress)})`,
-                );
-              max = Math.max(max, t - last);
-              last = t;
-              frames++;
-              if (t < start + limit * 1000 && !done()) requestAnimationFrame(tick);
-              else resolve({ max, frames, seconds: (t - start) / 1000, long });
-            };
-            requestAnimationFrame(tick);
-          }),
-        [seconds, end] as const,
+      within(
+        `frames for ${seconds} s (until ${end})`,
+        (seconds + 30) * 1000,
+        page.evaluate(
+          ([limit, until]) =>
+            new Promise<{ max: number; frames: number; seconds: number; long: string[] }>((resolve) => {
+              const start = performance.now();
+              let last = start;
+              let max = 0;
+              let frames = 0;
+              const long: string[] = [];
+              const done = () =>
+                until === 'progress'
+                  ? window.gradwell.status.progress !== undefined
+                  : window.gradwell.status.training !== true;
+              const tick = (t: number) => {
+                if (t - last > 25)
+                  long.push(
+                    `${((t - start) / 1000).toFixed(2)} s: ${(t - last).toFixed(0)} ms (epochs done ${String(window.gradwell.status.progress)})`,
+                  );
+                max = Math.max(max, t - last);
+                last = t;
+                frames++;
+                if (t < start + limit * 1000 && !done()) requestAnimationFrame(tick);
+                else resolve({ max, frames, seconds: (t - start) / 1000, long });
+              };
+              requestAnimationFrame(tick);
+            }),
+          [seconds, end] as const,
+        ),
       );
     await page.click('#lab-start');
     // Before the first step: the network as initialised (epoch 0), measured while the page waits for it.
-    const startUp = await frameGaps(120, 'progress');
+    const startUp = await frameGaps(60, 'progress');
     const initial = await status();
     expect(initial.initialDiagnosed).toBe(true);
     // Ten balanced classes and outputs that start out near uniform: the loss starts near ln 10.
@@ -485,13 +527,9 @@ describe('the site', () => {
     const gap = await frameGaps(20, 'not training');
     expect(gap.seconds).toBeGreaterThanOrEqual(10);
     expect(gap.max, `waits over 25 ms: ${gap.long.join('; ')}`).toBeLessThan(50);
-    await page.waitForFunction(
-      () => window.gradwell.status.trained === true || window.gradwell.status.error !== undefined,
-      undefined,
-      { timeout: 280_000 },
-    );
-    const cnn = await status();
+    const cnn = await settled('the CNN run', (s) => s.trained === true, 120_000);
     expect(cnn.error).toBeUndefined();
+    await expectWorkerHoldsNoMore('the CNN run');
     expect(cnn.valAccuracy as number).toBeGreaterThanOrEqual(0.95);
     expect(cnn.diagnosedEpochs).toBe(3);
     console.log(
@@ -508,13 +546,9 @@ describe('the site', () => {
     await expect(page.textContent('#lab-diagnostics-title')).resolves.toMatch(
       /waiting for the first epoch|at initialisation/,
     );
-    await page.waitForFunction(
-      () => window.gradwell.status.runs === 2 && window.gradwell.status.trained === true,
-      undefined,
-      { timeout: 280_000 },
-    );
+    const mlp = await settled('the MLP run', (s) => s.runs === 2 && s.trained === true, 90_000);
+    expect(mlp.error).toBeUndefined();
     expect(await page.locator('#lab-runs li').count()).toBe(2);
-    const mlp = await status();
     // ReLU layers report dead units, never saturation.
     const saturatedCells = await page.$$eval('#lab-diagnostics tbody tr', (rows) =>
       rows.map((r) => r.children[4]?.textContent),
@@ -524,9 +558,14 @@ describe('the site', () => {
     // the validation digits as the lab reported.
     const files = await downloadedFiles(() => page.click('#lab-download'), 2);
     expect(Object.keys(files).sort()).toEqual(['gradwell-mnist.json', 'gradwell-mnist.weights.bin']);
+    await expectWorkerHoldsNoMore('the MLP run and its download');
     const saved = JSON.parse(files['gradwell-mnist.json']!.toString('utf8')) as { format: string };
     expect(saved.format).toBe('layers-model');
-    const inLayers = await classifyWithTfjsLayers(files);
+    const inLayers = await within(
+      'tfjs-layers loading the download and classifying 2 000 digits',
+      60_000,
+      classifyWithTfjsLayers(files),
+    );
     expect(inLayers.classNames).toEqual(['Flatten', 'Dense', 'Dropout', 'Dense', 'Dropout', 'Dense']);
     expect(inLayers.examples).toBe(2000);
     expect(Math.abs(inLayers.accuracy - (mlp.valAccuracy as number))).toBeLessThanOrEqual(0.001);

@@ -36,6 +36,7 @@ async function start(): Promise<void> {
   show();
   const report = await trainingWorker().ready;
   window.gradwell.backend = report;
+  window.gradwell.workerMemory = () => trainingWorker().api.memory();
   const cores = navigator.hardwareConcurrency || 1;
   banner.textContent = `training: ${report.backend}${report.simd ? ' SIMD' : ''} · ${report.threads} thread${report.threads === 1 ? '' : 's'} of ${cores} cores${
     report.crossOriginIsolated ? ' · cross-origin isolated' : ''

@@ -3,10 +3,13 @@
  * backend report and each page's status.
  */
 import type { BackendReport } from '@gradwell/core';
+import type { WorkerMemory } from './worker/protocol';
 
 export interface PageStatus {
   page: string;
   ready: boolean;
+  /** Why the page's last run or study failed (cleared when the next one starts). */
+  error?: string | undefined;
   [key: string]: unknown;
 }
 
@@ -16,6 +19,8 @@ export interface GradwellWindowState {
   /** The page thread's own backend (SIMD, one thread: figures). */
   pageBackend?: BackendReport;
   status: PageStatus;
+  /** The training worker's tensors (the end-to-end tests check that runs and studies leave none behind). */
+  workerMemory?: () => Promise<WorkerMemory>;
 }
 
 declare global {

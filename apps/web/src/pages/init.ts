@@ -201,6 +201,7 @@ export function mountInit(root: HTMLElement): () => void {
   );
   depthButton.addEventListener('click', () => {
     depthButton.disabled = true;
+    setStatus({ error: undefined });
     depthStatus.textContent = 'training both networks in the worker…';
     const { api, ready } = trainingWorker();
     void ready
@@ -245,6 +246,7 @@ export function mountInit(root: HTMLElement): () => void {
       })
       .catch((error: unknown) => {
         depthStatus.textContent = `the study failed: ${(error as Error).message}`;
+        setStatus({ error: (error as Error).message });
       })
       .finally(() => {
         depthButton.disabled = false;

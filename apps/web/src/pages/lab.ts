@@ -192,6 +192,7 @@ export function mountLab(root: HTMLElement): () => void {
       runs: board.runs.length,
       diagnosedEpochs: 0,
       progress: undefined,
+      error: undefined,
     });
     try {
       const outcome = await trainInWorker(recipe, {

@@ -104,6 +104,7 @@ export function mountRegularization(root: HTMLElement): () => void {
     const r = recipe();
     if (r === undefined) return;
     training = true;
+    setStatus({ error: undefined });
     start.disabled = true;
     const name = [
       bn.checked ? 'BN' : 'no BN',
@@ -148,6 +149,7 @@ export function mountRegularization(root: HTMLElement): () => void {
     } catch (error) {
       handle.finish(`failed: ${(error as Error).message}`);
       status.textContent = `training failed: ${(error as Error).message}`;
+      setStatus({ error: (error as Error).message });
     } finally {
       training = false;
       recipe();
@@ -186,6 +188,7 @@ export function mountRegularization(root: HTMLElement): () => void {
   );
   bnButton.addEventListener('click', () => {
     bnButton.disabled = true;
+    setStatus({ error: undefined });
     bnStatus.textContent = 'training both networks in the worker…';
     const { api, ready } = trainingWorker();
     void ready
@@ -216,6 +219,7 @@ export function mountRegularization(root: HTMLElement): () => void {
       })
       .catch((error: unknown) => {
         bnStatus.textContent = `the study failed: ${(error as Error).message}`;
+        setStatus({ error: (error as Error).message });
       })
       .finally(() => {
         bnButton.disabled = false;

@@ -62,6 +62,7 @@ export function mountScale(root: HTMLElement): () => void {
 
   run.addEventListener('click', () => {
     run.disabled = true;
+    setStatus({ error: undefined });
     status.textContent = 'training the CNN in the worker, then evaluating at each scale…';
     const { api, ready } = trainingWorker();
     void ready
@@ -92,6 +93,7 @@ export function mountScale(root: HTMLElement): () => void {
       })
       .catch((error: unknown) => {
         status.textContent = `the study failed: ${(error as Error).message}`;
+        setStatus({ error: (error as Error).message });
       })
       .finally(() => {
         run.disabled = false;

@@ -92,6 +92,13 @@ export interface BackendInfo extends BackendReport {
   crossOriginIsolated: boolean;
 }
 
+/** The worker's tensors: all of them, and those it keeps on purpose; any more after a run or study leaked. */
+export interface WorkerMemory {
+  tensors: number;
+  /** The MNIST it loaded (once, for every run) and the last trained model's weights (for the download). */
+  kept: number;
+}
+
 export interface WorkerApi {
   /** Starts the backend in the worker with `threads` wasm threads (the worker's own thread included). */
   init(base: string, threads: number): Promise<BackendInfo>;
@@ -101,6 +108,7 @@ export interface WorkerApi {
   stop(): void;
   /** The last trained model in the TensorFlow.js layers format (model.json's parts and the weights). */
   exportModel(): Promise<io.ModelArtifacts | undefined>;
+  memory(): WorkerMemory;
   batchNormStudy(options: { steps: number }): Promise<BatchNormExperimentResult>;
   depthStudy(options: {
     depth: number;

@@ -28,6 +28,7 @@ import { loadMnist } from '../data';
 import type { Recipe, RunEvents, TrainOutcome, WorkerApi } from './protocol';
 
 let base = '';
+let loaded: { train: TensorDataset; test: TensorDataset } | undefined;
 let trained: Model | undefined;
 const control = { paused: false, stopped: false };
 
@@ -41,7 +42,8 @@ function flat(data: TensorDataset, count: number): TensorDataset {
 }
 
 async function mnist(): Promise<{ train: TensorDataset; test: TensorDataset }> {
-  return loadMnist(base);
+  loaded = await loadMnist(base);
+  return loaded;
 }
 
 function model(recipe: Recipe): Model {
@@ -191,6 +193,13 @@ const api: WorkerApi = {
       }),
     );
     return artifacts;
+  },
+
+  memory() {
+    const kept = new Set<number>();
+    if (loaded !== undefined) for (const d of [loaded.train, loaded.test]) kept.add(d.x.id).add(d.y.id);
+    for (const w of trained?.weights ?? []) kept.add(w.variable.id);
+    return { tensors: tf.memory().numTensors, kept: kept.size };
   },
 
   async batchNormStudy({ steps }) {
