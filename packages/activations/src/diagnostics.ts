@@ -2,7 +2,13 @@
  * Activation diagnostics from the lecture: dying ReLUs and saturation.
  */
 import { abs, all, cast, lessEqual, less, mean, tidy, type Tensor } from '@tensorflow/tfjs-core';
-import { assertInRange, assertKnownOptions, assertTensor, GradwellArgumentError } from '@gradwell/core';
+import {
+  assertBoolean,
+  assertInRange,
+  assertKnownOptions,
+  assertTensor,
+  GradwellArgumentError,
+} from '@gradwell/core';
 import type { Activation } from './define-activation';
 import { getActivation } from './registry';
 
@@ -16,8 +22,7 @@ export function deadUnitFraction(preActivations: Tensor, options: { perChannel?:
   assertKnownOptions('deadUnitFraction', options, ['perChannel']);
   const { perChannel = false } = options;
   assertTensor('deadUnitFraction', 'preActivations', preActivations);
-  if (typeof perChannel !== 'boolean')
-    throw new GradwellArgumentError('deadUnitFraction', 'perChannel', 'true or false', perChannel);
+  assertBoolean('deadUnitFraction', 'perChannel', perChannel);
   if (preActivations.size === 0)
     throw new GradwellArgumentError(
       'deadUnitFraction',

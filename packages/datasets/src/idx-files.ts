@@ -7,6 +7,7 @@ import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } fro
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import {
+  assertBoolean,
   assertKnownOptions,
   optionKeys,
   assertNonNegativeInteger,
@@ -88,8 +89,7 @@ export function loadIdxImageSet(
   assertKnownOptions(name, options, IMAGE_SET_LOAD_KEYS);
   if (options.limit !== undefined) assertPositiveInteger(name, 'limit', options.limit);
   if (options.offset !== undefined) assertNonNegativeInteger(name, 'offset', options.offset);
-  if (options.flat !== undefined && typeof options.flat !== 'boolean')
-    throw new GradwellArgumentError(name, 'flat', 'true or false', options.flat);
+  if (options.flat !== undefined) assertBoolean(name, 'flat', options.flat);
   if (typeof directory !== 'string' || !existsSync(directory))
     throw new GradwellArgumentError(name, 'directory', 'a folder holding the idx files', directory);
   const locate = (base: string) => {

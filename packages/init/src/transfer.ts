@@ -5,6 +5,7 @@
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
 import {
+  assertBoolean,
   assertInRange,
   assertKnownOptions,
   assertPositiveInteger,
@@ -142,8 +143,7 @@ export function reinitializeHead(
   // count 0 would be slice(-0): every layer, the whole model re-initialised
   assertPositiveInteger('reinitializeHead', 'count', count);
   assertInRange('reinitializeHead', 'count', count, { max: withWeights.length });
-  if (typeof freezeBase !== 'boolean')
-    throw new GradwellArgumentError('reinitializeHead', 'freezeBase', 'true or false', freezeBase);
+  assertBoolean('reinitializeHead', 'freezeBase', freezeBase);
   const head = withWeights.slice(-count).map((l) => l.name);
   reinitializeLayers(model, head, { seed });
   if (freezeBase) {

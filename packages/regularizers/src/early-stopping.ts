@@ -6,6 +6,7 @@
  */
 import { clone, dispose, type Tensor } from '@tensorflow/tfjs-core';
 import {
+  assertBoolean,
   assertInRange,
   assertKnownOptions,
   optionKeys,
@@ -90,13 +91,7 @@ export class EarlyStopping implements TrainingCallback {
     if (options.baseline !== undefined) assertInRange('earlyStopping', 'baseline', options.baseline, {});
     this.baseline = options.baseline;
     this.restoreBestWeights = options.restoreBestWeights ?? false;
-    if (typeof this.restoreBestWeights !== 'boolean')
-      throw new GradwellArgumentError(
-        'earlyStopping',
-        'restoreBestWeights',
-        'true or false',
-        this.restoreBestWeights,
-      );
+    assertBoolean('earlyStopping', 'restoreBestWeights', this.restoreBestWeights);
     this.bestValue = this.mode === 'min' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
     this.weightsOf =
       options.weights !== undefined

@@ -181,10 +181,10 @@ describe('FusedRMSPropOptimizer', () => {
     }
   });
 
-  test('centered must be a boolean: the error names it, and nothing is made', () => {
+  test('centered must be true or false: the error names it, and nothing is made', () => {
     const before = tf.memory().numTensors;
     expect(() => createOptimizer({ name: 'rmsprop', centered: 'yes' as unknown as boolean })).toThrow(
-      'createOptimizer: argument \'centered\' must be a boolean, got "yes"',
+      'createOptimizer: argument \'centered\' must be true or false, got "yes"',
     );
     expect(tf.memory().numTensors).toBe(before);
   });

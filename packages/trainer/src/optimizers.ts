@@ -5,12 +5,11 @@
  */
 import type { Optimizer, Tensor } from '@tensorflow/tfjs-core';
 import {
+  assertBoolean,
   assertInRange,
   assertKnownOptions,
   optionKeys,
   assertOneOf,
-  GradwellArgumentError,
-  assertBoolean,
 } from '@gradwell/core';
 import { DecoupledWeightDecay, withDecoupledWeightDecay } from '@gradwell/regularizers';
 import { FusedAdagradOptimizer, FusedRMSPropOptimizer } from './fused-adaptive-optimizers';
@@ -106,8 +105,7 @@ export function createOptimizer(spec: OptimizerName | OptimizerSpec): Optimizer 
       assertInRange('createOptimizer', 'momentum', momentum, { min: 0, max: 1, maxInclusive: false });
       // tfjs's RMSProp, each variable's update one fused pass where gradwell's SIMD kernels run
       const centered = s.centered ?? false;
-      if (typeof centered !== 'boolean')
-        throw new GradwellArgumentError('createOptimizer', 'centered', 'a boolean', s.centered);
+      assertBoolean('createOptimizer', 'centered', centered);
       optimizer = new FusedRMSPropOptimizer(lr, rho, momentum, epsilon, centered);
       break;
     }

@@ -62,7 +62,7 @@ describe('setupBackend', () => {
       "argument 'xnnpackThreads' must be an integer from 1 to threads (2), got 3",
     );
     await expect(setupBackend({ relaxedSimd: 'yes' as unknown as boolean })).rejects.toThrow(
-      'argument \'relaxedSimd\' must be a boolean, got "yes"',
+      'argument \'relaxedSimd\' must be true or false, got "yes"',
     );
   });
 });

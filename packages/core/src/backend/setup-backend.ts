@@ -16,7 +16,7 @@ import {
   type SimdFlavour,
 } from '../kernels/simd/simd-kernels';
 import { assertKnownOptions, optionKeys } from '../registry';
-import { assertOneOf, assertPositiveInteger, GradwellArgumentError } from '../validation';
+import { assertBoolean, assertOneOf, assertPositiveInteger } from '../validation';
 import { assertXnnpackThreads, changeXnnpackThreads, shareThreads } from './compute-threads';
 import { withoutEmscriptenProcessHandlers } from './emscripten-handlers';
 
@@ -206,9 +206,7 @@ export async function setupBackend(options: SetupBackendOptions = {}): Promise<B
   if (options.threads !== undefined) assertPositiveInteger('setupBackend', 'threads', options.threads);
   assertXnnpackThreads(options.xnnpackThreads, options.threads);
   const relaxed = options.relaxedSimd ?? true;
-  if (typeof relaxed !== 'boolean') {
-    throw new GradwellArgumentError('setupBackend', 'relaxedSimd', 'a boolean', options.relaxedSimd);
-  }
+  assertBoolean('setupBackend', 'relaxedSimd', relaxed);
   registerGradients();
   installTrainingKernels();
   quietCpuBackend();

@@ -8,7 +8,7 @@ import { dispose, tidy, variable, zeros, type Tensor, type Variable } from '@ten
 import type { Initializer, SerializedObject } from '../contracts';
 import type { ConfigField, LayerConfig } from './layer-config';
 import { getGlobalRandom, type RandomSource } from '../random';
-import { assertTensor, GradwellArgumentError } from '../validation';
+import { assertBoolean, assertTensor, GradwellArgumentError } from '../validation';
 
 export interface ApplyContext {
   /** Training mode: dropout drops, batch norm uses batch statistics. Default false. */
@@ -158,8 +158,7 @@ export abstract class BaseLayer implements Layer {
     const where = `${this.className} '${this.name}'`;
     assertTensor(where, 'x', x, { dtypes: ['float32'] });
     if (x.rank < 1) throw new GradwellArgumentError(where, 'x', 'a batch of examples (rank ≥ 1)', x);
-    if (context.training !== undefined && typeof context.training !== 'boolean')
-      throw new GradwellArgumentError(where, 'training', 'true or false', context.training);
+    if (context.training !== undefined) assertBoolean(where, 'training', context.training);
     const exampleShape = x.shape.slice(1);
     if (this.inputShape === undefined) this.build(exampleShape);
     else this.checkInputShape(exampleShape);

@@ -6,6 +6,7 @@
  * fail at the first step and `{ thresholds: { vanish: 1e-3 } }` be ignored: each is an error.
  */
 import {
+  assertBoolean,
   assertInRange,
   assertKnownOptions,
   assertPositiveInteger,
@@ -58,11 +59,6 @@ function checkDiagnostics(diagnostics: FitOptions['diagnostics']): void {
   checkDiagnosticThresholds('fit', diagnostics.thresholds, 'diagnostics.thresholds');
   if (diagnostics.onReport !== undefined && typeof diagnostics.onReport !== 'function')
     throw new GradwellArgumentError('fit', 'diagnostics.onReport', 'a function', diagnostics.onReport);
-}
-
-function checkBoolean(option: 'shuffle' | 'nanGuard', value: unknown): void {
-  if (value !== undefined && typeof value !== 'boolean')
-    throw new GradwellArgumentError('fit', option, 'true or false', value);
 }
 
 /** An object with the method `method`, which the loop will call on it. */
@@ -128,8 +124,8 @@ export function checkFitOptions(options: FitOptions): void {
     assertInRange('fit', 'yieldEveryMs', options.yieldEveryMs, { min: 0 });
   if (options.seed !== undefined && !Number.isInteger(options.seed))
     throw new GradwellArgumentError('fit', 'seed', 'an integer', options.seed);
-  checkBoolean('shuffle', options.shuffle);
-  checkBoolean('nanGuard', options.nanGuard);
+  if (options.shuffle !== undefined) assertBoolean('fit', 'shuffle', options.shuffle);
+  if (options.nanGuard !== undefined) assertBoolean('fit', 'nanGuard', options.nanGuard);
   const optimizer = options.optimizer;
   if (
     optimizer !== undefined &&

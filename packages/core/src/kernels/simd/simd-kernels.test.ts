@@ -691,7 +691,7 @@ describe('through tfjs on the wasm backend, one thread', () => {
 
   test('setSimdKernels names a wrong argument', () => {
     expect(() => setSimdKernels('yes' as unknown as boolean)).toThrow(
-      "setSimdKernels: 'on' must be a boolean; got string (yes).",
+      'setSimdKernels: argument \'on\' must be true or false, got "yes"',
     );
   });
 

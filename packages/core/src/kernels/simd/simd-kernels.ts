@@ -11,6 +11,7 @@ import {
   SIMD_KERNELS_SHARED,
   SIMD_KERNELS_SHARED_RELAXED,
 } from './simd-binary.generated';
+import { assertBoolean } from '../../validation';
 import { KernelPool, type SpawnKernelWorker } from './kernel-pool';
 import { pooledKernels } from './sliced-kernels';
 
@@ -61,9 +62,7 @@ let instances = new WeakMap<object, Instance | null>();
  * JavaScript loops instead: for benchmarks that measure the difference, and to rule them out.
  */
 export function setSimdKernels(on: boolean): void {
-  if (typeof on !== 'boolean') {
-    throw new TypeError(`setSimdKernels: 'on' must be a boolean; got ${typeof on} (${String(on)}).`);
-  }
+  assertBoolean('setSimdKernels', 'on', on);
   enabled = on;
 }
 
