@@ -9,13 +9,14 @@
  * The example scripts of the packages (`packages/<name>/examples/*.mjs`) run as documented too, on the
  * build.
  */
-import { execFile as execFileCallback, execFileSync } from 'node:child_process';
+import { execFile as execFileCallback } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { repositoryDocs } from '@gradwell/test-utils';
 
 const execFile = promisify(execFileCallback);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -79,13 +80,9 @@ function examplesIn(file: string, text: string): Example[] {
   return examples;
 }
 
-function docs(): string[] {
-  return execFileSync('git', ['ls-files', '*.md'], { cwd: root, encoding: 'utf8' })
-    .split('\n')
-    .filter((file) => file !== '' && !file.endsWith('CHANGELOG.md') && !file.startsWith('.changeset/'));
-}
-
-const texts = new Map(docs().map((file) => [file, readFileSync(path.join(root, file), 'utf8')] as const));
+const texts = new Map(
+  repositoryDocs(root).map((file) => [file, readFileSync(path.join(root, file), 'utf8')] as const),
+);
 const examples = [...texts].flatMap(([file, text]) => examplesIn(file, text));
 const run = examples.filter((e) => e.notRun === undefined);
 

@@ -5,24 +5,17 @@
  * command itself does before it trains. A renamed flag or command fails here, not in a reader's terminal.
  */
 import { readFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { parse } from 'shell-quote';
 import { describe, expect, test } from 'vitest';
+import { repositoryDocs } from '@gradwell/test-utils';
 import { createProgram } from '../src/program';
 import { checkOptionsApply, givenOnCommandLine, resolveTrainConfig } from '../src/commands/train-options';
 import { checkNames } from '../src/commands/train-recipe';
 import { here } from './cli-process';
 
 const root = path.resolve(here, '../../..');
-
-/** The docs: every Markdown file in the repository but the changelogs and changesets (history). */
-function docs(): string[] {
-  return execFileSync('git', ['ls-files', '*.md'], { cwd: root, encoding: 'utf8' })
-    .split('\n')
-    .filter((file) => file !== '' && !file.endsWith('CHANGELOG.md') && !file.startsWith('.changeset/'));
-}
 
 const COMMAND = /^(?:pnpm |npx )?gradwell\s/;
 
@@ -127,7 +120,7 @@ function checkCommandLine(line: string, inline = false): void {
   }
 }
 
-const documented = docs().flatMap((file) => commandsIn(file));
+const documented = repositoryDocs(root).flatMap((file) => commandsIn(file));
 
 describe('the command lines the docs show', () => {
   test('are found in the README, the CLI guide and the docs', () => {

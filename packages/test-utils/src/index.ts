@@ -11,6 +11,7 @@ export { TRAINING_OP_TABLE, type TrainingOpRow } from './training-op-table';
 export { awayFromZero, distinctValues, positiveValues, uniformValues } from './inputs';
 export { seededFloats, type SeededFloatsOptions } from './heap-values';
 export { encodeIdx } from './idx';
+export { repositoryDocs } from './docs';
 export { constantInitializer, testActivations } from './layer-doubles';
 export { runCase, runSweep, sweepSeed, type SweepOptions } from './sweep';
 export type {

@@ -4,13 +4,7 @@
  * state for checkpoints in optimizer-state.ts.)
  */
 import type { Optimizer, Tensor } from '@tensorflow/tfjs-core';
-import {
-  assertBoolean,
-  assertInRange,
-  assertKnownOptions,
-  optionKeys,
-  assertOneOf,
-} from '@gradwell/core';
+import { assertBoolean, assertInRange, assertKnownOptions, optionKeys, assertOneOf } from '@gradwell/core';
 import { DecoupledWeightDecay, withDecoupledWeightDecay } from '@gradwell/regularizers';
 import { FusedAdagradOptimizer, FusedRMSPropOptimizer } from './fused-adaptive-optimizers';
 import { FusedAdamOptimizer, FusedMomentumOptimizer, FusedSgdOptimizer } from './fused-optimizers';
