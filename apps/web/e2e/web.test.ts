@@ -82,7 +82,8 @@ const status = () => page.evaluate(() => window.gradwell.status as Status);
 async function settled(what: string, done: (s: Status) => boolean, timeout: number): Promise<Status> {
   const deadline = Date.now() + timeout;
   for (;;) {
-    const now = await status();
+    // a page whose thread is stuck answers no evaluate: that says so too
+    const now = await within(`the page's status, while waiting for ${what}`, 30_000, status());
     if (done(now) || now.error !== undefined) return now;
     if (Date.now() > deadline) {
       const lines = await page.$$eval('[id$="status"]', (nodes) =>
