@@ -125,11 +125,18 @@ async function expectTitledAxes(): Promise<void> {
 async function shots(name: string): Promise<void> {
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(artifactsDir, `${name}.png`), fullPage: true });
+  await expectFitsAPhone(name, () =>
+    page.screenshot({ path: path.join(artifactsDir, `${name}-390.png`), fullPage: true }),
+  );
+}
+
+/** At 390 px nothing on the page sticks out sideways; `then` runs at that width. */
+async function expectFitsAPhone(what: string, then?: () => Promise<unknown>): Promise<void> {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.waitForTimeout(300);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  expect(overflow, `${name} is wider than a phone`).toBeLessThanOrEqual(1);
-  await page.screenshot({ path: path.join(artifactsDir, `${name}-390.png`), fullPage: true });
+  expect(overflow, `${what} is wider than a phone`).toBeLessThanOrEqual(1);
+  await then?.();
   await page.setViewportSize({ width: 1280, height: 900 });
 }
 
@@ -137,6 +144,17 @@ async function shots(name: string): Promise<void> {
 async function expectWorkerHoldsNoMore(after: string): Promise<void> {
   const memory = await page.evaluate(() => window.gradwell.workerMemory!());
   expect(memory.tensors, `the worker's tensors after ${after} (${memory.kept} kept)`).toBe(memory.kept);
+}
+
+/**
+ * Redrawing the page's figures again (`redraw`, which waits until they are drawn) leaves the page thread
+ * with as many tensors as before: its figures free what they compute.
+ */
+async function expectRedrawHoldsNoMore(what: string, redraw: () => Promise<void>): Promise<void> {
+  const tensors = () => page.evaluate(() => window.gradwell.pageTensors!());
+  const before = await tensors();
+  await redraw();
+  expect(await tensors(), `the page's tensors after ${what}`).toBe(before);
 }
 
 /** `work`, or a failure naming `what` once `ms` pass (for the steps Playwright does not time itself). */
@@ -308,6 +326,28 @@ describe('the site', () => {
     expect((await drawn('.grid canvas'))[0]!.width).toBe(28);
     await page.selectOption('#source', 'photo');
     await page.waitForFunction(() => window.gradwell.status.source === 'photo');
+    await expectRedrawHoldsNoMore('new seeds, every step and every normalisation, and back', async () => {
+      for (const box of ['#jitter', '#gray', '#crop', '#erase', '#flipH', '#flipV']) await page.check(box);
+      for (const [i, norm] of ['max-norm', 'min-max', 'mean subtraction', 'standardize', 'none'].entries()) {
+        await page.fill('#seed', String(100 + i));
+        await page.dispatchEvent('#seed', 'change');
+        await page.selectOption('#norm', norm);
+        await page.waitForFunction(
+          ([n, s]) => window.gradwell.status.normalisation === n && window.gradwell.status.seed === s,
+          [norm, 100 + i] as const,
+        );
+      }
+      // every step on: the longest description the page writes still fits a phone's width
+      await expectFitsAPhone('augment with every step');
+      for (const box of ['#jitter', '#gray', '#erase', '#flipV']) await page.uncheck(box);
+      await page.fill('#seed', '42');
+      await page.dispatchEvent('#seed', 'change');
+      await page.waitForFunction(
+        () =>
+          window.gradwell.status.seed === 42 &&
+          (window.gradwell.status.steps as string[]).join() === 'flipHorizontal,randomResizedCrop',
+      );
+    });
     await shots('augment');
   });
 
@@ -338,6 +378,19 @@ describe('the site', () => {
     expect(xavier.finding).toMatch(/shrinks, slowly|keeps its scale/);
     expect((xavier.gradientStds as number[]).every((s) => s > 0)).toBe(true);
     expect(await page.locator('#activation-grid canvas').count()).toBe(xavier.layers as number);
+    await expectRedrawHoldsNoMore('another scheme and activation, and back', async () => {
+      for (const [activation, scheme] of [
+        ['relu', 'he'],
+        ['tanh', 'xavier'],
+      ]) {
+        await page.selectOption('#activation', activation!);
+        await page.selectOption('#scheme', scheme!);
+        await page.waitForFunction(
+          ([a, s]) => window.gradwell.status.activation === a && window.gradwell.status.scheme === s,
+          [activation, scheme] as const,
+        );
+      }
+    });
     await expectTitledAxes();
     await page.click('#depth-run');
     const depthDone = await settled('the depth study', (s) => s.depthStudy !== undefined, 120_000);

@@ -4,6 +4,7 @@
  * rate). The banner reports the worker's backend, or why it has fewer threads. One page per topic of the
  * lecture, chosen by the URL hash.
  */
+import { memory } from '@tensorflow/tfjs-core';
 import { setupBackend } from '@gradwell/core';
 import { setStatus } from './state';
 import { mountAugment } from './pages/augment';
@@ -32,6 +33,7 @@ let cleanup: (() => void) | void;
 async function start(): Promise<void> {
   const page = await setupBackend({ wasmPaths: new URL('./wasm/', document.baseURI).href, threads: 1 });
   window.gradwell.pageBackend = page;
+  window.gradwell.pageTensors = () => memory().numTensors;
   window.addEventListener('hashchange', show);
   show();
   const report = await trainingWorker().ready;

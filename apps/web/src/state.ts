@@ -19,6 +19,8 @@ export interface GradwellWindowState {
   /** The page thread's own backend (SIMD, one thread: figures). */
   pageBackend?: BackendReport;
   status: PageStatus;
+  /** The page thread's tensors (the end-to-end tests check that redrawing a figure leaves none behind). */
+  pageTensors?: () => number;
   /** The training worker's tensors (the end-to-end tests check that runs and studies leave none behind). */
   workerMemory?: () => Promise<WorkerMemory>;
 }
