@@ -429,6 +429,21 @@ describe('the site', () => {
       'sigmoid: no gradient',
       'tanh: no gradient',
     ]);
+    // Every activation of the catalogue drawn at once on the page's backend, then back to the three.
+    await expectRedrawHoldsNoMore('every activation ticked, and back', async () => {
+      const boxes = await page.$$eval('input[id^="act-"]', (inputs) => inputs.map((i) => `#${i.id}`));
+      expect(boxes.length).toBeGreaterThan(10);
+      for (const box of boxes) await page.check(box);
+      await page.waitForFunction(
+        (n) => (window.gradwell.status.plotted as string[]).length === n,
+        boxes.length,
+      );
+      for (const box of boxes.filter((b) => !['#act-relu', '#act-tanh', '#act-sigmoid'].includes(b)))
+        await page.uncheck(box);
+      await page.waitForFunction(
+        () => (window.gradwell.status.plotted as string[]).join() === 'relu,sigmoid,tanh',
+      );
+    });
     await expectTitledAxes();
     await shots('activations');
   });
