@@ -5,8 +5,9 @@
  * batch norm's percentile bands are drawn for both networks; the input-size figure falls with scale; He
  * trains 30 ReLU layers where Xavier stalls. A lab run starts from the network as initialised (loss near
  * ln 10, diagnostics before any step). Training runs in a worker: the longest gap between frames stays
- * under 50 ms over 20 s of CNN training. Every chart has titled axes; no page logs an error; screenshots
- * at 1280 and 390 px go to artifacts/.
+ * under 50 ms over 20 s of CNN training; a run pauses, resumes and stops from the page. Runs and studies
+ * leave no tensor in the worker beyond what it keeps, redrawn figures none on the page. Every chart has
+ * titled axes; no page logs an error; screenshots at 1280 and 390 px go to artifacts/.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -640,5 +641,38 @@ describe('the site', () => {
     expect(Math.abs(inLayers.accuracy - (mlp.valAccuracy as number))).toBeLessThanOrEqual(0.001);
     await expectTitledAxes();
     await shots('lab');
+  });
+
+  test('training lab: pause holds a run between batches, resume goes on, stop ends it early and keeps the model', async () => {
+    await open('lab');
+    await page.selectOption('#architecture', 'mlp');
+    for (const [field, value] of [
+      ['#lab-examples', '12000'],
+      ['#lab-epochs', '20'],
+    ] as const) {
+      await page.fill(field, value);
+      await page.dispatchEvent(field, 'input');
+    }
+    await page.click('#lab-start');
+    const progress = async () => ((await status()).progress as number | undefined) ?? 0;
+    await page.waitForFunction(() => ((window.gradwell.status.progress as number | undefined) ?? 0) > 0.2);
+    await page.click('#lab-pause');
+    await expect(page.textContent('#lab-pause')).resolves.toBe('resume');
+    // The worker ends the batch it is in and holds; the progress it sent before arrives, then no more.
+    await page.waitForTimeout(500);
+    const held = await progress();
+    await page.waitForTimeout(1500);
+    expect(await progress()).toBe(held);
+    expect((await status()).training).toBe(true);
+    await page.click('#lab-pause');
+    await expect(page.textContent('#lab-pause')).resolves.toBe('pause');
+    await page.waitForFunction((p) => (window.gradwell.status.progress as number) > p, held);
+    await page.click('#lab-stop');
+    const stopped = await settled('the stopped run', (s) => s.trained === true, 60_000);
+    expect(stopped.error).toBeUndefined();
+    expect(stopped.epochs as number).toBeLessThan(20);
+    await expect(page.textContent('#lab-status')).resolves.toMatch(/stopped in the page/);
+    await expect(page.isDisabled('#lab-download')).resolves.toBe(false);
+    await expectWorkerHoldsNoMore('a stopped run');
   });
 });
