@@ -531,6 +531,12 @@ describe('the site', () => {
 
   test('training lab: bad values are refused inline; a CNN trains in the worker while frames never wait 50 ms; runs overlay; diagnostics every epoch with advice; the model downloads', async () => {
     await open('lab');
+    // Every initialiser but identity, which fits none of the lab's kernels (none is square).
+    const inits = await page.$$eval('#lab-init option', (options) =>
+      options.map((o) => (o as HTMLOptionElement).value),
+    );
+    expect(inits).toEqual(expect.arrayContaining(['heNormal', 'glorotUniform', 'orthogonal', 'zeros']));
+    expect(inits).not.toContain('identity');
     // Item 8 of the reliability issue: 0 training digits shows a message, start stays off, the page stays usable.
     await page.fill('#lab-examples', '0');
     await page.dispatchEvent('#lab-examples', 'input');

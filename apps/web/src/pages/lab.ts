@@ -61,7 +61,9 @@ export function mountLab(root: HTMLElement): () => void {
     listActivations().filter((a) => !['softmax', 'logSoftmax'].includes(a)),
     'relu',
   );
-  const init = select(controls, 'initialiser', 'lab-init', [PAIRED, ...listInitializers()], PAIRED);
+  // identity (square kernels only) fits none of the lab's kernels: 784×256, 256×128, 3×3 convolutions
+  const initializers = listInitializers().filter((name) => name !== 'identity');
+  const init = select(controls, 'initialiser', 'lab-init', [PAIRED, ...initializers], PAIRED);
   const bn = checkbox(controls, 'batch norm', 'lab-bn');
   const dropout = range(controls, 'dropout', 'lab-dropout', 0, 0.7, 0.05, 0.2);
   const smoothing = range(controls, 'label smoothing ε', 'lab-smoothing', 0, 0.3, 0.05, 0);
