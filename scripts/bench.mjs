@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * Runs the workspace benchmarks: every `packages/<name>/bench/*.bench.mjs`, each in its own process
+ * Runs the workspace benchmarks: every `packages/<name>/bench/*.bench.mjs` and `apps/<name>/bench/*.bench.mjs`
+ * (the web app's: the page against Node, in Debian's chromium), each in its own process
  * (so one suite's kernel set-up cannot affect another's). Each suite writes JSON rows to the file named
  * by BENCH_OUTPUT. Writes bench-results.json and bench-results.md at the root (the suites run now
  * replace their rows; the others' rows stay, each with when it was measured) and prints the table.
@@ -20,9 +21,10 @@ const args = process.argv.slice(2).filter((a) => a !== '--');
 const quick = args.includes('--quick');
 const filters = args.filter((a) => !a.startsWith('--'));
 
-const suites = readdirSync(path.join(root, 'packages'))
+const suites = ['packages', 'apps']
+  .flatMap((kind) => readdirSync(path.join(root, kind)).map((name) => path.join(root, kind, name)))
   .flatMap((pkg) => {
-    const dir = path.join(root, 'packages', pkg, 'bench');
+    const dir = path.join(pkg, 'bench');
     return existsSync(dir)
       ? readdirSync(dir)
           .filter((f) => f.endsWith('.bench.mjs'))

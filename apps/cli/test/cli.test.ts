@@ -673,7 +673,10 @@ describe('bench', () => {
     const r = json<{ suites: Array<{ package: string; suite: string }> }>(
       run(['bench', '--list', '--json'], here),
     );
-    expect(r.suites.map((s) => s.package)).toEqual(expect.arrayContaining(['core', 'trainer', 'batchnorm']));
+    expect(r.suites.map((s) => s.package)).toEqual(
+      expect.arrayContaining(['core', 'trainer', 'batchnorm', 'web']),
+    );
+    expect(r.suites).toContainEqual(expect.objectContaining({ package: 'web', suite: 'browser-targets' }));
     expectOneLineError(
       run(['bench', '--list'], scratch),
       2,

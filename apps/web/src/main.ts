@@ -43,7 +43,8 @@ async function start(): Promise<void> {
   banner.textContent = `training: ${report.backend}${report.simd ? ' SIMD' : ''} · ${report.threads} thread${report.threads === 1 ? '' : 's'} of ${cores} cores${
     report.crossOriginIsolated ? ' · cross-origin isolated' : ''
   } · in a worker`;
-  banner.title = 'One core is left to the page so that it stays smooth while the worker trains.';
+  banner.title =
+    'The worker trains on every core (at most 4); its kernel threads sleep between products, so the page stays smooth.';
   if (report.threadsNote !== undefined) {
     banner.classList.add('warn');
     banner.title = report.threadsNote;

@@ -20,7 +20,8 @@
  * `softmaxCrossEntropyWithLogits` and fused SGD pass (models.mjs); the same MLP step with tfjs's loss and
  * SGDOptimizer is a row of information. Every thread count runs in its
  * own processes (targets-child.mjs), three of each, interleaved. `fit`'s epoch-time target is a row of
- * the trainer suite; the browser's is printed by the web app's e2e test (see docs/measurements).
+ * the trainer suite; the browser's is the web app's suite (apps/web/bench/browser-targets.bench.mjs, which
+ * `pnpm bench -- targets` runs too).
  */
 import { execFileSync } from 'node:child_process';
 import { availableParallelism, cpus } from 'node:os';

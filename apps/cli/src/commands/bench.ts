@@ -25,20 +25,27 @@ export function findWorkspace(start = process.cwd()): string | undefined {
   }
 }
 
+/** The suites scripts/bench.mjs runs: `packages/<name>/bench/*.bench.mjs` and `apps/<name>/bench/*.bench.mjs`. */
 export function listSuites(root: string): Array<{ package: string; suite: string; file: string }> {
-  const packages = path.join(root, 'packages');
-  return readdirSync(packages).flatMap((pkg) => {
-    const dir = path.join(packages, pkg, 'bench');
-    return existsSync(dir)
+  const folders = ['packages', 'apps'].flatMap((kind) =>
+    existsSync(path.join(root, kind))
+      ? readdirSync(path.join(root, kind)).map((name) => ({
+          name,
+          dir: path.join(root, kind, name, 'bench'),
+        }))
+      : [],
+  );
+  return folders.flatMap(({ name, dir }) =>
+    existsSync(dir)
       ? readdirSync(dir)
           .filter((f) => f.endsWith('.bench.mjs'))
           .map((f) => ({
-            package: pkg,
+            package: name,
             suite: f.replace(/\.bench\.mjs$/, ''),
             file: path.relative(root, path.join(dir, f)),
           }))
-      : [];
-  });
+      : [],
+  );
 }
 
 /**

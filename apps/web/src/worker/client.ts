@@ -8,14 +8,17 @@ import type { BackendInfo, Recipe, RunEvents, TrainEvents, TrainOutcome, WorkerA
 let worker: Comlink.Remote<WorkerApi> | undefined;
 
 /**
- * How many wasm threads train in the worker: one core is left to the page so that charts and inputs keep
- * their frame rate (on 2 cores that means a pool of one), at most 4 (the small models here gain little
- * beyond). `?threads=N` in the address overrides it, for measuring.
+ * How many wasm threads train in the worker: every core, at most 4 (the small models here gain little
+ * beyond). The page keeps its frame rate all the same: with no core to spare, gradwell's kernel workers
+ * sleep between products instead of polling, and XNNPACK runs on the worker's own thread, so the page's
+ * thread gets a core whenever it has a frame to draw (the e2e test holds every frame under 50 ms while a
+ * CNN trains on both cores of a 2-core machine). Leaving a core to the page, as the first release did, cost
+ * a third of the throughput there. `?threads=N` in the address overrides it, for measuring.
  */
 export function workerThreads(): number {
   const asked = Number(new URLSearchParams(location.search).get('threads'));
   if (Number.isInteger(asked) && asked >= 1 && asked <= 16) return asked;
-  return Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1));
+  return Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1));
 }
 let ready: Promise<BackendInfo> | undefined;
 

@@ -1,24 +1,27 @@
+// @ts-check
 /**
  * End-to-end set-up: Debian's chromium (installed with apt when missing and running as root; otherwise
  * a failure that names the command), the built site served by `vite preview` with its isolation headers,
  * and a playwright-core browser. Never a silent skip.
  */
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium } from 'playwright-core';
 
 export const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const artifactsDir = path.join(appDir, 'artifacts');
 
-function which(command: string): string | undefined {
+/** @param {string} command @returns {string | undefined} */
+function which(command) {
   const r = spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' });
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
 /** The chromium binary, installing Debian's package when it is missing and we may. */
-export function ensureChromium(): string {
+/** @returns {string} */
+export function ensureChromium() {
   const found = which('chromium');
   if (found !== undefined) return found;
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -37,7 +40,8 @@ export function ensureChromium(): string {
 }
 
 /** Builds the site when dist/ is missing (pnpm test builds it first through turbo). */
-export function ensureBuilt(): void {
+/** @returns {void} */
+export function ensureBuilt() {
   if (
     existsSync(path.join(appDir, 'dist', 'index.html')) &&
     existsSync(path.join(appDir, 'dist', 'data', 'mnist-train-images.idx'))
@@ -54,7 +58,8 @@ export function ensureBuilt(): void {
 }
 
 /** `vite preview` on a free port; resolves with its URL once it listens. */
-export function startPreview(): Promise<{ url: string; server: ChildProcess }> {
+/** @returns {Promise<{ url: string, server: import('node:child_process').ChildProcess }>} */
+export function startPreview() {
   const port = 4300 + Math.floor(Math.random() * 500);
   const server = spawn(
     process.execPath,
@@ -72,7 +77,7 @@ export function startPreview(): Promise<{ url: string; server: ChildProcess }> {
   return new Promise((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => reject(new Error(`vite preview did not start: ${output}`)), 60_000);
-    const onData = (d: Buffer) => {
+    const onData = (/** @type {Buffer} */ d) => {
       output += d.toString();
       if (output.includes(`${port}`)) {
         clearTimeout(timer);
@@ -85,7 +90,8 @@ export function startPreview(): Promise<{ url: string; server: ChildProcess }> {
   });
 }
 
-export async function launch(executablePath: string): Promise<Browser> {
+/** @param {string} executablePath @returns {Promise<import('playwright-core').Browser>} */
+export async function launch(executablePath) {
   mkdirSync(artifactsDir, { recursive: true });
   return chromium.launch({
     executablePath,
