@@ -56,15 +56,16 @@ async function inPage(browser, url) {
           let last = performance.now();
           let max = 0;
           const tick = (t) => {
-            const { progress, training } = window.gradwell.status;
+            const { progress, training, error } = window.gradwell.status;
             if (progress !== undefined) max = Math.max(max, t - last);
             last = t;
-            if (training === false && progress !== undefined) resolve(max);
+            if ((training === false && progress !== undefined) || error !== undefined) resolve(max);
             else requestAnimationFrame(tick);
           };
           requestAnimationFrame(tick);
         }),
     );
+    frames.catch(() => undefined); // a failed run is reported below; closing the page ends this wait
     await page.click('#lab-start');
     await page.waitForFunction(
       () => window.gradwell.status.trained === true || window.gradwell.status.error !== undefined,
