@@ -22,7 +22,15 @@ import { splitDataset, subset } from './data/subsets';
 import { evaluate, predict } from './evaluate';
 import { clipByGlobalNorm } from './gradient-clipping';
 import { conv2d, dense } from './layers';
-import { binaryCrossEntropy, getLoss, listLosses, meanSquaredError, softmaxCrossEntropy } from './losses';
+import {
+  binaryCrossEntropy,
+  getLoss,
+  huber,
+  listLosses,
+  meanAbsoluteError,
+  meanSquaredError,
+  softmaxCrossEntropy,
+} from './losses';
 import { learningRateRangeTest } from './lr-range-test';
 import { model, type Model } from './model';
 import { createOptimizer, disposeOptimizer, OPTIMIZER_NAMES } from './optimizers';
@@ -275,6 +283,37 @@ const targets: SweepTarget[] = [
       { kind: 'tensor', name: 'outputs', ranks: [1, 2, 3], nonFinite: 'accepted' },
     ],
     call: (y, z) => meanSquaredError()(y as tf.Tensor, z as tf.Tensor),
+  },
+  {
+    name: 'meanAbsoluteError',
+    args: [
+      {
+        kind: 'tensor',
+        name: 'labels',
+        ranks: [1, 2, 3],
+        shapeOf: 'outputs',
+        nonFinite: 'accepted',
+        otherDtype: 'accepted',
+      },
+      { kind: 'tensor', name: 'outputs', ranks: [1, 2, 3], nonFinite: 'accepted' },
+    ],
+    call: (y, z) => meanAbsoluteError()(y as tf.Tensor, z as tf.Tensor),
+  },
+  {
+    name: 'huber',
+    args: [
+      optionsArg({ kind: 'number', name: 'delta', min: 0, minInclusive: false, optional: true }),
+      {
+        kind: 'tensor',
+        name: 'labels',
+        ranks: [1, 2, 3],
+        shapeOf: 'outputs',
+        nonFinite: 'accepted',
+        otherDtype: 'accepted',
+      },
+      { kind: 'tensor', name: 'outputs', ranks: [1, 2, 3], nonFinite: 'accepted' },
+    ],
+    call: (o, y, z) => huber(o as { delta?: number })(y as tf.Tensor, z as tf.Tensor),
   },
   {
     name: 'createOptimizer',

@@ -31,9 +31,12 @@ export {
 export {
   binaryCrossEntropy,
   getLoss,
+  huber,
   listLosses,
+  meanAbsoluteError,
   meanSquaredError,
   softmaxCrossEntropy,
+  type HuberOptions,
   type Loss,
   type SoftmaxCrossEntropyOptions,
 } from './losses';

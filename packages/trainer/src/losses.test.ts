@@ -2,7 +2,19 @@ import * as tf from '@tensorflow/tfjs-core';
 import { setupBackend } from '@gradwell/core';
 import { expectGradientsMatchNumeric, expectNoLeakedTensors, expectTensorsClose } from '@gradwell/test-utils';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { binaryCrossEntropy, getLoss, listLosses, meanSquaredError, softmaxCrossEntropy } from './losses';
+import {
+  binaryCrossEntropy,
+  getLoss,
+  huber,
+  listLosses,
+  meanAbsoluteError,
+  meanSquaredError,
+  softmaxCrossEntropy,
+} from './losses';
+import { tensorDataset } from './data/dataset';
+import { dense } from './layers';
+import { model } from './model';
+import { fit } from './training/fit';
 
 beforeAll(async () => {
   await setupBackend();
@@ -132,6 +144,67 @@ describe('binary cross-entropy and MSE', () => {
     );
     tf.dispose([a, b, c, ints]);
   });
+
+  test('MAE closed form, gradient ±1/n, and shape check', async () => {
+    await expectNoLeakedTensors(() => {
+      const y = tf.tensor2d([
+        [1, 2],
+        [3, -4],
+      ]);
+      const z = tf.tensor2d([
+        [1.5, 0],
+        [3, 1],
+      ]);
+      expect(value(meanAbsoluteError()(y, z))).toBeCloseTo((0.5 + 2 + 0 + 5) / 4, 6);
+      // d/dz |y − z| / n = sign(z − y) / n, away from the kink at z = y
+      const grad = tf.grad((o: tf.Tensor) => meanAbsoluteError()(y, o))(z);
+      expect(Array.from(grad.dataSync())).toEqual([0.25, -0.25, 0, 0.25]);
+      const at = tf.tensor2d([
+        [0.5, 2.5],
+        [2, 0],
+      ]);
+      expectGradientsMatchNumeric((o) => meanAbsoluteError()(y, o), [at]);
+      // the labels' gradient is the outputs' negated
+      const dy = tf.grad((l: tf.Tensor) => meanAbsoluteError()(l, z))(y);
+      expect(Array.from(dy.dataSync())).toEqual([-0.25, 0.25, -0, -0.25]);
+      const wrong = tf.zeros([4]);
+      expect(() => meanAbsoluteError()(y, wrong)).toThrow(
+        "meanAbsoluteError: argument 'labels' must be shape [4] (the outputs' shape)",
+      );
+      tf.dispose([y, z, grad, wrong, at, dy]);
+    });
+  });
+
+  test("Huber: ½r² within δ, δ(|r| − ½δ) beyond, continuous with its slope at δ; MSE's half for small errors, MAE's slope for large", async () => {
+    await expectNoLeakedTensors(() => {
+      const y = tf.tensor1d([0, 0, 0, 0, 0]);
+      const z = tf.tensor1d([0.5, -1, 2, -3, 0]);
+      // δ = 1: 0.125, 0.5 (at δ both branches agree), 1.5, 2.5, 0
+      expect(value(huber()(y, z))).toBeCloseTo((0.125 + 0.5 + 1.5 + 2.5 + 0) / 5, 6);
+      // δ = 2: 0.125, 0.5, 2 (at δ), 4, 0
+      expect(value(huber({ delta: 2 })(y, z))).toBeCloseTo((0.125 + 0.5 + 2 + 4 + 0) / 5, 6);
+      expect(huber({ delta: 2 }).getConfig()).toEqual({ delta: 2 });
+      // the gradient is r/n within δ and δ·sign(r)/n beyond: an outlier pulls no harder than δ
+      const grad = tf.grad((o: tf.Tensor) => huber({ delta: 1 })(y, o))(z);
+      [0.1, -0.2, 0.2, -0.2, 0].forEach((g, i) => expect(grad.dataSync()[i]).toBeCloseTo(g, 6));
+      // small errors: half the squared error; large ones: δ·|r| − ½δ²
+      const small = tf.tensor1d([0.01, -0.02]);
+      const zeros = tf.zeros([2]);
+      expect(value(huber()(zeros, small))).toBeCloseTo(value(meanSquaredError()(zeros, small)) / 2, 8);
+      const at = tf.tensor1d([0.2, -0.3, 1.7, -2.2, 0.9]);
+      expectGradientsMatchNumeric((o) => huber({ delta: 0.5 })(y, o), [at]);
+      tf.dispose([y, z, grad, small, zeros, at]);
+    });
+  });
+
+  test('Huber refuses a δ that is not a positive finite number, and options it does not know', () => {
+    for (const delta of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, '1'])
+      expect(() => huber({ delta: delta as number })).toThrow(
+        `huber: argument 'delta' must be a number > 0, got`,
+      );
+    expect(() => huber({ beta: 1 } as never)).toThrow(/huber.*beta/);
+    expect(() => getLoss('mae', { delta: 1 })).toThrow(/meanAbsoluteError.*delta/);
+  });
 });
 
 describe('labels and outputs that do not suit the loss', () => {
@@ -172,8 +245,16 @@ describe('labels and outputs that do not suit the loss', () => {
 });
 
 test('losses by name, with aliases; unknown names list the known ones', () => {
-  expect(listLosses()).toEqual(['binaryCrossEntropy', 'meanSquaredError', 'softmaxCrossEntropy']);
+  expect(listLosses()).toEqual([
+    'binaryCrossEntropy',
+    'huber',
+    'meanAbsoluteError',
+    'meanSquaredError',
+    'softmaxCrossEntropy',
+  ]);
   expect(getLoss('mse').name).toBe('meanSquaredError');
+  expect(getLoss('mae').name).toBe('meanAbsoluteError');
+  expect(getLoss('huberLoss', { delta: 0.5 }).getConfig()).toEqual({ delta: 0.5 });
   expect(getLoss('sparseCategoricalCrossentropy', { labelSmoothing: 0.1 }).getConfig()).toMatchObject({
     labelSmoothing: 0.1,
   });
@@ -182,6 +263,37 @@ test('losses by name, with aliases; unknown names list the known ones', () => {
   // Keras's short name; the registry's kind is plural in its message ('losses', not 'losss')
   expect(getLoss('bce').name).toBe('binaryCrossEntropy');
   expect(() => getLoss('hinge')).toThrow(
-    "Unknown loss 'hinge'. Known losses: binaryCrossEntropy, meanSquaredError, softmaxCrossEntropy.",
+    "Unknown loss 'hinge'. Known losses: binaryCrossEntropy, huber, meanAbsoluteError, meanSquaredError, softmaxCrossEntropy.",
   );
+});
+
+test('a line with outliers: fit with Huber or MAE finds it where MSE is pulled off by the outliers', async () => {
+  await expectNoLeakedTensors(async () => {
+    // y = 2x + 1 on 64 points, four of them 40 too high
+    const xs = Array.from({ length: 64 }, (_, i) => -1 + (2 * i) / 63);
+    const ys = xs.map((x, i) => 2 * x + 1 + (i % 16 === 3 ? 40 : 0));
+    const x = tf.tensor2d(xs, [64, 1]);
+    const y = tf.tensor2d(ys, [64, 1]);
+    const data = tensorDataset(x, y);
+    const intercept = async (loss: string) => {
+      const net = model([dense({ units: 1 })], { inputShape: [1], seed: 1 });
+      const run = await fit(net, data, {
+        epochs: 300,
+        batchSize: 64,
+        loss,
+        optimizer: { name: 'adam', learningRate: 0.05 },
+        seed: 1,
+      });
+      expect(run.history.at(-1)?.loss).toBeLessThan(run.history[0]?.loss as number);
+      const bias = net.weights.find((w) => w.name.endsWith('bias'))!.variable.dataSync()[0] as number;
+      net.dispose();
+      return bias;
+    };
+    // MSE's intercept moves by the outliers' mean, 4·40/64 = 2.5; Huber's and MAE's stay near 1
+    expect(Math.abs((await intercept('mse')) - 1)).toBeGreaterThan(2);
+    expect(Math.abs((await intercept('huber')) - 1)).toBeLessThan(0.3);
+    expect(Math.abs((await intercept('mae')) - 1)).toBeLessThan(0.3);
+    data.dispose();
+    tf.dispose([x, y]);
+  });
 });

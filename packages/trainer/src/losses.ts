@@ -1,25 +1,31 @@
 /**
  * Losses: softmax cross-entropy (integer or one-hot labels, label smoothing, from logits or from
- * probabilities), binary cross-entropy from logits (or probabilities), mean squared error. Each is a
- * `Loss`: a named function of (labels, outputs) → scalar mean over the batch, plus its config.
+ * probabilities), binary cross-entropy from logits (or probabilities), mean squared error, mean absolute
+ * error and Huber's loss. Each is a `Loss`: a named function of (labels, outputs) → scalar mean over the
+ * batch, plus its config.
  */
 import {
   abs,
   cast,
   clipByValue,
+  customGrad,
+  div,
   exp,
   log,
   log1p,
   mean,
+  minimum,
   mul,
   neg,
   relu,
+  sign,
   square,
   sub,
   sum,
   tidy,
   add,
   oneHot,
+  type GradSaveFunc,
   type Scalar,
   type Tensor,
 } from '@tensorflow/tfjs-core';
@@ -140,6 +146,56 @@ export function meanSquaredError(): Loss {
 }
 
 /**
+ * mean |outputs − labels| with the gradient sign(r)/n: ±1/n whatever the size of the error, and 0 where an
+ * output is exact (tfjs's own `abs` gradient is −1 at 0, which would push an exact output away; PyTorch's
+ * L1 loss has 0 there too).
+ */
+const meanAbsolute = customGrad(((labels: Tensor, outputs: Tensor, save: GradSaveFunc) => {
+  const residual = sub(outputs, labels);
+  save([residual]);
+  return {
+    value: mean(abs(residual)),
+    gradFunc: (dy: Tensor, saved: Tensor[]) => {
+      const r = saved[0] as Tensor;
+      const slope = mul(dy, div(sign(r), r.size));
+      return [neg(slope), slope];
+    },
+  };
+}) as unknown as Parameters<typeof customGrad<Tensor>>[0]);
+
+/** Mean absolute error over every output: its gradient is ±1/n whatever the size of the error. */
+export function meanAbsoluteError(): Loss {
+  return makeLoss({ name: 'meanAbsoluteError', classification: false }, {}, (labels, outputs) => {
+    checkSameShape('meanAbsoluteError', labels, outputs);
+    return tidy(() => meanAbsolute(cast(labels, 'float32'), outputs) as Scalar);
+  });
+}
+
+export interface HuberOptions {
+  /** Where the loss turns from quadratic to linear, > 0 (default 1, as in Keras and PyTorch). */
+  delta?: number;
+}
+
+/**
+ * Huber's loss over every output (Huber 1964), averaged: ½r² for an error |r| ≤ δ, δ(|r| − ½δ) beyond, so
+ * an outlier pulls on the weights with a gradient of at most δ where the squared error's grows with it.
+ * Computed as ½m² + δ(|r| − m) with m = min(|r|, δ): one expression, no branch.
+ */
+export function huber(options: HuberOptions = {}): Loss {
+  assertKnownOptions('huber', options, ['delta']);
+  const { delta = 1 } = options;
+  assertInRange('huber', 'delta', delta, { min: 0, minInclusive: false });
+  return makeLoss({ name: 'huber', classification: false }, { delta }, (labels, outputs) => {
+    checkSameShape('huber', labels, outputs);
+    return tidy(() => {
+      const error = abs(sub(cast(labels, 'float32'), outputs));
+      const quadratic = minimum(error, delta);
+      return mean(add(mul(0.5, square(quadratic)), mul(delta, sub(error, quadratic))));
+    });
+  });
+}
+
+/**
  * Binary cross-entropy's targets are probabilities: a label of 3 gives a loss below zero that training
  * drives further down without bound. Read back and scanned on the host, as class ids are: cheaper per step
  * than a min and a max kernel and their reads.
@@ -191,6 +247,15 @@ function lossRegistry(): Registry<LossFactory> {
       },
       { aliases: ['mse'] },
     );
+    losses.register(
+      'meanAbsoluteError',
+      (o) => {
+        assertKnownOptions('meanAbsoluteError', o, []);
+        return meanAbsoluteError();
+      },
+      { aliases: ['mae'] },
+    );
+    losses.register('huber', (o) => huber(o), { aliases: ['huberLoss'] });
   }
   return losses;
 }
@@ -201,7 +266,7 @@ export function lossOption(loss: Loss | string | undefined): Loss {
   return typeof loss === 'string' ? getLoss(loss) : loss;
 }
 
-/** A loss by name (`'softmaxCrossEntropy'`, `'binaryCrossEntropy'`, `'mse'`, or an alias). */
+/** A loss by name (`'softmaxCrossEntropy'`, `'binaryCrossEntropy'`, `'mse'`, `'mae'`, `'huber'`, or an alias). */
 export function getLoss(name: string, options: Record<string, unknown> = {}): Loss {
   return lossRegistry().get(name)(options);
 }
