@@ -76,6 +76,19 @@ const features: TensorArg = {
   empty: 'accepted',
 };
 
+/** A regression loss's (labels, outputs): any values, the outputs' shape, labels of any dtype. */
+const regression: TensorArg[] = [
+  {
+    kind: 'tensor',
+    name: 'labels',
+    ranks: [1, 2, 3],
+    shapeOf: 'outputs',
+    nonFinite: 'accepted',
+    otherDtype: 'accepted',
+  },
+  { kind: 'tensor', name: 'outputs', ranks: [1, 2, 3], nonFinite: 'accepted' },
+];
+
 const targets: SweepTarget[] = [
   {
     name: 'dense',
@@ -271,47 +284,19 @@ const targets: SweepTarget[] = [
   },
   {
     name: 'meanSquaredError',
-    args: [
-      {
-        kind: 'tensor',
-        name: 'labels',
-        ranks: [1, 2, 3],
-        shapeOf: 'outputs',
-        nonFinite: 'accepted',
-        otherDtype: 'accepted',
-      },
-      { kind: 'tensor', name: 'outputs', ranks: [1, 2, 3], nonFinite: 'accepted' },
-    ],
+    args: regression,
     call: (y, z) => meanSquaredError()(y as tf.Tensor, z as tf.Tensor),
   },
   {
     name: 'meanAbsoluteError',
-    args: [
-      {
-        kind: 'tensor',
-        name: 'labels',
-        ranks: [1, 2, 3],
-        shapeOf: 'outputs',
-        nonFinite: 'accepted',
-        otherDtype: 'accepted',
-      },
-      { kind: 'tensor', name: 'outputs', ranks: [1, 2, 3], nonFinite: 'accepted' },
-    ],
+    args: regression,
     call: (y, z) => meanAbsoluteError()(y as tf.Tensor, z as tf.Tensor),
   },
   {
     name: 'huber',
     args: [
       optionsArg({ kind: 'number', name: 'delta', min: 0, minInclusive: false, optional: true }),
-      {
-        kind: 'tensor',
-        name: 'labels',
-        ranks: [1, 2, 3],
-        shapeOf: 'outputs',
-        nonFinite: 'accepted',
-        otherDtype: 'accepted',
-      },
-      { kind: 'tensor', name: 'outputs', ranks: [1, 2, 3], nonFinite: 'accepted' },
+      ...regression,
     ],
     call: (o, y, z) => huber(o as { delta?: number })(y as tf.Tensor, z as tf.Tensor),
   },
