@@ -19,8 +19,10 @@ function which(command) {
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
-/** The chromium binary, installing Debian's package when it is missing and we may. */
-/** @returns {string} */
+/**
+ * The chromium binary, installing Debian's package when it is missing and we may.
+ * @returns {string}
+ */
 export function ensureChromium() {
   const found = which('chromium');
   if (found !== undefined) return found;
@@ -35,12 +37,14 @@ export function ensureChromium() {
     if (installed !== undefined) return installed;
   }
   throw new Error(
-    "the web app's end-to-end tests need Debian's chromium, which is not installed: run `sudo apt-get install -y chromium`, then the tests again.",
+    "the web app's end-to-end tests and browser benchmark need Debian's chromium, which is not installed: run `sudo apt-get install -y chromium` and run them again.",
   );
 }
 
-/** Builds the site when dist/ is missing (pnpm test builds it first through turbo). */
-/** @returns {void} */
+/**
+ * Builds the site when dist/ is missing (pnpm test builds it first through turbo).
+ * @returns {void}
+ */
 export function ensureBuilt() {
   if (
     existsSync(path.join(appDir, 'dist', 'index.html')) &&
@@ -57,8 +61,10 @@ export function ensureBuilt() {
   });
 }
 
-/** `vite preview` on a free port; resolves with its URL once it listens. */
-/** @returns {Promise<{ url: string, server: import('node:child_process').ChildProcess }>} */
+/**
+ * `vite preview` on a free port; resolves with its URL once it listens.
+ * @returns {Promise<{ url: string, server: import('node:child_process').ChildProcess }>}
+ */
 export function startPreview() {
   const port = 4300 + Math.floor(Math.random() * 500);
   const server = spawn(
