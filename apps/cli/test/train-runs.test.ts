@@ -228,6 +228,49 @@ describe('checkpoint folders', () => {
   });
 });
 
+describe('--lr-schedule plateau', () => {
+  test('÷10 once the held-out loss stops falling for --lr-patience epochs, said as it happens; --lr-patience alone is refused', () => {
+    const args = ['train', '--limit', '1000', '--hidden', '16', '--epochs', '5', '--lr', '0.05'];
+    const r = run([
+      ...args,
+      '--lr-schedule',
+      'plateau',
+      '--lr-patience',
+      '1',
+      '--out',
+      at('plateau'),
+      '--json',
+    ]);
+    const result = json<TrainResult>(r);
+    // The rule replayed on the run's own validation losses (10% of the training set held out).
+    const expected: number[] = [];
+    let rate = 0.05;
+    let best = Number.POSITIVE_INFINITY;
+    for (const h of result.history) {
+      expected.push(rate);
+      const loss = h.valLoss as number;
+      if (loss < best - 1e-4) best = loss;
+      else rate *= 0.1;
+    }
+    const rates = result.history.map((h) => h.learningRate as number);
+    rates.forEach((value, i) => expect(value).toBeCloseTo(expected[i]!, 12));
+    expect(rates.at(-1)).toBeLessThan(0.05); // this seed's loss does stall: at least one reduction
+    expect(r.stderr).toMatch(/learning rate 0\.05 → 0\.005: valLoss not below [\d.]+ for 1 epoch\(s\)/);
+    expect(result.config).toMatchObject({ lrSchedule: 'plateau', lrPatience: 1 });
+    expect(result.history).toHaveLength(5);
+    expectOneLineError(
+      run([...args, '--lr-patience', '3']),
+      2,
+      /--lr-patience counts the epochs the plateau schedule waits, and --lr-schedule is 'constant' — add --lr-schedule plateau, or drop --lr-patience/,
+    );
+    expectOneLineError(
+      run([...args, '--lr-schedule', 'plateau', '--lr-patience', '0']),
+      2,
+      /--lr-patience must be an integer ≥ 1, got '0'/,
+    );
+  });
+});
+
 describe('run configs', () => {
   test('config.json repeats a run bit-exactly; flags override a config file; --print-config shows the resolved options', () => {
     const first = json<TrainResult>(

@@ -9,7 +9,7 @@ import {
 } from '@gradwell/core';
 import { expectNoLeakedTensors } from '@gradwell/test-utils';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { earlyStopping, type EarlyStoppingOptions } from './early-stopping';
+import { earlyStopping, monitorMode, type EarlyStoppingOptions } from './early-stopping';
 
 /** Plays a scripted metric sequence through the callback contract; the weights change every epoch. */
 async function play(values: number[], options: EarlyStoppingOptions, model?: Sequential) {
@@ -85,6 +85,15 @@ describe('early stopping', () => {
     await play([0.3, 0.2, 0.25], { patience: 5, restoreBestWeights: true }, model);
     for (const w of model.weights)
       expect(Array.from(w.variable.dataSync())).toEqual(new Array(w.variable.size).fill(2));
+  });
+
+  test("monitorMode: 'auto' reads the direction from the metric's name, as Keras", () => {
+    for (const rising of ['valAccuracy', 'accuracy', 'val_acc', 'AUC', 'precision', 'recall', 'f1Score'])
+      expect(monitorMode(rising, 'auto')).toBe('max');
+    for (const falling of ['valLoss', 'loss', 'mae', 'huberLoss'])
+      expect(monitorMode(falling, 'auto')).toBe('min');
+    expect(monitorMode('valAccuracy', 'min')).toBe('min');
+    expect(monitorMode('valLoss', 'max')).toBe('max');
   });
 
   test('a missing metric and bad options are clear errors', () => {

@@ -49,6 +49,15 @@ const EARLY_STOPPING_KEYS = optionKeys<EarlyStoppingOptions>({
   weights: 1,
 });
 
+/**
+ * Whether a monitored metric should fall ('min') or rise ('max'): 'auto' reads it from the name, as Keras
+ * does: accuracies, AUC, precision, recall and F1 rise, everything else (losses) falls.
+ */
+export function monitorMode(monitor: string, mode: 'min' | 'max' | 'auto'): 'min' | 'max' {
+  if (mode !== 'auto') return mode;
+  return /acc|auc|precision|recall|f1/i.test(monitor) ? 'max' : 'min';
+}
+
 export class EarlyStopping implements TrainingCallback {
   readonly monitor: string;
   readonly mode: 'min' | 'max';
@@ -80,7 +89,7 @@ export class EarlyStopping implements TrainingCallback {
       );
     const mode = options.mode ?? 'auto';
     assertOneOf('earlyStopping', 'mode', mode, ['min', 'max', 'auto']);
-    this.mode = mode === 'auto' ? (/acc|auc|precision|recall|f1/i.test(this.monitor) ? 'max' : 'min') : mode;
+    this.mode = monitorMode(this.monitor, mode);
     // Keras takes |minDelta|; anything but a finite number is refused (a string would coerce).
     assertInRange('earlyStopping', 'minDelta', options.minDelta ?? 0, {});
     this.minDelta = Math.abs(options.minDelta ?? 0);

@@ -36,7 +36,7 @@ export {
   type AuxiliaryHead,
   type AuxiliaryOutputs,
 } from './auxiliary-classifiers';
-export { earlyStopping, EarlyStopping, type EarlyStoppingOptions } from './early-stopping';
+export { earlyStopping, EarlyStopping, monitorMode, type EarlyStoppingOptions } from './early-stopping';
 
 /** The regularisation layers, for the trainer's layer registry . */
 export const REGULARIZATION_LAYER_FACTORIES: ReadonlyArray<readonly [string, LayerFactory]> = [

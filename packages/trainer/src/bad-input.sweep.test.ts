@@ -1,7 +1,7 @@
 /**
  * The bad-input sweep over @gradwell/trainer (see @gradwell/test-utils' sweep.ts): the layer builders by
  * name, models and presets, datasets, losses, optimisers and schedules, clipping, fit / evaluate / predict,
- * diagnostics, the stall detector and the learning-rate range test.
+ * diagnostics, the stall detector, the plateau callback and the learning-rate range test.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { setupBackend } from '@gradwell/core';
@@ -35,6 +35,7 @@ import { learningRateRangeTest } from './lr-range-test';
 import { model, type Model } from './model';
 import { createOptimizer, disposeOptimizer, OPTIMIZER_NAMES } from './optimizers';
 import { cnnPreset, mlpPreset } from './presets';
+import { reduceLearningRateOnPlateau } from './plateau';
 import { cosineDecay, exponentialDecay, linearWarmup, stepDecay } from './schedules';
 import { stallDetector } from './stall-detector';
 import { expectedCalibrationError } from './experiments/calibration';
@@ -451,6 +452,28 @@ const targets: SweepTarget[] = [
       ),
     ],
     call: (o) => typeof stallDetector(o as Record<string, number>).onBatchEnd,
+  },
+  {
+    name: 'reduceLearningRateOnPlateau',
+    args: [
+      optionsArg(
+        { kind: 'choice', name: 'mode', values: ['min', 'max', 'auto'], optional: true },
+        {
+          kind: 'number',
+          name: 'factor',
+          min: 0,
+          max: 1,
+          minInclusive: false,
+          maxInclusive: false,
+          optional: true,
+        },
+        countField('patience', 5, 0),
+        { kind: 'number', name: 'minDelta', min: 0, max: 1, rangeSpoils: false, optional: true },
+        countField('cooldown', 5, 0),
+        { kind: 'number', name: 'minRate', min: 0, max: 1, rangeSpoils: false, optional: true },
+      ),
+    ],
+    call: (o) => reduceLearningRateOnPlateau(o as Record<string, never>).factor,
   },
   {
     name: 'learningRateRangeTest',

@@ -62,6 +62,12 @@ export {
   type LearningRateSchedule,
 } from './schedules';
 export {
+  reduceLearningRateOnPlateau,
+  ReduceLearningRateOnPlateau,
+  type LearningRateReduction,
+  type ReduceLearningRateOnPlateauOptions,
+} from './plateau';
+export {
   disposeOptimizerState,
   getOptimizerState,
   setOptimizerState,

@@ -9,7 +9,7 @@ import { OPTIMIZER_NAMES, type OptimizerName } from '@gradwell/trainer';
 import type { PipelineSpec } from '../pipeline-spec';
 import { augmentPipeline, choice, flag, integer, list, number, text } from './option-values';
 
-export const LR_SCHEDULES = ['constant', 'cosine', 'step', 'warmup-cosine'] as const;
+export const LR_SCHEDULES = ['constant', 'cosine', 'step', 'warmup-cosine', 'plateau'] as const;
 export const SAVE_BEST_METRICS = ['valLoss', 'valAccuracy', 'loss', 'accuracy'] as const;
 export const DIAGNOSTICS_WHEN = ['init', 'epoch', 'end'] as const;
 
@@ -40,6 +40,8 @@ export interface TrainConfig {
   batchSize: number;
   lr?: number;
   lrSchedule: (typeof LR_SCHEDULES)[number];
+  /** With the plateau schedule: epochs without a better validation loss before the rate is divided by 10. */
+  lrPatience: number;
   clipNorm?: number;
   optimizer: OptimizerName;
   seed: number;
@@ -211,9 +213,17 @@ export const TRAIN_OPTIONS: readonly OptionSpec[] = [
   {
     key: 'lrSchedule',
     flag: '--lr-schedule <name>',
-    description: LR_SCHEDULES.join(' | '),
+    description: `${LR_SCHEDULES.join(' | ')} (plateau: ÷10 when the validation loss stalls, see --lr-patience)`,
     default: 'constant',
     read: choice(LR_SCHEDULES),
+  },
+  {
+    key: 'lrPatience',
+    flag: '--lr-patience <epochs>',
+    description:
+      'with --lr-schedule plateau: epochs without a better validation loss (held-out 10% of the training set) before the rate is divided by 10',
+    default: 2,
+    read: integer(1),
   },
   {
     key: 'clipNorm',

@@ -128,6 +128,12 @@ export function checkOptionsApply(config: TrainConfig, given: Set<Key>): void {
       `sets the widths of the mlp preset, and the model here is ${config.initFrom === undefined ? `'${config.model}'` : `--init-from '${config.initFrom}'`}`,
       'drop --hidden, or use --model mlp',
     );
+  if (given.has('lrPatience') && config.lrSchedule !== 'plateau')
+    refuse(
+      'lrPatience',
+      `counts the epochs the plateau schedule waits, and --lr-schedule is '${config.lrSchedule}'`,
+      'add --lr-schedule plateau, or drop --lr-patience',
+    );
   const { dataset } = config;
   if (given.has('imageSize') && BUILT_IN_DATASETS.includes(dataset))
     refuse(

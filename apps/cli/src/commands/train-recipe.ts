@@ -1,7 +1,7 @@
-/** `gradwell train`'s config turned into a model, an augmentation pipeline and a learning-rate schedule. */
+/** `gradwell train`'s config turned into a model, an augmentation pipeline and a learning-rate schedule or callback. */
 import { tidy, zeros } from '@tensorflow/tfjs-core';
 import { pipelineFromJSON, type Pipeline } from '@gradwell/augment';
-import { createRandom } from '@gradwell/core';
+import { createRandom, type TrainingCallback } from '@gradwell/core';
 import { getActivation } from '@gradwell/activations';
 import { getInitializer } from '@gradwell/init';
 import {
@@ -10,7 +10,9 @@ import {
   linearWarmup,
   mlpPreset,
   modelFromConfig,
+  reduceLearningRateOnPlateau,
   stepDecay,
+  type LearningRateReduction,
   type LearningRateSchedule,
   type Model,
 } from '@gradwell/trainer';
@@ -129,6 +131,7 @@ export function schedule(
   const total = epochs * stepsPerEpoch;
   switch (name) {
     case 'constant':
+    case 'plateau': // a callback (plateauCallbacks), not a schedule
       return undefined;
     case 'cosine':
       return cosineDecay({ initial: lr, totalSteps: total });
@@ -141,9 +144,20 @@ export function schedule(
       });
     default:
       throw new CliError(
-        `--lr-schedule must be constant, cosine, step or warmup-cosine, got '${name}'`,
+        `--lr-schedule must be constant, cosine, step, warmup-cosine or plateau, got '${name}'`,
         'e.g. --lr-schedule cosine',
         2,
       );
   }
+}
+
+/** The plateau schedule's callback (÷10 after `lrPatience` epochs without a better validation loss), or none. */
+export function plateauCallbacks(
+  config: TrainConfig,
+  onReduce: (reduction: LearningRateReduction) => void,
+): TrainingCallback[] {
+  if (config.lrSchedule !== 'plateau') return [];
+  return [
+    reduceLearningRateOnPlateau({ monitor: 'valLoss', factor: 0.1, patience: config.lrPatience, onReduce }),
+  ];
 }

@@ -29,7 +29,7 @@ import { progress } from './progress';
 import type { TrainConfig } from './train-config';
 import { addTrainOptions, runConfig, type RunFlags } from './train-options';
 import { checkpointFolder, claimCheckpointFolder, type CheckpointFolder } from './train-checkpoints';
-import { augmentFor, buildModel, checkNames, schedule } from './train-recipe';
+import { augmentFor, buildModel, checkNames, plateauCallbacks, schedule } from './train-recipe';
 import { startingModel } from './train-init-from';
 import {
   epochDiagnostics,
@@ -133,11 +133,12 @@ async function train(command: Command): Promise<void> {
   );
   out.line(summary.text);
 
-  // Early stopping decides on a validation split of the training set, so the test accuracy stays unbiased.
+  // Early stopping and the plateau schedule decide on a validation split of the training set, so the test
+  // accuracy stays unbiased.
   let train = data.train;
   let validation = data.test;
   let validationName = 'test';
-  if (config.earlyStopping !== undefined) {
+  if (config.earlyStopping !== undefined || config.lrSchedule === 'plateau') {
     const split = splitDataset(data.train, { validation: 0.1, seed: config.seed });
     train = split.train;
     validation = split.validation;
@@ -181,6 +182,11 @@ async function train(command: Command): Promise<void> {
     ...(config.earlyStopping === undefined
       ? []
       : [earlyStopping({ monitor: 'valLoss', patience: config.earlyStopping, restoreBestWeights: true })]),
+    ...plateauCallbacks(config, (r) =>
+      out.line(
+        `learning rate ${num(r.from)} → ${num(r.to)}: valLoss not below ${num(r.best)} for ${config.lrPatience} epoch(s)`,
+      ),
+    ),
     ...(folder === undefined ? [] : [folder.callback(config.keepCheckpoints, (label) => saved.push(label))]),
     ...(folder === undefined || config.saveBest === undefined
       ? []

@@ -16,6 +16,7 @@ import {
 } from '@gradwell/core';
 import { checkDiagnosticThresholds } from '../diagnostic-thresholds';
 import { OPTIMIZER_NAMES } from '../optimizers';
+import { setsLearningRate } from '../plateau';
 import { checkTrainingState } from '../training-state-check';
 import type { DiagnosticsOptions, FitOptions } from './fit-types';
 
@@ -142,4 +143,13 @@ export function checkFitOptions(options: FitOptions): void {
   checkObjects(options);
   checkDiagnostics(options.diagnostics);
   checkCallbacks('fit', options.callbacks);
+  const controller = options.callbacks?.findIndex(setsLearningRate) ?? -1;
+  if (options.learningRate !== undefined && controller >= 0)
+    throw GradwellArgumentError.because(
+      'fit',
+      'learningRate',
+      `a 'learningRate' schedule and callbacks[${controller}] (reduceLearningRateOnPlateau) both set the ` +
+        'learning rate; the schedule would undo every reduction at the next step. Give one of them.',
+      options.learningRate,
+    );
 }
