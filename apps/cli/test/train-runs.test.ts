@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { oneCycle } from '@gradwell/trainer';
 import { describe, expect, test } from 'vitest';
 import {
   cli,
@@ -268,6 +269,37 @@ describe('--lr-schedule plateau', () => {
       2,
       /--lr-patience must be an integer ≥ 1, got '0'/,
     );
+  });
+});
+
+describe('--lr-schedule one-cycle', () => {
+  test('up to --lr and down over every step of the run: each epoch ends at the rate PyTorch would set there', () => {
+    const r = json<TrainResult>(
+      run([
+        'train',
+        '--limit',
+        '1000',
+        '--hidden',
+        '16',
+        '--epochs',
+        '3',
+        '--batch-size',
+        '100',
+        '--lr',
+        '0.02',
+        '--lr-schedule',
+        'one-cycle',
+        '--no-diagnostics',
+        '--out',
+        at('one-cycle'),
+        '--json',
+      ]),
+    );
+    // 10 steps an epoch, 30 in all; an epoch's logged rate is the one its last step trained with.
+    const schedule = oneCycle({ maxRate: 0.02, totalSteps: 30 });
+    expect(r.history.map((h) => h.learningRate)).toEqual([9, 19, 29].map((step) => schedule.rate(step, 10)));
+    expect(r.history.at(-1)?.learningRate).toBe(0.02 / 25 / 1e4);
+    expect(r.history[0]!.learningRate).toBeGreaterThan(0.019); // step 9 of 30: just past the peak (step 8)
   });
 });
 

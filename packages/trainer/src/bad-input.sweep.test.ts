@@ -36,7 +36,7 @@ import { model, type Model } from './model';
 import { createOptimizer, disposeOptimizer, OPTIMIZER_NAMES } from './optimizers';
 import { cnnPreset, mlpPreset } from './presets';
 import { reduceLearningRateOnPlateau } from './plateau';
-import { cosineDecay, exponentialDecay, linearWarmup, stepDecay } from './schedules';
+import { cosineDecay, exponentialDecay, linearWarmup, oneCycle, stepDecay } from './schedules';
 import { stallDetector } from './stall-detector';
 import { expectedCalibrationError } from './experiments/calibration';
 import { diagnoseModel } from './training/diagnose';
@@ -358,6 +358,29 @@ const targets: SweepTarget[] = [
       ),
     ],
     call: (o) => exponentialDecay(o as { initial: number; rate: number; decaySteps: number }).rate(3, 10),
+  },
+  {
+    name: 'oneCycle',
+    args: [
+      optionsArg(
+        { kind: 'number', name: 'maxRate', min: 0, minInclusive: false, max: 1, rangeSpoils: false },
+        { kind: 'number', name: 'totalSteps', min: 1, max: 100, integer: true, rangeSpoils: false },
+        {
+          kind: 'number',
+          name: 'pctStart',
+          min: 0,
+          max: 1,
+          minInclusive: false,
+          maxInclusive: false,
+          optional: true,
+        },
+        { kind: 'number', name: 'divFactor', min: 1, max: 100, rangeSpoils: false, optional: true },
+        { kind: 'number', name: 'finalDivFactor', min: 1, max: 1e4, rangeSpoils: false, optional: true },
+      ),
+      { kind: 'number', name: 'step', min: 0, max: 100, integer: true, rangeSpoils: false },
+    ],
+    call: (o, step) => oneCycle(o as { maxRate: number; totalSteps: number }).rate(step as number, 10),
+    check: (rate) => expect(rate as number).toBeGreaterThan(0),
   },
   {
     name: 'linearWarmup',

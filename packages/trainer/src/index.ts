@@ -58,6 +58,7 @@ export {
   cosineDecay,
   exponentialDecay,
   linearWarmup,
+  oneCycle,
   stepDecay,
   type LearningRateSchedule,
 } from './schedules';

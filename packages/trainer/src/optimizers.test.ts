@@ -13,7 +13,7 @@ import {
   setLearningRate,
 } from './optimizers';
 import { clipByGlobalNorm, globalNormOf } from './gradient-clipping';
-import { cosineDecay, exponentialDecay, linearWarmup, stepDecay } from './schedules';
+import { cosineDecay, exponentialDecay, linearWarmup, oneCycle, stepDecay } from './schedules';
 import { disposeOptimizerState, getOptimizerState, setOptimizerState } from './optimizer-state';
 
 beforeAll(async () => {
@@ -103,11 +103,55 @@ describe('schedules', () => {
     expect(linearWarmup({ warmupSteps: 2, then: 0.1 }).rate(9, 1)).toBe(0.1);
   });
 
+  test("one-cycle: PyTorch 1.13's OneCycleLR rates step by step (cos annealing), the final rate after the end", () => {
+    // torch.optim.lr_scheduler.OneCycleLR(max_lr=1, total_steps=10), then (0.1, 7, pct_start=0.25,
+    // div_factor=10, final_div_factor=100), cycle_momentum=False: the rate before each of the steps.
+    const torch = [
+      0.040000000000000036, 0.52, 1.0, 0.9504846320134737, 0.8117456539497631, 0.6112620219362893,
+      0.38874197806371075, 0.18825834605023697, 0.049519367986526286, 4e-6,
+    ];
+    const ours = oneCycle({ maxRate: 1, totalSteps: 10 });
+    torch.forEach((rate, step) => expect(ours.rate(step, 3)).toBeCloseTo(rate, 12));
+    const shortRamp = [
+      0.009999999999999995, 0.09944209976994517, 0.08666594099789983, 0.06116492065111791,
+      0.03180121583289857, 0.008779373222916066, 0.0001,
+    ];
+    const other = oneCycle({
+      maxRate: 0.1,
+      totalSteps: 7,
+      pctStart: 0.25,
+      divFactor: 10,
+      finalDivFactor: 100,
+    });
+    shortRamp.forEach((rate, step) => expect(other.rate(step, 1)).toBeCloseTo(rate, 12));
+    expect(ours.rate(25, 3)).toBe(1 / 25 / 1e4);
+    // The peak on a whole step (0.2 × 10 − 1 = 1): exactly maxRate there; PyTorch's 0/0 at a peak of 0 is maxRate.
+    expect(oneCycle({ maxRate: 2, totalSteps: 10, pctStart: 0.2 }).rate(1, 1)).toBe(2);
+    expect(oneCycle({ maxRate: 2, totalSteps: 10, pctStart: 0.1 }).rate(0, 1)).toBe(2);
+    expect(oneCycle({ maxRate: 2, totalSteps: 1 }).rate(0, 1)).toBe(2 / 25 / 1e4);
+    expect(ours.getConfig()).toEqual({
+      maxRate: 1,
+      totalSteps: 10,
+      pctStart: 0.3,
+      divFactor: 25,
+      finalDivFactor: 1e4,
+    });
+  });
+
   test('out-of-range schedule parameters are refused', () => {
     expect(() => stepDecay({ initial: 1, every: 0 })).toThrow(/every/);
     expect(() => cosineDecay({ initial: 1, totalSteps: 10, final: 2 })).toThrow(/final/);
     expect(() => linearWarmup({ warmupSteps: 1.5, then: 1 })).toThrow(/warmupSteps/);
     expect(() => exponentialDecay({ initial: 1, rate: 1.5, decaySteps: 1 })).toThrow(/rate/);
+    expect(() => oneCycle({ maxRate: 1, totalSteps: 10, pctStart: 1 })).toThrow(
+      "oneCycle: argument 'pctStart' must be a number in (0, 1), got 1",
+    );
+    expect(() => oneCycle({ maxRate: 0, totalSteps: 10 })).toThrow("argument 'maxRate' must be a number > 0");
+    expect(() => oneCycle({ maxRate: 1, totalSteps: 10, divFactor: 0.5 })).toThrow(
+      "argument 'divFactor' must be a number ≥ 1",
+    );
+    expect(() => oneCycle({ maxRate: 1, totalSteps: 0 })).toThrow(/totalSteps/);
+    expect(() => oneCycle({ max_lr: 1, totalSteps: 5 } as never)).toThrow(/max_lr/);
   });
 });
 

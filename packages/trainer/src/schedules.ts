@@ -1,4 +1,4 @@
-/** Learning-rate schedules: a rate per optimiser step (step decay, exponential, cosine, linear warm-up). */
+/** Learning-rate schedules: a rate per optimiser step (step decay, exponential, cosine, linear warm-up, one-cycle). */
 import {
   assertInRange,
   assertRequiredOptions,
@@ -119,5 +119,47 @@ export function linearWarmup(options: {
       start,
       then: typeof then === 'number' ? then : { name: then.name, config: then.getConfig() },
     }),
+  });
+}
+
+/** Cosine from `from` to `to` as `t` goes from 0 to 1 (PyTorch's `_annealing_cos`). */
+const cosineBetween = (from: number, to: number, t: number) =>
+  to + ((from - to) / 2) * (1 + Math.cos(Math.PI * t));
+
+/**
+ * The one-cycle policy (Smith & Topin 2019), the rate as PyTorch's `OneCycleLR` (cosine annealing) sets
+ * it: from maxRate/divFactor up to `maxRate` over the first `pctStart` of `totalSteps`, then down to
+ * maxRate/(divFactor·finalDivFactor) at the last step, and that rate after it. `maxRate` is the rate the
+ * learning-rate range test suggests. PyTorch also cycles the momentum inversely; this schedule sets the
+ * rate only (as `cycle_momentum=False`).
+ */
+export function oneCycle(options: {
+  maxRate: number;
+  totalSteps: number;
+  pctStart?: number;
+  divFactor?: number;
+  finalDivFactor?: number;
+}): LearningRateSchedule {
+  const name = 'oneCycle';
+  assertRequiredOptions(name, options, ['maxRate', 'totalSteps', 'pctStart', 'divFactor', 'finalDivFactor']);
+  const { maxRate, totalSteps, pctStart = 0.3, divFactor = 25, finalDivFactor = 1e4 } = options;
+  assertInRange(name, 'maxRate', maxRate, { min: 0, minInclusive: false });
+  assertPositiveInteger(name, 'totalSteps', totalSteps);
+  assertInRange(name, 'pctStart', pctStart, { min: 0, max: 1, minInclusive: false, maxInclusive: false });
+  assertInRange(name, 'divFactor', divFactor, { min: 1 });
+  assertInRange(name, 'finalDivFactor', finalDivFactor, { min: 1 });
+  const initial = maxRate / divFactor;
+  const final = initial / finalDivFactor;
+  // As PyTorch: the peak at step pctStart·totalSteps − 1 (a fraction of a step allowed), the end at the last.
+  const peak = pctStart * totalSteps - 1;
+  const last = totalSteps - 1;
+  return checked({
+    name,
+    rate: (step) => {
+      if (step >= last) return final;
+      if (step <= peak) return peak <= 0 ? maxRate : cosineBetween(initial, maxRate, step / peak);
+      return cosineBetween(maxRate, final, (step - peak) / (last - peak));
+    },
+    getConfig: () => ({ maxRate, totalSteps, pctStart, divFactor, finalDivFactor }),
   });
 }

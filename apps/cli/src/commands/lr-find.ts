@@ -165,7 +165,7 @@ export function lrFindCommand(): Command {
       const json = path.join(config.out, 'lr-find.json');
       writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
       out.line(
-        `train with: gradwell train --lr ${num(result.suggested, 2)} (and the same model and data flags)`,
+        `train with: gradwell train --lr ${num(result.suggested, 2)} (and the same model and data flags; with --lr-schedule one-cycle it is the peak)`,
       );
       out.line(`files: ${svg}, ${json}`);
       out.result({ ...result, files: [svg, json] });

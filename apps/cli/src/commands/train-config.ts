@@ -9,7 +9,7 @@ import { OPTIMIZER_NAMES, type OptimizerName } from '@gradwell/trainer';
 import type { PipelineSpec } from '../pipeline-spec';
 import { augmentPipeline, choice, flag, integer, list, number, text } from './option-values';
 
-export const LR_SCHEDULES = ['constant', 'cosine', 'step', 'warmup-cosine', 'plateau'] as const;
+export const LR_SCHEDULES = ['constant', 'cosine', 'step', 'warmup-cosine', 'one-cycle', 'plateau'] as const;
 export const SAVE_BEST_METRICS = ['valLoss', 'valAccuracy', 'loss', 'accuracy'] as const;
 export const DIAGNOSTICS_WHEN = ['init', 'epoch', 'end'] as const;
 
@@ -213,7 +213,7 @@ export const TRAIN_OPTIONS: readonly OptionSpec[] = [
   {
     key: 'lrSchedule',
     flag: '--lr-schedule <name>',
-    description: `${LR_SCHEDULES.join(' | ')} (plateau: ÷10 when the validation loss stalls, see --lr-patience)`,
+    description: `${LR_SCHEDULES.join(' | ')} (one-cycle: up to --lr and down, as PyTorch's OneCycleLR; plateau: ÷10 when the validation loss stalls, see --lr-patience)`,
     default: 'constant',
     read: choice(LR_SCHEDULES),
   },

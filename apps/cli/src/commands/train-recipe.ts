@@ -10,6 +10,7 @@ import {
   linearWarmup,
   mlpPreset,
   modelFromConfig,
+  oneCycle,
   reduceLearningRateOnPlateau,
   stepDecay,
   type LearningRateReduction,
@@ -137,6 +138,8 @@ export function schedule(
       return cosineDecay({ initial: lr, totalSteps: total });
     case 'step':
       return stepDecay({ initial: lr, every: Math.max(1, Math.floor(epochs / 3)), factor: 0.1 });
+    case 'one-cycle':
+      return oneCycle({ maxRate: lr, totalSteps: total });
     case 'warmup-cosine':
       return linearWarmup({
         warmupSteps: stepsPerEpoch,
@@ -144,7 +147,7 @@ export function schedule(
       });
     default:
       throw new CliError(
-        `--lr-schedule must be constant, cosine, step, warmup-cosine or plateau, got '${name}'`,
+        `--lr-schedule must be constant, cosine, step, warmup-cosine, one-cycle or plateau, got '${name}'`,
         'e.g. --lr-schedule cosine',
         2,
       );
