@@ -81,6 +81,36 @@ describe('Ctrl-C and --resume', () => {
   );
 });
 
+describe('--early-stopping across --resume', () => {
+  test("stopped after its best epoch, resumed: it stops where the whole run does, with the best epoch's weights", async () => {
+    const dir = at('early-resume');
+    const args = [
+      ...['train', '--limit', '6000', '--batch-size', '32', '--seed', '7', '--hidden', '64'],
+      ...['--lr', '0.01', '--epochs', '8', '--early-stopping', '2', '--no-diagnostics', '--json'],
+    ];
+    // This seed's validation loss is best after epoch 4 and stops after epoch 6.
+    const reference = json<TrainResult & { stopReason: string }>(
+      run([...args, '--out', path.join(dir, 'reference')]),
+    );
+    expect(reference.history).toHaveLength(6);
+    expect(reference.stopReason).toMatch(/did not improve for 2 epochs \(best [\d.]+ at epoch 4\)/);
+    const resumable = [...args, '--checkpoint-dir', path.join(dir, 'ck'), '--out', path.join(dir, 'out')];
+    // Ctrl-C inside epoch 6: the resumed run must know epoch 4 was the best and read its weights back.
+    const stopped = await runAndInterrupt(resumable, scratch, (stderr) => /epoch 5\/8/.test(stderr));
+    expect(stopped.code, stopped.stderr).toBe(130);
+    expect(stopped.stderr).toMatch(/stopped at epoch 6, batch \d+ of 169/);
+    const resumed = json<TrainResult & { stopReason: string }>(run([...resumable, '--resume']));
+    expect(figures(resumed.history)).toEqual(figures(reference.history));
+    expect(resumed.stopReason).toBe(reference.stopReason);
+    expect(weights(path.join(dir, 'out')).equals(weights(path.join(dir, 'reference')))).toBe(true);
+    expectOneLineError(
+      run([...args, '--checkpoint-dir', path.join(dir, 'ck2'), '--keep-checkpoints', '2']),
+      2,
+      /--keep-checkpoints 2 would delete the checkpoint of the best epoch, which --early-stopping 2 restores from after --resume — keep at least 3 \(patience \+ 1\)/,
+    );
+  });
+});
+
 describe('checkpoint folders', () => {
   test('--resume refuses every flag that changes the model or the data, naming it with both values; --epochs may change', () => {
     const ck = at('mismatch', 'ck');

@@ -30,6 +30,13 @@ test('callbacks run in order, awaited, and can request a stop', async () => {
   expect(context.stopRequested).toBe(true);
   expect(context.stopReason).toBe('patience exhausted');
   expect(context.params.epochs).toBe(3);
+  expect(context.history).toBeUndefined();
+  // The loop's own list, live: a resumed run's epochs at the start, each new one as the loop adds it.
+  const history = [{ loss: 0.9 }];
+  const resumed = createCallbackContext({ epochs: 3, stepsPerEpoch: 10, batchSize: 32 }, null, history);
+  expect(resumed.history).toEqual([{ loss: 0.9 }]);
+  history.push({ loss: 0.7 });
+  expect(resumed.history).toHaveLength(2);
 });
 
 describe('checkCallback', () => {

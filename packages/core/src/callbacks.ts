@@ -24,6 +24,12 @@ export interface CallbackContext {
   requestStop(reason: string): void;
   readonly stopRequested: boolean;
   readonly stopReason: string | undefined;
+  /**
+   * The logs of every epoch completed so far, a resumed run's earlier epochs included (at `onTrainBegin`,
+   * those alone): a callback that keeps counts across epochs (early stopping, a plateau) rebuilds them from
+   * it, so a resumed run goes on as the uninterrupted one would. Undefined where the loop keeps none.
+   */
+  readonly history?: readonly TrainingLogs[];
 }
 
 type MaybePromise = void | Promise<void>;
@@ -37,12 +43,17 @@ export interface TrainingCallback {
   onTrainEnd?(logs: TrainingLogs, context: CallbackContext): MaybePromise;
 }
 
-/** Makes the context the loop hands to its callbacks. */
-export function createCallbackContext(params: TrainingParams, model: unknown): CallbackContext {
+/** Makes the context the loop hands to its callbacks (`history`: the loop's list of epoch logs, kept live). */
+export function createCallbackContext(
+  params: TrainingParams,
+  model: unknown,
+  history?: readonly TrainingLogs[],
+): CallbackContext {
   let stopReason: string | undefined;
   return {
     params,
     model,
+    ...(history === undefined ? {} : { history }),
     requestStop(reason) {
       stopReason ??= reason;
     },

@@ -1,8 +1,9 @@
 /**
  * Early stopping on core's callback contract: watch a metric at the end of each epoch, stop when it has
- * not improved by more than `minDelta` for `patience` epochs in a row (as Keras), and (with `restoreBestWeights`) put back the
- * exact weights of the best epoch — trainable and non-trainable (running statistics) alike. tfjs-layers'
- * EarlyStopping throws NotImplemented on `restoreBestWeights`.
+ * not improved by more than `minDelta` for `patience` epochs in a row (as Keras), and (with
+ * `restoreBestWeights`) put back the exact weights of the best epoch — trainable and non-trainable (running
+ * statistics) alike. tfjs-layers' EarlyStopping throws NotImplemented on `restoreBestWeights`. A resumed run
+ * replays its history, so it stops where the uninterrupted one would, with the same weights.
  */
 import { clone, dispose, type Tensor } from '@tensorflow/tfjs-core';
 import {
@@ -32,10 +33,18 @@ export interface EarlyStoppingOptions {
   baseline?: number;
   /** Epochs before this one are not watched (warm-up); default 0. */
   startFromEpoch?: number;
-  /** Restore the best epoch's weights when stopping (or at the end of training). Default false. */
+  /**
+   * Restore the best epoch's weights when stopping, or at the end of a run that went through all its
+   * epochs (not one another callback stopped, such as Ctrl-C: that one is to be resumed). Default false.
+   */
   restoreBestWeights?: boolean;
   /** The model's weights (default: `context.model.weights`). */
   weights?: () => readonly LayerWeight[];
+  /**
+   * For a resumed run whose best epoch came before the resume: that epoch's weights by name (from its
+   * checkpoint), which early stopping takes over (it disposes them). Called with the 0-based epoch.
+   */
+  weightsAt?: (epoch: number) => ReadonlyMap<string, Tensor> | Promise<ReadonlyMap<string, Tensor>>;
 }
 
 const EARLY_STOPPING_KEYS = optionKeys<EarlyStoppingOptions>({
@@ -47,6 +56,7 @@ const EARLY_STOPPING_KEYS = optionKeys<EarlyStoppingOptions>({
   startFromEpoch: 1,
   restoreBestWeights: 1,
   weights: 1,
+  weightsAt: 1,
 });
 
 /**
@@ -72,6 +82,7 @@ export class EarlyStopping implements TrainingCallback {
   private wait = 0;
   private snapshot: Map<string, Tensor> | undefined;
   private readonly weightsOf: (context: CallbackContext) => readonly LayerWeight[];
+  private readonly weightsAt: EarlyStoppingOptions['weightsAt'];
 
   constructor(options: EarlyStoppingOptions = {}) {
     assertKnownOptions('earlyStopping', options, EARLY_STOPPING_KEYS, {
@@ -102,6 +113,14 @@ export class EarlyStopping implements TrainingCallback {
     this.restoreBestWeights = options.restoreBestWeights ?? false;
     assertBoolean('earlyStopping', 'restoreBestWeights', this.restoreBestWeights);
     this.bestValue = this.mode === 'min' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+    if (options.weightsAt !== undefined && typeof options.weightsAt !== 'function')
+      throw new GradwellArgumentError(
+        'earlyStopping',
+        'weightsAt',
+        'a function (epoch) => weights by name',
+        options.weightsAt,
+      );
+    this.weightsAt = options.weightsAt;
     this.weightsOf =
       options.weights !== undefined
         ? options.weights
@@ -112,16 +131,12 @@ export class EarlyStopping implements TrainingCallback {
     return this.mode === 'min' ? value < reference - this.minDelta : value > reference + this.minDelta;
   }
 
-  onTrainBegin(): void {
-    this.wait = 0;
-    this.bestEpoch = -1;
-    this.stoppedEpoch = -1;
-    this.bestValue = this.mode === 'min' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
-    this.clearSnapshot();
-  }
-
-  onEpochEnd(epoch: number, logs: TrainingLogs, context: CallbackContext): void {
-    if (epoch < this.startFromEpoch) return;
+  /**
+   * One epoch's verdict, the counts updated: 'better' (a new best), 'stop' (patience ran out), or 'wait'.
+   * Epochs before `startFromEpoch` are not judged.
+   */
+  private judge(epoch: number, logs: TrainingLogs): 'better' | 'stop' | 'wait' {
+    if (epoch < this.startFromEpoch) return 'wait';
     const value = logs[this.monitor];
     if (value === undefined) {
       throw new Error(
@@ -136,22 +151,80 @@ export class EarlyStopping implements TrainingCallback {
       this.bestValue = value;
       this.bestEpoch = epoch;
       this.wait = 0;
-      if (this.restoreBestWeights) this.takeSnapshot(context);
-      return;
+      return 'better';
     }
     this.wait++;
     // As Keras: stop once `patience` epochs in a row brought no improvement.
-    if (this.wait >= this.patience) {
-      this.stoppedEpoch = epoch;
-      context.requestStop(
-        `early stopping: '${this.monitor}' did not improve for ${this.wait} epoch${this.wait === 1 ? '' : 's'} (best ${Number(this.bestValue.toPrecision(4))} at epoch ${this.bestEpoch + 1})`,
-      );
-      this.restore(context);
-    }
+    return this.wait >= this.patience ? 'stop' : 'wait';
   }
 
+  private stop(epoch: number, context: CallbackContext): void {
+    this.stoppedEpoch = epoch;
+    context.requestStop(
+      `early stopping: '${this.monitor}' did not improve for ${this.wait} epoch${this.wait === 1 ? '' : 's'} (best ${Number(this.bestValue.toPrecision(4))} at epoch ${this.bestEpoch + 1})`,
+    );
+    this.restore(context);
+  }
+
+  /**
+   * Starts afresh; a resumed run (`context.history`) is first replayed through the rule, so it stops where
+   * the uninterrupted run would, and with `restoreBestWeights` holds the best epoch's weights: the current
+   * ones when the last epoch was the best, else those `weightsAt` gives.
+   */
+  async onTrainBegin(context: CallbackContext): Promise<void> {
+    this.wait = 0;
+    this.bestEpoch = -1;
+    this.stoppedEpoch = -1;
+    this.bestValue = this.mode === 'min' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+    this.clearSnapshot();
+    const history = context.history ?? [];
+    let verdict: 'better' | 'stop' | 'wait' = 'wait';
+    for (const [epoch, logs] of history.entries()) verdict = this.judge(epoch, logs);
+    if (this.restoreBestWeights && this.bestEpoch >= 0) {
+      if (this.bestEpoch === history.length - 1) this.takeSnapshot(context);
+      else await this.recall(context);
+    }
+    if (verdict === 'stop') this.stop(history.length - 1, context);
+  }
+
+  onEpochEnd(epoch: number, logs: TrainingLogs, context: CallbackContext): void {
+    const verdict = this.judge(epoch, logs);
+    if (verdict === 'better' && this.restoreBestWeights) this.takeSnapshot(context);
+    if (verdict === 'stop') this.stop(epoch, context);
+  }
+
+  /** The best epoch's weights, from before a resume: `weightsAt`'s, checked against the model's. */
+  private async recall(context: CallbackContext): Promise<void> {
+    const epoch = this.bestEpoch;
+    if (this.weightsAt === undefined)
+      throw new Error(
+        `earlyStopping: the best epoch so far (${epoch + 1}) came before this resumed run, and restoreBestWeights ` +
+          "needs its weights: pass weightsAt (e.g. reading that epoch's checkpoint), or restoreBestWeights: false.",
+      );
+    const weights = await this.weightsAt(epoch);
+    const names = this.weightsOf(context).map((w) => w.name);
+    const wrong = names.find((name) => weights.get(name)?.shape.join() !== this.shapeOf(context, name));
+    if (wrong !== undefined) {
+      dispose([...weights.values()]);
+      throw new Error(
+        `earlyStopping: weightsAt(${epoch}) gave no weight '${wrong}' of the model's shape; it gave ${[...weights.keys()].join(', ') || 'none'}.`,
+      );
+    }
+    this.snapshot = new Map(weights);
+  }
+
+  private shapeOf(context: CallbackContext, name: string): string | undefined {
+    return this.weightsOf(context)
+      .find((w) => w.name === name)
+      ?.variable.shape.join();
+  }
+
+  /**
+   * At the end of a run that went through all its epochs, the best weights too; a run stopped for another
+   * reason (Ctrl-C) keeps its weights, which a checkpoint of where it stopped must hold to resume exactly.
+   */
   onTrainEnd(_logs: TrainingLogs, context: CallbackContext): void {
-    if (this.stoppedEpoch < 0) this.restore(context);
+    if (this.stoppedEpoch < 0 && !context.stopRequested) this.restore(context);
     this.clearSnapshot();
   }
 

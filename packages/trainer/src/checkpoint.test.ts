@@ -13,7 +13,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import * as tf from '@tensorflow/tfjs-core';
 import { setupBackend } from '@gradwell/core';
 import { batchNormalization } from '@gradwell/batchnorm';
-import { dropoutLayer } from '@gradwell/regularizers';
+import { dropoutLayer, earlyStopping } from '@gradwell/regularizers';
 import { expectNoLeakedTensors } from '@gradwell/test-utils';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { downloadCheckpoint, indexedDbStore } from './browser-stores';
@@ -28,6 +28,7 @@ import {
   loadCheckpoint,
   saveCheckpoint,
   type CheckpointStore,
+  type LoadedCheckpoint,
 } from './checkpoint';
 import { memoryStore } from './memory-store';
 import { spirals } from './data/synthetic';
@@ -232,6 +233,53 @@ describe('resume', () => {
       resumed.m.dispose();
     },
   );
+
+  test("early stopping across a resume: the same stop and the best epoch's weights, read from its checkpoint", async () => {
+    const data = spirals({ pointsPerClass: 20, seed: 4 });
+    // A minDelta no epoch beats after the first: epoch 1 stays the best, patience runs out after epoch 4.
+    const train = async (store: CheckpointStore, epochs: number, from?: LoadedCheckpoint) => {
+      const m = from?.model ?? makeModel(3);
+      const stopper = earlyStopping({
+        monitor: 'loss',
+        patience: 3,
+        minDelta: 1e6,
+        restoreBestWeights: true,
+        weightsAt: async (epoch) => {
+          const best = await loadCheckpoint(store, `epoch-${String(epoch + 1).padStart(4, '0')}`);
+          const weights = new Map(best.model.weights.map((w) => [w.name, tf.clone(w.variable)] as const));
+          disposeCheckpoint(best);
+          return weights;
+        },
+      });
+      const run = await fit(m, data, {
+        epochs,
+        batchSize: 8,
+        seed: 21,
+        optimizer: { name: 'adam', learningRate: 0.01 },
+        callbacks: [stopper, checkpointCallback({ store })],
+        ...(from === undefined ? {} : { resume: from }),
+      });
+      return { m, run };
+    };
+    const whole = await train(memoryStore(), 10);
+    expect([whole.run.epochs, whole.run.stopReason]).toEqual([
+      4,
+      expect.stringMatching(/early stopping: 'loss' did not improve for 3 epochs \(best [\d.]+ at epoch 1\)/),
+    ]);
+    const store = memoryStore();
+    (await train(store, 2)).m.dispose();
+    const loaded = await loadCheckpoint(store);
+    const resumed = await train(store, 10, loaded);
+    if (loaded.optimizerState) tf.dispose(Object.values(loaded.optimizerState.tensors));
+    expect([resumed.run.epochs, resumed.run.stopReason]).toEqual([whole.run.epochs, whole.run.stopReason]);
+    for (const [i, w] of whole.m.weights.entries())
+      expect(Array.from(resumed.m.weights[i]!.variable.dataSync())).toEqual(
+        Array.from(w.variable.dataSync()),
+      );
+    whole.m.dispose();
+    resumed.m.dispose();
+    data.dispose();
+  });
 
   test('a resume with another seed is refused', async () => {
     const store = memoryStore();

@@ -32,7 +32,11 @@ async function play(values: number[], options: ReduceLearningRateOnPlateauOption
   const callback = reduceLearningRateOnPlateau({ ...options, onReduce: (r) => reported.push(r) });
   const history: TrainingLogs[] = [];
   const context: TrainerCallbackContext = Object.assign(
-    createCallbackContext({ epochs: values.length, stepsPerEpoch: 1, batchSize: 1 }, { weights: [] }),
+    createCallbackContext(
+      { epochs: values.length, stepsPerEpoch: 1, batchSize: 1 },
+      { weights: [] },
+      history,
+    ),
     {
       trainer: {
         optimizer,

@@ -163,7 +163,7 @@ export class ReduceLearningRateOnPlateau implements TrainingCallback {
     this.wait = 0;
     this.cooling = 0;
     this.reductions.length = 0;
-    const history = trainer.state().history;
+    const history = context.history ?? [];
     let rate: number | undefined;
     history.forEach((logs, epoch) => {
       const used = logs.learningRate ?? rate ?? getLearningRate(trainer.optimizer);

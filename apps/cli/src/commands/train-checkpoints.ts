@@ -6,6 +6,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { clone, type Tensor } from '@tensorflow/tfjs-core';
 import type { Sequential, TrainingCallback } from '@gradwell/core';
 import {
   CheckpointError,
@@ -40,6 +41,8 @@ export interface CheckpointFolder {
   callback(keep: number | undefined, onSaved: (label: string) => void): TrainingCallback;
   /** Keeps the checkpoint of the best epoch by `metric` in best/ (restarts from a resumed run's history). */
   bestCallback(metric: string, onSaved: (label: string, value: number) => void): TrainingCallback;
+  /** The weights after epoch `epoch` (0-based), from its checkpoint: early stopping's best, across a resume. */
+  weightsAfter(epoch: number): Promise<Map<string, Tensor>>;
 }
 
 export function checkpointFolder(directory: string): CheckpointFolder {
@@ -109,6 +112,18 @@ export function checkpointFolder(directory: string): CheckpointFolder {
           2,
         );
       }
+    },
+    async weightsAfter(epoch) {
+      const label = `epoch-${String(epoch + 1).padStart(4, '0')}`;
+      if (!(await store.list()).includes(label))
+        throw new CliError(
+          `--resume: early stopping's best epoch (${epoch + 1}) has no checkpoint '${label}' in '${directory}' to restore`,
+          'start the run again with --overwrite',
+        );
+      const loaded = await loadCheckpoint(store, label);
+      const weights = new Map(loaded.model.weights.map((w) => [w.name, clone(w.variable)] as const));
+      disposeCheckpoint(loaded);
+      return weights;
     },
     callback(keep, onSaved) {
       return checkpointCallback({ store, ...(keep === undefined ? {} : { keep }), onSaved });

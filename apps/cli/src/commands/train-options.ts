@@ -216,6 +216,14 @@ export function runConfig(command: Command, flags: RunFlags, resuming: boolean):
   if (flags.overwrite === true) needsFolder('--overwrite', 'replaces the run in');
   if (config.keepCheckpoints !== undefined) needsFolder('--keep-checkpoints', 'thins out');
   if (config.saveBest !== undefined) needsFolder('--save-best', 'keeps the best checkpoint in');
+  const { keepCheckpoints: keep, earlyStopping: patience } = config;
+  if (keep !== undefined && patience !== undefined && keep < patience + 1)
+    throw new CliError(
+      `--keep-checkpoints ${keep} would delete the checkpoint of the best epoch, which --early-stopping ${patience} ` +
+        'restores from after --resume',
+      `keep at least ${patience + 1} (patience + 1)`,
+      2,
+    );
   if (resuming && flags.overwrite === true)
     throw new CliError('--resume and --overwrite exclude each other', 'continue the run, or replace it', 2);
   const saved =

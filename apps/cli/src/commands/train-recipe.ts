@@ -7,6 +7,7 @@ import { getInitializer } from '@gradwell/init';
 import {
   cnnPreset,
   cosineDecay,
+  earlyStopping,
   linearWarmup,
   mlpPreset,
   modelFromConfig,
@@ -19,6 +20,7 @@ import {
 } from '@gradwell/trainer';
 import { checkOutFolder, CliError } from '../errors';
 import { readJsonFile, type PipelineSpec } from '../pipeline-spec';
+import type { CheckpointFolder } from './train-checkpoints';
 import type { TrainConfig } from './train-config';
 
 /** Unknown names are usage errors naming the flag (and, from the registry, the names it knows). */
@@ -162,5 +164,24 @@ export function plateauCallbacks(
   if (config.lrSchedule !== 'plateau') return [];
   return [
     reduceLearningRateOnPlateau({ monitor: 'valLoss', factor: 0.1, patience: config.lrPatience, onReduce }),
+  ];
+}
+
+/**
+ * Early stopping on the validation loss, restoring the best epoch's weights — across a resume too, from
+ * that epoch's checkpoint — or none.
+ */
+export function earlyStoppingCallbacks(
+  config: TrainConfig,
+  folder: Pick<CheckpointFolder, 'weightsAfter'> | undefined,
+): TrainingCallback[] {
+  if (config.earlyStopping === undefined) return [];
+  return [
+    earlyStopping({
+      monitor: 'valLoss',
+      patience: config.earlyStopping,
+      restoreBestWeights: true,
+      ...(folder === undefined ? {} : { weightsAt: (epoch: number) => folder.weightsAfter(epoch) }),
+    }),
   ];
 }

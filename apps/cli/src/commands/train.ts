@@ -9,7 +9,6 @@ import { setupBackend, type TrainingCallback } from '@gradwell/core';
 import { l1l2 } from '@gradwell/regularizers';
 import {
   diagnoseModel,
-  earlyStopping,
   evaluate,
   fit,
   splitDataset,
@@ -29,7 +28,14 @@ import { progress } from './progress';
 import type { TrainConfig } from './train-config';
 import { addTrainOptions, runConfig, type RunFlags } from './train-options';
 import { checkpointFolder, claimCheckpointFolder, type CheckpointFolder } from './train-checkpoints';
-import { augmentFor, buildModel, checkNames, plateauCallbacks, schedule } from './train-recipe';
+import {
+  augmentFor,
+  buildModel,
+  checkNames,
+  earlyStoppingCallbacks,
+  plateauCallbacks,
+  schedule,
+} from './train-recipe';
 import { startingModel } from './train-init-from';
 import {
   epochDiagnostics,
@@ -179,9 +185,7 @@ async function train(command: Command): Promise<void> {
         out.warn(report.message);
       },
     }),
-    ...(config.earlyStopping === undefined
-      ? []
-      : [earlyStopping({ monitor: 'valLoss', patience: config.earlyStopping, restoreBestWeights: true })]),
+    ...earlyStoppingCallbacks(config, folder),
     ...plateauCallbacks(config, (r) =>
       out.line(
         `learning rate ${num(r.from)} → ${num(r.to)}: valLoss not below ${num(r.best)} for ${config.lrPatience} epoch(s)`,

@@ -16,7 +16,7 @@ export function createTrainerContext(
   diagnose: (epoch: number, step: number) => DiagnosticsReport | undefined,
 ): TrainerCallbackContext {
   // Object.assign keeps the base context's getters (stopRequested, stopReason); a spread would freeze them.
-  return Object.assign(createCallbackContext(params, model), {
+  return Object.assign(createCallbackContext(params, model, run.history), {
     trainer: {
       optimizer,
       weights: parts.all,
