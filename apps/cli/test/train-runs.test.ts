@@ -304,30 +304,12 @@ describe('--lr-schedule plateau', () => {
 
 describe('--lr-schedule one-cycle', () => {
   test('up to --lr and down over every step of the run: each epoch ends at the rate PyTorch would set there', () => {
-    const r = json<TrainResult>(
-      run([
-        'train',
-        '--limit',
-        '1000',
-        '--hidden',
-        '16',
-        '--epochs',
-        '3',
-        '--batch-size',
-        '100',
-        '--lr',
-        '0.02',
-        '--lr-schedule',
-        'one-cycle',
-        '--no-diagnostics',
-        '--out',
-        at('one-cycle'),
-        '--json',
-      ]),
-    );
+    const small = ['train', '--limit', '1000', '--hidden', '16', '--epochs', '3', '--batch-size', '100'];
+    const schedule = ['--lr', '0.02', '--lr-schedule', 'one-cycle', '--no-diagnostics'];
+    const r = json<TrainResult>(run([...small, ...schedule, '--out', at('one-cycle'), '--json']));
     // 10 steps an epoch, 30 in all; an epoch's logged rate is the one its last step trained with.
-    const schedule = oneCycle({ maxRate: 0.02, totalSteps: 30 });
-    expect(r.history.map((h) => h.learningRate)).toEqual([9, 19, 29].map((step) => schedule.rate(step, 10)));
+    const rates = oneCycle({ maxRate: 0.02, totalSteps: 30 });
+    expect(r.history.map((h) => h.learningRate)).toEqual([9, 19, 29].map((step) => rates.rate(step, 10)));
     expect(r.history.at(-1)?.learningRate).toBe(0.02 / 25 / 1e4);
     expect(r.history[0]!.learningRate).toBeGreaterThan(0.019); // step 9 of 30: just past the peak (step 8)
   });

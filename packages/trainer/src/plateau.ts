@@ -60,11 +60,9 @@ const KEYS = optionKeys<ReduceLearningRateOnPlateauOptions>({
   onReduce: 1,
 });
 
-const CONTROLLERS = new WeakSet<object>();
-
 /** Whether `callback` sets the learning rate itself (so `fit` refuses a schedule beside it). */
 export function setsLearningRate(callback: unknown): boolean {
-  return typeof callback === 'object' && callback !== null && CONTROLLERS.has(callback);
+  return callback instanceof ReduceLearningRateOnPlateau;
 }
 
 export class ReduceLearningRateOnPlateau implements TrainingCallback {
@@ -106,7 +104,6 @@ export class ReduceLearningRateOnPlateau implements TrainingCallback {
     if (options.onReduce !== undefined && typeof options.onReduce !== 'function')
       throw new GradwellArgumentError(name, 'onReduce', 'a function', options.onReduce);
     this.onReduce = options.onReduce;
-    CONTROLLERS.add(this);
   }
 
   private improves(value: number): boolean {
