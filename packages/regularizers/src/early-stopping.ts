@@ -202,8 +202,9 @@ export class EarlyStopping implements TrainingCallback {
           "needs its weights: pass weightsAt (e.g. reading that epoch's checkpoint), or restoreBestWeights: false.",
       );
     const weights = await this.weightsAt(epoch);
-    const names = this.weightsOf(context).map((w) => w.name);
-    const wrong = names.find((name) => weights.get(name)?.shape.join() !== this.shapeOf(context, name));
+    const wrong = this.weightsOf(context).find(
+      (w) => weights.get(w.name)?.shape.join() !== w.variable.shape.join(),
+    )?.name;
     if (wrong !== undefined) {
       dispose([...weights.values()]);
       throw new Error(
@@ -211,12 +212,6 @@ export class EarlyStopping implements TrainingCallback {
       );
     }
     this.snapshot = new Map(weights);
-  }
-
-  private shapeOf(context: CallbackContext, name: string): string | undefined {
-    return this.weightsOf(context)
-      .find((w) => w.name === name)
-      ?.variable.shape.join();
   }
 
   /**
