@@ -5,7 +5,7 @@
  * source as a string in a CJS module. This registers a `wasm` backend that loads those:
  *
  * - the worker source is written (with its escaped newlines restored, as tfjs does for its Blob) to a
- *   private temporary directory, removed when the process exits; Node's workers accept file paths;
+ *   private temporary directory (`pthread-worker-file.ts`); Node's workers accept file paths;
  * - the glue gets file paths for the worker, the `.wasm` binary and itself (`mainScriptUrlOrBlob`);
  * - the C++ side sizes its pool as min(requested, cores/2): the core count the wasm module sees is raised
  *   to 2·threads so the requested count is honoured (on 2 vCPUs it would otherwise be 1);
@@ -14,15 +14,16 @@
  * Anything unexpected (another tfjs version, files missing in a bundled app) throws; `setupBackend` then
  * falls back to the single-threaded SIMD backend and says why.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { availableParallelism, cpus } from 'node:os';
 import path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { engine, registerBackend, removeBackend, type KernelBackend } from '@tensorflow/tfjs-core';
 import { BackendWasm, setThreadsCount, version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import type { KernelWorker } from '../kernels/simd/kernel-pool';
+import { pthreadWorkerFile } from './pthread-worker-file';
 
 const SUPPORTED_VERSION = '4.22.0';
 const PREFIX = 'tfjs-backend-wasm-threaded-simd';
@@ -71,18 +72,6 @@ export function availableCores(): number {
   return typeof availableParallelism === 'function' ? availableParallelism() : cpus().length;
 }
 
-/** The emscripten pthread worker's file, written once a process (removed when it exits). */
-let pthreadWorker: string | undefined;
-
-function pthreadWorkerFile(workerSource: string): string {
-  if (pthreadWorker !== undefined && existsSync(pthreadWorker)) return pthreadWorker;
-  const directory = mkdtempSync(path.join(tmpdir(), 'gradwell-wasm-threads-'));
-  process.once('exit', () => rmSync(directory, { recursive: true, force: true }));
-  pthreadWorker = path.join(directory, `${PREFIX}.worker.js`);
-  writeFileSync(pthreadWorker, workerSource.replace(/\n/g, '\\n'));
-  return pthreadWorker;
-}
-
 /** Registers the threaded-SIMD build as the 'wasm' backend (not yet initialised: `setBackend` does that). */
 export function registerThreadedWasmForNode(threads: number): void {
   const installed: string = version_wasm;
@@ -103,7 +92,7 @@ export function registerThreadedWasmForNode(threads: number): void {
   const workerSource = (
     requireHere(path.join(wasmOut, `${PREFIX}.worker.js`)) as { wasmWorkerContents: string }
   ).wasmWorkerContents;
-  const workerFile = pthreadWorkerFile(workerSource);
+  const workerFile = pthreadWorkerFile(`${PREFIX}.worker.js`, workerSource.replace(/\n/g, '\\n'));
   const wasmBytes = readFileSync(binary);
 
   const backends = (
