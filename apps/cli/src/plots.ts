@@ -153,3 +153,44 @@ export function comparisonBars(
     ),
   });
 }
+
+/** A confusion matrix as a heat map: rows the labels, columns the predictions, each cell its count. */
+export function confusionHeatmap(title: string, classNames: string[], matrix: number[][]): TopLevelSpec {
+  const values = matrix.flatMap((row, i) =>
+    row.map((count, j) => ({ label: classNames[i], predicted: classNames[j], count })),
+  );
+  const axis = { field: undefined, type: 'ordinal', sort: classNames } as const;
+  const max = Math.max(...matrix.flat());
+  const side = Math.max(160, Math.min(640, 28 * classNames.length));
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title,
+    data: { values },
+    encoding: {
+      y: { ...axis, field: 'label', title: 'label' },
+      x: { ...axis, field: 'predicted', title: 'predicted' },
+    },
+    layer: [
+      {
+        mark: 'rect',
+        encoding: {
+          color: { field: 'count', type: 'quantitative', scale: { type: 'symlog' }, title: 'examples' },
+        },
+      },
+      ...(classNames.length <= 20
+        ? [
+            {
+              mark: { type: 'text' as const, fontSize: 9 },
+              encoding: {
+                text: { field: 'count', type: 'quantitative' as const },
+                // light on the dark cells
+                color: { condition: { test: `datum.count > ${max / 4}`, value: 'white' }, value: 'black' },
+              },
+            },
+          ]
+        : []),
+    ],
+    width: side,
+    height: side,
+  };
+}

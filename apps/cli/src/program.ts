@@ -5,6 +5,7 @@ import { activationsCommand } from './commands/activations';
 import { augmentCommand } from './commands/augment';
 import { benchCommand } from './commands/bench';
 import { doctorCommand } from './commands/doctor';
+import { evaluateCommand } from './commands/evaluate';
 import { experimentCommand } from './commands/experiment';
 import { exportCommand } from './commands/export';
 import { inspectCommand } from './commands/inspect';
@@ -25,6 +26,7 @@ export function createProgram(): Command {
   for (const command of [
     trainCommand(),
     lrFindCommand(),
+    evaluateCommand(),
     experimentCommand(),
     exportCommand(),
     inspectCommand(),

@@ -3,7 +3,7 @@
  * output parsed, files written, one-line errors for bad flags and files. (Runs that stop, resume and
  * check their checkpoints: train-runs.test.ts; plugins: plugins.test.ts.)
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -34,6 +34,7 @@ describe('help and version', () => {
     'experiment',
     'export',
     'inspect',
+    'evaluate',
     'augment',
     'activations',
     'bench',
@@ -583,6 +584,126 @@ describe('export, inspect, train --init-from', () => {
     mkdirSync(broken, { recursive: true });
     writeFileSync(path.join(broken, 'model.json'), '{"format": "layers-model"}');
     expectOneLineError(run(['inspect', broken]), 2, /no modelTopology/);
+  });
+});
+
+describe('evaluate', () => {
+  interface Evaluation {
+    dataset: string;
+    split: string;
+    dataFrom: string | null;
+    examples: number;
+    accuracy: number;
+    loss: number;
+    macro: { precision: number; recall: number; f1: number };
+    classNames: string[];
+    perClass: Array<{ class: string; precision: number; recall: number; f1: number; support: number }>;
+    matrix: number[][];
+    mostConfused: Array<{ label: string; predicted: string; count: number }>;
+    files: string[];
+  }
+
+  test("a run's test set from its config.json: the accuracy and loss train reported, the matrix, the files", () => {
+    const runFolder = path.join(scratch, 'evaluated-run');
+    const trained = json<{ testAccuracy: number; testLoss: number }>(
+      run(['train', '--limit', '1000', '--epochs', '2', '--hidden', '32', '--out', runFolder, '--json']),
+    );
+    const out = path.join(scratch, 'evaluation');
+    const e = json<Evaluation>(run(['evaluate', runFolder, '--out', out, '--json']));
+    expect(e).toMatchObject({ dataset: 'mnist', split: 'test', examples: 200 });
+    expect(e.dataFrom).toBe(path.join(runFolder, 'config.json'));
+    expect(e.accuracy).toBeCloseTo(trained.testAccuracy, 12);
+    expect(e.loss).toBeCloseTo(trained.testLoss, 5);
+    expect(e.classNames).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    const trace = e.matrix.reduce((sum, row, i) => sum + row[i]!, 0);
+    expect(trace / e.examples).toBeCloseTo(e.accuracy, 12);
+    e.matrix.forEach((row, i) => expect(row.reduce((a, b) => a + b, 0)).toBe(e.perClass[i]!.support));
+    const worst = e.mostConfused[0]!;
+    const offDiagonal = e.matrix.flatMap((row, i) => row.filter((_, j) => j !== i));
+    expect(worst.count).toBe(Math.max(...offDiagonal));
+    expect(e.files.map((f) => path.basename(f))).toEqual(['report.json', 'confusion.csv', 'confusion.svg']);
+    const csv = readFileSync(path.join(out, 'confusion.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('label \\ predicted,0,1,2,3,4,5,6,7,8,9');
+    expect(csv[1]).toBe(['0', ...e.matrix[0]!].join(','));
+    expect(readFileSync(path.join(out, 'confusion.svg'), 'utf8')).toContain('<svg');
+    // the training split, and the same model ending in a softmax (probabilities out): the same loss
+    const onTrain = json<Evaluation>(run(['evaluate', runFolder, '--split', 'train', '--json']));
+    expect(onTrain.examples).toBe(1000);
+    const withSoftmax = path.join(scratch, 'softmax-model');
+    mkdirSync(withSoftmax, { recursive: true });
+    const modelJson = JSON.parse(readFileSync(path.join(runFolder, 'model', 'model.json'), 'utf8')) as {
+      modelTopology: { config: { layers: Array<{ config: { activation?: string } }> } };
+    };
+    modelJson.modelTopology.config.layers.at(-1)!.config.activation = 'softmax';
+    writeFileSync(path.join(withSoftmax, 'model.json'), JSON.stringify(modelJson));
+    for (const file of ['weights.bin'])
+      writeFileSync(path.join(withSoftmax, file), readFileSync(path.join(runFolder, 'model', file)));
+    const probabilities = json<Evaluation>(
+      run(['evaluate', path.join(withSoftmax, 'model.json'), '--limit', '1000', '--json']),
+    );
+    expect(probabilities.dataFrom).toBeNull();
+    expect(probabilities.accuracy).toBe(e.accuracy);
+    expect(probabilities.loss).toBeCloseTo(e.loss, 4);
+  });
+
+  test('class names and the split of a folder dataset; bad flags and mismatched data are one-line errors', async () => {
+    const classes = await writeImageClasses('evaluate-classes', { black: 0, grey: 0.5, white: 1 });
+    const runFolder = path.join(scratch, 'folder-run');
+    const trained = json<{ testAccuracy: number }>(
+      run([
+        'train',
+        '--dataset',
+        classes,
+        '--image-size',
+        '8',
+        '--hidden',
+        '16',
+        '--epochs',
+        '5',
+        '--seed',
+        '7',
+        '--out',
+        runFolder,
+        '--json',
+      ]),
+    );
+    const e = json<Evaluation>(run(['evaluate', runFolder, '--json']));
+    expect(e.classNames).toEqual(['black', 'grey', 'white']);
+    expect(e.perClass.map((c) => c.class)).toEqual(['black', 'grey', 'white']);
+    expect(e.accuracy).toBe(trained.testAccuracy);
+    expect(e.perClass.reduce((s, c) => s + c.support, 0)).toBe(e.examples);
+    // a model.json alone: the data comes from the flags (the image size from the model's input)
+    const alone = path.join(scratch, 'folder-model', 'model.json');
+    cpSync(path.join(runFolder, 'model'), path.dirname(alone), { recursive: true });
+    const again = json<Evaluation>(run(['evaluate', alone, '--dataset', classes, '--seed', '7', '--json']));
+    expect(again.dataFrom).toBeNull();
+    expect(again.matrix).toEqual(e.matrix);
+    expectOneLineError(
+      run(['evaluate', alone]),
+      2,
+      /evaluate: mnist does not fit the model: .*examples of shape \[8, 8, 3\].*— pass the --dataset/,
+    );
+    expectOneLineError(
+      run(['evaluate', runFolder, '--split', 'validation']),
+      2,
+      /--split must be one of test, train/,
+    );
+    expectOneLineError(
+      run(['evaluate', runFolder, '--batch-size', '0']),
+      2,
+      /--batch-size must be an integer ≥ 1/,
+    );
+    expectOneLineError(
+      run(['evaluate', path.join(scratch, 'nothing')]),
+      2,
+      /evaluate: '.*nothing' does not exist/,
+    );
+    writeFileSync(path.join(scratch, 'a-file'), 'x');
+    expectOneLineError(
+      run(['evaluate', runFolder, '--out', path.join(scratch, 'a-file')]),
+      2,
+      /--out '.*a-file' is a file/,
+    );
   });
 });
 

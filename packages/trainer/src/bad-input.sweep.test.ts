@@ -1,7 +1,8 @@
 /**
  * The bad-input sweep over @gradwell/trainer (see @gradwell/test-utils' sweep.ts): the layer builders by
  * name, models and presets, datasets, losses, optimisers and schedules, clipping, fit / evaluate / predict,
- * diagnostics, the stall detector, the plateau callback and the learning-rate range test.
+ * the confusion matrix, diagnostics, the stall detector, the plateau callback and the learning-rate range
+ * test.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { setupBackend } from '@gradwell/core';
@@ -19,6 +20,7 @@ import { beforeAll, expect, test } from 'vitest';
 import { blobs, spirals } from './data/synthetic';
 import { tensorDataset, type TensorDataset } from './data/dataset';
 import { splitDataset, subset } from './data/subsets';
+import { confusionMatrix } from './confusion';
 import { evaluate, predict } from './evaluate';
 import { clipByGlobalNorm } from './gradient-clipping';
 import { conv2d, dense } from './layers';
@@ -424,6 +426,21 @@ const targets: SweepTarget[] = [
       },
     ],
     call: (m, d, o) => evaluate(m as Model, d as TensorDataset, o as { batchSize?: number }),
+  },
+  {
+    name: 'confusionMatrix',
+    args: [
+      fixedModel,
+      fixedData,
+      {
+        kind: 'options',
+        name: 'options',
+        fields: [countField('batchSize', 30)],
+      },
+    ],
+    call: (m, d, o) => confusionMatrix(m as Model, d as TensorDataset, o as { batchSize?: number }),
+    check: (report, [, d]) =>
+      expect((report as { examples: number }).examples).toBe((d as TensorDataset).size),
   },
   {
     name: 'fit',

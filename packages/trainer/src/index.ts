@@ -89,6 +89,12 @@ export type {
 } from './training/fit-types';
 export { evaluate, predict, type EvaluateOptions } from './evaluate';
 export {
+  classificationReport,
+  confusionMatrix,
+  type ClassFigures,
+  type ClassificationReport,
+} from './confusion';
+export {
   activationDiagnostics,
   completeDiagnostics,
   DIAGNOSTICS_COLUMNS,

@@ -88,7 +88,7 @@ export async function* epochBatches(
   shuffle: boolean,
   random: RandomSource,
   first = 0,
-  classes?: number,
+  labels?: { classes: number; context: string },
 ): AsyncGenerator<Batch> {
   if (data.kind === 'stream') {
     let index = 0;
@@ -98,7 +98,7 @@ export async function* epochBatches(
         continue;
       }
       // A stream's labels are only seen batch by batch: checked as they come.
-      if (classes !== undefined) checkBatchLabels(batch, classes, data.name, epoch, index - 1);
+      if (labels !== undefined) checkBatchLabels(batch, labels, data.name, epoch, index - 1);
       yield batch;
     }
     return;
@@ -109,7 +109,13 @@ export async function* epochBatches(
 }
 
 /** Class ids of a streamed batch below `classes`, or a named error (the batch is freed first). */
-function checkBatchLabels(batch: Batch, classes: number, name: string, epoch: number, index: number): void {
+function checkBatchLabels(
+  batch: Batch,
+  { classes, context }: { classes: number; context: string },
+  name: string,
+  epoch: number,
+  index: number,
+): void {
   if (batch.y.rank !== 1) return;
   const ids = batch.y.dataSync();
   const bad = ids.findIndex((id) => !Number.isInteger(id) || id < 0 || id >= classes);
@@ -117,7 +123,7 @@ function checkBatchLabels(batch: Batch, classes: number, name: string, epoch: nu
   const label = ids[bad];
   dispose([batch.x, batch.y]);
   throw new GradwellArgumentError(
-    'fit',
+    context,
     'data',
     `class ids in [0, ${classes}) (the model has ${classes} outputs)`,
     `the label ${label} of example ${bad} of batch ${index} (epoch ${epoch}) of stream '${name}'`,

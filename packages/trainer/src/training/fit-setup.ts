@@ -77,6 +77,7 @@ export function setUpFit(model: Trainable, data: Dataset, options: FitOptions): 
   const { optimizer, owned } = fitOptimizer(options.optimizer ?? 'adam');
   const { validation, augment } = options;
   const classes = loss.classification ? parts.base.computeOutputShape(data.inputShape).at(-1) : undefined;
+  const labels = classes === undefined ? undefined : { classes, context: 'fit' };
   const objective = createObjective(parts, {
     loss,
     penalty: options.penalty,
@@ -106,7 +107,7 @@ export function setUpFit(model: Trainable, data: Dataset, options: FitOptions): 
       nanGuard: options.nanGuard ?? true,
     },
     batches: (epoch, random, first) =>
-      epochBatches(data, epoch, batchSize, options.shuffle ?? true, random, first, classes),
+      epochBatches(data, epoch, batchSize, options.shuffle ?? true, random, first, labels),
     augment: (batch, random) =>
       augment === undefined
         ? batch.x

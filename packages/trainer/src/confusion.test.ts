@@ -1,0 +1,192 @@
+/** The confusion matrix against predictions counted by hand, and the report's figures in closed form. */
+import * as tf from '@tensorflow/tfjs-core';
+import fc from 'fast-check';
+import { setupBackend } from '@gradwell/core';
+import { expectNoLeakedTensors } from '@gradwell/test-utils';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { classificationReport, confusionMatrix } from './confusion';
+import { arrayDataset, batchStream, tensorDataset } from './data/dataset';
+import { dense } from './layers';
+import { model } from './model';
+
+beforeAll(async () => {
+  await setupBackend();
+});
+
+describe('classificationReport', () => {
+  test('precision, recall, F1 and their macro means in closed form; an absent class is left out', () => {
+    const matrix = [
+      [5, 1, 0],
+      [2, 3, 1],
+      [0, 0, 0], // never a label, predicted once: precision 0, recall 0 (no support), counted in the means
+    ];
+    const report = classificationReport(matrix);
+    expect(report.examples).toBe(12);
+    expect(report.accuracy).toBeCloseTo(8 / 12, 12);
+    const expected = [
+      { precision: 5 / 7, recall: 5 / 6, f1: 10 / 13, support: 6 },
+      { precision: 3 / 4, recall: 1 / 2, f1: 0.6, support: 6 },
+      { precision: 0, recall: 0, f1: 0, support: 0 },
+    ];
+    report.perClass.forEach((figures, i) => {
+      const want = expected[i]!;
+      expect(figures.support).toBe(want.support);
+      for (const key of ['precision', 'recall', 'f1'] as const)
+        expect(figures[key]).toBeCloseTo(want[key], 12);
+    });
+    expect(report.macro.precision).toBeCloseTo((5 / 7 + 3 / 4) / 3, 12);
+    expect(report.macro.recall).toBeCloseTo((5 / 6 + 1 / 2) / 3, 12);
+    expect(report.macro.f1).toBeCloseTo((10 / 13 + 0.6) / 3, 12);
+    // a fourth class that is neither a label nor a prediction changes no mean
+    const wider = classificationReport([...matrix.map((r) => [...r, 0]), [0, 0, 0, 0]]);
+    expect(wider.macro).toEqual(report.macro);
+    expect(wider.perClass[3]).toEqual({ precision: 0, recall: 0, f1: 0, support: 0 });
+    expect(report.matrix).toEqual(matrix);
+    expect(report.matrix).not.toBe(matrix); // a copy
+  });
+
+  test('invariants on any matrix of counts (property)', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .integer({ min: 2, max: 6 })
+          .chain((k) =>
+            fc.array(fc.array(fc.nat(50), { minLength: k, maxLength: k }), { minLength: k, maxLength: k }),
+          ),
+        (matrix) => {
+          const report = classificationReport(matrix);
+          const total = matrix.flat().reduce((s, c) => s + c, 0);
+          const trace = matrix.reduce((s, r, i) => s + r[i]!, 0);
+          expect(report.examples).toBe(total);
+          expect(report.accuracy).toBeCloseTo(total === 0 ? 0 : trace / total, 12);
+          expect(report.perClass.reduce((s, c) => s + c.support, 0)).toBe(total);
+          for (const c of report.perClass) {
+            for (const v of [c.precision, c.recall, c.f1]) expect(v >= 0 && v <= 1).toBe(true);
+            // F1 lies between precision and recall's smaller and larger (their harmonic mean)
+            expect(c.f1).toBeLessThanOrEqual(Math.max(c.precision, c.recall) + 1e-12);
+            expect(c.f1).toBeGreaterThanOrEqual(Math.min(c.precision, c.recall) - 1e-12);
+          }
+        },
+      ),
+    );
+  });
+
+  test('a matrix that is not square counts is refused, naming where', () => {
+    expect(() => classificationReport([[1]])).toThrow(
+      /^classificationReport: argument 'matrix' must be a square array of rows of counts/,
+    );
+    expect(() => classificationReport([[1, 2], [3]])).toThrow(/got "row 1 of 1 values in a 2-row matrix"/);
+    expect(() =>
+      classificationReport([
+        [1, -2],
+        [3, 4],
+      ]),
+    ).toThrow(/got "-2 at \[0\]\[1\]"/);
+    expect(() =>
+      classificationReport([
+        [1, 2],
+        [Number.NaN, 4],
+      ]),
+    ).toThrow(/got "NaN at \[1\]\[0\]"/);
+    expect(() =>
+      classificationReport([
+        [1, 2.5],
+        [3, 4],
+      ]),
+    ).toThrow(/got "2\.5 at \[0\]\[1\]"/);
+    expect(() => classificationReport('no' as unknown as number[][])).toThrow(/got "no"/);
+  });
+});
+
+describe('confusionMatrix', () => {
+  /** What the matrix must be: predictions made in one call and counted on the host. */
+  function byHand(net: ReturnType<typeof model>, x: tf.Tensor, labels: number[], k: number): number[][] {
+    const said = tf.tidy(() => tf.argMax(net.apply(x, { training: false }), -1).dataSync());
+    const matrix = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+    labels.forEach((label, i) => matrix[label]![said[i]!]!++);
+    return matrix;
+  }
+
+  test('equals the counts by hand, for class ids and one-hot rows, in batches that do not divide the set', async () => {
+    const net = model([dense({ units: 8, activation: 'relu' }), dense({ units: 4 })], {
+      inputShape: [5],
+      seed: 3,
+    });
+    const n = 103;
+    const x = tf.randomNormal([n, 5], 0, 1, 'float32', 11);
+    const labels = Array.from({ length: n }, (_, i) => (i * 7) % 4);
+    const expected = byHand(net, x, labels, 4);
+    await expectNoLeakedTensors(async () => {
+      const ids = tensorDataset(x.clone(), tf.tensor1d(labels, 'int32'));
+      const fromIds = await confusionMatrix(net, ids, { batchSize: 16 });
+      expect(fromIds.matrix).toEqual(expected);
+      expect(fromIds).toEqual(classificationReport(expected));
+      const rows = tensorDataset(
+        x.clone(),
+        tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), 4), 'float32')),
+      );
+      expect((await confusionMatrix(net, rows)).matrix).toEqual(expected);
+      ids.dispose();
+      rows.dispose();
+    });
+    // the same through a stream of batches
+    const stream = batchStream(
+      function* () {
+        for (let start = 0; start < n; start += 40) {
+          const size = Math.min(40, n - start);
+          yield {
+            x: tf.slice(x, [start, 0], [size, 5]),
+            y: tf.tensor1d(labels.slice(start, start + size), 'int32'),
+          };
+        }
+      },
+      { inputShape: [5] },
+    );
+    const before = tf.memory().numTensors;
+    expect((await confusionMatrix(net, stream)).matrix).toEqual(expected);
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
+    net.dispose();
+  });
+
+  test('bad input is named and leaves nothing behind', async () => {
+    const net = model([dense({ units: 3 })], { inputShape: [2], seed: 1 });
+    const one = model([dense({ units: 1 })], { inputShape: [2], seed: 1 });
+    const data = arrayDataset(
+      [
+        [0, 1],
+        [1, 0],
+      ],
+      [0, 2],
+    );
+    const wide = arrayDataset([[0, 1, 2]], [0]);
+    const outOfRange = arrayDataset([[0, 1]], [3]);
+    const before = tf.memory().numTensors;
+    await expect(confusionMatrix(net, data, { batchSize: 0 })).rejects.toThrow(
+      "confusionMatrix: argument 'batchSize' must be a positive integer, got 0",
+    );
+    await expect(confusionMatrix(net, data, { batch: 2 } as never)).rejects.toThrow(/batch.*batchSize/);
+    await expect(confusionMatrix(net, wide)).rejects.toThrow(
+      "confusionMatrix: argument 'data' must be examples of shape [2] (the model's input)",
+    );
+    await expect(confusionMatrix(one, data)).rejects.toThrow(/^confusionMatrix: .*the model has one output/);
+    await expect(confusionMatrix(net, outOfRange)).rejects.toThrow(
+      /argument 'data' must be class ids in \[0, 3\) \(the model has 3 outputs\)/,
+    );
+    const badStream = batchStream(
+      function* () {
+        yield { x: tf.zeros([2, 2]), y: tf.tensor1d([0, 5], 'int32') };
+      },
+      { inputShape: [2] },
+    );
+    await expect(confusionMatrix(net, badStream)).rejects.toThrow(
+      /^confusionMatrix: argument 'data' must be class ids in \[0, 3\) .*got "the label 5 of example 1 of batch 0/,
+    );
+    const empty = batchStream(() => [], { inputShape: [2] });
+    await expect(confusionMatrix(net, empty)).rejects.toThrow(/has no examples/);
+    expect(tf.memory().numTensors).toBe(before);
+    for (const d of [data, wide, outOfRange]) d.dispose();
+    net.dispose();
+    one.dispose();
+  });
+});
