@@ -198,7 +198,7 @@ async function downloadedFiles(click: () => Promise<void>, count: number): Promi
  */
 async function classifyWithTfjsLayers(
   files: Record<string, Buffer>,
-): Promise<{ classNames: string[]; accuracy: number; examples: number }> {
+): Promise<{ classNames: string[]; accuracy: number; examples: number; matrix: number[][] }> {
   const blank = await browser.newPage();
   try {
     await blank.setContent('<!doctype html><title>tfjs-layers</title>');
@@ -225,10 +225,13 @@ async function classifyWithTfjsLayers(
         const x = tf.div(tf.tensor4d(Float32Array.from(pixels), [truth.length, 28, 28, 1]), 255);
         const predicted = tf.argMax(model.predict(x) as TfCore.Tensor, -1).dataSync();
         const correct = truth.reduce((sum, label, i) => sum + (predicted[i] === label ? 1 : 0), 0);
+        const matrix = Array.from({ length: 10 }, () => new Array<number>(10).fill(0));
+        truth.forEach((label, i) => matrix[label]![predicted[i]!]!++);
         return {
           classNames: model.layers.map((layer) => layer.getClassName()),
           accuracy: correct / truth.length,
           examples: truth.length,
+          matrix,
         };
       },
       {
@@ -614,6 +617,23 @@ describe('the site', () => {
     await expect(page.textContent('#lab-diagnostics-title')).resolves.toBe('Diagnostics after epoch 3');
     expect(await page.locator('#lab-diagnostics tbody tr').count()).toBeGreaterThanOrEqual(4);
     expect(await page.locator('#lab-advice li').count()).toBeGreaterThan(0);
+    // Where it goes wrong: the validation digits by true digit and prediction, as the page shows them.
+    const matrix = cnn.confusion as number[][];
+    const shown = await page.$$eval('#lab-confusion tbody tr', (rows) =>
+      rows.map((r) =>
+        Array.from(r.querySelectorAll<HTMLTableCellElement>('td'), (td) => Number(td.textContent)).slice(
+          0,
+          10,
+        ),
+      ),
+    );
+    expect(shown).toEqual(matrix);
+    expect(matrix.flat().reduce((a, b) => a + b, 0)).toBe(2000);
+    const diagonal = matrix.reduce((sum, row, i) => sum + row[i]!, 0);
+    expect(diagonal / 2000).toBeCloseTo(cnn.valAccuracy as number, 10);
+    await expect(page.textContent('#lab-confusion-note')).resolves.toMatch(
+      new RegExp(`^2000 validation digits, ${((cnn.valAccuracy as number) * 100).toFixed(2)}% right`),
+    );
     // A second run (an MLP) overlays the first; the diagnostics start over.
     await page.selectOption('#architecture', 'mlp');
     await page.fill('#lab-epochs', '1');
@@ -645,6 +665,11 @@ describe('the site', () => {
     expect(inLayers.classNames).toEqual(['Flatten', 'Dense', 'Dropout', 'Dense', 'Dropout', 'Dense']);
     expect(inLayers.examples).toBe(2000);
     expect(Math.abs(inLayers.accuracy - (mlp.valAccuracy as number))).toBeLessThanOrEqual(0.001);
+    // and takes the same digits for the same others: at most the two examples the backends round apart move
+    const moved = inLayers.matrix
+      .flat()
+      .reduce((sum, count, k) => sum + Math.abs(count - (mlp.confusion as number[][]).flat()[k]!), 0);
+    expect(moved).toBeLessThanOrEqual(4);
     await expectTitledAxes();
     await shots('lab');
   });

@@ -3,8 +3,8 @@
  * smoothing, augmentation, optimiser) trained on MNIST in the training worker — the page keeps drawing at
  * full frame rate — with start, pause, stop; every run kept and overlaid (named by its recipe, removable);
  * each run's epoch 0 (the validation loss and the diagnostics of the network as initialised, before a step);
- * the per-layer diagnostics after every epoch with their advice; the trained model downloaded in the
- * TensorFlow.js layers format.
+ * the per-layer diagnostics after every epoch with their advice; where the trained network goes wrong
+ * (the validation confusion matrix); the trained model downloaded in the TensorFlow.js layers format.
  */
 import { io } from '@tensorflow/tfjs-core';
 import { listActivations } from '@gradwell/activations';
@@ -17,6 +17,7 @@ import {
   type OptimizerName,
 } from '@gradwell/trainer';
 import { RunBoard } from '../runs';
+import { confusionPanel } from './confusion-panel';
 import { checkbox, checkedInteger, checkedNumber, range, section, select, setStatus } from '../state';
 import { trainingWorker, trainInWorker } from '../worker/client';
 import type { Recipe } from '../worker/protocol';
@@ -99,6 +100,7 @@ export function mountLab(root: HTMLElement): () => void {
   advice.id = 'lab-advice';
   root.append(advice);
   const title = root.querySelector('#lab-diagnostics-title') as HTMLElement;
+  const confusion = confusionPanel(root, 'lab-confusion');
   let training = false;
   let diagnosedEpochs = 0;
 
@@ -184,6 +186,7 @@ export function mountLab(root: HTMLElement): () => void {
     download.disabled = true;
     diagnosedEpochs = 0;
     showDiagnostics(undefined);
+    confusion.clear();
     status.textContent = 'starting the worker and loading MNIST…';
     const handle = board.begin(recipeName(recipe));
     setStatus({
@@ -195,6 +198,7 @@ export function mountLab(root: HTMLElement): () => void {
       diagnosedEpochs: 0,
       progress: undefined,
       error: undefined,
+      confusion: undefined,
     });
     try {
       const outcome = await trainInWorker(recipe, {
@@ -231,6 +235,7 @@ export function mountLab(root: HTMLElement): () => void {
       });
       const summary = `validation accuracy ${(outcome.valAccuracy * 100).toFixed(2)}% in ${outcome.seconds.toFixed(1)} s, ${Math.round(outcome.examplesPerSecond)} digits/s${outcome.stopReason ? ` (${outcome.stopReason})` : ''}`;
       handle.finish(summary);
+      confusion.show(outcome.confusion);
       status.textContent = `done: ${summary}`;
       setStatus({
         page: 'lab',
@@ -242,6 +247,7 @@ export function mountLab(root: HTMLElement): () => void {
         examplesPerSecond: outcome.examplesPerSecond,
         epochs: outcome.history.length,
         runs: board.runs.length,
+        confusion: outcome.confusion,
       });
       download.disabled = false;
     } catch (error) {

@@ -84,6 +84,8 @@ export interface TrainOutcome {
   seconds: number;
   /** Training examples per second over the run (the step time; validation excluded). */
   examplesPerSecond: number;
+  /** The validation set's confusion matrix with the weights the run ends with: `[true digit][predicted]`. */
+  confusion: number[][];
   /** With early stopping: the epoch (1-based) whose weights were restored, and the last one run. */
   earlyStopping?: { bestEpoch: number; stoppedAfter: number; fired: boolean };
 }

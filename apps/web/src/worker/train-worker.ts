@@ -14,6 +14,7 @@ import {
   cnnPreset,
   depthExperiment,
   diagnoseModel,
+  confusionMatrix,
   evaluate,
   fit,
   inputScaleExperiment,
@@ -142,11 +143,13 @@ const api: WorkerApi = {
         yieldEveryMs: 50,
       });
       const final = await evaluate(net, validation);
+      const { matrix: confusion } = await confusionMatrix(net, validation);
       const outcome: TrainOutcome = {
         history: run.history,
         stopReason: run.stopReason,
         valAccuracy: final.accuracy ?? 0,
         valLoss: final.loss,
+        confusion,
         seconds: (performance.now() - started) / 1000,
         examplesPerSecond: stepExamples / Math.max(stepSeconds, 1e-9),
       };
