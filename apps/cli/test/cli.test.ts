@@ -600,6 +600,7 @@ describe('evaluate', () => {
     perClass: Array<{ class: string; precision: number; recall: number; f1: number; support: number }>;
     matrix: number[][];
     mostConfused: Array<{ label: string; predicted: string; count: number }>;
+    mistakes: Array<{ index: number; label: number; predicted: number; confidence: number }>;
     files: string[];
   }
 
@@ -621,14 +622,33 @@ describe('evaluate', () => {
     const worst = e.mostConfused[0]!;
     const offDiagonal = e.matrix.flatMap((row, i) => row.filter((_, j) => j !== i));
     expect(worst.count).toBe(Math.max(...offDiagonal));
-    expect(e.files.map((f) => path.basename(f))).toEqual(['report.json', 'confusion.csv', 'confusion.svg']);
+    expect(e.files.map((f) => path.basename(f))).toEqual([
+      'report.json',
+      'confusion.csv',
+      'confusion.svg',
+      'mistakes.png',
+    ]);
+    // the 8 surest mistakes (the default), surest first, each counted in its cell of the matrix
+    expect(e.mistakes).toHaveLength(8);
+    for (const [k, m] of e.mistakes.entries()) {
+      expect(m.predicted).not.toBe(m.label);
+      expect(e.matrix[m.label]![m.predicted]).toBeGreaterThan(0);
+      expect(m.confidence).toBeLessThanOrEqual(k === 0 ? 1 : e.mistakes[k - 1]!.confidence);
+    }
+    expect(new Set(e.mistakes.map((m) => m.index)).size).toBe(8);
+    // mistakes.png: 8 digits of 28 px scaled ×3 with a 2 px gutter, in one row
+    const png = readFileSync(path.join(out, 'mistakes.png'));
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([8 * (84 + 2), 84 + 2]);
     const csv = readFileSync(path.join(out, 'confusion.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).toBe('label \\ predicted,0,1,2,3,4,5,6,7,8,9');
     expect(csv[1]).toBe(['0', ...e.matrix[0]!].join(','));
     expect(readFileSync(path.join(out, 'confusion.svg'), 'utf8')).toContain('<svg');
     // the training split, and the same model ending in a softmax (probabilities out): the same loss
-    const onTrain = json<Evaluation>(run(['evaluate', runFolder, '--split', 'train', '--json']));
+    const onTrain = json<Evaluation>(
+      run(['evaluate', runFolder, '--split', 'train', '--mistakes', '0', '--json']),
+    );
     expect(onTrain.examples).toBe(1000);
+    expect(onTrain.mistakes).toEqual([]);
     const withSoftmax = path.join(scratch, 'softmax-model');
     mkdirSync(withSoftmax, { recursive: true });
     const modelJson = JSON.parse(readFileSync(path.join(runFolder, 'model', 'model.json'), 'utf8')) as {
@@ -644,6 +664,7 @@ describe('evaluate', () => {
     expect(probabilities.dataFrom).toBeNull();
     expect(probabilities.accuracy).toBe(e.accuracy);
     expect(probabilities.loss).toBeCloseTo(e.loss, 4);
+    expect(probabilities.mistakes.map((m) => m.index)).toEqual(e.mistakes.map((m) => m.index));
   });
 
   test('class names and the split of a folder dataset; bad flags and mismatched data are one-line errors', async () => {
@@ -687,6 +708,11 @@ describe('evaluate', () => {
       run(['evaluate', runFolder, '--split', 'validation']),
       2,
       /--split must be one of test, train/,
+    );
+    expectOneLineError(
+      run(['evaluate', runFolder, '--mistakes', '-1']),
+      2,
+      /--mistakes must be an integer ≥ 0/,
     );
     expectOneLineError(
       run(['evaluate', runFolder, '--batch-size', '0']),

@@ -1,8 +1,8 @@
 /**
  * The bad-input sweep over @gradwell/trainer (see @gradwell/test-utils' sweep.ts): the layer builders by
  * name, models and presets, datasets, losses, optimisers and schedules, clipping, fit / evaluate / predict,
- * the confusion matrix, diagnostics, the stall detector, the plateau callback and the learning-rate range
- * test.
+ * the confusion matrix and mistakes, diagnostics, the stall detector, the plateau callback and the
+ * learning-rate range test.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { setupBackend } from '@gradwell/core';
@@ -20,7 +20,7 @@ import { beforeAll, expect, test } from 'vitest';
 import { blobs, spirals } from './data/synthetic';
 import { tensorDataset, type TensorDataset } from './data/dataset';
 import { splitDataset, subset } from './data/subsets';
-import { confusionMatrix } from './confusion';
+import { confidentMistakes, confusionMatrix } from './confusion';
 import { evaluate, predict } from './evaluate';
 import { clipByGlobalNorm } from './gradient-clipping';
 import { conv2d, dense } from './layers';
@@ -441,6 +441,21 @@ const targets: SweepTarget[] = [
     call: (m, d, o) => confusionMatrix(m as Model, d as TensorDataset, o as { batchSize?: number }),
     check: (report, [, d]) =>
       expect((report as { examples: number }).examples).toBe((d as TensorDataset).size),
+  },
+  {
+    name: 'confidentMistakes',
+    args: [
+      fixedModel,
+      fixedData,
+      {
+        kind: 'options',
+        name: 'options',
+        fields: [countField('count', 30), countField('batchSize', 30)],
+      },
+    ],
+    call: (m, d, o) => confidentMistakes(m as Model, d as TensorDataset, o as { count?: number }),
+    check: (found, [, , o]) =>
+      expect((found as unknown[]).length).toBeLessThanOrEqual((o as { count?: number }).count ?? 16),
   },
   {
     name: 'fit',

@@ -4,9 +4,9 @@ import fc from 'fast-check';
 import { setupBackend } from '@gradwell/core';
 import { expectNoLeakedTensors } from '@gradwell/test-utils';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { classificationReport, confusionMatrix } from './confusion';
+import { classificationReport, confidentMistakes, confusionMatrix, endsInSoftmax } from './confusion';
 import { arrayDataset, batchStream, tensorDataset } from './data/dataset';
-import { dense } from './layers';
+import { activation, dense } from './layers';
 import { model } from './model';
 
 beforeAll(async () => {
@@ -188,5 +188,86 @@ describe('confusionMatrix', () => {
     for (const d of [data, wide, outOfRange]) d.dispose();
     net.dispose();
     one.dispose();
+  });
+});
+
+describe('confidentMistakes', () => {
+  const net = () =>
+    model([dense({ units: 8, activation: 'tanh' }), dense({ units: 4 })], { inputShape: [5], seed: 5 });
+
+  /** The wrong predictions by hand: all probabilities at once, sorted on the host. */
+  function byHand(m: ReturnType<typeof model>, x: tf.Tensor, labels: number[], count: number) {
+    const p = tf.tidy(() => tf.softmax(m.apply(x, { training: false })).arraySync() as number[][]);
+    return p
+      .map((row, index) => {
+        const predicted = row.indexOf(Math.max(...row));
+        return { index, label: labels[index]!, predicted, confidence: row[predicted]! };
+      })
+      .filter((m) => m.predicted !== m.label)
+      .sort((a, b) => b.confidence - a.confidence || a.index - b.index)
+      .slice(0, count);
+  }
+
+  test('the surest wrong predictions across batches, as found by hand; for logits and for a softmax model', async () => {
+    const logits = net();
+    const n = 97;
+    const x = tf.randomNormal([n, 5], 0, 1, 'float32', 21);
+    const labels = Array.from({ length: n }, (_, i) => (i * 5) % 4);
+    const expected = byHand(logits, x, labels, 10);
+    expect(expected).toHaveLength(10);
+    const data = tensorDataset(x.clone(), tf.tensor1d(labels, 'int32'));
+    await expectNoLeakedTensors(async () => {
+      const found = await confidentMistakes(logits, data, { count: 10, batchSize: 16 });
+      expect(found.map(({ index, label, predicted }) => ({ index, label, predicted }))).toEqual(
+        expected.map(({ index, label, predicted }) => ({ index, label, predicted })),
+      );
+      found.forEach((m, i) => expect(m.confidence).toBeCloseTo(expected[i]!.confidence, 5));
+      // more than there are: every mistake, surest first
+      const all = await confidentMistakes(logits, data, { count: 1000, batchSize: 32 });
+      expect(all.length).toBe(byHand(logits, x, labels, 1000).length);
+      expect(all.length).toBe(
+        n - (await confusionMatrix(logits, data)).matrix.reduce((s, r, i) => s + r[i]!, 0),
+      );
+    });
+    // the same weights ending in a softmax: probabilities out, read as they are
+    const probabilities = model(
+      [dense({ units: 8, activation: 'tanh' }), dense({ units: 4 }), activation('softmax')],
+      {
+        inputShape: [5],
+        seed: 9,
+      },
+    );
+    probabilities.weights.forEach((w, i) => w.variable.assign(logits.weights[i]!.variable));
+    expect(endsInSoftmax(probabilities)).toBe(true);
+    expect(endsInSoftmax(logits)).toBe(false);
+    const again = await confidentMistakes(probabilities, data, { count: 10 });
+    expect(again.map((m) => m.index)).toEqual(expected.map((m) => m.index));
+    again.forEach((m, i) => expect(m.confidence).toBeCloseTo(expected[i]!.confidence, 5));
+    // read as logits (wrongly), the confidences are those of a second softmax: lower
+    const twice = await confidentMistakes(probabilities, data, { count: 10, fromLogits: true });
+    expect(twice[0]!.confidence).toBeLessThan(again[0]!.confidence);
+    data.dispose();
+    x.dispose();
+    logits.dispose();
+    probabilities.dispose();
+  });
+
+  test('a model that gets everything right has no mistakes; bad options are named', async () => {
+    const m = net();
+    const x = tf.randomNormal([20, 5], 0, 1, 'float32', 2);
+    const right = tf.tidy(() => tf.argMax(m.apply(x, { training: false }), -1));
+    const data = tensorDataset(x, right);
+    expect(await confidentMistakes(m, data)).toEqual([]);
+    const before = tf.memory().numTensors;
+    await expect(confidentMistakes(m, data, { count: 0 })).rejects.toThrow(
+      "confidentMistakes: argument 'count' must be a positive integer, got 0",
+    );
+    await expect(confidentMistakes(m, data, { fromLogits: 'yes' } as never)).rejects.toThrow(
+      /confidentMistakes: argument 'fromLogits' must be/,
+    );
+    await expect(confidentMistakes(m, data, { top: 3 } as never)).rejects.toThrow(/unknown option 'top'/);
+    expect(tf.memory().numTensors).toBe(before);
+    data.dispose();
+    m.dispose();
   });
 });

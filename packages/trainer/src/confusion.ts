@@ -1,20 +1,29 @@
 /**
  * Where a classifier goes wrong: the confusion matrix over a dataset (inference mode, in batches, counted
- * by tensor ops and read once) and the per-class precision, recall and F1 it implies.
+ * by tensor ops and read once), the per-class precision, recall and F1 it implies, and the wrong
+ * predictions it was surest of.
  */
 import {
   add,
   argMax,
   cast,
   dispose,
+  fill,
+  gather,
   matMul,
+  max,
+  notEqual,
   oneHot,
+  softmax,
   tidy,
+  topk,
+  where,
   zeros,
   type Tensor,
   type Tensor2D,
 } from '@tensorflow/tfjs-core';
 import {
+  assertBoolean,
   assertKnownOptions,
   assertPositiveInteger,
   createRandom,
@@ -91,6 +100,83 @@ export async function confusionMatrix(
   } finally {
     counts.dispose();
   }
+}
+
+/** A wrong prediction: the example's position in the dataset, its class, the model's, and how sure it was. */
+export interface Mistake {
+  index: number;
+  label: number;
+  predicted: number;
+  /** The predicted class's probability. */
+  confidence: number;
+}
+
+/**
+ * Whether a model's outputs are probabilities: its last layer ends in a softmax (a Dense with
+ * `activation: 'softmax'`, or an Activation layer) — as Keras models often do — rather than logits.
+ */
+export function endsInSoftmax(model: Sequential): boolean {
+  const layers = model.getConfig().layers as Array<{
+    config?: { activation?: { className?: string } | null };
+  }>;
+  return layers.at(-1)?.config?.activation?.className === 'softmax';
+}
+
+/**
+ * The wrong predictions the model was surest of, most confident first (ties: dataset order), at most
+ * `count`: where a classifier is confidently wrong — mislabelled examples, ambiguous ones, a class it
+ * has not learnt. Probabilities are the softmax of the outputs, or the outputs themselves for a model
+ * that ends in a softmax (`endsInSoftmax`; `fromLogits` overrides). Indexes count from the dataset's
+ * first example, in its order (a stream's, as it yields them).
+ */
+export async function confidentMistakes(
+  model: Sequential,
+  data: Dataset,
+  options: { count?: number; batchSize?: number; fromLogits?: boolean } = {},
+): Promise<Mistake[]> {
+  const context = 'confidentMistakes';
+  assertKnownOptions(context, options, ['count', 'batchSize', 'fromLogits']);
+  const { count = 16, batchSize = 256, fromLogits = !endsInSoftmax(model) } = options;
+  assertPositiveInteger(context, 'count', count);
+  assertPositiveInteger(context, 'batchSize', batchSize);
+  assertBoolean(context, 'fromLogits', fromLogits);
+  checkData(model, data, 'data', context);
+  checkLabels(model, data, softmaxCrossEntropy(), 'data', context);
+  const classes = model.computeOutputShape(data.inputShape).at(-1) as number;
+  const found: Mistake[] = [];
+  let offset = 0;
+  for await (const batch of epochBatches(data, 0, batchSize, false, createRandom(0), 0, {
+    classes,
+    context,
+  })) {
+    const n = batch.x.shape[0];
+    // the batch's k surest wrong predictions, chosen by kernels; the host merges k per batch
+    const picked = tidy(() => {
+      const outputs = model.apply(batch.x, { training: false });
+      const probabilities = fromLogits ? softmax(outputs) : outputs;
+      const truth = batch.y.rank === 2 ? argMax(batch.y, -1) : cast(batch.y, 'int32');
+      const said = argMax(probabilities, -1);
+      const sure = max(probabilities, -1);
+      const wrong = where(notEqual(said, truth), sure, fill(sure.shape, -1));
+      const { values, indices } = topk(wrong, Math.min(count, n));
+      return [values, indices, gather(truth, indices), gather(said, indices)];
+    });
+    const [values, indices, labels, predicted] = await Promise.all(picked.map((t) => t.data()));
+    dispose([...picked, batch.x, batch.y]);
+    for (let i = 0; i < (values as Float32Array).length; i++) {
+      const confidence = (values as Float32Array)[i] as number;
+      if (confidence < 0) break; // the rest were right
+      found.push({
+        index: offset + ((indices as Int32Array)[i] as number),
+        label: (labels as Int32Array)[i] as number,
+        predicted: (predicted as Int32Array)[i] as number,
+        confidence,
+      });
+    }
+    found.sort((a, b) => b.confidence - a.confidence || a.index - b.index).splice(count);
+    offset += n;
+  }
+  return found;
 }
 
 /** Accuracy, per-class precision / recall / F1 and their macro means, from a confusion matrix's counts. */

@@ -90,9 +90,12 @@ export type {
 export { evaluate, predict, type EvaluateOptions } from './evaluate';
 export {
   classificationReport,
+  confidentMistakes,
   confusionMatrix,
+  endsInSoftmax,
   type ClassFigures,
   type ClassificationReport,
+  type Mistake,
 } from './confusion';
 export {
   activationDiagnostics,

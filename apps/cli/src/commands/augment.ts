@@ -11,6 +11,7 @@ import { setupBackend } from '@gradwell/core';
 import { compose, tensorToImageData, type StepSpec } from '@gradwell/augment';
 import { decodeImage, encodePng } from '@gradwell/augment/node';
 import { checkOutFolder, CliError, choiceFlag, numberFlag } from '../errors';
+import { contactSheet } from '../contact-sheet';
 import { createOutput } from '../output';
 import { parsePipelineSpec } from '../pipeline-spec';
 
@@ -96,15 +97,9 @@ export function augmentCommand(): Command {
         const sheet = tf.tidy(() => {
           const resized = tf.image.resizeBilinear(image, [h, w]);
           const original = c === 3 ? resized : tf.mean(resized, -1, true);
-          const tiles = [original, ...tf.unstack(variants)];
-          const columns = Math.min(4, tiles.length);
-          const rows: tf.Tensor[] = [];
-          for (let r = 0; r < tiles.length; r += columns) {
-            const row = tiles.slice(r, r + columns);
-            while (row.length < columns) row.push(tf.ones([h, w, c]));
-            rows.push(tf.concat(row, 1));
-          }
-          return tf.concat(rows, 0);
+          return contactSheet(tf.concat([tf.expandDims(original, 0), variants]) as tf.Tensor4D, {
+            columns: 4,
+          });
         });
         const sheetFile = path.join(flags.out, 'contact-sheet.png');
         writeFileSync(sheetFile, encodePng(sheet));

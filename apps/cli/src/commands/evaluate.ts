@@ -1,28 +1,34 @@
 /**
  * `gradwell evaluate <model>`: a trained classifier on a dataset's test (or training) split — accuracy,
- * loss, per-class precision / recall / F1, the confusion matrix and the classes it mixes up most. Pointed at
- * a run or checkpoint folder it takes the dataset, its size, image size, seed and plugins from the run's
- * config.json, so the test set is the one the run reported on; flags override them.
+ * loss, per-class precision / recall / F1, the confusion matrix, the classes it mixes up most and the
+ * wrong predictions it was surest of. Pointed at a run or checkpoint folder it takes the dataset, its size,
+ * image size, seed and plugins from the run's config.json, so the test set is the one the run reported on;
+ * flags override them.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
 import { Command } from 'commander';
-import { stringify } from 'csv-stringify/sync';
+import { encodePng } from '@gradwell/augment/node';
 import { GradwellArgumentError, setupBackend } from '@gradwell/core';
 import {
+  confidentMistakes,
   confusionMatrix,
+  endsInSoftmax,
   evaluate,
   softmaxCrossEntropy,
   type ClassificationReport,
-  type Model,
+  type Mistake,
+  type TensorDataset,
 } from '@gradwell/trainer';
 import { checkOutFolder, CliError } from '../errors';
+import { contactSheet } from '../contact-sheet';
 import { loadData } from '../data';
 import { findModelJson, readModel } from '../model-source';
-import { createOutput, num, percent, type Output } from '../output';
+import { createOutput, type Output } from '../output';
 import { loadPlugins } from '../plugins';
-import { confusionHeatmap, writeSvg } from '../plots';
 import { choice, integer, list, text } from './option-values';
+import { mostConfused, printReport, writeReport, type EvaluationResult } from './evaluate-report';
 import { TRAIN_OPTIONS } from './train-config';
 
 interface EvaluateFlags {
@@ -33,6 +39,7 @@ interface EvaluateFlags {
   seed?: string;
   split?: string;
   batchSize?: string;
+  mistakes?: string;
   plugin?: string;
   out?: string;
   json?: boolean;
@@ -61,31 +68,6 @@ function runConfigOf(
   return undefined;
 }
 
-/** Whether the model ends in a softmax (probabilities out) rather than logits. */
-function endsInSoftmax(model: Model): boolean {
-  const layers = model.getConfig().layers as Array<{
-    config?: { activation?: { className?: string } | null };
-  }>;
-  return layers.at(-1)?.config?.activation?.className === 'softmax';
-}
-
-/** The off-diagonal cells with the most examples: which label the model takes for which. */
-function mostConfused(report: ClassificationReport, names: string[], count = 5) {
-  return report.matrix
-    .flatMap((row, i) =>
-      row.map((n, j) => ({ label: names[i] as string, predicted: names[j] as string, count: n, i, j })),
-    )
-    .filter((cell) => cell.i !== cell.j && cell.count > 0)
-    .sort((a, b) => b.count - a.count || a.i - b.i || a.j - b.j)
-    .slice(0, count)
-    .map(({ label, predicted, count: n, i }) => ({
-      label,
-      predicted,
-      count: n,
-      ofLabel: n / (report.perClass[i]?.support as number), // ≥ n > 0: the cell is in its row
-    }));
-}
-
 export function evaluateCommand(): Command {
   return new Command('evaluate')
     .description(
@@ -102,13 +84,18 @@ export function evaluateCommand(): Command {
     .option('--seed <n>', "the seed of a folder's or spirals' split (default: the run's, else 1)")
     .option('--split <test|train>', 'which split to evaluate', 'test')
     .option('--batch-size <n>', 'examples per inference batch', '256')
+    .option('--mistakes <n>', 'list the n wrong predictions the model was surest of (0: none)', '8')
     .option('--plugin <files>', "activation plugins the model uses, comma-separated (default: the run's)")
-    .option('--out <folder>', 'also write report.json, confusion.csv and confusion.svg there')
+    .option(
+      '--out <folder>',
+      'also write report.json, confusion.csv, confusion.svg and mistakes.png (the mistakes, tiled) there',
+    )
     .option('--json', 'print the result as JSON on stdout')
     .action(async (source: string, flags: EvaluateFlags) => {
       const out = createOutput({ json: flags.json });
       const split = choice(['test', 'train'] as const)(flags.split, '--split');
       const batchSize = integer(1)(flags.batchSize, '--batch-size');
+      const mistakeCount = integer(0)(flags.mistakes, '--mistakes');
       if (flags.out !== undefined) checkOutFolder(path.resolve(flags.out), 'the report files');
       const modelJson = await findModelJson(source, 'evaluate');
       const run = runConfigOf(modelJson, out);
@@ -164,29 +151,35 @@ export function evaluateCommand(): Command {
               );
             throw error;
           }
-          const loss = (
-            await evaluate(model, set, {
-              batchSize,
-              loss: softmaxCrossEntropy({ fromLogits: !endsInSoftmax(model) }),
-            })
-          ).loss;
-          const confused = mostConfused(report, names);
-          const result = {
+          const fromLogits = !endsInSoftmax(model);
+          const loss = softmaxCrossEntropy({ fromLogits });
+          const { loss: meanLoss } = await evaluate(model, set, { batchSize, loss });
+          const mistakes =
+            mistakeCount === 0 ? [] : await confidentMistakes(model, set, { count: mistakeCount, batchSize });
+          const result: EvaluationResult = {
             model: file,
             dataset: data.name,
             split,
             dataFrom: run?.file ?? null,
             examples: report.examples,
             accuracy: report.accuracy,
-            loss,
+            loss: meanLoss,
             macro: report.macro,
             classNames: names,
-            perClass: report.perClass.map((figures, i) => ({ class: names[i], ...figures })),
+            perClass: report.perClass.map((figures, i) => ({ class: names[i] as string, ...figures })),
             matrix: report.matrix,
-            mostConfused: confused,
+            mostConfused: mostConfused(report, names),
+            mistakes: mistakes.map((m) => ({
+              ...m,
+              labelName: names[m.label] as string,
+              predictedName: names[m.predicted] as string,
+            })),
           };
-          const files = flags.out === undefined ? [] : await writeReport(path.resolve(flags.out), result);
-          printReport(out, { ...result, file, confused, files });
+          const files =
+            flags.out === undefined
+              ? []
+              : await writeReport(path.resolve(flags.out), result, mistakesSheet(set, mistakes));
+          printReport(out, result, files);
           out.result({ ...result, files });
         } finally {
           data.train.dispose();
@@ -198,71 +191,20 @@ export function evaluateCommand(): Command {
     });
 }
 
-interface Result {
-  dataset: string;
-  split: string;
-  dataFrom: string | null;
-  examples: number;
-  accuracy: number;
-  loss: number;
-  macro: ClassificationReport['macro'];
-  classNames: string[];
-  perClass: Array<{ class: string | undefined } & ClassificationReport['perClass'][number]>;
-  matrix: number[][];
-}
-
-async function writeReport(folder: string, result: Result): Promise<string[]> {
-  mkdirSync(folder, { recursive: true });
-  const json = path.join(folder, 'report.json');
-  writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
-  const csv = path.join(folder, 'confusion.csv');
-  writeFileSync(
-    csv,
-    stringify(
-      result.matrix.map((row, i) => [result.classNames[i], ...row]),
-      { header: true, columns: ['label \\ predicted', ...result.classNames] },
-    ),
-  );
-  const svg = await writeSvg(
-    confusionHeatmap(
-      `${result.dataset} ${result.split}: accuracy ${percent(result.accuracy)}`,
-      result.classNames,
-      result.matrix,
-    ),
-    path.join(folder, 'confusion.svg'),
-  );
-  return [json, csv, svg];
-}
-
-function printReport(
-  out: Output,
-  r: Result & { file: string; confused: ReturnType<typeof mostConfused>; files: string[] },
-): void {
-  const c = out.color;
-  out.line(
-    c.bold(
-      `gradwell evaluate — ${path.relative(process.cwd(), r.file)} on ${r.dataset} ${r.split} (${r.examples} examples)`,
-    ),
-  );
-  if (r.dataFrom !== null) out.line(c.dim(`data options from ${path.relative(process.cwd(), r.dataFrom)}`));
-  out.line(c.bold(`accuracy ${percent(r.accuracy)}  loss ${num(r.loss)}  macro F1 ${num(r.macro.f1)}`));
-  out.table(
-    ['class', 'precision', 'recall', 'F1', 'support'],
-    r.perClass.map((f) => [f.class ?? '', num(f.precision), num(f.recall), num(f.f1), f.support]),
-  );
-  if (r.classNames.length <= 20) {
-    out.line('confusion matrix (rows: label, columns: predicted)');
-    out.table(
-      ['', ...r.classNames],
-      r.matrix.map((row, i) => [r.classNames[i] ?? '', ...row]),
-    );
-  } else out.line(`confusion matrix: ${r.classNames.length} classes, in --json or --out`);
-  if (r.confused.length > 0)
-    out.line(
-      `most confused: ${r.confused.map((m) => `${m.label} → ${m.predicted} ${m.count} (${percent(m.ofLabel, 1)} of ${m.label})`).join(', ')}`,
-    );
-  if (r.files.length > 0) {
-    out.line(c.bold('files:'));
-    for (const f of r.files) out.line(`  ${f}`);
+/** The mistakes' images tiled in their order, 8 to a row, as PNG bytes; none when examples are not images. */
+function mistakesSheet(set: TensorDataset, mistakes: Mistake[]): Uint8Array | undefined {
+  const [h, w, c] = set.inputShape;
+  if (mistakes.length === 0 || set.inputShape.length !== 3 || (c !== 1 && c !== 3)) return undefined;
+  const { x, y } = set.batch(Int32Array.from(mistakes, (m) => m.index));
+  const sheet = contactSheet(x as tf.Tensor4D, {
+    columns: 8,
+    scale: Math.max(1, Math.floor(96 / Math.max(h as number, w as number))),
+    gutter: 2,
+  });
+  tf.dispose([x, y]);
+  try {
+    return encodePng(sheet);
+  } finally {
+    sheet.dispose();
   }
 }

@@ -1,0 +1,108 @@
+/** What `gradwell evaluate` prints and writes: the per-class table, the matrix, the mix-ups, the files. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import type { ClassificationReport, Mistake } from '@gradwell/trainer';
+import { num, percent, type Output } from '../output';
+import { confusionHeatmap, writeSvg } from '../plots';
+
+export interface EvaluationResult {
+  model: string;
+  dataset: string;
+  split: string;
+  dataFrom: string | null;
+  examples: number;
+  accuracy: number;
+  loss: number;
+  macro: ClassificationReport['macro'];
+  classNames: string[];
+  perClass: Array<{ class: string } & ClassificationReport['perClass'][number]>;
+  matrix: number[][];
+  mostConfused: ReturnType<typeof mostConfused>;
+  /** The surest wrong predictions, surest first (mistakes.png's tiles in reading order). */
+  mistakes: Array<Mistake & { labelName: string; predictedName: string }>;
+}
+
+/** The off-diagonal cells with the most examples: which label the model takes for which. */
+export function mostConfused(report: ClassificationReport, names: string[], count = 5) {
+  return report.matrix
+    .flatMap((row, i) => row.map((n, j) => ({ i, j, n })))
+    .filter((cell) => cell.i !== cell.j && cell.n > 0)
+    .sort((a, b) => b.n - a.n || a.i - b.i || a.j - b.j)
+    .slice(0, count)
+    .map(({ i, j, n }) => ({
+      label: names[i] as string,
+      predicted: names[j] as string,
+      count: n,
+      ofLabel: n / (report.perClass[i]?.support as number), // ≥ n > 0: the cell is in its row
+    }));
+}
+
+/** report.json, confusion.csv, confusion.svg (and mistakes.png, given its PNG bytes); returns the paths. */
+export async function writeReport(
+  folder: string,
+  result: EvaluationResult,
+  mistakesPng?: Uint8Array,
+): Promise<string[]> {
+  mkdirSync(folder, { recursive: true });
+  const files: string[] = [];
+  const write = (name: string, content: string | Uint8Array) => {
+    const file = path.join(folder, name);
+    writeFileSync(file, content);
+    files.push(file);
+  };
+  write('report.json', `${JSON.stringify(result, null, 2)}\n`);
+  write(
+    'confusion.csv',
+    stringify(
+      result.matrix.map((row, i) => [result.classNames[i], ...row]),
+      { header: true, columns: ['label \\ predicted', ...result.classNames] },
+    ),
+  );
+  files.push(
+    await writeSvg(
+      confusionHeatmap(
+        `${result.dataset} ${result.split}: accuracy ${percent(result.accuracy)}`,
+        result.classNames,
+        result.matrix,
+      ),
+      path.join(folder, 'confusion.svg'),
+    ),
+  );
+  if (mistakesPng !== undefined) write('mistakes.png', mistakesPng);
+  return files;
+}
+
+export function printReport(out: Output, r: EvaluationResult, files: string[]): void {
+  const c = out.color;
+  out.line(
+    c.bold(
+      `gradwell evaluate — ${path.relative(process.cwd(), r.model)} on ${r.dataset} ${r.split} (${r.examples} examples)`,
+    ),
+  );
+  if (r.dataFrom !== null) out.line(c.dim(`data options from ${path.relative(process.cwd(), r.dataFrom)}`));
+  out.line(c.bold(`accuracy ${percent(r.accuracy)}  loss ${num(r.loss)}  macro F1 ${num(r.macro.f1)}`));
+  out.table(
+    ['class', 'precision', 'recall', 'F1', 'support'],
+    r.perClass.map((f) => [f.class, num(f.precision), num(f.recall), num(f.f1), f.support]),
+  );
+  if (r.classNames.length <= 20) {
+    out.line('confusion matrix (rows: label, columns: predicted)');
+    out.table(
+      ['', ...r.classNames],
+      r.matrix.map((row, i) => [r.classNames[i] ?? '', ...row]),
+    );
+  } else out.line(`confusion matrix: ${r.classNames.length} classes, in --json or --out`);
+  if (r.mostConfused.length > 0)
+    out.line(
+      `most confused: ${r.mostConfused.map((m) => `${m.label} → ${m.predicted} ${m.count} (${percent(m.ofLabel, 1)} of ${m.label})`).join(', ')}`,
+    );
+  if (r.mistakes.length > 0)
+    out.line(
+      `surest mistakes: ${r.mistakes.map((m) => `#${m.index} ${m.labelName} → ${m.predictedName} (${percent(m.confidence, 1)})`).join(', ')}`,
+    );
+  if (files.length > 0) {
+    out.line(c.bold('files:'));
+    for (const f of files) out.line(`  ${f}`);
+  }
+}
