@@ -8,6 +8,7 @@ import path from 'node:path';
 import { decodeModel, ModelFileError, type CheckpointFiles, type Model } from '@gradwell/trainer';
 import { directoryStore } from '@gradwell/trainer/node';
 import { CliError } from './errors';
+import { loadPlugins } from './plugins';
 
 /** The model.json a path stands for, or a CliError naming what was looked for. */
 export async function findModelJson(given: string, flag: string): Promise<string> {
@@ -68,8 +69,50 @@ export async function readModel(
       error instanceof ModelFileError ? error.message : `not a model: ${(error as Error).message}`;
     throw new CliError(
       `${flag}: ${path.relative(process.cwd(), file)}: ${reason}`,
-      'check the file (or re-export it)',
+      /is not registered here/.test(reason)
+        ? 'pass --plugin <module> with the activation plugin it was trained with'
+        : 'check the file (or re-export it)',
       2,
     );
   }
+}
+
+/** The config.json of the `gradwell train` run that wrote a model (beside its model.json or one folder up). */
+export function runConfigOf(
+  modelJson: string,
+  warn: (text: string) => void,
+): { file: string; config: Record<string, unknown> } | undefined {
+  for (const dir of [path.dirname(modelJson), path.dirname(path.dirname(modelJson))]) {
+    const file = path.join(dir, 'config.json');
+    if (!existsSync(file)) continue;
+    let config: unknown;
+    try {
+      config = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (error) {
+      warn(`${path.relative(process.cwd(), file)} is not JSON (${(error as Error).message}); not used`);
+      return undefined;
+    }
+    // Another tool's config.json is not a run's: a run's names its dataset and its epochs.
+    const record = config as Record<string, unknown> | null;
+    if (typeof record?.dataset === 'string' && typeof record.epochs === 'number')
+      return { file, config: record };
+  }
+  return undefined;
+}
+
+/**
+ * The activation plugins a model needs, registered before it is read: those given with `--plugin`, else
+ * the ones its run was trained with (its config.json's `plugin`, paths as given to `train`).
+ */
+export async function loadModelPlugins(
+  given: readonly string[] | undefined,
+  run: { file: string; config: Record<string, unknown> } | undefined,
+): Promise<void> {
+  const fromRun = run?.config.plugin;
+  if (given !== undefined && given.length > 0) await loadPlugins(given);
+  else if (Array.isArray(fromRun) && fromRun.length > 0)
+    await loadPlugins(
+      fromRun.map(String),
+      `--plugin (from ${path.relative(process.cwd(), run?.file ?? '')})`,
+    );
 }

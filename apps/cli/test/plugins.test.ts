@@ -97,6 +97,23 @@ describe('a plugin by name, like a built-in', () => {
     expect(trained.summary.rows.find((row) => row.name === 'dense1')?.initializer).toMatch(
       /glorotUniform \(chosen for softerSign\)/,
     );
+    // inspect, export and evaluate register the run's plugins from its config.json; a bare model.json
+    // needs --plugin, and says so
+    const p1 = path.join(scratch, 'p1');
+    expect(json<{ layers: Array<{ name: string }> }>(run(['inspect', p1, '--json'])).layers).toHaveLength(3);
+    expect(json<{ accuracy: number }>(run(['evaluate', p1, '--mistakes', '0', '--json'])).accuracy).toBe(
+      trained.testAccuracy,
+    );
+    expect(run(['export', p1, '--out', path.join(scratch, 'p1-exported')]).code).toBe(0);
+    const bare = path.join(scratch, 'p1-exported', 'model.json');
+    expectOneLineError(
+      run(['inspect', bare]),
+      2,
+      /the activation 'softerSign' is not registered here.* — pass --plugin <module> with the activation plugin it was trained with/,
+    );
+    expect(
+      json<{ totalParams: number }>(run(['inspect', bare, '--plugin', good, '--json'])).totalParams,
+    ).toBe(784 * 32 + 32 + 32 * 10 + 10);
     const modelFile = path.join(scratch, 'model.json');
     writeFileSync(
       modelFile,

@@ -5,7 +5,6 @@
  * image size, seed and plugins from the run's config.json, so the test set is the one the run reported on;
  * flags override them.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { Command } from 'commander';
@@ -24,10 +23,10 @@ import {
 import { checkOutFolder, CliError } from '../errors';
 import { contactSheet } from '../contact-sheet';
 import { loadData } from '../data';
-import { findModelJson, readModel } from '../model-source';
-import { createOutput, type Output } from '../output';
-import { loadPlugins } from '../plugins';
-import { choice, integer, list, text } from './option-values';
+import { findModelJson, loadModelPlugins, readModel, runConfigOf } from '../model-source';
+import { createOutput } from '../output';
+import { addPluginOption } from '../plugins';
+import { choice, integer, text } from './option-values';
 import { mostConfused, printReport, writeReport, type EvaluationResult } from './evaluate-report';
 import { TRAIN_OPTIONS } from './train-config';
 
@@ -40,36 +39,13 @@ interface EvaluateFlags {
   split?: string;
   batchSize?: string;
   mistakes?: string;
-  plugin?: string;
+  plugin?: string[];
   out?: string;
   json?: boolean;
 }
 
-/** The config.json of the `gradwell train` run that wrote the model (beside it or one folder up). */
-function runConfigOf(
-  modelJson: string,
-  out: Output,
-): { file: string; config: Record<string, unknown> } | undefined {
-  for (const dir of [path.dirname(modelJson), path.dirname(path.dirname(modelJson))]) {
-    const file = path.join(dir, 'config.json');
-    if (!existsSync(file)) continue;
-    let config: unknown;
-    try {
-      config = JSON.parse(readFileSync(file, 'utf8'));
-    } catch (error) {
-      out.warn(`${path.relative(process.cwd(), file)} is not JSON (${(error as Error).message}); not used`);
-      return undefined;
-    }
-    // Another tool's config.json is not a run's: a run's names its dataset and its epochs.
-    const record = config as Record<string, unknown> | null;
-    if (typeof record?.dataset === 'string' && typeof record.epochs === 'number')
-      return { file, config: record };
-  }
-  return undefined;
-}
-
 export function evaluateCommand(): Command {
-  return new Command('evaluate')
+  return addPluginOption(new Command('evaluate'))
     .description(
       "a trained classifier on a dataset's test split: accuracy, loss, per-class precision/recall/F1, the confusion matrix",
     )
@@ -85,7 +61,6 @@ export function evaluateCommand(): Command {
     .option('--split <test|train>', 'which split to evaluate', 'test')
     .option('--batch-size <n>', 'examples per inference batch', '256')
     .option('--mistakes <n>', 'list the n wrong predictions the model was surest of (0: none)', '8')
-    .option('--plugin <files>', "activation plugins the model uses, comma-separated (default: the run's)")
     .option(
       '--out <folder>',
       'also write report.json, confusion.csv, confusion.svg and mistakes.png (the mistakes, tiled) there',
@@ -98,7 +73,7 @@ export function evaluateCommand(): Command {
       const mistakeCount = integer(0)(flags.mistakes, '--mistakes');
       if (flags.out !== undefined) checkOutFolder(path.resolve(flags.out), 'the report files');
       const modelJson = await findModelJson(source, 'evaluate');
-      const run = runConfigOf(modelJson, out);
+      const run = runConfigOf(modelJson, (text) => out.warn(text));
       // a flag, else the run's value (read as a flag would be), else the default
       const pick = <T>(
         key: string,
@@ -111,8 +86,7 @@ export function evaluateCommand(): Command {
           : run?.config[key] !== undefined
             ? read(run.config[key], `${run.file}: ${key}`)
             : undefined;
-      const plugins = pick('plugin', '--plugin', list, flags.plugin) ?? [];
-      await loadPlugins(plugins);
+      await loadModelPlugins(flags.plugin, run); // given, else the run's
       await setupBackend();
       const { model, file } = await readModel(source, 'evaluate');
       try {

@@ -8,7 +8,8 @@ import { Command } from 'commander';
 import { setupBackend } from '@gradwell/core';
 import { KerasExportError, saveModel } from '@gradwell/trainer';
 import { CliError } from '../errors';
-import { readModel } from '../model-source';
+import { findModelJson, loadModelPlugins, readModel, runConfigOf } from '../model-source';
+import { addPluginOption } from '../plugins';
 import { createOutput } from '../output';
 
 /** The TensorFlow.js converter command that turns an export into a Keras model. */
@@ -17,7 +18,7 @@ export function converterCommand(modelJson: string): string {
 }
 
 export function exportCommand(): Command {
-  return new Command('export')
+  return addPluginOption(new Command('export'))
     .description(
       'write a trained model in the TensorFlow.js layers format (tf.loadLayersModel, the converter to Keras)',
     )
@@ -28,34 +29,38 @@ export function exportCommand(): Command {
       "Keras 2's standard classes only (for tensorflowjs_converter → Keras); refuses layers Keras lacks",
     )
     .option('--json', 'print the result as JSON on stdout')
-    .action(async (source: string, flags: { out: string; keras?: boolean; json?: boolean }) => {
-      const out = createOutput({ json: flags.json });
-      await setupBackend();
-      const { model, file } = await readModel(source, 'export');
-      const folder = path.resolve(flags.out);
-      try {
-        await saveModel(model, `file://${folder}`, { target: flags.keras === true ? 'keras' : 'tfjs' });
-      } catch (error) {
-        if (error instanceof KerasExportError)
-          throw new CliError(
-            `the model in ${path.relative(process.cwd(), file)} cannot be exported for Keras:\n${error.problems.map((p) => `  - ${p}`).join('\n')}`,
-            'export without --keras for tfjs-layers (registerLayersInterop), or retrain with standard layers',
-            1,
-          );
-        throw error;
-      } finally {
-        model.dispose();
-      }
-      const files = [path.join(folder, 'model.json'), path.join(folder, 'weights.bin')];
-      out.line(
-        `exported ${path.relative(process.cwd(), file)} → ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}`,
-      );
-      if (flags.keras === true)
-        out.line(`to Keras: ${converterCommand(path.relative(process.cwd(), files[0] as string))}`);
-      else
+    .action(
+      async (source: string, flags: { out: string; keras?: boolean; json?: boolean; plugin?: string[] }) => {
+        const out = createOutput({ json: flags.json });
+        await setupBackend();
+        const run = runConfigOf(await findModelJson(source, 'export'), (text) => out.warn(text));
+        await loadModelPlugins(flags.plugin, run); // given, else the run's
+        const { model, file } = await readModel(source, 'export');
+        const folder = path.resolve(flags.out);
+        try {
+          await saveModel(model, `file://${folder}`, { target: flags.keras === true ? 'keras' : 'tfjs' });
+        } catch (error) {
+          if (error instanceof KerasExportError)
+            throw new CliError(
+              `the model in ${path.relative(process.cwd(), file)} cannot be exported for Keras:\n${error.problems.map((p) => `  - ${p}`).join('\n')}`,
+              'export without --keras for tfjs-layers (registerLayersInterop), or retrain with standard layers',
+              1,
+            );
+          throw error;
+        } finally {
+          model.dispose();
+        }
+        const files = [path.join(folder, 'model.json'), path.join(folder, 'weights.bin')];
         out.line(
-          "in a tfjs-layers app: tf.loadLayersModel('…/model.json') (gradwell's own layers: registerLayersInterop(tf) first)",
+          `exported ${path.relative(process.cwd(), file)} → ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}`,
         );
-      out.result({ source: file, files, target: flags.keras === true ? 'keras' : 'tfjs' });
-    });
+        if (flags.keras === true)
+          out.line(`to Keras: ${converterCommand(path.relative(process.cwd(), files[0] as string))}`);
+        else
+          out.line(
+            "in a tfjs-layers app: tf.loadLayersModel('…/model.json') (gradwell's own layers: registerLayersInterop(tf) first)",
+          );
+        out.result({ source: file, files, target: flags.keras === true ? 'keras' : 'tfjs' });
+      },
+    );
 }

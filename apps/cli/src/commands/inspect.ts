@@ -7,7 +7,8 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { setupBackend } from '@gradwell/core';
 import { GRADWELL_LAYER_CLASSES, KerasExportError, writeLayersModel } from '@gradwell/trainer';
-import { readModel } from '../model-source';
+import { findModelJson, loadModelPlugins, readModel, runConfigOf } from '../model-source';
+import { addPluginOption } from '../plugins';
 import { createOutput } from '../output';
 
 /** The tfjs-layers classes of a topology that only gradwell's registerLayersInterop provides. */
@@ -22,7 +23,7 @@ function describe(value: unknown): string {
 }
 
 export function inspectCommand(): Command {
-  return new Command('inspect')
+  return addPluginOption(new Command('inspect'))
     .description(
       'show what a model file holds: layers, shapes, parameters, tfjs-layers and Keras compatibility',
     )
@@ -31,9 +32,11 @@ export function inspectCommand(): Command {
       'a model.json (gradwell, tfjs-layers or converted from Keras), a run or a checkpoint folder',
     )
     .option('--json', 'print the report as JSON on stdout')
-    .action(async (source: string, flags: { json?: boolean }) => {
+    .action(async (source: string, flags: { json?: boolean; plugin?: string[] }) => {
       const out = createOutput({ json: flags.json });
       await setupBackend();
+      const run = runConfigOf(await findModelJson(source, 'inspect'), (text) => out.warn(text));
+      await loadModelPlugins(flags.plugin, run); // given, else the run's
       const { model, file, json } = await readModel(source, 'inspect');
       try {
         const summary = model.summary();
