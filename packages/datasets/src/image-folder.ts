@@ -51,21 +51,31 @@ export class UnreadableImageError extends Error {
   }
 }
 
-function classFolders(root: string): string[] {
+function classFolders(root: string, context = 'loadImageFolder'): string[] {
   if (!existsSync(root) || !statSync(root).isDirectory())
-    throw new GradwellArgumentError('loadImageFolder', 'folder', 'a folder of class sub-folders', root);
+    throw new GradwellArgumentError(context, 'folder', 'a folder of class sub-folders', root);
   const classes = readdirSync(root, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
     .map((entry) => entry.name)
     .sort();
   if (classes.length < 2)
     throw new Error(
-      `loadImageFolder: '${root}' holds ${classes.length} class sub-folder(s); at least 2 are needed (one sub-folder of images per class).`,
+      `${context}: '${root}' holds ${classes.length} class sub-folder(s); at least 2 are needed (one sub-folder of images per class).`,
     );
   return classes;
 }
 
-function decodeResized(file: string, shown: string, size: number): Tensor {
+/**
+ * The class names of a folder of labelled images — its sub-folders (hidden ones aside), sorted — in the
+ * label order `loadImageFolder` gives them: what a model trained on the folder's labels mean.
+ */
+export function imageFolderClasses(folder: string): string[] {
+  if (typeof folder !== 'string' || folder === '')
+    throw new GradwellArgumentError('imageFolderClasses', 'folder', 'a path to a folder', folder);
+  return classFolders(path.resolve(folder), 'imageFolderClasses');
+}
+
+function decodeResized(file: string, shown: string, [height, width]: readonly [number, number]): Tensor3D {
   let decoded: Tensor3D;
   try {
     decoded = decodeImage(readFileSync(file));
@@ -73,10 +83,26 @@ function decodeResized(file: string, shown: string, size: number): Tensor {
     throw new UnreadableImageError(shown, (error as Error).message);
   }
   try {
-    return tidy(() => image.resizeBilinear(decoded, [size, size]));
+    return tidy(() => image.resizeBilinear(decoded, [height, width]));
   } finally {
     decoded.dispose();
   }
+}
+
+/**
+ * One PNG or JPEG file as `loadImageFolder` reads its images: RGB in [0, 1], resized (bilinear, aspect
+ * not kept) to `[height, width]` — to classify new images the way a model saw its training set.
+ */
+export function loadImageFile(file: string, size: readonly [number, number]): Tensor3D {
+  if (typeof file !== 'string' || file === '')
+    throw new GradwellArgumentError('loadImageFile', 'file', 'a path to a PNG or JPEG file', file);
+  if (!Array.isArray(size) || size.length !== 2)
+    throw new GradwellArgumentError('loadImageFile', 'size', '[height, width]', size);
+  assertPositiveInteger('loadImageFile', 'size[0]', size[0]);
+  assertPositiveInteger('loadImageFile', 'size[1]', size[1]);
+  if (!existsSync(file) || !statSync(file).isFile())
+    throw new GradwellArgumentError('loadImageFile', 'file', 'a path to a PNG or JPEG file', file);
+  return decodeResized(file, file, size);
 }
 
 const IMAGE_FOLDER_KEYS = optionKeys<ImageFolderOptions>({
@@ -122,7 +148,10 @@ export function loadImageFolder(folder: string, options: ImageFolderOptions = {}
       if (files.length === 0)
         throw new Error(`loadImageFolder: the class folder '${className}' holds no PNG or JPEG images.`);
       for (const name of files.slice(0, options.limit ?? Number.POSITIVE_INFINITY)) {
-        const image = decodeResized(path.join(root, className, name), path.join(className, name), size);
+        const image = decodeResized(path.join(root, className, name), path.join(className, name), [
+          size,
+          size,
+        ]);
         // Every image becomes RGB: a grey PNG decodes to 3 equal channels already.
         images.push(image);
         labels.push(label);
