@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { loadFashionMnist, loadImageFolder, loadMnist, UnreadableImageError } from '@gradwell/datasets';
-import { spirals, splitDataset, type TensorDataset } from '@gradwell/trainer';
+import { FASHION_MNIST_LABELS, spirals, splitDataset, type TensorDataset } from '@gradwell/trainer';
 import { CliError } from './errors';
 
 export interface LoadedData {
@@ -45,6 +45,7 @@ export function loadData(o: DataOptions): LoadedData {
           name: 'fashion-mnist',
           train: loadFashionMnist('train', { limit: o.limit, flat: o.flat, directory: o.dataDir }),
           test: loadFashionMnist('test', { limit: testLimit, flat: o.flat, directory: o.dataDir }),
+          classNames: [...FASHION_MNIST_LABELS],
         };
       } catch (error) {
         throw new CliError(

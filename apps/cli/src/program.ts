@@ -10,6 +10,7 @@ import { experimentCommand } from './commands/experiment';
 import { exportCommand } from './commands/export';
 import { inspectCommand } from './commands/inspect';
 import { lrFindCommand } from './commands/lr-find';
+import { predictCommand } from './commands/predict';
 import { trainCommand } from './commands/train';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -27,6 +28,7 @@ export function createProgram(): Command {
     trainCommand(),
     lrFindCommand(),
     evaluateCommand(),
+    predictCommand(),
     experimentCommand(),
     exportCommand(),
     inspectCommand(),

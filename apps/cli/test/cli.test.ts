@@ -3,7 +3,7 @@
  * output parsed, files written, one-line errors for bad flags and files. (Runs that stop, resume and
  * check their checkpoints: train-runs.test.ts; plugins: plugins.test.ts.)
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -35,6 +35,7 @@ describe('help and version', () => {
     'export',
     'inspect',
     'evaluate',
+    'predict',
     'augment',
     'activations',
     'bench',
@@ -729,6 +730,132 @@ describe('evaluate', () => {
       run(['evaluate', runFolder, '--out', path.join(scratch, 'a-file')]),
       2,
       /--out '.*a-file' is a file/,
+    );
+  });
+});
+
+describe('predict', () => {
+  interface Prediction {
+    classNames: string[];
+    predictions: Array<{ file: string; top: Array<{ class: string; index: number; probability: number }> }>;
+  }
+
+  /** MNIST test digits as PNG files, light on dark as in the set, or inverted (ink on paper). */
+  async function writeDigits(indexes: number[], inverted: boolean): Promise<string[]> {
+    const tf = await import('@tensorflow/tfjs-core');
+    const { setupBackend } = await import('@gradwell/core');
+    const { loadMnist } = await import('@gradwell/datasets');
+    const { encodePng } = await import('@gradwell/augment/node');
+    await setupBackend({ backend: 'cpu' });
+    const test = loadMnist('test', { limit: 200 });
+    const { x, y } = test.batch(Int32Array.from(indexes));
+    const files = indexes.map((index, i) => {
+      const file = path.join(scratch, `digit-${index}${inverted ? '-ink' : ''}.png`);
+      const image = tf.tidy(() => {
+        const digit = tf.squeeze(tf.slice(x, [i, 0, 0, 0], [1, 28, 28, 1]), [0]);
+        return inverted ? tf.sub(1, digit) : digit;
+      });
+      writeFileSync(file, encodePng(image));
+      image.dispose();
+      return file;
+    });
+    tf.dispose([x, y]);
+    test.dispose();
+    return files;
+  }
+
+  test('PNG files of test digits get the classes and probabilities evaluate found for them; --invert for ink on paper', async () => {
+    const runFolder = path.join(scratch, 'predict-run');
+    run(['train', '--limit', '1000', '--epochs', '1', '--hidden', '16', '--out', runFolder]);
+    const evaluation = json<{ mistakes: Array<{ index: number; predicted: number; confidence: number }> }>(
+      run(['evaluate', runFolder, '--mistakes', '3', '--json']),
+    );
+    const mistakes = evaluation.mistakes;
+    expect(mistakes).toHaveLength(3);
+    const files = await writeDigits(
+      mistakes.map((m) => m.index),
+      false,
+    );
+    const p = json<Prediction>(run(['predict', runFolder, ...files, '--top', '2', '--json']));
+    expect(p.classNames).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    p.predictions.forEach((prediction, i) => {
+      expect(prediction.file).toBe(files[i]);
+      expect(prediction.top).toHaveLength(2);
+      expect(prediction.top[0]!.index).toBe(mistakes[i]!.predicted);
+      expect(prediction.top[0]!.class).toBe(String(mistakes[i]!.predicted));
+      expect(prediction.top[0]!.probability).toBeCloseTo(mistakes[i]!.confidence, 5);
+      expect(prediction.top[1]!.probability).toBeLessThanOrEqual(prediction.top[0]!.probability);
+    });
+    // dark ink on light paper: a warning, and --invert reads them as the digits they are
+    const inkFiles = await writeDigits(
+      mistakes.map((m) => m.index),
+      true,
+    );
+    const unturned = run(['predict', runFolder, ...inkFiles, '--json']);
+    expect(unturned.code).toBe(0);
+    expect(unturned.stderr).toMatch(/every image is mostly light.*--invert for dark ink on paper/);
+    const turned = json<Prediction>(run(['predict', runFolder, ...inkFiles, '--invert', '--json']));
+    turned.predictions.forEach((prediction, i) =>
+      expect(prediction.top[0]!.probability).toBeCloseTo(p.predictions[i]!.top[0]!.probability, 5),
+    );
+    // named classes; bad input
+    const letters = 'a,b,c,d,e,f,g,h,i,j';
+    const named = json<Prediction>(run(['predict', runFolder, files[0]!, '--classes', letters, '--json']));
+    expect(named.predictions[0]!.top[0]!.class).toBe('abcdefghij'[mistakes[0]!.predicted]);
+    expectOneLineError(
+      run(['predict', runFolder, files[0]!, '--classes', 'a,b']),
+      2,
+      /--classes names 2 classes, the model has 10 outputs — give 10 names, in label order/,
+    );
+    expectOneLineError(
+      run(['predict', runFolder, files[0]!, '--top', '0']),
+      2,
+      /--top must be an integer ≥ 1/,
+    );
+    expectOneLineError(
+      run(['predict', runFolder, path.join(scratch, 'nope.png')]),
+      2,
+      /predict: '.*nope\.png' is not a file/,
+    );
+    writeFileSync(path.join(scratch, 'text.png'), 'not a png');
+    expectOneLineError(
+      run(['predict', runFolder, path.join(scratch, 'text.png')]),
+      2,
+      /cannot read the image '.*text\.png'/,
+    );
+  });
+
+  test("a folder run's classes are its sub-folders; a model of points is refused", async () => {
+    const classes = await writeImageClasses('predict-classes', { dark: 0.1, light: 0.9 });
+    const runFolder = path.join(scratch, 'predict-folder-run');
+    run([
+      'train',
+      '--dataset',
+      classes,
+      '--image-size',
+      '8',
+      '--hidden',
+      '16',
+      '--epochs',
+      '3',
+      '--out',
+      runFolder,
+    ]);
+    const images = ['dark', 'light'].map((c) =>
+      path.join(classes, c, readdirSync(path.join(classes, c))[0]!),
+    );
+    const p = json<Prediction>(run(['predict', runFolder, ...images, '--json']));
+    expect(p.classNames).toEqual(['dark', 'light']);
+    for (const prediction of p.predictions) {
+      expect(prediction.top.map((t) => t.class).sort()).toEqual(['dark', 'light']);
+      expect(prediction.top[0]!.probability + prediction.top[1]!.probability).toBeCloseTo(1, 5);
+    }
+    const spiralsRun = path.join(scratch, 'predict-spirals');
+    run(['train', '--dataset', 'spirals', '--epochs', '1', '--out', spiralsRun]);
+    expectOneLineError(
+      run(['predict', spiralsRun, images[0]!]),
+      2,
+      /predict: the model takes inputs of shape \[2\], not images/,
     );
   });
 });
