@@ -77,12 +77,16 @@ export async function readModel(
   }
 }
 
-/** The config.json of the `gradwell train` run that wrote a model (beside its model.json or one folder up). */
+/**
+ * The config.json of the `gradwell train` run that wrote a model: beside its model.json, one folder up (a
+ * run's `model/`, a checkpoint) or two (a `best/` checkpoint).
+ */
 export function runConfigOf(
   modelJson: string,
   warn: (text: string) => void,
 ): { file: string; config: Record<string, unknown> } | undefined {
-  for (const dir of [path.dirname(modelJson), path.dirname(path.dirname(modelJson))]) {
+  const folder = path.dirname(modelJson);
+  for (const dir of [folder, path.dirname(folder), path.dirname(path.dirname(folder))]) {
     const file = path.join(dir, 'config.json');
     if (!existsSync(file)) continue;
     let config: unknown;

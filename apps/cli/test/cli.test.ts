@@ -607,8 +607,24 @@ describe('evaluate', () => {
 
   test("a run's test set from its config.json: the accuracy and loss train reported, the matrix, the files", () => {
     const runFolder = path.join(scratch, 'evaluated-run');
+    const checkpoints = path.join(scratch, 'evaluated-checkpoints');
     const trained = json<{ testAccuracy: number; testLoss: number }>(
-      run(['train', '--limit', '1000', '--epochs', '2', '--hidden', '32', '--out', runFolder, '--json']),
+      run([
+        'train',
+        '--limit',
+        '1000',
+        '--epochs',
+        '2',
+        '--hidden',
+        '32',
+        '--out',
+        runFolder,
+        '--checkpoint-dir',
+        checkpoints,
+        '--save-best',
+        'valLoss',
+        '--json',
+      ]),
     );
     const out = path.join(scratch, 'evaluation');
     const e = json<Evaluation>(run(['evaluate', runFolder, '--out', out, '--json']));
@@ -644,6 +660,13 @@ describe('evaluate', () => {
     expect(csv[0]).toBe('label \\ predicted,0,1,2,3,4,5,6,7,8,9');
     expect(csv[1]).toBe(['0', ...e.matrix[0]!].join(','));
     expect(readFileSync(path.join(out, 'confusion.svg'), 'utf8')).toContain('<svg');
+    // the latest checkpoint holds the final weights; the best one is found with its run's config.json too
+    const latest = json<Evaluation>(run(['evaluate', checkpoints, '--json']));
+    expect(latest.dataFrom).toBe(path.join(checkpoints, 'config.json'));
+    expect(latest.accuracy).toBe(e.accuracy);
+    const best = json<Evaluation>(run(['evaluate', path.join(checkpoints, 'best'), '--json']));
+    expect(best.dataFrom).toBe(path.join(checkpoints, 'config.json'));
+    expect(best.examples).toBe(200);
     // the training split, and the same model ending in a softmax (probabilities out): the same loss
     const onTrain = json<Evaluation>(
       run(['evaluate', runFolder, '--split', 'train', '--mistakes', '0', '--json']),

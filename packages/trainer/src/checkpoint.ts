@@ -200,8 +200,13 @@ export async function encodeCheckpoint(content: CheckpointContent): Promise<Chec
  * when the run stopped 57 batches into the fourth.
  */
 export function checkpointLabel(state: TrainingState | undefined): string {
+  if (state !== undefined) checkTrainingState(state, "checkpointLabel: 'state'");
+  return labelOf(state);
+}
+
+/** `checkpointLabel` of a state already checked. */
+function labelOf(state: TrainingState | undefined): string {
   if (state === undefined) return 'checkpoint';
-  checkTrainingState(state, "checkpointLabel: 'state'");
   const epochs = `epoch-${String(state.epoch).padStart(4, '0')}`;
   return state.position === undefined
     ? epochs
@@ -214,8 +219,8 @@ export async function saveCheckpoint(
   content: CheckpointContent,
   label?: string,
 ): Promise<string> {
-  const files = await encodeCheckpoint(content); // checks the content first
-  return store.save(label ?? checkpointLabel(content.state), files);
+  const files = await encodeCheckpoint(content); // checks the content (its state once) first
+  return store.save(label ?? labelOf(content.state), files);
 }
 
 export interface LoadedCheckpoint extends ResumeFrom {
