@@ -634,6 +634,47 @@ describe('the site', () => {
     await expect(page.textContent('#lab-confusion-note')).resolves.toMatch(
       new RegExp(`^2000 validation digits, ${((cnn.valAccuracy as number) * 100).toFixed(2)}% right`),
     );
+    // The pad reads what is drawn on it as MNIST's digits were prepared: a vertical stroke is a 1, and
+    // MNIST test digits drawn ten times larger read as their labels.
+    await page.locator('#lab-pad').scrollIntoViewIfNeeded();
+    const box = (await page.locator('#lab-pad').boundingBox())!;
+    const guessed = async (before: number) => {
+      await page.waitForFunction((n) => (window.gradwell.status.guesses as number) > n, before);
+      return (await status()).guess as Array<{ digit: number; p: number }>;
+    };
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height * 0.2);
+    await page.mouse.down();
+    for (let step = 1; step <= 10; step++)
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height * (0.2 + 0.06 * step));
+    await page.mouse.up();
+    const stroke = await guessed(0);
+    expect(stroke[0]!.digit).toBe(1);
+    expect(stroke.reduce((sum, g) => sum + g.p, 0)).toBeLessThanOrEqual(1 + 1e-6);
+    await expect(page.textContent('#lab-guess li')).resolves.toMatch(/^1 — \d+\.\d%$/);
+    const digits = readFileSync(path.join(webRoot, 'public', 'data', 'mnist-test-images.idx')).subarray(16);
+    const labels = readFileSync(path.join(webRoot, 'public', 'data', 'mnist-test-labels.idx')).subarray(8);
+    let read = 0;
+    for (let i = 0; i < 5; i++) {
+      await page.click('#lab-pad-clear');
+      await page.evaluate(
+        (pixels) => {
+          const small = document.createElement('canvas');
+          small.width = small.height = 28;
+          const image = small.getContext('2d')!.createImageData(28, 28);
+          pixels.forEach((v, k) => image.data.set([v, v, v, 255], k * 4));
+          small.getContext('2d')!.putImageData(image, 0, 0);
+          const pad = document.querySelector('#lab-pad') as HTMLCanvasElement;
+          pad.getContext('2d')!.drawImage(small, 0, 0, 280, 280);
+          pad.dispatchEvent(new PointerEvent('pointerup'));
+        },
+        Array.from(digits.subarray(i * 784, (i + 1) * 784)),
+      );
+      if ((await guessed(i + 1))[0]!.digit === labels[i]) read++;
+    }
+    console.log(
+      `drawing pad: a stroke read as 1 (${(stroke[0]!.p * 100).toFixed(1)}%), ${read} of 5 test digits`,
+    );
+    expect(read).toBeGreaterThanOrEqual(4);
     // A second run (an MLP) overlays the first; the diagnostics start over.
     await page.selectOption('#architecture', 'mlp');
     await page.fill('#lab-epochs', '1');

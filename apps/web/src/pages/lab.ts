@@ -4,20 +4,17 @@
  * full frame rate — with start, pause, stop; every run kept and overlaid (named by its recipe, removable);
  * each run's epoch 0 (the validation loss and the diagnostics of the network as initialised, before a step);
  * the per-layer diagnostics after every epoch with their advice; where the trained network goes wrong
- * (the validation confusion matrix); the trained model downloaded in the TensorFlow.js layers format.
+ * (the validation confusion matrix); a pad to draw a digit on for it to read; the trained model downloaded
+ * in the TensorFlow.js layers format.
  */
 import { io } from '@tensorflow/tfjs-core';
 import { listActivations } from '@gradwell/activations';
 import { listInitializers } from '@gradwell/init';
-import {
-  DIAGNOSTICS_COLUMNS,
-  diagnosticsRows,
-  OPTIMIZER_NAMES,
-  type DiagnosticsReport,
-  type OptimizerName,
-} from '@gradwell/trainer';
+import { OPTIMIZER_NAMES, type OptimizerName } from '@gradwell/trainer';
 import { RunBoard } from '../runs';
 import { confusionPanel } from './confusion-panel';
+import { diagnosticsPanel } from './diagnostics-panel';
+import { digitPad } from './digit-pad';
 import { checkbox, checkedInteger, checkedNumber, range, section, select, setStatus } from '../state';
 import { trainingWorker, trainInWorker } from '../worker/client';
 import type { Recipe } from '../worker/protocol';
@@ -38,13 +35,6 @@ function recipeName(r: Recipe): string {
     .filter(Boolean)
     .join(' · ');
 }
-
-const fmt = (v: number | undefined, pct = false) =>
-  v === undefined || Number.isNaN(v)
-    ? '—'
-    : pct
-      ? `${(v * 100).toFixed(1)}%`
-      : Number(v.toPrecision(3)).toString();
 
 export function mountLab(root: HTMLElement): () => void {
   root.insertAdjacentHTML(
@@ -90,17 +80,9 @@ export function mountLab(root: HTMLElement): () => void {
   status.id = 'lab-status';
   status.setAttribute('aria-live', 'polite');
   const board = new RunBoard(root, 'lab');
-  root.insertAdjacentHTML('beforeend', '<h3 id="lab-diagnostics-title">Diagnostics</h3>');
-  const table = document.createElement('table');
-  table.className = 'diagnostics';
-  table.id = 'lab-diagnostics';
-  root.append(table);
-  const advice = document.createElement('ul');
-  advice.className = 'advice';
-  advice.id = 'lab-advice';
-  root.append(advice);
-  const title = root.querySelector('#lab-diagnostics-title') as HTMLElement;
+  const showDiagnostics = diagnosticsPanel(root, 'lab');
   const confusion = confusionPanel(root, 'lab-confusion');
+  const pad = digitPad(root, (pixels) => trainingWorker().api.classify(pixels));
   let training = false;
   let diagnosedEpochs = 0;
 
@@ -132,48 +114,6 @@ export function mountLab(root: HTMLElement): () => void {
       seed: 1,
       diagnostics: true,
     };
-  }
-
-  const head = document.createElement('thead');
-  head.innerHTML = `<tr>${DIAGNOSTICS_COLUMNS.map((c) => `<th>${c.heading}</th>`).join('')}</tr>`;
-  const body = document.createElement('tbody');
-  table.append(head, body);
-
-  /**
-   * The table and its advice. While no epoch has ended they show a row of dashes and a placeholder: the
-   * header and the cells' fonts are laid out before training starts, not in the frame of the first epoch's
-   * report (a first use of a font size waits on the browser's font service, ≈ 10 ms on a 2-core machine).
-   */
-  function showDiagnostics(report: DiagnosticsReport | undefined, when = ''): void {
-    title.textContent =
-      report === undefined ? 'Diagnostics — waiting for the first epoch' : `Diagnostics ${when}`;
-    if (report === undefined) {
-      body.innerHTML = `<tr class="waiting">${DIAGNOSTICS_COLUMNS.map((_, i) => `<td>${i === 0 ? 'after the first epoch' : '—'}</td>`).join('')}</tr>`;
-      const li = document.createElement('li');
-      li.textContent = 'Advice follows the first epoch’s diagnostics.';
-      advice.replaceChildren(li);
-      return;
-    }
-    const cell = (v: string | number | undefined, i: number) => {
-      const kind = DIAGNOSTICS_COLUMNS[i]?.kind;
-      if (kind === 'flags') return `<td class="${v === 'ok' ? 'ok' : 'flag'}">${String(v)}</td>`;
-      if (kind === 'text') return `<td>${String(v)}</td>`;
-      return `<td>${fmt(v as number | undefined, kind === 'fraction')}</td>`;
-    };
-    body.innerHTML = diagnosticsRows(report)
-      .map((row) => `<tr>${row.map(cell).join('')}</tr>`)
-      .join('');
-    advice.replaceChildren(
-      ...(report.warnings.length === 0
-        ? ['No layer is flagged: signal and gradients are in a healthy range.']
-        : report.warnings
-      ).map((w) => {
-        const li = document.createElement('li');
-        li.textContent = w;
-        if (report.warnings.length > 0) li.className = 'warning';
-        return li;
-      }),
-    );
   }
 
   async function run(): Promise<void> {
@@ -250,6 +190,7 @@ export function mountLab(root: HTMLElement): () => void {
         confusion: outcome.confusion,
       });
       download.disabled = false;
+      pad.enable();
     } catch (error) {
       handle.finish(`failed: ${(error as Error).message}`);
       status.textContent = `training failed: ${(error as Error).message}`;

@@ -110,6 +110,8 @@ export interface WorkerApi {
   stop(): void;
   /** The last trained model in the TensorFlow.js layers format (model.json's parts and the weights). */
   exportModel(): Promise<io.ModelArtifacts | undefined>;
+  /** The last trained model's probabilities for one 28 × 28 digit (values in [0, 1]); none before a run. */
+  classify(pixels: Float32Array): number[] | undefined;
   memory(): WorkerMemory;
   batchNormStudy(options: { steps: number }): Promise<BatchNormExperimentResult>;
   depthStudy(options: {

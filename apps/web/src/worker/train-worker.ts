@@ -198,6 +198,14 @@ const api: WorkerApi = {
     return artifacts;
   },
 
+  classify(pixels) {
+    const net = trained;
+    if (net === undefined) return undefined;
+    return tf.tidy(() =>
+      Array.from(tf.softmax(net.apply(tf.tensor4d(pixels, [1, 28, 28, 1]), { training: false })).dataSync()),
+    );
+  },
+
   memory() {
     const kept = new Set<number>();
     if (loaded !== undefined) for (const d of [loaded.train, loaded.test]) kept.add(d.x.id).add(d.y.id);
