@@ -47,7 +47,7 @@ interface EvaluateFlags {
 export function evaluateCommand(): Command {
   return addPluginOption(new Command('evaluate'))
     .description(
-      "a trained classifier on a dataset's test split: accuracy, loss, per-class precision/recall/F1, the confusion matrix",
+      "a trained classifier on a dataset's test split: accuracy, loss, per-class precision/recall/F1, the confusion matrix, the surest mistakes",
     )
     .argument('<model>', 'a gradwell train --out folder, a --checkpoint-dir folder, or a model.json')
     .option(
@@ -58,9 +58,9 @@ export function evaluateCommand(): Command {
     .option('--image-size <n>', "a folder dataset's image side (default: the model's input)")
     .option('--limit <n>', "training examples the run used (the test split follows it; default: the run's)")
     .option('--seed <n>', "the seed of a folder's or spirals' split (default: the run's, else 1)")
-    .option('--split <test|train>', 'which split to evaluate', 'test')
-    .option('--batch-size <n>', 'examples per inference batch', '256')
-    .option('--mistakes <n>', 'list the n wrong predictions the model was surest of (0: none)', '8')
+    .option('--split <test|train>', 'which split to evaluate (default: test)')
+    .option('--batch-size <n>', 'examples per inference batch (default: 256)')
+    .option('--mistakes <n>', 'list the n wrong predictions the model was surest of; 0: none (default: 8)')
     .option(
       '--out <folder>',
       'also write report.json, confusion.csv, confusion.svg and mistakes.png (the mistakes, tiled) there',
@@ -68,9 +68,9 @@ export function evaluateCommand(): Command {
     .option('--json', 'print the result as JSON on stdout')
     .action(async (source: string, flags: EvaluateFlags) => {
       const out = createOutput({ json: flags.json });
-      const split = choice(['test', 'train'] as const)(flags.split, '--split');
-      const batchSize = integer(1)(flags.batchSize, '--batch-size');
-      const mistakeCount = integer(0)(flags.mistakes, '--mistakes');
+      const split = choice(['test', 'train'] as const)(flags.split ?? 'test', '--split');
+      const batchSize = integer(1)(flags.batchSize ?? 256, '--batch-size');
+      const mistakeCount = integer(0)(flags.mistakes ?? 8, '--mistakes');
       if (flags.out !== undefined) checkOutFolder(path.resolve(flags.out), 'the report files');
       const modelJson = await findModelJson(source, 'evaluate');
       const run = runConfigOf(modelJson, (text) => out.warn(text));

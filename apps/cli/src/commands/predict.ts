@@ -21,7 +21,7 @@ import { integer, list } from './option-values';
 const LUMA = [0.299, 0.587, 0.114];
 
 interface PredictFlags {
-  top: string;
+  top?: string;
   classes?: string;
   invert?: boolean;
   plugin?: string[];
@@ -84,7 +84,7 @@ export function predictCommand(): Command {
     .description('classify image files with a trained model: the top classes and their probabilities')
     .argument('<model>', 'a gradwell train --out folder, a --checkpoint-dir folder, or a model.json')
     .argument('<images...>', 'PNG or JPEG files')
-    .option('--top <k>', 'how many classes to show per image', '3')
+    .option('--top <k>', 'how many classes to show per image (default: 3)')
     .option(
       '--classes <names>',
       "the classes' names in label order, comma-separated (default: the run's dataset's)",
@@ -96,7 +96,7 @@ export function predictCommand(): Command {
     .option('--json', 'print the result as JSON on stdout')
     .action(async (source: string, files: string[], flags: PredictFlags) => {
       const out = createOutput({ json: flags.json });
-      const top = integer(1)(flags.top, '--top');
+      const top = integer(1)(flags.top ?? 3, '--top');
       const given = flags.classes === undefined ? undefined : list(flags.classes, '--classes');
       for (const file of files)
         if (!existsSync(file) || !statSync(file).isFile())
