@@ -7,6 +7,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, write
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
+import type { EvaluationResult } from '../src/commands/evaluate-report';
 import {
   cli,
   expectOneLineError,
@@ -589,21 +590,7 @@ describe('export, inspect, train --init-from', () => {
 });
 
 describe('evaluate', () => {
-  interface Evaluation {
-    dataset: string;
-    split: string;
-    dataFrom: string | null;
-    examples: number;
-    accuracy: number;
-    loss: number;
-    macro: { precision: number; recall: number; f1: number };
-    classNames: string[];
-    perClass: Array<{ class: string; precision: number; recall: number; f1: number; support: number }>;
-    matrix: number[][];
-    mostConfused: Array<{ label: string; predicted: string; count: number }>;
-    mistakes: Array<{ index: number; label: number; predicted: number; confidence: number }>;
-    files: string[];
-  }
+  type Evaluation = EvaluationResult & { files: string[] };
 
   test("a run's test set from its config.json: the accuracy and loss train reported, the matrix, the files", () => {
     const runFolder = path.join(scratch, 'evaluated-run');

@@ -276,14 +276,9 @@ function readOptimizerState(files: CheckpointFiles): OptimizerState | undefined 
     order: string[];
     weights: io.WeightsManifestEntry[];
   }>(files, 'optimizer.json');
-  const tensors = decodeTensors(files.get('optimizer.bin'), meta.weights, 'optimizer.bin');
-  return {
-    className: meta.className,
-    iterations: meta.iterations,
-    extra: meta.extra,
-    order: meta.order,
-    tensors,
-  };
+  const { className, iterations, extra, order, weights } = meta;
+  const tensors = decodeTensors(files.get('optimizer.bin'), weights, 'optimizer.bin');
+  return { className, iterations, extra, order, tensors };
 }
 
 /** Frees what a loaded checkpoint holds (the model and the optimiser slots). */
