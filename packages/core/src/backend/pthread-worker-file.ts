@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const DIRECTORY_PREFIX = 'gradwell-wasm-threads-';
+/** A folder this scheme names: the prefix, the owner's pid, mkdtemp's six characters. */
+const OWNED = new RegExp(`^${DIRECTORY_PREFIX}(\\d+)-[A-Za-z0-9]{6}$`);
 
 let written: string | undefined;
 
@@ -42,7 +44,7 @@ export function removeAbandonedDirectories(
   }
   const uid = process.getuid?.();
   for (const name of names) {
-    const match = new RegExp(`^${DIRECTORY_PREFIX}(\\d+)-[A-Za-z0-9]{6}$`).exec(name);
+    const match = OWNED.exec(name);
     if (match === null) continue;
     const pid = Number(match[1]);
     if (pid === process.pid || isRunning(pid)) continue;
