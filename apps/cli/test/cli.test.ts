@@ -860,10 +860,25 @@ describe('predict', () => {
       expect(prediction.top.map((t) => t.class).sort()).toEqual(['dark', 'light']);
       expect(prediction.top[0]!.probability + prediction.top[1]!.probability).toBeCloseTo(1, 5);
     }
+    // the model file carries the names (model.json's userDefinedMetadata, kept by export): they stay when
+    // the dataset's folder is gone
+    const modelJson = JSON.parse(readFileSync(path.join(runFolder, 'model', 'model.json'), 'utf8')) as {
+      userDefinedMetadata?: { classNames?: string[] };
+    };
+    expect(modelJson.userDefinedMetadata?.classNames).toEqual(['dark', 'light']);
+    const exported = path.join(scratch, 'predict-exported');
+    expect(run(['export', runFolder, '--out', exported]).code).toBe(0);
+    cpSync(images[0]!, path.join(scratch, 'a-dark-one.png'));
+    rmSync(classes, { recursive: true });
+    for (const source of [runFolder, exported]) {
+      const again = run(['predict', source, path.join(scratch, 'a-dark-one.png'), '--json']);
+      expect(again.stderr).not.toMatch(/classes by number/);
+      expect(json<Prediction>(again).classNames).toEqual(['dark', 'light']);
+    }
     const spiralsRun = path.join(scratch, 'predict-spirals');
     run(['train', '--dataset', 'spirals', '--epochs', '1', '--out', spiralsRun]);
     expectOneLineError(
-      run(['predict', spiralsRun, images[0]!]),
+      run(['predict', spiralsRun, path.join(scratch, 'a-dark-one.png')]),
       2,
       /predict: the model takes inputs of shape \[2\], not images/,
     );

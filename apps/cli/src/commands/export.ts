@@ -35,10 +35,13 @@ export function exportCommand(): Command {
         await setupBackend();
         const run = runConfigOf(await findModelJson(source, 'export'), (text) => out.warn(text));
         await loadModelPlugins(flags.plugin, run); // given, else the run's
-        const { model, file } = await readModel(source, 'export');
+        const { model, file, json } = await readModel(source, 'export');
         const folder = path.resolve(flags.out);
         try {
-          await saveModel(model, `file://${folder}`, { target: flags.keras === true ? 'keras' : 'tfjs' });
+          await saveModel(model, `file://${folder}`, {
+            target: flags.keras === true ? 'keras' : 'tfjs',
+            metadata: json.userDefinedMetadata as Record<string, unknown> | undefined, // e.g. the class names
+          });
         } catch (error) {
           if (error instanceof KerasExportError)
             throw new CliError(

@@ -28,10 +28,14 @@ interface PredictFlags {
   json?: boolean;
 }
 
-/** The names of a model's outputs: --classes, else the run's dataset's, else the output indices. */
+/**
+ * The names of a model's outputs: --classes, else those its model.json carries (`train` writes a dataset's
+ * into `userDefinedMetadata.classNames`), else the run's dataset's, else the output indices.
+ */
 function classNames(
   outputs: number,
   given: string[] | undefined,
+  json: Record<string, unknown>,
   run: ReturnType<typeof runConfigOf>,
   out: Output,
 ): string[] {
@@ -45,6 +49,9 @@ function classNames(
       );
     return given;
   }
+  const carried = (json.userDefinedMetadata as { classNames?: unknown } | undefined)?.classNames;
+  if (Array.isArray(carried) && carried.length === outputs && carried.every((n) => typeof n === 'string'))
+    return carried;
   const dataset = run?.config.dataset as string | undefined; // a run's config names it (runConfigOf)
   if (dataset === 'fashion-mnist' && outputs === 10) return [...FASHION_MNIST_LABELS];
   if (dataset === undefined || dataset === 'mnist' || dataset === 'spirals') return indices;
@@ -104,7 +111,7 @@ export function predictCommand(): Command {
       const run = runConfigOf(await findModelJson(source, 'predict'), (text) => out.warn(text));
       await loadModelPlugins(flags.plugin, run);
       await setupBackend();
-      const { model, file } = await readModel(source, 'predict');
+      const { model, file, json } = await readModel(source, 'predict');
       try {
         const inputShape = model.getConfig().inputShape as number[];
         const flatSide = inputShape.length === 1 ? Math.sqrt(inputShape[0] as number) : Number.NaN;
@@ -117,7 +124,7 @@ export function predictCommand(): Command {
             2,
           );
         const outputs = model.computeOutputShape(inputShape).at(-1) as number;
-        const names = classNames(outputs, given, run, out);
+        const names = classNames(outputs, given, json, run, out);
         const predictions = await classify(model, files, inputShape, flags.invert === true, names, top);
         // MNIST and Fashion-MNIST are light on a dark ground; a photo of ink on paper is the opposite
         const dataset = run?.config.dataset;

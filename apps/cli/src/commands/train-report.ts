@@ -39,6 +39,8 @@ export interface RunRecord {
   reports: LabelledReport[];
   model: Model;
   config: TrainConfig;
+  /** The dataset's class names, when it has them: written into model.json (`userDefinedMetadata`). */
+  classNames?: string[];
 }
 
 /** The completed epochs' logs, then — when the run stopped inside an epoch — that epoch's so far, marked partial. */
@@ -117,7 +119,8 @@ export async function writeRunFiles(outDir: string, run: RunRecord): Promise<str
     );
   // The TensorFlow.js layers format: tf.loadLayersModel, gradwell export / inspect, train --init-from.
   const modelDir = path.resolve(outDir, 'model');
-  await saveModel(run.model, `file://${modelDir}`);
+  const metadata = run.classNames === undefined ? undefined : { classNames: run.classNames };
+  await saveModel(run.model, `file://${modelDir}`, { metadata });
   files.push(path.join(outDir, 'model', 'model.json'), path.join(outDir, 'model', 'weights.bin'));
   return files;
 }

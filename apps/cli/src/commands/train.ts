@@ -238,6 +238,7 @@ async function train(command: Command): Promise<void> {
     reports,
     model,
     config,
+    classNames: data.classNames,
   });
 
   const test = await evaluate(model, data.test);

@@ -177,6 +177,33 @@ describe('gradwell → tfjs-layers', () => {
   });
 });
 
+describe('metadata', () => {
+  test("saveModel's metadata is model.json's userDefinedMetadata, which tfjs-layers reads back", async () => {
+    const m = mlpPreset({ inputShape: [6], hidden: [8], classes: 3, seed: 1 });
+    const dir = folder('metadata');
+    const metadata = { classNames: ['cat', 'dog', 'emu'], note: { epochs: 2 } };
+    await saveModel(m, `file://${dir}`, { metadata });
+    const json = JSON.parse(readFileSync(path.join(dir, 'model.json'), 'utf8')) as Record<string, unknown>;
+    expect(json.userDefinedMetadata).toEqual(metadata);
+    const loaded = await tfl.loadLayersModel(`file://${dir}/model.json`);
+    expect(loaded.getUserDefinedMetadata()).toEqual(metadata);
+    loaded.dispose();
+    // none given: none written
+    const bare = folder('no-metadata');
+    await saveModel(m, `file://${bare}`);
+    const plain = JSON.parse(readFileSync(path.join(bare, 'model.json'), 'utf8')) as object;
+    expect(plain).not.toHaveProperty('userDefinedMetadata');
+    // what JSON would not keep is refused, naming the option
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    for (const bad of [['a'], 'names', null, { n: Number.NaN }, { f: () => 1 }, { u: undefined }, cyclic])
+      await expect(saveModel(m, `file://${dir}`, { metadata: bad as never })).rejects.toThrow(
+        /^saveModel: argument 'metadata' must be a JSON object/,
+      );
+    m.dispose();
+  });
+});
+
 describe('the exported files spell what Keras names', () => {
   test('MLP: topology and weights manifest', async () => {
     const m = mlpPreset({ inputShape: [784], seed: 1 });

@@ -15,7 +15,13 @@ import {
   type NamedTensorMap,
   type Tensor,
 } from '@tensorflow/tfjs-core';
-import { assertKnownOptions, type ActivationFunction, type Layer, type Sequential } from '@gradwell/core';
+import {
+  assertKnownOptions,
+  GradwellArgumentError,
+  type ActivationFunction,
+  type Layer,
+  type Sequential,
+} from '@gradwell/core';
 import { Model } from '../model';
 import { formatForClass, formatForLayer } from './formats';
 import { fromPythonic, toPythonic } from './keras-case';
@@ -34,6 +40,11 @@ export interface WriteOptions {
    * `registerLayersInterop`; 'keras': Keras 2's standard classes only (see keras-export.ts).
    */
   target?: 'tfjs' | 'keras';
+  /**
+   * Written as model.json's `userDefinedMetadata` (tfjs-layers reads and keeps it; Keras ignores it): a
+   * JSON object, e.g. `{ classNames: ['cat', 'dog'] }` so that the file says what its outputs mean.
+   */
+  metadata?: Record<string, unknown>;
 }
 
 /** The artifacts of `model` (built) in the tfjs-layers format: topology, weight specs and weight data. */
@@ -41,7 +52,15 @@ export async function writeLayersModel(
   model: Sequential,
   options: WriteOptions = {},
 ): Promise<io.ModelArtifacts> {
-  assertKnownOptions('saveModel', options, ['target']);
+  assertKnownOptions('saveModel', options, ['target', 'metadata']);
+  const { metadata } = options;
+  if (metadata !== undefined && !isJsonObject(metadata))
+    throw new GradwellArgumentError(
+      'saveModel',
+      'metadata',
+      'a JSON object (what JSON.stringify keeps)',
+      metadata,
+    );
   const inputShape = model.getConfig().inputShape as number[] | null;
   if (inputShape === null)
     throw new Error(`saveModel: model '${model.name}' is not built; build it (or train it) before saving.`);
@@ -81,6 +100,9 @@ export async function writeLayersModel(
       modelTopology,
       weightSpecs: specs,
       weightData: data,
+      ...(metadata === undefined
+        ? {}
+        : { userDefinedMetadata: metadata as io.ModelArtifacts['userDefinedMetadata'] }),
     };
   } finally {
     dispose(made);
@@ -183,4 +205,23 @@ export function readLayersModel(artifacts: io.ModelArtifacts): Model {
   } finally {
     dispose([...weights.values(), ...built.flatMap((b) => Object.values(b.values))]);
   }
+}
+
+/** A plain object that JSON keeps as it is: no functions, undefined, non-finite numbers or cycles. */
+function isJsonObject(value: unknown): boolean {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  try {
+    JSON.stringify(value);
+  } catch {
+    return false; // a cycle, a BigInt
+  }
+  return !hasLoss(value);
+}
+
+/** Whether JSON would drop or change something in `value` (undefined, a function, NaN, Infinity). */
+function hasLoss(value: unknown): boolean {
+  if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return true;
+  if (typeof value === 'number') return !Number.isFinite(value);
+  if (value === null || typeof value !== 'object') return false;
+  return Object.values(value).some(hasLoss);
 }
