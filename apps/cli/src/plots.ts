@@ -194,3 +194,54 @@ export function confusionHeatmap(title: string, classNames: string[], matrix: nu
     height: side,
   };
 }
+
+/**
+ * A reliability diagram: per confidence bin, the share predicted right (bars) and its gap to the bin's mean
+ * confidence (red); a calibrated model's bars reach the diagonal.
+ */
+export function reliabilityDiagram(
+  title: string,
+  bins: Array<{
+    lower: number;
+    upper: number;
+    count: number;
+    accuracy: number | null;
+    confidence: number | null;
+  }>,
+): TopLevelSpec {
+  const values = bins
+    .filter((b) => b.count > 0)
+    .map((b) => ({ ...b, accuracy: b.accuracy as number, confidence: b.confidence as number }));
+  const unit = { type: 'quantitative' as const, scale: { domain: [0, 1] } };
+  const x = { ...unit, field: 'lower', title: 'confidence' };
+  const y = unit;
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title,
+    layer: [
+      {
+        data: { values },
+        mark: { type: 'rect', color: '#4c78a8', stroke: 'white' },
+        encoding: {
+          x,
+          x2: { field: 'upper' },
+          y: { ...y, field: 'accuracy', title: 'accuracy' },
+          y2: { datum: 0 },
+          tooltip: [{ field: 'count', type: 'quantitative', title: 'examples' }],
+        },
+      },
+      {
+        data: { values },
+        mark: { type: 'rect', color: '#e45756', opacity: 0.45 },
+        encoding: { x, x2: { field: 'upper' }, y: { ...y, field: 'accuracy' }, y2: { field: 'confidence' } },
+      },
+      {
+        data: { values: [{ a: 0 }, { a: 1 }] },
+        mark: { type: 'line', color: 'grey', strokeDash: [4, 4] },
+        encoding: { x: { ...x, field: 'a' }, y: { ...y, field: 'a' } },
+      },
+    ],
+    width: 320,
+    height: 320,
+  };
+}

@@ -630,8 +630,19 @@ describe('evaluate', () => {
       'report.json',
       'confusion.csv',
       'confusion.svg',
+      'reliability.svg',
       'mistakes.png',
     ]);
+    // calibration over the same examples: its bins hold them all, its NLL is the cross-entropy loss
+    const k = e.calibration;
+    expect(k.bins.reduce((sum, b) => sum + b.count, 0)).toBe(e.examples);
+    const right = k.bins.reduce((sum, b) => sum + b.count * (b.accuracy ?? 0), 0);
+    expect(right / e.examples).toBeCloseTo(e.accuracy, 9);
+    expect(k.nll).toBeCloseTo(e.loss, 5);
+    expect(k.ece).toBeGreaterThan(0);
+    expect(k.ece).toBeLessThanOrEqual(k.mce);
+    expect(e.temperature).toBeNull();
+    expect(readFileSync(path.join(out, 'reliability.svg'), 'utf8')).toContain('<svg');
     // the 8 surest mistakes (the default), surest first, each counted in its cell of the matrix
     expect(e.mistakes).toHaveLength(8);
     for (const [k, m] of e.mistakes.entries()) {
@@ -676,6 +687,21 @@ describe('evaluate', () => {
     expect(probabilities.accuracy).toBe(e.accuracy);
     expect(probabilities.loss).toBeCloseTo(e.loss, 4);
     expect(probabilities.mistakes.map((m) => m.index)).toEqual(e.mistakes.map((m) => m.index));
+    expect(probabilities.calibration.ece).toBeCloseTo(e.calibration.ece, 4);
+    // temperature scaling: fitted on one seeded half of the test set, scored on the other (repeatably)
+    const scaled = json<Evaluation>(
+      run(['evaluate', runFolder, '--fit-temperature', '--mistakes', '0', '--json']),
+    );
+    const t = scaled.temperature!;
+    expect(t.fittedOn + t.scoredOn).toBe(200);
+    expect(t.value).toBeGreaterThan(0.2);
+    expect(t.value).toBeLessThan(5);
+    expect(t.value).not.toBe(1);
+    expect(t.before.nll).not.toBe(t.after.nll);
+    const again = json<Evaluation>(
+      run(['evaluate', runFolder, '--fit-temperature', '--mistakes', '0', '--json']),
+    );
+    expect(again.temperature).toEqual(t);
   });
 
   test('class names and the split of a folder dataset; bad flags and mismatched data are one-line errors', async () => {
@@ -812,6 +838,21 @@ describe('predict', () => {
     const letters = 'a,b,c,d,e,f,g,h,i,j';
     const named = json<Prediction>(run(['predict', runFolder, files[0]!, '--classes', letters, '--json']));
     expect(named.predictions[0]!.top[0]!.class).toBe('abcdefghij'[mistakes[0]!.predicted]);
+    // --temperature T divides the logits: the log-ratio of two classes' probabilities shrinks T-fold
+    const cooled = json<Prediction>(
+      run(['predict', runFolder, ...files, '--top', '2', '--temperature', '2.5', '--json']),
+    );
+    cooled.predictions.forEach((prediction, i) => {
+      const [first, second] = p.predictions[i]!.top;
+      expect(prediction.top.map((c) => c.index)).toEqual([first!.index, second!.index]);
+      const ratio = Math.log(prediction.top[0]!.probability / prediction.top[1]!.probability);
+      expect(ratio).toBeCloseTo(Math.log(first!.probability / second!.probability) / 2.5, 3);
+    });
+    expectOneLineError(
+      run(['predict', runFolder, files[0]!, '--temperature', '0']),
+      2,
+      /--temperature must be a number > 0/,
+    );
     expectOneLineError(
       run(['predict', runFolder, files[0]!, '--classes', 'a,b']),
       2,

@@ -20,6 +20,7 @@ import { beforeAll, expect, test } from 'vitest';
 import { blobs, spirals } from './data/synthetic';
 import { tensorDataset, type TensorDataset } from './data/dataset';
 import { splitDataset, subset } from './data/subsets';
+import { calibration, calibrationReport } from './calibration';
 import { confidentMistakes, confusionMatrix } from './confusion';
 import { evaluate, predict } from './evaluate';
 import { clipByGlobalNorm } from './gradient-clipping';
@@ -63,6 +64,16 @@ const small = (): Model =>
     inputShape: [2],
     seed: 1,
   });
+/** A temperature dividing logits: any number > 0 (the range only keeps cases small). */
+const temperatureField: Arg = {
+  kind: 'number',
+  name: 'temperature',
+  min: 0,
+  minInclusive: false,
+  max: 5,
+  rangeSpoils: false,
+  optional: true,
+};
 const fixedModel: Arg = { kind: 'fixed', name: 'model', make: small, dispose: (m) => (m as Model).dispose() };
 const fixedData: Arg = {
   kind: 'fixed',
@@ -286,6 +297,16 @@ const targets: SweepTarget[] = [
     check: (e) => expect(e as number).toBeLessThanOrEqual(1),
   },
   {
+    name: 'calibrationReport',
+    args: [
+      { kind: 'tensor', name: 'outputs', ranks: [2], dims: [3, 5] }, // ≥ 3 classes: the ids go to 2
+      { ...classIds('labels', 'outputs'), otherDtype: 'accepted', rankSpoils: false },
+      optionsArg(countField('bins', 20), temperatureField),
+    ],
+    call: (o, y, options) => calibrationReport(o as tf.Tensor, y as tf.Tensor, options as { bins?: number }),
+    check: (r) => expect((r as { ece: number }).ece).toBeLessThanOrEqual(1),
+  },
+  {
     name: 'meanSquaredError',
     args: regression,
     call: (y, z) => meanSquaredError()(y as tf.Tensor, z as tf.Tensor),
@@ -439,6 +460,17 @@ const targets: SweepTarget[] = [
       },
     ],
     call: (m, d, o) => confusionMatrix(m as Model, d as TensorDataset, o as { batchSize?: number }),
+    check: (report, [, d]) =>
+      expect((report as { examples: number }).examples).toBe((d as TensorDataset).size),
+  },
+  {
+    name: 'calibration',
+    args: [
+      fixedModel,
+      fixedData,
+      optionsArg(countField('bins', 20), temperatureField, countField('batchSize', 30)),
+    ],
+    call: (m, d, o) => calibration(m as Model, d as TensorDataset, o as { bins?: number }),
     check: (report, [, d]) =>
       expect((report as { examples: number }).examples).toBe((d as TensorDataset).size),
   },

@@ -98,6 +98,14 @@ export {
   type Mistake,
 } from './confusion';
 export {
+  calibration,
+  calibrationReport,
+  type CalibrationOptions,
+  type CalibrationReport,
+  type ReliabilityBin,
+} from './calibration';
+export { fitTemperature, probabilitiesAt, temperatureForLogits, type TemperatureFit } from './temperature';
+export {
   activationDiagnostics,
   completeDiagnostics,
   DIAGNOSTICS_COLUMNS,

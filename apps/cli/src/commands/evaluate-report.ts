@@ -2,9 +2,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import type { ClassificationReport, Mistake } from '@gradwell/trainer';
+import type { CalibrationReport, ClassificationReport, Mistake } from '@gradwell/trainer';
+import type { TemperatureResult } from './evaluate-calibration';
 import { num, percent, type Output } from '../output';
-import { confusionHeatmap, writeSvg } from '../plots';
+import { confusionHeatmap, reliabilityDiagram, writeSvg } from '../plots';
 
 export interface EvaluationResult {
   model: string;
@@ -15,6 +16,10 @@ export interface EvaluationResult {
   accuracy: number;
   loss: number;
   macro: ClassificationReport['macro'];
+  /** Over the whole split (15 confidence bins). */
+  calibration: Omit<CalibrationReport, 'examples' | 'accuracy'>;
+  /** With --fit-temperature. */
+  temperature: TemperatureResult | null;
   classNames: string[];
   perClass: Array<{ class: string } & ClassificationReport['perClass'][number]>;
   matrix: number[][];
@@ -69,6 +74,15 @@ export async function writeReport(
       path.join(folder, 'confusion.svg'),
     ),
   );
+  files.push(
+    await writeSvg(
+      reliabilityDiagram(
+        `${result.dataset} ${result.split}: ECE ${percent(result.calibration.ece, 2)}`,
+        result.calibration.bins,
+      ),
+      path.join(folder, 'reliability.svg'),
+    ),
+  );
   if (mistakesPng !== undefined) write('mistakes.png', mistakesPng);
   return files;
 }
@@ -93,6 +107,20 @@ export function printReport(out: Output, r: EvaluationResult, files: string[]): 
       r.matrix.map((row, i) => [r.classNames[i] ?? '', ...row]),
     );
   } else out.line(`confusion matrix: ${r.classNames.length} classes, in --json or --out`);
+  const k = r.calibration;
+  const gap = k.meanConfidence - r.accuracy;
+  out.line(
+    `calibration: ECE ${percent(k.ece, 2)}  MCE ${percent(k.mce, 1)}  NLL ${num(k.nll)}  Brier ${num(k.brier)}  ` +
+      `mean confidence ${percent(k.meanConfidence)} vs accuracy ${percent(r.accuracy)}` +
+      (Math.abs(gap) >= 0.005 ? ` (${gap > 0 ? 'over' : 'under'}-confident)` : ''),
+  );
+  const t = r.temperature;
+  if (t !== null)
+    out.line(
+      `temperature scaling: T = ${num(t.value)} fitted on ${t.fittedOn} examples; on the other ${t.scoredOn}: ` +
+        `ECE ${percent(t.before.ece, 2)} → ${percent(t.after.ece, 2)}, NLL ${num(t.before.nll, 5)} → ${num(t.after.nll, 5)}` +
+        ` (gradwell predict --temperature ${num(t.value)})`,
+    );
   if (r.mostConfused.length > 0)
     out.line(
       `most confused: ${r.mostConfused.map((m) => `${m.label} → ${m.predicted} ${m.count} (${percent(m.ofLabel, 1)} of ${m.label})`).join(', ')}`,

@@ -11,6 +11,7 @@ import { Command } from 'commander';
 import { encodePng } from '@gradwell/augment/node';
 import { GradwellArgumentError, setupBackend } from '@gradwell/core';
 import {
+  calibration,
   confidentMistakes,
   confusionMatrix,
   endsInSoftmax,
@@ -27,6 +28,7 @@ import { findModelJson, loadModelPlugins, readModel, runConfigOf } from '../mode
 import { createOutput } from '../output';
 import { addPluginOption } from '../plugins';
 import { choice, integer, text } from './option-values';
+import { temperatureOnHalves } from './evaluate-calibration';
 import { mostConfused, printReport, writeReport, type EvaluationResult } from './evaluate-report';
 import { TRAIN_OPTIONS } from './train-config';
 
@@ -39,6 +41,7 @@ interface EvaluateFlags {
   split?: string;
   batchSize?: string;
   mistakes?: string;
+  fitTemperature?: boolean;
   plugin?: string[];
   out?: string;
   json?: boolean;
@@ -62,8 +65,12 @@ export function evaluateCommand(): Command {
     .option('--batch-size <n>', 'examples per inference batch (default: 256)')
     .option('--mistakes <n>', 'list the n wrong predictions the model was surest of; 0: none (default: 8)')
     .option(
+      '--fit-temperature',
+      'fit temperature scaling on a seeded half of the split and score it on the other half (for predict --temperature)',
+    )
+    .option(
       '--out <folder>',
-      'also write report.json, confusion.csv, confusion.svg and mistakes.png (the mistakes, tiled) there',
+      'also write report.json, confusion.csv, confusion.svg, reliability.svg and mistakes.png (the mistakes, tiled) there',
     )
     .option('--json', 'print the result as JSON on stdout')
     .action(async (source: string, flags: EvaluateFlags) => {
@@ -130,6 +137,11 @@ export function evaluateCommand(): Command {
           const { loss: meanLoss } = await evaluate(model, set, { batchSize, loss });
           const mistakes =
             mistakeCount === 0 ? [] : await confidentMistakes(model, set, { count: mistakeCount, batchSize });
+          const calibrated = await calibration(model, set, { batchSize, fromLogits });
+          const temperature =
+            flags.fitTemperature === true
+              ? await temperatureOnHalves(model, set, { seed: options.seed, batchSize, fromLogits })
+              : null;
           const result: EvaluationResult = {
             model: file,
             dataset: data.name,
@@ -139,6 +151,15 @@ export function evaluateCommand(): Command {
             accuracy: report.accuracy,
             loss: meanLoss,
             macro: report.macro,
+            calibration: {
+              ece: calibrated.ece,
+              mce: calibrated.mce,
+              nll: calibrated.nll,
+              brier: calibrated.brier,
+              meanConfidence: calibrated.meanConfidence,
+              bins: calibrated.bins,
+            },
+            temperature,
             classNames: names,
             perClass: report.perClass.map((figures, i) => ({ class: names[i] as string, ...figures })),
             matrix: report.matrix,

@@ -10,12 +10,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Command } from 'commander';
 import { setupBackend } from '@gradwell/core';
 import { imageFolderClasses, loadImageFile, UnreadableImageError } from '@gradwell/datasets';
-import { endsInSoftmax, FASHION_MNIST_LABELS, predict, type Model } from '@gradwell/trainer';
+import { endsInSoftmax, FASHION_MNIST_LABELS, predict, probabilitiesAt, type Model } from '@gradwell/trainer';
 import { CliError } from '../errors';
 import { findModelJson, loadModelPlugins, readModel, runConfigOf } from '../model-source';
 import { createOutput, percent, type Output } from '../output';
 import { addPluginOption } from '../plugins';
-import { integer, list } from './option-values';
+import { integer, list, number } from './option-values';
 
 /** ITU-R BT.601 luma weights; they sum to 1, so a grey file's pixels stay as they are. */
 const LUMA = [0.299, 0.587, 0.114];
@@ -24,6 +24,7 @@ interface PredictFlags {
   top?: string;
   classes?: string;
   invert?: boolean;
+  temperature?: string;
   plugin?: string[];
   json?: boolean;
 }
@@ -100,10 +101,15 @@ export function predictCommand(): Command {
       '--invert',
       'use 1 − each pixel (dark ink on paper for a model of light digits on dark, as MNIST)',
     )
+    .option(
+      '--temperature <T>',
+      'divide the logits by T before the softmax: the T that gradwell evaluate --fit-temperature reports (default: 1)',
+    )
     .option('--json', 'print the result as JSON on stdout')
     .action(async (source: string, files: string[], flags: PredictFlags) => {
       const out = createOutput({ json: flags.json });
       const top = integer(1)(flags.top ?? 3, '--top');
+      const temperature = number({ min: 0, minInclusive: false })(flags.temperature ?? 1, '--temperature');
       const given = flags.classes === undefined ? undefined : list(flags.classes, '--classes');
       for (const file of files)
         if (!existsSync(file) || !statSync(file).isFile())
@@ -125,7 +131,10 @@ export function predictCommand(): Command {
           );
         const outputs = model.computeOutputShape(inputShape).at(-1) as number;
         const names = classNames(outputs, given, json, run, out);
-        const predictions = await classify(model, files, inputShape, flags.invert === true, names, top);
+        const predictions = await classify(model, files, inputShape, flags.invert === true, names, {
+          top,
+          temperature,
+        });
         // MNIST and Fashion-MNIST are light on a dark ground; a photo of ink on paper is the opposite
         const dataset = run?.config.dataset;
         const darkGround =
@@ -145,6 +154,7 @@ export function predictCommand(): Command {
         out.result({
           model: file,
           classNames: names,
+          temperature,
           predictions: predictions.map(({ file: f, top: t }) => ({ file: f, top: t })),
         });
       } finally {
@@ -160,19 +170,19 @@ async function classify(
   inputShape: number[],
   invert: boolean,
   names: string[],
-  top: number,
+  { top, temperature }: { top: number; temperature: number },
 ) {
   const results: Array<{
     file: string;
     brightness: number;
     top: Array<{ class: string; index: number; probability: number }>;
   }> = [];
-  const probabilities = endsInSoftmax(model) ? (t: tf.Tensor) => t : (t: tf.Tensor) => tf.softmax(t);
+  const fromLogits = !endsInSoftmax(model);
   for (let start = 0; start < files.length; start += 256) {
     const chunk = files.slice(start, start + 256);
     const x = readImages(chunk, inputShape, invert);
     const [values, indices, brightness] = tf.tidy(() => {
-      const p = probabilities(predict(model, x));
+      const p = probabilitiesAt(predict(model, x), temperature, { fromLogits });
       const best = tf.topk(p, Math.min(top, p.shape[1] as number));
       const mean = tf.mean(tf.reshape(invert ? tf.sub(1, x) : x, [chunk.length, -1]), 1);
       return [best.values, best.indices, mean];

@@ -1,11 +1,12 @@
 /** Expected calibration error (Guo et al. 2017): Σ_b (n_b/N)·|accuracy_b − confidence_b| over confidence bins. */
-import { argMax, max, tidy, type Tensor } from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
 import {
   assertFiniteValues,
   assertPositiveInteger,
   assertTensor,
   GradwellArgumentError,
 } from '@gradwell/core';
+import { calibrationReport } from '../calibration';
 import { checkClassIds } from '../data/host-dataset';
 
 const CONTEXT = 'expectedCalibrationError';
@@ -44,22 +45,7 @@ export function expectedCalibrationError(probabilities: Tensor, labels: Tensor, 
     );
   if (labels.rank === 1) checkClassIds(labels.dataSync(), classes, CONTEXT, 'labels');
   else assertFiniteValues(CONTEXT, 'labels', labels);
-  const [confidence, predicted, truth] = tidy(() => [
-    max(probabilities, 1).dataSync(),
-    argMax(probabilities, 1).dataSync(),
-    labels.rank === 2 ? argMax(labels, 1).dataSync() : labels.dataSync(),
-  ]);
-  const sums = Array.from({ length: bins }, () => ({ count: 0, correct: 0, confidence: 0 }));
-  for (let i = 0; i < n; i++) {
-    const c = confidence[i] as number;
-    const bin = sums[Math.min(bins - 1, Math.floor(c * bins))]!;
-    bin.count++;
-    bin.confidence += c;
-    if (predicted[i] === truth[i]) bin.correct++;
-  }
-  return sums.reduce(
-    (e, b) =>
-      b.count === 0 ? e : e + (b.count / n) * Math.abs(b.correct / b.count - b.confidence / b.count),
-    0,
-  );
+  // one class: every prediction is right, so each bin's gap is 1 − its mean confidence
+  if (classes === 1) return 1 - (values as Float32Array).reduce((t, p) => t + p, 0) / n;
+  return calibrationReport(probabilities, labels, { bins, fromLogits: false }).ece;
 }
