@@ -634,6 +634,24 @@ describe('the site', () => {
     await expect(page.textContent('#lab-confusion-note')).resolves.toMatch(
       new RegExp(`^2000 validation digits, ${((cnn.valAccuracy as number) * 100).toFixed(2)}% right`),
     );
+    // How far to trust it: the same digits in 10 confidence bins, charted and summed up beside the matrix
+    const trust = cnn.calibration as {
+      examples: number;
+      accuracy: number;
+      ece: number;
+      bins: Array<{ count: number; accuracy: number | null }>;
+    };
+    expect(trust.examples).toBe(2000);
+    expect(trust.bins.reduce((sum, b) => sum + b.count, 0)).toBe(2000);
+    expect(trust.accuracy).toBeCloseTo(cnn.valAccuracy as number, 10);
+    const reliability = await chart('lab-calibration');
+    expect(reliability.series.map((s) => [s.label, s.points])).toEqual([
+      ['accuracy', 10],
+      ['mean confidence', 10],
+    ]);
+    await expect(page.textContent('#lab-calibration-note')).resolves.toMatch(
+      new RegExp(`^Expected calibration error ${(trust.ece * 100).toFixed(2)}%: mean confidence`),
+    );
     // The pad reads what is drawn on it as MNIST's digits were prepared: a vertical stroke is a 1, and
     // MNIST test digits drawn ten times larger read as their labels.
     await page.locator('#lab-pad').scrollIntoViewIfNeeded();

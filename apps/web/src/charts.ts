@@ -234,7 +234,7 @@ export function barChart(
   canvas: HTMLCanvasElement,
   title: string,
   labels: string[],
-  datasets: Array<{ label: string; data: number[]; color?: string }>,
+  datasets: Array<{ label: string; data: Array<number | null>; color?: string }>,
   x: string,
   y: AxisOptions,
 ): Chart<'bar'> {

@@ -4,7 +4,7 @@
  * full frame rate — with start, pause, stop; every run kept and overlaid (named by its recipe, removable);
  * each run's epoch 0 (the validation loss and the diagnostics of the network as initialised, before a step);
  * the per-layer diagnostics after every epoch with their advice; where the trained network goes wrong
- * (the validation confusion matrix); a pad to draw a digit on for it to read; the trained model downloaded
+ * (the validation confusion matrix) and how far its confidence can be trusted; a pad to draw a digit on for it to read; the trained model downloaded
  * in the TensorFlow.js layers format.
  */
 import { io } from '@tensorflow/tfjs-core';
@@ -12,6 +12,7 @@ import { listActivations } from '@gradwell/activations';
 import { listInitializers } from '@gradwell/init';
 import { OPTIMIZER_NAMES, type OptimizerName } from '@gradwell/trainer';
 import { RunBoard } from '../runs';
+import { calibrationPanel } from './calibration-panel';
 import { confusionPanel } from './confusion-panel';
 import { diagnosticsPanel } from './diagnostics-panel';
 import { digitPad } from './digit-pad';
@@ -82,6 +83,7 @@ export function mountLab(root: HTMLElement): () => void {
   const board = new RunBoard(root, 'lab');
   const showDiagnostics = diagnosticsPanel(root, 'lab');
   const confusion = confusionPanel(root, 'lab-confusion');
+  const trust = calibrationPanel(root, 'lab-calibration');
   const pad = digitPad(root, (pixels) => trainingWorker().api.classify(pixels));
   let training = false;
   let diagnosedEpochs = 0;
@@ -127,6 +129,7 @@ export function mountLab(root: HTMLElement): () => void {
     diagnosedEpochs = 0;
     showDiagnostics(undefined);
     confusion.clear();
+    trust.clear();
     status.textContent = 'starting the worker and loading MNIST…';
     const handle = board.begin(recipeName(recipe));
     setStatus({
@@ -139,6 +142,7 @@ export function mountLab(root: HTMLElement): () => void {
       progress: undefined,
       error: undefined,
       confusion: undefined,
+      calibration: undefined,
     });
     try {
       const outcome = await trainInWorker(recipe, {
@@ -176,6 +180,7 @@ export function mountLab(root: HTMLElement): () => void {
       const summary = `validation accuracy ${(outcome.valAccuracy * 100).toFixed(2)}% in ${outcome.seconds.toFixed(1)} s, ${Math.round(outcome.examplesPerSecond)} digits/s${outcome.stopReason ? ` (${outcome.stopReason})` : ''}`;
       handle.finish(summary);
       confusion.show(outcome.confusion);
+      trust.show(outcome.calibration, recipe.labelSmoothing);
       status.textContent = `done: ${summary}`;
       setStatus({
         page: 'lab',
@@ -188,6 +193,7 @@ export function mountLab(root: HTMLElement): () => void {
         epochs: outcome.history.length,
         runs: board.runs.length,
         confusion: outcome.confusion,
+        calibration: outcome.calibration,
       });
       download.disabled = false;
       pad.enable();

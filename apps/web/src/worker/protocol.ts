@@ -6,6 +6,7 @@ import type { io } from '@tensorflow/tfjs-core';
 import type { BackendReport, TrainingLogs } from '@gradwell/core';
 import type {
   BatchNormExperimentResult,
+  CalibrationReport,
   DepthExperimentResult,
   DiagnosticsReport,
   InputScaleResult,
@@ -86,6 +87,8 @@ export interface TrainOutcome {
   examplesPerSecond: number;
   /** The validation set's confusion matrix with the weights the run ends with: `[true digit][predicted]`. */
   confusion: number[][];
+  /** The validation set's calibration in 10 confidence bins, with the same weights. */
+  calibration: CalibrationReport;
   /** With early stopping: the epoch (1-based) whose weights were restored, and the last one run. */
   earlyStopping?: { bestEpoch: number; stoppedAfter: number; fired: boolean };
 }

@@ -11,6 +11,7 @@ import { compose } from '@gradwell/augment';
 import { earlyStopping } from '@gradwell/regularizers';
 import {
   batchNormExperiment,
+  calibration,
   cnnPreset,
   depthExperiment,
   diagnoseModel,
@@ -144,12 +145,14 @@ const api: WorkerApi = {
       });
       const final = await evaluate(net, validation);
       const { matrix: confusion } = await confusionMatrix(net, validation);
+      const calibrated = await calibration(net, validation, { bins: 10 });
       const outcome: TrainOutcome = {
         history: run.history,
         stopReason: run.stopReason,
         valAccuracy: final.accuracy ?? 0,
         valLoss: final.loss,
         confusion,
+        calibration: calibrated,
         seconds: (performance.now() - started) / 1000,
         examplesPerSecond: stepExamples / Math.max(stepSeconds, 1e-9),
       };
