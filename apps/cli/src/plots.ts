@@ -22,7 +22,7 @@ export interface Series {
   points: Array<{ x: number; y: number }>;
 }
 
-/** Lines, one per series, optionally faceted into columns by `panel`. */
+/** Lines, one per series, optionally faceted into columns by `panel` (in the order the series give). */
 export function lineChart({
   title,
   series,
@@ -71,7 +71,13 @@ export function lineChart({
         $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
         title,
         data: { values },
-        facet: { field: 'panel', type: 'nominal', title: null },
+        // panels in the order of the series, not alphabetically
+        facet: {
+          field: 'panel',
+          type: 'nominal',
+          title: null,
+          sort: [...new Set(values.map((v) => v.panel))],
+        },
         columns: 2,
         spec: inner,
       }

@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { activationsCommand } from './commands/activations';
 import { augmentCommand } from './commands/augment';
 import { benchCommand } from './commands/bench';
+import { compareCommand } from './commands/compare';
 import { doctorCommand } from './commands/doctor';
 import { evaluateCommand } from './commands/evaluate';
 import { experimentCommand } from './commands/experiment';
@@ -28,6 +29,7 @@ export function createProgram(): Command {
     trainCommand(),
     lrFindCommand(),
     evaluateCommand(),
+    compareCommand(),
     predictCommand(),
     experimentCommand(),
     exportCommand(),

@@ -7,6 +7,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, write
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
+import type { RunComparison } from '../src/commands/compare';
 import type { EvaluationResult } from '../src/commands/evaluate-report';
 import {
   cli,
@@ -36,6 +37,7 @@ describe('help and version', () => {
     'export',
     'inspect',
     'evaluate',
+    'compare',
     'predict',
     'augment',
     'activations',
@@ -228,9 +230,10 @@ describe('train', () => {
     const out = path.join(scratch, 'spirals');
     const r = json<{
       testAccuracy: number;
+      testLoss: number;
       history: Array<{ loss: number }>;
       files: string[];
-      summary: { rows: Array<{ initializer: string }> };
+      summary: { rows: Array<{ initializer: string }>; totalParams: number };
     }>(
       run([
         'train',
@@ -254,6 +257,16 @@ describe('train', () => {
     expect(r.summary.rows.find((row) => row.initializer.includes('chosen for relu'))).toBeDefined();
     for (const name of ['history.json', 'history.csv', 'loss.svg', 'accuracy.svg', 'diagnostics.json'])
       expect(existsSync(path.join(out, name))).toBe(true);
+    // result.json: what the run reported on its test split (gradwell compare reads it)
+    expect(JSON.parse(readFileSync(path.join(out, 'result.json'), 'utf8'))).toEqual({
+      dataset: 'spirals',
+      heldOut: 'test',
+      testAccuracy: r.testAccuracy,
+      testLoss: r.testLoss,
+      epochs: 30,
+      stopReason: null,
+      totalParams: r.summary.totalParams,
+    });
     expect(readFileSync(path.join(out, 'history.csv'), 'utf8').split('\n')[0]).toContain('loss');
     expect(existsSync(path.join(out, 'model', 'weights.bin'))).toBe(true);
   });
@@ -766,6 +779,84 @@ describe('evaluate', () => {
       run(['evaluate', runFolder, '--out', path.join(scratch, 'a-file')]),
       2,
       /--out '.*a-file' is a file/,
+    );
+  });
+});
+
+describe('compare', () => {
+  test("runs side by side: their files' figures, the options that differ, the curves overlaid", () => {
+    const a = path.join(scratch, 'compare-a');
+    const b = path.join(scratch, 'compare-b');
+    run(['train', '--dataset', 'spirals', '--epochs', '3', '--out', a]);
+    run([
+      'train',
+      '--dataset',
+      'spirals',
+      '--epochs',
+      '4',
+      '--lr',
+      '0.01',
+      '--early-stopping',
+      '2',
+      '--out',
+      b,
+    ]);
+    const out = path.join(scratch, 'comparison');
+    const c = json<RunComparison>(run(['compare', a, b, '--out', out, '--json']));
+    const read = (folder: string, file: string) =>
+      JSON.parse(readFileSync(path.join(folder, file), 'utf8')) as Record<string, unknown> &
+        Array<Record<string, number>>;
+    expect(c.runs.map((r) => r.name)).toEqual(['compare-a', 'compare-b']);
+    c.runs.forEach((r, i) => {
+      const folder = [a, b][i]!;
+      const history = read(folder, 'history.json');
+      const result = read(folder, 'result.json');
+      const last = history.at(-1)!;
+      expect(r.epochs).toBe(history.length);
+      expect([r.trainLoss, r.heldOutLoss, r.heldOutAccuracy]).toEqual([
+        last.loss,
+        last.valLoss,
+        last.valAccuracy,
+      ]);
+      const lowest = Math.min(...history.map((h) => h.valLoss!));
+      expect(r.best).toEqual({
+        epoch: history.findIndex((h) => h.valLoss === lowest) + 1,
+        heldOutLoss: lowest,
+      });
+      expect([r.testAccuracy, r.testLoss, r.heldOut]).toEqual([
+        result.testAccuracy,
+        result.testLoss,
+        result.heldOut,
+      ]);
+      expect(r.secondsPerEpoch).toBeCloseTo(history.reduce((s, h) => s + h.seconds!, 0) / history.length, 9);
+    });
+    // early stopping decides on a validation split; the first run's held-out curve is the test split
+    expect(c.runs.map((r) => r.heldOut)).toEqual(['test', 'validation']);
+    expect(c.differences.sort((x, y) => x.option.localeCompare(y.option))).toEqual([
+      { option: 'earlyStopping', values: [null, 2] },
+      { option: 'epochs', values: [3, 4] },
+      { option: 'lr', values: [null, 0.01] },
+    ]);
+    expect(c.files.map((f) => path.basename(f))).toEqual(['loss.svg', 'accuracy.svg', 'comparison.json']);
+    expect(readFileSync(path.join(out, 'loss.svg'), 'utf8')).toContain('<svg');
+    const saved = read(out, 'comparison.json') as unknown as RunComparison;
+    expect(saved.runs).toEqual(c.runs);
+    // the table as printed
+    const printed = run(['compare', a, b]);
+    expect(printed.code).toBe(0);
+    expect(printed.stdout).toMatch(/compare-b .* \(validation\)/);
+    expect(printed.stdout).toMatch(/options that differ:/);
+    // bad input
+    expectOneLineError(run(['compare', a]), 2, /compare: give at least two run folders/);
+    expectOneLineError(
+      run(['compare', a, path.join(scratch, 'nothing')]),
+      2,
+      /compare: '.*nothing' is not a folder/,
+    );
+    expectOneLineError(
+      run(['compare', a, path.join(a, 'model')]),
+      2,
+      /compare: '.*model' has no config\.json: it is not a gradwell train --out folder/,
     );
   });
 });

@@ -41,6 +41,20 @@ export interface RunRecord {
   config: TrainConfig;
   /** The dataset's class names, when it has them: written into model.json (`userDefinedMetadata`). */
   classNames?: string[];
+  /** On the test split after training, and why training stopped early (if it did): result.json. */
+  outcome: { testAccuracy: number; testLoss: number; stopReason: string | undefined };
+}
+
+/** result.json: what `gradwell compare` reads beside history.json and config.json. */
+export interface RunResult {
+  dataset: string;
+  /** The held-out curve of history.json ('valLoss', 'valAccuracy'): the test split, or a validation split. */
+  heldOut: string;
+  testAccuracy: number;
+  testLoss: number;
+  epochs: number;
+  stopReason: string | null;
+  totalParams: number;
 }
 
 /** The completed epochs' logs, then — when the run stopped inside an epoch — that epoch's so far, marked partial. */
@@ -60,7 +74,8 @@ export function historyWithPartial(run: TrainingRun): HistoryEntry[] {
 
 /**
  * Writes config.json (the resolved options: `gradwell train --config` repeats the run), history.json/.csv,
- * loss.svg, accuracy.svg, diagnostics.json and the model (model/model.json + weights.bin); returns the paths.
+ * result.json (the test figures), loss.svg, accuracy.svg, diagnostics.json and the model (model/model.json +
+ * weights.bin); returns the paths.
  */
 export async function writeRunFiles(outDir: string, run: RunRecord): Promise<string[]> {
   mkdirSync(outDir, { recursive: true });
@@ -73,6 +88,16 @@ export async function writeRunFiles(outDir: string, run: RunRecord): Promise<str
   };
   write('config.json', `${JSON.stringify(run.config, null, 2)}\n`);
   write('history.json', JSON.stringify(run.history, null, 2));
+  const result: RunResult = {
+    dataset: run.name,
+    heldOut: run.validationName,
+    testAccuracy: run.outcome.testAccuracy,
+    testLoss: run.outcome.testLoss,
+    epochs: run.history.filter((h) => h.partial !== true).length,
+    stopReason: run.outcome.stopReason ?? null,
+    totalParams: run.model.summary().totalParams,
+  };
+  write('result.json', `${JSON.stringify(result, null, 2)}\n`);
   const columns = [...new Set(run.history.flatMap((h) => Object.keys(h)))];
   write(
     'history.csv',

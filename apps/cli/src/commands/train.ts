@@ -231,6 +231,7 @@ async function train(command: Command): Promise<void> {
   }
   reports.push(...run.diagnostics.map((report) => ({ label: `epoch ${report.epoch + 1}`, report })));
   const history = historyWithPartial(run);
+  const test = await evaluate(model, data.test);
   const files = await writeRunFiles(config.out, {
     name: data.name,
     validationName,
@@ -239,9 +240,8 @@ async function train(command: Command): Promise<void> {
     model,
     config,
     classNames: data.classNames,
+    outcome: { testAccuracy: test.accuracy ?? Number.NaN, testLoss: test.loss, stopReason: run.stopReason },
   });
-
-  const test = await evaluate(model, data.test);
   if (run.partialEpoch !== undefined) {
     const p = run.partialEpoch;
     const where = `stopped at epoch ${p.epoch + 1}, batch ${p.batches} of ${p.stepsPerEpoch}`;
