@@ -982,6 +982,10 @@ describe('predict', () => {
       '3',
       '--out',
       runFolder,
+      '--checkpoint-dir',
+      `${runFolder}-checkpoints`,
+      '--save-best',
+      'valLoss',
     ]);
     const images = ['dark', 'light'].map((c) =>
       path.join(classes, c, readdirSync(path.join(classes, c))[0]!),
@@ -1000,9 +1004,24 @@ describe('predict', () => {
     expect(modelJson.userDefinedMetadata?.classNames).toEqual(['dark', 'light']);
     const exported = path.join(scratch, 'predict-exported');
     expect(run(['export', runFolder, '--out', exported]).code).toBe(0);
+    // so do the checkpoints' (the latest and best/), copied away from their run's config.json
+    const checkpoint = path.join(scratch, 'predict-checkpoint-alone');
+    const bestAlone = path.join(scratch, 'predict-best-alone');
+    cpSync(path.join(`${runFolder}-checkpoints`, 'epoch-0003'), checkpoint, { recursive: true });
+    const bestFolder = path.join(`${runFolder}-checkpoints`, 'best');
+    cpSync(
+      path.join(
+        bestFolder,
+        readdirSync(bestFolder).find((f) => f.startsWith('epoch-'))!,
+      ),
+      bestAlone,
+      {
+        recursive: true,
+      },
+    );
     cpSync(images[0]!, path.join(scratch, 'a-dark-one.png'));
     rmSync(classes, { recursive: true });
-    for (const source of [runFolder, exported]) {
+    for (const source of [runFolder, exported, checkpoint, bestAlone]) {
       const again = run(['predict', source, path.join(scratch, 'a-dark-one.png'), '--json']);
       expect(again.stderr).not.toMatch(/classes by number/);
       expect(json<Prediction>(again).classNames).toEqual(['dark', 'light']);

@@ -14,6 +14,7 @@ import {
   type TrainingLogs,
 } from '@gradwell/core';
 import { saveCheckpoint, type CheckpointStore } from './checkpoint';
+import { checkMetadata } from './interop/layers-model';
 import type { TrainerCallbackContext } from './training/fit-types';
 import type { Sequential } from '@gradwell/core';
 import { WithAuxiliaryHeads } from '@gradwell/regularizers';
@@ -55,6 +56,8 @@ export interface CheckpointCallbackOptions {
   keep?: number;
   /** Called after each save with its label. */
   onSaved?: (label: string) => void;
+  /** Each checkpoint's model.json `userDefinedMetadata` (e.g. `{ classNames }`). */
+  metadata?: Record<string, unknown>;
 }
 
 /**
@@ -64,8 +67,15 @@ export interface CheckpointCallbackOptions {
  * from either exactly.
  */
 export function checkpointCallback(options: CheckpointCallbackOptions): TrainingCallback {
-  assertRequiredOptions('checkpointCallback', options, ['store', 'everyEpochs', 'keep', 'onSaved']);
-  const { store, everyEpochs = 1, keep, onSaved } = options;
+  assertRequiredOptions('checkpointCallback', options, [
+    'store',
+    'everyEpochs',
+    'keep',
+    'onSaved',
+    'metadata',
+  ]);
+  const { store, everyEpochs = 1, keep, onSaved, metadata } = options;
+  checkMetadata('checkpointCallback', 'metadata', metadata);
   assertPositiveInteger('checkpointCallback', 'everyEpochs', everyEpochs);
   if (keep !== undefined) assertPositiveInteger('checkpointCallback', 'keep', keep);
   const save = async (context: CallbackContext) => {
@@ -77,6 +87,7 @@ export function checkpointCallback(options: CheckpointCallbackOptions): Training
       model,
       optimizer: trainer.optimizer,
       state: trainer.state(),
+      ...(metadata === undefined ? {} : { metadata }),
     });
     onSaved?.(label);
     if (keep !== undefined) {

@@ -132,7 +132,7 @@ describe('model files', () => {
     const store = memoryStore();
     await expect(saveCheckpoint(store, { model: m, optimiser: optimizer } as never)).rejects.toThrow(
       "saveCheckpoint: unknown option 'optimiser' in 'content' (did you mean 'optimizer'?); " +
-        "'content' takes model, optimizer, state.",
+        "'content' takes model, optimizer, state, metadata.",
     );
     const state = { epoch: -3, step: 0, seed: 0, history: [], layerRandomStates: {} };
     await expect(saveCheckpoint(store, { model: m, state })).rejects.toThrow(
@@ -327,6 +327,48 @@ describe('directory store', () => {
     expect(await store.list()).toEqual(['epoch-0003', 'epoch-0004']);
     expect(await store.latest()).toBe('epoch-0004');
     expect(existsSync(path.join(store.directory, 'epoch-0001'))).toBe(false);
+    m.dispose();
+    data.dispose();
+  });
+
+  test("metadata: each checkpoint's model.json carries it (its userDefinedMetadata), as saveModel's does", async () => {
+    const store = directoryStore(path.join(scratch, 'metadata'));
+    const data = spirals({ pointsPerClass: 5 });
+    const m = makeModel();
+    const metadata = { classNames: ['a', 'b', 'c'] };
+    await fit(m, data, { epochs: 2, callbacks: [checkpointCallback({ store, metadata })] });
+    for (const label of ['epoch-0001', 'epoch-0002']) {
+      const json = JSON.parse(readFileSync(path.join(store.directory, label, 'model.json'), 'utf8')) as {
+        userDefinedMetadata?: unknown;
+      };
+      expect(json.userDefinedMetadata).toEqual(metadata);
+    }
+    // the same through saveCheckpoint and encodeModel; none without it
+    const files = await encodeCheckpoint({ model: m, metadata: { note: 1 } });
+    const read = (f: Map<string, Uint8Array>) =>
+      (JSON.parse(new TextDecoder().decode(f.get('model.json'))) as { userDefinedMetadata?: unknown })
+        .userDefinedMetadata;
+    expect(read(files)).toEqual({ note: 1 });
+    expect(read(await encodeModel(m, { metadata }))).toEqual(metadata);
+    expect(read(await encodeModel(m))).toBeUndefined();
+    // a loaded checkpoint is the model as saved
+    disposeCheckpoint(await loadCheckpoint(store));
+    // not a JSON object: named, and nothing written
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const empty = memoryStore();
+    await expect(saveCheckpoint(empty, { model: m, metadata: ['a'] as never })).rejects.toThrow(
+      /^saveCheckpoint: argument 'content\.metadata' must be a JSON object/,
+    );
+    await expect(saveCheckpoint(empty, { model: m, metadata: cyclic })).rejects.toThrow(/content\.metadata/);
+    expect(await empty.list()).toEqual([]);
+    expect(() => checkpointCallback({ store, metadata: 'x' as never })).toThrow(
+      /^checkpointCallback: argument 'metadata' must be a JSON object/,
+    );
+    await expect(encodeModel(m, { metadata: 3 as never })).rejects.toThrow(
+      /^encodeModel: argument 'metadata'/,
+    );
+    await expect(encodeModel(m, { meta: {} } as never)).rejects.toThrow(/encodeModel: unknown option 'meta'/);
     m.dispose();
     data.dispose();
   });

@@ -11,20 +11,15 @@
  * - `training.json`: epoch, step, seed, history and the random states of dropout layers.
  * Version 1 checkpoints (`model.json` of format `gradwell-model`) still load, so old runs keep resuming.
  */
-import { dispose, io, type NamedTensorMap, type Tensor } from '@tensorflow/tfjs-core';
-import {
-  assertKnownOptions,
-  GradwellArgumentError,
-  optionKeys,
-  type LayerWeight,
-  type Sequential,
-} from '@gradwell/core';
+import { io, type NamedTensorMap, type Tensor } from '@tensorflow/tfjs-core';
+import { assertKnownOptions, GradwellArgumentError, optionKeys, type Sequential } from '@gradwell/core';
 import type { Optimizer } from '@tensorflow/tfjs-core';
-import { modelFromConfig, type Model } from './model';
+import type { Model } from './model';
+import { decodeLegacyModel, decodeTensors, type LegacyModelJson } from './checkpoint-legacy';
 import { disposeOptimizerState, getOptimizerState, type OptimizerState } from './optimizer-state';
 import type { ResumeFrom, TrainingState } from './training/fit-types';
 import { checkTrainingState } from './training-state-check';
-import { readLayersModel, writeLayersModel } from './interop/layers-model';
+import { checkMetadata, readLayersModel, writeLayersModel } from './interop/layers-model';
 import { artifactsFromModelJson, artifactsToFiles, MODEL_JSON, parseModelJson } from './interop/model-json';
 import { ModelFileError } from './interop/model-file-error';
 
@@ -74,66 +69,17 @@ async function encodeTensors(
   return { data: new Uint8Array(data), specs };
 }
 
-function decodeTensors(
-  bytes: Uint8Array | undefined,
-  specs: io.WeightsManifestEntry[],
-  file: string,
-): NamedTensorMap {
-  if (bytes === undefined) throw new Error(`checkpoint: the file '${file}' is missing.`);
-  const expected = specs.reduce((n, s) => n + 4 * s.shape.reduce((a, b) => a * b, 1), 0);
-  if (bytes.byteLength !== expected)
-    throw new Error(
-      `checkpoint: '${file}' holds ${bytes.byteLength} bytes, its manifest describes ${expected} (a truncated or mismatched file).`,
-    );
-  const copy = bytes.slice().buffer;
-  return io.decodeWeights(copy, specs);
-}
-
-/** The files of a model (`model.json` + `weights.bin`, the TensorFlow.js layers format). */
-export async function encodeModel(model: Sequential): Promise<CheckpointFiles> {
-  return artifactsToFiles(await writeLayersModel(model));
-}
-
-/** Assigns saved weights to a model's variables by stable name; every weight must be present with its shape. */
-function assignWeights(weights: readonly LayerWeight[], saved: NamedTensorMap): void {
-  for (const w of weights) {
-    const t = saved[w.name];
-    if (t === undefined)
-      throw new Error(
-        `checkpoint: no saved value for weight '${w.name}' (saved: ${Object.keys(saved).slice(0, 8).join(', ')}${Object.keys(saved).length > 8 ? ', …' : ''}).`,
-      );
-    if (t.shape.join(',') !== w.variable.shape.join(','))
-      throw new Error(
-        `checkpoint: weight '${w.name}' is saved with shape [${t.shape.join(', ')}], the model has [${w.variable.shape.join(', ')}].`,
-      );
-  }
-  for (const w of weights) w.variable.assign(saved[w.name] as Tensor);
-}
-
-interface LegacyModelJson {
-  format: 'gradwell-model';
-  formatVersion: number;
-  modelConfig: Record<string, unknown>;
-  weightsManifest: Array<{ paths: string[]; weights: io.WeightsManifestEntry[] }>;
-}
-
-/** A version-1 model (`format: 'gradwell-model'`: gradwell's config JSON + tfjs weights). */
-function decodeLegacyModel(json: LegacyModelJson, files: CheckpointFiles): Model {
-  const entry = json.weightsManifest[0];
-  if (entry === undefined) throw new Error('loadModel: model.json has an empty weights manifest.');
-  const file = entry.paths[0] ?? 'weights.bin';
-  const saved = decodeTensors(files.get(file), entry.weights, file);
-  let model: Model | undefined;
-  try {
-    model = modelFromConfig(json.modelConfig);
-    assignWeights(model.weights, saved);
-  } catch (error) {
-    model?.dispose();
-    throw error;
-  } finally {
-    dispose(Object.values(saved));
-  }
-  return model;
+/**
+ * The files of a model (`model.json` + `weights.bin`, the TensorFlow.js layers format); `metadata` becomes
+ * model.json's `userDefinedMetadata`, as with `saveModel`.
+ */
+export async function encodeModel(
+  model: Sequential,
+  options: { metadata?: Record<string, unknown> } = {},
+): Promise<CheckpointFiles> {
+  assertKnownOptions('encodeModel', options, ['metadata']);
+  checkMetadata('encodeModel', 'metadata', options.metadata);
+  return artifactsToFiles(await writeLayersModel(model, options));
 }
 
 /** Rebuilds a model from its files: the TensorFlow.js layers format, or gradwell's version-1 format. */
@@ -159,17 +105,20 @@ export interface CheckpointContent {
   model: Sequential;
   optimizer?: Optimizer;
   state?: TrainingState;
+  /** The model.json's `userDefinedMetadata` (e.g. `{ classNames }`), as `saveModel` writes it. */
+  metadata?: Record<string, unknown>;
 }
 
 // `{ model, optimiser }` would save no optimiser state, and a resumed run would restart its moments
-const CONTENT_KEYS = optionKeys<CheckpointContent>({ model: 1, optimizer: 1, state: 1 });
+const CONTENT_KEYS = optionKeys<CheckpointContent>({ model: 1, optimizer: 1, state: 1, metadata: 1 });
 
 /** All the files of a checkpoint (model, optimiser state, training state). */
 export async function encodeCheckpoint(content: CheckpointContent): Promise<CheckpointFiles> {
   assertKnownOptions('saveCheckpoint', content, CONTENT_KEYS, { optimiser: 'optimizer' }, 'content');
-  const { model, optimizer, state } = content;
+  const { model, optimizer, state, metadata } = content;
   if (state !== undefined) checkTrainingState(state, 'saveCheckpoint: content.state');
-  const files = await encodeModel(model);
+  checkMetadata('saveCheckpoint', 'content.metadata', metadata);
+  const files = await encodeModel(model, metadata === undefined ? {} : { metadata });
   if (optimizer !== undefined) {
     const optimizerState = await getOptimizerState(optimizer, model.weights);
     try {

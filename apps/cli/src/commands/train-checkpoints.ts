@@ -37,10 +37,21 @@ export interface CheckpointFolder {
   writeConfig(config: TrainConfig): void;
   /** The checkpoint to resume (default the latest); a damaged one is an error naming the previous that loads. */
   resumeFrom(label: string | undefined): Promise<LoadedCheckpoint>;
-  /** Saves after every epoch (and where a stop left off), keeping the last `keep`. */
-  callback(keep: number | undefined, onSaved: (label: string) => void): TrainingCallback;
+  /**
+   * Saves after every epoch (and where a stop left off), keeping the last `keep`; each model.json names the
+   * classes, when the dataset has names, as the run's own model does.
+   */
+  callback(
+    keep: number | undefined,
+    onSaved: (label: string) => void,
+    classNames?: string[],
+  ): TrainingCallback;
   /** Keeps the checkpoint of the best epoch by `metric` in best/ (restarts from a resumed run's history). */
-  bestCallback(metric: string, onSaved: (label: string, value: number) => void): TrainingCallback;
+  bestCallback(
+    metric: string,
+    onSaved: (label: string, value: number) => void,
+    classNames?: string[],
+  ): TrainingCallback;
   /** The weights after epoch `epoch` (0-based), from its checkpoint: early stopping's best, across a resume. */
   weightsAfter(epoch: number): Promise<Map<string, Tensor>>;
 }
@@ -125,10 +136,15 @@ export function checkpointFolder(directory: string): CheckpointFolder {
       disposeCheckpoint(loaded);
       return weights;
     },
-    callback(keep, onSaved) {
-      return checkpointCallback({ store, ...(keep === undefined ? {} : { keep }), onSaved });
+    callback(keep, onSaved, classNames) {
+      return checkpointCallback({
+        store,
+        ...(keep === undefined ? {} : { keep }),
+        onSaved,
+        ...(classNames === undefined ? {} : { metadata: { classNames } }),
+      });
     },
-    bestCallback(metric, onSaved) {
+    bestCallback(metric, onSaved, classNames) {
       const lower = /loss$/i.test(metric);
       const better = (a: number, b: number) => (lower ? a < b : a > b);
       let best: number | undefined;
@@ -152,6 +168,7 @@ export function checkpointFolder(directory: string): CheckpointFolder {
             model: context.model as Sequential,
             optimizer: trainer.optimizer,
             state: trainer.state(),
+            ...(classNames === undefined ? {} : { metadata: { classNames } }),
           });
           for (const old of await bestCheckpoints.list())
             if (old !== label) await bestCheckpoints.remove(old);

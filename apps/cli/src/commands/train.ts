@@ -191,10 +191,12 @@ async function train(command: Command): Promise<void> {
         `learning rate ${num(r.from)} → ${num(r.to)}: valLoss not below ${num(r.best)} for ${config.lrPatience} epoch(s)`,
       ),
     ),
-    ...(folder === undefined ? [] : [folder.callback(config.keepCheckpoints, (label) => saved.push(label))]),
+    ...(folder === undefined
+      ? []
+      : [folder.callback(config.keepCheckpoints, (label) => saved.push(label), data.classNames)]),
     ...(folder === undefined || config.saveBest === undefined
       ? []
-      : [folder.bestCallback(config.saveBest, (label, value) => (best = { label, value }))]),
+      : [folder.bestCallback(config.saveBest, (label, value) => (best = { label, value }), data.classNames)]),
   ];
   let run: TrainingRun;
   try {

@@ -54,13 +54,7 @@ export async function writeLayersModel(
 ): Promise<io.ModelArtifacts> {
   assertKnownOptions('saveModel', options, ['target', 'metadata']);
   const { metadata } = options;
-  if (metadata !== undefined && !isJsonObject(metadata))
-    throw new GradwellArgumentError(
-      'saveModel',
-      'metadata',
-      'a JSON object (what JSON.stringify keeps)',
-      metadata,
-    );
+  checkMetadata('saveModel', 'metadata', metadata);
   const inputShape = model.getConfig().inputShape as number[] | null;
   if (inputShape === null)
     throw new Error(`saveModel: model '${model.name}' is not built; build it (or train it) before saving.`);
@@ -208,6 +202,12 @@ export function readLayersModel(artifacts: io.ModelArtifacts): Model {
 }
 
 /** A plain object that JSON keeps as it is: no functions, undefined, non-finite numbers or cycles. */
+/** `metadata` must be undefined or a JSON object (model.json's `userDefinedMetadata`), else a named error. */
+export function checkMetadata(context: string, argument: string, metadata: unknown): void {
+  if (metadata !== undefined && !isJsonObject(metadata))
+    throw new GradwellArgumentError(context, argument, 'a JSON object (what JSON.stringify keeps)', metadata);
+}
+
 function isJsonObject(value: unknown): boolean {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   try {
