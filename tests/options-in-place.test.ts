@@ -79,7 +79,11 @@ describe('a value where the options object goes is named as such, with the keys 
       ['spirals', 'classes, pointsPerClass, noise, turns, seed', loose(spirals, 3)],
       ['blobs', 'classes, pointsPerClass, dimensions, spread, separation, seed', loose(blobs, 3)],
       ['progressLogger', 'write', loose(progressLogger, console.log)],
-      ['checkpointCallback', 'store, everyEpochs, keep, onSaved', loose(checkpointCallback, 'runs/a')],
+      [
+        'checkpointCallback',
+        'store, everyEpochs, keep, onSaved, metadata',
+        loose(checkpointCallback, 'runs/a'),
+      ],
       ['predict', 'batchSize', loose(predict, net, x, 32)],
       ['activationStatistics', 'bins', loose(activationStatistics, net, x, 20)],
       ['reinitializeHead', 'count, freezeBase, seed', loose(reinitializeHead, net, 1)],
@@ -127,7 +131,7 @@ describe('a value where the options object goes is named as such, with the keys 
     const checks: Array<[string, string, () => unknown]> = [
       ['cosineDecay', 'initial, totalSteps, final', loose(cosineDecay)],
       ['splitDataset', 'validation, seed', loose(splitDataset, spirals)],
-      ['checkpointCallback', 'store, everyEpochs, keep, onSaved', loose(checkpointCallback)],
+      ['checkpointCallback', 'store, everyEpochs, keep, onSaved, metadata', loose(checkpointCallback)],
       ['crop', 'top, left, height, width', loose(crop, images)],
       ['randomResizedCrop', 'size, scale, ratio', loose(randomResizedCrop, images, undefined, random)],
       ['colorJitter', 'brightness, contrast, saturation, hue', loose(colorJitter, images, undefined, random)],
