@@ -787,7 +787,17 @@ describe('compare', () => {
   test("runs side by side: their files' figures, the options that differ, the curves overlaid", () => {
     const a = path.join(scratch, 'compare-a');
     const b = path.join(scratch, 'compare-b');
-    run(['train', '--dataset', 'spirals', '--epochs', '3', '--out', a]);
+    run([
+      'train',
+      '--dataset',
+      'spirals',
+      '--epochs',
+      '3',
+      '--out',
+      a,
+      '--checkpoint-dir',
+      `${a}-checkpoints`,
+    ]);
     run([
       'train',
       '--dataset',
@@ -846,6 +856,19 @@ describe('compare', () => {
     expect(printed.code).toBe(0);
     expect(printed.stdout).toMatch(/compare-b .* \(validation\)/);
     expect(printed.stdout).toMatch(/options that differ:/);
+    // a --checkpoint-dir folder: the history its latest checkpoint holds (the same), no test figures
+    const fromCheckpoints = json<RunComparison>(run(['compare', `${a}-checkpoints`, b, '--json']));
+    const [checkpointRow] = fromCheckpoints.runs;
+    expect(checkpointRow).toEqual({
+      ...c.runs[0]!,
+      name: 'compare-a-checkpoints',
+      folder: `${a}-checkpoints`,
+      checkpoint: 'epoch-0003',
+      heldOut: null,
+      testAccuracy: null,
+      testLoss: null,
+    });
+    expect(c.runs[0]!.checkpoint).toBeNull();
     // bad input
     expectOneLineError(run(['compare', a]), 2, /compare: give at least two run folders/);
     expectOneLineError(
@@ -856,7 +879,7 @@ describe('compare', () => {
     expectOneLineError(
       run(['compare', a, path.join(a, 'model')]),
       2,
-      /compare: '.*model' has no config\.json: it is not a gradwell train --out folder/,
+      /compare: '.*model' has no config\.json: it is not a gradwell train --out or --checkpoint-dir folder/,
     );
   });
 });

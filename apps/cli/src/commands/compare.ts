@@ -2,11 +2,13 @@
  * `gradwell compare <run> <run> …`: `gradwell train --out` folders side by side — each run's final and best
  * held-out figures and its test result, the options in which the runs differ, and with `--out` their
  * curves overlaid (loss and accuracy by epoch, training and held-out). Reads config.json, history.json and
- * result.json; trains and evaluates nothing.
+ * result.json — or, for a `--checkpoint-dir` folder (a run that was stopped, or never wrote `--out`), the
+ * history its latest checkpoint holds; trains and evaluates nothing.
  */
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
+import { directoryStore } from '@gradwell/trainer/node';
 import { checkOutFolder, CliError } from '../errors';
 import { createOutput, num, percent } from '../output';
 import { lineChart, writeSvg } from '../plots';
@@ -20,8 +22,10 @@ interface ComparedRun {
   folder: string;
   config: Record<string, unknown>;
   history: HistoryEntry[];
-  /** Absent for a run written before result.json was. */
+  /** Absent for a run written before result.json was, and for a checkpoint folder. */
   result: RunResult | null;
+  /** The checkpoint the history came from, for a checkpoint folder. */
+  checkpoint: string | null;
 }
 
 export interface RunComparison {
@@ -39,6 +43,8 @@ export interface RunComparison {
     testLoss: number | null;
     secondsPerEpoch: number | null;
     stopReason: string | null;
+    /** The checkpoint whose history this is, for a checkpoint folder. */
+    checkpoint: string | null;
   }>;
   /** Each option that is not the same in every run: its value per run (null: not set, the default). */
   differences: Array<{ option: string; values: unknown[] }>;
@@ -53,20 +59,30 @@ function readJson(file: string, what: string): unknown {
   }
 }
 
-function readRun(given: string): Omit<ComparedRun, 'name'> {
+async function readRun(given: string): Promise<Omit<ComparedRun, 'name'>> {
   const folder = path.resolve(given);
   if (!existsSync(folder) || !statSync(folder).isDirectory())
     throw new CliError(`compare: '${given}' is not a folder`, 'give gradwell train --out folders', 2);
   const file = (name: string) => path.join(folder, name);
-  for (const name of ['config.json', 'history.json'])
+  const checkpoint = existsSync(file('history.json'))
+    ? null
+    : ((await directoryStore(folder).latest()) ?? null);
+  for (const name of ['config.json', ...(checkpoint === null ? ['history.json'] : [])])
     if (!existsSync(file(name)))
       throw new CliError(
-        `compare: '${given}' has no ${name}: it is not a gradwell train --out folder`,
-        'give the folders gradwell train --out wrote',
+        `compare: '${given}' has no ${name}: it is not a gradwell train --out or --checkpoint-dir folder`,
+        'give the folders gradwell train wrote',
         2,
       );
   const config = readJson(file('config.json'), 'a run config');
-  const history = readJson(file('history.json'), 'a training history');
+  const history =
+    checkpoint === null
+      ? readJson(file('history.json'), 'a training history')
+      : (
+          readJson(path.join(folder, checkpoint, 'training.json'), 'a training state') as {
+            history?: unknown;
+          }
+        ).history;
   if (config === null || typeof config !== 'object' || Array.isArray(config) || !Array.isArray(history))
     throw new CliError(
       `compare: '${given}' holds a config.json or history.json that gradwell train did not write`,
@@ -76,7 +92,13 @@ function readRun(given: string): Omit<ComparedRun, 'name'> {
   const result = existsSync(file('result.json'))
     ? (readJson(file('result.json'), 'a run result') as RunResult)
     : null;
-  return { folder, config: config as Record<string, unknown>, history: history as HistoryEntry[], result };
+  return {
+    folder,
+    config: config as Record<string, unknown>,
+    history: history as HistoryEntry[],
+    result,
+    checkpoint,
+  };
 }
 
 /** Short names: the folders' own names, or their paths from the working folder where two share one. */
@@ -118,6 +140,7 @@ function compareRuns(runs: ComparedRun[]): Omit<RunComparison, 'files'> {
         testLoss: r.result?.testLoss ?? null,
         secondsPerEpoch: seconds.length === 0 ? null : seconds.reduce((a, b) => a + b, 0) / seconds.length,
         stopReason: r.result?.stopReason ?? null,
+        checkpoint: r.checkpoint,
       };
     }),
     differences,
@@ -177,7 +200,7 @@ export function compareCommand(): Command {
           2,
         );
       if (flags.out !== undefined) checkOutFolder(path.resolve(flags.out), 'the comparison files');
-      const read = given.map(readRun);
+      const read = await Promise.all(given.map(readRun));
       const names = namesOf(read.map((r) => r.folder));
       const runs = read.map((r, i) => ({ ...r, name: names[i] as string }));
       const comparison = compareRuns(runs);
@@ -214,13 +237,11 @@ export function compareCommand(): Command {
         );
         out.line(`best test accuracy: ${best.name} (${percent(best.testAccuracy as number)})`);
       }
-      if (tested.length < runs.length)
-        out.warn(
-          `${comparison.runs
-            .filter((r) => r.testAccuracy === null)
-            .map((r) => r.name)
-            .join(', ')}: no result.json (the run predates it), so no test figures`,
-        );
+      for (const r of comparison.runs)
+        if (r.checkpoint !== null)
+          out.line(`${r.name}: the history of checkpoint ${r.checkpoint}, no test figures`);
+        else if (r.testAccuracy === null)
+          out.warn(`${r.name}: no result.json (the run predates it), so no test figures`);
       for (const r of comparison.runs) if (r.stopReason !== null) out.line(`${r.name}: ${r.stopReason}`);
       if (comparison.differences.length === 0) out.line('the runs were trained with the same options');
       else {
