@@ -715,6 +715,19 @@ describe('evaluate', () => {
       run(['evaluate', runFolder, '--fit-temperature', '--mistakes', '0', '--json']),
     );
     expect(again.temperature).toEqual(t);
+    // --temperature T: the calibration figures at T; a softmax at T > 1 is less sure of every example
+    const warmer = json<Evaluation>(
+      run(['evaluate', runFolder, '--temperature', '2', '--mistakes', '0', '--json']),
+    );
+    expect(warmer.calibration.temperature).toBe(2);
+    expect(e.calibration.temperature).toBe(1);
+    expect(warmer.calibration.meanConfidence).toBeLessThan(e.calibration.meanConfidence);
+    expect(warmer.accuracy).toBe(e.accuracy);
+    expectOneLineError(
+      run(['evaluate', runFolder, '--temperature', '-1']),
+      2,
+      /--temperature must be a number > 0/,
+    );
   });
 
   test('class names and the split of a folder dataset; bad flags and mismatched data are one-line errors', async () => {

@@ -16,8 +16,8 @@ export interface EvaluationResult {
   accuracy: number;
   loss: number;
   macro: ClassificationReport['macro'];
-  /** Over the whole split (15 confidence bins). */
-  calibration: Omit<CalibrationReport, 'examples' | 'accuracy'>;
+  /** Over the whole split (15 confidence bins), the logits divided by `temperature` (--temperature). */
+  calibration: Omit<CalibrationReport, 'examples' | 'accuracy'> & { temperature: number };
   /** With --fit-temperature. */
   temperature: TemperatureResult | null;
   classNames: string[];
@@ -110,7 +110,7 @@ export function printReport(out: Output, r: EvaluationResult, files: string[]): 
   const k = r.calibration;
   const gap = k.meanConfidence - r.accuracy;
   out.line(
-    `calibration: ECE ${percent(k.ece, 2)}  MCE ${percent(k.mce, 1)}  NLL ${num(k.nll)}  Brier ${num(k.brier)}  ` +
+    `calibration${k.temperature === 1 ? '' : ` at T = ${num(k.temperature)}`}: ECE ${percent(k.ece, 2)}  MCE ${percent(k.mce, 1)}  NLL ${num(k.nll)}  Brier ${num(k.brier)}  ` +
       `mean confidence ${percent(k.meanConfidence)} vs accuracy ${percent(r.accuracy)}` +
       (Math.abs(gap) >= 0.005 ? ` (${gap > 0 ? 'over' : 'under'}-confident)` : ''),
   );

@@ -27,7 +27,7 @@ import { loadData } from '../data';
 import { findModelJson, loadModelPlugins, readModel, runConfigOf } from '../model-source';
 import { createOutput } from '../output';
 import { addPluginOption } from '../plugins';
-import { choice, integer, text } from './option-values';
+import { choice, integer, number, text } from './option-values';
 import { temperatureOnHalves } from './evaluate-calibration';
 import { mostConfused, printReport, writeReport, type EvaluationResult } from './evaluate-report';
 import { TRAIN_OPTIONS } from './train-config';
@@ -42,6 +42,7 @@ interface EvaluateFlags {
   batchSize?: string;
   mistakes?: string;
   fitTemperature?: boolean;
+  temperature?: string;
   plugin?: string[];
   out?: string;
   json?: boolean;
@@ -64,6 +65,7 @@ export function evaluateCommand(): Command {
     .option('--split <test|train>', 'which split to evaluate (default: test)')
     .option('--batch-size <n>', 'examples per inference batch (default: 256)')
     .option('--mistakes <n>', 'list the n wrong predictions the model was surest of; 0: none (default: 8)')
+    .option('--temperature <T>', 'the calibration figures with the logits divided by T (default: 1)')
     .option(
       '--fit-temperature',
       'fit temperature scaling on a seeded half of the split and score it on the other half (for predict --temperature)',
@@ -78,6 +80,7 @@ export function evaluateCommand(): Command {
       const split = choice(['test', 'train'] as const)(flags.split ?? 'test', '--split');
       const batchSize = integer(1)(flags.batchSize ?? 256, '--batch-size');
       const mistakeCount = integer(0)(flags.mistakes ?? 8, '--mistakes');
+      const temperature = number({ min: 0, minInclusive: false })(flags.temperature ?? 1, '--temperature');
       if (flags.out !== undefined) checkOutFolder(path.resolve(flags.out), 'the report files');
       const modelJson = await findModelJson(source, 'evaluate');
       const run = runConfigOf(modelJson, (text) => out.warn(text));
@@ -137,8 +140,8 @@ export function evaluateCommand(): Command {
           const { loss: meanLoss } = await evaluate(model, set, { batchSize, loss });
           const mistakes =
             mistakeCount === 0 ? [] : await confidentMistakes(model, set, { count: mistakeCount, batchSize });
-          const calibrated = await calibration(model, set, { batchSize, fromLogits });
-          const temperature =
+          const calibrated = await calibration(model, set, { batchSize, fromLogits, temperature });
+          const fitted =
             flags.fitTemperature === true
               ? await temperatureOnHalves(model, set, { seed: options.seed, batchSize, fromLogits })
               : null;
@@ -152,6 +155,7 @@ export function evaluateCommand(): Command {
             loss: meanLoss,
             macro: report.macro,
             calibration: {
+              temperature,
               ece: calibrated.ece,
               mce: calibrated.mce,
               nll: calibrated.nll,
@@ -159,7 +163,7 @@ export function evaluateCommand(): Command {
               meanConfidence: calibrated.meanConfidence,
               bins: calibrated.bins,
             },
-            temperature,
+            temperature: fitted,
             classNames: names,
             perClass: report.perClass.map((figures, i) => ({ class: names[i] as string, ...figures })),
             matrix: report.matrix,
