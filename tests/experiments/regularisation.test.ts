@@ -60,6 +60,16 @@ test('label smoothing ε = 0.1: less over-confident at about the same accuracy',
   );
   expect(result.smoothed.meanConfidence).toBeLessThan(result.plain.meanConfidence - 0.03);
   expect(Math.abs(result.smoothed.testAccuracy - result.plain.testAccuracy)).toBeLessThan(0.03);
+  // the reliability bins hold the whole test set; their weighted gaps are the calibration error
+  for (const run of [result.smoothed, result.plain]) {
+    expect(run.reliability.reduce((n, b) => n + b.count, 0)).toBe(small.test.size);
+    const gaps = run.reliability.reduce(
+      (e, b) => (b.count === 0 ? e : e + (b.count / small.test.size) * Math.abs(b.accuracy! - b.confidence!)),
+      0,
+    );
+    expect(gaps).toBeCloseTo(run.calibrationError, 12);
+    expect(run.nll).toBeGreaterThan(0);
+  }
 });
 
 test('early stopping stops once the validation loss rises and restores the best epoch', async () => {

@@ -1125,6 +1125,10 @@ describe('experiment', () => {
     expect(example).toBeGreaterThan(0);
     expect(r.stdout).toMatch(/ε = 0\.04, u = \[0\.25, 0\.25, 0\.25, 0\.25\]/);
     expect(example).toBeLessThan(r.stdout.indexOf('test accuracy'));
+    expect(r.stdout).toMatch(/test NLL/);
+    expect(existsSync(path.join(scratch, 'ls', 'label-smoothing', 'label-smoothing-reliability.svg'))).toBe(
+      true,
+    );
   });
 
   test('unknown experiments list the known ones; flags that would do nothing, or a file for --out, are refused', () => {

@@ -122,12 +122,13 @@ const labelSmoothing = defineExperiment({
     const runs = { [`ε = ${result.epsilon}`]: result.smoothed, none: result.plain };
     return {
       table: {
-        head: ['', 'test accuracy', 'mean confidence', 'calibration error'],
+        head: ['', 'test accuracy', 'mean confidence', 'calibration error', 'test NLL'],
         rows: Object.entries(runs).map(([name, run]) => [
           name,
           percent(run.testAccuracy),
           percent(run.meanConfidence),
           num(run.calibrationError, 3),
+          num(run.nll),
         ]),
       },
       charts: [
@@ -136,6 +137,24 @@ const labelSmoothing = defineExperiment({
           spec: comparisonBars('label smoothing', 'value', {
             accuracy: { smoothed: result.smoothed.testAccuracy, none: result.plain.testAccuracy },
             confidence: { smoothed: result.smoothed.meanConfidence, none: result.plain.meanConfidence },
+          }),
+        },
+        {
+          // a reliability diagram: on the diagonal, a bin's confidence is its accuracy
+          file: 'label-smoothing-reliability.svg',
+          spec: lineChart({
+            title: 'reliability: accuracy against confidence (test set, 15 bins)',
+            xTitle: 'mean confidence in the bin',
+            yTitle: 'accuracy in the bin',
+            series: [
+              ...Object.entries(runs).map(([name, run]) => ({
+                name,
+                points: run.reliability
+                  .filter((b) => b.count > 0)
+                  .map((b) => ({ x: b.confidence as number, y: b.accuracy as number })),
+              })),
+              { name: 'calibrated', points: [0, 1].map((v) => ({ x: v, y: v })) },
+            ],
           }),
         },
       ],

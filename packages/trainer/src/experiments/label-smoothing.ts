@@ -5,13 +5,11 @@
  * reported too: it falls when the plain network is over-confident (long training, big nets) and can rise
  * when it is not (a short run on MNIST ends under-confident with smoothing).
  */
-import { dispose, max, mean, softmax, tidy } from '@tensorflow/tfjs-core';
 import { assertInRange, assertKnownOptions, optionKeys } from '@gradwell/core';
-import { evaluate, predict } from '../evaluate';
+import { calibration, type ReliabilityBin } from '../calibration';
 import { fit } from '../training/fit';
 import { mlpPreset } from '../presets';
 import type { ExperimentData } from './common';
-import { expectedCalibrationError } from './calibration';
 
 export interface LabelSmoothingOptions {
   epsilon?: number;
@@ -27,6 +25,10 @@ export interface SmoothingRun {
   meanConfidence: number;
   /** Expected calibration error (15 bins). */
   calibrationError: number;
+  /** The test set's mean −log p(label): the cross-entropy against the true, unsmoothed labels. */
+  nll: number;
+  /** The test set in 15 confidence bins (a reliability diagram). */
+  reliability: ReliabilityBin[];
 }
 
 export interface LabelSmoothingResult {
@@ -63,14 +65,15 @@ export async function labelSmoothingExperiment(
       labelSmoothing,
       seed: o.seed ?? 0,
     });
-    const { accuracy } = await evaluate(model, data.test);
-    const logits = predict(model, data.test.x);
-    const probabilities = softmax(logits);
-    const meanConfidence = tidy(() => mean(max(probabilities, 1)).dataSync()[0] as number);
-    const calibrationError = expectedCalibrationError(probabilities, data.test.y);
-    dispose([logits, probabilities]);
+    const report = await calibration(model, data.test);
     model.dispose();
-    return { testAccuracy: accuracy ?? 0, meanConfidence, calibrationError };
+    return {
+      testAccuracy: report.accuracy,
+      meanConfidence: report.meanConfidence,
+      calibrationError: report.ece,
+      nll: report.nll,
+      reliability: report.bins,
+    };
   };
   return { epsilon, smoothed: await runOne(epsilon), plain: await runOne(0) };
 }
