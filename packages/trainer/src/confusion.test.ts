@@ -4,7 +4,13 @@ import fc from 'fast-check';
 import { setupBackend } from '@gradwell/core';
 import { expectNoLeakedTensors } from '@gradwell/test-utils';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { classificationReport, confidentMistakes, confusionMatrix, endsInSoftmax } from './confusion';
+import {
+  classificationReport,
+  confidentMistakes,
+  confusionMatrix,
+  endsInSoftmax,
+  mostConfused,
+} from './confusion';
 import { arrayDataset, batchStream, tensorDataset } from './data/dataset';
 import { activation, dense } from './layers';
 import { model } from './model';
@@ -95,6 +101,64 @@ describe('classificationReport', () => {
       ]),
     ).toThrow(/got "2\.5 at \[0\]\[1\]"/);
     expect(() => classificationReport('no' as unknown as number[][])).toThrow(/got "no"/);
+  });
+});
+
+describe('mostConfused', () => {
+  test('the largest off-diagonal cells, most first, ties by label then prediction, with their share of the label', () => {
+    const matrix = [
+      [5, 2, 0],
+      [2, 3, 4],
+      [0, 1, 9],
+    ];
+    expect(mostConfused(matrix)).toEqual([
+      { label: 1, predicted: 2, count: 4, ofLabel: 4 / 9 },
+      { label: 0, predicted: 1, count: 2, ofLabel: 2 / 7 },
+      { label: 1, predicted: 0, count: 2, ofLabel: 2 / 9 },
+      { label: 2, predicted: 1, count: 1, ofLabel: 1 / 10 },
+    ]);
+    expect(mostConfused(matrix, 2).map((c) => c.count)).toEqual([4, 2]);
+    expect(mostConfused(matrix, 0)).toEqual([]);
+    expect(
+      mostConfused([
+        [3, 0],
+        [0, 4],
+      ]),
+    ).toEqual([]);
+  });
+
+  test('the same as sorting every off-diagonal cell by hand (property)', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .integer({ min: 2, max: 5 })
+          .chain((k) =>
+            fc.array(fc.array(fc.nat(6), { minLength: k, maxLength: k }), { minLength: k, maxLength: k }),
+          ),
+        fc.nat(8),
+        (matrix, count) => {
+          const cells = matrix
+            .flatMap((row, i) => row.map((n, j) => [i, j, n] as const))
+            .filter(([i, j, n]) => i !== j && n > 0)
+            .sort((a, b) => b[2] - a[2] || a[0] - b[0] || a[1] - b[1])
+            .slice(0, count);
+          expect(mostConfused(matrix, count).map((c) => [c.label, c.predicted, c.count])).toEqual(cells);
+        },
+      ),
+    );
+  });
+
+  test('bad input is named', () => {
+    expect(() => mostConfused([[1]])).toThrow(/^mostConfused: argument 'matrix' must be a square array/);
+    expect(() =>
+      mostConfused(
+        [
+          [1, 0],
+          [0, 1],
+        ],
+        -1,
+      ),
+    ).toThrow(/^mostConfused: argument 'count' must be a non-negative integer/);
   });
 });
 

@@ -25,6 +25,7 @@ import {
 import {
   assertBoolean,
   assertKnownOptions,
+  assertNonNegativeInteger,
   assertPositiveInteger,
   createRandom,
   GradwellArgumentError,
@@ -215,25 +216,48 @@ export function classificationReport(matrix: number[][]): ClassificationReport {
   };
 }
 
-function checkMatrix(matrix: unknown): asserts matrix is number[][] {
+/** An off-diagonal cell of a confusion matrix: examples of `label` that the model called `predicted`. */
+export interface Confusion {
+  label: number;
+  predicted: number;
+  count: number;
+  /** `count` as a share of the label's examples. */
+  ofLabel: number;
+}
+
+/**
+ * The off-diagonal cells of a confusion matrix with the most examples, most first (ties: by label, then
+ * prediction), at most `count`: which class the model takes for which.
+ */
+export function mostConfused(matrix: number[][], count = 5): Confusion[] {
+  checkMatrix(matrix, 'mostConfused');
+  assertNonNegativeInteger('mostConfused', 'count', count);
+  return matrix
+    .flatMap((row, label) => row.map((n, predicted) => ({ label, predicted, count: n })))
+    .filter((cell) => cell.label !== cell.predicted && cell.count > 0)
+    .sort((a, b) => b.count - a.count || a.label - b.label || a.predicted - b.predicted)
+    .slice(0, count)
+    .map((cell) => ({
+      ...cell,
+      // the row holds the cell, so its sum is ≥ count > 0
+      ofLabel: cell.count / (matrix[cell.label] as number[]).reduce((s, c) => s + c, 0),
+    }));
+}
+
+function checkMatrix(matrix: unknown, context = 'classificationReport'): asserts matrix is number[][] {
   const expected = 'a square array of rows of counts (non-negative integers), at least 2 × 2';
   if (!Array.isArray(matrix) || matrix.length < 2)
-    throw new GradwellArgumentError('classificationReport', 'matrix', expected, matrix);
+    throw new GradwellArgumentError(context, 'matrix', expected, matrix);
   matrix.forEach((row: unknown, i) => {
     if (!Array.isArray(row) || row.length !== matrix.length)
       throw new GradwellArgumentError(
-        'classificationReport',
+        context,
         'matrix',
         expected,
         `row ${i} of ${Array.isArray(row) ? `${row.length} values` : typeof row} in a ${matrix.length}-row matrix`,
       );
     const bad = row.findIndex((c: unknown) => typeof c !== 'number' || !Number.isInteger(c) || c < 0);
     if (bad >= 0)
-      throw new GradwellArgumentError(
-        'classificationReport',
-        'matrix',
-        expected,
-        `${String(row[bad])} at [${i}][${bad}]`,
-      );
+      throw new GradwellArgumentError(context, 'matrix', expected, `${String(row[bad])} at [${i}][${bad}]`);
   });
 }

@@ -93,6 +93,8 @@ export {
   confidentMistakes,
   confusionMatrix,
   endsInSoftmax,
+  mostConfused,
+  type Confusion,
   type ClassFigures,
   type ClassificationReport,
   type Mistake,

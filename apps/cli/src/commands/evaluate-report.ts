@@ -23,24 +23,10 @@ export interface EvaluationResult {
   classNames: string[];
   perClass: Array<{ class: string } & ClassificationReport['perClass'][number]>;
   matrix: number[][];
-  mostConfused: ReturnType<typeof mostConfused>;
+  /** The classes it takes for others most (trainer's `mostConfused`), by name. */
+  mostConfused: Array<{ label: string; predicted: string; count: number; ofLabel: number }>;
   /** The surest wrong predictions, surest first (mistakes.png's tiles in reading order). */
   mistakes: Array<Mistake & { labelName: string; predictedName: string }>;
-}
-
-/** The off-diagonal cells with the most examples: which label the model takes for which. */
-export function mostConfused(report: ClassificationReport, names: string[], count = 5) {
-  return report.matrix
-    .flatMap((row, i) => row.map((n, j) => ({ i, j, n })))
-    .filter((cell) => cell.i !== cell.j && cell.n > 0)
-    .sort((a, b) => b.n - a.n || a.i - b.i || a.j - b.j)
-    .slice(0, count)
-    .map(({ i, j, n }) => ({
-      label: names[i] as string,
-      predicted: names[j] as string,
-      count: n,
-      ofLabel: n / (report.perClass[i]?.support as number), // ≥ n > 0: the cell is in its row
-    }));
 }
 
 /** report.json, confusion.csv, confusion.svg (and mistakes.png, given its PNG bytes); returns the paths. */

@@ -15,8 +15,7 @@ import {
   confidentMistakes,
   confusionMatrix,
   endsInSoftmax,
-  evaluate,
-  softmaxCrossEntropy,
+  mostConfused,
   type ClassificationReport,
   type Mistake,
   type TensorDataset,
@@ -29,7 +28,7 @@ import { createOutput } from '../output';
 import { addPluginOption } from '../plugins';
 import { choice, integer, number, text } from './option-values';
 import { temperatureOnHalves } from './evaluate-calibration';
-import { mostConfused, printReport, writeReport, type EvaluationResult } from './evaluate-report';
+import { printReport, writeReport, type EvaluationResult } from './evaluate-report';
 import { TRAIN_OPTIONS } from './train-config';
 
 interface EvaluateFlags {
@@ -136,11 +135,12 @@ export function evaluateCommand(): Command {
             throw error;
           }
           const fromLogits = !endsInSoftmax(model);
-          const loss = softmaxCrossEntropy({ fromLogits });
-          const { loss: meanLoss } = await evaluate(model, set, { batchSize, loss });
           const mistakes =
             mistakeCount === 0 ? [] : await confidentMistakes(model, set, { count: mistakeCount, batchSize });
           const calibrated = await calibration(model, set, { batchSize, fromLogits, temperature });
+          // the loss is the cross-entropy, the NLL at T = 1: no pass of its own
+          const asTrained =
+            temperature === 1 ? calibrated : await calibration(model, set, { batchSize, fromLogits });
           const fitted =
             flags.fitTemperature === true
               ? await temperatureOnHalves(model, set, { seed: options.seed, batchSize, fromLogits })
@@ -152,7 +152,7 @@ export function evaluateCommand(): Command {
             dataFrom: run?.file ?? null,
             examples: report.examples,
             accuracy: report.accuracy,
-            loss: meanLoss,
+            loss: asTrained.nll,
             macro: report.macro,
             calibration: {
               temperature,
@@ -167,7 +167,11 @@ export function evaluateCommand(): Command {
             classNames: names,
             perClass: report.perClass.map((figures, i) => ({ class: names[i] as string, ...figures })),
             matrix: report.matrix,
-            mostConfused: mostConfused(report, names),
+            mostConfused: mostConfused(report.matrix).map((c) => ({
+              ...c,
+              label: names[c.label] as string,
+              predicted: names[c.predicted] as string,
+            })),
             mistakes: mistakes.map((m) => ({
               ...m,
               labelName: names[m.label] as string,

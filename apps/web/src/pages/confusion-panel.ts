@@ -3,7 +3,7 @@
  * the share of its digit's examples (the diagonal holds most; the errors stand out off it), each row's
  * recall, and the pairs of digits mixed up most.
  */
-import { classificationReport } from '@gradwell/trainer';
+import { classificationReport, mostConfused } from '@gradwell/trainer';
 
 export interface ConfusionPanel {
   show(matrix: number[][]): void;
@@ -65,16 +65,12 @@ export function confusionPanel(root: HTMLElement, id: string): ConfusionPanel {
       const tbody = document.createElement('tbody');
       tbody.append(...rows);
       table.replaceChildren(thead, tbody);
-      const confused = matrix
-        .flatMap((row, i) => row.map((count, j) => ({ i, j, count })))
-        .filter((c) => c.i !== c.j && c.count > 0)
-        .sort((a, b) => b.count - a.count || a.i - b.i || a.j - b.j)
-        .slice(0, 3);
+      const confused = mostConfused(matrix, 3);
       note.textContent =
         `${report.examples} validation digits, ${(report.accuracy * 100).toFixed(2)}% right` +
         (confused.length === 0
           ? '.'
-          : `; mixed up most: ${confused.map((c) => `${c.i} taken for ${c.j} (${c.count})`).join(', ')}.`);
+          : `; mixed up most: ${confused.map((c) => `${c.label} taken for ${c.predicted} (${c.count})`).join(', ')}.`);
     },
   };
 }
