@@ -869,6 +869,16 @@ describe('compare', () => {
     expect(printed.code).toBe(0);
     expect(printed.stdout).toMatch(/compare-b .* \(validation\)/);
     expect(printed.stdout).toMatch(/options that differ:/);
+    // evaluate --fit-temperature fits T on a run's own validation split where it held one out (b's early
+    // stopping did) and scores it on the whole test split; else on half the test split, scored on the other
+    type Evaluation = EvaluationResult & { files: string[] };
+    const validated = json<Evaluation>(
+      run(['evaluate', b, '--fit-temperature', '--mistakes', '0', '--json']),
+    );
+    expect(validated.temperature).toMatchObject({ source: 'validation', scoredOn: validated.examples });
+    const halves = json<Evaluation>(run(['evaluate', a, '--fit-temperature', '--mistakes', '0', '--json']));
+    expect(halves.temperature).toMatchObject({ source: 'half' });
+    expect(halves.temperature!.fittedOn + halves.temperature!.scoredOn).toBe(halves.examples);
     // a --checkpoint-dir folder: the history its latest checkpoint holds (the same), no test figures
     const fromCheckpoints = json<RunComparison>(run(['compare', `${a}-checkpoints`, b, '--json']));
     const [checkpointRow] = fromCheckpoints.runs;

@@ -103,7 +103,7 @@ export function printReport(out: Output, r: EvaluationResult, files: string[]): 
   const t = r.temperature;
   if (t !== null)
     out.line(
-      `temperature scaling: T = ${num(t.value)} fitted on ${t.fittedOn} examples; on the other ${t.scoredOn}: ` +
+      `temperature scaling: T = ${num(t.value)} fitted on ${t.source === 'validation' ? `the run's ${t.fittedOn} validation examples; on the ${t.scoredOn} ${r.split} examples` : `${t.fittedOn} examples; on the other ${t.scoredOn}`}: ` +
         `ECE ${percent(t.before.ece, 2)} → ${percent(t.after.ece, 2)}, NLL ${num(t.before.nll, 5)} → ${num(t.after.nll, 5)}` +
         ` (gradwell predict --temperature ${num(t.value)})`,
     );

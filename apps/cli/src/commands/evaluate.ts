@@ -27,7 +27,7 @@ import { findModelJson, loadModelPlugins, readModel, runConfigOf } from '../mode
 import { createOutput } from '../output';
 import { addPluginOption } from '../plugins';
 import { choice, integer, number, text } from './option-values';
-import { temperatureOnHalves } from './evaluate-calibration';
+import { temperatureOnHalves, temperatureOnValidation } from './evaluate-calibration';
 import { printReport, writeReport, type EvaluationResult } from './evaluate-report';
 import { TRAIN_OPTIONS } from './train-config';
 
@@ -141,10 +141,17 @@ export function evaluateCommand(): Command {
           // the loss is the cross-entropy, the NLL at T = 1: no pass of its own
           const asTrained =
             temperature === 1 ? calibrated : await calibration(model, set, { batchSize, fromLogits });
+          // the run's validation split, when it held one out of the training set, is where T belongs
+          const validated =
+            split === 'test' &&
+            (run?.config.earlyStopping !== undefined || run?.config.lrSchedule === 'plateau');
+          const fit = { seed: options.seed, batchSize, fromLogits };
           const fitted =
-            flags.fitTemperature === true
-              ? await temperatureOnHalves(model, set, { seed: options.seed, batchSize, fromLogits })
-              : null;
+            flags.fitTemperature !== true
+              ? null
+              : validated
+                ? await temperatureOnValidation(model, data.train, set, fit)
+                : await temperatureOnHalves(model, set, fit);
           const result: EvaluationResult = {
             model: file,
             dataset: data.name,
