@@ -32,6 +32,7 @@ interface TrainResult {
   config: Record<string, unknown>;
   checkpoints: string[];
   best?: { label: string; value: number };
+  averagedSteps?: number;
 }
 
 /** What must match between two runs of one seed: every figure but the timings. */
@@ -43,13 +44,18 @@ describe('Ctrl-C and --resume', () => {
   const base = ['train', '--limit', '3000', '--batch-size', '32', '--seed', '7', '--hidden', '64', '--json'];
 
   test.each([
-    { name: 'mid-epoch', epochs: 3 },
-    { name: 'in the last epoch', epochs: 2 },
+    { name: 'mid-epoch', epochs: 3, extra: [] },
+    { name: 'in the last epoch', epochs: 2, extra: [] },
+    {
+      name: 'mid-epoch, averaging the weights',
+      epochs: 3,
+      extra: ['--average', '0.99', '--average-from', '2'],
+    },
   ])(
     'interrupted $name, then resumed: the history and the weights are bit-identical to an uninterrupted run',
-    async ({ epochs }) => {
-      const dir = at(`interrupt-${epochs}`);
-      const args = [...base, '--epochs', String(epochs)];
+    async ({ epochs, extra }) => {
+      const dir = at(`interrupt-${epochs}-${extra.length}`);
+      const args = [...base, '--epochs', String(epochs), ...extra];
       const reference = json<TrainResult>(run([...args, '--out', path.join(dir, 'reference')]));
       expect(reference.history).toHaveLength(epochs);
       expect(reference.stall).toBeNull();
@@ -77,8 +83,53 @@ describe('Ctrl-C and --resume', () => {
       expect(readFileSync(path.join(dir, 'ck', 'LATEST'), 'utf8')).toBe(
         `epoch-${String(epochs).padStart(4, '0')}`,
       );
+      if (extra.length > 0) {
+        // Epochs 2 and 3 averaged (94 steps each); the stopped run's checkpoint counted its own steps so far.
+        expect(resumed.averagedSteps).toBe(188);
+        expect(partial.averagedSteps).toBe(batches);
+        const saved = JSON.parse(
+          readFileSync(path.join(dir, 'ck', label, 'averaging.json'), 'utf8'),
+        ) as unknown;
+        expect(saved).toMatchObject({ decay: 0.99, startEpoch: 1, count: batches });
+      }
     },
   );
+});
+
+describe('--average', () => {
+  test("the saved model holds the averages: evaluate finds the run's test figures; a plain run's weights differ", () => {
+    const args = ['train', '--limit', '2000', '--epochs', '2', '--seed', '3', '--hidden', '32', '--json'];
+    const averaged = json<TrainResult & { testAccuracy: number; testLoss: number }>(
+      run([...args, '--average', 'mean', '--out', at('average-mean')]),
+    );
+    const plain = json<TrainResult>(run([...args, '--out', at('average-none')]));
+    expect(averaged.averagedSteps).toBe(2 * Math.ceil(2000 / 128));
+    expect(averaged.config).toMatchObject({ average: 'mean' });
+    expect(plain.averagedSteps).toBeUndefined();
+    expect(weights(at('average-mean')).equals(weights(at('average-none')))).toBe(false);
+    const evaluated = json<{ accuracy: number; loss: number }>(
+      run(['evaluate', at('average-mean'), '--json']),
+    );
+    expect(evaluated.accuracy).toBeCloseTo(averaged.testAccuracy, 12);
+    expect(evaluated.loss).toBeCloseTo(averaged.testLoss, 5);
+    // The first epoch's validation already measures the averages: they lag the training weights early on.
+    expect(averaged.history[0]!.valLoss).not.toBe(plain.history[0]!.valLoss);
+  });
+
+  test('bad values and lone --average-from are one-line errors naming the flag', () => {
+    expectOneLineError(
+      run(['train', '--average', '1']),
+      2,
+      /--average must be a number in \(0, 1\) or 'mean', got "1" — e\.g\. --average 0\.999/,
+    );
+    expectOneLineError(run(['train', '--average', 'median']), 2, /--average must be .* got "median"/);
+    expectOneLineError(run(['train', '--average-from', '2']), 2, /--average-from needs --average/);
+    expectOneLineError(
+      run(['train', '--epochs', '2', '--average', '0.9', '--average-from', '3']),
+      2,
+      /--average-from must be at most --epochs \(2\), got 3/,
+    );
+  });
 });
 
 describe('--early-stopping across --resume', () => {

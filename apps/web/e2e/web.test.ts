@@ -693,8 +693,9 @@ describe('the site', () => {
       `drawing pad: a stroke read as 1 (${(stroke[0]!.p * 100).toFixed(1)}%), ${read} of 5 test digits`,
     );
     expect(read).toBeGreaterThanOrEqual(4);
-    // A second run (an MLP) overlays the first; the diagnostics start over.
+    // A second run (an MLP, averaging its weights) overlays the first; the diagnostics start over.
     await page.selectOption('#architecture', 'mlp');
+    await page.selectOption('#lab-averaging', 'moving average');
     await page.fill('#lab-epochs', '1');
     await page.dispatchEvent('#lab-epochs', 'input');
     await page.click('#lab-start');
@@ -704,6 +705,11 @@ describe('the site', () => {
     const mlp = await settled('the MLP run', (s) => s.runs === 2 && s.trained === true, 90_000);
     expect(mlp.error).toBeUndefined();
     expect(await page.locator('#lab-runs li').count()).toBe(2);
+    // One epoch of 12 000 digits in batches of 64, every step averaged; the kept model holds the averages
+    // (the download below classifies as the lab reported).
+    expect(mlp.averagedSteps).toBe(188);
+    await expect(page.textContent('#lab-runs li:last-child')).resolves.toMatch(/averaged \(moving average\)/);
+    await expect(page.textContent('#lab-status')).resolves.toMatch(/averaged over 188 steps/);
     // ReLU layers report dead units, never saturation.
     const saturatedCells = await page.$$eval('#lab-diagnostics tbody tr', (rows) =>
       rows.map((r) => r.children[4]?.textContent),

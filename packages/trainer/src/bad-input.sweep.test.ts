@@ -44,6 +44,7 @@ import { stallDetector } from './stall-detector';
 import { expectedCalibrationError } from './experiments/calibration';
 import { diagnoseModel } from './training/diagnose';
 import { fit } from './training/fit';
+import { createWeightAverager, type WeightAveragingOptions } from './training/weight-averaging';
 
 beforeAll(async () => {
   await setupBackend();
@@ -513,6 +514,31 @@ const targets: SweepTarget[] = [
     ],
     call: async (m, d, o) =>
       (await fit(m as Model, d as TensorDataset, o as { epochs: number })).history.length,
+  },
+  {
+    name: 'createWeightAverager',
+    args: [
+      fixedModel,
+      optionsArg(
+        {
+          kind: 'number',
+          name: 'decay',
+          min: 0,
+          max: 1,
+          minInclusive: false,
+          maxInclusive: false,
+          optional: true,
+        },
+        countField('startEpoch', 5, 0),
+      ),
+    ],
+    call: (m, o) => {
+      const averager = createWeightAverager((m as Model).weights, o as WeightAveragingOptions);
+      averager.update(averager.startEpoch);
+      averager.dispose();
+      return averager.count;
+    },
+    check: (count) => expect(count).toBe(1),
   },
   {
     name: 'diagnoseModel',

@@ -83,11 +83,13 @@ export function checkpointCallback(options: CheckpointCallbackOptions): Training
     if (trainer === undefined) throw new Error("checkpointCallback: runs only inside gradwell's fit().");
     const model =
       context.model instanceof WithAuxiliaryHeads ? context.model.model : (context.model as Sequential);
+    const averaging = trainer.averaging();
     const label = await saveCheckpoint(store, {
       model,
       optimizer: trainer.optimizer,
       state: trainer.state(),
       ...(metadata === undefined ? {} : { metadata }),
+      ...(averaging === undefined ? {} : { averaging }),
     });
     onSaved?.(label);
     if (keep !== undefined) {

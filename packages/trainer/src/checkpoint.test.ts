@@ -132,7 +132,7 @@ describe('model files', () => {
     const store = memoryStore();
     await expect(saveCheckpoint(store, { model: m, optimiser: optimizer } as never)).rejects.toThrow(
       "saveCheckpoint: unknown option 'optimiser' in 'content' (did you mean 'optimizer'?); " +
-        "'content' takes model, optimizer, state, metadata.",
+        "'content' takes model, optimizer, state, metadata, averaging.",
     );
     const state = { epoch: -3, step: 0, seed: 0, history: [], layerRandomStates: {} };
     await expect(saveCheckpoint(store, { model: m, state })).rejects.toThrow(

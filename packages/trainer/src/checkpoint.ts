@@ -8,16 +8,21 @@
  * - `model.json` + `weights.bin`: the model, as `saveModel` writes it (see interop/layers-model.ts);
  * - `optimizer.json` + `optimizer.bin`: class, iteration count, β powers, slot tensors (tfjs's weights
  *   layout, `tf.io.encodeWeights`);
- * - `training.json`: epoch, step, seed, history and the random states of dropout layers.
+ * - `training.json`: epoch, step, seed, history and the random states of dropout layers;
+ * - `averaging.json` + `averaging.bin`, for a run that averages its weights: its settings, the steps averaged
+ *   and the training weights (the model then holds the averages, which is what evaluation and export want).
  * Version 1 checkpoints (`model.json` of format `gradwell-model`) still load, so old runs keep resuming.
  */
-import { io, type NamedTensorMap, type Tensor } from '@tensorflow/tfjs-core';
+import { dispose, type io, type Tensor } from '@tensorflow/tfjs-core';
 import { assertKnownOptions, GradwellArgumentError, optionKeys, type Sequential } from '@gradwell/core';
 import type { Optimizer } from '@tensorflow/tfjs-core';
 import type { Model } from './model';
 import { decodeLegacyModel, decodeTensors, type LegacyModelJson } from './checkpoint-legacy';
 import { disposeOptimizerState, getOptimizerState, type OptimizerState } from './optimizer-state';
 import type { ResumeFrom, TrainingState } from './training/fit-types';
+import type { AveragingState } from './training/weight-averaging';
+import { encodeAveraging, readAveraging } from './checkpoint-averaging';
+import { encodeTensors, jsonFile, readJson, type CheckpointFiles } from './checkpoint-files';
 import { checkTrainingState } from './training-state-check';
 import { checkMetadata, readLayersModel, writeLayersModel } from './interop/layers-model';
 import { artifactsFromModelJson, artifactsToFiles, MODEL_JSON, parseModelJson } from './interop/model-json';
@@ -25,8 +30,7 @@ import { ModelFileError } from './interop/model-file-error';
 
 export const CHECKPOINT_FORMAT_VERSION = 2;
 
-/** File name → bytes. */
-export type CheckpointFiles = Map<string, Uint8Array>;
+export type { CheckpointFiles } from './checkpoint-files';
 
 /** Where checkpoints live. `save` must be atomic: a crash leaves the previous checkpoint intact. */
 export interface CheckpointStore {
@@ -40,33 +44,6 @@ export interface CheckpointStore {
   latest(): Promise<string | undefined>;
   /** Removes a checkpoint. */
   remove(label: string): Promise<void>;
-}
-
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
-function jsonFile(value: unknown): Uint8Array {
-  return encoder.encode(JSON.stringify(value, null, 1));
-}
-
-function readJson<T>(files: CheckpointFiles, name: string): T {
-  const bytes = files.get(name);
-  if (bytes === undefined)
-    throw new Error(
-      `checkpoint: the file '${name}' is missing (files: ${[...files.keys()].join(', ') || 'none'}).`,
-    );
-  try {
-    return JSON.parse(decoder.decode(bytes)) as T;
-  } catch (error) {
-    throw new Error(`checkpoint: '${name}' is not valid JSON (${String(error)}).`);
-  }
-}
-
-async function encodeTensors(
-  tensors: NamedTensorMap,
-): Promise<{ data: Uint8Array; specs: io.WeightsManifestEntry[] }> {
-  const { data, specs } = await io.encodeWeights(tensors);
-  return { data: new Uint8Array(data), specs };
 }
 
 /**
@@ -107,10 +84,18 @@ export interface CheckpointContent {
   state?: TrainingState;
   /** The model.json's `userDefinedMetadata` (e.g. `{ classNames }`), as `saveModel` writes it. */
   metadata?: Record<string, unknown>;
+  /** A run that averages its weights: `context.trainer.averaging()` (the model holds the averages). */
+  averaging?: AveragingState;
 }
 
 // `{ model, optimiser }` would save no optimiser state, and a resumed run would restart its moments
-const CONTENT_KEYS = optionKeys<CheckpointContent>({ model: 1, optimizer: 1, state: 1, metadata: 1 });
+const CONTENT_KEYS = optionKeys<CheckpointContent>({
+  model: 1,
+  optimizer: 1,
+  state: 1,
+  metadata: 1,
+  averaging: 1,
+});
 
 /** All the files of a checkpoint (model, optimiser state, training state). */
 export async function encodeCheckpoint(content: CheckpointContent): Promise<CheckpointFiles> {
@@ -141,6 +126,8 @@ export async function encodeCheckpoint(content: CheckpointContent): Promise<Chec
     }
   }
   if (state !== undefined) files.set('training.json', jsonFile(state));
+  if (content.averaging !== undefined)
+    for (const [name, bytes] of await encodeAveraging(content.averaging, model)) files.set(name, bytes);
   return files;
 }
 
@@ -179,8 +166,8 @@ export interface LoadedCheckpoint extends ResumeFrom {
 
 /**
  * Loads a checkpoint (default: the latest): the model with its weights, and what `fit({ resume })`
- * needs to continue the run exactly. The optimiser state's tensors are disposed once `fit` has used
- * them; call `disposeCheckpoint` if it never runs.
+ * needs to continue the run exactly. The optimiser state's and the averaging state's tensors are disposed
+ * once `fit` has used them; call `disposeCheckpoint` if it never runs.
  */
 export async function loadCheckpoint(store: CheckpointStore, label?: string): Promise<LoadedCheckpoint> {
   const chosen = label ?? (await store.latest());
@@ -190,7 +177,15 @@ export async function loadCheckpoint(store: CheckpointStore, label?: string): Pr
     const state = checkTrainingState(readJson<unknown>(files, 'training.json'));
     const model = await decodeModel(files);
     try {
-      return { model, state, optimizerState: readOptimizerState(files), label: chosen };
+      const optimizerState = readOptimizerState(files);
+      const averaging = readAveraging(files);
+      return {
+        model,
+        state,
+        optimizerState,
+        ...(averaging === undefined ? {} : { averaging }),
+        label: chosen,
+      };
     } catch (error) {
       model.dispose();
       throw error;
@@ -230,10 +225,11 @@ function readOptimizerState(files: CheckpointFiles): OptimizerState | undefined 
   return { className, iterations, extra, order, tensors };
 }
 
-/** Frees what a loaded checkpoint holds (the model and the optimiser slots). */
+/** Frees what a loaded checkpoint holds (the model, the optimiser slots, the training weights of an averaging run). */
 export function disposeCheckpoint(checkpoint: LoadedCheckpoint): void {
   checkpoint.model.dispose();
   if (checkpoint.optimizerState !== undefined) disposeOptimizerState(checkpoint.optimizerState);
+  if (checkpoint.averaging !== undefined) dispose(Object.values(checkpoint.averaging.live));
 }
 
 /** Labels become file and key names: letters, digits, '-', '_', '.'. */

@@ -87,6 +87,12 @@ export type {
   TrainingRun,
   TrainingState,
 } from './training/fit-types';
+export {
+  createWeightAverager,
+  type AveragingState,
+  type WeightAverager,
+  type WeightAveragingOptions,
+} from './training/weight-averaging';
 export { evaluate, predict, type EvaluateOptions } from './evaluate';
 export {
   classificationReport,

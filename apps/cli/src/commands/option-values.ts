@@ -64,3 +64,16 @@ export const choice =
   <T extends string>(choices: readonly T[]) =>
   (value: unknown, name: string): T =>
     choiceFlag(name, value, choices) as T; // a reader is called with a value, never undefined
+
+/** `--average`: β of a moving average, in (0, 1), or 'mean'. */
+export function decayOrMean(value: unknown, name: string): number | 'mean' {
+  if (value === 'mean') return 'mean';
+  const beta = typeof value === 'number' ? value : Number(value);
+  if (typeof value === 'boolean' || value === '' || !Number.isFinite(beta) || beta <= 0 || beta >= 1)
+    throw new CliError(
+      `${name} must be a number in (0, 1) or 'mean', got ${JSON.stringify(value)}`,
+      `e.g. ${name} 0.999 (a moving average over about the last 1000 steps) or ${name} mean`,
+      2,
+    );
+  return beta;
+}

@@ -164,10 +164,12 @@ export function checkpointFolder(directory: string): CheckpointFolder {
           if (best !== undefined && !better(value, best)) return;
           best = value;
           const trainer = (context as TrainerCallbackContext).trainer;
+          const averaging = trainer.averaging();
           const label = await saveCheckpoint(bestCheckpoints, {
             model: context.model as Sequential,
             optimizer: trainer.optimizer,
             state: trainer.state(),
+            ...(averaging === undefined ? {} : { averaging }),
             ...(classNames === undefined ? {} : { metadata: { classNames } }),
           });
           for (const old of await bestCheckpoints.list())

@@ -3,71 +3,15 @@
  * and checked, and whether it may change when a run is resumed. The table makes the command's options,
  * reads `--config <file.json>` (flags given on the command line override it), and gives the resolved
  * `TrainConfig` that a run writes as `config.json` — `gradwell train --config <run>/config.json` repeats
- * the run exactly.
+ * the run exactly. The run's own options (plugins, checkpoints, diagnostics, output) are in
+ * train-config-run.ts, the types in train-config-types.ts.
  */
-import { OPTIMIZER_NAMES, type OptimizerName } from '@gradwell/trainer';
-import type { PipelineSpec } from '../pipeline-spec';
-import { augmentPipeline, choice, flag, integer, list, number, text } from './option-values';
+import { OPTIMIZER_NAMES } from '@gradwell/trainer';
+import { augmentPipeline, choice, decayOrMean, flag, integer, list, number, text } from './option-values';
+import { RUN_OPTIONS } from './train-config-run';
+import { LR_SCHEDULES, type OptionSpec } from './train-config-types';
 
-export const LR_SCHEDULES = ['constant', 'cosine', 'step', 'warmup-cosine', 'one-cycle', 'plateau'] as const;
-export const SAVE_BEST_METRICS = ['valLoss', 'valAccuracy', 'loss', 'accuracy'] as const;
-export const DIAGNOSTICS_WHEN = ['init', 'epoch', 'end'] as const;
-
-/** A training run's options, resolved and checked (what config.json holds). */
-export interface TrainConfig {
-  dataset: string;
-  dataDir?: string;
-  limit?: number;
-  imageSize: number;
-  model: string;
-  initFrom?: string;
-  freeze?: string[];
-  newHead: boolean;
-  hidden: number[];
-  init?: string;
-  activation: string;
-  batchnorm: boolean;
-  dropout?: number;
-  dropConnect?: number;
-  l1?: number;
-  l2?: number;
-  weightDecay?: number;
-  labelSmoothing?: number;
-  confidencePenalty?: number;
-  augment?: PipelineSpec;
-  earlyStopping?: number;
-  epochs: number;
-  batchSize: number;
-  lr?: number;
-  lrSchedule: (typeof LR_SCHEDULES)[number];
-  /** With the plateau schedule: epochs without a better validation loss before the rate is divided by 10. */
-  lrPatience: number;
-  clipNorm?: number;
-  optimizer: OptimizerName;
-  seed: number;
-  plugin: string[];
-  checkpointDir?: string;
-  keepCheckpoints?: number;
-  saveBest?: (typeof SAVE_BEST_METRICS)[number];
-  /** When per-layer diagnostics are taken: at initialisation, after every epoch, at the end; [] for none. */
-  diagnostics: Array<(typeof DIAGNOSTICS_WHEN)[number]>;
-  out: string;
-}
-
-export type Key = keyof TrainConfig;
-
-export interface OptionSpec {
-  key: Key;
-  flag: string;
-  description: string;
-  /** The value when neither the command line nor a config file gives one. */
-  default?: TrainConfig[Key];
-  read(value: unknown, name: string): TrainConfig[Key];
-  /** May differ when a run is resumed (everything that shapes the model, the data or the updates may not). */
-  resumable?: boolean;
-  /** Repeatable (collects a list). */
-  repeatable?: boolean;
-}
+export * from './train-config-types';
 
 export const TRAIN_OPTIONS: readonly OptionSpec[] = [
   {
@@ -232,6 +176,19 @@ export const TRAIN_OPTIONS: readonly OptionSpec[] = [
     read: number({ min: 0, minInclusive: false }),
   },
   {
+    key: 'average',
+    flag: '--average <decay>',
+    description:
+      "average the weights over the steps: β of a moving average (e.g. 0.999), or 'mean' (Polyak–Ruppert, SWA); evaluation and the saved model use the averages",
+    read: decayOrMean,
+  },
+  {
+    key: 'averageFrom',
+    flag: '--average-from <epoch>',
+    description: 'with --average: the first epoch whose steps are averaged (default: 1)',
+    read: integer(1),
+  },
+  {
     key: 'optimizer',
     flag: '--optimizer <name>',
     description: OPTIMIZER_NAMES.join(' | '),
@@ -245,50 +202,5 @@ export const TRAIN_OPTIONS: readonly OptionSpec[] = [
     default: 1,
     read: integer(0),
   },
-  {
-    key: 'plugin',
-    flag: '--plugin <module>',
-    description: 'register the activation plugins a module exports (repeatable)',
-    default: [],
-    read: list,
-    resumable: true,
-    repeatable: true,
-  },
-  {
-    key: 'checkpointDir',
-    flag: '--checkpoint-dir <folder>',
-    description: 'save a checkpoint after every epoch (atomically; Ctrl-C saves where it stopped)',
-    read: text,
-    resumable: true,
-  },
-  {
-    key: 'keepCheckpoints',
-    flag: '--keep-checkpoints <n>',
-    description: 'keep only the last n checkpoints',
-    read: integer(1),
-    resumable: true,
-  },
-  {
-    key: 'saveBest',
-    flag: '--save-best <metric>',
-    description: `also keep the best checkpoint by ${SAVE_BEST_METRICS.join(' | ')} (as best/)`,
-    read: choice(SAVE_BEST_METRICS),
-    resumable: true,
-  },
-  {
-    key: 'diagnostics',
-    flag: '--diagnostics <when,...>',
-    description: 'per-layer diagnostics: init (before training), epoch (after each) and/or end',
-    default: ['end'],
-    read: (v, n) => list(v, n).map((w) => choice(DIAGNOSTICS_WHEN)(w, n)),
-    resumable: true,
-  },
-  {
-    key: 'out',
-    flag: '--out <folder>',
-    description: 'where config, history, plots, diagnostics and the model go',
-    default: 'gradwell-run',
-    read: text,
-    resumable: true,
-  },
+  ...RUN_OPTIONS,
 ];

@@ -15,9 +15,11 @@ import {
   reduceLearningRateOnPlateau,
   stepDecay,
   type LearningRateReduction,
+  type FitOptions,
   type LearningRateSchedule,
   type Model,
 } from '@gradwell/trainer';
+import { l1l2 } from '@gradwell/regularizers';
 import { checkOutFolder, CliError } from '../errors';
 import { readJsonFile, type PipelineSpec } from '../pipeline-spec';
 import type { CheckpointFolder } from './train-checkpoints';
@@ -184,4 +186,27 @@ export function earlyStoppingCallbacks(
       ...(folder === undefined ? {} : { weightsAt: (epoch: number) => folder.weightsAfter(epoch) }),
     }),
   ];
+}
+
+/**
+ * `fit`'s options that shape the objective and the weights kept: label smoothing, penalties, clipping and
+ * weight averaging (checked against each other first, before any data is read).
+ */
+export function regularisationOptions(config: TrainConfig): Partial<FitOptions> {
+  if (config.averageFrom !== undefined && config.average === undefined)
+    throw new CliError('--average-from needs --average', 'e.g. --average mean --average-from 3', 2);
+  if (config.averageFrom !== undefined && config.averageFrom > config.epochs)
+    throw new CliError(
+      `--average-from must be at most --epochs (${config.epochs}), got ${config.averageFrom}`,
+      'average from an epoch the run reaches',
+      2,
+    );
+  const { labelSmoothing, l1, l2, confidencePenalty, clipNorm, average, averageFrom = 1 } = config;
+  return {
+    ...(labelSmoothing ? { labelSmoothing } : {}),
+    ...(l1 || l2 ? { penalty: l1l2({ l1: l1 ?? 0, l2: l2 ?? 0 }) } : {}),
+    ...(confidencePenalty ? { confidencePenalty } : {}),
+    ...(clipNorm ? { clipNorm } : {}),
+    ...(average === undefined ? {} : { averaging: { decay: average, startEpoch: averageFrom - 1 } }),
+  };
 }

@@ -6,7 +6,6 @@
  */
 import { Command } from 'commander';
 import { setupBackend, type TrainingCallback } from '@gradwell/core';
-import { l1l2 } from '@gradwell/regularizers';
 import {
   diagnoseModel,
   evaluate,
@@ -35,6 +34,7 @@ import {
   earlyStoppingCallbacks,
   plateauCallbacks,
   schedule,
+  regularisationOptions,
 } from './train-recipe';
 import { startingModel } from './train-init-from';
 import {
@@ -107,6 +107,7 @@ async function train(command: Command): Promise<void> {
   const out = createOutput({ json: flags.json });
   await loadPlugins(config.plugin);
   checkNames(config);
+  const regularisation = regularisationOptions(config);
   const folder = config.checkpointDir === undefined ? undefined : checkpointFolder(config.checkpointDir);
   if (folder !== undefined)
     await claimCheckpointFolder(folder, {
@@ -210,10 +211,7 @@ async function train(command: Command): Promise<void> {
         ...(config.weightDecay ? { weightDecay: config.weightDecay } : {}),
       },
       learningRate: schedule(config.lrSchedule, rate, config.epochs, stepsPerEpoch),
-      ...(config.labelSmoothing ? { labelSmoothing: config.labelSmoothing } : {}),
-      ...(config.l1 || config.l2 ? { penalty: l1l2({ l1: config.l1 ?? 0, l2: config.l2 ?? 0 }) } : {}),
-      ...(config.confidencePenalty ? { confidencePenalty: config.confidencePenalty } : {}),
-      ...(config.clipNorm ? { clipNorm: config.clipNorm } : {}),
+      ...regularisation,
       ...(pipeline ? { augment: pipeline } : {}),
       validation,
       diagnostics: when.has('epoch') || when.has('end') ? { onReport: perEpoch.onReport } : false,
@@ -256,7 +254,7 @@ async function train(command: Command): Promise<void> {
   out.line();
   out.line(
     out.color.bold(
-      `test accuracy ${percent(test.accuracy)}  (loss ${num(test.loss)})${run.stopReason ? `  — ${run.stopReason}` : ''}`,
+      `test accuracy ${percent(test.accuracy)}  (loss ${num(test.loss)})${run.averagedSteps ? `  of the weights averaged over ${run.averagedSteps} steps` : ''}${run.stopReason ? `  — ${run.stopReason}` : ''}`,
     ),
   );
   const last = reports.at(-1);
@@ -274,6 +272,7 @@ async function train(command: Command): Promise<void> {
     testLoss: test.loss,
     epochs: run.epochs,
     stopReason: run.stopReason,
+    ...(run.averagedSteps === undefined ? {} : { averagedSteps: run.averagedSteps }),
     interrupted,
     history,
     ...(run.partialEpoch === undefined ? {} : { partialEpoch: run.partialEpoch }),

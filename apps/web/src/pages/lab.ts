@@ -18,7 +18,7 @@ import { diagnosticsPanel } from './diagnostics-panel';
 import { digitPad } from './digit-pad';
 import { checkbox, checkedInteger, checkedNumber, range, section, select, setStatus } from '../state';
 import { trainingWorker, trainInWorker } from '../worker/client';
-import type { Recipe } from '../worker/protocol';
+import { AVERAGING_CHOICES, type Recipe } from '../worker/protocol';
 
 const PAIRED = 'paired with the activation';
 /** A short name for a run from its recipe: "cnn · relu · He · BN · dropout 0.2 · adam 0.001". */
@@ -31,6 +31,7 @@ function recipeName(r: Recipe): string {
     r.dropout > 0 ? `dropout ${r.dropout}` : '',
     r.labelSmoothing > 0 ? `smoothing ${r.labelSmoothing}` : '',
     r.augment ? 'erasing' : '',
+    r.averaging === 'none' ? '' : `averaged (${r.averaging})`,
     `${r.optimizer} ${r.learningRate}`,
   ]
     .filter(Boolean)
@@ -60,6 +61,7 @@ export function mountLab(root: HTMLElement): () => void {
   const dropout = range(controls, 'dropout', 'lab-dropout', 0, 0.7, 0.05, 0.2);
   const smoothing = range(controls, 'label smoothing ε', 'lab-smoothing', 0, 0.3, 0.05, 0);
   const augment = checkbox(controls, 'random erasing', 'lab-augment');
+  const averaging = select(controls, 'weight averaging', 'lab-averaging', [...AVERAGING_CHOICES], 'none');
   const optimizer = select(controls, 'optimiser', 'lab-optimizer', [...OPTIMIZER_NAMES], 'adam');
   const lr = checkedNumber(controls, 'learning rate', 'lab-lr', 0.001, { min: 1e-6, max: 10, width: 6 });
   const epochs = checkedInteger(controls, 'epochs', 'lab-epochs', 3, [1, 50]);
@@ -107,6 +109,7 @@ export function mountLab(root: HTMLElement): () => void {
       dropout: Number(dropout.value),
       labelSmoothing: Number(smoothing.value),
       augment: augment.checked,
+      averaging: averaging.value as Recipe['averaging'],
       optimizer: optimizer.value as OptimizerName,
       learningRate: values.lr as number,
       epochs: values.epochs as number,
@@ -177,7 +180,11 @@ export function mountLab(root: HTMLElement): () => void {
           });
         },
       });
-      const summary = `validation accuracy ${(outcome.valAccuracy * 100).toFixed(2)}% in ${outcome.seconds.toFixed(1)} s, ${Math.round(outcome.examplesPerSecond)} digits/s${outcome.stopReason ? ` (${outcome.stopReason})` : ''}`;
+      const averaged =
+        outcome.averagedSteps === undefined
+          ? ''
+          : ` of the weights averaged over ${outcome.averagedSteps} steps`;
+      const summary = `validation accuracy ${(outcome.valAccuracy * 100).toFixed(2)}%${averaged} in ${outcome.seconds.toFixed(1)} s, ${Math.round(outcome.examplesPerSecond)} digits/s${outcome.stopReason ? ` (${outcome.stopReason})` : ''}`;
       handle.finish(summary);
       confusion.show(outcome.confusion);
       trust.show(outcome.calibration, recipe.labelSmoothing);
@@ -190,6 +197,7 @@ export function mountLab(root: HTMLElement): () => void {
         valAccuracy: outcome.valAccuracy,
         seconds: outcome.seconds,
         examplesPerSecond: outcome.examplesPerSecond,
+        averagedSteps: outcome.averagedSteps,
         epochs: outcome.history.length,
         runs: board.runs.length,
         confusion: outcome.confusion,

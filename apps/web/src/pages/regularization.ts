@@ -88,6 +88,7 @@ export function mountRegularization(root: HTMLElement): () => void {
       dropout: Number(dropout.value),
       labelSmoothing: Number(smoothing.value),
       augment: false,
+      averaging: 'none',
       optimizer: 'adam',
       learningRate: 0.001,
       epochs: e,

@@ -14,6 +14,8 @@ import type {
   SummaryRow,
 } from '@gradwell/trainer';
 
+export const AVERAGING_CHOICES = ['none', 'moving average', 'mean from epoch 2'] as const;
+
 export interface Recipe {
   architecture: 'mlp' | 'cnn';
   /** Hidden widths of the MLP. */
@@ -26,6 +28,11 @@ export interface Recipe {
   labelSmoothing: number;
   /** Random erasing on the training digits. */
   augment: boolean;
+  /**
+   * Weight averaging (the trainer's `averaging`): none, a moving average (β 0.999), or the mean of every step
+   * from the second epoch on (from the first in a one-epoch run). Validation and the kept model use the averages.
+   */
+  averaging: (typeof AVERAGING_CHOICES)[number];
   optimizer: OptimizerName;
   learningRate: number;
   epochs: number;
@@ -89,6 +96,8 @@ export interface TrainOutcome {
   confusion: number[][];
   /** The validation set's calibration in 10 confidence bins, with the same weights. */
   calibration: CalibrationReport;
+  /** Steps folded into the weight average (with averaging). */
+  averagedSteps?: number;
   /** With early stopping: the epoch (1-based) whose weights were restored, and the last one run. */
   earlyStopping?: { bestEpoch: number; stoppedAfter: number; fired: boolean };
 }

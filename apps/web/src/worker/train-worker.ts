@@ -23,6 +23,7 @@ import {
   saveModel,
   subset,
   tensorDataset,
+  type FitOptions,
   type Model,
   type TensorDataset,
 } from '@gradwell/trainer';
@@ -138,6 +139,7 @@ const api: WorkerApi = {
         ...(recipe.augment
           ? { augment: compose([{ type: 'randomErasing', p: 0.5 }], { seed: recipe.seed }) }
           : {}),
+        ...averagingOf(recipe),
         validation,
         diagnostics: recipe.diagnostics ? { onReport: (report) => events.diagnostics(report) } : false,
         callbacks: [live, ...(stopper === undefined ? [] : [stopper])],
@@ -155,6 +157,7 @@ const api: WorkerApi = {
         calibration: calibrated,
         seconds: (performance.now() - started) / 1000,
         examplesPerSecond: stepExamples / Math.max(stepSeconds, 1e-9),
+        ...(run.averagedSteps === undefined ? {} : { averagedSteps: run.averagedSteps }),
       };
       if (stopper !== undefined)
         outcome.earlyStopping = {
@@ -254,3 +257,11 @@ const api: WorkerApi = {
 };
 
 Comlink.expose(api);
+
+/** The recipe's weight averaging as `fit` takes it. */
+function averagingOf(recipe: Recipe): Pick<FitOptions, 'averaging'> {
+  if (recipe.averaging === 'moving average') return { averaging: { decay: 0.999 } };
+  if (recipe.averaging === 'mean from epoch 2')
+    return { averaging: { decay: 'mean', startEpoch: Math.min(1, recipe.epochs - 1) } };
+  return {};
+}

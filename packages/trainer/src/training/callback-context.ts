@@ -6,6 +6,7 @@ import type { Trainable, TrainerCallbackContext } from './fit-types';
 import type { ModelParts } from './model-parts';
 import type { RunState } from './run-state';
 import type { DiagnosticsReport } from '../diagnostics';
+import type { WeightAverager } from './weight-averaging';
 
 export function createTrainerContext(
   params: TrainingParams,
@@ -14,6 +15,7 @@ export function createTrainerContext(
   optimizer: Optimizer,
   run: RunState,
   diagnose: (epoch: number, step: number) => DiagnosticsReport | undefined,
+  averager: WeightAverager | undefined,
 ): TrainerCallbackContext {
   // Object.assign keeps the base context's getters (stopRequested, stopReason); a spread would freeze them.
   return Object.assign(createCallbackContext(params, model, run.history), {
@@ -23,6 +25,7 @@ export function createTrainerContext(
       state: () => run.snapshot(),
       optimizerState: () => getOptimizerState(optimizer, parts.all),
       diagnose: () => diagnose(run.epoch, run.step),
+      averaging: () => averager?.state(),
     },
   });
 }

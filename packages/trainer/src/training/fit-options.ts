@@ -19,6 +19,7 @@ import { OPTIMIZER_NAMES } from '../optimizers';
 import { setsLearningRate } from '../plateau';
 import { checkTrainingState } from '../training-state-check';
 import type { DiagnosticsOptions, FitOptions } from './fit-types';
+import { resolveAveraging } from './weight-averaging';
 
 export const FIT_OPTION_KEYS = optionKeys<FitOptions>({
   epochs: 1,
@@ -39,6 +40,7 @@ export const FIT_OPTION_KEYS = optionKeys<FitOptions>({
   nanGuard: 1,
   resume: 1,
   yieldEveryMs: 1,
+  averaging: 1,
 });
 
 const DIAGNOSTICS_KEYS = optionKeys<DiagnosticsOptions>({
@@ -90,6 +92,7 @@ function checkObjects(options: FitOptions): void {
     const { optimizerState } = resume;
     if (optimizerState !== undefined && (optimizerState === null || typeof optimizerState !== 'object'))
       throw new GradwellArgumentError('fit', 'resume.optimizerState', 'an optimiser state', optimizerState);
+    checkResumeAveraging(options);
   }
   if (augment !== undefined && typeof augment !== 'function' && !hasMethod(augment, 'applyWith'))
     throw new GradwellArgumentError(
@@ -104,6 +107,30 @@ function checkObjects(options: FitOptions): void {
       'penalty',
       'a weight penalty such as l2(1e-4) or l1l2({ … })',
       penalty,
+    );
+}
+
+/** A run that averaged its weights resumes averaging them, and only such a run does. */
+function checkResumeAveraging(options: FitOptions): void {
+  const saved = options.resume?.averaging;
+  const averaging = resolveAveraging(options.averaging, options.epochs);
+  if (saved !== undefined && (saved === null || typeof saved !== 'object' || typeof saved.live !== 'object'))
+    throw new GradwellArgumentError('fit', 'resume.averaging', 'the averaging state of a checkpoint', saved);
+  if (saved !== undefined && averaging === undefined)
+    throw GradwellArgumentError.because(
+      'fit',
+      'averaging',
+      `the resumed run averaged its weights (decay ${JSON.stringify(saved.decay)}, startEpoch ` +
+        `${saved.startEpoch}): resume with the same 'averaging' (its checkpoint's model holds the averages)`,
+      options.averaging,
+    );
+  if (saved === undefined && averaging !== undefined)
+    throw GradwellArgumentError.because(
+      'fit',
+      'averaging',
+      'the resumed run did not average its weights (its checkpoint holds no averaging state); resume without ' +
+        "'averaging', or start a new run",
+      options.averaging,
     );
 }
 
@@ -127,6 +154,7 @@ export function checkFitOptions(options: FitOptions): void {
     throw new GradwellArgumentError('fit', 'seed', 'an integer', options.seed);
   if (options.shuffle !== undefined) assertBoolean('fit', 'shuffle', options.shuffle);
   if (options.nanGuard !== undefined) assertBoolean('fit', 'nanGuard', options.nanGuard);
+  resolveAveraging(options.averaging, options.epochs);
   const optimizer = options.optimizer;
   if (
     optimizer !== undefined &&

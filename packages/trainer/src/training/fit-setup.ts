@@ -19,6 +19,7 @@ import { modelPartsOf, type ModelParts } from './model-parts';
 import { createObjective } from './objective';
 import type { Validate } from './epoch-meter';
 import type { StepSetup } from './train-step';
+import { checkResumedAveraging, resolveAveraging, type WeightAveragingOptions } from './weight-averaging';
 
 export interface FitSetup {
   parts: ModelParts;
@@ -30,6 +31,8 @@ export interface FitSetup {
   callbacks: readonly TrainingCallback[];
   diagnostics: DiagnosticsOptions | undefined;
   validate: Validate | undefined;
+  /** Weight averaging's settings (undefined: off). */
+  averaging: Required<WeightAveragingOptions> | undefined;
   step: Omit<StepSetup, 'history'>;
   /** An epoch's batches from batch `first` on (labels checked against the model's outputs as they come). */
   batches(epoch: number, random: RandomSource, first: number): AsyncGenerator<Batch>;
@@ -73,6 +76,10 @@ export function setUpFit(model: Trainable, data: Dataset, options: FitOptions): 
   if (options.validation !== undefined) checkLabels(parts.base, options.validation, loss, 'validation');
   if (parts.trainable.length === 0)
     throw new Error('fit: the model has no trainable weights (every layer is frozen).');
+  const averaging = resolveAveraging(options.averaging, options.epochs);
+  const resumed = options.resume?.averaging;
+  if (averaging !== undefined && resumed !== undefined)
+    checkResumedAveraging(parts.base.weights, averaging, resumed);
   const batchSize = options.batchSize ?? 32;
   const { optimizer, owned } = fitOptimizer(options.optimizer ?? 'adam');
   const { validation, augment } = options;
@@ -98,6 +105,7 @@ export function setUpFit(model: Trainable, data: Dataset, options: FitOptions): 
       validation === undefined
         ? undefined
         : () => evaluate(parts.base, validation, { batchSize: Math.max(batchSize, 256), loss }),
+    averaging,
     step: {
       parts,
       objective,

@@ -16,6 +16,7 @@ import type { Loss } from '../losses';
 import type { OptimizerName, OptimizerSpec } from '../optimizers';
 import type { OptimizerState } from '../optimizer-state';
 import type { LearningRateSchedule } from '../schedules';
+import type { AveragingState, WeightAveragingOptions } from './weight-averaging';
 
 /** Augments a training batch: an augment pipeline (`compose([...])`) or a function. */
 export type Augmenter =
@@ -68,6 +69,8 @@ export interface TrainingState {
 export interface ResumeFrom {
   state: TrainingState;
   optimizerState?: OptimizerState;
+  /** The training weights of a run that averaged its weights (its model holds the averages). */
+  averaging?: AveragingState;
 }
 
 export interface FitOptions {
@@ -104,6 +107,12 @@ export interface FitOptions {
   nanGuard?: boolean;
   /** Continue a checkpointed run (see `loadCheckpoint`). */
   resume?: ResumeFrom;
+  /**
+   * Average the weights over the steps (true: an exponential moving average with β = 0.999 from the
+   * first step; see weight-averaging.ts). Validation, epoch-end callbacks and checkpoints see the
+   * averages, and the model holds them when `fit` returns.
+   */
+  averaging?: boolean | WeightAveragingOptions;
   /** Give the event loop a turn after at most this many milliseconds of work; default 25. */
   yieldEveryMs?: number;
 }
@@ -120,6 +129,8 @@ export interface TrainingRun {
   steps: number;
   /** Epochs completed in all (a partial last epoch not counted). */
   epochs: number;
+  /** Steps folded into the weight average (runs with `averaging` only; resumed runs count the earlier ones). */
+  averagedSteps?: number;
 }
 
 /** The context handed to callbacks: core's, plus what checkpoints need. */
@@ -131,6 +142,11 @@ export interface TrainerCallbackContext extends CallbackContext {
     /** The state a checkpoint taken now (at an epoch end) needs to resume exactly. */
     state(): TrainingState;
     optimizerState(): Promise<OptimizerState>;
+    /**
+     * A run that averages its weights: what a checkpoint holds beside the model (which holds the averages
+     * at epoch ends and when training ends — the only times it may be taken). Its tensors stay the run's.
+     */
+    averaging(): AveragingState | undefined;
     /**
      * Per-layer diagnostics now, on the first examples of the training set, without an update (nothing of
      * the run changes); undefined when the training data is a stream.

@@ -17,6 +17,7 @@ import { setUpFit } from './fit-setup';
 import type { FitOptions, Trainable, TrainingRun } from './fit-types';
 import { restoreRunState } from './run-state';
 import { trainStep, type StepResult } from './train-step';
+import { createWeightAverager, type WeightAverager } from './weight-averaging';
 
 /**
  * Trains `model` on `data`. Returns the history, the diagnostics reports and where the run stopped;
@@ -26,11 +27,13 @@ export async function fit(model: Trainable, data: Dataset, options: FitOptions):
   const setup = setUpFit(model, data, options);
   const { parts, optimizer, callbacks, batchSize } = setup;
   const stepsPerEpoch = stepsPerEpochOf(data, batchSize);
+  let averager: WeightAverager | undefined;
   try {
     const run = await restoreRunState(parts, optimizer, setup.seed, options.resume);
+    averager = startAveraging(setup, options);
     const probe = createDiagnosticsProbe(parts, data, setup.diagnostics);
     const params = { epochs: options.epochs, stepsPerEpoch, batchSize };
-    const context = createTrainerContext(params, model, parts, optimizer, run, setup.diagnose);
+    const context = createTrainerContext(params, model, parts, optimizer, run, setup.diagnose, averager);
     const step = { ...setup.step, history: run.history };
     let lastYield = now();
     let partialEpoch: TrainingRun['partialEpoch'];
@@ -41,6 +44,7 @@ export async function fit(model: Trainable, data: Dataset, options: FitOptions):
         // A resumed run carries on inside the epoch it stopped in, from the next batch, exactly.
         const resumed = run.position;
         run.position = undefined;
+        averager?.swapOut(); // the epoch trains the training weights, not the averages
         const random = createRandom(epochSeed(setup.seed, epoch));
         const meter = createEpochMeter(setup.step.accuracy !== undefined, resumed?.progress);
         await runCallbacks(callbacks, 'onEpochBegin', epoch, context);
@@ -59,6 +63,7 @@ export async function fit(model: Trainable, data: Dataset, options: FitOptions):
             dispose(x === batch.x ? [x, batch.y] : [x, batch.x, batch.y]);
           }
           run.step++;
+          averager?.update(epoch);
           if (result.observation !== undefined && probe !== undefined)
             meter.warnings = probe.record(epoch, run.step, result.observation).warnings.length;
           await runCallbacks(callbacks, 'onBatchEnd', batchIndex++, meter.add(result, optimizer), context);
@@ -74,15 +79,19 @@ export async function fit(model: Trainable, data: Dataset, options: FitOptions):
           partialEpoch = { epoch, batches: batchIndex, stepsPerEpoch, logs: meter.partialLogs() };
           break;
         }
+        averager?.swapIn(); // validation and the epoch's callbacks see the averages
         const logs = await meter.finish(epoch, optimizer, setup.validate);
         run.history.push(logs);
         run.epoch = epoch + 1;
         await runCallbacks(callbacks, 'onEpochEnd', epoch, logs, context);
       }
+      averager?.swapIn();
       await runCallbacks(callbacks, 'onTrainEnd', run.history.at(-1) ?? {}, context);
     } finally {
       probe?.dispose();
     }
+    const averagedSteps = averager?.count;
+    averager?.release(); // the model keeps the averages
     return {
       history: run.history,
       ...(partialEpoch === undefined ? {} : { partialEpoch }),
@@ -90,8 +99,19 @@ export async function fit(model: Trainable, data: Dataset, options: FitOptions):
       diagnostics: probe?.reports ?? [],
       steps: run.step,
       epochs: run.epoch,
+      ...(averagedSteps === undefined ? {} : { averagedSteps }),
     };
   } finally {
+    averager?.dispose(); // after a failure, the model holds the weights it trained
     setup.release();
   }
+}
+
+/** The run's weight averager (none without `averaging`); a resumed run's training weights go back in. */
+function startAveraging(setup: ReturnType<typeof setUpFit>, options: FitOptions): WeightAverager | undefined {
+  if (setup.averaging === undefined) return undefined;
+  const resumed = options.resume?.averaging;
+  const averager = createWeightAverager(setup.parts.base.weights, setup.averaging, resumed);
+  if (resumed !== undefined) dispose(Object.values(resumed.live));
+  return averager;
 }
