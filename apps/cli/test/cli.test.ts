@@ -266,6 +266,7 @@ describe('train', () => {
       epochs: 30,
       stopReason: null,
       totalParams: r.summary.totalParams,
+      averagedSteps: null,
     });
     expect(readFileSync(path.join(out, 'history.csv'), 'utf8').split('\n')[0]).toContain('loss');
     expect(existsSync(path.join(out, 'model', 'weights.bin'))).toBe(true);

@@ -106,6 +106,10 @@ describe('--average', () => {
     expect(averaged.averagedSteps).toBe(2 * Math.ceil(2000 / 128));
     expect(averaged.config).toMatchObject({ average: 'mean' });
     expect(plain.averagedSteps).toBeUndefined();
+    const result = (run: string) =>
+      (JSON.parse(readFileSync(at(run, 'result.json'), 'utf8')) as { averagedSteps: number | null })
+        .averagedSteps;
+    expect([result('average-mean'), result('average-none')]).toEqual([averaged.averagedSteps, null]);
     expect(weights(at('average-mean')).equals(weights(at('average-none')))).toBe(false);
     const evaluated = json<{ accuracy: number; loss: number }>(
       run(['evaluate', at('average-mean'), '--json']),

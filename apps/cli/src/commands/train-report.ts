@@ -42,7 +42,11 @@ export interface RunRecord {
   /** The dataset's class names, when it has them: written into model.json (`userDefinedMetadata`). */
   classNames?: string[];
   /** On the test split after training, and why training stopped early (if it did): result.json. */
-  outcome: { testAccuracy: number; testLoss: number; stopReason: string | undefined };
+  /** The test split's figures, and how the run ended. */
+  outcome: {
+    test: { accuracy?: number; loss: number };
+    run: Pick<TrainingRun, 'stopReason' | 'averagedSteps'>;
+  };
 }
 
 /** result.json: what `gradwell compare` reads beside history.json and config.json. */
@@ -55,6 +59,8 @@ export interface RunResult {
   epochs: number;
   stopReason: string | null;
   totalParams: number;
+  /** Steps the saved weights are averaged over (`--average`); null for a run without averaging. */
+  averagedSteps: number | null;
 }
 
 /** The completed epochs' logs, then — when the run stopped inside an epoch — that epoch's so far, marked partial. */
@@ -91,11 +97,12 @@ export async function writeRunFiles(outDir: string, run: RunRecord): Promise<str
   const result: RunResult = {
     dataset: run.name,
     heldOut: run.validationName,
-    testAccuracy: run.outcome.testAccuracy,
-    testLoss: run.outcome.testLoss,
+    testAccuracy: run.outcome.test.accuracy ?? Number.NaN,
+    testLoss: run.outcome.test.loss,
     epochs: run.history.filter((h) => h.partial !== true).length,
-    stopReason: run.outcome.stopReason ?? null,
+    stopReason: run.outcome.run.stopReason ?? null,
     totalParams: run.model.summary().totalParams,
+    averagedSteps: run.outcome.run.averagedSteps ?? null,
   };
   write('result.json', `${JSON.stringify(result, null, 2)}\n`);
   const columns = [...new Set(run.history.flatMap((h) => Object.keys(h)))];

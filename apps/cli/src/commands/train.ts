@@ -240,7 +240,7 @@ async function train(command: Command): Promise<void> {
     model,
     config,
     classNames: data.classNames,
-    outcome: { testAccuracy: test.accuracy ?? Number.NaN, testLoss: test.loss, stopReason: run.stopReason },
+    outcome: { test, run },
   });
   if (run.partialEpoch !== undefined) {
     const p = run.partialEpoch;

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { setupBackend, type LayerWeight } from '@gradwell/core';
 import { batchNormalization } from '@gradwell/batchnorm';
-import { dropoutLayer, earlyStopping } from '@gradwell/regularizers';
+import { dropoutLayer, earlyStopping, withAuxiliaryHeads } from '@gradwell/regularizers';
 import { expectNoLeakedTensors } from '@gradwell/test-utils';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { callback, checkpointCallback } from '../callbacks';
@@ -209,6 +209,26 @@ describe('fit with averaging', () => {
     averaged.m.dispose();
     expect(tf.memory().numTensors).toBe(before); // the run leaked nothing
     plain.m.dispose();
+    data.dispose();
+  });
+
+  test("a frozen layer's weights stay bit for bit; a model with auxiliary heads averages its network", async () => {
+    const data = spirals({ pointsPerClass: 20, seed: 1 });
+    const m = makeModel();
+    m.layers[0]!.trainable = false;
+    const frozen = m.layers[0]!.weights.map((w) => Array.from(w.variable.dataSync()));
+    const run = await expectNoLeakedTensors(() => fit(m, data, options({ decay: 0.9 })));
+    expect(run.averagedSteps).toBe(18);
+    expect(m.layers[0]!.weights.map((w) => Array.from(w.variable.dataSync()))).toEqual(frozen);
+    const base = makeModel(5);
+    const head = dense({ units: 3, name: 'aux' });
+    const aux = withAuxiliaryHeads(base, [{ after: 'h1', head, weight: 0.3 }]);
+    const auxRun = await fit(aux, data, options({ decay: 'mean' }));
+    expect(auxRun.averagedSteps).toBe(18);
+    expect(auxRun.history.every((logs) => Number.isFinite(logs.loss))).toBe(true);
+    m.dispose();
+    base.dispose();
+    for (const w of head.weights) w.variable.dispose();
     data.dispose();
   });
 

@@ -5,7 +5,7 @@
  * The averages sit where SGD's iterates only jitter around: at the bottom of the valley, not on its walls.
  *
  * The first averaged step sets the average to the weights; after the k-th (k = 1, 2, …) it becomes
- * a·d + w·(1 − d). The moving average takes d = min(β, (1 + k)/(10 + k)), TensorFlow's
+ * a·d + w·(1 − d), computed as a + (w − a)(1 − d) so that a weight that does not move stays exact. The moving average takes d = min(β, (1 + k)/(10 + k)), TensorFlow's
  * `ExponentialMovingAverage` with `num_updates`: early on it follows about the last k/9 steps, so neither
  * the starting weights nor the first, poor steps weigh on it, and from about 9/(1 − β) steps on it decays
  * at β. 'mean' takes d = k/(k + 1), the plain mean. Every weight of the network is averaged, running
@@ -14,7 +14,16 @@
  * `fit` puts the averages into the model at every epoch end — validation, callbacks and checkpoints see
  * them — and back out before the next epoch trains; when `fit` returns the model holds them.
  */
-import { add, dispose, mul, scalar, tidy, type NamedTensorMap, type Tensor } from '@tensorflow/tfjs-core';
+import {
+  add,
+  dispose,
+  mul,
+  scalar,
+  sub,
+  tidy,
+  type NamedTensorMap,
+  type Tensor,
+} from '@tensorflow/tfjs-core';
 import {
   assertInRange,
   assertKnownOptions,
@@ -150,9 +159,12 @@ export function createWeightAverager(
       const previous = averages;
       averages = tidy(() => {
         if (previous === undefined || count === 0) return weights.map((w) => w.variable.clone());
-        const keep = scalar(d);
+        // a + (w − a)(1 − d): a weight that did not move (a frozen layer's) keeps its value bit for bit
         const take = scalar(1 - d);
-        return weights.map((w, i) => add(mul(previous[i] as Tensor, keep), mul(w.variable, take)));
+        return weights.map((w, i) => {
+          const average = previous[i] as Tensor;
+          return add(average, mul(sub(w.variable, average), take));
+        });
       });
       dispose(previous);
       count++;
