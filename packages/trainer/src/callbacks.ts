@@ -83,7 +83,7 @@ export function checkpointCallback(options: CheckpointCallbackOptions): Training
     if (trainer === undefined) throw new Error("checkpointCallback: runs only inside gradwell's fit().");
     const model =
       context.model instanceof WithAuxiliaryHeads ? context.model.model : (context.model as Sequential);
-    const averaging = trainer.averaging();
+    const averaging = trainer.averaging?.();
     const label = await saveCheckpoint(store, {
       model,
       optimizer: trainer.optimizer,

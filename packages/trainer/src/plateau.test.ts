@@ -44,7 +44,6 @@ async function play(values: number[], options: ReduceLearningRateOnPlateauOption
         state: () => ({ epoch: history.length, step: 0, seed: 0, history, layerRandomStates: {} }),
         optimizerState: () => Promise.reject(new Error('not used')),
         diagnose: () => undefined,
-        averaging: () => undefined,
       },
     },
   );

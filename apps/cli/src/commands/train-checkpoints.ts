@@ -164,7 +164,7 @@ export function checkpointFolder(directory: string): CheckpointFolder {
           if (best !== undefined && !better(value, best)) return;
           best = value;
           const trainer = (context as TrainerCallbackContext).trainer;
-          const averaging = trainer.averaging();
+          const averaging = trainer.averaging?.();
           const label = await saveCheckpoint(bestCheckpoints, {
             model: context.model as Sequential,
             optimizer: trainer.optimizer,

@@ -145,8 +145,9 @@ export interface TrainerCallbackContext extends CallbackContext {
     /**
      * A run that averages its weights: what a checkpoint holds beside the model (which holds the averages
      * at epoch ends and when training ends — the only times it may be taken). Its tensors stay the run's.
+     * Optional so that contexts made by hand (tests of a callback) need not have it.
      */
-    averaging(): AveragingState | undefined;
+    averaging?(): AveragingState | undefined;
     /**
      * Per-layer diagnostics now, on the first examples of the training set, without an update (nothing of
      * the run changes); undefined when the training data is a stream.
