@@ -120,6 +120,26 @@ describe('--average', () => {
     expect(averaged.history[0]!.valLoss).not.toBe(plain.history[0]!.valLoss);
   });
 
+  test('--precise-bn: the statistics re-estimated over the training set; the saved model holds them', () => {
+    const args = ['train', '--limit', '2000', '--epochs', '1', '--seed', '3', '--hidden', '32', '--json'];
+    const precise = json<
+      TrainResult & { testAccuracy: number; preciseBn: { layers: string[]; examples: number } }
+    >(run([...args, '--batchnorm', '--average', '0.99', '--precise-bn', '--out', at('precise-bn')]));
+    expect(precise.preciseBn.examples).toBe(2000);
+    expect(precise.preciseBn.layers.length).toBeGreaterThan(0);
+    expect(precise.config).toMatchObject({ preciseBn: true, batchnorm: true });
+    const evaluated = json<{ accuracy: number }>(run(['evaluate', at('precise-bn'), '--json']));
+    expect(evaluated.accuracy).toBeCloseTo(precise.testAccuracy, 12);
+    // the same run without the pass keeps the running statistics of training: other weights saved
+    run([...args, '--batchnorm', '--average', '0.99', '--out', at('running-bn')]);
+    expect(weights(at('precise-bn')).equals(weights(at('running-bn')))).toBe(false);
+    expectOneLineError(
+      run([...args, '--precise-bn']),
+      2,
+      /--precise-bn .* no batch-norm layer — add --batchnorm/,
+    );
+  });
+
   test('bad values and lone --average-from are one-line errors naming the flag', () => {
     expectOneLineError(
       run(['train', '--average', '1']),

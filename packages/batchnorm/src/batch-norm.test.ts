@@ -186,3 +186,36 @@ describeOnBackends('batch normalisation against the float64 closed form', () => 
     );
   });
 });
+
+describeOnBackends('re-estimating the running statistics (PreciseBN)', () => {
+  test('between begin and end, each batch counts by its size: the mean of all, the weighted unbiased variances', () => {
+    const layer = batchNormalization({ momentum: 0.9 });
+    layer.build([2]);
+    const a = [
+      [1, 10],
+      [3, 14],
+    ];
+    const b = [
+      [5, 0],
+      [7, 2],
+      [9, 4],
+      [11, 6],
+    ];
+    layer.beginStatisticsEstimate();
+    for (const rows of [a, b]) tf.tidy(() => layer.apply(tf.tensor2d(rows), { training: true }));
+    expect(layer.endStatisticsEstimate()).toBe(6);
+    const [mean, variance] = layer.nonTrainableWeights.map((w) => Array.from(w.variable.dataSync()));
+    expectCloseTo(mean!, [(1 + 3 + 5 + 7 + 9 + 11) / 6, (10 + 14 + 0 + 2 + 4 + 6) / 6]);
+    // unbiased: a's variances 2 and 8, b's 20/3 and 20/3; weighted by 2 and 4 of 6
+    expectCloseTo(variance!, [(2 * 2 + 4 * (20 / 3)) / 6, (2 * 8 + 4 * (20 / 3)) / 6]);
+    // after the estimate, training moves them by 1 − momentum again
+    tf.tidy(() => layer.apply(tf.tensor2d(a), { training: true }));
+    const after = Array.from(layer.nonTrainableWeights[0]!.variable.dataSync());
+    expectCloseTo(after, [0.9 * (36 / 6) + 0.1 * 2, 0.9 * (36 / 6) + 0.1 * 12]);
+    layer.dispose();
+  });
+});
+
+function expectCloseTo(got: number[], want: number[]): void {
+  got.forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 4));
+}

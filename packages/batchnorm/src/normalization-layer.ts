@@ -101,8 +101,34 @@ export abstract class RunningStatisticsLayer extends NormalizationLayer {
     return { mean: this.weight('movingMean'), variance: this.weight('movingVariance') };
   }
 
+  /** Values per channel seen while re-estimating the statistics (undefined: training as usual). */
+  private estimated: number | undefined;
+
+  /**
+   * Starts a re-estimate of the running statistics (PreciseBN): until `endStatisticsEstimate`, each batch
+   * the layer sees in training mode moves them by its share of the values seen so far — the first replaces
+   * them, and the mean comes out as the mean over every batch, the variance as the batches' unbiased
+   * variances weighted by their sizes — instead of by 1 − momentum. A batch of one value per channel has no
+   * variance and is left out.
+   */
+  beginStatisticsEstimate(): void {
+    this.estimated = 0;
+  }
+
+  /** Ends a re-estimate; returns how many values per channel it averaged. */
+  endStatisticsEstimate(): number {
+    const values = this.estimated ?? 0;
+    this.estimated = undefined;
+    return values;
+  }
+
   /** Moves the running statistics towards a batch's (`count` values per channel). */
   protected updateRunning(batch: { mean: Tensor; variance: Tensor; count: number }): void {
-    updateRunningStatistics(this.runningStatistics(), batch, this.momentum);
+    if (this.estimated === undefined)
+      return updateRunningStatistics(this.runningStatistics(), batch, this.momentum);
+    if (batch.count < 2) return;
+    const seen = this.estimated;
+    this.estimated += batch.count;
+    updateRunningStatistics(this.runningStatistics(), batch, seen / this.estimated);
   }
 }

@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { setupBackend } from '@gradwell/core';
 import { listActivations } from '@gradwell/activations';
+import { batchNormalization } from '@gradwell/batchnorm';
 import {
   countField,
   integerField,
@@ -44,6 +45,7 @@ import { stallDetector } from './stall-detector';
 import { expectedCalibrationError } from './experiments/calibration';
 import { diagnoseModel } from './training/diagnose';
 import { fit } from './training/fit';
+import { estimateBatchNormStatistics, type BatchNormEstimateOptions } from './batch-norm-statistics';
 import { createWeightAverager, type WeightAveragingOptions } from './training/weight-averaging';
 
 beforeAll(async () => {
@@ -539,6 +541,26 @@ const targets: SweepTarget[] = [
       return averager.count;
     },
     check: (count) => expect(count).toBe(1),
+  },
+  {
+    name: 'estimateBatchNormStatistics',
+    args: [
+      {
+        kind: 'fixed',
+        name: 'model',
+        make: () =>
+          model([dense({ units: 4 }), batchNormalization({ name: 'bn' }), dense({ units: 3 })], {
+            inputShape: [2],
+          }),
+        dispose: (m) => (m as Model).dispose(),
+      },
+      fixedData,
+      optionsArg(countField('batchSize', 30), countField('examples', 40)),
+    ],
+    call: async (m, d, o) =>
+      (await estimateBatchNormStatistics(m as Model, d as TensorDataset, o as BatchNormEstimateOptions))
+        .examples,
+    check: (examples, [, d]) => expect(examples).toBeLessThanOrEqual((d as TensorDataset).size),
   },
   {
     name: 'diagnoseModel',

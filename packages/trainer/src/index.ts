@@ -95,6 +95,11 @@ export {
 } from './training/weight-averaging';
 export { evaluate, predict, type EvaluateOptions } from './evaluate';
 export {
+  estimateBatchNormStatistics,
+  type BatchNormEstimate,
+  type BatchNormEstimateOptions,
+} from './batch-norm-statistics';
+export {
   classificationReport,
   confidentMistakes,
   confusionMatrix,

@@ -40,6 +40,8 @@ export interface TrainConfig {
   average?: number | 'mean';
   /** The first epoch averaged (1-based, as the progress lines count). */
   averageFrom?: number;
+  /** After training, re-estimate the batch-norm statistics over the training set (PreciseBN). */
+  preciseBn: boolean;
   optimizer: OptimizerName;
   seed: number;
   plugin: string[];

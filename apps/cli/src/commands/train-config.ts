@@ -189,6 +189,15 @@ export const TRAIN_OPTIONS: readonly OptionSpec[] = [
     read: integer(1),
   },
   {
+    key: 'preciseBn',
+    flag: '--precise-bn',
+    description:
+      "after training, re-estimate the batch-norm statistics over the training set with the final weights (PreciseBN; what --average's mean needs): the test figures and the saved model use them",
+    default: false,
+    read: flag,
+    resumable: true,
+  },
+  {
     key: 'optimizer',
     flag: '--optimizer <name>',
     description: OPTIMIZER_NAMES.join(' | '),

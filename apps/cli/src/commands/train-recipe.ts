@@ -193,6 +193,12 @@ export function earlyStoppingCallbacks(
  * weight averaging (checked against each other first, before any data is read).
  */
 export function regularisationOptions(config: TrainConfig): Partial<FitOptions> {
+  if (config.preciseBn && !config.batchnorm && (config.model === 'mlp' || config.model === 'cnn'))
+    throw new CliError(
+      '--precise-bn re-estimates batch-norm statistics, and this model has no batch-norm layer',
+      'add --batchnorm',
+      2,
+    );
   if (config.averageFrom !== undefined && config.average === undefined)
     throw new CliError('--average-from needs --average', 'e.g. --average mean --average-from 3', 2);
   if (config.averageFrom !== undefined && config.averageFrom > config.epochs)

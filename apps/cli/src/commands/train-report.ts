@@ -226,3 +226,20 @@ export function printFlagChanges(out: Output, reports: readonly LabelledReport[]
     ]),
   );
 }
+
+/** A run stopped inside an epoch (Ctrl-C): where, and how to go on from there. */
+export function warnIfStopped(
+  out: Output,
+  run: TrainingRun,
+  folder: { directory: string } | undefined,
+  lastCheckpoint: string | undefined,
+): void {
+  const p = run.partialEpoch;
+  if (p === undefined) return;
+  const where = `stopped at epoch ${p.epoch + 1}, batch ${p.batches} of ${p.stepsPerEpoch}`;
+  out.warn(
+    folder === undefined
+      ? `${where}; without --checkpoint-dir there is nothing to resume`
+      : `${where}; checkpoint ${lastCheckpoint ?? '(none)'} in ${folder.directory} holds that point: continue with the same command and --resume --checkpoint-dir ${folder.directory}`,
+  );
+}

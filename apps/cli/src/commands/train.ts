@@ -8,6 +8,7 @@ import { Command } from 'commander';
 import { setupBackend, type TrainingCallback } from '@gradwell/core';
 import {
   diagnoseModel,
+  estimateBatchNormStatistics,
   evaluate,
   fit,
   splitDataset,
@@ -43,6 +44,7 @@ import {
   historyWithPartial,
   printDiagnostics,
   printFlagChanges,
+  warnIfStopped,
   writeRunFiles,
   type LabelledReport,
 } from './train-report';
@@ -231,6 +233,7 @@ async function train(command: Command): Promise<void> {
   }
   reports.push(...run.diagnostics.map((report) => ({ label: `epoch ${report.epoch + 1}`, report })));
   const history = historyWithPartial(run);
+  const precise = config.preciseBn ? await estimateBatchNormStatistics(model, train) : undefined;
   const test = await evaluate(model, data.test);
   const files = await writeRunFiles(config.out, {
     name: data.name,
@@ -242,19 +245,11 @@ async function train(command: Command): Promise<void> {
     classNames: data.classNames,
     outcome: { test, run },
   });
-  if (run.partialEpoch !== undefined) {
-    const p = run.partialEpoch;
-    const where = `stopped at epoch ${p.epoch + 1}, batch ${p.batches} of ${p.stepsPerEpoch}`;
-    out.warn(
-      folder === undefined
-        ? `${where}; without --checkpoint-dir there is nothing to resume`
-        : `${where}; checkpoint ${saved.at(-1) ?? '(none)'} in ${folder.directory} holds that point: continue with the same command and --resume --checkpoint-dir ${folder.directory}`,
-    );
-  }
+  warnIfStopped(out, run, folder, saved.at(-1));
   out.line();
   out.line(
     out.color.bold(
-      `test accuracy ${percent(test.accuracy)}  (loss ${num(test.loss)})${run.averagedSteps ? `  of the weights averaged over ${run.averagedSteps} steps` : ''}${run.stopReason ? `  — ${run.stopReason}` : ''}`,
+      `test accuracy ${percent(test.accuracy)}  (loss ${num(test.loss)})${run.averagedSteps ? `  of the weights averaged over ${run.averagedSteps} steps` : ''}${precise ? `, batch-norm statistics re-estimated on ${precise.examples} examples` : ''}${run.stopReason ? `  — ${run.stopReason}` : ''}`,
     ),
   );
   const last = reports.at(-1);
@@ -273,6 +268,7 @@ async function train(command: Command): Promise<void> {
     epochs: run.epochs,
     stopReason: run.stopReason,
     ...(run.averagedSteps === undefined ? {} : { averagedSteps: run.averagedSteps }),
+    ...(precise === undefined ? {} : { preciseBn: precise }),
     interrupted,
     history,
     ...(run.partialEpoch === undefined ? {} : { partialEpoch: run.partialEpoch }),
