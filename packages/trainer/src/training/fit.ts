@@ -13,7 +13,7 @@ import { stepsPerEpochOf } from './batches';
 import { createTrainerContext } from './callback-context';
 import { createDiagnosticsProbe } from './diagnostics-probe';
 import { createEpochMeter, now } from './epoch-meter';
-import { setUpFit } from './fit-setup';
+import { setUpFit, type FitSetup } from './fit-setup';
 import type { FitOptions, Trainable, TrainingRun } from './fit-types';
 import { restoreRunState } from './run-state';
 import { trainStep, type StepResult } from './train-step';
@@ -108,7 +108,7 @@ export async function fit(model: Trainable, data: Dataset, options: FitOptions):
 }
 
 /** The run's weight averager (none without `averaging`); a resumed run's training weights go back in. */
-function startAveraging(setup: ReturnType<typeof setUpFit>, options: FitOptions): WeightAverager | undefined {
+function startAveraging(setup: FitSetup, options: FitOptions): WeightAverager | undefined {
   if (setup.averaging === undefined) return undefined;
   const resumed = options.resume?.averaging;
   const averager = createWeightAverager(setup.parts.base.weights, setup.averaging, resumed);

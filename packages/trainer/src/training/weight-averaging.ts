@@ -155,12 +155,11 @@ export function createWeightAverager(
       if (epoch < settings.startEpoch) return;
       if (aside !== undefined)
         throw new Error('weight averaging: a step ran while the averages were in the model.');
-      const d = decayAt(count);
-      const previous = averages;
+      const previous = averages; // undefined until the first averaged step, which copies the weights
       averages = tidy(() => {
-        if (previous === undefined || count === 0) return weights.map((w) => w.variable.clone());
+        if (previous === undefined) return weights.map((w) => w.variable.clone());
         // a + (w − a)(1 − d): a weight that did not move (a frozen layer's) keeps its value bit for bit
-        const take = scalar(1 - d);
+        const take = scalar(1 - decayAt(count));
         return weights.map((w, i) => {
           const average = previous[i] as Tensor;
           return add(average, mul(sub(w.variable, average), take));
