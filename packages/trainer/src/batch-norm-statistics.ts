@@ -15,11 +15,11 @@ import {
   createRandom,
   GradwellArgumentError,
   type Layer,
-  type RandomState,
   type Sequential,
 } from '@gradwell/core';
 import type { Dataset } from './data/dataset';
 import { checkData, epochBatches } from './training/batches';
+import { randomStateful } from './training/random-stateful';
 import { yieldToEventLoop } from './util';
 
 export interface BatchNormEstimateOptions {
@@ -41,15 +41,8 @@ interface EstimatingLayer extends Layer {
   endStatisticsEstimate(): number;
 }
 
-interface RandomStateful extends Layer {
-  getRandomState(): RandomState;
-  setRandomState(state: RandomState): void;
-}
-
 const estimates = (layer: Layer): layer is EstimatingLayer =>
   typeof (layer as Partial<EstimatingLayer>).beginStatisticsEstimate === 'function';
-const draws = (layer: Layer): layer is RandomStateful =>
-  typeof (layer as Partial<RandomStateful>).getRandomState === 'function';
 
 /**
  * Re-estimates the running statistics of every batch-norm (and batch-renorm) layer of `model` over `data`.
@@ -78,7 +71,7 @@ export async function estimateBatchNormStatistics(
       `layers ${model.layers.map((l) => l.className).join(', ')}`,
     );
   const saved = layers.flatMap((l) => l.nonTrainableWeights).map((w) => [w, clone(w.variable)] as const);
-  const random = model.layers.filter(draws).map((l) => [l, l.getRandomState()] as const);
+  const random = randomStateful(model.layers).map((l) => [l, l.getRandomState()] as const);
   for (const layer of layers) layer.beginStatisticsEstimate();
   let seen = 0;
   try {

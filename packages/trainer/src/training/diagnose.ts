@@ -10,7 +10,6 @@ import {
   assertKnownOptions,
   assertNonNegativeInteger,
   GradwellArgumentError,
-  type Layer,
   type RandomState,
 } from '@gradwell/core';
 import type { Batch, Dataset } from '../data/dataset';
@@ -26,6 +25,7 @@ import { lossOption, type Loss } from '../losses';
 import { checkData, checkLabels } from './batches';
 import type { Trainable } from './fit-types';
 import { modelPartsOf, type ModelParts } from './model-parts';
+import { randomStateful } from './random-stateful';
 
 export interface DiagnoseOptions {
   /** Examples in the probe batch (the first of the dataset); default 256. */
@@ -36,19 +36,6 @@ export interface DiagnoseOptions {
   /** Recorded in the report: the epochs completed and the steps taken so far (default 0, 0). */
   epoch?: number;
   step?: number;
-}
-
-interface RandomStateful {
-  getRandomState(): RandomState;
-  setRandomState(state: RandomState): void;
-}
-
-function randomStateful(layers: readonly Layer[]): Array<Layer & RandomStateful> {
-  return layers.filter(
-    (layer): layer is Layer & RandomStateful =>
-      typeof (layer as Partial<RandomStateful>).getRandomState === 'function' &&
-      typeof (layer as Partial<RandomStateful>).setRandomState === 'function',
-  );
 }
 
 /**

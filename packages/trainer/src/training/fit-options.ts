@@ -73,7 +73,7 @@ function hasMethod(value: unknown, method: string): boolean {
   );
 }
 
-function checkObjects(options: FitOptions): void {
+function checkObjects(options: FitOptions, averaging: ReturnType<typeof resolveAveraging>): void {
   const { augment, penalty, learningRate, resume } = options;
   if (learningRate !== undefined && !hasMethod(learningRate, 'rate'))
     throw new GradwellArgumentError(
@@ -92,7 +92,7 @@ function checkObjects(options: FitOptions): void {
     const { optimizerState } = resume;
     if (optimizerState !== undefined && (optimizerState === null || typeof optimizerState !== 'object'))
       throw new GradwellArgumentError('fit', 'resume.optimizerState', 'an optimiser state', optimizerState);
-    checkResumeAveraging(options);
+    checkResumeAveraging(options, averaging);
   }
   if (augment !== undefined && typeof augment !== 'function' && !hasMethod(augment, 'applyWith'))
     throw new GradwellArgumentError(
@@ -111,9 +111,8 @@ function checkObjects(options: FitOptions): void {
 }
 
 /** A run that averaged its weights resumes averaging them, and only such a run does. */
-function checkResumeAveraging(options: FitOptions): void {
+function checkResumeAveraging(options: FitOptions, averaging: ReturnType<typeof resolveAveraging>): void {
   const saved = options.resume?.averaging;
-  const averaging = resolveAveraging(options.averaging, options.epochs);
   if (saved !== undefined && (saved === null || typeof saved !== 'object' || typeof saved.live !== 'object'))
     throw new GradwellArgumentError('fit', 'resume.averaging', 'the averaging state of a checkpoint', saved);
   if (saved !== undefined && averaging === undefined)
@@ -154,7 +153,7 @@ export function checkFitOptions(options: FitOptions): void {
     throw new GradwellArgumentError('fit', 'seed', 'an integer', options.seed);
   if (options.shuffle !== undefined) assertBoolean('fit', 'shuffle', options.shuffle);
   if (options.nanGuard !== undefined) assertBoolean('fit', 'nanGuard', options.nanGuard);
-  resolveAveraging(options.averaging, options.epochs);
+  const averaging = resolveAveraging(options.averaging, options.epochs);
   const optimizer = options.optimizer;
   if (
     optimizer !== undefined &&
@@ -168,7 +167,7 @@ export function checkFitOptions(options: FitOptions): void {
       `one of ${OPTIMIZER_NAMES.join(', ')} (or a spec, or an optimizer)`,
       optimizer,
     );
-  checkObjects(options);
+  checkObjects(options, averaging);
   checkDiagnostics(options.diagnostics);
   checkCallbacks('fit', options.callbacks);
   const controller = options.callbacks?.findIndex(setsLearningRate) ?? -1;

@@ -5,20 +5,11 @@
  * so nothing else needs replaying.
  */
 import type { Optimizer } from '@tensorflow/tfjs-core';
-import { GradwellArgumentError, type Layer, type RandomState, type TrainingLogs } from '@gradwell/core';
+import { GradwellArgumentError, type TrainingLogs } from '@gradwell/core';
 import { setOptimizerState } from '../optimizer-state';
 import type { EpochPosition, ResumeFrom, TrainingState } from './fit-types';
 import type { ModelParts } from './model-parts';
-
-interface RandomStateful {
-  getRandomState(): RandomState;
-  setRandomState(state: RandomState): void;
-}
-
-function isRandomStateful(layer: Layer): layer is Layer & RandomStateful {
-  const candidate = layer as Partial<RandomStateful>;
-  return typeof candidate.getRandomState === 'function' && typeof candidate.setRandomState === 'function';
-}
+import { randomStateful } from './random-stateful';
 
 export interface RunState {
   /** The epoch running now, or the next one to run. */
@@ -41,7 +32,7 @@ export async function restoreRunState(
   seed: number,
   resume: ResumeFrom | undefined,
 ): Promise<RunState> {
-  const stateful = parts.layers.filter(isRandomStateful);
+  const stateful = randomStateful(parts.layers);
   const run: RunState = {
     epoch: 0,
     position: undefined,
