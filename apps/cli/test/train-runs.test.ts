@@ -51,10 +51,11 @@ describe('Ctrl-C and --resume', () => {
       epochs: 3,
       extra: ['--average', '0.99', '--average-from', '2'],
     },
+    { name: 'mid-epoch, accumulating gradients', epochs: 3, extra: ['--accumulate', '3'] },
   ])(
     'interrupted $name, then resumed: the history and the weights are bit-identical to an uninterrupted run',
     async ({ epochs, extra }) => {
-      const dir = at(`interrupt-${epochs}-${extra.length}`);
+      const dir = at(`interrupt-${epochs}-${extra.join('')}`);
       const args = [...base, '--epochs', String(epochs), ...extra];
       const reference = json<TrainResult>(run([...args, '--out', path.join(dir, 'reference')]));
       expect(reference.history).toHaveLength(epochs);
@@ -83,7 +84,12 @@ describe('Ctrl-C and --resume', () => {
       expect(readFileSync(path.join(dir, 'ck', 'LATEST'), 'utf8')).toBe(
         `epoch-${String(epochs).padStart(4, '0')}`,
       );
-      if (extra.length > 0) {
+      if (extra.includes('--accumulate')) {
+        // the stop waits for its group's update: a whole number of groups of 3 trained
+        expect(stopped.stderr).toMatch(/stopping after this group's update/);
+        expect(batches % 3).toBe(0);
+      }
+      if (extra.includes('--average')) {
         // Epochs 2 and 3 averaged (94 steps each); the stopped run's checkpoint counted its own steps so far.
         expect(resumed.averagedSteps).toBe(188);
         expect(partial.averagedSteps).toBe(batches);
@@ -204,6 +210,7 @@ describe('checkpoint folders', () => {
     expectOneLineError(resume('--batchnorm'), 2, /--batchnorm is true here, false in the run/);
     expectOneLineError(resume('--dropout', '0.3'), 2, /--dropout is 0.3 here, null in the run/);
     expectOneLineError(resume('--limit', '1000'), 2, /--limit is 1000 here, 1200 in the run/);
+    expectOneLineError(resume('--accumulate', '2'), 2, /--accumulate is 2 here, 1 in the run/);
     expectOneLineError(
       resume('--activation', 'tanh', '--dropout', '0.3'),
       2,
@@ -213,7 +220,9 @@ describe('checkpoint folders', () => {
     const saved = JSON.parse(readFileSync(path.join(ck, 'config.json'), 'utf8')) as Record<string, unknown>;
     writeFileSync(path.join(ck, 'config.json'), JSON.stringify({ ...saved, dropout: 2 }));
     expectOneLineError(resume(), 2, /config\.json 'dropout' must be a number ≥ 0 and ≤ 0\.99, got '2'/);
-    writeFileSync(path.join(ck, 'config.json'), JSON.stringify({ ...saved, augment: 'flipHorizontal' }));
+    // … and an option newer than the run's release (here --accumulate) takes its default
+    const { accumulate: _newer, ...older } = saved;
+    writeFileSync(path.join(ck, 'config.json'), JSON.stringify({ ...older, augment: 'flipHorizontal' }));
     expectOneLineError(
       resume('--augment', 'randomErasing'),
       2,
@@ -222,6 +231,7 @@ describe('checkpoint folders', () => {
     const longer = json<TrainResult>(resume('--augment', 'flipHorizontal', '--epochs', '2', '--json'));
     expect(longer.history).toHaveLength(2);
     expect(longer.config.augment).toEqual({ steps: [{ type: 'flipHorizontal', p: 0.5 }] });
+    expect(longer.config.accumulate).toBe(1);
   });
 
   test('one run per folder: another run is refused unless --resume or --overwrite; stale temporary folders are cleaned', () => {
@@ -387,6 +397,37 @@ describe('--lr-schedule one-cycle', () => {
     expect(r.history.map((h) => h.learningRate)).toEqual([9, 19, 29].map((step) => rates.rate(step, 10)));
     expect(r.history.at(-1)?.learningRate).toBe(0.02 / 25 / 1e4);
     expect(r.history[0]!.learningRate).toBeGreaterThan(0.019); // step 9 of 30: just past the peak (step 8)
+  });
+
+  test('--accumulate 2 on batches of 50 trains as batches of 100: the same rates per update, the same weights', () => {
+    const small = [
+      'train',
+      '--limit',
+      '1000',
+      '--hidden',
+      '16',
+      '--epochs',
+      '3',
+      '--no-diagnostics',
+      '--json',
+    ];
+    const schedule = ['--lr', '0.02', '--lr-schedule', 'one-cycle'];
+    const large = json<TrainResult>(run([...small, ...schedule, '--batch-size', '100', '--out', at('b100')]));
+    const accumulated = json<TrainResult & { steps: number }>(
+      run([...small, ...schedule, '--batch-size', '50', '--accumulate', '2', '--out', at('b50x2')]),
+    );
+    expect(accumulated.config.accumulate).toBe(2);
+    expect(accumulated.history.map((h) => h.learningRate)).toEqual(large.history.map((h) => h.learningRate));
+    for (const [i, h] of accumulated.history.entries())
+      expect(h.valLoss as number).toBeCloseTo(large.history[i]!.valLoss as number, 4);
+    const floats = (out: string) => {
+      const bytes = weights(out);
+      return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+    };
+    const [a, b] = [floats(at('b50x2')), floats(at('b100'))];
+    expect(a.length).toBe(b.length);
+    expect(Math.max(...a.map((v, i) => Math.abs(v - b[i]!)))).toBeLessThan(1e-4);
+    expectOneLineError(run([...small, '--accumulate', '0']), 2, /--accumulate.*integer.*0/);
   });
 });
 

@@ -500,6 +500,7 @@ const targets: SweepTarget[] = [
       optionsArg(
         { kind: 'number', name: 'epochs', min: 1, max: 2, integer: true, rangeSpoils: false },
         countField('batchSize', 16),
+        countField('accumulate', 3),
         { kind: 'number', name: 'seed', integer: true, optional: true },
         {
           kind: 'number',

@@ -93,6 +93,7 @@ export {
   type WeightAverager,
   type WeightAveragingOptions,
 } from './training/weight-averaging';
+export { createGradientAccumulator, type GradientAccumulator } from './training/gradient-accumulation';
 export { evaluate, predict, type EvaluateOptions } from './evaluate';
 export {
   estimateBatchNormStatistics,

@@ -31,6 +31,8 @@ export interface TrainConfig {
   earlyStopping?: number;
   epochs: number;
   batchSize: number;
+  /** Batches whose gradients make one update (gradient accumulation; 1: none). */
+  accumulate: number;
   lr?: number;
   lrSchedule: (typeof LR_SCHEDULES)[number];
   /** With the plateau schedule: epochs without a better validation loss before the rate is divided by 10. */

@@ -149,6 +149,14 @@ export const TRAIN_OPTIONS: readonly OptionSpec[] = [
   },
   { key: 'batchSize', flag: '--batch-size <n>', description: 'batch size', default: 128, read: integer(1) },
   {
+    key: 'accumulate',
+    flag: '--accumulate <batches>',
+    description:
+      'gradient accumulation: one update from the gradients of this many batches (the updates of --batch-size × this, the memory of --batch-size); --lr schedules count updates',
+    default: 1,
+    read: integer(1),
+  },
+  {
     key: 'lr',
     flag: '--lr <rate>',
     description: "learning rate (default: the optimiser's)",

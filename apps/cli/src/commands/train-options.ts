@@ -172,6 +172,8 @@ export function resumeConfig(
     // read as a config file is: an edited value is checked, and an older release's form resolved
     const raw = saved[option.key];
     if (raw !== undefined) merged[option.key] = option.read(raw, `${where} '${option.key}'`);
+    // an option newer than the run's release: the run had its default behaviour
+    else if (option.default !== undefined) merged[option.key] = option.default;
     const mine = current[option.key];
     if (option.resumable === true) {
       if (mine !== undefined) merged[option.key] = mine;

@@ -38,6 +38,7 @@ import {
   regularisationOptions,
 } from './train-recipe';
 import { startingModel } from './train-init-from';
+import { listenForInterrupt } from './train-interrupt';
 import {
   epochDiagnostics,
   flagSummary,
@@ -162,22 +163,13 @@ async function train(command: Command): Promise<void> {
     reports.push({ label: started.resume === undefined ? 'init' : 'resumed', report });
     out.line(`diagnostics at ${reports[0]?.label}: ${flagSummary(report)}`);
   }
-  let interrupted = false;
-  const onSigint = () => {
-    if (interrupted) process.exit(130);
-    interrupted = true;
-    out.warn('interrupted: stopping after this batch (Ctrl-C again to quit at once)');
-  };
-  process.on('SIGINT', onSigint);
+  const interrupt = listenForInterrupt(out, config.accumulate);
   let stall: StallReport | undefined;
   const saved: string[] = [];
   let best: { label: string; value: number } | undefined;
   const perEpoch = epochDiagnostics(out, when.has('epoch'));
   const callbacks: TrainingCallback[] = [
-    {
-      onBatchEnd: (_b, _l, context) =>
-        interrupted ? context.requestStop('interrupted (Ctrl-C)') : undefined,
-    },
+    interrupt.callback,
     progress(out, config.epochs, stepsPerEpoch),
     perEpoch.callback,
     stallDetector({
@@ -212,7 +204,13 @@ async function train(command: Command): Promise<void> {
         learningRate: rate,
         ...(config.weightDecay ? { weightDecay: config.weightDecay } : {}),
       },
-      learningRate: schedule(config.lrSchedule, rate, config.epochs, stepsPerEpoch),
+      ...(config.accumulate > 1 ? { accumulate: config.accumulate } : {}),
+      learningRate: schedule(
+        config.lrSchedule,
+        rate,
+        config.epochs,
+        Math.ceil(stepsPerEpoch / config.accumulate),
+      ),
       ...regularisation,
       ...(pipeline ? { augment: pipeline } : {}),
       validation,
@@ -229,7 +227,7 @@ async function train(command: Command): Promise<void> {
     }
     throw error;
   } finally {
-    process.off('SIGINT', onSigint);
+    interrupt.release();
   }
   reports.push(...run.diagnostics.map((report) => ({ label: `epoch ${report.epoch + 1}`, report })));
   const history = historyWithPartial(run);
@@ -269,7 +267,7 @@ async function train(command: Command): Promise<void> {
     stopReason: run.stopReason,
     ...(run.averagedSteps === undefined ? {} : { averagedSteps: run.averagedSteps }),
     ...(precise === undefined ? {} : { preciseBn: precise }),
-    interrupted,
+    interrupted: interrupt.interrupted,
     history,
     ...(run.partialEpoch === undefined ? {} : { partialEpoch: run.partialEpoch }),
     warnings: last?.report.warnings ?? [],
@@ -291,5 +289,5 @@ async function train(command: Command): Promise<void> {
   }
   data.train.dispose();
   data.test.dispose();
-  if (interrupted) process.exitCode = 130;
+  if (interrupt.interrupted) process.exitCode = 130;
 }

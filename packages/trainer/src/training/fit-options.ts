@@ -24,6 +24,7 @@ import { resolveAveraging } from './weight-averaging';
 export const FIT_OPTION_KEYS = optionKeys<FitOptions>({
   epochs: 1,
   batchSize: 1,
+  accumulate: 1,
   optimizer: 1,
   learningRate: 1,
   loss: 1,
@@ -139,10 +140,14 @@ export function checkFitOptions(options: FitOptions): void {
     throw new GradwellArgumentError('fit', 'options', 'an object with at least { epochs }', options);
   assertKnownOptions('fit', options, FIT_OPTION_KEYS, {
     batch_size: 'batchSize',
+    gradientAccumulationSteps: 'accumulate',
+    accumulateGradBatches: 'accumulate',
+    gradient_accumulation_steps: 'accumulate',
     validationData: 'validation',
   });
   assertPositiveInteger('fit', 'epochs', options.epochs);
   if (options.batchSize !== undefined) assertPositiveInteger('fit', 'batchSize', options.batchSize);
+  if (options.accumulate !== undefined) assertPositiveInteger('fit', 'accumulate', options.accumulate);
   if (options.clipNorm !== undefined)
     assertInRange('fit', 'clipNorm', options.clipNorm, { min: 0, minInclusive: false });
   if (options.confidencePenalty !== undefined)

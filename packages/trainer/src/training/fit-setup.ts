@@ -25,6 +25,8 @@ export interface FitSetup {
   parts: ModelParts;
   optimizer: Optimizer;
   batchSize: number;
+  /** Batches whose gradients make one update (1: every batch is an update). */
+  accumulate: number;
   seed: number;
   yieldEveryMs: number;
   schedule: LearningRateSchedule | undefined;
@@ -96,6 +98,7 @@ export function setUpFit(model: Trainable, data: Dataset, options: FitOptions): 
     parts,
     optimizer,
     batchSize,
+    accumulate: options.accumulate ?? 1,
     seed: options.seed ?? 0,
     yieldEveryMs: options.yieldEveryMs ?? 25,
     schedule: options.learningRate,

@@ -78,6 +78,14 @@ export interface FitOptions {
   /** Default 32. */
   batchSize?: number;
   /**
+   * Gradient accumulation: sum the gradients of this many consecutive batches (weighted by their sizes)
+   * and update once — the updates of batch size `accumulate × batchSize` with the memory of `batchSize`
+   * (see gradient-accumulation.ts). Schedules, diagnostics' `everySteps` and `run.steps` count updates;
+   * callbacks still see every batch; an epoch's last group may be shorter; a stop inside a group takes
+   * effect at its update. Default 1.
+   */
+  accumulate?: number;
+  /**
    * An optimiser, a name or a spec; default Adam (η = 0.001). One made from a name or spec is disposed
    * when `fit` returns; an optimiser object stays the caller's (pass one to keep training with it).
    */

@@ -16,7 +16,8 @@ import { createEpochMeter, now } from './epoch-meter';
 import { setUpFit, type FitSetup } from './fit-setup';
 import type { FitOptions, Trainable, TrainingRun } from './fit-types';
 import { restoreRunState } from './run-state';
-import { trainStep, type StepResult } from './train-step';
+import { applyUpdate, trainStep, type StepResult } from './train-step';
+import { createGradientAccumulator } from './gradient-accumulation';
 import { createWeightAverager, type WeightAverager } from './weight-averaging';
 
 /**
@@ -27,6 +28,11 @@ export async function fit(model: Trainable, data: Dataset, options: FitOptions):
   const setup = setUpFit(model, data, options);
   const { parts, optimizer, callbacks, batchSize } = setup;
   const stepsPerEpoch = stepsPerEpochOf(data, batchSize);
+  // With accumulation, a step (what schedules, diagnostics and `run.steps` count) is an update of
+  // `accumulate` batches; an epoch's last group may be shorter.
+  const { accumulate } = setup;
+  const updatesPerEpoch = Math.ceil(stepsPerEpoch / accumulate);
+  const accumulator = accumulate > 1 ? createGradientAccumulator() : undefined;
   let averager: WeightAverager | undefined;
   try {
     const run = await restoreRunState(parts, optimizer, setup.seed, options.resume);
@@ -52,18 +58,23 @@ export async function fit(model: Trainable, data: Dataset, options: FitOptions):
         for await (const batch of setup.batches(epoch, random, batchIndex)) {
           if (resumed !== undefined && batchIndex === resumed.batch) random.setState(resumed.random);
           await runCallbacks(callbacks, 'onBatchBegin', batchIndex, context);
-          if (setup.schedule !== undefined)
-            setLearningRate(optimizer, setup.schedule.rate(run.step, stepsPerEpoch));
-          const observe = probe?.isDue(run.step, batchIndex, stepsPerEpoch) ?? false;
+          if (setup.schedule !== undefined && (accumulator?.pending ?? 0) === 0)
+            setLearningRate(optimizer, setup.schedule.rate(run.step, updatesPerEpoch));
+          const update = (batchIndex + 1) % accumulate === 0 || batchIndex + 1 === stepsPerEpoch;
+          const observe =
+            update && (probe?.isDue(run.step, Math.floor(batchIndex / accumulate), updatesPerEpoch) ?? false);
           const x = setup.augment(batch, random);
           let result: StepResult;
           try {
-            result = trainStep(step, x, batch.y, { epoch, step: run.step, observe });
+            const place = { epoch, step: run.step, observe, update };
+            result = trainStep(step, x, batch.y, place, accumulator);
           } finally {
             dispose(x === batch.x ? [x, batch.y] : [x, batch.x, batch.y]);
           }
-          run.step++;
-          averager?.update(epoch);
+          if (update) {
+            run.step++;
+            averager?.update(epoch);
+          }
           if (result.observation !== undefined && probe !== undefined)
             meter.warnings = probe.record(epoch, run.step, result.observation).warnings.length;
           await runCallbacks(callbacks, 'onBatchEnd', batchIndex++, meter.add(result, optimizer), context);
@@ -71,9 +82,18 @@ export async function fit(model: Trainable, data: Dataset, options: FitOptions):
             await yieldToEventLoop();
             lastYield = now();
           }
-          if (context.stopRequested && !(batchIndex >= stepsPerEpoch))
-            run.position = { batch: batchIndex, random: random.getState(), progress: meter.progress() };
-          if (context.stopRequested) break;
+          // A stop inside a group of accumulated batches takes effect at the group's update.
+          if (context.stopRequested && (accumulator?.pending ?? 0) === 0) {
+            if (!(batchIndex >= stepsPerEpoch))
+              run.position = { batch: batchIndex, random: random.getState(), progress: meter.progress() };
+            break;
+          }
+        }
+        if (accumulator !== undefined && accumulator.pending > 0) {
+          // A stream's last group (its length is not known ahead).
+          applyUpdate(step, accumulator.take(), false);
+          run.step++;
+          averager?.update(epoch);
         }
         if (run.position !== undefined) {
           partialEpoch = { epoch, batches: batchIndex, stepsPerEpoch, logs: meter.partialLogs() };
@@ -103,6 +123,7 @@ export async function fit(model: Trainable, data: Dataset, options: FitOptions):
     };
   } finally {
     averager?.dispose(); // after a failure, the model holds the weights it trained
+    accumulator?.dispose();
     setup.release();
   }
 }
