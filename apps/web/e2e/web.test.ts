@@ -739,6 +739,39 @@ describe('the site', () => {
     await shots('lab');
   });
 
+  test('training lab: batch norm with its statistics re-estimated after training (PreciseBN)', async () => {
+    await open('lab');
+    await page.selectOption('#architecture', 'mlp');
+    // the choice waits for batch norm: only its layers have statistics to re-estimate
+    await expect(page.isDisabled('#lab-precise-bn')).resolves.toBe(true);
+    await page.check('#lab-bn');
+    await expect(page.isDisabled('#lab-precise-bn')).resolves.toBe(false);
+    await page.check('#lab-precise-bn');
+    for (const [field, value] of [
+      ['#lab-examples', '3000'],
+      ['#lab-epochs', '1'],
+    ] as const) {
+      await page.fill(field, value);
+      await page.dispatchEvent(field, 'input');
+    }
+    await page.click('#lab-start');
+    const run = await settled('the batch-norm run', (s) => s.trained === true, 60_000);
+    expect(run.error).toBeUndefined();
+    // 47 steps: the running statistics (momentum 0.99) still hold 0.99^47 ≈ 62% of their start (0 and 1),
+    // so inference normalises with the wrong scale until they are re-estimated with the final weights.
+    const before = run.beforePreciseBn as { valAccuracy: number; valLoss: number };
+    console.log(
+      `PreciseBN in the lab: validation accuracy ${(before.valAccuracy * 100).toFixed(2)}% → ${((run.valAccuracy as number) * 100).toFixed(2)}%, loss ${before.valLoss.toFixed(4)} → ${(run.valLoss as number).toFixed(4)}`,
+    );
+    expect(run.valLoss as number).toBeLessThan(before.valLoss);
+    expect(run.valAccuracy as number).toBeGreaterThan(before.valAccuracy);
+    await expect(page.textContent('#lab-status')).resolves.toMatch(
+      /with the batch-norm statistics re-estimated \(\d+\.\d\d% with those of training\)/,
+    );
+    await expect(page.textContent('#lab-runs li:last-child')).resolves.toMatch(/BN \(precise\)/);
+    await expectWorkerHoldsNoMore('a run with PreciseBN');
+  });
+
   test('training lab: pause holds a run between batches, resume goes on, stop ends it early and keeps the model', async () => {
     await open('lab');
     await page.selectOption('#architecture', 'mlp');

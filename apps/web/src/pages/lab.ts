@@ -27,7 +27,7 @@ function recipeName(r: Recipe): string {
     r.architecture,
     r.activation,
     r.init ?? 'paired init',
-    r.batchNorm ? 'BN' : '',
+    r.batchNorm ? (r.preciseBn ? 'BN (precise)' : 'BN') : '',
     r.dropout > 0 ? `dropout ${r.dropout}` : '',
     r.labelSmoothing > 0 ? `smoothing ${r.labelSmoothing}` : '',
     r.augment ? 'erasing' : '',
@@ -58,6 +58,10 @@ export function mountLab(root: HTMLElement): () => void {
   const initializers = listInitializers().filter((name) => name !== 'identity');
   const init = select(controls, 'initialiser', 'lab-init', [PAIRED, ...initializers], PAIRED);
   const bn = checkbox(controls, 'batch norm', 'lab-bn');
+  // PreciseBN: re-estimate the statistics after training (only a network with batch norm has them)
+  const precise = checkbox(controls, 'precise BN statistics', 'lab-precise-bn');
+  precise.disabled = true;
+  bn.addEventListener('change', () => (precise.disabled = !bn.checked));
   const dropout = range(controls, 'dropout', 'lab-dropout', 0, 0.7, 0.05, 0.2);
   const smoothing = range(controls, 'label smoothing ε', 'lab-smoothing', 0, 0.3, 0.05, 0);
   const augment = checkbox(controls, 'random erasing', 'lab-augment');
@@ -106,6 +110,7 @@ export function mountLab(root: HTMLElement): () => void {
       activation: activation.value,
       init: init.value === PAIRED ? undefined : init.value,
       batchNorm: bn.checked,
+      preciseBn: bn.checked && precise.checked,
       dropout: Number(dropout.value),
       labelSmoothing: Number(smoothing.value),
       augment: augment.checked,
@@ -184,7 +189,12 @@ export function mountLab(root: HTMLElement): () => void {
         outcome.averagedSteps === undefined
           ? ''
           : ` of the weights averaged over ${outcome.averagedSteps} steps`;
-      const summary = `validation accuracy ${(outcome.valAccuracy * 100).toFixed(2)}%${averaged} in ${outcome.seconds.toFixed(1)} s, ${Math.round(outcome.examplesPerSecond)} digits/s${outcome.stopReason ? ` (${outcome.stopReason})` : ''}`;
+      const before = outcome.beforePreciseBn;
+      const reestimated =
+        before === undefined
+          ? ''
+          : ` with the batch-norm statistics re-estimated (${(before.valAccuracy * 100).toFixed(2)}% with those of training)`;
+      const summary = `validation accuracy ${(outcome.valAccuracy * 100).toFixed(2)}%${averaged}${reestimated} in ${outcome.seconds.toFixed(1)} s, ${Math.round(outcome.examplesPerSecond)} digits/s${outcome.stopReason ? ` (${outcome.stopReason})` : ''}`;
       handle.finish(summary);
       confusion.show(outcome.confusion);
       trust.show(outcome.calibration, recipe.labelSmoothing);
@@ -195,9 +205,11 @@ export function mountLab(root: HTMLElement): () => void {
         trained: true,
         training: false,
         valAccuracy: outcome.valAccuracy,
+        valLoss: outcome.valLoss,
         seconds: outcome.seconds,
         examplesPerSecond: outcome.examplesPerSecond,
         averagedSteps: outcome.averagedSteps,
+        beforePreciseBn: outcome.beforePreciseBn,
         epochs: outcome.history.length,
         runs: board.runs.length,
         confusion: outcome.confusion,

@@ -85,6 +85,7 @@ export function mountRegularization(root: HTMLElement): () => void {
       hidden: [128, 64],
       activation: 'relu',
       batchNorm: bn.checked,
+      preciseBn: false,
       dropout: Number(dropout.value),
       labelSmoothing: Number(smoothing.value),
       augment: false,

@@ -24,6 +24,12 @@ export interface Recipe {
   /** An initialiser's name; undefined: the one that pairs with the activation. */
   init?: string;
   batchNorm: boolean;
+  /**
+   * With batch norm: after training, the batch-norm statistics re-estimated over the training digits with the
+   * final weights (the trainer's `estimateBatchNormStatistics`, PreciseBN); the validation figures, the panels
+   * and the kept model use them.
+   */
+  preciseBn: boolean;
   dropout: number;
   labelSmoothing: number;
   /** Random erasing on the training digits. */
@@ -98,6 +104,8 @@ export interface TrainOutcome {
   calibration: CalibrationReport;
   /** Steps folded into the weight average (with averaging). */
   averagedSteps?: number;
+  /** With `preciseBn`: the validation figures with the running statistics of training, before re-estimating. */
+  beforePreciseBn?: { valAccuracy: number; valLoss: number };
   /** With early stopping: the epoch (1-based) whose weights were restored, and the last one run. */
   earlyStopping?: { bestEpoch: number; stoppedAfter: number; fired: boolean };
 }

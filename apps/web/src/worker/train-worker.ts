@@ -16,6 +16,7 @@ import {
   depthExperiment,
   diagnoseModel,
   confusionMatrix,
+  estimateBatchNormStatistics,
   evaluate,
   fit,
   inputScaleExperiment,
@@ -145,6 +146,8 @@ const api: WorkerApi = {
         callbacks: [live, ...(stopper === undefined ? [] : [stopper])],
         yieldEveryMs: 50,
       });
+      const beforePreciseBn =
+        recipe.preciseBn && recipe.batchNorm ? await preciseBatchNorm(net, trainSet, validation) : undefined;
       const final = await evaluate(net, validation);
       const { matrix: confusion } = await confusionMatrix(net, validation);
       const calibrated = await calibration(net, validation, { bins: 10 });
@@ -158,6 +161,7 @@ const api: WorkerApi = {
         seconds: (performance.now() - started) / 1000,
         examplesPerSecond: stepExamples / Math.max(stepSeconds, 1e-9),
         ...(run.averagedSteps === undefined ? {} : { averagedSteps: run.averagedSteps }),
+        ...(beforePreciseBn === undefined ? {} : { beforePreciseBn }),
       };
       if (stopper !== undefined)
         outcome.earlyStopping = {
@@ -257,6 +261,17 @@ const api: WorkerApi = {
 };
 
 Comlink.expose(api);
+
+/** PreciseBN: the validation figures with training's running statistics, then the statistics re-estimated. */
+async function preciseBatchNorm(
+  net: Model,
+  trainSet: TensorDataset,
+  validation: TensorDataset,
+): Promise<NonNullable<TrainOutcome['beforePreciseBn']>> {
+  const before = await evaluate(net, validation);
+  await estimateBatchNormStatistics(net, trainSet);
+  return { valAccuracy: before.accuracy ?? 0, valLoss: before.loss };
+}
 
 /** The recipe's weight averaging as `fit` takes it. */
 function averagingOf(recipe: Recipe): Pick<FitOptions, 'averaging'> {
