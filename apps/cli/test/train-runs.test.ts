@@ -429,6 +429,18 @@ describe('--lr-schedule one-cycle', () => {
     expect(Math.max(...a.map((v, i) => Math.abs(v - b[i]!)))).toBeLessThan(1e-4);
     expectOneLineError(run([...small, '--accumulate', '0']), 2, /--accumulate.*integer.*0/);
   });
+
+  test('--optimizer lamb trains the accumulated large batch, its weight decay inside the trust ratio', () => {
+    const args = 'train --limit 1000 --hidden 32 --epochs 4 --no-diagnostics --json'.split(' ');
+    const lamb = ['--optimizer', 'lamb', '--lr', '0.05', '--weight-decay', '0.01'];
+    const r = json<TrainResult & { testAccuracy: number }>(
+      run([...args, ...lamb, '--batch-size', '50', '--accumulate', '2', '--out', at('lamb')]),
+    );
+    expect(r.config).toMatchObject({ optimizer: 'lamb', weightDecay: 0.01, accumulate: 2 });
+    expect(r.history.every((h) => h.learningRate === 0.05)).toBe(true);
+    expect(r.history.at(-1)!.loss as number).toBeLessThan(r.history[0]!.loss as number);
+    expect(r.testAccuracy).toBeGreaterThan(0.75); // 84.5% (Adam at η 0.01: 89%)
+  });
 });
 
 describe('run configs', () => {

@@ -43,6 +43,7 @@ export {
 export { argMaxAccuracy, binaryAccuracy, type LossAccuracy } from './accuracy';
 export {
   createOptimizer,
+  defaultLearningRate,
   disposeOptimizer,
   getLearningRate,
   OPTIMIZER_NAMES,
@@ -53,6 +54,7 @@ export {
 } from './optimizers';
 export { FusedAdamOptimizer, FusedMomentumOptimizer, FusedSgdOptimizer } from './fused-optimizers';
 export { FusedAdagradOptimizer, FusedRMSPropOptimizer } from './fused-adaptive-optimizers';
+export { LambOptimizer } from './lamb-optimizer';
 export { clipByGlobalNorm, globalNormOf } from './gradient-clipping';
 export {
   cosineDecay,

@@ -7,6 +7,7 @@ import { dense } from './layers';
 import { model } from './model';
 import {
   createOptimizer,
+  defaultLearningRate,
   disposeOptimizer,
   getLearningRate,
   OPTIMIZER_NAMES,
@@ -28,11 +29,14 @@ describe('createOptimizer', () => {
       adam: 'Adam',
       rmsprop: 'RMSProp',
       adagrad: 'Adagrad',
+      lamb: 'Lamb',
     };
     for (const name of OPTIMIZER_NAMES) {
       const o = createOptimizer(name);
       expect((o.constructor as unknown as { className: string }).className).toBe(classes[name]);
-      expect(getLearningRate(o)).toBe(name === 'adam' || name === 'rmsprop' ? 0.001 : 0.01);
+      const rate = ['adam', 'rmsprop', 'lamb'].includes(name) ? 0.001 : 0.01;
+      expect(getLearningRate(o)).toBe(rate);
+      expect(defaultLearningRate(name)).toBe(rate);
       o.dispose();
     }
     const adamw = createOptimizer({ name: 'adam', learningRate: 0.002, weightDecay: 0.01 });
@@ -42,6 +46,7 @@ describe('createOptimizer', () => {
 
   test('bad names and hyper-parameters are refused with the argument named', () => {
     expect(() => createOptimizer('adamw' as 'adam')).toThrow(/name.*sgd/s);
+    expect(() => defaultLearningRate('adamw' as 'adam')).toThrow(/defaultLearningRate.*'name'.*lamb/s);
     expect(() => createOptimizer({ name: 'sgd', learningRate: 0 })).toThrow(/learningRate/);
     expect(() => createOptimizer({ name: 'momentum', momentum: 1 })).toThrow(/momentum/);
     expect(() => createOptimizer({ name: 'adam', beta2: 1.5 })).toThrow(/beta2/);
@@ -191,10 +196,16 @@ describe('optimiser state', () => {
     { name: 'rmsprop', centered: true, momentum: 0.5 },
     { name: 'adagrad' },
     { name: 'sgd' },
+    { name: 'lamb', weightDecay: 0.01 },
   ] as const;
   for (const spec of specs) {
     const { name } = spec;
-    const label = 'centered' in spec ? 'rmsprop (centered, momentum 0.5)' : name;
+    const label =
+      'centered' in spec
+        ? 'rmsprop (centered, momentum 0.5)'
+        : 'weightDecay' in spec
+          ? `${name} (λ 0.01)`
+          : name;
     test(`${label}: restored into a fresh model and optimiser, the next steps are bit-identical`, async () => {
       const make = () =>
         model([dense({ units: 5, activation: 'tanh' }), dense({ units: 2 })], { inputShape: [3], seed: 3 });

@@ -1,5 +1,5 @@
 /**
- * Optimisers by name (tfjs-core's SGD, momentum, Adam, RMSProp, Adagrad) with decoupled weight decay, and
+ * Optimisers by name (tfjs-core's SGD, momentum, Adam, RMSProp, Adagrad; LAMB) with decoupled weight decay, and
  * reading/setting their learning rate. (Schedules are in schedules.ts, clipping in gradient-clipping.ts,
  * state for checkpoints in optimizer-state.ts.)
  */
@@ -8,28 +8,32 @@ import { assertBoolean, assertInRange, assertKnownOptions, optionKeys, assertOne
 import { DecoupledWeightDecay, withDecoupledWeightDecay } from '@gradwell/regularizers';
 import { FusedAdagradOptimizer, FusedRMSPropOptimizer } from './fused-adaptive-optimizers';
 import { FusedAdamOptimizer, FusedMomentumOptimizer, FusedSgdOptimizer } from './fused-optimizers';
+import { LambOptimizer } from './lamb-optimizer';
 
-export const OPTIMIZER_NAMES = ['sgd', 'momentum', 'adam', 'rmsprop', 'adagrad'] as const;
+export const OPTIMIZER_NAMES = ['sgd', 'momentum', 'adam', 'rmsprop', 'adagrad', 'lamb'] as const;
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 
 export interface OptimizerSpec {
   name: OptimizerName;
-  /** Default 0.01 for sgd/momentum/adagrad, 0.001 for adam/rmsprop. */
+  /** Default 0.01 for sgd/momentum/adagrad, 0.001 for adam/rmsprop/lamb (see `defaultLearningRate`). */
   learningRate?: number;
   /** Momentum coefficient (momentum: default 0.9; rmsprop: default 0). */
   momentum?: number;
   /** Nesterov momentum (momentum only). */
   nesterov?: boolean;
-  /** Adam's β₁ (default 0.9) and β₂ (default 0.999). */
+  /** Adam's and LAMB's β₁ (default 0.9) and β₂ (default 0.999). */
   beta1?: number;
   beta2?: number;
-  /** Adam/RMSProp ε (default 1e-7 / 1e-7). */
+  /** Adam/RMSProp/LAMB ε (default 1e-7). */
   epsilon?: number;
   /** RMSProp's decay ρ (default 0.9). */
   rho?: number;
   /** Centered RMSProp: divides by the gradient's running variance instead of its mean square (default false). */
   centered?: boolean;
-  /** Decoupled weight decay λ (AdamW/SGDW); weights of rank ≥ 2 decay by η·λ each step. */
+  /**
+   * Decoupled weight decay λ (AdamW/SGDW); weights of rank ≥ 2 decay by η·λ each step. For LAMB, λ·W is
+   * added to each weight matrix's step before its trust ratio, as the paper has it.
+   */
   weightDecay?: number;
 }
 
@@ -52,7 +56,14 @@ const DEFAULT_RATES: Record<OptimizerName, number> = {
   adam: 0.001,
   rmsprop: 0.001,
   adagrad: 0.01,
+  lamb: 0.001,
 };
+
+/** The learning rate an optimiser made from its name starts with. */
+export function defaultLearningRate(name: OptimizerName): number {
+  assertOneOf('defaultLearningRate', 'name', name, OPTIMIZER_NAMES);
+  return DEFAULT_RATES[name];
+}
 
 /** An optimiser from a name or a spec: `createOptimizer('adam')`, `createOptimizer({ name: 'momentum', learningRate: 0.1 })`. */
 export function createOptimizer(spec: OptimizerName | OptimizerSpec): Optimizer {
@@ -83,11 +94,14 @@ export function createOptimizer(spec: OptimizerName | OptimizerSpec): Optimizer 
       optimizer = new FusedMomentumOptimizer(lr, momentum, nesterov);
       break;
     }
-    case 'adam': {
+    case 'adam':
+    case 'lamb': {
       const beta1 = s.beta1 ?? 0.9;
       const beta2 = s.beta2 ?? 0.999;
       assertInRange('createOptimizer', 'beta1', beta1, { min: 0, max: 1, maxInclusive: false });
       assertInRange('createOptimizer', 'beta2', beta2, { min: 0, max: 1, maxInclusive: false });
+      // LAMB takes its weight decay inside the trust ratio, not from the decoupled wrapper
+      if (s.name === 'lamb') return new LambOptimizer(lr, beta1, beta2, epsilon, s.weightDecay ?? 0);
       // tfjs's Adam, each variable's update one fused pass where gradwell's SIMD kernels run
       optimizer = new FusedAdamOptimizer(lr, beta1, beta2, epsilon);
       break;

@@ -110,7 +110,7 @@ export const TRAIN_OPTIONS: readonly OptionSpec[] = [
   {
     key: 'weightDecay',
     flag: '--weight-decay <lambda>',
-    description: 'decoupled weight decay (AdamW / SGDW)',
+    description: 'decoupled weight decay (AdamW / SGDW; with --optimizer lamb, inside its trust ratio)',
     read: number({ min: 0 }),
   },
   {
@@ -208,7 +208,7 @@ export const TRAIN_OPTIONS: readonly OptionSpec[] = [
   {
     key: 'optimizer',
     flag: '--optimizer <name>',
-    description: OPTIMIZER_NAMES.join(' | '),
+    description: `${OPTIMIZER_NAMES.join(' | ')} (lamb: Adam with a per-layer trust ratio, for large batches)`,
     default: 'adam',
     read: choice(OPTIMIZER_NAMES),
   },

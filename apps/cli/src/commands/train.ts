@@ -7,6 +7,7 @@
 import { Command } from 'commander';
 import { setupBackend, type TrainingCallback } from '@gradwell/core';
 import {
+  defaultLearningRate,
   diagnoseModel,
   estimateBatchNormStatistics,
   evaluate,
@@ -155,7 +156,7 @@ async function train(command: Command): Promise<void> {
     validationName = 'validation';
   }
   const stepsPerEpoch = Math.ceil(train.size / config.batchSize);
-  const rate = config.lr ?? (config.optimizer === 'adam' || config.optimizer === 'rmsprop' ? 1e-3 : 1e-2);
+  const rate = config.lr ?? defaultLearningRate(config.optimizer);
   const when = new Set(config.diagnostics);
   const reports: LabelledReport[] = [];
   if (when.has('init')) {
