@@ -719,4 +719,14 @@ describe('lr-find', () => {
     );
     expectOneLineError(run(['lr-find', '--steps', '2']), 2, /--steps must be an integer ≥ 5/);
   });
+
+  test('--accumulate: a point per update of the accumulated batch', () => {
+    const args = 'lr-find --limit 2000 --hidden 32 --steps 20 --batch-size 32 --accumulate 4 --json';
+    const r = run([...args.split(' '), '--out', at('lr-accumulate')]);
+    const sweep = json<{ points: Array<{ learningRate: number }> }>(r);
+    expect(r.stderr).toMatch(/batch 32 × 4 accumulated, 20 steps/);
+    // 1 600 training digits: 50 batches of 32, 13 updates an epoch; the sweep runs into a second epoch
+    expect(sweep.points).toHaveLength(20);
+    expect(new Set(sweep.points.map((p) => p.learningRate)).size).toBe(20);
+  });
 });

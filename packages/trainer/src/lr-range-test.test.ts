@@ -73,6 +73,31 @@ describe('learningRateRangeTest', () => {
     data.dispose();
   });
 
+  test('with accumulate, a point per update: batches of 8 in pairs sweep as batches of 16', async () => {
+    // 200 examples: 13 batches of 16 (the last of 8) an epoch, or 25 of 8 in 13 groups (the last alone)
+    const data = blobs({ classes: 4, pointsPerClass: 50, dimensions: 8, seed: 1 });
+    const plain = () =>
+      model([dense({ units: 32, activation: 'relu' }), dense({ units: 4 })], { inputShape: [8], seed: 2 });
+    const sweep = { steps: 30, minLearningRate: 1e-4, maxLearningRate: 0.1, seed: 4 };
+    const [a, b] = [plain(), plain()];
+    const large = await learningRateRangeTest(a, data, { ...sweep, batchSize: 16 });
+    const accumulated = await expectNoLeakedTensors(() =>
+      learningRateRangeTest(b, data, { ...sweep, batchSize: 8, accumulate: 2 }),
+    );
+    expect(accumulated.points).toHaveLength(30);
+    expect(large.points).toHaveLength(30);
+    accumulated.points.forEach((p, i) => {
+      const q = large.points[i]!;
+      expect(p.learningRate).toBe(q.learningRate);
+      expect(p.loss).toBeCloseTo(q.loss, 5);
+    });
+    expect(accumulated.suggested).toBe(large.suggested);
+    await expect(learningRateRangeTest(b, data, { accumulate: 0 })).rejects.toThrow(/'accumulate'/);
+    a.dispose();
+    b.dispose();
+    data.dispose();
+  });
+
   test('stops when the loss blows up', async () => {
     const data = blobs({ classes: 4, pointsPerClass: 50, dimensions: 8, seed: 1 });
     const m = net();

@@ -31,7 +31,7 @@ export interface LearningRateRangeOptions extends Omit<
   /** The sweep's first and last learning rates (defaults 1e-7 and 10). */
   minLearningRate?: number;
   maxLearningRate?: number;
-  /** Steps of the sweep (default 100). */
+  /** Steps of the sweep (default 100): updates, each of `accumulate` batches with gradient accumulation. */
   steps?: number;
   /** β of the loss's exponential moving average (default 0.98). */
   smoothing?: number;
@@ -139,6 +139,7 @@ function checkOptions(
   if (o.steps < 5) throw new GradwellArgumentError(fn, 'steps', 'at least 5 steps', o.steps);
   assertInRange(fn, 'smoothing', o.smoothing, { min: 0, max: 1, maxInclusive: false });
   assertInRange(fn, 'divergenceFactor', o.divergenceFactor, { min: 1, minInclusive: false });
+  if (options.accumulate !== undefined) assertPositiveInteger(fn, 'accumulate', options.accumulate);
   const optimizer = options.optimizer;
   if (
     optimizer !== undefined &&
@@ -187,11 +188,30 @@ export async function learningRateRangeTest(
   let average = 0;
   let lowest = Number.POSITIVE_INFINITY;
   let diverged = false;
+  // One point per update: with gradient accumulation, the example-weighted mean loss of its batches.
+  const accumulate = options.accumulate ?? 1;
+  const group = { lossSum: 0, size: 0, batches: 0, learningRate: 0, last: 0 };
+  const record = (context: { requestStop(reason: string): void }) => {
+    const i = points.length;
+    // a lone batch's loss as it came (not rounded through loss × size ÷ size)
+    const loss = group.batches === 1 ? group.last : group.lossSum / group.size;
+    const learningRate = group.learningRate;
+    Object.assign(group, { lossSum: 0, size: 0, batches: 0 });
+    average = o.smoothing * average + (1 - o.smoothing) * loss;
+    const smoothedLoss = average / (1 - o.smoothing ** (i + 1));
+    points.push({ learningRate, loss, smoothedLoss });
+    lowest = Math.min(lowest, smoothedLoss);
+    if (!Number.isFinite(smoothedLoss) || smoothedLoss > o.divergenceFactor * lowest) {
+      diverged = true;
+      context.requestStop('the loss diverged');
+    } else if (points.length >= o.steps) context.requestStop('sweep complete');
+  };
+  const updatesPerEpoch = Math.ceil(stepsPerEpochOf(data, options.batchSize ?? 32) / accumulate);
   try {
     await fit(model, data, {
       ...fitOptionsOf(options),
       optimizer: options.optimizer ?? 'adam',
-      epochs: Math.ceil(o.steps / stepsPerEpochOf(data, options.batchSize ?? 32)),
+      epochs: Math.ceil(o.steps / updatesPerEpoch),
       learningRate: schedule,
       nanGuard: false,
       diagnostics: false,
@@ -199,16 +219,18 @@ export async function learningRateRangeTest(
         ...(options.callbacks ?? []),
         {
           onBatchEnd(_batch, logs, context) {
-            const i = points.length;
             const loss = logs.loss ?? Number.NaN;
-            average = o.smoothing * average + (1 - o.smoothing) * loss;
-            const smoothedLoss = average / (1 - o.smoothing ** (i + 1));
-            points.push({ learningRate: logs.learningRate ?? schedule.rate(i, 1), loss, smoothedLoss });
-            lowest = Math.min(lowest, smoothedLoss);
-            if (!Number.isFinite(smoothedLoss) || smoothedLoss > o.divergenceFactor * lowest) {
-              diverged = true;
-              context.requestStop('the loss diverged');
-            } else if (points.length >= o.steps) context.requestStop('sweep complete');
+            const size = logs.size ?? 1;
+            group.last = loss;
+            group.lossSum += loss * size;
+            group.size += size;
+            group.batches++;
+            group.learningRate = logs.learningRate ?? schedule.rate(points.length, 1);
+            if (group.batches === accumulate) record(context);
+          },
+          // an epoch's short last group
+          onEpochEnd(_epoch, _logs, context) {
+            if (group.batches > 0) record(context);
           },
         },
       ],

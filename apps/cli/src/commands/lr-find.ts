@@ -48,6 +48,7 @@ const SHARED: ReadonlyArray<keyof TrainConfig> = [
   'confidencePenalty',
   'augment',
   'batchSize',
+  'accumulate',
   'clipNorm',
   'optimizer',
   'seed',
@@ -75,7 +76,7 @@ export function lrFindCommand(): Command {
     )
     .option('--min-lr <rate>', 'the sweep starts here', '1e-7')
     .option('--max-lr <rate>', 'and ends here (or where the loss blows up)', '10')
-    .option('--steps <n>', 'steps of the sweep', '100')
+    .option('--steps <n>', 'steps (updates) of the sweep', '100')
     .option('--smoothing <beta>', 'β of the moving average of the loss', '0.98')
     .option('--json', 'print the sweep and the suggestion as JSON on stdout')
     .action(async (flags: SweepFlags, cmd: Command) => {
@@ -102,7 +103,7 @@ export function lrFindCommand(): Command {
           : buildModel(config, data.train.inputShape, classes);
       out.line(
         out.color.bold(
-          `gradwell lr-find — ${data.name} (${data.train.size} examples), ${config.optimizer}, batch ${config.batchSize}, ${steps} steps from ${num(minLearningRate)} to ${num(maxLearningRate)}`,
+          `gradwell lr-find — ${data.name} (${data.train.size} examples), ${config.optimizer}, batch ${config.batchSize}${config.accumulate > 1 ? ` × ${config.accumulate} accumulated` : ''}, ${steps} steps from ${num(minLearningRate)} to ${num(maxLearningRate)}`,
         ),
       );
       const result = await learningRateRangeTest(model, data.train, {
@@ -111,6 +112,7 @@ export function lrFindCommand(): Command {
         steps,
         smoothing,
         batchSize: config.batchSize,
+        ...(config.accumulate > 1 ? { accumulate: config.accumulate } : {}),
         seed: config.seed,
         optimizer: {
           name: config.optimizer,
