@@ -56,8 +56,8 @@ export function zeroSlot(value: Variable, originalName: string): Slot {
   return { originalName, variable: tidy(() => zerosLike(value).variable(false)) };
 }
 
-/** The parts of tfjs's AdamOptimizer that it keeps private. */
-interface AdamState {
+/** The parts of tfjs's AdamOptimizer that it keeps private (LAMB's too: it keeps Adam's state). */
+export interface AdamState {
   accBeta1: Variable;
   accBeta2: Variable;
   accumulatedFirstMoment: Array<Slot | undefined>;

@@ -30,15 +30,7 @@ import {
   type Tensor,
   type Variable,
 } from '@tensorflow/tfjs-core';
-import { gradientsOf, zeroSlot, type NamedTensor, type Slot } from './fused-optimizers';
-
-/** The parts of tfjs's AdamOptimizer that it keeps private. */
-interface AdamState {
-  accBeta1: Variable;
-  accBeta2: Variable;
-  accumulatedFirstMoment: Array<Slot | undefined>;
-  accumulatedSecondMoment: Array<Slot | undefined>;
-}
+import { gradientsOf, zeroSlot, type AdamState, type NamedTensor } from './fused-optimizers';
 
 export class LambOptimizer extends AdamOptimizer {
   /** @nocollapse */
