@@ -64,6 +64,21 @@ export interface AdamState {
   accumulatedSecondMoment: Array<Slot | undefined>;
 }
 
+/**
+ * The variable `name` and its Adam moments, made (zero) and indexed as tfjs's Adam makes them: by the
+ * gradient's position `i`. Shared with LAMB, which keeps Adam's state.
+ */
+export function adamMoments(
+  state: AdamState,
+  i: number,
+  name: string,
+): { value: Variable; m: Variable; v: Variable } {
+  const value = engine().registeredVariables[name] as Variable;
+  state.accumulatedFirstMoment[i] ??= zeroSlot(value, `${name}/m`);
+  state.accumulatedSecondMoment[i] ??= zeroSlot(value, `${name}/v`);
+  return { value, m: state.accumulatedFirstMoment[i].variable, v: state.accumulatedSecondMoment[i].variable };
+}
+
 export class FusedAdamOptimizer extends AdamOptimizer {
   override applyGradients(variableGradients: NamedTensorMap | NamedTensor[]): void {
     if (!simdKernelsAvailable(engine().backend)) {
@@ -82,13 +97,8 @@ export class FusedAdamOptimizer extends AdamOptimizer {
       c2: f(1 - (state.accBeta2.dataSync()[0] as number)),
     };
     gradientsOf(variableGradients).forEach(({ name, gradient }, i) => {
-      const value = engine().registeredVariables[name] as Variable;
-      // The moments are made, and indexed, as tfjs's Adam makes them: by the gradient's position.
-      state.accumulatedFirstMoment[i] ??= zeroSlot(value, `${name}/m`);
-      state.accumulatedSecondMoment[i] ??= zeroSlot(value, `${name}/v`);
+      const { value, m, v } = adamMoments(state, i, name);
       if (gradient === undefined) return;
-      const m = state.accumulatedFirstMoment[i].variable;
-      const v = state.accumulatedSecondMoment[i].variable;
       if (!fusedAdamUpdate(value, gradient, m, v, step)) this.composedUpdate(value, gradient, m, v, step);
     });
     tidy(() => {

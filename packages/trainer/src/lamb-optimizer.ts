@@ -16,7 +16,6 @@
 import {
   add,
   div,
-  engine,
   mul,
   norm,
   serialization,
@@ -30,7 +29,7 @@ import {
   type Tensor,
   type Variable,
 } from '@tensorflow/tfjs-core';
-import { gradientsOf, zeroSlot, type AdamState, type NamedTensor } from './fused-optimizers';
+import { adamMoments, gradientsOf, type AdamState, type NamedTensor } from './fused-optimizers';
 
 export class LambOptimizer extends AdamOptimizer {
   /** @nocollapse */
@@ -52,13 +51,8 @@ export class LambOptimizer extends AdamOptimizer {
       const c1 = sub(1, state.accBeta1);
       const c2 = sub(1, state.accBeta2);
       gradientsOf(variableGradients).forEach(({ name, gradient }, i) => {
-        const value = engine().registeredVariables[name] as Variable;
-        // The moments are made, and indexed, as tfjs's Adam makes them: by the gradient's position.
-        state.accumulatedFirstMoment[i] ??= zeroSlot(value, `${name}/m`);
-        state.accumulatedSecondMoment[i] ??= zeroSlot(value, `${name}/v`);
+        const { value, m, v } = adamMoments(state, i, name);
         if (gradient === undefined) return;
-        const m = state.accumulatedFirstMoment[i].variable;
-        const v = state.accumulatedSecondMoment[i].variable;
         const newM = add(mul(m, this.beta1), mul(gradient, 1 - this.beta1));
         const newV = add(mul(v, this.beta2), mul(square(gradient), 1 - this.beta2));
         m.assign(newM);
