@@ -162,6 +162,54 @@ describe('--average', () => {
   });
 });
 
+describe('--weight-norm', () => {
+  test('weight-normalised hidden layers set from 512 training examples; --resume keeps them; refused where it does nothing', () => {
+    const args = ['train', '--limit', '2000', '--seed', '3', '--hidden', '32,16', '--weight-norm'];
+    const first = run([...args, '--epochs', '1', '--checkpoint-dir', at('wn-ck'), '--out', at('wn-1')]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/dense1 +WeightNormDense/);
+    expect(first.stdout).toMatch(/logits +Dense/);
+    expect(first.stdout).toContain(
+      'weight norm: g and b of dense1, dense2 set from 512 training examples (each unit at mean 0, variance 1)',
+    );
+    // resumed: the weights come from the checkpoint, not a second initialisation — as the straight run's
+    const resumed = run([
+      ...args,
+      '--epochs',
+      '2',
+      '--resume',
+      '--checkpoint-dir',
+      at('wn-ck'),
+      '--out',
+      at('wn-r'),
+    ]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).not.toContain('weight norm:');
+    const straight = run([...args, '--epochs', '2', '--out', at('wn-2')]);
+    expect(straight.code, straight.stderr).toBe(0);
+    expect(weights(at('wn-r')).equals(weights(at('wn-2')))).toBe(true);
+    // the saved model is weight-normalised and evaluates to the run's figure
+    const result = json<{ testAccuracy: number }>(
+      run([...args, '--epochs', '1', '--json', '--out', at('wn-j')]),
+    );
+    expect(json<{ accuracy: number }>(run(['evaluate', at('wn-j'), '--json'])).accuracy).toBeCloseTo(
+      result.testAccuracy,
+      12,
+    );
+    expectOneLineError(
+      run(['train', '--weight-norm', '--drop-connect', '0.3']),
+      2,
+      /--weight-norm and --drop-connect both replace the hidden dense layers — choose one of them/,
+    );
+    writeFileSync(at('plain-model.json'), JSON.stringify({ name: 'm', inputShape: [784], layers: [] }));
+    expectOneLineError(
+      run(['train', '--weight-norm', '--model', at('plain-model.json')]),
+      2,
+      /--weight-norm makes the hidden layers of the mlp and cnn presets weight-normalised, and the model here is '.*plain-model\.json'/,
+    );
+  });
+});
+
 describe('--early-stopping across --resume', () => {
   test("stopped after its best epoch, resumed: it stops where the whole run does, with the best epoch's weights", async () => {
     const dir = at('early-resume');

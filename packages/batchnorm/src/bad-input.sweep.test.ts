@@ -3,8 +3,15 @@
  * layers (options and inputs, training and inference), the functional forms and the distribution snapshot.
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import { setupBackend, type Layer } from '@gradwell/core';
-import { countField, integerField, optionsArg, runSweep, throughLayer } from '@gradwell/test-utils';
+import { sequential, setupBackend, type Layer } from '@gradwell/core';
+import {
+  countField,
+  integerField,
+  optionsArg,
+  optionsNamed,
+  runSweep,
+  throughLayer,
+} from '@gradwell/test-utils';
 import type { Arg, SweepTarget, TensorArg } from '@gradwell/test-utils';
 import { beforeAll, expect, test } from 'vitest';
 import { batchNorm, normalizeBatchInTraining } from './batch-norm';
@@ -14,6 +21,8 @@ import { distributionSnapshot, quantile } from './distribution-snapshot';
 import { groupNormalization } from './group-norm';
 import { layerNormalization } from './layer-norm';
 import { stopGradient } from './stop-gradient';
+import { weightNormConv2d, weightNormDense } from './weight-norm';
+import { initializeWeightNorm } from './weight-norm-init';
 
 beforeAll(async () => {
   await setupBackend();
@@ -90,6 +99,54 @@ const targets: SweepTarget[] = [
     { ...features, ranks: [2, 3, 4, 5] },
     (a) => batchRenormalization(a),
   ),
+  {
+    name: 'WeightNormDense',
+    args: [
+      optionsNamed('args', integerField('units', 1, 5), {
+        kind: 'choice',
+        name: 'useBias',
+        values: [true, false],
+        optional: true,
+      }),
+      {
+        kind: 'tensor',
+        name: 'x',
+        ranks: [2, 3, 4, 5],
+        dims: [2, 5],
+        nonFinite: 'accepted',
+        empty: 'accepted',
+      },
+      { kind: 'choice', name: 'training', values: [true, false] },
+    ],
+    call: (args, x, training) =>
+      throughLayer((a: { units: number }) => weightNormDense(a), { training: training as boolean })(args, x),
+  },
+  {
+    name: 'WeightNormConv2d',
+    args: [
+      optionsNamed(
+        'args',
+        integerField('filters', 1, 3),
+        integerField('kernelSize', 1, 2),
+        integerField('strides', 1, 2, true),
+        { kind: 'choice', name: 'padding', values: ['same', 'valid'], optional: true },
+      ),
+      { kind: 'tensor', name: 'x', ranks: [4], dims: [2, 4], nonFinite: 'accepted', empty: 'accepted' },
+    ],
+    call: throughLayer((a: { filters: number; kernelSize: number }) => weightNormConv2d(a)),
+  },
+  {
+    name: 'initializeWeightNorm',
+    args: [{ kind: 'tensor', name: 'batch', ranks: [2], dims: [3, 3], fixed: { 1: 3 }, values: [-2, 2] }],
+    call: (batch) => {
+      const model = sequential([weightNormDense({ units: 2 })], { inputShape: [3], seed: 1 });
+      try {
+        return initializeWeightNorm(model, batch as tf.Tensor);
+      } finally {
+        model.dispose();
+      }
+    },
+  },
   {
     name: 'batchNorm',
     args: [

@@ -3,6 +3,7 @@ import { BatchNorm } from './batch-norm-layer';
 import { BatchRenorm } from './batch-renorm';
 import { GroupNorm } from './group-norm';
 import { LayerNorm } from './layer-norm';
+import { WeightNormConv2d, WeightNormDense } from './weight-norm';
 
 export {
   batchNorm,
@@ -15,6 +16,16 @@ export { BatchNorm, batchNormalization, type BatchNormArgs } from './batch-norm-
 export { LayerNorm, layerNormalization, type LayerNormArgs } from './layer-norm';
 export { GroupNorm, groupNormalization, type GroupNormArgs } from './group-norm';
 export { BatchRenorm, batchRenormalization, type BatchRenormArgs } from './batch-renorm';
+export {
+  WeightNormConv2d,
+  WeightNormDense,
+  isWeightNormalized,
+  kernelNorms,
+  weightNormConv2d,
+  weightNormDense,
+  weightNormKernel,
+} from './weight-norm';
+export { initializeWeightNorm, type WeightNormInitReport } from './weight-norm-init';
 export { distributionSnapshot, quantile, type FeatureDistribution } from './distribution-snapshot';
 export { stopGradient } from './stop-gradient';
 
@@ -24,4 +35,6 @@ export const NORMALIZATION_LAYER_FACTORIES: ReadonlyArray<readonly [string, Laye
   ['LayerNorm', (config) => LayerNorm.fromConfig(config)],
   ['GroupNorm', (config) => GroupNorm.fromConfig(config)],
   ['BatchRenorm', (config) => BatchRenorm.fromConfig(config)],
+  ['WeightNormDense', (config, resolvers) => WeightNormDense.fromConfig(config, resolvers)],
+  ['WeightNormConv2d', (config, resolvers) => WeightNormConv2d.fromConfig(config, resolvers)],
 ];

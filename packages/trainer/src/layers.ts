@@ -4,7 +4,16 @@
  * pairs with it (He for the ReLU family, Glorot with the activation's gain for tanh/sigmoid, LeCun for
  * SELU). `summary()` reports which initialiser each layer got and why.
  */
-import { ActivationLayer, Conv2d, Dense, type Conv2dArgs, type DenseArgs, type Layer } from '@gradwell/core';
+import {
+  ActivationLayer,
+  assertBoolean,
+  Conv2d,
+  Dense,
+  type Conv2dArgs,
+  type DenseArgs,
+  type Layer,
+} from '@gradwell/core';
+import { WeightNormConv2d, WeightNormDense } from '@gradwell/batchnorm';
 import { DropConnectDense, type DropConnectArgs } from '@gradwell/regularizers';
 import { Maxout, type MaxoutArgs } from '@gradwell/activations';
 import {
@@ -34,8 +43,15 @@ type Named<T, K extends keyof T> = Omit<T, K> & {
   initializeFor?: ActivationSpec;
 };
 
-export type DenseSpec = Named<DenseArgs, 'activation' | 'kernelInitializer' | 'biasInitializer'>;
-export type Conv2dSpec = Named<Conv2dArgs, 'activation' | 'kernelInitializer' | 'biasInitializer'>;
+/** `weightNorm: true` makes the layer weight-normalised (`@gradwell/batchnorm`'s WeightNormDense/Conv2d). */
+interface WeightNormOption {
+  weightNorm?: boolean;
+}
+
+export type DenseSpec = Named<DenseArgs, 'activation' | 'kernelInitializer' | 'biasInitializer'> &
+  WeightNormOption;
+export type Conv2dSpec = Named<Conv2dArgs, 'activation' | 'kernelInitializer' | 'biasInitializer'> &
+  WeightNormOption;
 export type DropConnectSpec = Named<DropConnectArgs, 'activation' | 'kernelInitializer' | 'biasInitializer'>;
 export type MaxoutSpec = Omit<MaxoutArgs, 'kernelInitializer' | 'biasInitializer'> & {
   kernelInitializer?: InitializerSpec;
@@ -67,9 +83,17 @@ function resolveParts(spec: {
   return { activation, choice, biasInitializer };
 }
 
-function withoutPairing<T extends { initializeFor?: ActivationSpec }>(spec: T): Omit<T, 'initializeFor'> {
-  const { initializeFor: _ignored, ...rest } = spec;
+function withoutPairing<T extends { initializeFor?: ActivationSpec; weightNorm?: boolean }>(
+  spec: T,
+): Omit<T, 'initializeFor' | 'weightNorm'> {
+  const { initializeFor: _ignored, weightNorm: _weightNorm, ...rest } = spec;
   return rest;
+}
+
+/** The spec's `weightNorm`, checked. */
+function weightNormOf(context: string, spec: WeightNormOption): boolean {
+  if (spec.weightNorm !== undefined) assertBoolean(context, 'weightNorm', spec.weightNorm);
+  return spec.weightNorm === true;
 }
 
 function withChoice<L extends Layer>(layer: L, choice: InitializerChoice): L {
@@ -77,11 +101,12 @@ function withChoice<L extends Layer>(layer: L, choice: InitializerChoice): L {
   return layer;
 }
 
-/** A fully connected layer with its activation and initialisers given by name. */
+/** A fully connected layer with its activation and initialisers given by name (weight-normalised on ask). */
 export function dense(spec: DenseSpec): Dense {
+  const Class = weightNormOf('dense', spec) ? WeightNormDense : Dense;
   const { activation, choice, biasInitializer } = resolveParts(spec);
   return withChoice(
-    new Dense({
+    new Class({
       ...withoutPairing(spec),
       activation,
       kernelInitializer: choice.initializer,
@@ -91,11 +116,12 @@ export function dense(spec: DenseSpec): Dense {
   );
 }
 
-/** A 2-D convolution (NHWC) with its activation and initialisers given by name. */
+/** A 2-D convolution (NHWC) with its activation and initialisers given by name (weight-normalised on ask). */
 export function conv2d(spec: Conv2dSpec): Conv2d {
+  const Class = weightNormOf('conv2d', spec) ? WeightNormConv2d : Conv2d;
   const { activation, choice, biasInitializer } = resolveParts(spec);
   return withChoice(
-    new Conv2d({
+    new Class({
       ...withoutPairing(spec),
       activation,
       kernelInitializer: choice.initializer,

@@ -1,8 +1,13 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { initializeWeightNorm } from '@gradwell/batchnorm';
 import { setupBackend } from '@gradwell/core';
-import { expectNoLeakedTensors } from '@gradwell/test-utils';
+import { expectNoLeakedTensors, expectTensorsClose } from '@gradwell/test-utils';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { callback, formatEpochLogs, progressLogger } from './callbacks';
-import { hostDataset } from './data/dataset';
+import { decodeModel, encodeModel } from './checkpoint';
+import { hostDataset, tensorDataset } from './data/dataset';
+import { dense } from './layers';
+import { fit } from './training/fit';
 import { cnnPreset, mlpPreset } from './presets';
 import { resolveActivation, resolveInitializer } from './resolve';
 
@@ -58,6 +63,59 @@ describe('presets', () => {
     ]);
     expect(cnn.summary().rows.at(-1)!.outputShape).toEqual([10]);
     cnn.dispose();
+  });
+
+  test('weightNorm: weight-normalised hidden dense and conv layers (the logits plain); data init, fit, checkpoint', async () => {
+    const cnn = cnnPreset({ weightNorm: true, inputShape: [12, 12, 1], classes: 3 });
+    expect(cnn.layers.map((l) => l.className)).toEqual([
+      'WeightNormConv2d',
+      'MaxPool2d',
+      'WeightNormConv2d',
+      'MaxPool2d',
+      'Flatten',
+      'WeightNormDense',
+      'Dense',
+    ]);
+    cnn.dispose();
+    const bn = mlpPreset({ hidden: [4], weightNorm: true, batchNorm: true, inputShape: [3] });
+    expect(bn.layers.map((l) => l.className)).toEqual([
+      'WeightNormDense',
+      'BatchNorm',
+      'Activation',
+      'Dense',
+    ]);
+    bn.dispose();
+    expect(() => mlpPreset({ weightNorm: true, dropConnect: 0.2 })).toThrow(
+      "mlpPreset: 'weightNorm' and 'dropConnect' both replace the hidden dense layers; choose one.",
+    );
+    expect(() => mlpPreset({ weightNorm: 'yes' as never })).toThrow(
+      "mlpPreset: argument 'weightNorm' must be true or false",
+    );
+    expect(() => dense({ units: 2, weightNorm: 1 as never })).toThrow(
+      "dense: argument 'weightNorm' must be true or false",
+    );
+
+    const m = mlpPreset({ hidden: [12, 8], weightNorm: true, inputShape: [6], classes: 3, seed: 2 });
+    const x = tf.randomUniform([48, 6], -1, 1, 'float32', 4);
+    const y = tf.tensor1d(
+      Array.from({ length: 48 }, (_, i) => i % 3),
+      'int32',
+    );
+    const data = tensorDataset(x, y, { numClasses: 3 });
+    const inputs = data.x; // made on first use, kept by the dataset
+    await expectNoLeakedTensors(async () => {
+      expect(initializeWeightNorm(m, inputs).map((r) => r.layer)).toEqual(['dense1', 'dense2']);
+      const { history } = await fit(m, data, { epochs: 3, batchSize: 16, seed: 1 });
+      expect(history.at(-1)!.loss).toBeLessThan(history[0]!.loss as number);
+    });
+    const copy = await decodeModel(await encodeModel(m));
+    expect(copy.layers.map((l) => l.className)).toEqual(m.layers.map((l) => l.className));
+    const [a, b] = [m.apply(inputs), copy.apply(inputs)];
+    expectTensorsClose(a, b);
+    tf.dispose([a, b]);
+    copy.dispose();
+    data.dispose();
+    m.dispose();
   });
 
   test('out-of-range options are named', () => {

@@ -18,6 +18,11 @@ export interface RecipeOptions {
   init?: InitializerSpec;
   /** Batch norm between each hidden affine map and its activation (Ioffe & Szegedy's placement). */
   batchNorm?: boolean;
+  /**
+   * Weight normalisation (Salimans & Kingma 2016) of the hidden dense and conv layers; pair it with
+   * `initializeWeightNorm` on a first batch (the CLI's `--weight-norm` does). Not with `dropConnect`.
+   */
+  weightNorm?: boolean;
   /** Dropout rate after each hidden dense layer; default 0 (none). */
   dropout?: number;
   /** Dropout rate on the (flattened) input, as in Srivastava et al. (0.2); default 0. */
@@ -36,6 +41,7 @@ const RECIPE_KEYS = optionKeys<RecipeOptions>({
   activation: 1,
   init: 1,
   batchNorm: 1,
+  weightNorm: 1,
   dropout: 1,
   inputDropout: 1,
   dropConnect: 1,
@@ -54,6 +60,11 @@ function checkRecipe(context: string, o: RecipeOptions, extra: readonly string[]
     assertInRange(context, 'dropConnect', o.dropConnect, { min: 0, max: 1, maxInclusive: false });
   if (o.classes !== undefined) assertPositiveInteger(context, 'classes', o.classes);
   if (o.batchNorm !== undefined) assertBoolean(context, 'batchNorm', o.batchNorm);
+  if (o.weightNorm !== undefined) assertBoolean(context, 'weightNorm', o.weightNorm);
+  if (o.weightNorm === true && o.dropConnect !== undefined && o.dropConnect > 0)
+    throw new Error(
+      `${context}: 'weightNorm' and 'dropConnect' both replace the hidden dense layers; choose one.`,
+    );
 }
 
 /** A hidden dense block: dense (or DropConnect) [→ batch norm → activation] [→ dropout]. */
@@ -73,7 +84,7 @@ function hiddenDense(units: number, index: number, o: RecipeOptions): Layer[] {
           kernelInitializer: o.init,
           ...pairing,
         })
-      : dense({ units, name, kernelInitializer: o.init, useBias: !bn, ...pairing });
+      : dense({ units, name, kernelInitializer: o.init, useBias: !bn, weightNorm: o.weightNorm, ...pairing });
   return [
     affine,
     ...(bn
@@ -116,6 +127,7 @@ export function cnnPreset(o: RecipeOptions = {}): Model {
             initializeFor: act,
             kernelInitializer: o.init,
             useBias: false,
+            weightNorm: o.weightNorm,
           }),
           batchNormalization({ name: `convBn${index}` }),
           activationLayer(act, { name: `convAct${index}` }),
@@ -127,6 +139,7 @@ export function cnnPreset(o: RecipeOptions = {}): Model {
             name: `conv${index}`,
             activation: act,
             kernelInitializer: o.init,
+            weightNorm: o.weightNorm,
           }),
         ];
   const layers: Layer[] = [

@@ -23,7 +23,7 @@ import {
   resolveTrainConfig,
 } from './train-options';
 import { startingModel } from './train-init-from';
-import { augmentFor, buildModel, checkNames } from './train-recipe';
+import { augmentFor, buildModel, checkNames, weightNormDataInit } from './train-recipe';
 
 /** The train options that shape the model, the data and the step (not the run's length, schedule or checkpoints). */
 const SHARED: ReadonlyArray<keyof TrainConfig> = [
@@ -39,6 +39,7 @@ const SHARED: ReadonlyArray<keyof TrainConfig> = [
   'init',
   'activation',
   'batchnorm',
+  'weightNorm',
   'dropout',
   'dropConnect',
   'l1',
@@ -101,6 +102,7 @@ export function lrFindCommand(): Command {
         config.initFrom !== undefined
           ? await startingModel(config, data.train.inputShape, classes)
           : buildModel(config, data.train.inputShape, classes);
+      if (config.weightNorm) weightNormDataInit(model, data.train, config.seed, out);
       out.line(
         out.color.bold(
           `gradwell lr-find — ${data.name} (${data.train.size} examples), ${config.optimizer}, batch ${config.batchSize}${config.accumulate > 1 ? ` × ${config.accumulate} accumulated` : ''}, ${steps} steps from ${num(minLearningRate)} to ${num(maxLearningRate)}`,

@@ -20,6 +20,8 @@ export interface TrainConfig {
   init?: string;
   activation: string;
   batchnorm: boolean;
+  /** Weight-normalised hidden layers, with the data-dependent initialisation on training examples. */
+  weightNorm: boolean;
   dropout?: number;
   dropConnect?: number;
   l1?: number;

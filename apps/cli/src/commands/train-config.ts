@@ -94,6 +94,14 @@ export const TRAIN_OPTIONS: readonly OptionSpec[] = [
     read: flag,
   },
   {
+    key: 'weightNorm',
+    flag: '--weight-norm',
+    description:
+      'weight normalisation of the hidden layers (Salimans & Kingma), g and b set from 512 training examples so that each unit starts at mean 0, variance 1',
+    default: false,
+    read: flag,
+  },
+  {
     key: 'dropout',
     flag: '--dropout <rate>',
     description: 'dropout after each hidden dense layer',

@@ -128,6 +128,14 @@ export function checkOptionsApply(config: TrainConfig, given: Set<Key>): void {
       `sets the widths of the mlp preset, and the model here is ${config.initFrom === undefined ? `'${config.model}'` : `--init-from '${config.initFrom}'`}`,
       'drop --hidden, or use --model mlp',
     );
+  if (config.weightNorm && (config.initFrom !== undefined || !['mlp', 'cnn'].includes(config.model)))
+    refuse(
+      'weightNorm',
+      `makes the hidden layers of the mlp and cnn presets weight-normalised, and the model here is ${config.initFrom === undefined ? `'${config.model}'` : `--init-from '${config.initFrom}'`}`,
+      'drop --weight-norm, or build the model with WeightNormDense/WeightNormConv2d layers in its JSON',
+    );
+  if (config.weightNorm && config.dropConnect !== undefined && config.dropConnect > 0)
+    refuse('weightNorm', 'and --drop-connect both replace the hidden dense layers', 'choose one of them');
   if (given.has('lrPatience') && config.lrSchedule !== 'plateau')
     refuse(
       'lrPatience',

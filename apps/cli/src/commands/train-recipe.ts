@@ -18,9 +18,12 @@ import {
   type FitOptions,
   type LearningRateSchedule,
   type Model,
+  type TensorDataset,
 } from '@gradwell/trainer';
 import { l1l2 } from '@gradwell/regularizers';
+import { initializeWeightNorm } from '@gradwell/batchnorm';
 import { checkOutFolder, CliError } from '../errors';
+import type { Output } from '../output';
 import { readJsonFile, type PipelineSpec } from '../pipeline-spec';
 import type { CheckpointFolder } from './train-checkpoints';
 import type { TrainConfig } from './train-config';
@@ -62,12 +65,38 @@ export function augmentFor(spec: PipelineSpec, seed: number, inputShape: readonl
   return pipeline;
 }
 
+/** How many training examples `--weight-norm`'s data-dependent initialisation measures. */
+export const WEIGHT_NORM_INIT_EXAMPLES = 512;
+
+/**
+ * `--weight-norm`'s data-dependent initialisation (Salimans & Kingma §2.2) on a seeded sample of the
+ * training set: each weight-normalised unit starts at mean 0, variance 1 there. A resumed run skips it (its
+ * weights come from the checkpoint).
+ */
+export function weightNormDataInit(model: Model, train: TensorDataset, seed: number, out: Output): void {
+  const count = Math.min(train.size, WEIGHT_NORM_INIT_EXAMPLES);
+  const indices = createRandom(seed).fork().permutation(train.size).subarray(0, count);
+  const { x, y } = train.batch(indices);
+  try {
+    const reports = initializeWeightNorm(model, x);
+    out.line(
+      out.color.dim(
+        `weight norm: g and b of ${reports.map((r) => r.layer).join(', ')} set from ${count} training examples (each unit at mean 0, variance 1)`,
+      ),
+    );
+  } finally {
+    x.dispose();
+    y.dispose();
+  }
+}
+
 /** The model a config asks for: the mlp or cnn preset with the recipe, or a model config JSON file. */
 export function buildModel(config: TrainConfig, inputShape: number[], classes: number): Model {
   const recipe = {
     activation: config.activation,
     init: config.init,
     batchNorm: config.batchnorm,
+    weightNorm: config.weightNorm,
     dropout: config.dropout,
     dropConnect: config.dropConnect,
     seed: config.seed,

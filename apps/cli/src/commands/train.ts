@@ -37,6 +37,7 @@ import {
   plateauCallbacks,
   schedule,
   regularisationOptions,
+  weightNormDataInit,
 } from './train-recipe';
 import { startingModel } from './train-init-from';
 import { listenForInterrupt } from './train-interrupt';
@@ -155,6 +156,7 @@ async function train(command: Command): Promise<void> {
     validation = split.validation;
     validationName = 'validation';
   }
+  if (config.weightNorm && started.resume === undefined) weightNormDataInit(model, train, config.seed, out);
   const stepsPerEpoch = Math.ceil(train.size / config.batchSize);
   const rate = config.lr ?? defaultLearningRate(config.optimizer);
   const when = new Set(config.diagnostics);

@@ -82,7 +82,7 @@ const CONV2D_CONFIG = defineLayerConfig('Conv2d', {
 });
 
 export class Conv2d extends AffineLayer {
-  readonly className = 'Conv2d';
+  readonly className: string = 'Conv2d';
   protected readonly layerConfig = CONV2D_CONFIG;
   readonly filters: number;
   readonly kernelSize: [number, number];

@@ -20,7 +20,7 @@ export interface DenseArgs extends AffineArgs {
 const DENSE_CONFIG = defineLayerConfig('Dense', { units: field('integer'), ...AFFINE_FIELDS });
 
 export class Dense extends AffineLayer {
-  readonly className = 'Dense';
+  readonly className: string = 'Dense';
   protected readonly layerConfig = DENSE_CONFIG;
   readonly units: number;
 

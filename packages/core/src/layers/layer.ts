@@ -229,7 +229,7 @@ export abstract class BaseLayer implements Layer {
     trainable = true,
   ): Variable {
     const initial = initializer.apply(shape, random);
-    const weight = variable(initial, trainable, `${this.name}/${name}_${uniqueSuffix()}`);
+    const weight = variable(initial, trainable, `gradwell/${this.name}/${name}_${uniqueSuffix()}`);
     initial.dispose();
     this.ownWeights.push({ shortName: name, variable: weight, trainable, initializer });
     return weight;
@@ -260,7 +260,10 @@ export abstract class BaseLayer implements Layer {
 }
 
 let variableCounter = 0;
-/** tfjs variable names must be unique per process; layer weight names need only be unique per model. */
+/**
+ * tfjs variable names must be unique per process; layer weight names need only be unique per model. The
+ * `gradwell/` prefix keeps them apart from tfjs-layers' own (`dense/kernel_1` for a layer 'dense' it loads).
+ */
 function uniqueSuffix(): number {
   return ++variableCounter;
 }

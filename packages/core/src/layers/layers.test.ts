@@ -158,6 +158,17 @@ describeOnBackends('basic layers', () => {
     expect(() => layer.apply(tf.zeros([1, 4]))).toThrow(/per-example shape \[3\].*got \[4\]/);
   });
 
+  test("tfjs variable names carry a 'gradwell/' prefix, apart from tfjs-layers' 'dense/kernel_1'", () => {
+    const layer = new Dense({ units: 1, name: 'dense' });
+    layer.build([2]);
+    expect(layer.weights.map((w) => w.variable.name)).toEqual([
+      expect.stringMatching(/^gradwell\/dense\/kernel_\d+$/),
+      expect.stringMatching(/^gradwell\/dense\/bias_\d+$/),
+    ]);
+    expect(layer.weights.map((w) => w.name)).toEqual(['dense/kernel', 'dense/bias']);
+    layer.dispose();
+  });
+
   test('freezing removes weights from trainableWeights', () => {
     const layer = new Dense({ units: 2 });
     layer.build([3], createRandom(0));

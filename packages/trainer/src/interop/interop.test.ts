@@ -591,6 +591,61 @@ describe('the Keras route', () => {
     m.dispose();
   });
 
+  test('weight norm: its own classes for tfjs-layers (v, g, b; loads back as itself), plain folded layers for Keras', async () => {
+    const m = model(
+      [
+        conv2d({ filters: 3, kernelSize: 3, activation: 'relu', weightNorm: true, name: 'wc' }),
+        maxPool2d({ poolSize: 2, name: 'pool' }),
+        flatten({ name: 'flat' }),
+        dense({ units: 5, activation: 'relu6', weightNorm: true, name: 'wd' }),
+        dense({ units: 2, name: 'out' }),
+      ],
+      { inputShape: [6, 6, 1], seed: 4 },
+    );
+    await trainALittle(m, 2);
+    // tfjs-layers runs gradwell's classes; gradwell reads them back as weight-normalised layers
+    const dir = await expectSamePredictionsInLayers(m, 'weight-norm-tfjs');
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'model.json'), 'utf8')) as {
+      weightsManifest: Array<{ weights: Array<{ name: string }> }>;
+    };
+    expect(manifest.weightsManifest[0]!.weights.map((w) => w.name).slice(0, 3)).toEqual([
+      'wc/kernel',
+      'wc/bias',
+      'wc/g',
+    ]);
+    const back = await loadModel(`file://${dir}/model.json`);
+    expect(back.layers.map((l) => l.className)).toEqual(m.layers.map((l) => l.className));
+    back.weights.forEach((w, i) => expectTensorsClose(w.variable, m.weights[i]!.variable));
+    back.dispose();
+    // Keras: Conv2D and Dense with the kernel g·v/‖v‖ (no g), the same predictions
+    const keras = folder('weight-norm-keras');
+    await saveModel(m, `file://${keras}`, { target: 'keras' });
+    const json = JSON.parse(readFileSync(path.join(keras, 'model.json'), 'utf8')) as {
+      modelTopology: { config: { layers: Array<{ class_name: string }> } };
+      weightsManifest: Array<{ weights: Array<{ name: string }> }>;
+    };
+    expect(json.modelTopology.config.layers.map((l) => l.class_name)).toEqual([
+      'Conv2D',
+      'MaxPooling2D',
+      'Flatten',
+      'Dense',
+      'ReLU',
+      'Dense',
+    ]);
+    expect(json.weightsManifest[0]!.weights.some((w) => w.name.endsWith('/g'))).toBe(false);
+    const loaded = await tfl.loadLayersModel(`file://${keras}/model.json`);
+    const x = tf.randomUniform([4, 6, 6, 1], -1, 1, 'float32', 9);
+    await expectNoLeakedTensors(() => {
+      const a = loaded.predict(x) as tf.Tensor;
+      const b = m.apply(x);
+      expectTensorsClose(a, b, { rtol: 1e-5, atol: 1e-5 });
+      tf.dispose([a, b]);
+    });
+    tf.dispose(x);
+    loaded.dispose();
+    m.dispose();
+  });
+
   test('dropout layers keep their seeds', async () => {
     const m = model(
       [dense({ units: 3 }), dropoutLayer({ rate: 0.1, seed: 42, name: 'drop' }), dense({ units: 2 })],

@@ -36,6 +36,11 @@ export interface LayerFormat {
   /** tfjs-layers/Keras class names read by `create`. */
   readonly layers: readonly string[];
   write(layer: Layer, inputShape: readonly number[]): LayersLayer;
+  /**
+   * The layer as Keras 2's standard classes write it, where it differs from `write` only in training (a
+   * reparameterisation such as weight norm, written as the plain layer it computes); `write` elsewhere.
+   */
+  writeKeras?(layer: Layer, inputShape: readonly number[]): LayersLayer;
   /** The gradwell layer a class and config describe (its weights not yet set). */
   create(spec: LayerSpec): Layer;
   /**

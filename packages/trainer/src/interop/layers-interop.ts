@@ -20,6 +20,8 @@ export const GRADWELL_LAYER_CLASSES = [
   'GradwellBatchRenorm',
   'GroupNormalization',
   'SpatialDropout2D',
+  'GradwellWeightNormDense',
+  'GradwellWeightNormConv2D',
 ] as const;
 
 /** The part of a tfjs-layers `LayerVariable` used here. */
@@ -167,10 +169,10 @@ function layerClass(tfl: TfjsLayersModule, className: string, format: LayerForma
 let registered: string[] | undefined;
 
 /**
- * Registers gradwell's layers (maxout, SReLU, DropConnect, batch renorm, group norm, spatial dropout) and
- * activations (leaky ReLU, CELU, hard sigmoid, plugins…) with tfjs-layers. Call it once, with the module
- * the app loads models with: `registerLayersInterop(await import('@tensorflow/tfjs-layers'))`. Returns the
- * class names registered.
+ * Registers gradwell's layers (maxout, SReLU, DropConnect, batch renorm, group norm, spatial dropout,
+ * weight-normalised dense and conv) and activations (leaky ReLU, CELU, hard sigmoid, plugins…) with
+ * tfjs-layers. Call it once, with the module the app loads models with:
+ * `registerLayersInterop(await import('@tensorflow/tfjs-layers'))`. Returns the class names registered.
  */
 export function registerLayersInterop(tfl: TfjsLayersModule): string[] {
   if (registered !== undefined) return registered;

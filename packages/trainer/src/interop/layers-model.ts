@@ -64,7 +64,11 @@ export async function writeLayersModel(
   try {
     const layers = model.layers.map((layer, i) => {
       const input = i === 0 ? inputShape : (outputShapes[i - 1] as number[]);
-      const written = formatForLayer(layer.className, layer.name).write(layer, input);
+      const format = formatForLayer(layer.className, layer.name);
+      const written =
+        options.target === 'keras' && format.writeKeras !== undefined
+          ? format.writeKeras(layer, input)
+          : format.write(layer, input);
       for (const { param, value } of written.weights) {
         weights[`${layer.name}/${param}`] = value;
         if (!layer.weights.some((w) => w.variable === value)) made.push(value);

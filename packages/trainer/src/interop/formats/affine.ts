@@ -20,7 +20,7 @@ import { ModelFileError } from '../model-file-error';
 type Affine = Dense | Conv2d | DepthwiseConv2d | DropConnectDense;
 
 /** activation, use_bias, initialisers and the empty penalty slots of a dense or conv layer. */
-function affineConfig(layer: Affine, kernelKey = 'kernelInitializer'): Record<string, unknown> {
+export function affineConfig(layer: Affine, kernelKey = 'kernelInitializer'): Record<string, unknown> {
   return {
     activation: activationToLayers(layer.activation),
     useBias: layer.useBias,
@@ -30,7 +30,10 @@ function affineConfig(layer: Affine, kernelKey = 'kernelInitializer'): Record<st
   };
 }
 
-function affineWeights(layer: Layer & { useBias: boolean }, kernelParam = 'kernel'): LayersLayer['weights'] {
+export function affineWeights(
+  layer: Layer & { useBias: boolean },
+  kernelParam = 'kernel',
+): LayersLayer['weights'] {
   return [
     { param: kernelParam, value: weightOf(layer, 'kernel') },
     ...(layer.useBias ? [{ param: 'bias', value: weightOf(layer, 'bias') }] : []),
@@ -38,7 +41,7 @@ function affineWeights(layer: Layer & { useBias: boolean }, kernelParam = 'kerne
 }
 
 /** The shared arguments read back: activation, bias, initialisers. */
-function affineArgs(input: LayerSpec, kernelKey = 'kernelInitializer') {
+export function affineArgs(input: LayerSpec, kernelKey = 'kernelInitializer') {
   const where = `layer '${input.name}' (${input.className})`;
   const { config } = input;
   for (const key of [
@@ -63,14 +66,14 @@ function affineArgs(input: LayerSpec, kernelKey = 'kernelInitializer') {
 }
 
 /** kernel (under `kernelParam`) and bias (when the config uses one). */
-function affineValues(input: LayersLayerInput, kernelParam = 'kernel'): Record<string, Tensor> {
+export function affineValues(input: LayersLayerInput, kernelParam = 'kernel'): Record<string, Tensor> {
   return {
     kernel: requiredWeight(input, kernelParam),
     ...(input.config.useBias !== false ? { bias: requiredWeight(input, 'bias') } : {}),
   };
 }
 
-function checkChannelsLast(spec: LayerSpec): void {
+export function checkChannelsLast(spec: LayerSpec): void {
   const format = spec.config.dataFormat;
   if (format !== undefined && format !== null && format !== 'channelsLast')
     throw new ModelFileError(
@@ -94,7 +97,7 @@ export const DENSE_FORMAT: LayerFormat = {
   values: (input) => affineValues(input),
 };
 
-const convolution = (layer: Conv2d | DepthwiseConv2d) => ({
+export const convolution = (layer: Conv2d | DepthwiseConv2d) => ({
   kernelSize: layer.kernelSize,
   strides: layer.strides,
   padding: layer.padding,
@@ -102,7 +105,7 @@ const convolution = (layer: Conv2d | DepthwiseConv2d) => ({
   dilationRate: layer.dilationRate,
 });
 
-const convolutionArgs = (config: Record<string, unknown>) => ({
+export const convolutionArgs = (config: Record<string, unknown>) => ({
   kernelSize: pairOf(config.kernelSize),
   strides: pairOf(config.strides ?? 1),
   padding: (config.padding as 'valid' | 'same' | undefined) ?? 'valid',

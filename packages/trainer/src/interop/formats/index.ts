@@ -10,6 +10,7 @@ import {
   MAXOUT_FORMAT,
 } from './affine';
 import { DROPOUT_FORMAT } from './dropout';
+import { WEIGHT_NORM_CONV2D_FORMAT, WEIGHT_NORM_DENSE_FORMAT } from './weight-norm';
 import {
   BATCH_NORMALIZATION_FORMAT,
   BATCH_RENORM_FORMAT,
@@ -41,6 +42,8 @@ export const LAYER_FORMATS: readonly LayerFormat[] = [
   LAYER_NORMALIZATION_FORMAT,
   GROUP_NORMALIZATION_FORMAT,
   BATCH_RENORM_FORMAT,
+  WEIGHT_NORM_DENSE_FORMAT,
+  WEIGHT_NORM_CONV2D_FORMAT,
 ];
 
 /** The format that writes a gradwell layer class. */
