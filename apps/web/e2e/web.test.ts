@@ -772,6 +772,52 @@ describe('the site', () => {
     await expectWorkerHoldsNoMore('a run with PreciseBN');
   });
 
+  test('training lab: weight norm, started from the first 512 digits, trains the sigmoid MLP that plain SGD stalls on', async () => {
+    await open('lab');
+    await page.selectOption('#architecture', 'mlp');
+    await page.selectOption('#lab-activation', 'sigmoid');
+    await page.selectOption('#lab-optimizer', 'sgd');
+    // the page keeps the earlier tests' choices: only weight norm may differ between the two runs
+    await page.selectOption('#lab-averaging', 'none');
+    for (const box of ['#lab-bn', '#lab-wn', '#lab-augment']) await page.uncheck(box);
+    for (const [field, value] of [
+      ['#lab-examples', '3000'],
+      ['#lab-epochs', '1'],
+      ['#lab-lr', '0.1'],
+    ] as const) {
+      await page.fill(field, value);
+      await page.dispatchEvent(field, 'input');
+    }
+    const runs = (await status()).runs as number;
+    await page.click('#lab-start');
+    const plain = await settled(
+      'the plain sigmoid run',
+      (s) => s.runs === runs + 1 && s.trained === true,
+      60_000,
+    );
+    expect(plain.error).toBeUndefined();
+    await page.check('#lab-wn');
+    await page.click('#lab-start');
+    const normalized = await settled(
+      'the weight-normalised run',
+      (s) => s.runs === runs + 2 && s.trained === true,
+      60_000,
+    );
+    expect(normalized.error).toBeUndefined();
+    console.log(
+      `weight norm in the lab (sigmoid MLP, SGD 0.1, 3000 digits, 1 epoch): validation accuracy ${((plain.valAccuracy as number) * 100).toFixed(2)}% plain → ${((normalized.valAccuracy as number) * 100).toFixed(2)}%`,
+    );
+    expect(normalized.valAccuracy as number).toBeGreaterThan((plain.valAccuracy as number) + 0.1);
+    await expect(page.textContent('#lab-runs li:last-child')).resolves.toMatch(/sigmoid .* WN .* sgd 0\.1/);
+    await expectWorkerHoldsNoMore('a weight-normalised run');
+    // the choices back to the page's own for the tests after this one
+    await page.uncheck('#lab-wn');
+    await page.selectOption('#lab-activation', 'relu');
+    await page.selectOption('#lab-optimizer', 'adam');
+    await page.fill('#lab-lr', '0.001');
+    await page.dispatchEvent('#lab-lr', 'input');
+  });
+
   test('training lab: pause holds a run between batches, resume goes on, stop ends it early and keeps the model', async () => {
     await open('lab');
     await page.selectOption('#architecture', 'mlp');

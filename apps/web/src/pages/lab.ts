@@ -28,6 +28,7 @@ function recipeName(r: Recipe): string {
     r.activation,
     r.init ?? 'paired init',
     r.batchNorm ? (r.preciseBn ? 'BN (precise)' : 'BN') : '',
+    r.weightNorm ? 'WN' : '',
     r.dropout > 0 ? `dropout ${r.dropout}` : '',
     r.labelSmoothing > 0 ? `smoothing ${r.labelSmoothing}` : '',
     r.augment ? 'erasing' : '',
@@ -62,6 +63,7 @@ export function mountLab(root: HTMLElement): () => void {
   const precise = checkbox(controls, 'precise BN statistics', 'lab-precise-bn');
   precise.disabled = true;
   bn.addEventListener('change', () => (precise.disabled = !bn.checked));
+  const wn = checkbox(controls, 'weight norm', 'lab-wn');
   const dropout = range(controls, 'dropout', 'lab-dropout', 0, 0.7, 0.05, 0.2);
   const smoothing = range(controls, 'label smoothing ε', 'lab-smoothing', 0, 0.3, 0.05, 0);
   const augment = checkbox(controls, 'random erasing', 'lab-augment');
@@ -111,6 +113,7 @@ export function mountLab(root: HTMLElement): () => void {
       init: init.value === PAIRED ? undefined : init.value,
       batchNorm: bn.checked,
       preciseBn: bn.checked && precise.checked,
+      weightNorm: wn.checked,
       dropout: Number(dropout.value),
       labelSmoothing: Number(smoothing.value),
       augment: augment.checked,

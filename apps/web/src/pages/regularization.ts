@@ -86,6 +86,7 @@ export function mountRegularization(root: HTMLElement): () => void {
       activation: 'relu',
       batchNorm: bn.checked,
       preciseBn: false,
+      weightNorm: false,
       dropout: Number(dropout.value),
       labelSmoothing: Number(smoothing.value),
       augment: false,

@@ -30,6 +30,11 @@ export interface Recipe {
    * and the kept model use them.
    */
   preciseBn: boolean;
+  /**
+   * Weight-normalised hidden layers (w = g·v/‖v‖), g and b set from the first 512 training digits so that
+   * each unit starts at mean 0, variance 1 (the CLI's `--weight-norm`).
+   */
+  weightNorm: boolean;
   dropout: number;
   labelSmoothing: number;
   /** Random erasing on the training digits. */

@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { setupBackend, type TrainingCallback } from '@gradwell/core';
 import { compose } from '@gradwell/augment';
 import { earlyStopping } from '@gradwell/regularizers';
+import { initializeWeightNorm } from '@gradwell/batchnorm';
 import {
   batchNormExperiment,
   calibration,
@@ -55,10 +56,21 @@ function model(recipe: Recipe): Model {
     activation: recipe.activation,
     init: recipe.init,
     batchNorm: recipe.batchNorm,
+    weightNorm: recipe.weightNorm,
     dropout: recipe.dropout,
     seed: recipe.seed,
   };
   return recipe.architecture === 'cnn' ? cnnPreset(shared) : mlpPreset({ ...shared, hidden: recipe.hidden });
+}
+
+/** Weight norm's data-dependent start on the first 512 training digits (as the CLI's `--weight-norm`). */
+function weightNormStart(net: Model, data: TensorDataset): void {
+  const { x, y } = data.batch(Array.from({ length: Math.min(512, data.size) }, (_, i) => i));
+  try {
+    initializeWeightNorm(net, x);
+  } finally {
+    tf.dispose([x, y]);
+  }
 }
 
 const api: WorkerApi = {
@@ -77,6 +89,7 @@ const api: WorkerApi = {
     const trainSet = subset(train, 0, Math.min(recipe.trainExamples, train.size));
     const validation = subset(test, 0, Math.min(recipe.validationExamples, test.size));
     const net = model(recipe);
+    if (recipe.weightNorm) weightNormStart(net, trainSet);
     const stepsPerEpoch = Math.ceil(trainSet.size / recipe.batchSize);
     const summary = net.summary();
     events.started({
