@@ -2,7 +2,9 @@
  * LSUV, layer-sequential unit-variance initialisation (Mishkin & Matas 2016): orthogonal pre-init, then,
  * layer by layer from the input, scale each layer's kernel by √(target / Var) until the variance of the
  * layer's output on the batch is within `tolerance` of the target. Works on any core `Sequential`;
- * layers without a kernel are passed through.
+ * layers without a kernel are passed through. A weight-normalised layer (batchnorm's WeightNormDense /
+ * WeightNormConv2d: a kernel v and its lengths g) gets its v orthogonal and its g rescaled, since the
+ * length of v does not change its output.
  *
  * The variance measured is, by default, that of the layer's affine output before its activation (the
  * conv/FC output blob of the paper): a tanh or sigmoid output can never reach a variance of 1.
@@ -87,7 +89,9 @@ export function lsuv(model: Sequential, batch: Tensor, options: LsuvOptions = {}
   let input = batch;
   for (const layer of model.layers) {
     const kernel = layer.weights.find((w) => w.name.endsWith('/kernel'))?.variable;
-    if (kernel !== undefined) {
+    // A weight-normalised layer (w = g·v/‖v‖) ignores its kernel's length: its scale is g.
+    const scale = layer.weights.find((w) => w.name === `${layer.name}/g`)?.variable ?? kernel;
+    if (kernel !== undefined && scale !== undefined) {
       if (orthogonalInit) {
         const fresh = orthogonal().apply(kernel.shape, random.fork());
         kernel.assign(fresh);
@@ -109,7 +113,7 @@ export function lsuv(model: Sequential, batch: Tensor, options: LsuvOptions = {}
           );
         }
         const factor = Math.sqrt(targetVariance / current);
-        tidy(() => kernel.assign(mul(kernel, factor)));
+        tidy(() => scale.assign(mul(scale, factor)));
         iterations++;
         current = measure();
       }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { initializeWeightNorm } from '@gradwell/batchnorm';
+import { initializeWeightNorm, type WeightNormDense } from '@gradwell/batchnorm';
+import { lsuv } from '@gradwell/init';
 import { setupBackend } from '@gradwell/core';
 import { expectNoLeakedTensors, expectTensorsClose } from '@gradwell/test-utils';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -115,6 +116,21 @@ describe('presets', () => {
     tf.dispose([a, b]);
     copy.dispose();
     data.dispose();
+    m.dispose();
+  });
+
+  test("LSUV on a weight-normalised net rescales g (the kernel v's length changes nothing) and converges", () => {
+    const m = mlpPreset({ hidden: [32, 16], weightNorm: true, inputShape: [20], seed: 3 });
+    const batch = tf.randomNormal([64, 20], 0, 3, 'float32', 5);
+    const reports = lsuv(m, batch);
+    expect(reports.map((r) => [r.layer, r.converged])).toEqual([
+      ['dense1', true],
+      ['dense2', true],
+      ['logits', true],
+    ]);
+    const pre = (m.layers[0] as WeightNormDense).applyPreActivation(batch);
+    expect(Math.abs(tf.moments(pre).variance.dataSync()[0]! - 1)).toBeLessThanOrEqual(0.1);
+    tf.dispose([batch, pre]);
     m.dispose();
   });
 
