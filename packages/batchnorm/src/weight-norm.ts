@@ -28,15 +28,13 @@ import {
   type Variable,
 } from '@tensorflow/tfjs-core';
 import {
-  AFFINE_FIELDS,
   assertPositiveInteger,
   biasRelu,
   Conv2d,
+  CONV2D_FIELDS,
   Dense,
-  choiceField,
+  DENSE_FIELDS,
   defineLayerConfig,
-  field,
-  optionalField,
   type ApplyContext,
   type Conv2dArgs,
   type DenseArgs,
@@ -93,10 +91,7 @@ function normsOfKernel(host: WeightNormHost): Initializer {
   };
 }
 
-const WEIGHT_NORM_DENSE_CONFIG = defineLayerConfig('WeightNormDense', {
-  units: field('integer'),
-  ...AFFINE_FIELDS,
-});
+const WEIGHT_NORM_DENSE_CONFIG = defineLayerConfig('WeightNormDense', DENSE_FIELDS);
 
 /** A dense layer y = f(x·(g·v/‖v‖) + b); weights `kernel` (v), `bias`, `g`. */
 export class WeightNormDense extends Dense implements WeightNormHost {
@@ -146,14 +141,7 @@ export class WeightNormDense extends Dense implements WeightNormHost {
   }
 }
 
-const WEIGHT_NORM_CONV2D_CONFIG = defineLayerConfig('WeightNormConv2d', {
-  filters: field('integer'),
-  kernelSize: field('pair'),
-  strides: optionalField('pair'),
-  padding: choiceField(['valid', 'same']),
-  dilationRate: optionalField('pair'),
-  ...AFFINE_FIELDS,
-});
+const WEIGHT_NORM_CONV2D_CONFIG = defineLayerConfig('WeightNormConv2d', CONV2D_FIELDS);
 
 /** A 2-D convolution (NHWC) y = f(conv(x, g·v/‖v‖) + b), the norm per filter; weights `kernel` (v), `bias`, `g`. */
 export class WeightNormConv2d extends Conv2d implements WeightNormHost {

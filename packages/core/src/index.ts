@@ -102,8 +102,15 @@ export {
   type LayerConfig,
   type LayerConfigArgs,
 } from './layers/layer-config';
-export { Dense, type DenseArgs } from './layers/dense';
-export { Conv2d, convOutputLength, type Conv2dArgs, type Padding, type PoolWindows } from './layers/conv2d';
+export { Dense, DENSE_FIELDS, type DenseArgs } from './layers/dense';
+export {
+  Conv2d,
+  CONV2D_FIELDS,
+  convOutputLength,
+  type Conv2dArgs,
+  type Padding,
+  type PoolWindows,
+} from './layers/conv2d';
 export { DepthwiseConv2d, type DepthwiseConv2dArgs } from './layers/depthwise-conv2d';
 export {
   AvgPool2d,

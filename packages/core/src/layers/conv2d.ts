@@ -72,14 +72,17 @@ export function convOutputLength(
   return padding === 'same' ? Math.ceil(length / stride) : Math.floor((length - effective) / stride) + 1;
 }
 
-const CONV2D_CONFIG = defineLayerConfig('Conv2d', {
+/** The config fields of a 2-D convolution (and of layers that take its arguments, such as weight norm's). */
+export const CONV2D_FIELDS = {
   filters: field('integer'),
   kernelSize: field('pair'),
   strides: optionalField('pair'),
   padding: choiceField(['valid', 'same']),
   dilationRate: optionalField('pair'),
   ...AFFINE_FIELDS,
-});
+};
+
+const CONV2D_CONFIG = defineLayerConfig('Conv2d', CONV2D_FIELDS);
 
 export class Conv2d extends AffineLayer {
   readonly className: string = 'Conv2d';

@@ -17,7 +17,10 @@ export interface DenseArgs extends AffineArgs {
   units: number;
 }
 
-const DENSE_CONFIG = defineLayerConfig('Dense', { units: field('integer'), ...AFFINE_FIELDS });
+/** The config fields of a dense layer (and of layers that take its arguments, such as weight norm's). */
+export const DENSE_FIELDS = { units: field('integer'), ...AFFINE_FIELDS };
+
+const DENSE_CONFIG = defineLayerConfig('Dense', DENSE_FIELDS);
 
 export class Dense extends AffineLayer {
   readonly className: string = 'Dense';
