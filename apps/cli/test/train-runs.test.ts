@@ -210,6 +210,50 @@ describe('--weight-norm', () => {
   });
 });
 
+describe('--mean-only-bn', () => {
+  test('mean-only batch norm after each weight-normalised hidden layer; --precise-bn re-estimates it; refused where it does nothing', () => {
+    const args = ['train', '--limit', '2000', '--seed', '3', '--hidden', '32,16', '--epochs', '1'];
+    const result = run([
+      ...args,
+      '--weight-norm',
+      '--mean-only-bn',
+      '--precise-bn',
+      '--json',
+      '--out',
+      at('mo'),
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const summary = json<{ testAccuracy: number }>(result);
+    expect(summary.testAccuracy).toBeGreaterThan(0.25); // 10 classes: chance is 0.1 (one epoch of 1800 digits: 0.39 plain)
+    const text = run([...args, '--weight-norm', '--mean-only-bn', '--out', at('mo-text')]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/dense1 +WeightNormDense/);
+    expect(text.stdout).toMatch(/bn1 +MeanOnlyBatchNorm/);
+    expect(text.stdout).toMatch(/bn2 +MeanOnlyBatchNorm/);
+    // the saved model holds the layers and evaluates to the run's figure
+    expect(json<{ accuracy: number }>(run(['evaluate', at('mo'), '--json'])).accuracy).toBeCloseTo(
+      summary.testAccuracy,
+      12,
+    );
+    expectOneLineError(
+      run(['train', '--batchnorm', '--mean-only-bn']),
+      2,
+      /--mean-only-bn and --batchnorm both go between each hidden layer and its activation — choose one of them/,
+    );
+    writeFileSync(at('plain-model-mo.json'), JSON.stringify({ name: 'm', inputShape: [784], layers: [] }));
+    expectOneLineError(
+      run(['train', '--mean-only-bn', '--model', at('plain-model-mo.json')]),
+      2,
+      /--mean-only-bn puts a normalisation layer into the mlp and cnn presets, and the model here is '.*plain-model-mo\.json'/,
+    );
+    expectOneLineError(
+      run(['train', '--batchnorm', '--model', at('plain-model-mo.json')]),
+      2,
+      /--batchnorm puts a normalisation layer into the mlp and cnn presets/,
+    );
+  });
+});
+
 describe('--early-stopping across --resume', () => {
   test("stopped after its best epoch, resumed: it stops where the whole run does, with the best epoch's weights", async () => {
     const dir = at('early-resume');

@@ -772,14 +772,14 @@ describe('the site', () => {
     await expectWorkerHoldsNoMore('a run with PreciseBN');
   });
 
-  test('training lab: weight norm, started from the first 512 digits, trains the sigmoid MLP that plain SGD stalls on', async () => {
+  test('training lab: weight norm (alone and with mean-only batch norm), started from the first 512 digits, trains the sigmoid MLP that plain SGD stalls on', async () => {
     await open('lab');
     await page.selectOption('#architecture', 'mlp');
     await page.selectOption('#lab-activation', 'sigmoid');
     await page.selectOption('#lab-optimizer', 'sgd');
     // the page keeps the earlier tests' choices: only weight norm may differ between the two runs
     await page.selectOption('#lab-averaging', 'none');
-    for (const box of ['#lab-bn', '#lab-wn', '#lab-augment']) await page.uncheck(box);
+    for (const box of ['#lab-bn-mean-only', '#lab-bn', '#lab-wn', '#lab-augment']) await page.uncheck(box);
     for (const [field, value] of [
       ['#lab-examples', '3000'],
       ['#lab-epochs', '1'],
@@ -810,7 +810,29 @@ describe('the site', () => {
     expect(normalized.valAccuracy as number).toBeGreaterThan((plain.valAccuracy as number) + 0.1);
     await expect(page.textContent('#lab-runs li:last-child')).resolves.toMatch(/sigmoid .* WN .* sgd 0\.1/);
     await expectWorkerHoldsNoMore('a weight-normalised run');
+    // weight norm's partner: mean-only batch norm (enabled only with batch norm)
+    await expect(page.isDisabled('#lab-bn-mean-only')).resolves.toBe(true);
+    await page.check('#lab-bn');
+    await page.check('#lab-bn-mean-only');
+    await page.uncheck('#lab-precise-bn'); // the earlier test's choice: the figure is training's statistics
+    await page.click('#lab-start');
+    const paired = await settled(
+      'the weight norm + mean-only batch norm run',
+      (s) => s.runs === runs + 3 && s.trained === true,
+      60_000,
+    );
+    expect(paired.error).toBeUndefined();
+    console.log(
+      `weight norm + mean-only batch norm in the lab (same recipe): validation accuracy ${((paired.valAccuracy as number) * 100).toFixed(2)}%`,
+    );
+    expect(paired.valAccuracy as number).toBeGreaterThan((plain.valAccuracy as number) + 0.1);
+    await expect(page.textContent('#lab-runs li:last-child')).resolves.toMatch(
+      /sigmoid .* BN \(mean-only\) · WN .* sgd 0\.1/,
+    );
+    await expectWorkerHoldsNoMore('a weight-normalised, mean-only batch-normalised run');
     // the choices back to the page's own for the tests after this one
+    await page.uncheck('#lab-bn-mean-only');
+    await page.uncheck('#lab-bn');
     await page.uncheck('#lab-wn');
     await page.selectOption('#lab-activation', 'relu');
     await page.selectOption('#lab-optimizer', 'adam');

@@ -20,6 +20,7 @@ import { batchRenormalization } from './batch-renorm';
 import { distributionSnapshot, quantile } from './distribution-snapshot';
 import { groupNormalization } from './group-norm';
 import { layerNormalization } from './layer-norm';
+import { meanOnlyBatchNormalization } from './mean-only-batch-norm';
 import { stopGradient } from './stop-gradient';
 import { weightNormConv2d, weightNormDense } from './weight-norm';
 import { initializeWeightNorm } from './weight-norm-init';
@@ -98,6 +99,15 @@ const targets: SweepTarget[] = [
     ],
     { ...features, ranks: [2, 3, 4, 5] },
     (a) => batchRenormalization(a),
+  ),
+  layerTarget(
+    'MeanOnlyBatchNorm',
+    [
+      { kind: 'choice', name: 'center', values: [true, false], optional: true },
+      { kind: 'number', name: 'momentum', min: 0, max: 1, optional: true },
+    ],
+    { ...features, ranks: [2, 3, 4, 5] },
+    (a) => meanOnlyBatchNormalization(a),
   ),
   {
     name: 'WeightNormDense',

@@ -3,6 +3,7 @@ import { BatchNorm } from './batch-norm-layer';
 import { BatchRenorm } from './batch-renorm';
 import { GroupNorm } from './group-norm';
 import { LayerNorm } from './layer-norm';
+import { MeanOnlyBatchNorm } from './mean-only-batch-norm';
 import { WeightNormConv2d, WeightNormDense } from './weight-norm';
 
 export {
@@ -16,6 +17,11 @@ export { BatchNorm, batchNormalization, type BatchNormArgs } from './batch-norm-
 export { LayerNorm, layerNormalization, type LayerNormArgs } from './layer-norm';
 export { GroupNorm, groupNormalization, type GroupNormArgs } from './group-norm';
 export { BatchRenorm, batchRenormalization, type BatchRenormArgs } from './batch-renorm';
+export {
+  MeanOnlyBatchNorm,
+  meanOnlyBatchNormalization,
+  type MeanOnlyBatchNormArgs,
+} from './mean-only-batch-norm';
 export {
   WeightNormConv2d,
   WeightNormDense,
@@ -35,6 +41,7 @@ export const NORMALIZATION_LAYER_FACTORIES: ReadonlyArray<readonly [string, Laye
   ['LayerNorm', (config) => LayerNorm.fromConfig(config)],
   ['GroupNorm', (config) => GroupNorm.fromConfig(config)],
   ['BatchRenorm', (config) => BatchRenorm.fromConfig(config)],
+  ['MeanOnlyBatchNorm', (config) => MeanOnlyBatchNorm.fromConfig(config)],
   ['WeightNormDense', (config, resolvers) => WeightNormDense.fromConfig(config, resolvers)],
   ['WeightNormConv2d', (config, resolvers) => WeightNormConv2d.fromConfig(config, resolvers)],
 ];

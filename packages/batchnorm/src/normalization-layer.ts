@@ -1,7 +1,8 @@
 /**
  * What the normalisation layers share: ε, the learned per-channel γ (`scale`) and β (`center`), and — for
- * the two that normalise with batch statistics in training — the running mean and variance with their
- * momentum (Algorithm 2's running averages, updated by `updateRunningStatistics`).
+ * those that normalise with batch statistics in training — the running mean and variance (mean-only batch
+ * norm: the mean) with their momentum (Algorithm 2's running averages, updated by
+ * `updateRunningStatistics`).
  */
 import { add, mul, type Tensor, type Variable } from '@tensorflow/tfjs-core';
 import {
@@ -79,7 +80,7 @@ export interface RunningStatisticsArgs extends NormalizationArgs {
   momentum?: number;
 }
 
-/** A normalisation layer that keeps running statistics for inference (batch norm, batch renorm). */
+/** A normalisation layer that keeps running statistics for inference (batch norm, batch renorm, mean-only). */
 export abstract class RunningStatisticsLayer extends NormalizationLayer {
   readonly momentum: number;
 
@@ -99,6 +100,11 @@ export abstract class RunningStatisticsLayer extends NormalizationLayer {
 
   protected runningStatistics(): { mean: Variable; variance: Variable } {
     return { mean: this.weight('movingMean'), variance: this.weight('movingVariance') };
+  }
+
+  /** The running statistics `updateRunning` moves (a mean-only layer has no variance). */
+  protected runningVariables(): { mean: Variable; variance?: Variable } {
+    return this.runningStatistics();
   }
 
   /** Values per channel seen while re-estimating the statistics (undefined: training as usual). */
@@ -123,12 +129,12 @@ export abstract class RunningStatisticsLayer extends NormalizationLayer {
   }
 
   /** Moves the running statistics towards a batch's (`count` values per channel). */
-  protected updateRunning(batch: { mean: Tensor; variance: Tensor; count: number }): void {
+  protected updateRunning(batch: { mean: Tensor; variance?: Tensor; count: number }): void {
     if (this.estimated === undefined)
-      return updateRunningStatistics(this.runningStatistics(), batch, this.momentum);
+      return updateRunningStatistics(this.runningVariables(), batch, this.momentum);
     if (batch.count < 2) return;
     const seen = this.estimated;
     this.estimated += batch.count;
-    updateRunningStatistics(this.runningStatistics(), batch, seen / this.estimated);
+    updateRunningStatistics(this.runningVariables(), batch, seen / this.estimated);
   }
 }

@@ -150,7 +150,7 @@ const targets: SweepTarget[] = [
         { kind: 'number', name: 'dropout', min: 0, max: 0.9, optional: true },
         { kind: 'number', name: 'seed', integer: true, optional: true },
         { kind: 'name', name: 'activation', known: ['relu', 'tanh', 'elu'], optional: true },
-        { kind: 'choice', name: 'batchNorm', values: [true, false], optional: true },
+        { kind: 'choice', name: 'batchNorm', values: [true, false, 'mean-only'], optional: true },
       ),
     ],
     call: (o) => {

@@ -45,7 +45,8 @@ const estimates = (layer: Layer): layer is EstimatingLayer =>
   typeof (layer as Partial<EstimatingLayer>).beginStatisticsEstimate === 'function';
 
 /**
- * Re-estimates the running statistics of every batch-norm (and batch-renorm) layer of `model` over `data`.
+ * Re-estimates the running statistics of every batch-norm (batch-renorm, mean-only) layer of `model` over
+ * `data`.
  * Dropout layers draw as in training but their random states are put back, so a run goes on as it would
  * have; if anything fails, the statistics are put back too. A last batch of one example is left out (a
  * batch-norm layer over features cannot measure a variance from it). Returns the layers and the examples

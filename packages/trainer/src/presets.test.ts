@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { callback, formatEpochLogs, progressLogger } from './callbacks';
 import { decodeModel, encodeModel } from './checkpoint';
 import { hostDataset, tensorDataset } from './data/dataset';
+import { estimateBatchNormStatistics } from './batch-norm-statistics';
 import { dense } from './layers';
 import { fit } from './training/fit';
 import { cnnPreset, mlpPreset } from './presets';
@@ -114,6 +115,62 @@ describe('presets', () => {
     const [a, b] = [m.apply(inputs), copy.apply(inputs)];
     expectTensorsClose(a, b);
     tf.dispose([a, b]);
+    copy.dispose();
+    data.dispose();
+    m.dispose();
+  });
+
+  test("batchNorm: 'mean-only' (with weightNorm, the paper's pairing): layers, data init, fit, PreciseBN, checkpoint", async () => {
+    const cnn = cnnPreset({ batchNorm: 'mean-only', weightNorm: true, inputShape: [12, 12, 1], classes: 3 });
+    expect(cnn.layers.map((l) => l.className)).toEqual([
+      'WeightNormConv2d',
+      'MeanOnlyBatchNorm',
+      'Activation',
+      'MaxPool2d',
+      'WeightNormConv2d',
+      'MeanOnlyBatchNorm',
+      'Activation',
+      'MaxPool2d',
+      'Flatten',
+      'WeightNormDense',
+      'MeanOnlyBatchNorm',
+      'Activation',
+      'Dense',
+    ]);
+    cnn.dispose();
+    expect(() => mlpPreset({ batchNorm: 'mean' as never })).toThrow(
+      `mlpPreset: argument 'batchNorm' must be true, false or 'mean-only', got "mean"`,
+    );
+
+    const m = mlpPreset({
+      hidden: [12],
+      batchNorm: 'mean-only',
+      weightNorm: true,
+      inputShape: [6],
+      classes: 3,
+    });
+    expect((m.layers[0] as unknown as { useBias: boolean }).useBias).toBe(false); // β is the bias
+    const x = tf.randomUniform([48, 6], -1, 1, 'float32', 4);
+    const y = tf.tensor1d(
+      Array.from({ length: 48 }, (_, i) => i % 3),
+      'int32',
+    );
+    const data = tensorDataset(x, y, { numClasses: 3 });
+    const inputs = data.x;
+    await expectNoLeakedTensors(async () => {
+      expect(initializeWeightNorm(m, inputs).map((r) => r.layer)).toEqual(['dense1']);
+      const { history } = await fit(m, data, { epochs: 4, batchSize: 16, seed: 1 });
+      expect(history.at(-1)!.loss).toBeLessThan(history[0]!.loss as number);
+      expect(await estimateBatchNormStatistics(m, data)).toEqual({ layers: ['bn1'], examples: 48 });
+    });
+    // PreciseBN leaves the running mean at the training set's mean of the pre-activations
+    const pre = (m.layers[0] as WeightNormDense).apply(inputs);
+    const running = m.layers[1]!.weights.find((w) => w.name.endsWith('movingMean'))!.variable;
+    expectTensorsClose(running, tf.mean(pre, 0), { atol: 1e-5 });
+    const copy = await decodeModel(await encodeModel(m));
+    const [a, b] = [m.apply(inputs), copy.apply(inputs)];
+    expectTensorsClose(a, b);
+    tf.dispose([a, b, pre]);
     copy.dispose();
     data.dispose();
     m.dispose();

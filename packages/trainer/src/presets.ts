@@ -3,8 +3,8 @@
  * lecture's recipe options: activation, initialiser, batch normalisation, dropout, DropConnect. The CLI,
  * the web app and the benchmarks build their models here.
  */
-import { flatten, maxPool2d, type Layer, assertBoolean } from '@gradwell/core';
-import { batchNormalization } from '@gradwell/batchnorm';
+import { flatten, maxPool2d, type Layer, assertBoolean, GradwellArgumentError } from '@gradwell/core';
+import { batchNormalization, meanOnlyBatchNormalization } from '@gradwell/batchnorm';
 import { dropoutLayer } from '@gradwell/regularizers';
 import { assertInRange, assertKnownOptions, optionKeys, assertPositiveInteger } from '@gradwell/core';
 import { activation as activationLayer, conv2d, dense, dropConnect } from './layers';
@@ -16,8 +16,12 @@ export interface RecipeOptions {
   activation?: ActivationSpec;
   /** Kernel initialiser of the hidden layers; default: the one that pairs with the activation. */
   init?: InitializerSpec;
-  /** Batch norm between each hidden affine map and its activation (Ioffe & Szegedy's placement). */
-  batchNorm?: boolean;
+  /**
+   * Batch norm between each hidden affine map and its activation (Ioffe & Szegedy's placement); 'mean-only'
+   * puts mean-only batch norm there instead (subtract the batch mean, no division, no γ — Salimans &
+   * Kingma's partner of `weightNorm`).
+   */
+  batchNorm?: boolean | 'mean-only';
   /**
    * Weight normalisation (Salimans & Kingma 2016) of the hidden dense and conv layers; pair it with
    * `initializeWeightNorm` on a first batch (the CLI's `--weight-norm` does). Not with `dropConnect`.
@@ -59,7 +63,13 @@ function checkRecipe(context: string, o: RecipeOptions, extra: readonly string[]
   if (o.dropConnect !== undefined)
     assertInRange(context, 'dropConnect', o.dropConnect, { min: 0, max: 1, maxInclusive: false });
   if (o.classes !== undefined) assertPositiveInteger(context, 'classes', o.classes);
-  if (o.batchNorm !== undefined) assertBoolean(context, 'batchNorm', o.batchNorm);
+  if (
+    o.batchNorm !== undefined &&
+    o.batchNorm !== true &&
+    o.batchNorm !== false &&
+    o.batchNorm !== 'mean-only'
+  )
+    throw new GradwellArgumentError(context, 'batchNorm', "true, false or 'mean-only'", o.batchNorm);
   if (o.weightNorm !== undefined) assertBoolean(context, 'weightNorm', o.weightNorm);
   if (o.weightNorm === true && o.dropConnect !== undefined && o.dropConnect > 0)
     throw new Error(
@@ -67,11 +77,17 @@ function checkRecipe(context: string, o: RecipeOptions, extra: readonly string[]
     );
 }
 
+const normalizes = (o: RecipeOptions): boolean => o.batchNorm === true || o.batchNorm === 'mean-only';
+
+/** The batch-norm layer `batchNorm` asks for: full or mean-only. */
+const normalization = (o: RecipeOptions, name: string): Layer =>
+  o.batchNorm === 'mean-only' ? meanOnlyBatchNormalization({ name }) : batchNormalization({ name });
+
 /** A hidden dense block: dense (or DropConnect) [→ batch norm → activation] [→ dropout]. */
 function hiddenDense(units: number, index: number, o: RecipeOptions): Layer[] {
   const act = o.activation ?? 'relu';
   const name = `dense${index}`;
-  const bn = o.batchNorm === true;
+  const bn = normalizes(o);
   // With batch norm the activation is a layer of its own after it, and the initialiser is chosen for it.
   const pairing = bn ? { initializeFor: act } : { activation: act };
   const affine =
@@ -87,9 +103,7 @@ function hiddenDense(units: number, index: number, o: RecipeOptions): Layer[] {
       : dense({ units, name, kernelInitializer: o.init, useBias: !bn, weightNorm: o.weightNorm, ...pairing });
   return [
     affine,
-    ...(bn
-      ? [batchNormalization({ name: `bn${index}` }), activationLayer(act, { name: `act${index}` })]
-      : []),
+    ...(bn ? [normalization(o, `bn${index}`), activationLayer(act, { name: `act${index}` })] : []),
     ...(o.dropout !== undefined && o.dropout > 0
       ? [dropoutLayer({ rate: o.dropout, seed: (o.seed ?? 0) + 200 + index, name: `dropout${index}` })]
       : []),
@@ -118,7 +132,7 @@ export function cnnPreset(o: RecipeOptions = {}): Model {
   checkRecipe('cnnPreset', o);
   const act = o.activation ?? 'relu';
   const convBlock = (filters: number, index: number): Layer[] =>
-    o.batchNorm === true
+    normalizes(o)
       ? [
           conv2d({
             filters,
@@ -129,7 +143,7 @@ export function cnnPreset(o: RecipeOptions = {}): Model {
             useBias: false,
             weightNorm: o.weightNorm,
           }),
-          batchNormalization({ name: `convBn${index}` }),
+          normalization(o, `convBn${index}`),
           activationLayer(act, { name: `convAct${index}` }),
         ]
       : [

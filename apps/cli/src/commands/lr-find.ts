@@ -39,6 +39,7 @@ const SHARED: ReadonlyArray<keyof TrainConfig> = [
   'init',
   'activation',
   'batchnorm',
+  'meanOnlyBn',
   'weightNorm',
   'dropout',
   'dropConnect',

@@ -21,6 +21,7 @@ export interface TrainConfig {
   activation: string;
   batchnorm: boolean;
   /** Weight-normalised hidden layers, with the data-dependent initialisation on training examples. */
+  meanOnlyBn: boolean;
   weightNorm: boolean;
   dropout?: number;
   dropConnect?: number;

@@ -94,6 +94,14 @@ export const TRAIN_OPTIONS: readonly OptionSpec[] = [
     read: flag,
   },
   {
+    key: 'meanOnlyBn',
+    flag: '--mean-only-bn',
+    description:
+      'mean-only batch norm between each hidden layer and its activation: the batch mean subtracted, no division (Salimans & Kingma; pairs with --weight-norm)',
+    default: false,
+    read: flag,
+  },
+  {
     key: 'weightNorm',
     flag: '--weight-norm',
     description:

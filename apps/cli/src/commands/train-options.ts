@@ -134,6 +134,19 @@ export function checkOptionsApply(config: TrainConfig, given: Set<Key>): void {
       `makes the hidden layers of the mlp and cnn presets weight-normalised, and the model here is ${config.initFrom === undefined ? `'${config.model}'` : `--init-from '${config.initFrom}'`}`,
       'drop --weight-norm, or build the model with WeightNormDense/WeightNormConv2d layers in its JSON',
     );
+  for (const key of ['batchnorm', 'meanOnlyBn'] as const)
+    if (config[key] && (config.initFrom !== undefined || !['mlp', 'cnn'].includes(config.model)))
+      refuse(
+        key,
+        `puts a normalisation layer into the mlp and cnn presets, and the model here is ${config.initFrom === undefined ? `'${config.model}'` : `--init-from '${config.initFrom}'`}`,
+        `drop ${flagName(key)}, or put the layers into the model's JSON`,
+      );
+  if (config.batchnorm && config.meanOnlyBn)
+    refuse(
+      'meanOnlyBn',
+      'and --batchnorm both go between each hidden layer and its activation',
+      'choose one of them',
+    );
   if (config.weightNorm && config.dropConnect !== undefined && config.dropConnect > 0)
     refuse('weightNorm', 'and --drop-connect both replace the hidden dense layers', 'choose one of them');
   if (given.has('lrPatience') && config.lrSchedule !== 'plateau')

@@ -95,7 +95,7 @@ export function buildModel(config: TrainConfig, inputShape: number[], classes: n
   const recipe = {
     activation: config.activation,
     init: config.init,
-    batchNorm: config.batchnorm,
+    batchNorm: config.meanOnlyBn ? ('mean-only' as const) : config.batchnorm,
     weightNorm: config.weightNorm,
     dropout: config.dropout,
     dropConnect: config.dropConnect,
@@ -222,10 +222,11 @@ export function earlyStoppingCallbacks(
  * weight averaging (checked against each other first, before any data is read).
  */
 export function regularisationOptions(config: TrainConfig): Partial<FitOptions> {
-  if (config.preciseBn && !config.batchnorm && (config.model === 'mlp' || config.model === 'cnn'))
+  const normalized = config.batchnorm || config.meanOnlyBn;
+  if (config.preciseBn && !normalized && (config.model === 'mlp' || config.model === 'cnn'))
     throw new CliError(
       '--precise-bn re-estimates batch-norm statistics, and this model has no batch-norm layer',
-      'add --batchnorm',
+      'add --batchnorm (or --mean-only-bn)',
       2,
     );
   if (config.averageFrom !== undefined && config.average === undefined)

@@ -21,13 +21,22 @@ import { trainingWorker, trainInWorker } from '../worker/client';
 import { AVERAGING_CHOICES, type Recipe } from '../worker/protocol';
 
 const PAIRED = 'paired with the activation';
+
+/** "BN", "BN (precise)", "BN (mean-only)", "BN (mean-only, precise)" or nothing. */
+function batchNormName(r: Recipe): string {
+  if (r.batchNorm === false) return '';
+  const notes = [r.batchNorm === 'mean-only' ? 'mean-only' : '', r.preciseBn ? 'precise' : ''].filter(
+    Boolean,
+  );
+  return notes.length === 0 ? 'BN' : `BN (${notes.join(', ')})`;
+}
 /** A short name for a run from its recipe: "cnn · relu · He · BN · dropout 0.2 · adam 0.001". */
 function recipeName(r: Recipe): string {
   return [
     r.architecture,
     r.activation,
     r.init ?? 'paired init',
-    r.batchNorm ? (r.preciseBn ? 'BN (precise)' : 'BN') : '',
+    batchNormName(r),
     r.weightNorm ? 'WN' : '',
     r.dropout > 0 ? `dropout ${r.dropout}` : '',
     r.labelSmoothing > 0 ? `smoothing ${r.labelSmoothing}` : '',
@@ -61,8 +70,10 @@ export function mountLab(root: HTMLElement): () => void {
   const bn = checkbox(controls, 'batch norm', 'lab-bn');
   // PreciseBN: re-estimate the statistics after training (only a network with batch norm has them)
   const precise = checkbox(controls, 'precise BN statistics', 'lab-precise-bn');
-  precise.disabled = true;
-  bn.addEventListener('change', () => (precise.disabled = !bn.checked));
+  // Mean-only batch norm (Salimans & Kingma): the batch mean subtracted, no division — weight norm's partner
+  const meanOnly = checkbox(controls, 'mean-only BN', 'lab-bn-mean-only');
+  precise.disabled = meanOnly.disabled = true;
+  bn.addEventListener('change', () => (precise.disabled = meanOnly.disabled = !bn.checked));
   const wn = checkbox(controls, 'weight norm', 'lab-wn');
   const dropout = range(controls, 'dropout', 'lab-dropout', 0, 0.7, 0.05, 0.2);
   const smoothing = range(controls, 'label smoothing ε', 'lab-smoothing', 0, 0.3, 0.05, 0);
@@ -111,7 +122,7 @@ export function mountLab(root: HTMLElement): () => void {
       hidden: [256, 128],
       activation: activation.value,
       init: init.value === PAIRED ? undefined : init.value,
-      batchNorm: bn.checked,
+      batchNorm: bn.checked && meanOnly.checked ? 'mean-only' : bn.checked,
       preciseBn: bn.checked && precise.checked,
       weightNorm: wn.checked,
       dropout: Number(dropout.value),

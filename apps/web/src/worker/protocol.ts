@@ -23,7 +23,8 @@ export interface Recipe {
   activation: string;
   /** An initialiser's name; undefined: the one that pairs with the activation. */
   init?: string;
-  batchNorm: boolean;
+  /** Batch norm between each hidden layer and its activation; 'mean-only': mean-only batch norm there. */
+  batchNorm: boolean | 'mean-only';
   /**
    * With batch norm: after training, the batch-norm statistics re-estimated over the training digits with the
    * final weights (the trainer's `estimateBatchNormStatistics`, PreciseBN); the validation figures, the panels

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { flatten, maxPool2d, setupBackend, type Sequential } from '@gradwell/core';
 import { defineActivation, preluLayer, registerActivation, sreluLayer } from '@gradwell/activations';
-import { groupNormalization, layerNormalization } from '@gradwell/batchnorm';
+import { groupNormalization, layerNormalization, meanOnlyBatchNormalization } from '@gradwell/batchnorm';
 import { dropoutLayer, spatialDropout } from '@gradwell/regularizers';
 import { expectNoLeakedTensors, expectTensorsClose } from '@gradwell/test-utils';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -635,6 +635,61 @@ describe('the Keras route', () => {
     expect(json.weightsManifest[0]!.weights.some((w) => w.name.endsWith('/g'))).toBe(false);
     const loaded = await tfl.loadLayersModel(`file://${keras}/model.json`);
     const x = tf.randomUniform([4, 6, 6, 1], -1, 1, 'float32', 9);
+    await expectNoLeakedTensors(() => {
+      const a = loaded.predict(x) as tf.Tensor;
+      const b = m.apply(x);
+      expectTensorsClose(a, b, { rtol: 1e-5, atol: 1e-5 });
+      tf.dispose([a, b]);
+    });
+    tf.dispose(x);
+    loaded.dispose();
+    m.dispose();
+  });
+
+  test('mean-only batch norm: its own class for tfjs-layers (β, moving mean), a BatchNormalization with σ² = 1 − ε for Keras', async () => {
+    const m = model(
+      [
+        conv2d({ filters: 3, kernelSize: 3, weightNorm: true, useBias: false, name: 'wc' }),
+        meanOnlyBatchNormalization({ name: 'mc', momentum: 0.5 }),
+        activation('relu', { name: 'act' }),
+        flatten({ name: 'flat' }),
+        dense({ units: 4, name: 'd' }),
+        meanOnlyBatchNormalization({ name: 'md', center: false, momentum: 0.5 }),
+        dense({ units: 2, name: 'out' }),
+      ],
+      { inputShape: [5, 5, 1], seed: 6 },
+    );
+    await trainALittle(m, 2); // moves β and the running means off their initial values
+    const dir = await expectSamePredictionsInLayers(m, 'mean-only-tfjs');
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'model.json'), 'utf8')) as {
+      weightsManifest: Array<{ weights: Array<{ name: string }> }>;
+    };
+    expect(manifest.weightsManifest[0]!.weights.map((w) => w.name).filter((n) => /^m[cd]\//.test(n))).toEqual(
+      ['mc/beta', 'mc/moving_mean', 'md/moving_mean'],
+    );
+    const back = await loadModel(`file://${dir}/model.json`);
+    expect(back.layers.map((l) => l.className)).toEqual(m.layers.map((l) => l.className));
+    back.weights.forEach((w, i) => expectTensorsClose(w.variable, m.weights[i]!.variable));
+    back.dispose();
+    const keras = folder('mean-only-keras');
+    await saveModel(m, `file://${keras}`, { target: 'keras' });
+    const json = JSON.parse(readFileSync(path.join(keras, 'model.json'), 'utf8')) as {
+      modelTopology: { config: { layers: Array<{ class_name: string; config: Record<string, unknown> }> } };
+    };
+    const layers = json.modelTopology.config.layers;
+    expect(layers.map((l) => l.class_name)).toEqual([
+      'Conv2D',
+      'BatchNormalization',
+      'Activation',
+      'Flatten',
+      'Dense',
+      'BatchNormalization',
+      'Dense',
+    ]);
+    expect(layers[1]!.config).toMatchObject({ scale: false, center: true, epsilon: 1e-3 });
+    expect(layers[5]!.config).toMatchObject({ scale: false, center: false });
+    const loaded = await tfl.loadLayersModel(`file://${keras}/model.json`);
+    const x = tf.randomUniform([4, 5, 5, 1], -1, 1, 'float32', 9);
     await expectNoLeakedTensors(() => {
       const a = loaded.predict(x) as tf.Tensor;
       const b = m.apply(x);

@@ -18,6 +18,7 @@ export const GRADWELL_LAYER_CLASSES = [
   'GradwellSReLU',
   'GradwellDropConnectDense',
   'GradwellBatchRenorm',
+  'GradwellMeanOnlyBatchNorm',
   'GroupNormalization',
   'SpatialDropout2D',
   'GradwellWeightNormDense',
@@ -169,8 +170,8 @@ function layerClass(tfl: TfjsLayersModule, className: string, format: LayerForma
 let registered: string[] | undefined;
 
 /**
- * Registers gradwell's layers (maxout, SReLU, DropConnect, batch renorm, group norm, spatial dropout,
- * weight-normalised dense and conv) and activations (leaky ReLU, CELU, hard sigmoid, plugins…) with
+ * Registers gradwell's layers (maxout, SReLU, DropConnect, batch renorm, mean-only batch norm, group norm,
+ * spatial dropout, weight-normalised dense and conv) and activations (leaky ReLU, CELU, hard sigmoid, plugins…) with
  * tfjs-layers. Call it once, with the module the app loads models with:
  * `registerLayersInterop(await import('@tensorflow/tfjs-layers'))`. Returns the class names registered.
  */

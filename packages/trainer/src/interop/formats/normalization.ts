@@ -1,7 +1,10 @@
-/** Batch, layer and group normalisation and batch renormalisation in the tfjs-layers/Keras format. */
-import { max, min, reshape, slice, sub, tidy, type Tensor } from '@tensorflow/tfjs-core';
+/**
+ * Batch, layer and group normalisation, batch renormalisation and mean-only batch norm in the
+ * tfjs-layers/Keras format.
+ */
+import { fill, max, min, reshape, slice, sub, tidy, type Tensor } from '@tensorflow/tfjs-core';
 import type { Layer } from '@gradwell/core';
-import { BatchNorm, BatchRenorm, GroupNorm, LayerNorm } from '@gradwell/batchnorm';
+import { BatchNorm, BatchRenorm, GroupNorm, LayerNorm, MeanOnlyBatchNorm } from '@gradwell/batchnorm';
 import {
   requiredWeight,
   spreadChannels,
@@ -13,7 +16,7 @@ import {
 } from '../layer-format';
 import { ModelFileError } from '../model-file-error';
 
-type Normalization = BatchNorm | BatchRenorm | LayerNorm | GroupNorm;
+type Normalization = BatchNorm | BatchRenorm | LayerNorm | GroupNorm | MeanOnlyBatchNorm;
 
 /** γ and β (where learned), each written by `spread`. */
 function affineWeights(
@@ -219,5 +222,58 @@ export const BATCH_RENORM_FORMAT: LayerFormat = {
     ...affineValues(input),
     movingMean: requiredWeight(input, 'moving_mean'),
     movingVariance: requiredWeight(input, 'moving_variance'),
+  }),
+};
+
+/** Keras's default ε, with which a mean-only layer is written as a BatchNormalization. */
+const KERAS_EPSILON = 1e-3;
+
+/**
+ * Mean-only batch norm (Salimans & Kingma): gradwell's class with β and the running mean. For Keras
+ * (`target: 'keras'`) it is written as what it computes at inference, a BatchNormalization without γ whose
+ * moving variance is 1 − ε, so that (x − μ)/√(σ² + ε) + β = x − μ + β (training it there would divide by
+ * the batch's deviation).
+ */
+export const MEAN_ONLY_BATCH_NORM_FORMAT: LayerFormat = {
+  gradwell: ['MeanOnlyBatchNorm'],
+  layers: ['GradwellMeanOnlyBatchNorm'],
+  write: (layer) => {
+    const norm = layer as MeanOnlyBatchNorm;
+    return {
+      className: 'GradwellMeanOnlyBatchNorm',
+      config: { momentum: norm.momentum, center: norm.center },
+      weights: [...affineWeights(norm), { param: 'moving_mean', value: weightOf(norm, 'movingMean') }],
+    };
+  },
+  writeKeras: (layer) => {
+    const norm = layer as MeanOnlyBatchNorm;
+    const movingMean = weightOf(norm, 'movingMean');
+    return {
+      className: 'BatchNormalization',
+      config: {
+        axis: -1,
+        momentum: norm.momentum,
+        epsilon: KERAS_EPSILON,
+        center: norm.center,
+        scale: false,
+        ...INITIALIZERS,
+        ...RUNNING_INITIALIZERS,
+      },
+      weights: [
+        ...affineWeights(norm),
+        { param: 'moving_mean', value: movingMean },
+        { param: 'moving_variance', value: fill(movingMean.shape, 1 - KERAS_EPSILON) },
+      ],
+    };
+  },
+  create(spec) {
+    const { momentum, center } = spec.config as { momentum?: number; center?: boolean };
+    return new MeanOnlyBatchNorm({ name: spec.name, momentum, center: center ?? true });
+  },
+  values: (input) => ({
+    ...(((input.config.center as boolean | undefined) ?? true)
+      ? { beta: requiredWeight(input, 'beta') }
+      : {}),
+    movingMean: requiredWeight(input, 'moving_mean'),
   }),
 };
