@@ -56,6 +56,23 @@ describe("fit's options are checked to the bottom", () => {
       { resume: { state: { epoch: 1.5 } } },
       "fit: 'resume.state': 'epoch' must be a non-negative integer, got 1.5.",
     );
+    const position = { batch: 2, random: { words: [1, 2, 3, 4] }, batchSize: 0 };
+    const progress = { lossSum: 1, correctSum: 1, seen: 2, seconds: 0.1 };
+    await expectRefused(
+      {
+        resume: {
+          state: {
+            epoch: 0,
+            step: 1,
+            seed: 0,
+            history: [],
+            layerRandomStates: {},
+            position: { ...position, progress },
+          },
+        },
+      },
+      "fit: 'resume.state': 'position.batchSize' must be a positive integer, got 0.",
+    );
   });
 
   test('diagnostics: true, false or known options of the right kind, thresholds included', async () => {

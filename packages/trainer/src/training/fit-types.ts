@@ -50,6 +50,12 @@ export interface EpochPosition {
   /** The epoch's random source after them (augmentation draws). */
   random: RandomState;
   progress: EpochProgress;
+  /**
+   * The run's batch size and `accumulate` when it stopped: `batch` counts batches of that size, grouped so.
+   * A resume mid-epoch must use the same (checkpoints written before these were recorded lack them).
+   */
+  batchSize?: number;
+  accumulate?: number;
 }
 
 /** What a checkpoint holds to continue a run (see `checkpoint.ts`). */

@@ -35,7 +35,7 @@ export async function fit(model: Trainable, data: Dataset, options: FitOptions):
   const accumulator = accumulate > 1 ? createGradientAccumulator() : undefined;
   let averager: WeightAverager | undefined;
   try {
-    const run = await restoreRunState(parts, optimizer, setup.seed, options.resume);
+    const run = await restoreRunState(parts, optimizer, setup, options.resume);
     averager = startAveraging(setup, options);
     const probe = createDiagnosticsProbe(parts, data, setup.diagnostics);
     const params = { epochs: options.epochs, stepsPerEpoch, batchSize };
@@ -85,7 +85,13 @@ export async function fit(model: Trainable, data: Dataset, options: FitOptions):
           // A stop inside a group of accumulated batches takes effect at the group's update.
           if (context.stopRequested && (accumulator?.pending ?? 0) === 0) {
             if (!(batchIndex >= stepsPerEpoch))
-              run.position = { batch: batchIndex, random: random.getState(), progress: meter.progress() };
+              run.position = {
+                batch: batchIndex,
+                random: random.getState(),
+                progress: meter.progress(),
+                batchSize,
+                accumulate,
+              };
             break;
           }
         }

@@ -218,6 +218,48 @@ describe('fit({ accumulate })', () => {
     disposeCheckpoint(loaded);
   });
 
+  test("a run stopped inside an epoch resumes only with its batch size and grouping; at an epoch's end either may change", async () => {
+    const options = (extra: Partial<FitOptions>): FitOptions => ({
+      epochs: 3,
+      batchSize: 16,
+      accumulate: 3,
+      seed: 6,
+      optimizer: { name: 'sgd', learningRate: 0.1 },
+      ...extra,
+    });
+    const stopAt = (batch: number) =>
+      callback({
+        onBatchEnd: (_b, _l, context) => void (batch-- === 1 && context.requestStop('interrupted')),
+      });
+    const store = memoryStore();
+    const stopped = mlp();
+    await fit(stopped, data, options({ callbacks: [stopAt(10), checkpointCallback({ store })] }));
+    stopped.dispose();
+    const loaded: LoadedCheckpoint = await loadCheckpoint(store);
+    expect(loaded.state.position).toMatchObject({ batch: 3, batchSize: 16, accumulate: 3 });
+    const before = weightsOf(loaded.model);
+    await expectNoLeakedTensors(async () => {
+      await expect(fit(loaded.model, data, options({ accumulate: 2, resume: loaded }))).rejects.toThrow(
+        "fit: argument 'accumulate' is 2, and the run being resumed stopped inside epoch 2 with accumulate 3, after 3 of its batches: resume with accumulate 3 (it may change at an epoch's end).",
+      );
+      await expect(fit(loaded.model, data, options({ batchSize: 8, resume: loaded }))).rejects.toThrow(
+        "fit: argument 'batchSize' is 8, and the run being resumed stopped inside epoch 2 with batchSize 16",
+      );
+    });
+    expect(weightsOf(loaded.model)).toEqual(before); // refused before any step
+    disposeCheckpoint(loaded);
+    // Stopped at an epoch's end (7 batches an epoch): no position, and the resumed run may group otherwise.
+    const atEnd = memoryStore();
+    const first = mlp();
+    await fit(first, data, options({ callbacks: [stopAt(7), checkpointCallback({ store: atEnd })] }));
+    first.dispose();
+    const fromEnd = await loadCheckpoint(atEnd);
+    expect(fromEnd.state.position).toBeUndefined();
+    const run = await fit(fromEnd.model, data, options({ accumulate: 1, resume: fromEnd }));
+    expect(run.steps).toBe(3 + 2 * 7); // 3 updates of groups of 3 in epoch 1, then one per batch
+    disposeCheckpoint(fromEnd);
+  });
+
   test('batch normalisation keeps statistics per batch; the run trains and leaks nothing', async () => {
     const m = model([dense({ units: 16 }), batchNormalization({ name: 'bn' }), dense({ units: 3 })], {
       inputShape: [2],

@@ -25,13 +25,17 @@ export interface RunState {
   snapshot(): TrainingState;
 }
 
-/** A fresh run, or the resumed one (layer random states and optimiser state put back). */
+/**
+ * A fresh run, or the resumed one (layer random states and optimiser state put back). A run resumed inside
+ * an epoch must batch and group as the stopped one did: its position counts those batches.
+ */
 export async function restoreRunState(
   parts: ModelParts,
   optimizer: Optimizer,
-  seed: number,
+  fitted: { seed: number; batchSize: number; accumulate: number },
   resume: ResumeFrom | undefined,
 ): Promise<RunState> {
+  const { seed } = fitted;
   const stateful = randomStateful(parts.layers);
   const run: RunState = {
     epoch: 0,
@@ -52,6 +56,16 @@ export async function restoreRunState(
   const { state, optimizerState } = resume;
   if (state.seed !== seed)
     throw new GradwellArgumentError('fit', 'seed', `the seed of the resumed run (${state.seed})`, seed);
+  for (const key of ['batchSize', 'accumulate'] as const) {
+    const stopped = state.position?.[key];
+    if (stopped !== undefined && stopped !== fitted[key])
+      throw GradwellArgumentError.because(
+        'fit',
+        key,
+        `argument '${key}' is ${fitted[key]}, and the run being resumed stopped inside epoch ${state.epoch + 1} with ${key} ${stopped}, after ${state.position?.batch} of its batches: resume with ${key} ${stopped} (it may change at an epoch's end).`,
+        fitted[key],
+      );
+  }
   run.epoch = state.epoch;
   run.position = state.position;
   run.step = state.step;
