@@ -43,7 +43,8 @@ export function checkTrainingState(value: unknown, source = 'training.json'): Tr
       fail('position.progress', "an epoch's figures", p);
     for (const key of ['batchSize', 'accumulate'] as const) {
       const v = position[key];
-      if (v !== undefined && (!Number.isInteger(v) || v < 1)) fail(`position.${key}`, 'a positive integer', v);
+      if (v !== undefined && (!Number.isInteger(v) || v < 1))
+        fail(`position.${key}`, 'a positive integer', v);
     }
   }
   return state as TrainingState;
