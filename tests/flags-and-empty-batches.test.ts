@@ -100,7 +100,7 @@ describe('true/false options given anything else are named', () => {
     const net = model([dense({ units: 3 })], { inputShape: [2], seed: 1 });
     const data = spirals({ classes: 3, pointsPerClass: 4 });
     await expect(fit(net, data, { epochs: 1, optimizer: {} as never })).rejects.toThrow(
-      /^fit: argument 'optimizer\.name' must be one of 'sgd', 'momentum', 'adam', 'rmsprop', 'adagrad', 'lamb', got undefined/,
+      /^fit: argument 'optimizer\.name' must be one of 'sgd', 'momentum', 'adam', 'rmsprop', 'adagrad', 'lars', 'lamb', got undefined/,
     );
     await expect(fit(net, data, { epochs: 1, optimizer: { name: 'adam', learningRate: 0 } })).rejects.toThrow(
       "fit: argument 'optimizer.learningRate' must be a number > 0, got 0",

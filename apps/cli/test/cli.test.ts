@@ -318,7 +318,7 @@ describe('train', () => {
     expectOneLineError(
       run(['train', '--optimizer', 'adamw']),
       2,
-      /--optimizer must be one of sgd, momentum, adam, rmsprop, adagrad, lamb, got "adamw" \(did you mean 'adam'\?\) — e\.g\. --optimizer adam --weight-decay 0\.01 \(AdamW is adam with decoupled weight decay\)/,
+      /--optimizer must be one of sgd, momentum, adam, rmsprop, adagrad, lars, lamb, got "adamw" \(did you mean 'adam'\?\) — e\.g\. --optimizer adam --weight-decay 0\.01 \(AdamW is adam with decoupled weight decay\)/,
     );
     expectOneLineError(
       run(['train', '--lr-schedule', 'cosin']),

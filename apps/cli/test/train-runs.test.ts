@@ -533,6 +533,36 @@ describe('--lr-schedule one-cycle', () => {
     expect(r.history.at(-1)!.loss as number).toBeLessThan(r.history[0]!.loss as number);
     expect(r.testAccuracy).toBeGreaterThan(0.75); // 84.5% (Adam at η 0.01: 89%)
   });
+
+  test('--optimizer lars trains the accumulated large batch with its trust coefficient; the flag is refused elsewhere', () => {
+    const args = 'train --limit 1000 --hidden 32 --epochs 4 --no-diagnostics --json'.split(' ');
+    const lars = [
+      '--optimizer',
+      'lars',
+      '--lr',
+      '1',
+      '--trust-coefficient',
+      '0.02',
+      '--weight-decay',
+      '1e-4',
+    ];
+    const r = json<TrainResult & { testAccuracy: number }>(
+      run([...args, ...lars, '--batch-size', '50', '--accumulate', '2', '--out', at('lars')]),
+    );
+    expect(r.config).toMatchObject({ optimizer: 'lars', trustCoefficient: 0.02, weightDecay: 1e-4 });
+    expect(r.history.at(-1)!.loss as number).toBeLessThan(r.history[0]!.loss as number);
+    expect(r.testAccuracy).toBeGreaterThan(0.7);
+    expectOneLineError(
+      run(['train', '--trust-coefficient', '0.01']),
+      2,
+      /--trust-coefficient sets LARS's per-layer rates, and --optimizer is 'adam' — add --optimizer lars, or drop --trust-coefficient/,
+    );
+    expectOneLineError(
+      run(['train', '--optimizer', 'lars', '--trust-coefficient', '0']),
+      2,
+      /--trust-coefficient/,
+    );
+  });
 });
 
 describe('run configs', () => {

@@ -55,6 +55,7 @@ export {
 export { FusedAdamOptimizer, FusedMomentumOptimizer, FusedSgdOptimizer } from './fused-optimizers';
 export { FusedAdagradOptimizer, FusedRMSPropOptimizer } from './fused-adaptive-optimizers';
 export { LambOptimizer } from './lamb-optimizer';
+export { LarsOptimizer } from './lars-optimizer';
 export { clipByGlobalNorm, globalNormOf } from './gradient-clipping';
 export {
   cosineDecay,

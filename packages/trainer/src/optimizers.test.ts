@@ -29,12 +29,13 @@ describe('createOptimizer', () => {
       adam: 'Adam',
       rmsprop: 'RMSProp',
       adagrad: 'Adagrad',
+      lars: 'Lars',
       lamb: 'Lamb',
     };
     for (const name of OPTIMIZER_NAMES) {
       const o = createOptimizer(name);
       expect((o.constructor as unknown as { className: string }).className).toBe(classes[name]);
-      const rate = ['adam', 'rmsprop', 'lamb'].includes(name) ? 0.001 : 0.01;
+      const rate = name === 'lars' ? 1 : ['adam', 'rmsprop', 'lamb'].includes(name) ? 0.001 : 0.01;
       expect(getLearningRate(o)).toBe(rate);
       expect(defaultLearningRate(name)).toBe(rate);
       o.dispose();
@@ -197,6 +198,7 @@ describe('optimiser state', () => {
     { name: 'adagrad' },
     { name: 'sgd' },
     { name: 'lamb', weightDecay: 0.01 },
+    { name: 'lars', weightDecay: 0.01 },
   ] as const;
   for (const spec of specs) {
     const { name } = spec;

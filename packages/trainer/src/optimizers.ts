@@ -1,5 +1,5 @@
 /**
- * Optimisers by name (tfjs-core's SGD, momentum, Adam, RMSProp, Adagrad; LAMB) with decoupled weight decay, and
+ * Optimisers by name (tfjs-core's SGD, momentum, Adam, RMSProp, Adagrad; LARS, LAMB) with decoupled weight decay, and
  * reading/setting their learning rate. (Schedules are in schedules.ts, clipping in gradient-clipping.ts,
  * state for checkpoints in optimizer-state.ts.)
  */
@@ -9,18 +9,21 @@ import { DecoupledWeightDecay, withDecoupledWeightDecay } from '@gradwell/regula
 import { FusedAdagradOptimizer, FusedRMSPropOptimizer } from './fused-adaptive-optimizers';
 import { FusedAdamOptimizer, FusedMomentumOptimizer, FusedSgdOptimizer } from './fused-optimizers';
 import { LambOptimizer } from './lamb-optimizer';
+import { LarsOptimizer } from './lars-optimizer';
 
-export const OPTIMIZER_NAMES = ['sgd', 'momentum', 'adam', 'rmsprop', 'adagrad', 'lamb'] as const;
+export const OPTIMIZER_NAMES = ['sgd', 'momentum', 'adam', 'rmsprop', 'adagrad', 'lars', 'lamb'] as const;
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 
 export interface OptimizerSpec {
   name: OptimizerName;
-  /** Default 0.01 for sgd/momentum/adagrad, 0.001 for adam/rmsprop/lamb (see `defaultLearningRate`). */
+  /** Default 0.01 for sgd/momentum/adagrad, 0.001 for adam/rmsprop/lamb, 1 for lars (see `defaultLearningRate`). */
   learningRate?: number;
-  /** Momentum coefficient (momentum: default 0.9; rmsprop: default 0). */
+  /** Momentum coefficient (momentum, lars: default 0.9; rmsprop: default 0). */
   momentum?: number;
   /** Nesterov momentum (momentum only). */
   nesterov?: boolean;
+  /** LARS's trust coefficient η: each weight matrix's rate is η·‖W‖/(‖∇W‖ + λ‖W‖) (default 0.001). */
+  trustCoefficient?: number;
   /** Adam's and LAMB's β₁ (default 0.9) and β₂ (default 0.999). */
   beta1?: number;
   beta2?: number;
@@ -32,7 +35,8 @@ export interface OptimizerSpec {
   centered?: boolean;
   /**
    * Decoupled weight decay λ (AdamW/SGDW); weights of rank ≥ 2 decay by η·λ each step. For LAMB, λ·W is
-   * added to each weight matrix's step before its trust ratio, as the paper has it.
+   * added to each weight matrix's step before its trust ratio, as the paper has it; for LARS, λ·W is added
+   * to the gradient and λ‖W‖ to the ratio's denominator (You et al. 2017).
    */
   weightDecay?: number;
 }
@@ -42,6 +46,7 @@ const SPEC_KEYS = optionKeys<OptimizerSpec>({
   learningRate: 1,
   momentum: 1,
   nesterov: 1,
+  trustCoefficient: 1,
   beta1: 1,
   beta2: 1,
   epsilon: 1,
@@ -56,6 +61,7 @@ const DEFAULT_RATES: Record<OptimizerName, number> = {
   adam: 0.001,
   rmsprop: 0.001,
   adagrad: 0.01,
+  lars: 1, // with the default η each weight matrix then moves η·‖W‖ a step (before momentum)
   lamb: 0.001,
 };
 
@@ -80,6 +86,8 @@ export function createOptimizer(spec: OptimizerName | OptimizerSpec): Optimizer 
   assertInRange('createOptimizer', 'epsilon', epsilon, { min: 0, minInclusive: false });
   // Everything is checked before tfjs makes the optimiser (its learning-rate scalar would leak otherwise).
   if (s.weightDecay !== undefined) assertInRange('createOptimizer', 'weightDecay', s.weightDecay, { min: 0 });
+  if (s.trustCoefficient !== undefined && s.name !== 'lars')
+    throw new Error(`createOptimizer: 'trustCoefficient' is LARS's; the optimiser here is '${s.name}'.`);
   let optimizer: Optimizer;
   switch (s.name) {
     case 'sgd':
@@ -93,6 +101,16 @@ export function createOptimizer(spec: OptimizerName | OptimizerSpec): Optimizer 
       assertBoolean('createOptimizer', 'nesterov', nesterov);
       optimizer = new FusedMomentumOptimizer(lr, momentum, nesterov);
       break;
+    }
+    case 'lars': {
+      const momentum = s.momentum ?? 0.9;
+      assertInRange('createOptimizer', 'momentum', momentum, { min: 0, max: 1, maxInclusive: false });
+      const trust = s.trustCoefficient ?? 0.001;
+      assertInRange('createOptimizer', 'trustCoefficient', trust, { min: 0, minInclusive: false });
+      if (s.nesterov === true)
+        throw new Error("createOptimizer: 'nesterov' is the momentum optimiser's; LARS uses plain momentum.");
+      // LARS takes its weight decay inside the layer's rate, not from the decoupled wrapper
+      return new LarsOptimizer(lr, momentum, trust, s.weightDecay ?? 0);
     }
     case 'adam':
     case 'lamb': {
@@ -187,7 +205,7 @@ export function setLearningRate(optimizer: Optimizer, learningRate: number): voi
  */
 export function disposeOptimizer(optimizer: Optimizer): void {
   const inner = innerOf(optimizer) as Optimizer & { c?: Tensor; m?: Tensor };
-  const isMomentum = className(optimizer) === 'Momentum';
+  const isMomentum = ['Momentum', 'Lars'].includes(className(optimizer)); // LARS is a momentum subclass
   optimizer.dispose();
   if (isMomentum && inner.c !== undefined && !inner.c.isDisposed) inner.c.dispose();
 }

@@ -23,7 +23,7 @@ import {
   resolveTrainConfig,
 } from './train-options';
 import { startingModel } from './train-init-from';
-import { augmentFor, buildModel, checkNames, weightNormDataInit } from './train-recipe';
+import { augmentFor, buildModel, checkNames, optimizerSpec, weightNormDataInit } from './train-recipe';
 
 /** The train options that shape the model, the data and the step (not the run's length, schedule or checkpoints). */
 const SHARED: ReadonlyArray<keyof TrainConfig> = [
@@ -46,6 +46,7 @@ const SHARED: ReadonlyArray<keyof TrainConfig> = [
   'l1',
   'l2',
   'weightDecay',
+  'trustCoefficient',
   'labelSmoothing',
   'confidencePenalty',
   'augment',
@@ -117,10 +118,7 @@ export function lrFindCommand(): Command {
         batchSize: config.batchSize,
         ...(config.accumulate > 1 ? { accumulate: config.accumulate } : {}),
         seed: config.seed,
-        optimizer: {
-          name: config.optimizer,
-          ...(config.weightDecay ? { weightDecay: config.weightDecay } : {}),
-        },
+        optimizer: optimizerSpec(config),
         ...(config.labelSmoothing ? { labelSmoothing: config.labelSmoothing } : {}),
         ...(config.l1 || config.l2 ? { penalty: l1l2({ l1: config.l1 ?? 0, l2: config.l2 ?? 0 }) } : {}),
         ...(config.confidencePenalty ? { confidencePenalty: config.confidencePenalty } : {}),

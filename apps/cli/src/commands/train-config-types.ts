@@ -28,6 +28,7 @@ export interface TrainConfig {
   l1?: number;
   l2?: number;
   weightDecay?: number;
+  trustCoefficient?: number;
   labelSmoothing?: number;
   confidencePenalty?: number;
   augment?: PipelineSpec;

@@ -126,7 +126,7 @@ export const TRAIN_OPTIONS: readonly OptionSpec[] = [
   {
     key: 'weightDecay',
     flag: '--weight-decay <lambda>',
-    description: 'decoupled weight decay (AdamW / SGDW; with --optimizer lamb, inside its trust ratio)',
+    description: 'decoupled weight decay (AdamW / SGDW; with --optimizer lars or lamb, inside its trust ratio)',
     read: number({ min: 0 }),
   },
   {
@@ -224,9 +224,16 @@ export const TRAIN_OPTIONS: readonly OptionSpec[] = [
   {
     key: 'optimizer',
     flag: '--optimizer <name>',
-    description: `${OPTIMIZER_NAMES.join(' | ')} (lamb: Adam with a per-layer trust ratio, for large batches)`,
+    description: `${OPTIMIZER_NAMES.join(' | ')} (lars, lamb: momentum SGD / Adam with a per-layer trust ratio, for large batches)`,
     default: 'adam',
     read: choice(OPTIMIZER_NAMES),
+  },
+  {
+    key: 'trustCoefficient',
+    flag: '--trust-coefficient <eta>',
+    description:
+      "LARS's trust coefficient η (default 0.001): each weight matrix's rate is η·‖W‖/(‖∇W‖ + λ‖W‖) times --lr",
+    read: number({ min: 0, minInclusive: false }),
   },
   {
     key: 'seed',

@@ -149,6 +149,12 @@ export function checkOptionsApply(config: TrainConfig, given: Set<Key>): void {
     );
   if (config.weightNorm && config.dropConnect !== undefined && config.dropConnect > 0)
     refuse('weightNorm', 'and --drop-connect both replace the hidden dense layers', 'choose one of them');
+  if (config.trustCoefficient !== undefined && config.optimizer !== 'lars')
+    refuse(
+      'trustCoefficient',
+      `sets LARS's per-layer rates, and --optimizer is '${config.optimizer}'`,
+      'add --optimizer lars, or drop --trust-coefficient',
+    );
   if (given.has('lrPatience') && config.lrSchedule !== 'plateau')
     refuse(
       'lrPatience',

@@ -18,6 +18,7 @@ import {
   type FitOptions,
   type LearningRateSchedule,
   type Model,
+  type OptimizerSpec,
   type TensorDataset,
 } from '@gradwell/trainer';
 import { l1l2 } from '@gradwell/regularizers';
@@ -88,6 +89,16 @@ export function weightNormDataInit(model: Model, train: TensorDataset, seed: num
     x.dispose();
     y.dispose();
   }
+}
+
+/** The optimiser a config asks for, at `learningRate` (undefined: the optimiser's default). */
+export function optimizerSpec(config: TrainConfig, learningRate?: number): OptimizerSpec {
+  return {
+    name: config.optimizer,
+    ...(learningRate === undefined ? {} : { learningRate }),
+    ...(config.weightDecay ? { weightDecay: config.weightDecay } : {}),
+    ...(config.trustCoefficient === undefined ? {} : { trustCoefficient: config.trustCoefficient }),
+  };
 }
 
 /** The model a config asks for: the mlp or cnn preset with the recipe, or a model config JSON file. */

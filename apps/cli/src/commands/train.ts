@@ -34,6 +34,7 @@ import {
   buildModel,
   checkNames,
   earlyStoppingCallbacks,
+  optimizerSpec,
   plateauCallbacks,
   schedule,
   regularisationOptions,
@@ -202,11 +203,7 @@ async function train(command: Command): Promise<void> {
       epochs: config.epochs,
       batchSize: config.batchSize,
       seed: config.seed,
-      optimizer: {
-        name: config.optimizer,
-        learningRate: rate,
-        ...(config.weightDecay ? { weightDecay: config.weightDecay } : {}),
-      },
+      optimizer: optimizerSpec(config, rate),
       ...(config.accumulate > 1 ? { accumulate: config.accumulate } : {}),
       learningRate: schedule(
         config.lrSchedule,
