@@ -126,7 +126,8 @@ export const TRAIN_OPTIONS: readonly OptionSpec[] = [
   {
     key: 'weightDecay',
     flag: '--weight-decay <lambda>',
-    description: 'decoupled weight decay (AdamW / SGDW; with --optimizer lars or lamb, inside its trust ratio)',
+    description:
+      'decoupled weight decay (AdamW / SGDW; with --optimizer lars or lamb, inside its trust ratio)',
     read: number({ min: 0 }),
   },
   {
