@@ -267,13 +267,11 @@ export const MEAN_ONLY_BATCH_NORM_FORMAT: LayerFormat = {
     };
   },
   create(spec) {
-    const { momentum, center } = spec.config as { momentum?: number; center?: boolean };
-    return new MeanOnlyBatchNorm({ name: spec.name, momentum, center: center ?? true });
+    const momentum = spec.config.momentum as number | undefined;
+    return new MeanOnlyBatchNorm({ name: spec.name, momentum, center: learned(spec.config).center });
   },
   values: (input) => ({
-    ...(((input.config.center as boolean | undefined) ?? true)
-      ? { beta: requiredWeight(input, 'beta') }
-      : {}),
+    ...(learned(input.config).center ? { beta: requiredWeight(input, 'beta') } : {}),
     movingMean: requiredWeight(input, 'moving_mean'),
   }),
 };
