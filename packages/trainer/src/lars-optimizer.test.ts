@@ -129,9 +129,9 @@ describe('LarsOptimizer', () => {
     );
     const run = await expectNoLeakedTensors(() =>
       fit(m, data, {
-        epochs: 100, // one step an epoch
+        epochs: 150, // one step an epoch
         batchSize: 300,
-        optimizer: { name: 'lars', learningRate: 1, trustCoefficient: 0.02 },
+        optimizer: { name: 'lars', learningRate: 0.3, trustCoefficient: 0.03 },
       }),
     );
     expect(run.history.at(-1)!.accuracy).toBeGreaterThan(0.9);

@@ -17,25 +17,29 @@
  */
 import {
   add,
+  dispose,
   div,
   engine,
   greater,
   logicalAnd,
   mul,
-  norm,
   onesLike,
   serialization,
-  sub,
+  sqrt,
+  square,
+  sum,
   tidy,
   where,
-  MomentumOptimizer,
   type NamedTensorMap,
   type Tensor,
   type Variable,
 } from '@tensorflow/tfjs-core';
-import { gradientsOf, zeroSlot, type NamedTensor, type Slot } from './fused-optimizers';
+import { FusedMomentumOptimizer, gradientsOf, type NamedTensor } from './fused-optimizers';
 
-export class LarsOptimizer extends MomentumOptimizer {
+/** ‖x‖ as a scalar tensor (tfjs's `norm` squares with `pow`, an element-wise call per value on wasm). */
+const euclidean = (x: Tensor): Tensor => sqrt(sum(square(x)));
+
+export class LarsOptimizer extends FusedMomentumOptimizer {
   /** @nocollapse */
   static override get className(): string {
     return 'Lars';
@@ -52,32 +56,34 @@ export class LarsOptimizer extends MomentumOptimizer {
     super(learningRate, momentum, false);
   }
 
+  /**
+   * Momentum's update (one fused SIMD pass per variable where gradwell's kernels run) on each weight
+   * matrix's λ·(∇W + β·W) and each bias's gradient: a ← μ·a + step, W ← W − γ·a.
+   */
   override applyGradients(variableGradients: NamedTensorMap | NamedTensor[]): void {
-    // tfjs's MomentumOptimizer keeps these private
-    const { accumulations, momentum } = this as unknown as {
-      accumulations: Array<Slot | undefined>;
-      momentum: number;
-    };
-    tidy(() => {
-      gradientsOf(variableGradients).forEach(({ name, gradient }, i) => {
-        const value = engine().registeredVariables[name] as Variable;
-        // made, and indexed, as tfjs's momentum optimiser makes them: by the gradient's position
-        accumulations[i] ??= zeroSlot(value, `${name}/momentum`);
-        if (gradient === undefined) return;
-        const accumulation = accumulations[i].variable;
-        const next = add(mul(accumulation, momentum), this.layerStep(value, gradient));
-        accumulation.assign(next);
-        value.assign(sub(value, mul(next, this.learningRate)));
-      });
-    });
-    this.incrementIterations();
+    const given = gradientsOf(variableGradients);
+    // null where a variable has no gradient: tfjs's momentum skips it, keeping the slots' positions
+    const steps = given.map(({ name, gradient }) => ({
+      name,
+      tensor:
+        gradient === undefined
+          ? null
+          : tidy(() => this.layerStep(engine().registeredVariables[name] as Variable, gradient)),
+    }));
+    try {
+      super.applyGradients(steps as NamedTensor[]);
+    } finally {
+      dispose(
+        steps.flatMap(({ tensor }, i) => (tensor !== null && tensor !== given[i]?.gradient ? [tensor] : [])),
+      );
+    }
   }
 
   /** λ·(∇W + β·W) for a weight matrix; the gradient itself for a bias. */
   private layerStep(value: Variable, gradient: Tensor): Tensor {
     if (value.rank < 2) return gradient;
-    const weightNorm = norm(value);
-    const gradientNorm = norm(gradient);
+    const weightNorm = euclidean(value);
+    const gradientNorm = euclidean(gradient);
     const decayed = this.weightDecay > 0 ? add(gradient, mul(value, this.weightDecay)) : gradient;
     const ratio = div(
       mul(weightNorm, this.trustCoefficient),
